@@ -1,0 +1,13 @@
+//! The safe, idiomatic face: a [`Network`] of [`Socket`]s, with `Result<_, Error>`.
+//!
+//! Everything here goes through the same model code as [`crate::sys`], so both faces obey
+//! the same rules in the same order and give the same errors. Nothing here is `unsafe`.
+#![forbid(unsafe_code)]
+
+mod network;
+mod socket;
+mod types;
+
+pub use network::{EnterGuard, Network, Startup};
+pub use socket::Socket;
+pub use types::{Domain, Protocol, Type};

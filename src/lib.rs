@@ -1,0 +1,64 @@
+//! # winsock-emu
+//!
+//! An in-memory emulation of the Windows *Winsock Secure Socket Extensions*, above all
+//! [`WSASetSocketPeerTargetName`](sys::WSASetSocketPeerTargetName), so that Windows network
+//! code can be unit-tested on any OS, checked against the documented rules in CI, and
+//! taught from.
+//!
+//! ## Two faces, one model
+//! - [`sys`]: the C-style API with windows-sys 0.61's names, types and signatures. Code
+//!   written against `windows_sys::Win32::Networking::WinSock` compiles against it by
+//!   changing its `use` lines.
+//! - The safe API ([`Network`], [`Socket`]): `Result<_, Error>` everywhere, where
+//!   [`Error`] names its `WSAE*` code and converts into an [`std::io::Error`] whose
+//!   `raw_os_error()` is that code.
+//!
+//! Both call the same model, so both obey the same rules in the same order.
+//!
+//! ## Layers
+//! | module | what it holds |
+//! | --- | --- |
+//! | `wire` | the C layouts on bytes: checked decoding of `SOCKADDR` and `SOCKET_PEER_TARGET_NAME` ([`PeerTargetName`]) |
+//! | [`rules`] | each documented rule as one function, quoting its page |
+//! | [`choices`] | each case the documents leave open, decided once |
+//! | `model` | the socket table: sockets, states, port bindings, names (no `unsafe`) |
+//! | [`sys`] | raw pointers in, Winsock conventions out (the only `unsafe` code) |
+//! | `api` | the safe face |
+//!
+//! ## Isolation
+//! Each [`Network::new`] is a separate Winsock: its own sockets, ports and `WSAStartup`
+//! count. The `sys` functions use the process-wide network unless a thread has
+//! [entered](Network::enter) another, so parallel tests that each enter their own never
+//! see each other.
+//!
+//! ```
+//! use winsock_emu::{Domain, Error, Network, Type};
+//!
+//! let net = Network::new();
+//! let _wsa = net.startup()?;
+//! let client = net.socket(Domain::IPV4, Type::STREAM, None)?;
+//! client.set_peer_target_name("0.0.0.0:0".parse().unwrap(), "host/server.contoso.com")?;
+//!
+//! // A datagram socket keys names by peer; the zero address and port is refused.
+//! let udp = net.socket(Domain::IPV4, Type::DGRAM, None)?;
+//! let err = udp.set_peer_target_name("0.0.0.0:0".parse().unwrap(), "host/x").unwrap_err();
+//! assert_eq!(err, Error::Invalid);
+//! assert_eq!(std::io::Error::from(err).raw_os_error(), Some(10022));
+//! # Ok::<(), Error>(())
+//! ```
+#![deny(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(rust_2018_idioms)]
+
+mod api;
+pub mod choices;
+mod error;
+mod model;
+pub mod rules;
+pub mod sys;
+mod wire;
+
+pub use api::{Domain, EnterGuard, Network, Protocol, Socket, Startup, Type};
+pub use error::{Error, Result};
+pub use model::snapshot::{NameInfo, NetworkSnapshot, SocketInfo, SocketState};
+pub use wire::{PeerAddress, PeerTargetName, SecurityProtocol, TargetName};

@@ -1,0 +1,56 @@
+//! Which table the `sys` functions of a thread use.
+//!
+//! Like Windows, a process has one Winsock: code that never asks uses the process-wide
+//! table. A test can make its own table current for its thread (`Network::enter`), so
+//! that parallel tests never share sockets, ports or `WSAStartup` counts. Entering nests:
+//! the innermost entered table wins until its guard is dropped.
+#![forbid(unsafe_code)]
+
+use std::cell::RefCell;
+use std::sync::{Arc, OnceLock};
+
+use super::SocketTable;
+
+/// The process-wide table.
+static GLOBAL: OnceLock<Arc<SocketTable>> = OnceLock::new();
+
+thread_local! {
+    /// Tables this thread has entered, innermost last.
+    static ENTERED: RefCell<Vec<Arc<SocketTable>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The process-wide table, created on first use.
+pub(crate) fn global() -> &'static Arc<SocketTable> {
+    GLOBAL.get_or_init(Arc::default)
+}
+
+/// The thread's current table, shared.
+pub(crate) fn current() -> Arc<SocketTable> {
+    with_current(Arc::clone)
+}
+
+/// Runs `f` with the thread's current table. The process-wide table is lent without
+/// touching its reference count, so threads using it share no counter on every call.
+pub(crate) fn with_current<R>(f: impl FnOnce(&Arc<SocketTable>) -> R) -> R {
+    let entered = ENTERED.try_with(|stack| stack.borrow().last().cloned()).ok().flatten();
+    match entered {
+        Some(table) => f(&table),
+        None => f(global()),
+    }
+}
+
+/// Makes `table` the thread's current table until [`leave`] is called with it.
+pub(crate) fn enter(table: Arc<SocketTable>) {
+    ENTERED.with(|stack| stack.borrow_mut().push(table));
+}
+
+/// Undoes the innermost [`enter`] of `table`.
+pub(crate) fn leave(table: &Arc<SocketTable>) {
+    // A guard dropped while the thread is being torn down has nothing left to undo.
+    let _ = ENTERED.try_with(|stack| {
+        let mut stack = stack.borrow_mut();
+        if let Some(at) = stack.iter().rposition(|entered| Arc::ptr_eq(entered, table)) {
+            stack.remove(at);
+        }
+    });
+}

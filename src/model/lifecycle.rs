@@ -1,0 +1,295 @@
+//! A socket's life: `WSAStartup`/`WSACleanup`, `socket`, `bind`, `listen`, `connect`,
+//! `accept`, `closesocket`.
+//!
+//! Connections are real within one table: a stream `connect` to a listening socket queues
+//! the connection in its backlog and `accept` takes it; with nobody listening the connect
+//! is refused (`WSAECONNREFUSED`). Every operation either succeeds completely or fails and
+//! leaves the table as it was.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+
+use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_STREAM};
+
+use super::catalog;
+use super::socket::{Listener, Pending, SocketEntry, State};
+use super::SocketTable;
+use crate::choices;
+use crate::error::{Error, Result};
+use crate::wire::{self, PeerAddress, SockaddrError};
+
+/// The highest Winsock version there is: 2.2 (`MAKEWORD(2, 2)`).
+pub(crate) const HIGHEST_VERSION: u16 = 0x0202;
+
+/// A `SOCKADDR` argument as the caller gave it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum AddrArg<'a> {
+    /// A NULL pointer.
+    Null,
+    /// The caller's bytes, cut to the length it declared (at most `SOCKADDR_STORAGE`).
+    Bytes(&'a [u8]),
+    /// An address from the safe API.
+    Value(SocketAddr),
+}
+
+/// Why an [`AddrArg`] gave no address; each call maps this to its documented code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AddrFailure {
+    /// The pointer was NULL.
+    Null,
+    /// The length cannot hold the address form its family names.
+    TooShort,
+}
+
+impl AddrArg<'_> {
+    /// Decodes the argument.
+    pub(crate) fn decode(self) -> std::result::Result<PeerAddress, AddrFailure> {
+        match self {
+            AddrArg::Null => Err(AddrFailure::Null),
+            AddrArg::Bytes(bytes) => wire::decode_sockaddr(bytes).map_err(|SockaddrError::TooShort| AddrFailure::TooShort),
+            AddrArg::Value(addr) => Ok(PeerAddress::Ip(addr)),
+        }
+    }
+}
+
+/// The family of an IP address, as `AF_INET` or `AF_INET6`.
+fn family_of(addr: &SocketAddr) -> u16 {
+    if addr.is_ipv4() {
+        AF_INET
+    } else {
+        AF_INET6
+    }
+}
+
+/// The emulated network addresses only IP sockets ([`choices::ONLY_IP_IS_ADDRESSED`]).
+fn require_ip_socket(entry: &SocketEntry) -> Result<()> {
+    if entry.kind.family == AF_INET || entry.kind.family == AF_INET6 {
+        Ok(())
+    } else {
+        Err(Error::AddressFamilyNotSupported)
+    }
+}
+
+/// Decodes a `bind` or `connect` address: NULL or too short is `WSAEFAULT`; an address the
+/// socket's family cannot use is `mismatch`.
+fn ip_address_for(entry: &SocketEntry, arg: AddrArg<'_>, mismatch: Error) -> Result<SocketAddr> {
+    match arg.decode() {
+        Err(AddrFailure::Null | AddrFailure::TooShort) => Err(Error::Fault),
+        Ok(PeerAddress::Ip(addr)) if family_of(&addr) == entry.kind.family => Ok(addr),
+        Ok(_) => Err(mismatch),
+    }
+}
+
+impl SocketTable {
+    /// `WSAStartup`: counts one more user and grants the version asked for, at most 2.2.
+    /// A version below 1.0 is `WSAVERNOTSUPPORTED` ([`choices::STARTUP_VERSIONS`]).
+    pub(crate) fn startup(&self, requested: u16) -> Result<u16> {
+        let [major, minor] = requested.to_le_bytes();
+        if major == 0 {
+            return Err(Error::VersionNotSupported);
+        }
+        let granted = if (major, minor) > (2, 2) { HIGHEST_VERSION } else { requested };
+        self.startups
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |count| count.checked_add(1))
+            .map_err(|_| Error::ProcessLimit)?;
+        Ok(granted)
+    }
+
+    /// `WSACleanup`: one user fewer. The last one closes every socket, as Windows resets and
+    /// frees the sockets still open ([`choices::CLEANUP_CLOSES_SOCKETS`]).
+    pub(crate) fn cleanup(&self) -> Result<()> {
+        let mut topology = self.topology.lock();
+        let before = self
+            .startups
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |count| count.checked_sub(1))
+            .map_err(|_| Error::NotInitialised)?;
+        if before == 1 {
+            for shard in self.shards.iter() {
+                shard.lock().clear();
+            }
+            topology.clear();
+        }
+        Ok(())
+    }
+
+    /// The number of `WSAStartup` calls not yet matched by `WSACleanup`.
+    pub(crate) fn startup_count(&self) -> u32 {
+        self.startups.load(Ordering::Acquire)
+    }
+
+    /// `socket`/`WSASocketW`: creates a socket the catalogue offers.
+    pub(crate) fn create(&self, family: i32, socket_type: i32, protocol: i32, overlapped: bool) -> Result<SOCKET> {
+        self.require_startup()?;
+        let kind = catalog::resolve(family, socket_type, protocol)?;
+        self.insert(SocketEntry::new(kind, overlapped))
+    }
+
+    /// `bind`: gives the socket a local address (port 0: the next free ephemeral port).
+    ///
+    /// Errors: `WSAEAFNOSUPPORT` for a socket the network cannot address, `WSAEFAULT` for a
+    /// NULL, short or wrong-family address (bind's page: "an incorrect address format for
+    /// the associated address family"), `WSAEINVAL` if already bound, `WSAEADDRINUSE` if taken.
+    pub(crate) fn bind(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<SocketAddr> {
+        self.require_startup()?;
+        let mut topology = self.topology.lock();
+        self.with_socket(handle, |entry| {
+            require_ip_socket(entry)?;
+            let addr = ip_address_for(entry, arg, Error::Fault)?;
+            if entry.local.is_some() {
+                return Err(Error::Invalid);
+            }
+            let chosen = topology.choose(entry.kind.socket_type, addr)?;
+            topology.bind(entry.kind.socket_type, chosen, handle);
+            entry.local = Some(chosen);
+            Ok(chosen)
+        })
+    }
+
+    /// `listen`: a bound stream socket starts queueing connections.
+    ///
+    /// Errors: `WSAEOPNOTSUPP` for a socket that is not a stream, `WSAEISCONN` if connected,
+    /// `WSAEINVAL` if unbound. A second call only changes the backlog, which is clamped to
+    /// 1..=[`choices::MAX_BACKLOG`].
+    pub(crate) fn listen(&self, handle: SOCKET, backlog: i32) -> Result<()> {
+        self.with_socket(handle, |entry| {
+            if !entry.is_stream() {
+                return Err(Error::OperationNotSupported);
+            }
+            if entry.is_connected() {
+                return Err(Error::IsConnected);
+            }
+            if entry.local.is_none() {
+                return Err(Error::Invalid);
+            }
+            let backlog = usize::try_from(backlog).unwrap_or(0).clamp(1, choices::MAX_BACKLOG);
+            match &mut entry.state {
+                State::Listening(listener) => listener.backlog = backlog,
+                state => *state = State::Listening(Listener { backlog, pending: Default::default() }),
+            }
+            Ok(())
+        })
+    }
+
+    /// `connect`/`WSAConnect`.
+    ///
+    /// A stream socket is queued on a listening socket bound to the destination (or to the
+    /// wildcard address of its family) and is connected at once, as TCP completes the
+    /// handshake before `accept`; with no listener, or a full backlog, it is refused. A
+    /// datagram socket just records its peer; connecting it to the zero address and port
+    /// disconnects it, as `connect`'s page says. An unbound socket is bound implicitly
+    /// ([`choices::ONE_HOST_OWNS_EVERY_ADDRESS`]).
+    pub(crate) fn connect(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<()> {
+        self.require_startup()?;
+        let mut topology = self.topology.lock();
+        let (kind, local, target) = self.with_socket(handle, |entry| {
+            require_ip_socket(entry)?;
+            let target = ip_address_for(entry, arg, Error::AddressFamilyNotSupported)?;
+            let unspecified = target.ip().is_unspecified();
+            if entry.is_stream() {
+                match entry.state {
+                    State::Listening(_) => return Err(Error::Invalid),
+                    State::Connected { .. } => return Err(Error::IsConnected),
+                    State::Idle if unspecified || target.port() == 0 => return Err(Error::AddressNotAvailable),
+                    State::Idle => {}
+                }
+            } else if unspecified && target.port() == 0 {
+                entry.state = State::Idle;
+                return Ok((entry.kind, None, None));
+            } else if target.port() == 0 {
+                return Err(Error::AddressNotAvailable);
+            }
+            Ok((entry.kind, entry.local, Some(target)))
+        })?;
+        let Some(target) = target else { return Ok(()) };
+        let bound = match local {
+            Some(local) => local,
+            None => topology.choose(kind.socket_type, SocketAddr::new(target.ip(), 0))?,
+        };
+        let source = if bound.ip().is_unspecified() { SocketAddr::new(target.ip(), bound.port()) } else { bound };
+        if kind.socket_type == SOCK_STREAM {
+            let pending = Pending { client: handle, from: source, to: target };
+            let queued = topology
+                .receivers(SOCK_STREAM, target)
+                .into_iter()
+                .any(|listener| self.enqueue(listener, kind.family, pending));
+            if !queued {
+                return Err(Error::ConnectionRefused);
+            }
+        }
+        if local.is_none() {
+            topology.bind(kind.socket_type, bound, handle);
+        }
+        self.with_socket(handle, |entry| {
+            entry.local = Some(source);
+            entry.state = State::Connected { peer: target, remote: None };
+            Ok(())
+        })
+    }
+
+    /// Queues `pending` on `listener` if it is a listening socket of `family` with room.
+    fn enqueue(&self, listener: SOCKET, family: u16, pending: Pending) -> bool {
+        let mut shard = self.shard(listener).lock();
+        match shard.get_mut(&listener) {
+            Some(SocketEntry { kind, state: State::Listening(queue), .. })
+                if kind.family == family && queue.pending.len() < queue.backlog =>
+            {
+                queue.pending.push_back(pending);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// `accept`: takes the oldest waiting connection and returns the new socket and the
+    /// client's address.
+    ///
+    /// Errors: `WSAEINVAL` if the socket is not listening; `WSAEWOULDBLOCK` if nothing is
+    /// waiting ([`choices::NEVER_BLOCK`]).
+    pub(crate) fn accept(&self, handle: SOCKET) -> Result<(SOCKET, SocketAddr)> {
+        self.require_startup()?;
+        let _topology = self.topology.lock();
+        let (pending, kind, overlapped) = self.with_socket(handle, |entry| {
+            let State::Listening(listener) = &mut entry.state else {
+                return Err(Error::Invalid);
+            };
+            let pending = listener.pending.pop_front().ok_or(Error::WouldBlock)?;
+            Ok((pending, entry.kind, entry.overlapped))
+        })?;
+        let mut accepted = SocketEntry::new(kind, overlapped);
+        accepted.local = Some(pending.to);
+        accepted.state = State::Connected { peer: pending.from, remote: Some(pending.client) };
+        let new_handle = self.insert(accepted)?;
+        if let Some(client) = self.shard(pending.client).lock().get_mut(&pending.client) {
+            if let State::Connected { remote, .. } = &mut client.state {
+                *remote = Some(new_handle);
+            }
+        }
+        Ok((new_handle, pending.from))
+    }
+
+    /// `closesocket`: removes the socket and frees its local address. Its handle is never
+    /// handed out again.
+    pub(crate) fn close(&self, handle: SOCKET) -> Result<()> {
+        self.require_startup()?;
+        let mut topology = self.topology.lock();
+        let entry = self.shard(handle).lock().remove(&handle).ok_or(Error::NotSocket)?;
+        if let Some(local) = entry.local {
+            topology.unbind(entry.kind.socket_type, local, handle);
+        }
+        Ok(())
+    }
+
+    /// The socket's local address: `getsockname`. Unbound sockets get `WSAEINVAL`.
+    pub(crate) fn local_addr(&self, handle: SOCKET) -> Result<SocketAddr> {
+        self.with_socket(handle, |entry| entry.local.ok_or(Error::Invalid))
+    }
+
+    /// The connected peer's address: `getpeername`. Unconnected sockets get `WSAENOTCONN`.
+    pub(crate) fn peer_addr(&self, handle: SOCKET) -> Result<SocketAddr> {
+        self.with_socket(handle, |entry| match entry.state {
+            State::Connected { peer, .. } => Ok(peer),
+            _ => Err(Error::NotConnected),
+        })
+    }
+}

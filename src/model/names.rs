@@ -1,0 +1,101 @@
+//! `WSASetSocketPeerTargetName` and `WSADeleteSocketPeerTargetName` on the table.
+//!
+//! Both faces (`sys`, with its raw buffers, and the safe API, with typed values) and
+//! `WSAIoctl` with `SIO_SET_PEER_TARGET_NAME` / `SIO_DELETE_PEER_TARGET_NAME` come here, so
+//! the rules and their order ([`crate::choices::CHECK_ORDER`]) exist once.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+
+use windows_sys::Win32::Networking::WinSock::SOCKET;
+
+use super::lifecycle::{AddrArg, AddrFailure};
+use super::socket::{PeerKey, StoredName};
+use super::SocketTable;
+use crate::error::{Error, Result};
+use crate::rules;
+use crate::wire::{PeerAddress, PeerTargetName, PeerTargetNameBytes};
+
+/// The *PeerTargetName* argument as the caller gave it.
+#[derive(Debug, Clone)]
+pub(crate) enum NameArg<'a> {
+    /// A NULL pointer.
+    Null,
+    /// The caller's `SOCKET_PEER_TARGET_NAME` bytes, not yet decoded.
+    Bytes(PeerTargetNameBytes<'a>),
+    /// A decoded name from the safe API.
+    Value(PeerTargetName),
+}
+
+/// `WSAEOPNOTSUPP` for an overlapped call on an overlapped socket, which is not emulated yet
+/// ([`crate::choices::OVERLAPPED_CALLS_NOT_EMULATED`]). On a non-overlapped socket the arguments
+/// are ignored, as the seed says: "This parameter is ignored for non-overlapped sockets."
+pub(crate) fn overlapped_arguments_allowed(overlapped_socket: bool, has_overlapped_arguments: bool) -> Result<()> {
+    if overlapped_socket && has_overlapped_arguments {
+        return Err(Error::OperationNotSupported);
+    }
+    Ok(())
+}
+
+/// The peer address as a key: `None` for a zeroed (`AF_UNSPEC`) address.
+fn peer_ip(peer: &PeerAddress) -> Option<SocketAddr> {
+    match peer {
+        PeerAddress::Ip(addr) => Some(*addr),
+        _ => None,
+    }
+}
+
+impl SocketTable {
+    /// `WSASetSocketPeerTargetName`: stores the name for the peer, checking each rule of
+    /// [`crate::rules`] in the order of [`crate::choices::CHECK_ORDER`]. A stream socket keeps one
+    /// name; a datagram socket one per peer, a later call for the same peer replacing the
+    /// earlier ([`crate::choices::DATAGRAM_NAMES_PER_PEER`]).
+    pub(crate) fn set_peer_target_name(&self, handle: SOCKET, arg: NameArg<'_>, overlapped_args: bool) -> Result<()> {
+        let decoded = match arg {
+            NameArg::Null => None,
+            NameArg::Bytes(bytes) => Some(bytes.decode()),
+            NameArg::Value(value) => {
+                let byte_len = u32::try_from(value.name.byte_len()).unwrap_or(u32::MAX);
+                Some(rules::name_is_well_formed(byte_len).map(|()| value))
+            }
+        };
+        self.with_socket(handle, |entry| {
+            overlapped_arguments_allowed(entry.overlapped, overlapped_args)?;
+            rules::pointer_is_present(decoded.is_none())?;
+            rules::socket_is_ip_stream_or_datagram(entry.kind.family, entry.kind.socket_type)?;
+            let name = decoded.ok_or(Error::Fault)??;
+            rules::peer_family_is_usable(entry.kind.family, &name.peer)?;
+            rules::connectionless_peer_is_not_zero(entry.kind.socket_type, &name.peer)?;
+            rules::socket_is_not_connected(entry.is_connected())?;
+            let key = PeerKey::for_peer(entry.kind.socket_type, peer_ip(&name.peer));
+            entry.names.insert(key, StoredName { protocol: name.protocol, name: name.name });
+            Ok(())
+        })
+    }
+
+    /// `WSADeleteSocketPeerTargetName`: forgets the name for the peer. Same checks as set,
+    /// but a short address is `WSAEMSGSIZE` and a connected socket is allowed
+    /// ([`crate::choices::DELETE_ON_STREAM_AND_CONNECTED`]); a peer with no name is no error
+    /// ([`crate::choices::DELETE_ABSENT_NAME_SUCCEEDS`]).
+    pub(crate) fn delete_peer_target_name(&self, handle: SOCKET, arg: AddrArg<'_>, overlapped_args: bool) -> Result<()> {
+        let decoded = arg.decode();
+        self.with_socket(handle, |entry| {
+            overlapped_arguments_allowed(entry.overlapped, overlapped_args)?;
+            rules::pointer_is_present(decoded == Err(AddrFailure::Null))?;
+            rules::socket_is_ip_stream_or_datagram(entry.kind.family, entry.kind.socket_type)?;
+            rules::peer_address_fits(decoded != Err(AddrFailure::TooShort))?;
+            let peer = decoded.map_err(|_| Error::Fault)?;
+            rules::peer_family_is_usable(entry.kind.family, &peer)?;
+            rules::connectionless_peer_is_not_zero(entry.kind.socket_type, &peer)?;
+            entry.names.remove(&PeerKey::for_peer(entry.kind.socket_type, peer_ip(&peer)));
+            Ok(())
+        })
+    }
+
+    /// The name a socket holds for `peer` (any peer, on a stream socket).
+    pub(crate) fn peer_target_name(&self, handle: SOCKET, peer: Option<SocketAddr>) -> Result<Option<StoredName>> {
+        self.with_socket(handle, |entry| {
+            Ok(entry.names.get(&PeerKey::for_peer(entry.kind.socket_type, peer)).cloned())
+        })
+    }
+}

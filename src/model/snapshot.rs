@@ -1,0 +1,140 @@
+//! A picture of a whole table: every socket, its state and its names, in handle order.
+//!
+//! Like turmoil's `netstat`, a snapshot is for looking at (debug output, teaching) and for
+//! comparing: two snapshots are equal when the tables were in the same state, which is how
+//! the tests prove that a failed call changed nothing.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+
+use windows_sys::Win32::Networking::WinSock::SOCKET;
+
+use super::socket::{PeerKey, SocketEntry, State};
+use super::SocketTable;
+use crate::wire::{SecurityProtocol, TargetName};
+
+/// The state of a whole network at one moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkSnapshot {
+    /// Outstanding `WSAStartup` calls.
+    pub startups: u32,
+    /// The handle the next new socket will get.
+    pub next_handle: SOCKET,
+    /// Every live socket, in handle order.
+    pub sockets: Vec<SocketInfo>,
+}
+
+/// One socket in a [`NetworkSnapshot`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SocketInfo {
+    /// The socket's handle.
+    pub handle: SOCKET,
+    /// `AF_*`.
+    pub family: u16,
+    /// `SOCK_*`.
+    pub socket_type: i32,
+    /// `IPPROTO_*`.
+    pub protocol: i32,
+    /// Whether the socket was created overlapped.
+    pub overlapped: bool,
+    /// The bound local address.
+    pub local: Option<SocketAddr>,
+    /// Idle, listening or connected.
+    pub state: SocketState,
+    /// The peer target names it holds, in peer order (a stream socket's one name first).
+    pub names: Vec<NameInfo>,
+}
+
+/// A socket's connection state in a [`SocketInfo`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketState {
+    /// Neither listening nor connected.
+    Idle,
+    /// Listening, with this many connections waiting to be accepted.
+    Listening {
+        /// The backlog in force.
+        backlog: usize,
+        /// Connections waiting.
+        pending: usize,
+    },
+    /// Connected to this peer.
+    Connected {
+        /// The peer's address.
+        peer: SocketAddr,
+    },
+}
+
+/// One stored peer target name in a [`SocketInfo`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameInfo {
+    /// The peer it is for; `None` for a stream socket's name, which is for whatever peer it
+    /// connects to.
+    pub peer: Option<SocketAddr>,
+    /// The `SecurityProtocol` it was set with.
+    pub protocol: SecurityProtocol,
+    /// The name.
+    pub name: TargetName,
+}
+
+impl SocketInfo {
+    fn of(handle: SOCKET, entry: &SocketEntry) -> Self {
+        let state = match &entry.state {
+            State::Idle => SocketState::Idle,
+            State::Listening(listener) => {
+                SocketState::Listening { backlog: listener.backlog, pending: listener.pending.len() }
+            }
+            State::Connected { peer, .. } => SocketState::Connected { peer: *peer },
+        };
+        let mut keyed: Vec<_> = entry.names.iter().collect();
+        keyed.sort_by_key(|(key, _)| **key);
+        let names = keyed
+            .into_iter()
+            .map(|(key, stored)| NameInfo {
+                peer: match key {
+                    PeerKey::Connection => None,
+                    PeerKey::Peer(addr) => Some(*addr),
+                },
+                protocol: stored.protocol,
+                name: stored.name.clone(),
+            })
+            .collect();
+        Self {
+            handle,
+            family: entry.kind.family,
+            socket_type: entry.kind.socket_type,
+            protocol: entry.kind.protocol,
+            overlapped: entry.overlapped,
+            local: entry.local,
+            state,
+            names,
+        }
+    }
+}
+
+impl SocketTable {
+    /// A snapshot of the whole table. Shards are read one after another under the topology
+    /// lock, so no bind, connect, accept or close can happen half-way through.
+    pub(crate) fn snapshot(&self) -> NetworkSnapshot {
+        let _topology = self.topology.lock();
+        let mut sockets: Vec<SocketInfo> = self
+            .shards
+            .iter()
+            .flat_map(|shard| {
+                let shard = shard.lock();
+                shard.iter().map(|(&handle, entry)| SocketInfo::of(handle, entry)).collect::<Vec<_>>()
+            })
+            .collect();
+        sockets.sort_by_key(|info| info.handle);
+        NetworkSnapshot {
+            startups: self.startups.load(Ordering::Acquire),
+            next_handle: self.next_handle.load(Ordering::Relaxed),
+            sockets,
+        }
+    }
+
+    /// One socket's snapshot.
+    pub(crate) fn socket_info(&self, handle: SOCKET) -> crate::error::Result<SocketInfo> {
+        self.with_socket(handle, |entry| Ok(SocketInfo::of(handle, entry)))
+    }
+}

@@ -1,0 +1,128 @@
+//! Port bindings: who owns which local address, and the ephemeral port counter.
+#![forbid(unsafe_code)]
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+
+use windows_sys::Win32::Networking::WinSock::SOCKET;
+
+use crate::choices;
+use crate::error::{Error, Result};
+
+/// The bound local addresses of one network. Each socket type has its own port space (TCP
+/// port 80 and UDP port 80 are different ports).
+#[derive(Debug, Default)]
+pub(crate) struct Topology {
+    /// (socket type, port) → the sockets bound to that port, with their addresses.
+    bound: HashMap<(i32, u16), Vec<(IpAddr, SOCKET)>>,
+    /// Offset into [`choices::EPHEMERAL_PORTS`] of the next ephemeral port to try.
+    next_ephemeral: u16,
+}
+
+/// Whether two bound addresses of one port collide: same family, and the same address or
+/// either one the wildcard.
+fn collide(a: IpAddr, b: IpAddr) -> bool {
+    a.is_ipv4() == b.is_ipv4() && (a == b || a.is_unspecified() || b.is_unspecified())
+}
+
+impl Topology {
+    /// Whether `addr` (with a non-zero port) is free for a socket of `socket_type`.
+    fn is_free(&self, socket_type: i32, addr: SocketAddr) -> bool {
+        self.bound
+            .get(&(socket_type, addr.port()))
+            .is_none_or(|owners| owners.iter().all(|&(ip, _)| !collide(ip, addr.ip())))
+    }
+
+    /// Picks the address `bind` would give: `addr` itself, or with port 0 the next free
+    /// ephemeral port. `WSAEADDRINUSE` if taken, `WSAENOBUFS` if no ephemeral port is left.
+    pub(crate) fn choose(&self, socket_type: i32, addr: SocketAddr) -> Result<SocketAddr> {
+        if addr.port() != 0 {
+            return if self.is_free(socket_type, addr) { Ok(addr) } else { Err(Error::AddressInUse) };
+        }
+        let first = *choices::EPHEMERAL_PORTS.start();
+        let count = choices::EPHEMERAL_PORTS.len() as u32;
+        (0..count)
+            .map(|i| first + ((u32::from(self.next_ephemeral) + i) % count) as u16)
+            .map(|port| SocketAddr::new(addr.ip(), port))
+            .find(|&candidate| self.is_free(socket_type, candidate))
+            .ok_or(Error::NoBufferSpace)
+    }
+
+    /// Records `handle` as bound to `addr` (which [`Topology::choose`] gave).
+    pub(crate) fn bind(&mut self, socket_type: i32, addr: SocketAddr, handle: SOCKET) {
+        let first = *choices::EPHEMERAL_PORTS.start();
+        if choices::EPHEMERAL_PORTS.contains(&addr.port()) {
+            let count = choices::EPHEMERAL_PORTS.len() as u32;
+            self.next_ephemeral = ((u32::from(addr.port() - first) + 1) % count) as u16;
+        }
+        self.bound.entry((socket_type, addr.port())).or_default().push((addr.ip(), handle));
+    }
+
+    /// Forgets `handle`'s binding to `addr`.
+    pub(crate) fn unbind(&mut self, socket_type: i32, addr: SocketAddr, handle: SOCKET) {
+        let key = (socket_type, addr.port());
+        if let Some(owners) = self.bound.get_mut(&key) {
+            owners.retain(|&(_, owner)| owner != handle);
+            if owners.is_empty() {
+                self.bound.remove(&key);
+            }
+        }
+    }
+
+    /// The sockets that could receive what is sent to `addr`: bound to exactly that address
+    /// first, then bound to the wildcard address of its family.
+    pub(crate) fn receivers(&self, socket_type: i32, addr: SocketAddr) -> Vec<SOCKET> {
+        let Some(owners) = self.bound.get(&(socket_type, addr.port())) else {
+            return Vec::new();
+        };
+        let exact = owners.iter().filter(|&&(ip, _)| ip == addr.ip());
+        let wildcard = owners.iter().filter(|&&(ip, _)| ip.is_unspecified() && ip.is_ipv4() == addr.is_ipv4());
+        exact.chain(wildcard).map(|&(_, handle)| handle).collect()
+    }
+
+    /// Forgets every binding (the last `WSACleanup`).
+    pub(crate) fn clear(&mut self) {
+        self.bound.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use windows_sys::Win32::Networking::WinSock::{SOCK_DGRAM, SOCK_STREAM};
+
+    fn addr(text: &str) -> SocketAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn wildcard_and_exact_collide_within_a_family_only() {
+        let mut topology = Topology::default();
+        topology.bind(SOCK_STREAM, addr("0.0.0.0:80"), 0x100);
+        assert_eq!(topology.choose(SOCK_STREAM, addr("127.0.0.1:80")), Err(Error::AddressInUse));
+        assert!(topology.choose(SOCK_STREAM, addr("[::1]:80")).is_ok());
+        assert!(topology.choose(SOCK_DGRAM, addr("127.0.0.1:80")).is_ok());
+        topology.unbind(SOCK_STREAM, addr("0.0.0.0:80"), 0x100);
+        assert!(topology.choose(SOCK_STREAM, addr("127.0.0.1:80")).is_ok());
+    }
+
+    #[test]
+    fn ephemeral_ports_are_handed_out_in_order() {
+        let mut topology = Topology::default();
+        let first = topology.choose(SOCK_STREAM, addr("10.0.0.1:0")).unwrap();
+        assert_eq!(first.port(), 49_152);
+        topology.bind(SOCK_STREAM, first, 0x100);
+        let second = topology.choose(SOCK_STREAM, addr("10.0.0.1:0")).unwrap();
+        assert_eq!(second.port(), 49_153);
+    }
+
+    #[test]
+    fn receivers_prefer_the_exact_address() {
+        let mut topology = Topology::default();
+        topology.bind(SOCK_STREAM, addr("0.0.0.0:80"), 0x100);
+        topology.bind(SOCK_STREAM, addr("[::]:80"), 0x104);
+        assert_eq!(topology.receivers(SOCK_STREAM, addr("192.0.2.1:80")), vec![0x100]);
+        assert_eq!(topology.receivers(SOCK_STREAM, addr("[::1]:80")), vec![0x104]);
+        assert!(topology.receivers(SOCK_STREAM, addr("192.0.2.1:81")).is_empty());
+    }
+}

@@ -1,0 +1,88 @@
+//! The only place caller memory is touched: raw pointers in, slices and values out.
+//!
+//! Each function here trusts exactly what the Windows prototype promises (SAL annotations
+//! such as `_In_reads_bytes_(PeerTargetNameLen)`) and nothing more: a NULL pointer is never
+//! dereferenced, no read goes past the length the caller declared *or* past what the
+//! structure itself says it holds, and every read and write is unaligned-safe. Everything
+//! else (which length is too short, which family is wrong) is decided by the safe `wire`
+//! and `model` layers on the slices produced here.
+use std::ptr;
+use std::slice;
+
+use windows_sys::Win32::Networking::WinSock::{SOCKADDR, SOCKET_PEER_TARGET_NAME};
+
+use crate::model::{AddrArg, NameArg};
+use crate::wire::{peer_target_name_readable_len, PeerTargetNameBytes, MAX_SOCKADDR_LEN};
+
+/// `len` bytes at `ptr`.
+///
+/// # Safety
+/// `ptr` must be non-NULL and valid for reads of `len` bytes for `'a`.
+unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> &'a [u8] {
+    if len == 0 {
+        return &[];
+    }
+    // SAFETY: the caller guarantees `ptr` is valid for `len` bytes; `u8` has no alignment.
+    unsafe { slice::from_raw_parts(ptr, len) }
+}
+
+/// The *PeerTargetName* argument: NULL, or the bytes that may be read.
+///
+/// The header is read first (at most `len` bytes of it); then only as much of the name as
+/// both `len` and the header's `PeerTargetNameStringLen` allow.
+///
+/// # Safety
+/// If non-NULL, `ptr` must be valid for reads of `len` bytes (the prototype's
+/// `_In_reads_bytes_(PeerTargetNameLen)`).
+pub(super) unsafe fn peer_target_name<'a>(ptr: *const SOCKET_PEER_TARGET_NAME, len: u32) -> NameArg<'a> {
+    if ptr.is_null() {
+        return NameArg::Null;
+    }
+    let ptr = ptr.cast::<u8>();
+    // SAFETY: `len` bytes are readable, and the header prefix is at most `len` bytes.
+    let header = unsafe { bytes(ptr, peer_target_name_readable_len(len, &[])) };
+    let readable = peer_target_name_readable_len(len, header);
+    // SAFETY: `readable_len` never exceeds `len`.
+    NameArg::Bytes(PeerTargetNameBytes { declared_len: len, bytes: unsafe { bytes(ptr, readable) } })
+}
+
+/// A `SOCKADDR` argument: NULL, or at most `SOCKADDR_STORAGE` bytes of it (no address
+/// form is longer); a negative length reads nothing.
+///
+/// # Safety
+/// If non-NULL, `ptr` must be valid for reads of `len` bytes.
+pub(super) unsafe fn sockaddr<'a>(ptr: *const SOCKADDR, len: i64) -> AddrArg<'a> {
+    if ptr.is_null() {
+        return AddrArg::Null;
+    }
+    let readable = usize::try_from(len).unwrap_or(0).min(MAX_SOCKADDR_LEN);
+    // SAFETY: at most `len` bytes are read.
+    AddrArg::Bytes(unsafe { bytes(ptr.cast(), readable) })
+}
+
+/// Reads a `T` at `ptr`, whatever its alignment.
+///
+/// # Safety
+/// `ptr` must be non-NULL and valid for reads of `size_of::<T>()` bytes.
+pub(super) unsafe fn read<T: Copy>(ptr: *const T) -> T {
+    // SAFETY: guaranteed by the caller.
+    unsafe { ptr::read_unaligned(ptr) }
+}
+
+/// Writes `value` at `ptr`, whatever its alignment.
+///
+/// # Safety
+/// `ptr` must be non-NULL and valid for writes of `size_of::<T>()` bytes.
+pub(super) unsafe fn write<T: Copy>(ptr: *mut T, value: T) {
+    // SAFETY: guaranteed by the caller.
+    unsafe { ptr::write_unaligned(ptr, value) }
+}
+
+/// Copies `src` to `ptr`.
+///
+/// # Safety
+/// `ptr` must be non-NULL and valid for writes of `src.len()` bytes.
+pub(super) unsafe fn write_bytes(ptr: *mut u8, src: &[u8]) {
+    // SAFETY: guaranteed by the caller; `src` is a distinct Rust slice, so no overlap.
+    unsafe { ptr::copy_nonoverlapping(src.as_ptr(), ptr, src.len()) }
+}

@@ -1,0 +1,57 @@
+//! The C-style face: windows-sys 0.61's names, types, signatures and return conventions.
+//!
+//! A program written against `windows_sys::Win32::Networking::WinSock` (plus
+//! `windows_sys::Win32::System::IO::OVERLAPPED`) compiles against this module by changing
+//! its `use` lines alone, and then runs on the current [`Network`](crate::Network) instead
+//! of the operating system:
+//!
+//! ```
+//! use winsock_emu::sys::*; // was: use windows_sys::Win32::Networking::WinSock::*;
+//!
+//! unsafe {
+//!     let mut data = WSADATA::default();
+//!     assert_eq!(WSAStartup(0x0202, &mut data), 0);
+//!     let s = socket(AF_INET.into(), SOCK_STREAM, IPPROTO_TCP);
+//!     assert_ne!(s, INVALID_SOCKET);
+//!     // A NULL name is WSAEFAULT, as the page documents.
+//!     let rc = WSASetSocketPeerTargetName(s, std::ptr::null(), 0, std::ptr::null(), None);
+//!     assert_eq!((rc, WSAGetLastError()), (SOCKET_ERROR, WSAEFAULT));
+//!     closesocket(s);
+//!     WSACleanup();
+//! }
+//! ```
+//!
+//! - Types and constants are windows-sys's own, re-exported ([`types`]), so names, values
+//!   and layouts cannot drift.
+//! - Functions are `unsafe extern "system" fn` with windows-sys's exact signatures (a test
+//!   coerces each to the function-pointer type built from windows-sys's types). They
+//!   return `SOCKET_ERROR` or `INVALID_SOCKET` and set the thread-local last error, as
+//!   Winsock does.
+//! - This is the only layer with raw pointers. Each pointer is checked for NULL and each
+//!   length before a byte is read (see `memory.rs`); out-parameters are written only on
+//!   success.
+//! - Calls go to the thread's current network: the process-wide one, or one a test
+//!   [entered](crate::Network::enter).
+#![allow(unsafe_code)]
+
+mod ioctl;
+mod last_error;
+mod memory;
+mod peer_names;
+mod sockets;
+mod startup;
+pub mod types;
+
+pub use ioctl::WSAIoctl;
+pub use last_error::{WSAGetLastError, WSASetLastError};
+pub use peer_names::{WSADeleteSocketPeerTargetName, WSASetSocketPeerTargetName};
+pub use sockets::{accept, bind, closesocket, connect, listen, socket, WSAConnect, WSASocketW};
+pub use startup::{WSACleanup, WSAStartup};
+#[doc(no_inline)]
+pub use types::*;
+#[doc(no_inline)]
+pub use windows_sys::core::{BOOL, GUID, PCSTR, PSTR};
+#[doc(no_inline)]
+pub use windows_sys::Win32::Foundation::{FALSE, HANDLE, TRUE};
+#[doc(no_inline)]
+pub use windows_sys::Win32::System::IO::OVERLAPPED;

@@ -1,0 +1,158 @@
+//! Creating, binding, connecting, accepting and closing sockets.
+use windows_sys::Win32::Networking::WinSock::{
+    AF_INET, QOS, SOCKADDR, SOCKET, WSABUF, WSAPROTOCOL_INFOW, WSA_FLAG_OVERLAPPED,
+};
+
+use super::last_error::{int_result, socket_result};
+use super::memory;
+use crate::error::Error;
+use crate::model::current::with_current;
+use crate::wire::encode_sockaddr;
+
+/// [`socket`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-socket):
+/// creates a socket of the current network. Sockets made by `socket` are overlapped, as on
+/// Windows. Errors: `WSAEAFNOSUPPORT`, `WSAESOCKTNOSUPPORT`, `WSAEPROTOTYPE`,
+/// `WSAEPROTONOSUPPORT` ([`crate::choices::SOCKET_CATALOG`]).
+///
+/// # Safety
+/// None needed; declared `unsafe extern "system"` to match windows-sys's signature.
+pub unsafe extern "system" fn socket(af: i32, r#type: i32, protocol: i32) -> SOCKET {
+    socket_result(with_current(|table| table.create(af, r#type, protocol, true)))
+}
+
+/// [`WSASocketW`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsasocketw):
+/// like [`socket`], but overlapped only with `WSA_FLAG_OVERLAPPED` in `dwflags`.
+/// `lpprotocolinfo` must be NULL and `g` zero (provider selection and socket groups are not
+/// emulated): anything else is `WSAEINVAL`, as for an invalid group or protocol info.
+///
+/// # Safety
+/// None needed (`lpprotocolinfo` is never read); declared `unsafe extern "system"` to match
+/// windows-sys's signature.
+#[allow(non_snake_case)]
+pub unsafe extern "system" fn WSASocketW(
+    af: i32,
+    r#type: i32,
+    protocol: i32,
+    lpprotocolinfo: *const WSAPROTOCOL_INFOW,
+    g: u32,
+    dwflags: u32,
+) -> SOCKET {
+    let overlapped = dwflags & WSA_FLAG_OVERLAPPED != 0;
+    socket_result(with_current(|table| {
+        table.require_startup()?;
+        if !lpprotocolinfo.is_null() || g != 0 {
+            return Err(Error::Invalid);
+        }
+        table.create(af, r#type, protocol, overlapped)
+    }))
+}
+
+/// [`bind`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-bind):
+/// gives the socket a local address. Errors: `WSAENOTSOCK`, `WSAEFAULT` (NULL, short or
+/// wrong-family address), `WSAEINVAL` (already bound), `WSAEADDRINUSE`.
+///
+/// # Safety
+/// `name` must be NULL or valid for reads of `namelen` bytes.
+pub unsafe extern "system" fn bind(s: SOCKET, name: *const SOCKADDR, namelen: i32) -> i32 {
+    // SAFETY: forwarded from the caller.
+    let addr = unsafe { memory::sockaddr(name, namelen.into()) };
+    int_result(with_current(|table| table.bind(s, addr).map(drop)))
+}
+
+/// [`listen`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-listen):
+/// a bound stream socket starts accepting. Errors: `WSAENOTSOCK`, `WSAEOPNOTSUPP` (not a
+/// stream), `WSAEISCONN`, `WSAEINVAL` (unbound).
+///
+/// # Safety
+/// None needed; declared `unsafe extern "system"` to match windows-sys's signature.
+pub unsafe extern "system" fn listen(s: SOCKET, backlog: i32) -> i32 {
+    int_result(with_current(|table| table.listen(s, backlog)))
+}
+
+/// [`accept`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-accept):
+/// takes the oldest waiting connection. If `addr` is not NULL the client's address is
+/// written there and its length to `*addrlen`, which must be non-NULL and hold at least the
+/// family's address size (`WSAEFAULT` otherwise, checked before the connection is taken).
+/// Nothing waiting is `WSAEWOULDBLOCK` ([`crate::choices::NEVER_BLOCK`]). On failure
+/// neither out-parameter is written.
+///
+/// # Safety
+/// `addr` must be NULL or valid for writes of `*addrlen` bytes; `addrlen` must be NULL or
+/// valid for reads and writes of an `i32`.
+pub unsafe extern "system" fn accept(s: SOCKET, addr: *mut SOCKADDR, addrlen: *mut i32) -> SOCKET {
+    socket_result(with_current(|table| {
+        let family = table.with_socket(s, |entry| Ok(entry.kind.family))?;
+        if !addr.is_null() {
+            if addrlen.is_null() {
+                return Err(Error::Fault);
+            }
+            let needed = if family == AF_INET { 16 } else { 28 };
+            // SAFETY: non-NULL, and the caller promises an i32 there.
+            if unsafe { memory::read(addrlen) } < needed {
+                return Err(Error::Fault);
+            }
+        }
+        let (handle, peer) = table.accept(s)?;
+        if !addr.is_null() {
+            let (raw, len) = encode_sockaddr(peer);
+            // SAFETY: checked above that `*addrlen` (which the caller promises is writable
+            // room at `addr`) holds at least `len` bytes; `addrlen` is non-NULL.
+            unsafe {
+                memory::write_bytes(addr.cast(), &raw[..len]);
+                memory::write(addrlen, len as i32);
+            }
+        }
+        Ok(handle)
+    }))
+}
+
+/// [`connect`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-connect):
+/// connects a stream socket to a listener of the network, or sets a datagram socket's
+/// peer. Errors: `WSAENOTSOCK`, `WSAEFAULT`, `WSAEAFNOSUPPORT`, `WSAEISCONN`, `WSAEINVAL`
+/// (listening), `WSAEADDRNOTAVAIL`, `WSAECONNREFUSED`.
+///
+/// # Safety
+/// `name` must be NULL or valid for reads of `namelen` bytes.
+pub unsafe extern "system" fn connect(s: SOCKET, name: *const SOCKADDR, namelen: i32) -> i32 {
+    // SAFETY: forwarded from the caller.
+    let addr = unsafe { memory::sockaddr(name, namelen.into()) };
+    int_result(with_current(|table| table.connect(s, addr)))
+}
+
+/// [`WSAConnect`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsaconnect):
+/// [`connect`] without connect data or quality of service, which TCP/IP providers do not
+/// offer: any of the last four arguments non-NULL is `WSAEOPNOTSUPP`, and none is read.
+///
+/// # Safety
+/// `name` must be NULL or valid for reads of `namelen` bytes.
+#[allow(non_snake_case)]
+pub unsafe extern "system" fn WSAConnect(
+    s: SOCKET,
+    name: *const SOCKADDR,
+    namelen: i32,
+    lpcallerdata: *const WSABUF,
+    lpcalleedata: *mut WSABUF,
+    lpsqos: *const QOS,
+    lpgqos: *const QOS,
+) -> i32 {
+    let extras = !lpcallerdata.is_null() || !lpcalleedata.is_null() || !lpsqos.is_null() || !lpgqos.is_null();
+    // SAFETY: forwarded from the caller.
+    let addr = unsafe { memory::sockaddr(name, namelen.into()) };
+    int_result(with_current(|table| {
+        table.with_socket(s, |_| Ok(()))?;
+        if extras {
+            return Err(Error::OperationNotSupported);
+        }
+        table.connect(s, addr)
+    }))
+}
+
+/// [`closesocket`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-closesocket):
+/// closes the socket; its handle is never handed out again, so using it later is
+/// `WSAENOTSOCK`.
+///
+/// # Safety
+/// None needed; declared `unsafe extern "system"` to match windows-sys's signature.
+pub unsafe extern "system" fn closesocket(s: SOCKET) -> i32 {
+    int_result(with_current(|table| table.close(s)))
+}

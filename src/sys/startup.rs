@@ -1,0 +1,61 @@
+//! `WSAStartup` and `WSACleanup`.
+use windows_sys::Win32::Networking::WinSock::WSADATA;
+
+use super::last_error::int_result;
+use super::memory;
+use crate::error::Error;
+use crate::model::current::with_current;
+
+/// `WSADATA::szDescription`, as Windows fills it.
+const DESCRIPTION: &[u8] = b"WinSock 2.0";
+/// `WSADATA::szSystemStatus`, as Windows fills it.
+const SYSTEM_STATUS: &[u8] = b"Running";
+
+/// Copies `text` into a C string field, NUL-terminated.
+fn c_string<const N: usize>(text: &[u8]) -> [i8; N] {
+    let mut out = [0i8; N];
+    for (slot, &byte) in out.iter_mut().zip(text.iter().take(N - 1)) {
+        *slot = byte as i8;
+    }
+    out
+}
+
+/// [`WSAStartup`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-wsastartup):
+/// counts one more user of the current network and fills `*lpwsadata`.
+///
+/// Returns 0, or the error code itself (WSAStartup does not set the last error):
+/// `WSAEFAULT` for a NULL `lpwsadata`, `WSAVERNOTSUPPORTED` below version 1.0
+/// ([`crate::choices::STARTUP_VERSIONS`]). On failure `*lpwsadata` is not written.
+///
+/// # Safety
+/// `lpwsadata` must be NULL or valid for writes of a `WSADATA`.
+#[allow(non_snake_case)]
+pub unsafe extern "system" fn WSAStartup(wversionrequested: u16, lpwsadata: *mut WSADATA) -> i32 {
+    if lpwsadata.is_null() {
+        return Error::Fault.code();
+    }
+    match with_current(|table| table.startup(wversionrequested)) {
+        Ok(version) => {
+            let mut data = WSADATA::default();
+            data.wVersion = version;
+            data.wHighVersion = crate::model::HIGHEST_VERSION;
+            data.szDescription = c_string(DESCRIPTION);
+            data.szSystemStatus = c_string(SYSTEM_STATUS);
+            // SAFETY: non-NULL, and the caller promises room for a WSADATA.
+            unsafe { memory::write(lpwsadata, data) };
+            0
+        }
+        Err(error) => error.code(),
+    }
+}
+
+/// [`WSACleanup`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-wsacleanup):
+/// one user fewer; the last one closes every socket of the network
+/// ([`crate::choices::CLEANUP_CLOSES_SOCKETS`]). `WSANOTINITIALISED` when there was no user.
+///
+/// # Safety
+/// None needed; declared `unsafe extern "system"` to match windows-sys's signature.
+#[allow(non_snake_case)]
+pub unsafe extern "system" fn WSACleanup() -> i32 {
+    int_result(with_current(|table| table.cleanup()))
+}
