@@ -62,3 +62,8 @@ pub use api::{Domain, EnterGuard, Network, Protocol, Socket, Startup, Type};
 pub use error::{Error, Result};
 pub use model::snapshot::{NameInfo, NetworkSnapshot, SocketInfo, SocketState};
 pub use wire::{PeerAddress, PeerTargetName, SecurityProtocol, TargetName};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
