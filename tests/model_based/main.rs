@@ -1,0 +1,128 @@
+//! Model-based property tests: random sequences of calls (startup, cleanup, socket, bind,
+//! listen, connect, accept, close, set and delete names; valid and invalid handles,
+//! addresses and buffers) run through the raw `sys` face and through a small reference
+//! model written here. Every result and error code must agree, the whole table must equal
+//! the reference's after every call, and the table's invariants must hold. A failing
+//! sequence shrinks to a minimal one.
+//!
+//! Cases: `PROPTEST_CASES` (default 512 here), each of up to 40 pieces: a random call or a seven-call handshake.
+
+mod ops;
+mod reference;
+
+use std::collections::BTreeSet;
+
+use proptest::prelude::*;
+use winsock_emu::sys::{AF_INET, AF_INET6, SOCK_DGRAM, SOCK_STREAM};
+use winsock_emu::{Error, Network, NetworkSnapshot, SocketState};
+
+use ops::{handshake, op, run, Op, Seen};
+use reference::Reference;
+
+/// Invariants of any table, checked on the emulator's own snapshot (so they hold even if
+/// the reference model were wrong in the same way).
+fn check_invariants(snap: &NetworkSnapshot) -> Result<(), TestCaseError> {
+    let mut handles = BTreeSet::new();
+    for s in &snap.sockets {
+        prop_assert!(handles.insert(s.handle), "handle {:#x} twice", s.handle);
+        prop_assert!(s.handle >= 0x100 && s.handle % 4 == 0 && s.handle < snap.next_handle);
+        let ip = s.family == AF_INET || s.family == AF_INET6;
+        if !(ip && (s.socket_type == SOCK_STREAM || s.socket_type == SOCK_DGRAM)) {
+            prop_assert!(
+                s.names.is_empty(),
+                "names on a socket that cannot hold them: {s:?}"
+            );
+        }
+        if s.socket_type == SOCK_STREAM {
+            prop_assert!(
+                s.names.len() <= 1 && s.names.iter().all(|n| n.peer.is_none()),
+                "{s:?}"
+            );
+        } else {
+            prop_assert!(s.names.iter().all(|n| n
+                .peer
+                .is_some_and(|p| p.port() != 0 || !p.ip().is_unspecified())));
+        }
+        for name in &s.names {
+            prop_assert!(!name.name.units().is_empty() && name.name.units().len() <= 32_767);
+            if let Some(peer) = name.peer {
+                prop_assert_eq!(peer.is_ipv4(), s.family == AF_INET);
+            }
+        }
+        match s.state {
+            SocketState::Listening { backlog, pending } => {
+                prop_assert!(s.socket_type == SOCK_STREAM && s.local.is_some());
+                prop_assert!((1..=200).contains(&backlog) && pending <= backlog);
+            }
+            SocketState::Connected { peer } => {
+                prop_assert!(s.local.is_some());
+                prop_assert_eq!(peer.is_ipv4(), s.family == AF_INET);
+            }
+            SocketState::Idle => {}
+        }
+    }
+    if snap.startups == 0 {
+        prop_assert!(
+            snap.sockets.is_empty(),
+            "sockets outlived the last WSACleanup"
+        );
+    }
+    Ok(())
+}
+
+fn run_sequence(sequence: &[Op]) -> Result<(), TestCaseError> {
+    let net = Network::new();
+    let _enter = net.enter();
+    let mut model = Reference::new();
+    let mut seen = Seen::default();
+    for (step, op) in sequence.iter().enumerate() {
+        let (actual, expected) = run(op, &mut seen, &mut model);
+        prop_assert_eq!(actual, expected, "step {}: {:?}", step, op);
+        if let Err(code) = actual {
+            prop_assert!(
+                Error::from_code(code).is_some(),
+                "step {step}: {code} is no Winsock code"
+            );
+        }
+        let snap = net.snapshot();
+        prop_assert_eq!(
+            &snap,
+            &model.snapshot(),
+            "table after step {}: {:?}",
+            step,
+            op
+        );
+        check_invariants(&snap)?;
+    }
+    Ok(())
+}
+
+/// Random calls and handshakes. Most sequences begin with `WSAStartup`, so most calls reach
+/// past `WSANOTINITIALISED`.
+fn sequence() -> impl Strategy<Value = Vec<Op>> {
+    let piece = prop_oneof![6 => op().prop_map(|op| vec![op]), 1 => handshake()];
+    (
+        prop::bool::weighted(0.95),
+        prop::collection::vec(piece, 1..40),
+    )
+        .prop_map(|(started, pieces)| {
+            let start = started.then_some(Op::Startup(0x0202));
+            start
+                .into_iter()
+                .chain(pieces.into_iter().flatten())
+                .collect()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(512),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn random_call_sequences_agree_with_the_reference_model(sequence in sequence()) {
+        run_sequence(&sequence)?;
+    }
+}
