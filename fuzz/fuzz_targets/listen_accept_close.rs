@@ -1,0 +1,71 @@
+//! `listen`, `accept` and `closesocket`: arbitrary handles and backlogs, and accept's
+//! address buffer of arbitrary room with a sentinel that must survive a failure.
+#![no_main]
+
+use arbitrary::Arbitrary;
+use libfuzzer_sys::fuzz_target;
+use winsock_emu::sys::*;
+use winsock_emu_fuzz::*;
+
+#[derive(Debug, Arbitrary)]
+struct Input {
+    selector: u8,
+    raw_handle: u64,
+    call: u8,
+    backlog: i32,
+    null_addr: bool,
+    null_len: bool,
+    room: i32,
+}
+
+fuzz_target!(|input: Input| {
+    let scene = scene();
+    let s = scene.handle(input.selector, input.raw_handle);
+    let before = scene.net.snapshot();
+    match input.call % 3 {
+        0 => check(
+            &scene.net,
+            &before,
+            unsafe { listen(s, input.backlog) },
+            LISTEN_CODES,
+        ),
+        1 => {
+            // The room claimed never exceeds the buffer (the caller's promise).
+            let mut addr = [0xabu8; 128];
+            let mut room = input.room.clamp(i32::MIN, 128);
+            let addr_ptr: *mut SOCKADDR = if input.null_addr {
+                std::ptr::null_mut()
+            } else {
+                addr.as_mut_ptr().cast()
+            };
+            let len_ptr: *mut i32 = if input.null_len {
+                std::ptr::null_mut()
+            } else {
+                &mut room
+            };
+            let new = unsafe { accept(s, addr_ptr, len_ptr) };
+            check_socket(&scene.net, &before, new, ACCEPT_CODES);
+            if new == INVALID_SOCKET {
+                assert!(
+                    addr.iter().all(|&b| b == 0xab),
+                    "accept wrote the address on failure"
+                );
+                assert_eq!(
+                    room,
+                    input.room.clamp(i32::MIN, 128),
+                    "accept wrote *addrlen on failure"
+                );
+            } else {
+                assert!(!scene.handles.contains(&new), "a handle was reused");
+            }
+        }
+        _ => {
+            let rc = unsafe { closesocket(s) };
+            check(&scene.net, &before, rc, CLOSE_CODES);
+            if rc == 0 {
+                assert_eq!(unsafe { closesocket(s) }, SOCKET_ERROR);
+                assert_eq!(unsafe { WSAGetLastError() }, WSAENOTSOCK);
+            }
+        }
+    }
+});

@@ -1,0 +1,183 @@
+//! What every fuzz target shares: a scene of sockets in every state to aim calls at, the
+//! documented error codes of each entry point, and the checks every call must pass.
+//!
+//! Each target builds a fresh scene per input (so inputs are independent), makes one raw
+//! call with arbitrary handles, codes, lengths and bytes, and then [`check`]s it: the
+//! return convention, a documented error code, and on failure a table left as it was.
+
+use std::ptr;
+
+use winsock_emu::sys::*;
+use winsock_emu::{Domain, EnterGuard, Network, NetworkSnapshot, Startup, Type};
+
+/// A started network, entered on this thread, with sockets of every kind and state.
+pub struct Scene {
+    /// The network.
+    pub net: Network,
+    /// Handles: live sockets of each kind and state, then one closed handle.
+    pub handles: Vec<SOCKET>,
+    _startup: Startup,
+    _enter: EnterGuard,
+}
+
+/// Builds the scene: UDP and TCP on both families, a listener with a waiting connection,
+/// a connected client, a connected datagram socket, a non-IP socket, a raw socket, a
+/// non-overlapped socket and a closed handle.
+pub fn scene() -> Scene {
+    let net = Network::new();
+    let enter = net.enter();
+    let startup = net.startup().expect("WSAStartup");
+    let mut handles = Vec::new();
+    let mut add = |socket: winsock_emu::Socket| handles.push(socket.into_raw());
+    add(net.socket(Domain::IPV4, Type::DGRAM, None).unwrap());
+    add(net.socket(Domain::IPV6, Type::DGRAM, None).unwrap());
+    add(net.socket(Domain::IPV4, Type::STREAM, None).unwrap());
+    add(net.socket(Domain::IPV6, Type::STREAM, None).unwrap());
+    let listener = net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
+    listener.bind("127.0.0.1:80".parse().unwrap()).unwrap();
+    listener.listen(2).unwrap();
+    let client = net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
+    client.connect("127.0.0.1:80".parse().unwrap()).unwrap();
+    add(listener);
+    add(client);
+    let udp = net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    udp.connect("192.0.2.1:53".parse().unwrap()).unwrap();
+    add(udp);
+    add(net.socket(Domain(AF_UNIX), Type::STREAM, None).unwrap());
+    add(net.socket(Domain::IPV4, Type(SOCK_RAW), None).unwrap());
+    add(net
+        .socket_with_flags(Domain::IPV6, Type::DGRAM, None, 0)
+        .unwrap());
+    let closed = net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    let closed_handle = closed.as_raw();
+    closed.close().unwrap();
+    handles.push(closed_handle);
+    Scene {
+        net,
+        handles,
+        _startup: startup,
+        _enter: enter,
+    }
+}
+
+impl Scene {
+    /// A handle of the scene (most selectors), or the raw value itself.
+    pub fn handle(&self, selector: u8, raw: u64) -> SOCKET {
+        if selector < 224 {
+            self.handles[usize::from(selector) % self.handles.len()]
+        } else {
+            raw as SOCKET
+        }
+    }
+}
+
+/// `bytes` as a pointer (NULL when `null`) into an allocation of exactly their length.
+pub fn buffer(bytes: &[u8], null: bool) -> (Box<[u8]>, *const u8) {
+    let owned: Box<[u8]> = bytes.into();
+    let p = if null { ptr::null() } else { owned.as_ptr() };
+    (owned, p)
+}
+
+/// A declared length for a buffer of `available` bytes: anything up to it (never more, as
+/// the prototypes' `_In_reads_bytes_` demand), or any value at all with a NULL pointer.
+pub fn declared_len(raw: u32, available: usize, null: bool) -> u32 {
+    if null {
+        raw
+    } else {
+        raw % (available as u32 + 1)
+    }
+}
+
+/// `WSASetSocketPeerTargetName`'s documented codes (and WSAEOPNOTSUPP for overlapped calls).
+pub const SET_NAME_CODES: &[i32] = &[
+    WSANOTINITIALISED,
+    WSAENOTSOCK,
+    WSAEOPNOTSUPP,
+    WSAEFAULT,
+    WSAEINVAL,
+    WSAEMSGSIZE,
+    WSAEAFNOSUPPORT,
+    WSAEISCONN,
+];
+/// `WSADeleteSocketPeerTargetName`'s.
+pub const DELETE_NAME_CODES: &[i32] = &[
+    WSANOTINITIALISED,
+    WSAENOTSOCK,
+    WSAEOPNOTSUPP,
+    WSAEFAULT,
+    WSAEINVAL,
+    WSAEMSGSIZE,
+    WSAEAFNOSUPPORT,
+];
+/// `socket` and `WSASocketW`.
+pub const SOCKET_CODES: &[i32] = &[
+    WSANOTINITIALISED,
+    WSAEAFNOSUPPORT,
+    WSAESOCKTNOSUPPORT,
+    WSAEPROTOTYPE,
+    WSAEPROTONOSUPPORT,
+    WSAEINVAL,
+];
+/// `bind`.
+pub const BIND_CODES: &[i32] = &[
+    WSANOTINITIALISED,
+    WSAENOTSOCK,
+    WSAEFAULT,
+    WSAEINVAL,
+    WSAEADDRINUSE,
+    WSAEAFNOSUPPORT,
+    WSAENOBUFS,
+];
+/// `connect` and `WSAConnect`.
+pub const CONNECT_CODES: &[i32] = &[
+    WSANOTINITIALISED,
+    WSAENOTSOCK,
+    WSAEFAULT,
+    WSAEAFNOSUPPORT,
+    WSAEISCONN,
+    WSAEINVAL,
+    WSAEADDRNOTAVAIL,
+    WSAECONNREFUSED,
+    WSAENOBUFS,
+    WSAEOPNOTSUPP,
+];
+/// `listen`.
+pub const LISTEN_CODES: &[i32] = &[
+    WSANOTINITIALISED,
+    WSAENOTSOCK,
+    WSAEOPNOTSUPP,
+    WSAEISCONN,
+    WSAEINVAL,
+];
+/// `accept`.
+pub const ACCEPT_CODES: &[i32] = &[
+    WSANOTINITIALISED,
+    WSAENOTSOCK,
+    WSAEFAULT,
+    WSAEINVAL,
+    WSAEWOULDBLOCK,
+];
+/// `closesocket`.
+pub const CLOSE_CODES: &[i32] = &[WSANOTINITIALISED, WSAENOTSOCK];
+
+/// Checks an `int`-returning call: 0, or `SOCKET_ERROR` with a code from `codes` and the
+/// network exactly as `before`.
+pub fn check(net: &Network, before: &NetworkSnapshot, rc: i32, codes: &[i32]) {
+    if rc == 0 {
+        return;
+    }
+    assert_eq!(rc, SOCKET_ERROR, "neither 0 nor SOCKET_ERROR");
+    let code = unsafe { WSAGetLastError() };
+    assert!(codes.contains(&code), "undocumented error {code}");
+    assert_eq!(&net.snapshot(), before, "a failed call changed the network");
+}
+
+/// Checks a `SOCKET`-returning call the same way.
+pub fn check_socket(net: &Network, before: &NetworkSnapshot, s: SOCKET, codes: &[i32]) {
+    check(
+        net,
+        before,
+        if s == INVALID_SOCKET { SOCKET_ERROR } else { 0 },
+        codes,
+    );
+}
