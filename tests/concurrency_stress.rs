@@ -113,7 +113,7 @@ const SERVICES: [&str; 3] = ["127.0.0.1:7000", "127.0.0.1:7001", "[::1]:7000"];
 
 fn worker(id: usize, shared: &Shared, ops: usize) -> usize {
     let _enter = shared.net.enter();
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (id as u64 + 1) * 0x1000_0000_01b3);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ ((id as u64 + 1) * 0x1000_0000_01b3));
     // Datagram sockets only this thread names or deletes names on: expected names by peer.
     let mut private: BTreeMap<SOCKET, BTreeMap<SocketAddr, String>> = BTreeMap::new();
     let mut serial = 0usize;
