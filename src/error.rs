@@ -122,6 +122,12 @@ wsa_errors! {
     ProcessLimit = WSAEPROCLIM, "a limit on the number of tasks supported by Windows Sockets has been reached";
     /// The requested Winsock version is not supported.
     VersionNotSupported = WSAVERNOTSUPPORTED, "the requested Windows Sockets version is not supported";
+    /// The connection was reset by the remote side.
+    ConnectionReset = WSAECONNRESET, "an existing connection was forcibly closed by the remote host";
+    /// The socket's direction was shut down with `shutdown`.
+    Shutdown = WSAESHUTDOWN, "a request to send or receive data was disallowed because the socket had already been shut down";
+    /// The connection attempt (here: its security negotiation) failed to complete.
+    TimedOut = WSAETIMEDOUT, "a connection attempt failed because the connected party did not properly respond";
 }
 
 impl From<Error> for io::Error {

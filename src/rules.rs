@@ -164,3 +164,5 @@ pub fn peer_address_fits(fits: bool) -> Result<()> {
     }
     Ok(())
 }
+
+pub mod security;

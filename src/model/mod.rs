@@ -8,6 +8,9 @@
 //! | --- | --- |
 //! | `lifecycle.rs` | `WSAStartup`/`WSACleanup`, `socket`, `bind`, `listen`, `connect`, `accept`, `closesocket` |
 //! | `names.rs` | `WSASetSocketPeerTargetName`, `WSADeleteSocketPeerTargetName` |
+//! | `security.rs` | `WSASetSocketSecurity`, `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, principals, negotiation |
+//! | `impersonation.rs` | the thread's impersonation (`WSARevertImpersonation` ends it) |
+//! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
 //! | `snapshot.rs` | a comparable picture of the whole table, for tests and teaching |
 //! | `current.rs` | which table the `sys` functions of a thread use |
 //!
@@ -22,8 +25,11 @@
 
 pub(crate) mod catalog;
 pub(crate) mod current;
+mod data;
+pub(crate) mod impersonation;
 mod lifecycle;
 mod names;
+mod security;
 pub(crate) mod snapshot;
 pub(crate) mod socket;
 mod topology;
@@ -41,7 +47,9 @@ use socket::SocketEntry;
 use topology::Topology;
 
 pub(crate) use lifecycle::{AddrArg, HIGHEST_VERSION};
+pub(crate) use data::Received;
 pub(crate) use names::NameArg;
+pub(crate) use security::{QueryFailure, SettingsArg, TemplateArg};
 
 /// How many shards the socket map is split into (a power of two).
 pub(crate) const SHARDS: usize = 64;
