@@ -58,10 +58,15 @@ pub mod rules;
 pub mod sys;
 mod wire;
 
-pub use api::{Domain, EnterGuard, Network, Protocol, Socket, Startup, Type};
+pub use api::{
+    impersonated_principal, revert_impersonation, Domain, EnterGuard, Network, Protocol, Socket, Startup, Type,
+};
 pub use error::{Error, Result};
-pub use model::snapshot::{NameInfo, NetworkSnapshot, SocketInfo, SocketState};
-pub use wire::{PeerAddress, PeerTargetName, SecurityProtocol, TargetName};
+pub use model::snapshot::{LinkInfo, NameInfo, NetworkSnapshot, SocketInfo, SocketState};
+pub use wire::{
+    IpsecSettings, PeerAddress, PeerTargetName, SecurityProtocol, SecurityQueryInfo, SecurityQueryTemplate,
+    SecuritySettings, TargetName,
+};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

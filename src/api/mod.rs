@@ -4,10 +4,13 @@
 //! the same rules in the same order and give the same errors. Nothing here is `unsafe`.
 #![forbid(unsafe_code)]
 
+mod data;
 mod network;
+mod security;
 mod socket;
 mod types;
 
 pub use network::{EnterGuard, Network, Startup};
+pub use security::{impersonated_principal, revert_impersonation};
 pub use socket::Socket;
 pub use types::{Domain, Protocol, Type};

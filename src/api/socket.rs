@@ -15,8 +15,8 @@ use crate::wire::{PeerTargetName, TargetName};
 /// A socket of a [`Network`]. Dropping it calls `closesocket`; [`Socket::into_raw`] gives
 /// the handle up instead, for use with [`crate::sys`].
 pub struct Socket {
-    network: Network,
-    handle: SOCKET,
+    pub(super) network: Network,
+    pub(super) handle: SOCKET,
     /// Whether dropping this value closes the socket.
     owned: bool,
 }

@@ -48,7 +48,7 @@ use topology::Topology;
 
 pub(crate) use lifecycle::{AddrArg, HIGHEST_VERSION};
 pub(crate) use data::Received;
-pub(crate) use names::NameArg;
+pub(crate) use names::{overlapped_arguments_allowed, NameArg};
 pub(crate) use security::{QueryFailure, SettingsArg, TemplateArg};
 
 /// How many shards the socket map is split into (a power of two).

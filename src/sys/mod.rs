@@ -34,17 +34,21 @@
 //!   [entered](crate::Network::enter).
 #![allow(unsafe_code)]
 
+mod data;
 mod ioctl;
 mod last_error;
 mod memory;
 mod peer_names;
+mod security;
 mod sockets;
 mod startup;
 pub mod types;
 
+pub use data::{ioctlsocket, recv, recvfrom, send, sendto, shutdown, WSASendTo};
 pub use ioctl::WSAIoctl;
 pub use last_error::{WSAGetLastError, WSASetLastError};
 pub use peer_names::{WSADeleteSocketPeerTargetName, WSASetSocketPeerTargetName};
+pub use security::{WSAImpersonateSocketPeer, WSAQuerySocketSecurity, WSARevertImpersonation, WSASetSocketSecurity};
 pub use sockets::{accept, bind, closesocket, connect, listen, socket, WSAConnect, WSASocketW};
 pub use startup::{WSACleanup, WSAStartup};
 #[doc(no_inline)]

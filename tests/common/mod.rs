@@ -170,3 +170,4 @@ pub fn connected_stream(net: &Network, addr: &str) -> (winsock_emu::Socket, wins
     client.connect(addr).unwrap();
     (listener, client)
 }
+pub mod secure;
