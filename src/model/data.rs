@@ -81,7 +81,7 @@ impl SocketTable {
         })?;
         if !stream {
             drop(topology);
-            return self.send_to(handle, data, flags, Some(AddrArg::Value(peer)));
+            return self.send_datagram(handle, data, Some(AddrArg::Value(peer)));
         }
         let Some(remote) = remote else { return Ok(data.len()) };
         if data.is_empty() {
@@ -125,6 +125,11 @@ impl SocketTable {
         if connected {
             return self.send(handle, data, flags);
         }
+        self.send_datagram(handle, data, to)
+    }
+
+    /// One datagram from an unconnected (or connected, to its peer) datagram socket.
+    fn send_datagram(&self, handle: SOCKET, data: &[u8], to: Option<AddrArg<'_>>) -> Result<usize> {
         let mut topology = self.topology.lock();
         let (local, initiator, known) = self.with_socket(handle, |entry| {
             if entry.kind.socket_type != SOCK_DGRAM || !entry.is_ip() {
