@@ -217,8 +217,9 @@ pub const IOCTL_CODES: Choice = Choice {
     answer: "SIO_SET_SECURITY and SIO_QUERY_SECURITY reach WSASetSocketSecurity and \
              WSAQuerySocketSecurity (see security-ioctls); every other code gets WSAEINVAL \
              ('not a valid command'). A call without overlapped arguments needs \
-             lpcbBytesReturned (WSAEFAULT otherwise), checked after the socket; on success \
-             it is set to 0, as these codes return no output.",
+             lpcbBytesReturned (WSAEFAULT otherwise), checked after the socket and the code; \
+             on success it is set to 0 for the set and delete codes, which return no \
+             output, and to 24 for SIO_QUERY_SECURITY.",
 };
 
 /// Arguments of other functions that are not emulated.

@@ -368,7 +368,7 @@ mod tests {
         );
         let (relaxed, _) = negotiate(side(Some(&optional), &client), Some(&server), side(None, &rogue)).unwrap();
         assert!(relaxed.secured && !relaxed.encrypted);
-        assert_eq!(relaxed.peer_principal, Some(rogue));
+        assert_eq!(relaxed.peer_principal, Some(rogue.clone()));
         let (unnamed, _) = negotiate(side(Some(&encrypt), &client), None, side(None, &server)).unwrap();
         assert!(unnamed.secured);
     }
