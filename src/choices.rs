@@ -264,8 +264,16 @@ mod tests {
     fn ids_are_unique_and_documented() {
         let doc = include_str!("../docs/choices.md");
         for (i, choice) in ALL.iter().enumerate() {
-            assert!(ALL[i + 1..].iter().all(|other| other.id != choice.id), "{} twice", choice.id);
-            assert!(doc.contains(&format!("`{}`", choice.id)), "docs/choices.md misses {}", choice.id);
+            assert!(
+                ALL[i + 1..].iter().all(|other| other.id != choice.id),
+                "{} twice",
+                choice.id
+            );
+            assert!(
+                doc.contains(&format!("`{}`", choice.id)),
+                "docs/choices.md misses {}",
+                choice.id
+            );
         }
     }
 }

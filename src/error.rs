@@ -162,7 +162,9 @@ mod tests {
             assert_eq!(io_error.raw_os_error(), Some(error.code()));
             assert_eq!(Error::try_from(&io_error), Ok(error));
             assert_eq!(Error::from_code(error.code()), Some(error));
-            assert!(error.to_string().starts_with(&format!("{} ({})", error.name(), error.code())));
+            assert!(error
+                .to_string()
+                .starts_with(&format!("{} ({})", error.name(), error.code())));
         }
     }
 

@@ -47,7 +47,8 @@ impl AddrArg<'_> {
     pub(crate) fn decode(self) -> std::result::Result<PeerAddress, AddrFailure> {
         match self {
             AddrArg::Null => Err(AddrFailure::Null),
-            AddrArg::Bytes(bytes) => wire::decode_sockaddr(bytes).map_err(|SockaddrError::TooShort| AddrFailure::TooShort),
+            AddrArg::Bytes(bytes) => wire::decode_sockaddr(bytes)
+                .map_err(|SockaddrError::TooShort| AddrFailure::TooShort),
             AddrArg::Value(addr) => Ok(PeerAddress::Ip(addr)),
         }
     }
@@ -89,9 +90,15 @@ impl SocketTable {
         if major == 0 {
             return Err(Error::VersionNotSupported);
         }
-        let granted = if (major, minor) > (2, 2) { HIGHEST_VERSION } else { requested };
+        let granted = if (major, minor) > (2, 2) {
+            HIGHEST_VERSION
+        } else {
+            requested
+        };
         self.startups
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |count| count.checked_add(1))
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |count| {
+                count.checked_add(1)
+            })
             .map_err(|_| Error::ProcessLimit)?;
         Ok(granted)
     }
@@ -102,7 +109,9 @@ impl SocketTable {
         let mut topology = self.topology.lock();
         let before = self
             .startups
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |count| count.checked_sub(1))
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |count| {
+                count.checked_sub(1)
+            })
             .map_err(|_| Error::NotInitialised)?;
         if before == 1 {
             for shard in self.shards.iter() {
@@ -119,7 +128,13 @@ impl SocketTable {
     }
 
     /// `socket`/`WSASocketW`: creates a socket the catalogue offers.
-    pub(crate) fn create(&self, family: i32, socket_type: i32, protocol: i32, overlapped: bool) -> Result<SOCKET> {
+    pub(crate) fn create(
+        &self,
+        family: i32,
+        socket_type: i32,
+        protocol: i32,
+        overlapped: bool,
+    ) -> Result<SOCKET> {
         self.require_startup()?;
         let kind = catalog::resolve(family, socket_type, protocol)?;
         self.insert(SocketEntry::new(kind, overlapped))
@@ -162,10 +177,17 @@ impl SocketTable {
             if entry.local.is_none() {
                 return Err(Error::Invalid);
             }
-            let backlog = usize::try_from(backlog).unwrap_or(0).clamp(1, choices::MAX_BACKLOG);
+            let backlog = usize::try_from(backlog)
+                .unwrap_or(0)
+                .clamp(1, choices::MAX_BACKLOG);
             match &mut entry.state {
                 State::Listening(listener) => listener.backlog = backlog,
-                state => *state = State::Listening(Listener { backlog, pending: Default::default() }),
+                state => {
+                    *state = State::Listening(Listener {
+                        backlog,
+                        pending: Default::default(),
+                    })
+                }
             }
             Ok(())
         })
@@ -190,7 +212,9 @@ impl SocketTable {
                 match entry.state {
                     State::Listening(_) => return Err(Error::Invalid),
                     State::Connected { .. } => return Err(Error::IsConnected),
-                    State::Idle if unspecified || target.port() == 0 => return Err(Error::AddressNotAvailable),
+                    State::Idle if unspecified || target.port() == 0 => {
+                        return Err(Error::AddressNotAvailable)
+                    }
                     State::Idle => {}
                 }
             } else if unspecified && target.port() == 0 {
@@ -206,9 +230,17 @@ impl SocketTable {
             Some(local) => local,
             None => topology.choose(kind.socket_type, SocketAddr::new(target.ip(), 0))?,
         };
-        let source = if bound.ip().is_unspecified() { SocketAddr::new(target.ip(), bound.port()) } else { bound };
+        let source = if bound.ip().is_unspecified() {
+            SocketAddr::new(target.ip(), bound.port())
+        } else {
+            bound
+        };
         if kind.socket_type == SOCK_STREAM {
-            let pending = Pending { client: handle, from: source, to: target };
+            let pending = Pending {
+                client: handle,
+                from: source,
+                to: target,
+            };
             let queued = topology
                 .receivers(SOCK_STREAM, target)
                 .into_iter()
@@ -222,7 +254,10 @@ impl SocketTable {
         }
         self.with_socket(handle, |entry| {
             entry.local = Some(source);
-            entry.state = State::Connected { peer: target, remote: None };
+            entry.state = State::Connected {
+                peer: target,
+                remote: None,
+            };
             Ok(())
         })
     }
@@ -231,9 +266,11 @@ impl SocketTable {
     fn enqueue(&self, listener: SOCKET, family: u16, pending: Pending) -> bool {
         let mut shard = self.shard(listener).lock();
         match shard.get_mut(&listener) {
-            Some(SocketEntry { kind, state: State::Listening(queue), .. })
-                if kind.family == family && queue.pending.len() < queue.backlog =>
-            {
+            Some(SocketEntry {
+                kind,
+                state: State::Listening(queue),
+                ..
+            }) if kind.family == family && queue.pending.len() < queue.backlog => {
                 queue.pending.push_back(pending);
                 true
             }
@@ -258,7 +295,10 @@ impl SocketTable {
         })?;
         let mut accepted = SocketEntry::new(kind, overlapped);
         accepted.local = Some(pending.to);
-        accepted.state = State::Connected { peer: pending.from, remote: Some(pending.client) };
+        accepted.state = State::Connected {
+            peer: pending.from,
+            remote: Some(pending.client),
+        };
         let new_handle = self.insert(accepted)?;
         if let Some(client) = self.shard(pending.client).lock().get_mut(&pending.client) {
             if let State::Connected { remote, .. } = &mut client.state {
@@ -273,7 +313,11 @@ impl SocketTable {
     pub(crate) fn close(&self, handle: SOCKET) -> Result<()> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
-        let entry = self.shard(handle).lock().remove(&handle).ok_or(Error::NotSocket)?;
+        let entry = self
+            .shard(handle)
+            .lock()
+            .remove(&handle)
+            .ok_or(Error::NotSocket)?;
         if let Some(local) = entry.local {
             topology.unbind(entry.kind.socket_type, local, handle);
         }

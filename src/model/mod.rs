@@ -83,7 +83,11 @@ impl SocketTable {
 
     /// Runs `f` on the socket `handle` names, under its shard lock, after the startup and
     /// [`rules::handle_names_a_socket`] checks.
-    pub(crate) fn with_socket<R>(&self, handle: SOCKET, f: impl FnOnce(&mut SocketEntry) -> Result<R>) -> Result<R> {
+    pub(crate) fn with_socket<R>(
+        &self,
+        handle: SOCKET,
+        f: impl FnOnce(&mut SocketEntry) -> Result<R>,
+    ) -> Result<R> {
         self.require_startup()?;
         let mut shard = self.shard(handle).lock();
         let entry = rules::handle_names_a_socket(shard.get_mut(&handle))?;

@@ -49,7 +49,9 @@ pub unsafe extern "system" fn WSAIoctl(
     int_result(with_current(|table| {
         table.with_socket(s, |_| Ok(()))?;
         let result = match dwiocontrolcode {
-            SIO_SET_PEER_TARGET_NAME | SIO_DELETE_PEER_TARGET_NAME if !overlapped_args && lpcbbytesreturned.is_null() => {
+            SIO_SET_PEER_TARGET_NAME | SIO_DELETE_PEER_TARGET_NAME
+                if !overlapped_args && lpcbbytesreturned.is_null() =>
+            {
                 Err(Error::Fault)
             }
             SIO_SET_PEER_TARGET_NAME => {
