@@ -43,7 +43,9 @@ pub const CHECK_ORDER: Choice = Choice {
              (name shape), WSAEAFNOSUPPORT (peer family), WSAEINVAL (zero connectionless \
              peer), WSAEISCONN. Checks of the caller's arguments come before checks of the \
              socket's state, so a malformed call fails the same way whatever the socket is \
-             doing. WSADeleteSocketPeerTargetName uses the same order without WSAEISCONN.",
+             doing. WSADeleteSocketPeerTargetName uses the same order and the same rules \
+             (a zero datagram peer is WSAEINVAL there too; a short address is \
+             WSAEMSGSIZE), without WSAEISCONN.",
 };
 
 /// `PeerTargetNameStringLen` counts bytes.
@@ -190,6 +192,16 @@ pub const ONLY_IP_IS_ADDRESSED: Choice = Choice {
              only AF_INET and AF_INET6.",
 };
 
+/// How listen treats its backlog.
+pub const LISTEN_BACKLOG: Choice = Choice {
+    id: "listen-backlog",
+    question: "Which backlog does listen use?",
+    answer: "The one asked for, clamped to 1..=200: winsock2.h's SOMAXCONN (0x7fffffff) or \
+             more gives 200, zero or less gives 1. Listening again changes only the backlog; \
+             connections already waiting stay. A connect to a full backlog is refused \
+             (WSAECONNREFUSED), as Windows refuses a SYN it cannot queue.",
+};
+
 /// Which versions WSAStartup grants.
 pub const STARTUP_VERSIONS: Choice = Choice {
     id: "startup-versions",
@@ -250,6 +262,7 @@ pub const ALL: &[Choice] = &[
     ONE_HOST_OWNS_EVERY_ADDRESS,
     NEVER_BLOCK,
     ONLY_IP_IS_ADDRESSED,
+    LISTEN_BACKLOG,
     STARTUP_VERSIONS,
     CLEANUP_CLOSES_SOCKETS,
     IOCTL_CODES,
