@@ -6,6 +6,7 @@
 
 mod network;
 mod socket;
+mod testing;
 mod types;
 
 pub use network::{EnterGuard, Network, Startup};

@@ -85,7 +85,7 @@ fn ip_address_for(entry: &SocketEntry, arg: AddrArg<'_>, mismatch: Error) -> Res
 impl SocketTable {
     /// `WSAStartup`: counts one more user and grants the version asked for, at most 2.2.
     /// A version below 1.0 is `WSAVERNOTSUPPORTED` ([`choices::STARTUP_VERSIONS`]).
-    pub(crate) fn startup(&self, requested: u16) -> Result<u16> {
+    pub(super) fn startup_unobserved(&self, requested: u16) -> Result<u16> {
         let [major, minor] = requested.to_le_bytes();
         if major == 0 {
             return Err(Error::VersionNotSupported);
@@ -105,7 +105,7 @@ impl SocketTable {
 
     /// `WSACleanup`: one user fewer. The last one closes every socket, as Windows resets and
     /// frees the sockets still open ([`choices::CLEANUP_CLOSES_SOCKETS`]).
-    pub(crate) fn cleanup(&self) -> Result<()> {
+    pub(super) fn cleanup_unobserved(&self) -> Result<()> {
         let mut topology = self.topology.lock();
         let before = self
             .startups
@@ -128,7 +128,7 @@ impl SocketTable {
     }
 
     /// `socket`/`WSASocketW`: creates a socket the catalogue offers.
-    pub(crate) fn create(
+    pub(super) fn create_unobserved(
         &self,
         family: i32,
         socket_type: i32,
@@ -145,7 +145,7 @@ impl SocketTable {
     /// Errors: `WSAEAFNOSUPPORT` for a socket the network cannot address, `WSAEFAULT` for a
     /// NULL, short or wrong-family address (bind's page: "an incorrect address format for
     /// the associated address family"), `WSAEINVAL` if already bound, `WSAEADDRINUSE` if taken.
-    pub(crate) fn bind(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<SocketAddr> {
+    pub(super) fn bind_unobserved(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<SocketAddr> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
         self.with_socket(handle, |entry| {
@@ -166,7 +166,7 @@ impl SocketTable {
     /// Errors: `WSAEOPNOTSUPP` for a socket that is not a stream, `WSAEISCONN` if connected,
     /// `WSAEINVAL` if unbound. A second call only changes the backlog, which is clamped to
     /// 1..=[`choices::MAX_BACKLOG`].
-    pub(crate) fn listen(&self, handle: SOCKET, backlog: i32) -> Result<()> {
+    pub(super) fn listen_unobserved(&self, handle: SOCKET, backlog: i32) -> Result<()> {
         self.with_socket(handle, |entry| {
             if !entry.is_stream() {
                 return Err(Error::OperationNotSupported);
@@ -201,7 +201,7 @@ impl SocketTable {
     /// datagram socket just records its peer; connecting it to the zero address and port
     /// disconnects it, as `connect`'s page says. An unbound socket is bound implicitly
     /// ([`choices::ONE_HOST_OWNS_EVERY_ADDRESS`]).
-    pub(crate) fn connect(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<()> {
+    pub(super) fn connect_unobserved(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<()> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
         let (kind, local, target) = self.with_socket(handle, |entry| {
@@ -283,7 +283,7 @@ impl SocketTable {
     ///
     /// Errors: `WSAEINVAL` if the socket is not listening; `WSAEWOULDBLOCK` if nothing is
     /// waiting ([`choices::NEVER_BLOCK`]).
-    pub(crate) fn accept(&self, handle: SOCKET) -> Result<(SOCKET, SocketAddr)> {
+    pub(super) fn accept_unobserved(&self, handle: SOCKET) -> Result<(SOCKET, SocketAddr)> {
         self.require_startup()?;
         let _topology = self.topology.lock();
         let (pending, kind, overlapped) = self.with_socket(handle, |entry| {
@@ -310,7 +310,7 @@ impl SocketTable {
 
     /// `closesocket`: removes the socket and frees its local address. Its handle is never
     /// handed out again.
-    pub(crate) fn close(&self, handle: SOCKET) -> Result<()> {
+    pub(super) fn close_unobserved(&self, handle: SOCKET) -> Result<()> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
         let entry = self

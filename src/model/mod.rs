@@ -8,6 +8,7 @@
 //! | --- | --- |
 //! | `lifecycle.rs` | `WSAStartup`/`WSACleanup`, `socket`, `bind`, `listen`, `connect`, `accept`, `closesocket` |
 //! | `names.rs` | `WSASetSocketPeerTargetName`, `WSADeleteSocketPeerTargetName` |
+//! | `observer.rs` | the wrappers the faces call: injected faults and the call trace, around every operation |
 //! | `snapshot.rs` | a comparable picture of the whole table, for tests and teaching |
 //! | `current.rs` | which table the `sys` functions of a thread use |
 //!
@@ -24,6 +25,7 @@ pub(crate) mod catalog;
 pub(crate) mod current;
 mod lifecycle;
 mod names;
+mod observer;
 pub(crate) mod snapshot;
 pub(crate) mod socket;
 mod topology;
@@ -37,6 +39,7 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 use crate::choices;
 use crate::error::{Error, Result};
 use crate::rules;
+use observer::Observer;
 use socket::SocketEntry;
 use topology::Topology;
 
@@ -57,6 +60,8 @@ pub(crate) struct SocketTable {
     shards: Box<[Mutex<HashMap<SOCKET, SocketEntry>>]>,
     /// Port bindings and ephemeral ports; taken before any shard lock.
     topology: Mutex<Topology>,
+    /// Injected faults and the call trace.
+    pub(crate) observer: Observer,
 }
 
 impl Default for SocketTable {
@@ -66,6 +71,7 @@ impl Default for SocketTable {
             next_handle: AtomicUsize::new(choices::FIRST_HANDLE),
             shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
             topology: Mutex::new(Topology::default()),
+            observer: Observer::default(),
         }
     }
 }

@@ -53,7 +53,7 @@ impl SocketTable {
     /// [`crate::rules`] in the order of [`crate::choices::CHECK_ORDER`]. A stream socket keeps one
     /// name; a datagram socket one per peer, a later call for the same peer replacing the
     /// earlier ([`crate::choices::DATAGRAM_NAMES_PER_PEER`]).
-    pub(crate) fn set_peer_target_name(
+    pub(super) fn set_peer_target_name_unobserved(
         &self,
         handle: SOCKET,
         arg: NameArg<'_>,
@@ -91,7 +91,7 @@ impl SocketTable {
     /// but a short address is `WSAEMSGSIZE` and a connected socket is allowed
     /// ([`crate::choices::DELETE_ON_STREAM_AND_CONNECTED`]); a peer with no name is no error
     /// ([`crate::choices::DELETE_ABSENT_NAME_SUCCEEDS`]).
-    pub(crate) fn delete_peer_target_name(
+    pub(super) fn delete_peer_target_name_unobserved(
         &self,
         handle: SOCKET,
         arg: AddrArg<'_>,
