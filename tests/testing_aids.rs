@@ -235,17 +235,17 @@ fn spawned_threads_use_the_network_and_are_traced_with_their_names() {
     );
 }
 
+/// One traced call without its thread and sequence number: what must repeat exactly.
+type Observed = (
+    Call,
+    Option<SOCKET>,
+    Option<SocketAddr>,
+    String,
+    Result<String, Error>,
+);
+
 /// A script of calls mixing both faces and several errors.
-fn script() -> (
-    Vec<(
-        Call,
-        Option<SOCKET>,
-        Option<SocketAddr>,
-        String,
-        Result<String, Error>,
-    )>,
-    winsock_emu::NetworkSnapshot,
-) {
+fn script() -> (Vec<Observed>, winsock_emu::NetworkSnapshot) {
     let env = env();
     env.net.start_trace();
     let (listener, client) = connected_stream(&env.net, "127.0.0.1:8000");
