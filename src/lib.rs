@@ -56,6 +56,7 @@ mod error;
 mod model;
 pub mod rules;
 pub mod sys;
+pub mod testing;
 mod wire;
 
 pub use api::{
@@ -72,3 +73,8 @@ pub use wire::{
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+/// The testing guide's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/testing.md")]
+struct TestingGuideDoctests;

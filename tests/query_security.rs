@@ -69,7 +69,7 @@ fn rule_wsaefault_for_a_null_info_length() {
 
 #[test]
 fn rule_wsaenotsock_and_wsaeinval_for_the_socket() {
-    let env = env();
+    let _env = env();
     for face in RAW_FACES {
         let queried = query_raw(face, 0x4242, None, 0, false, Some(24));
         assert_eq!((queried.result, queried.len), (Err(WSAENOTSOCK), Some(24)));

@@ -8,6 +8,7 @@ mod data;
 mod network;
 mod security;
 mod socket;
+mod testing;
 mod types;
 
 pub use network::{EnterGuard, Network, Startup};

@@ -11,6 +11,7 @@
 //! | `security.rs` | `WSASetSocketSecurity`, `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, principals, negotiation |
 //! | `impersonation.rs` | the thread's impersonation (`WSARevertImpersonation` ends it) |
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
+//! | `observer.rs` | the wrappers the faces call: injected faults and the call trace, around every operation |
 //! | `snapshot.rs` | a comparable picture of the whole table, for tests and teaching |
 //! | `current.rs` | which table the `sys` functions of a thread use |
 //!
@@ -30,6 +31,7 @@ pub(crate) mod impersonation;
 mod lifecycle;
 mod names;
 mod security;
+mod observer;
 pub(crate) mod snapshot;
 pub(crate) mod socket;
 mod topology;
@@ -43,6 +45,7 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 use crate::choices;
 use crate::error::{Error, Result};
 use crate::rules;
+use observer::Observer;
 use socket::SocketEntry;
 use topology::Topology;
 
@@ -65,6 +68,8 @@ pub(crate) struct SocketTable {
     shards: Box<[Mutex<HashMap<SOCKET, SocketEntry>>]>,
     /// Port bindings and ephemeral ports; taken before any shard lock.
     topology: Mutex<Topology>,
+    /// Injected faults and the call trace.
+    pub(crate) observer: Observer,
 }
 
 impl Default for SocketTable {
@@ -74,6 +79,7 @@ impl Default for SocketTable {
             next_handle: AtomicUsize::new(choices::FIRST_HANDLE),
             shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
             topology: Mutex::new(Topology::default()),
+            observer: Observer::default(),
         }
     }
 }
@@ -91,7 +97,11 @@ impl SocketTable {
 
     /// Runs `f` on the socket `handle` names, under its shard lock, after the startup and
     /// [`rules::handle_names_a_socket`] checks.
-    pub(crate) fn with_socket<R>(&self, handle: SOCKET, f: impl FnOnce(&mut SocketEntry) -> Result<R>) -> Result<R> {
+    pub(crate) fn with_socket<R>(
+        &self,
+        handle: SOCKET,
+        f: impl FnOnce(&mut SocketEntry) -> Result<R>,
+    ) -> Result<R> {
         self.require_startup()?;
         let mut shard = self.shard(handle).lock();
         let entry = rules::handle_names_a_socket(shard.get_mut(&handle))?;

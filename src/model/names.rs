@@ -30,7 +30,10 @@ pub(crate) enum NameArg<'a> {
 /// `WSAEOPNOTSUPP` for an overlapped call on an overlapped socket, which is not emulated yet
 /// ([`crate::choices::OVERLAPPED_CALLS_NOT_EMULATED`]). On a non-overlapped socket the arguments
 /// are ignored, as the seed says: "This parameter is ignored for non-overlapped sockets."
-pub(crate) fn overlapped_arguments_allowed(overlapped_socket: bool, has_overlapped_arguments: bool) -> Result<()> {
+pub(crate) fn overlapped_arguments_allowed(
+    overlapped_socket: bool,
+    has_overlapped_arguments: bool,
+) -> Result<()> {
     if overlapped_socket && has_overlapped_arguments {
         return Err(Error::OperationNotSupported);
     }
@@ -50,7 +53,12 @@ impl SocketTable {
     /// [`crate::rules`] in the order of [`crate::choices::CHECK_ORDER`]. A stream socket keeps one
     /// name; a datagram socket one per peer, a later call for the same peer replacing the
     /// earlier ([`crate::choices::DATAGRAM_NAMES_PER_PEER`]).
-    pub(crate) fn set_peer_target_name(&self, handle: SOCKET, arg: NameArg<'_>, overlapped_args: bool) -> Result<()> {
+    pub(super) fn set_peer_target_name_unobserved(
+        &self,
+        handle: SOCKET,
+        arg: NameArg<'_>,
+        overlapped_args: bool,
+    ) -> Result<()> {
         let decoded = match arg {
             NameArg::Null => None,
             NameArg::Bytes(bytes) => Some(bytes.decode()),
@@ -68,7 +76,13 @@ impl SocketTable {
             rules::connectionless_peer_is_not_zero(entry.kind.socket_type, &name.peer)?;
             rules::socket_is_not_connected(entry.is_connected())?;
             let key = PeerKey::for_peer(entry.kind.socket_type, peer_ip(&name.peer));
-            entry.names.insert(key, StoredName { protocol: name.protocol, name: name.name });
+            entry.names.insert(
+                key,
+                StoredName {
+                    protocol: name.protocol,
+                    name: name.name,
+                },
+            );
             Ok(())
         })
     }
@@ -77,7 +91,12 @@ impl SocketTable {
     /// but a short address is `WSAEMSGSIZE` and a connected socket is allowed
     /// ([`crate::choices::DELETE_ON_STREAM_AND_CONNECTED`]); a peer with no name is no error
     /// ([`crate::choices::DELETE_ABSENT_NAME_SUCCEEDS`]).
-    pub(crate) fn delete_peer_target_name(&self, handle: SOCKET, arg: AddrArg<'_>, overlapped_args: bool) -> Result<()> {
+    pub(super) fn delete_peer_target_name_unobserved(
+        &self,
+        handle: SOCKET,
+        arg: AddrArg<'_>,
+        overlapped_args: bool,
+    ) -> Result<()> {
         let decoded = arg.decode();
         self.with_socket(handle, |entry| {
             overlapped_arguments_allowed(entry.overlapped, overlapped_args)?;
@@ -87,15 +106,24 @@ impl SocketTable {
             let peer = decoded.map_err(|_| Error::Fault)?;
             rules::peer_family_is_usable(entry.kind.family, &peer)?;
             rules::connectionless_peer_is_not_zero(entry.kind.socket_type, &peer)?;
-            entry.names.remove(&PeerKey::for_peer(entry.kind.socket_type, peer_ip(&peer)));
+            entry
+                .names
+                .remove(&PeerKey::for_peer(entry.kind.socket_type, peer_ip(&peer)));
             Ok(())
         })
     }
 
     /// The name a socket holds for `peer` (any peer, on a stream socket).
-    pub(crate) fn peer_target_name(&self, handle: SOCKET, peer: Option<SocketAddr>) -> Result<Option<StoredName>> {
+    pub(crate) fn peer_target_name(
+        &self,
+        handle: SOCKET,
+        peer: Option<SocketAddr>,
+    ) -> Result<Option<StoredName>> {
         self.with_socket(handle, |entry| {
-            Ok(entry.names.get(&PeerKey::for_peer(entry.kind.socket_type, peer)).cloned())
+            Ok(entry
+                .names
+                .get(&PeerKey::for_peer(entry.kind.socket_type, peer))
+                .cloned())
         })
     }
 }

@@ -41,7 +41,9 @@ pub unsafe extern "system" fn WSASetSocketPeerTargetName(
     let overlapped_args = !overlapped.is_null() || completionroutine.is_some();
     // SAFETY: forwarded from the caller.
     let name = unsafe { memory::peer_target_name(peertargetname, peertargetnamelen) };
-    int_result(with_current(|table| table.set_peer_target_name(socket, name, overlapped_args)))
+    int_result(with_current(|table| {
+        table.set_peer_target_name(socket, name, overlapped_args)
+    }))
 }
 
 /// [`WSADeleteSocketPeerTargetName`](https://learn.microsoft.com/windows/win32/api/ws2tcpip/nf-ws2tcpip-wsadeletesocketpeertargetname):
@@ -65,5 +67,7 @@ pub unsafe extern "system" fn WSADeleteSocketPeerTargetName(
     let overlapped_args = !overlapped.is_null() || completionroutine.is_some();
     // SAFETY: forwarded from the caller.
     let addr = unsafe { memory::sockaddr(peeraddr, peeraddrlen.into()) };
-    int_result(with_current(|table| table.delete_peer_target_name(socket, addr, overlapped_args)))
+    int_result(with_current(|table| {
+        table.delete_peer_target_name(socket, addr, overlapped_args)
+    }))
 }

@@ -21,7 +21,9 @@ pub use security::{
     IpsecSettings, SecurityQueryInfo, SecurityQueryTemplate, SecuritySettings, KNOWN_IPSEC_FLAGS, KNOWN_SECURITY_FLAGS,
 };
 
-pub(crate) use peer_target_name::{readable_len as peer_target_name_readable_len, PeerTargetNameBytes};
+pub(crate) use peer_target_name::{
+    readable_len as peer_target_name_readable_len, PeerTargetNameBytes,
+};
 pub(crate) use sockaddr::{decode as decode_sockaddr, encode as encode_sockaddr, MAX_SOCKADDR_LEN};
 pub(crate) use security::{
     decode_settings, decode_template, settings_readable_len, INFO_LEN, SETTINGS_LEN, SETTINGS_STRINGS_OFFSET,
