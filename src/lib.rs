@@ -60,13 +60,14 @@ pub mod testing;
 mod wire;
 
 pub use api::{
-    impersonated_principal, revert_impersonation, Domain, EnterGuard, Network, Protocol, Socket, Startup, Type,
+    impersonated_principal, revert_impersonation, Domain, EnterGuard, Network, Protocol, Socket,
+    Startup, Type,
 };
 pub use error::{Error, Result};
 pub use model::snapshot::{LinkInfo, NameInfo, NetworkSnapshot, SocketInfo, SocketState};
 pub use wire::{
-    IpsecSettings, PeerAddress, PeerTargetName, SecurityProtocol, SecurityQueryInfo, SecurityQueryTemplate,
-    SecuritySettings, TargetName,
+    IpsecSettings, PeerAddress, PeerTargetName, SecurityProtocol, SecurityQueryInfo,
+    SecurityQueryTemplate, SecuritySettings, TargetName,
 };
 
 /// The README's examples, compiled and run as doctests.

@@ -15,7 +15,12 @@ fn addr(text: &str) -> SocketAddr {
 }
 
 fn template(peer: Option<&str>, protocol: SecurityProtocol) -> Vec<u8> {
-    SecurityQueryTemplate { protocol, peer: peer.map(addr), peer_token_access_mask: 0 }.to_bytes()
+    SecurityQueryTemplate {
+        protocol,
+        peer: peer.map(addr),
+        peer_token_access_mask: 0,
+    }
+    .to_bytes()
 }
 
 #[test]
@@ -27,15 +32,40 @@ fn a_secured_connection_answers_secured_and_encrypted_on_both_faces() {
             let queried = query_raw(face, s, None, 0, false, Some(40));
             assert_eq!(queried.result, Ok(()));
             assert_eq!(queried.len, Some(24), "the bytes written");
-            assert_eq!(&queried.info[0..4], &SOCKET_SECURITY_PROTOCOL_IPSEC.to_le_bytes());
-            assert_eq!(queried.flags(), SOCKET_INFO_CONNECTION_SECURED | SOCKET_INFO_CONNECTION_ENCRYPTED);
-            assert_eq!(&queried.info[8..24], &[0; 16], "no token handles (choice no-token-handles)");
-            assert_eq!(&queried.info[24..], &[0xAB; 16], "nothing written past the structure");
+            assert_eq!(
+                &queried.info[0..4],
+                &SOCKET_SECURITY_PROTOCOL_IPSEC.to_le_bytes()
+            );
+            assert_eq!(
+                queried.flags(),
+                SOCKET_INFO_CONNECTION_SECURED | SOCKET_INFO_CONNECTION_ENCRYPTED
+            );
+            assert_eq!(
+                &queried.info[8..24],
+                &[0; 16],
+                "no token handles (choice no-token-handles)"
+            );
+            assert_eq!(
+                &queried.info[24..],
+                &[0xAB; 16],
+                "nothing written past the structure"
+            );
         }
     }
     // Any number of times, and with a template that asks for tokens.
-    let with_mask = SecurityQueryTemplate { peer_token_access_mask: 4, ..Default::default() }.to_bytes();
-    let queried = query_raw(Face::Function, client.as_raw(), Some(&with_mask), 144, false, Some(24));
+    let with_mask = SecurityQueryTemplate {
+        peer_token_access_mask: 4,
+        ..Default::default()
+    }
+    .to_bytes();
+    let queried = query_raw(
+        Face::Function,
+        client.as_raw(),
+        Some(&with_mask),
+        144,
+        false,
+        Some(24),
+    );
     assert_eq!((queried.result, queried.len), (Ok(()), Some(24)));
     assert_eq!(&queried.info[8..24], &[0; 16]);
     assert!(client.query_security().unwrap().is_encrypted());
@@ -75,7 +105,10 @@ fn rule_wsaenotsock_and_wsaeinval_for_the_socket() {
         assert_eq!((queried.result, queried.len), (Err(WSAENOTSOCK), Some(24)));
         for (af, ty) in [(AF_UNIX, SOCK_STREAM), (AF_INET, SOCK_RAW)] {
             let s = raw_socket(af, ty, 0);
-            assert_eq!(query_raw(face, s, None, 0, false, Some(24)).result, Err(WSAEINVAL));
+            assert_eq!(
+                query_raw(face, s, None, 0, false, Some(24)).result,
+                Err(WSAEINVAL)
+            );
         }
     }
 }
@@ -87,12 +120,27 @@ fn rule_wsaemsgsize_for_a_missing_or_short_template() {
     let (_listener, client, _accepted) = secured_connection(&env.net, "127.0.0.1:7103");
     let full = template(Some("192.0.2.1:500"), SecurityProtocol::Default);
     for face in RAW_FACES {
-        assert_eq!(query_raw(face, udp.as_raw(), None, 0, false, Some(24)).result, Err(WSAEMSGSIZE));
-        assert_eq!(query_raw(face, udp.as_raw(), Some(&full), 143, false, Some(24)).result, Err(WSAEMSGSIZE));
+        assert_eq!(
+            query_raw(face, udp.as_raw(), None, 0, false, Some(24)).result,
+            Err(WSAEMSGSIZE)
+        );
+        assert_eq!(
+            query_raw(face, udp.as_raw(), Some(&full), 143, false, Some(24)).result,
+            Err(WSAEMSGSIZE)
+        );
         // Stream sockets may pass NULL or a zero length, but not a short template.
-        assert_eq!(query_raw(face, client.as_raw(), Some(&full), 0, false, Some(24)).result, Ok(()));
-        assert_eq!(query_raw(face, client.as_raw(), Some(&full), 100, false, Some(24)).result, Err(WSAEMSGSIZE));
-        assert_eq!(query_raw(face, client.as_raw(), Some(&full), 144, false, Some(24)).result, Ok(()));
+        assert_eq!(
+            query_raw(face, client.as_raw(), Some(&full), 0, false, Some(24)).result,
+            Ok(())
+        );
+        assert_eq!(
+            query_raw(face, client.as_raw(), Some(&full), 100, false, Some(24)).result,
+            Err(WSAEMSGSIZE)
+        );
+        assert_eq!(
+            query_raw(face, client.as_raw(), Some(&full), 144, false, Some(24)).result,
+            Ok(())
+        );
     }
     assert_eq!(udp.query_security(), Err(Error::MessageSize));
 }
@@ -106,9 +154,18 @@ fn template_values_are_checked() {
     let v6 = template(Some("[::1]:500"), SecurityProtocol::Default);
     let zero = template(Some("0.0.0.0:0"), SecurityProtocol::Default);
     for face in RAW_FACES {
-        assert_eq!(query_raw(face, udp.as_raw(), Some(&illegal), 144, false, Some(24)).result, Err(WSAEINVAL));
-        assert_eq!(query_raw(face, udp.as_raw(), Some(&v6), 144, false, Some(24)).result, Err(WSAEAFNOSUPPORT));
-        assert_eq!(query_raw(face, udp.as_raw(), Some(&zero), 144, false, Some(24)).result, Err(WSAEINVAL));
+        assert_eq!(
+            query_raw(face, udp.as_raw(), Some(&illegal), 144, false, Some(24)).result,
+            Err(WSAEINVAL)
+        );
+        assert_eq!(
+            query_raw(face, udp.as_raw(), Some(&v6), 144, false, Some(24)).result,
+            Err(WSAEAFNOSUPPORT)
+        );
+        assert_eq!(
+            query_raw(face, udp.as_raw(), Some(&zero), 144, false, Some(24)).result,
+            Err(WSAEINVAL)
+        );
     }
 }
 
@@ -120,9 +177,18 @@ fn choice_query_before_connection_is_wsaenotconn() {
     let udp = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
     let never = template(Some("192.0.2.1:500"), SecurityProtocol::Default);
     for face in RAW_FACES {
-        assert_eq!(query_raw(face, idle.as_raw(), None, 0, false, Some(24)).result, Err(WSAENOTCONN));
-        assert_eq!(query_raw(face, listener.as_raw(), None, 0, false, Some(24)).result, Err(WSAENOTCONN));
-        assert_eq!(query_raw(face, udp.as_raw(), Some(&never), 144, false, Some(24)).result, Err(WSAENOTCONN));
+        assert_eq!(
+            query_raw(face, idle.as_raw(), None, 0, false, Some(24)).result,
+            Err(WSAENOTCONN)
+        );
+        assert_eq!(
+            query_raw(face, listener.as_raw(), None, 0, false, Some(24)).result,
+            Err(WSAENOTCONN)
+        );
+        assert_eq!(
+            query_raw(face, udp.as_raw(), Some(&never), 144, false, Some(24)).result,
+            Err(WSAENOTCONN)
+        );
     }
     assert_eq!(idle.query_security(), Err(Error::NotConnected));
 }
@@ -134,7 +200,10 @@ fn rule_wsaeconnreset_after_the_peer_reset_the_connection() {
     client.send(b"unread").unwrap();
     accepted.close().unwrap(); // closed with unread data: a reset
     for face in RAW_FACES {
-        assert_eq!(query_raw(face, client.as_raw(), None, 0, false, Some(24)).result, Err(WSAECONNRESET));
+        assert_eq!(
+            query_raw(face, client.as_raw(), None, 0, false, Some(24)).result,
+            Err(WSAECONNRESET)
+        );
     }
     assert_eq!(client.query_security(), Err(Error::ConnectionReset));
 }
@@ -147,16 +216,45 @@ fn overlapped_arguments_ignored_on_non_overlapped_refused_on_overlapped() {
     let ov = OVERLAPPED::default();
     let mut info = SOCKET_SECURITY_QUERY_INFO::default();
     let mut len = 24u32;
-    let rc = unsafe { WSAQuerySocketSecurity(client.as_raw(), std::ptr::null(), 0, &mut info, &mut len, &ov, Some(routine)) };
+    let rc = unsafe {
+        WSAQuerySocketSecurity(
+            client.as_raw(),
+            std::ptr::null(),
+            0,
+            &mut info,
+            &mut len,
+            &ov,
+            Some(routine),
+        )
+    };
     assert_eq!((rc, last_error()), (SOCKET_ERROR, WSAEOPNOTSUPP));
     let plain = raw_socket_non_overlapped(AF_INET, SOCK_STREAM, 0);
-    let rc = unsafe { WSAQuerySocketSecurity(plain, std::ptr::null(), 0, &mut info, &mut len, &ov, Some(routine)) };
-    assert_eq!((rc, last_error()), (SOCKET_ERROR, WSAENOTCONN), "arguments ignored, the next rule answers");
+    let rc = unsafe {
+        WSAQuerySocketSecurity(
+            plain,
+            std::ptr::null(),
+            0,
+            &mut info,
+            &mut len,
+            &ov,
+            Some(routine),
+        )
+    };
+    assert_eq!(
+        (rc, last_error()),
+        (SOCKET_ERROR, WSAENOTCONN),
+        "arguments ignored, the next rule answers"
+    );
 }
 
 #[test]
 fn function_and_ioctl_agree() {
-    let cases: [(bool, Option<u32>); 4] = [(false, Some(24)), (true, Some(0)), (false, Some(8)), (false, None)];
+    let cases: [(bool, Option<u32>); 4] = [
+        (false, Some(24)),
+        (true, Some(0)),
+        (false, Some(8)),
+        (false, None),
+    ];
     for (info_null, len) in cases {
         let results: Vec<_> = RAW_FACES
             .iter()

@@ -20,12 +20,18 @@ fn null_settings_mean_the_defaults_on_both_faces() {
     let env = env();
     let s = env.net.socket(Domain::IPV6, Type::DGRAM, None).unwrap();
     s.set_security(None).unwrap();
-    assert_eq!(s.info().unwrap().security, Some(SecuritySettings::default()));
+    assert_eq!(
+        s.info().unwrap().security,
+        Some(SecuritySettings::default())
+    );
 }
 
 #[test]
 fn generic_and_ipsec_forms_are_stored_as_given() {
-    let mut ipsec = SecuritySettings::ipsec(SOCKET_SETTINGS_ALLOW_INSECURE, SOCKET_SETTINGS_IPSEC_SKIP_FILTER_INSTANTIATION);
+    let mut ipsec = SecuritySettings::ipsec(
+        SOCKET_SETTINGS_ALLOW_INSECURE,
+        SOCKET_SETTINGS_IPSEC_SKIP_FILTER_INSTANTIATION,
+    );
     if let Some(extra) = ipsec.ipsec.as_mut() {
         extra.user_name = TargetName::from("alice");
         extra.domain_name = TargetName::from("CONTOSO");
@@ -36,7 +42,10 @@ fn generic_and_ipsec_forms_are_stored_as_given() {
             let env = env();
             let s = raw_socket(AF_INET, SOCK_STREAM, 0);
             assert_eq!(set_security(face, s, &settings), Ok(()));
-            assert_eq!(env.net.snapshot().sockets[0].security.as_ref(), Some(&settings));
+            assert_eq!(
+                env.net.snapshot().sockets[0].security.as_ref(),
+                Some(&settings)
+            );
         }
     }
 }
@@ -48,17 +57,27 @@ fn rule_wsaenotsock_and_wsanotinitialised() {
     unsafe { closesocket(s) };
     for face in RAW_FACES {
         assert_fails_unchanged(&env.net, WSAENOTSOCK, || set_security_raw(face, s, None, 0));
-        assert_fails_unchanged(&env.net, WSAENOTSOCK, || set_security_raw(face, 0x4242, None, 0));
+        assert_fails_unchanged(&env.net, WSAENOTSOCK, || {
+            set_security_raw(face, 0x4242, None, 0)
+        });
     }
     let net = winsock_emu::Network::new();
     let _enter = net.enter();
-    assert_eq!(set_security_raw(Face::Function, 0x100, None, 0), Err(WSANOTINITIALISED));
+    assert_eq!(
+        set_security_raw(Face::Function, 0x100, None, 0),
+        Err(WSANOTINITIALISED)
+    );
 }
 
 #[test]
 fn rule_wsaeinval_for_sockets_not_ip_stream_or_datagram() {
     let env = env();
-    for (af, ty) in [(AF_UNIX, SOCK_STREAM), (AF_INET, SOCK_RAW), (AF_INET6, SOCK_RDM), (AF_NETBIOS, SOCK_DGRAM)] {
+    for (af, ty) in [
+        (AF_UNIX, SOCK_STREAM),
+        (AF_INET, SOCK_RAW),
+        (AF_INET6, SOCK_RDM),
+        (AF_NETBIOS, SOCK_DGRAM),
+    ] {
         let s = raw_socket(af, ty, 0);
         for face in RAW_FACES {
             assert_fails_unchanged(&env.net, WSAEINVAL, || set_security_raw(face, s, None, 0));
@@ -77,9 +96,13 @@ fn rule_wsaemsgsize_when_the_length_cannot_hold_the_structure_or_strings() {
     ipsec[72] = 8; // UserNameStringLen: 8 bytes, past an 88-byte buffer
     for face in RAW_FACES {
         for len in [0, 1, 7] {
-            assert_fails_unchanged(&env.net, WSAEMSGSIZE, || set_security_raw(face, s, Some(&generic), len));
+            assert_fails_unchanged(&env.net, WSAEMSGSIZE, || {
+                set_security_raw(face, s, Some(&generic), len)
+            });
         }
-        assert_fails_unchanged(&env.net, WSAEMSGSIZE, || set_security_raw(face, s, Some(&ipsec), 88));
+        assert_fails_unchanged(&env.net, WSAEMSGSIZE, || {
+            set_security_raw(face, s, Some(&ipsec), 88)
+        });
     }
 }
 
@@ -98,12 +121,23 @@ fn rule_wsaeinval_for_incorrect_values_in_the_settings() {
     odd_string.extend_from_slice(&[0; 4]);
     odd_string[80] = 3; // PasswordStringLen
     for face in RAW_FACES {
-        for buffer in [&bad_protocol, &bad_flags, &ipsec_default, &bad_ipsec_flags, &odd_string] {
-            assert_fails_unchanged(&env.net, WSAEINVAL, || set_security_raw(face, s, Some(buffer), buffer.len() as u32));
+        for buffer in [
+            &bad_protocol,
+            &bad_flags,
+            &ipsec_default,
+            &bad_ipsec_flags,
+            &odd_string,
+        ] {
+            assert_fails_unchanged(&env.net, WSAEINVAL, || {
+                set_security_raw(face, s, Some(buffer), buffer.len() as u32)
+            });
         }
     }
     let safe = env.net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
-    assert_eq!(safe.set_security(Some(SecuritySettings::with_flags(0x8))), Err(Error::Invalid));
+    assert_eq!(
+        safe.set_security(Some(SecuritySettings::with_flags(0x8))),
+        Err(Error::Invalid)
+    );
     let mut default_ipsec = SecuritySettings::ipsec(0, 0);
     default_ipsec.protocol = SecurityProtocol::Default;
     assert_eq!(safe.set_security(Some(default_ipsec)), Err(Error::Invalid));
@@ -114,7 +148,10 @@ fn rule_wsaeinval_for_incorrect_values_in_the_settings() {
 fn choice_security_settings_form_by_length() {
     let env = env();
     // 8..88 bytes: the generic form, IPSEC and IPSEC2 allowed, extra bytes ignored.
-    for (protocol, len) in [(SOCKET_SECURITY_PROTOCOL_IPSEC, 8u32), (SOCKET_SECURITY_PROTOCOL_IPSEC2, 87)] {
+    for (protocol, len) in [
+        (SOCKET_SECURITY_PROTOCOL_IPSEC, 8u32),
+        (SOCKET_SECURITY_PROTOCOL_IPSEC2, 87),
+    ] {
         let s = raw_socket(AF_INET, SOCK_STREAM, 0);
         let mut raw = vec![0u8; 88];
         raw[0] = protocol as u8;
@@ -127,7 +164,15 @@ fn choice_security_settings_form_by_length() {
     let mut raw = SecuritySettings::ipsec(0, 0).to_bytes();
     raw[0] = SOCKET_SECURITY_PROTOCOL_IPSEC2 as u8;
     assert_eq!(set_security_raw(Face::Function, s, Some(&raw), 88), Ok(()));
-    let stored = env.net.snapshot().sockets.last().unwrap().security.clone().unwrap();
+    let stored = env
+        .net
+        .snapshot()
+        .sockets
+        .last()
+        .unwrap()
+        .security
+        .clone()
+        .unwrap();
     assert_eq!(stored.protocol, SecurityProtocol::Ipsec2);
     assert!(stored.ipsec.is_some());
 }
@@ -159,13 +204,17 @@ fn choice_security_timing_errors_after_bind_listen_or_twice() {
     twice.set_security(None).unwrap();
     for s in [&bound, &listening, &twice] {
         for face in RAW_FACES {
-            assert_fails_unchanged(&env.net, WSAEINVAL, || set_security_raw(face, s.as_raw(), None, 0));
+            assert_fails_unchanged(&env.net, WSAEINVAL, || {
+                set_security_raw(face, s.as_raw(), None, 0)
+            });
         }
         assert_eq!(s.set_security(None), Err(Error::Invalid));
     }
     // Argument errors come before timing errors.
     let short = [0u8; 4];
-    assert_fails_unchanged(&env.net, WSAEMSGSIZE, || set_security_raw(Face::Function, bound.as_raw(), Some(&short), 4));
+    assert_fails_unchanged(&env.net, WSAEMSGSIZE, || {
+        set_security_raw(Face::Function, bound.as_raw(), Some(&short), 4)
+    });
 }
 
 #[test]
@@ -175,10 +224,17 @@ fn overlapped_arguments_ignored_on_non_overlapped_refused_on_overlapped() {
     let plain = raw_socket_non_overlapped(AF_INET, SOCK_STREAM, 0);
     let overlapped = raw_socket(AF_INET, SOCK_STREAM, 0);
     let ov = OVERLAPPED::default();
-    assert_eq!(unsafe { WSASetSocketSecurity(plain, std::ptr::null(), 0, &ov, Some(routine)) }, 0);
+    assert_eq!(
+        unsafe { WSASetSocketSecurity(plain, std::ptr::null(), 0, &ov, Some(routine)) },
+        0
+    );
     assert_fails_unchanged(&env.net, WSAEOPNOTSUPP, || {
         let rc = unsafe { WSASetSocketSecurity(overlapped, std::ptr::null(), 0, &ov, None) };
-        if rc == 0 { Ok(()) } else { Err(last_error()) }
+        if rc == 0 {
+            Ok(())
+        } else {
+            Err(last_error())
+        }
     });
 }
 
@@ -188,8 +244,22 @@ fn ioctl_needs_bytes_returned_without_overlapped_arguments() {
     let s = raw_socket(AF_INET, SOCK_STREAM, 0);
     assert_fails_unchanged(&env.net, WSAEFAULT, || {
         let rc = unsafe {
-            WSAIoctl(s, SIO_SET_SECURITY, std::ptr::null(), 0, std::ptr::null_mut(), 0, std::ptr::null_mut(), std::ptr::null_mut(), None)
+            WSAIoctl(
+                s,
+                SIO_SET_SECURITY,
+                std::ptr::null(),
+                0,
+                std::ptr::null_mut(),
+                0,
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                None,
+            )
         };
-        if rc == 0 { Ok(()) } else { Err(last_error()) }
+        if rc == 0 {
+            Ok(())
+        } else {
+            Err(last_error())
+        }
     });
 }

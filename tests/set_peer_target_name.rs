@@ -549,8 +549,12 @@ fn ioctl_specifics_null_bytes_returned_unknown_and_security_codes() {
     // The security codes reach their functions (tests/security_settings.rs and
     // tests/query_security.rs): a peer-name buffer read as IPsec settings says DEFAULT
     // (WSAEINVAL); read as a query template it asks about a peer never talked to.
-    assert_fails_unchanged(&env.net, WSAEINVAL, || ioctl(SIO_SET_SECURITY, &mut returned));
-    assert_fails_unchanged(&env.net, WSAENOTCONN, || ioctl(SIO_QUERY_SECURITY, &mut returned));
+    assert_fails_unchanged(&env.net, WSAEINVAL, || {
+        ioctl(SIO_SET_SECURITY, &mut returned)
+    });
+    assert_fails_unchanged(&env.net, WSAENOTCONN, || {
+        ioctl(SIO_QUERY_SECURITY, &mut returned)
+    });
     assert_fails_unchanged(&env.net, WSAEINVAL, || ioctl(0x1234_5678, &mut returned));
     assert_fails_unchanged(&env.net, WSAEINVAL, || {
         ioctl(FIONREAD as u32, &mut returned)

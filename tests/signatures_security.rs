@@ -40,8 +40,10 @@ type Ioctl = unsafe extern "system" fn(
 ) -> i32;
 type Send = unsafe extern "system" fn(ws::SOCKET, PCSTR, i32, ws::SEND_RECV_FLAGS) -> i32;
 type Recv = unsafe extern "system" fn(ws::SOCKET, PSTR, i32, ws::SEND_RECV_FLAGS) -> i32;
-type SendTo = unsafe extern "system" fn(ws::SOCKET, PCSTR, i32, i32, *const ws::SOCKADDR, i32) -> i32;
-type RecvFrom = unsafe extern "system" fn(ws::SOCKET, PSTR, i32, i32, *mut ws::SOCKADDR, *mut i32) -> i32;
+type SendTo =
+    unsafe extern "system" fn(ws::SOCKET, PCSTR, i32, i32, *const ws::SOCKADDR, i32) -> i32;
+type RecvFrom =
+    unsafe extern "system" fn(ws::SOCKET, PSTR, i32, i32, *mut ws::SOCKADDR, *mut i32) -> i32;
 type WsaSendTo = unsafe extern "system" fn(
     ws::SOCKET,
     *const ws::WSABUF,
@@ -63,7 +65,13 @@ fn secure_socket_functions_have_windows_sys_signatures() {
     let impersonate: Impersonate = sys::WSAImpersonateSocketPeer;
     let revert: Revert = sys::WSARevertImpersonation;
     let ioctl: Ioctl = sys::WSAIoctl;
-    let addresses = [set as usize, query as usize, impersonate as usize, revert as usize, ioctl as usize];
+    let addresses = [
+        set as usize,
+        query as usize,
+        impersonate as usize,
+        revert as usize,
+        ioctl as usize,
+    ];
     assert!(addresses.iter().all(|&address| address != 0));
 }
 
@@ -92,8 +100,14 @@ fn data_path_functions_have_windows_sys_signatures() {
 fn sys_reexports_the_security_constants_with_windows_sys_values() {
     assert_eq!(sys::SIO_SET_SECURITY, 0x9800_00C8);
     assert_eq!(sys::SIO_QUERY_SECURITY, 0xD800_00C9);
-    assert_eq!(sys::SOCKET_SETTINGS_GUARANTEE_ENCRYPTION, ws::SOCKET_SETTINGS_GUARANTEE_ENCRYPTION);
-    assert_eq!(sys::SOCKET_SETTINGS_ALLOW_INSECURE, ws::SOCKET_SETTINGS_ALLOW_INSECURE);
+    assert_eq!(
+        sys::SOCKET_SETTINGS_GUARANTEE_ENCRYPTION,
+        ws::SOCKET_SETTINGS_GUARANTEE_ENCRYPTION
+    );
+    assert_eq!(
+        sys::SOCKET_SETTINGS_ALLOW_INSECURE,
+        ws::SOCKET_SETTINGS_ALLOW_INSECURE
+    );
     assert_eq!(sys::SOCKET_INFO_CONNECTION_IMPERSONATED, 4);
     assert_eq!(sys::FIONBIO, ws::FIONBIO);
 }

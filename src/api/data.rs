@@ -21,7 +21,9 @@ impl Socket {
     /// `sendto`: one datagram to `addr` (ignored on a connected socket). The first datagram
     /// to a peer negotiates security with it.
     pub fn send_to(&self, data: &[u8], addr: SocketAddr) -> Result<usize> {
-        self.network.table.send_to(self.handle, data, 0, Some(AddrArg::Value(addr)))
+        self.network
+            .table
+            .send_to(self.handle, data, 0, Some(AddrArg::Value(addr)))
     }
 
     /// `recv`: reads into `buf`; `Ok(0)` once a stream's peer finished sending. Nothing to

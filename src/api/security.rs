@@ -7,7 +7,9 @@ use std::net::{IpAddr, SocketAddr};
 use super::{Network, Socket};
 use crate::error::Result;
 use crate::model::{impersonation, SettingsArg, TemplateArg};
-use crate::wire::{SecurityQueryInfo, SecurityQueryTemplate, SecuritySettings, TargetName, INFO_LEN};
+use crate::wire::{
+    SecurityQueryInfo, SecurityQueryTemplate, SecuritySettings, TargetName, INFO_LEN,
+};
 
 impl Socket {
     /// `WSASetSocketSecurity`: turns security on with `settings` (`None`: the defaults, as a
@@ -31,13 +33,19 @@ impl Socket {
 
     /// `WSAQuerySocketSecurity` with a template: on a datagram socket, `template.peer` names
     /// the peer asked about.
-    pub fn query_security_with(&self, template: SecurityQueryTemplate) -> Result<SecurityQueryInfo> {
+    pub fn query_security_with(
+        &self,
+        template: SecurityQueryTemplate,
+    ) -> Result<SecurityQueryInfo> {
         self.query(TemplateArg::Value(template))
     }
 
     fn query(&self, template: TemplateArg<'_>) -> Result<SecurityQueryInfo> {
         let len = Some(INFO_LEN as u32);
-        self.network.table.query_security(self.handle, template, true, len, false).map_err(|failure| failure.error)
+        self.network
+            .table
+            .query_security(self.handle, template, true, len, false)
+            .map_err(|failure| failure.error)
     }
 
     /// `WSAImpersonateSocketPeer(s, NULL, 0)`: the calling thread acts as the connection's
@@ -45,21 +53,27 @@ impl Socket {
     /// Errors: `WSAEOPNOTSUPP` when the connection is not secured, `WSAENOTCONN` before it
     /// exists, `WSAEFAULT` on a datagram socket (use [`Socket::impersonate_peer_at`]).
     pub fn impersonate_peer(&self) -> Result<()> {
-        self.network.table.impersonate_peer(self.handle, crate::model::AddrArg::Null, 0)
+        self.network
+            .table
+            .impersonate_peer(self.handle, crate::model::AddrArg::Null, 0)
     }
 
     /// `WSAImpersonateSocketPeer(s, peer, len)`: impersonates the datagram peer at `peer`
     /// (ignored on stream sockets).
     pub fn impersonate_peer_at(&self, peer: SocketAddr) -> Result<()> {
         let len = if peer.is_ipv4() { 16 } else { 28 };
-        self.network.table.impersonate_peer(self.handle, crate::model::AddrArg::Value(peer), len)
+        self.network
+            .table
+            .impersonate_peer(self.handle, crate::model::AddrArg::Value(peer), len)
     }
 
     /// Gives this socket an emulated principal (an SPN such as `host/server.contoso.com`):
     /// whom it authenticates as in secured connections. Accepted sockets inherit their
     /// listener's. Windows has no such call: a test uses it to say who a server is.
     pub fn set_principal(&self, name: &str) -> Result<()> {
-        self.network.table.set_socket_principal(self.handle, TargetName::from(name))
+        self.network
+            .table
+            .set_socket_principal(self.handle, TargetName::from(name))
     }
 
     /// The principal the connection's peer authenticated as, when the connection is
@@ -70,7 +84,9 @@ impl Socket {
 
     /// The principal the datagram peer at `peer` authenticated as, when secured.
     pub fn authenticated_peer_at(&self, peer: SocketAddr) -> Result<Option<TargetName>> {
-        self.network.table.authenticated_peer(self.handle, Some(peer))
+        self.network
+            .table
+            .authenticated_peer(self.handle, Some(peer))
     }
 }
 
@@ -98,4 +114,3 @@ pub fn impersonated_principal() -> Option<TargetName> {
 pub fn revert_impersonation() {
     impersonation::revert();
 }
-

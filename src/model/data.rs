@@ -11,7 +11,8 @@
 use std::net::SocketAddr;
 
 use windows_sys::Win32::Networking::WinSock::{
-    MSG_DONTROUTE, MSG_PEEK, MSG_WAITALL, SD_BOTH, SD_RECEIVE, SD_SEND, SOCKET, SOCK_DGRAM, SOCK_STREAM,
+    MSG_DONTROUTE, MSG_PEEK, MSG_WAITALL, SD_BOTH, SD_RECEIVE, SD_SEND, SOCKET, SOCK_DGRAM,
+    SOCK_STREAM,
 };
 
 use super::lifecycle::{AddrArg, AddrFailure, Initiator};
@@ -51,7 +52,13 @@ fn not_reset(entry: &SocketEntry) -> Result<()> {
 
 /// `WSAESHUTDOWN` once the direction was shut down.
 fn direction_open(entry: &SocketEntry, sending: bool) -> Result<()> {
-    let shut = entry.io.as_ref().is_some_and(|io| if sending { io.shut_send } else { io.shut_receive });
+    let shut = entry.io.as_ref().is_some_and(|io| {
+        if sending {
+            io.shut_send
+        } else {
+            io.shut_receive
+        }
+    });
     if shut {
         return Err(Error::Shutdown);
     }
@@ -83,7 +90,9 @@ impl SocketTable {
             drop(topology);
             return self.send_datagram(handle, data, Some(AddrArg::Value(peer)));
         }
-        let Some(remote) = remote else { return Ok(data.len()) };
+        let Some(remote) = remote else {
+            return Ok(data.len());
+        };
         if data.is_empty() {
             return Ok(0);
         }
@@ -116,7 +125,13 @@ impl SocketTable {
     /// `WSAEFAULT` (short address), `WSAEAFNOSUPPORT` (a family the socket cannot use),
     /// `WSAEADDRNOTAVAIL` (zero address or port), `WSAEMSGSIZE` (over 65,507 bytes),
     /// `WSAESHUTDOWN`, `WSAENOTCONN` (unconnected stream), and the negotiation's error.
-    pub(crate) fn send_to(&self, handle: SOCKET, data: &[u8], flags: i32, to: Option<AddrArg<'_>>) -> Result<usize> {
+    pub(crate) fn send_to(
+        &self,
+        handle: SOCKET,
+        data: &[u8],
+        flags: i32,
+        to: Option<AddrArg<'_>>,
+    ) -> Result<usize> {
         self.require_startup()?;
         let connected = self.with_socket(handle, |entry| {
             flags_supported(flags, MSG_DONTROUTE)?;
@@ -148,7 +163,10 @@ impl SocketTable {
                 return Err(Error::MessageSize);
             }
             direction_open(entry, true)?;
-            let known = entry.security.as_ref().and_then(|security| security.peers.get(&peer_key(to)).cloned());
+            let known = entry
+                .security
+                .as_ref()
+                .and_then(|security| security.peers.get(&peer_key(to)).cloned());
             Ok((entry.local, (to, Initiator::of(entry, Some(to))), known))
         })?;
         let (to, initiator) = initiator;
@@ -159,20 +177,39 @@ impl SocketTable {
                 topology.choose(SOCK_DGRAM, wildcard.parse().map_err(|_| Error::Invalid)?)?
             }
         };
-        let source = if bound.ip().is_unspecified() { SocketAddr::new(to.ip(), bound.port()) } else { bound };
+        let source = if bound.ip().is_unspecified() {
+            SocketAddr::new(to.ip(), bound.port())
+        } else {
+            bound
+        };
         let receiver = topology.receivers(SOCK_DGRAM, to).into_iter().next();
         let (mine, theirs) = match known {
             Some(link) => (link, None),
             None => {
-                let principal = initiator.principal.clone().unwrap_or_else(|| topology.host_principal(source.ip()));
+                let principal = initiator
+                    .principal
+                    .clone()
+                    .unwrap_or_else(|| topology.host_principal(source.ip()));
                 let (settings, responder_principal) = receiver
-                    .and_then(|r| self.shard(r).lock().get(&r).map(|e| (e.settings().cloned(), e.principal().cloned())))
+                    .and_then(|r| {
+                        self.shard(r)
+                            .lock()
+                            .get(&r)
+                            .map(|e| (e.settings().cloned(), e.principal().cloned()))
+                    })
                     .unwrap_or_default();
-                let responder_principal = responder_principal.unwrap_or_else(|| topology.host_principal(to.ip()));
+                let responder_principal =
+                    responder_principal.unwrap_or_else(|| topology.host_principal(to.ip()));
                 let (mine, theirs) = negotiate(
-                    Endpoint { settings: initiator.settings.as_ref(), principal: &principal },
+                    Endpoint {
+                        settings: initiator.settings.as_ref(),
+                        principal: &principal,
+                    },
                     initiator.target_name.as_ref(),
-                    Endpoint { settings: settings.as_ref(), principal: &responder_principal },
+                    Endpoint {
+                        settings: settings.as_ref(),
+                        principal: &responder_principal,
+                    },
                 )?;
                 (mine, Some(theirs))
             }
@@ -190,7 +227,11 @@ impl SocketTable {
                     entry.io_mut().datagrams.push_back((source, data.to_vec()));
                 }
                 if let Some(link) = theirs {
-                    entry.security_mut().peers.entry(peer_key(source)).or_insert(link);
+                    entry
+                        .security_mut()
+                        .peers
+                        .entry(peer_key(source))
+                        .or_insert(link);
                 }
             }
         }
@@ -223,7 +264,11 @@ impl SocketTable {
                 let io = entry.io_mut();
                 let finished = io.peer_finished;
                 let waiting = io.inbound.len();
-                let enough = if flags & MSG_WAITALL != 0 { waiting >= max } else { waiting > 0 || max == 0 };
+                let enough = if flags & MSG_WAITALL != 0 {
+                    waiting >= max
+                } else {
+                    waiting > 0 || max == 0
+                };
                 if !enough && !finished {
                     return Err(Error::WouldBlock);
                 }
@@ -233,7 +278,11 @@ impl SocketTable {
                 } else {
                     io.inbound.drain(..take).collect()
                 };
-                return Ok(Received { data, from: Some(peer), truncated: false });
+                return Ok(Received {
+                    data,
+                    from: Some(peer),
+                    truncated: false,
+                });
             }
             flags_supported(flags, MSG_PEEK)?;
             if entry.local.is_none() {
@@ -248,7 +297,11 @@ impl SocketTable {
             };
             let truncated = datagram.len() > max;
             let data = datagram.into_iter().take(max).collect();
-            Ok(Received { data, from: Some(from), truncated })
+            Ok(Received {
+                data,
+                from: Some(from),
+                truncated,
+            })
         })
     }
 
@@ -302,5 +355,4 @@ impl SocketTable {
             }))
         })
     }
-
 }

@@ -42,5 +42,8 @@ pub(crate) fn revert() {
 
 /// The thread's impersonation, if any.
 pub(crate) fn current() -> Option<Impersonation> {
-    CURRENT.try_with(|current| current.borrow().clone()).ok().flatten()
+    CURRENT
+        .try_with(|current| current.borrow().clone())
+        .ok()
+        .flatten()
 }

@@ -255,26 +255,55 @@ impl SocketTable {
             } else if target.port() == 0 {
                 return Err(Error::AddressNotAvailable);
             }
-            Ok((entry.kind, entry.local, Some(target), Initiator::of(entry, None)))
+            Ok((
+                entry.kind,
+                entry.local,
+                Some(target),
+                Initiator::of(entry, None),
+            ))
         })?;
         let Some(target) = target else { return Ok(()) };
         let bound = match local {
             Some(local) => local,
             None => topology.choose(kind.socket_type, SocketAddr::new(target.ip(), 0))?,
         };
-        let source = if bound.ip().is_unspecified() { SocketAddr::new(target.ip(), bound.port()) } else { bound };
+        let source = if bound.ip().is_unspecified() {
+            SocketAddr::new(target.ip(), bound.port())
+        } else {
+            bound
+        };
         let mut link = Link::default();
         if kind.socket_type == SOCK_STREAM {
-            let principal = initiator.principal.clone().unwrap_or_else(|| topology.host_principal(source.ip()));
-            let client = Endpoint { settings: initiator.settings.as_ref(), principal: &principal };
-            let pending = Pending { client: handle, from: source, to: target, link: Link::default() };
+            let principal = initiator
+                .principal
+                .clone()
+                .unwrap_or_else(|| topology.host_principal(source.ip()));
+            let client = Endpoint {
+                settings: initiator.settings.as_ref(),
+                principal: &principal,
+            };
+            let pending = Pending {
+                client: handle,
+                from: source,
+                to: target,
+                link: Link::default(),
+            };
             let mut queued = None;
             for listener in topology.receivers(SOCK_STREAM, target) {
                 let server_principal = |entry: &SocketEntry| {
-                    entry.principal().cloned().unwrap_or_else(|| topology.host_principal(target.ip()))
+                    entry
+                        .principal()
+                        .cloned()
+                        .unwrap_or_else(|| topology.host_principal(target.ip()))
                 };
-                let offer = Offer { family: kind.family, client, target_name: initiator.target_name.as_ref() };
-                if let Some(found) = self.enqueue(listener, offer, pending.clone(), server_principal)? {
+                let offer = Offer {
+                    family: kind.family,
+                    client,
+                    target_name: initiator.target_name.as_ref(),
+                };
+                if let Some(found) =
+                    self.enqueue(listener, offer, pending.clone(), server_principal)?
+                {
                     queued = Some(found);
                     break;
                 }
@@ -286,7 +315,10 @@ impl SocketTable {
         }
         self.with_socket(handle, |entry| {
             entry.local = Some(source);
-            entry.state = State::Connected { peer: target, remote: None };
+            entry.state = State::Connected {
+                peer: target,
+                remote: None,
+            };
             if link != Link::default() {
                 entry.security_mut().link = Some(link);
             }
@@ -306,13 +338,21 @@ impl SocketTable {
         server_principal: impl FnOnce(&SocketEntry) -> TargetName,
     ) -> Result<Option<Link>> {
         let mut shard = self.shard(listener).lock();
-        let Some(entry) = shard.get_mut(&listener) else { return Ok(None) };
+        let Some(entry) = shard.get_mut(&listener) else {
+            return Ok(None);
+        };
         let principal = server_principal(entry);
         let settings = entry.settings().cloned();
-        let server = Endpoint { settings: settings.as_ref(), principal: &principal };
+        let server = Endpoint {
+            settings: settings.as_ref(),
+            principal: &principal,
+        };
         match &mut entry.state {
-            State::Listening(queue) if entry.kind.family == offer.family && queue.pending.len() < queue.backlog => {
-                let (client_view, server_view) = negotiate(offer.client, offer.target_name, server)?;
+            State::Listening(queue)
+                if entry.kind.family == offer.family && queue.pending.len() < queue.backlog =>
+            {
+                let (client_view, server_view) =
+                    negotiate(offer.client, offer.target_name, server)?;
                 pending.link = server_view;
                 queue.pending.push_back(pending);
                 Ok(Some(client_view))
@@ -332,7 +372,10 @@ impl SocketTable {
         self.require_startup()?;
         let _topology = self.topology.lock();
         let (pending, kind, overlapped, inherited) = self.with_socket(handle, |entry| {
-            let inherited = entry.security.as_ref().map(|security| (security.settings.clone(), security.principal.clone()));
+            let inherited = entry
+                .security
+                .as_ref()
+                .map(|security| (security.settings.clone(), security.principal.clone()));
             let State::Listening(listener) = &mut entry.state else {
                 return Err(Error::Invalid);
             };
@@ -355,14 +398,22 @@ impl SocketTable {
         }
         let mut accepted = SocketEntry::new(kind, overlapped);
         accepted.local = Some(pending.to);
-        accepted.state = State::Connected { peer: pending.from, remote: Some(pending.client) };
+        accepted.state = State::Connected {
+            peer: pending.from,
+            remote: Some(pending.client),
+        };
         if io != Io::default() {
             accepted.io = Some(Box::new(io));
         }
         let (settings, principal) = inherited.unwrap_or_default();
         if settings.is_some() || principal.is_some() || pending.link != Link::default() {
             let link = Some(pending.link).filter(|link| *link != Link::default());
-            accepted.security = Some(Box::new(Security { settings, principal, link, peers: Default::default() }));
+            accepted.security = Some(Box::new(Security {
+                settings,
+                principal,
+                link,
+                peers: Default::default(),
+            }));
         }
         self.shard(new_handle).lock().insert(new_handle, accepted);
         Ok((new_handle, pending.from))
@@ -382,7 +433,10 @@ impl SocketTable {
             topology.unbind(entry.kind.socket_type, local, handle);
         }
         match &entry.state {
-            State::Connected { remote: Some(remote), .. } if entry.is_stream() => {
+            State::Connected {
+                remote: Some(remote),
+                ..
+            } if entry.is_stream() => {
                 let unread = entry.io.as_ref().is_some_and(|io| !io.inbound.is_empty());
                 if let Some(peer) = self.shard(*remote).lock().get_mut(remote) {
                     let io = peer.io_mut();
@@ -395,7 +449,8 @@ impl SocketTable {
             }
             State::Listening(listener) => {
                 for pending in &listener.pending {
-                    if let Some(client) = self.shard(pending.client).lock().get_mut(&pending.client) {
+                    if let Some(client) = self.shard(pending.client).lock().get_mut(&pending.client)
+                    {
                         client.io_mut().reset = true;
                     }
                 }

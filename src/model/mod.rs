@@ -30,8 +30,8 @@ mod data;
 pub(crate) mod impersonation;
 mod lifecycle;
 mod names;
-mod security;
 mod observer;
+mod security;
 pub(crate) mod snapshot;
 pub(crate) mod socket;
 mod topology;
@@ -49,8 +49,8 @@ use observer::Observer;
 use socket::SocketEntry;
 use topology::Topology;
 
-pub(crate) use lifecycle::{AddrArg, HIGHEST_VERSION};
 pub(crate) use data::Received;
+pub(crate) use lifecycle::{AddrArg, HIGHEST_VERSION};
 pub(crate) use names::{overlapped_arguments_allowed, NameArg};
 pub(crate) use security::{QueryFailure, SettingsArg, TemplateArg};
 

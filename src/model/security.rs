@@ -12,8 +12,8 @@
 use std::net::{IpAddr, SocketAddr};
 
 use windows_sys::Win32::Networking::WinSock::{
-    SOCKET, SOCKET_INFO_CONNECTION_ENCRYPTED, SOCKET_INFO_CONNECTION_IMPERSONATED, SOCKET_INFO_CONNECTION_SECURED,
-    SOCK_STREAM,
+    SOCKET, SOCKET_INFO_CONNECTION_ENCRYPTED, SOCKET_INFO_CONNECTION_IMPERSONATED,
+    SOCKET_INFO_CONNECTION_SECURED, SOCK_STREAM,
 };
 
 use super::impersonation::{self, Impersonation};
@@ -26,8 +26,8 @@ use crate::error::{Error, Result};
 use crate::rules;
 use crate::rules::security as srules;
 use crate::wire::{
-    self, PeerAddress, SecurityProtocol, SecurityQueryInfo, SecurityQueryTemplate, SecuritySettings, TargetName,
-    KNOWN_IPSEC_FLAGS, KNOWN_SECURITY_FLAGS,
+    self, PeerAddress, SecurityProtocol, SecurityQueryInfo, SecurityQueryTemplate,
+    SecuritySettings, TargetName, KNOWN_IPSEC_FLAGS, KNOWN_SECURITY_FLAGS,
 };
 
 /// The *SecuritySettings* argument as the caller gave it.
@@ -73,7 +73,10 @@ pub(crate) struct QueryFailure {
 
 impl From<Error> for QueryFailure {
     fn from(error: Error) -> Self {
-        Self { error, needed: None }
+        Self {
+            error,
+            needed: None,
+        }
     }
 }
 
@@ -88,8 +91,18 @@ pub(crate) struct Endpoint<'a> {
 
 /// Whether two principals are the same: SPNs compare without regard to ASCII case.
 pub(crate) fn same_principal(a: &TargetName, b: &TargetName) -> bool {
-    let lower = |unit: u16| if (0x41..=0x5A).contains(&unit) { unit + 0x20 } else { unit };
-    a.units().len() == b.units().len() && a.units().iter().zip(b.units()).all(|(&x, &y)| lower(x) == lower(y))
+    let lower = |unit: u16| {
+        if (0x41..=0x5A).contains(&unit) {
+            unit + 0x20
+        } else {
+            unit
+        }
+    };
+    a.units().len() == b.units().len()
+        && a.units()
+            .iter()
+            .zip(b.units())
+            .all(|(&x, &y)| lower(x) == lower(y))
 }
 
 /// Negotiates security between an initiator (which may have named the responder) and a
@@ -105,16 +118,25 @@ pub(crate) fn negotiate(
         return Ok(plain());
     }
     let name_ok = target_name.is_none_or(|name| same_principal(name, responder.principal));
-    let optional = initiator.settings.is_some_and(SecuritySettings::peer_name_verification_optional);
+    let optional = initiator
+        .settings
+        .is_some_and(SecuritySettings::peer_name_verification_optional);
     if name_ok || optional {
         let encrypted = [initiator.settings, responder.settings]
             .iter()
             .flatten()
             .any(|settings| settings.guarantees_encryption());
-        let link = |peer: &TargetName| Link { secured: true, encrypted, peer_principal: Some(peer.clone()) };
+        let link = |peer: &TargetName| Link {
+            secured: true,
+            encrypted,
+            peer_principal: Some(peer.clone()),
+        };
         return Ok((link(responder.principal), link(initiator.principal)));
     }
-    let fallback = [initiator.settings, responder.settings].iter().flatten().all(|settings| settings.allows_insecure());
+    let fallback = [initiator.settings, responder.settings]
+        .iter()
+        .flatten()
+        .all(|settings| settings.allows_insecure());
     if fallback {
         return Ok(plain());
     }
@@ -139,7 +161,9 @@ fn validate_settings(settings: &SecuritySettings) -> Result<()> {
         srules::ipsec_settings_name_ipsec(settings.protocol)?;
         srules::settings_flags_are_known(ipsec.ipsec_flags, KNOWN_IPSEC_FLAGS)?;
         for name in [&ipsec.user_name, &ipsec.domain_name] {
-            srules::settings_string_is_well_formed(u32::try_from(name.byte_len()).unwrap_or(u32::MAX))?;
+            srules::settings_string_is_well_formed(
+                u32::try_from(name.byte_len()).unwrap_or(u32::MAX),
+            )?;
         }
     }
     Ok(())
@@ -156,7 +180,11 @@ fn link_for(entry: &SocketEntry, peer: Option<SocketAddr>) -> Option<Link> {
     let security = entry.security.as_ref();
     if entry.kind.socket_type == SOCK_STREAM {
         return match entry.state {
-            State::Connected { .. } => Some(security.and_then(|security| security.link.clone()).unwrap_or_default()),
+            State::Connected { .. } => Some(
+                security
+                    .and_then(|security| security.link.clone())
+                    .unwrap_or_default(),
+            ),
             _ => None,
         };
     }
@@ -173,13 +201,21 @@ impl SocketTable {
     /// overlapped arguments, the socket's family and type (`WSAEINVAL`), the structure
     /// (`WSAEMSGSIZE`, `WSAEINVAL`), that the socket is not connected (`WSAEISCONN`), not
     /// bound (`WSAEINVAL`) and has no settings yet (`WSAEINVAL`).
-    pub(crate) fn set_security(&self, handle: SOCKET, arg: SettingsArg<'_>, overlapped_args: bool) -> Result<()> {
+    pub(crate) fn set_security(
+        &self,
+        handle: SOCKET,
+        arg: SettingsArg<'_>,
+        overlapped_args: bool,
+    ) -> Result<()> {
         self.with_socket(handle, |entry| {
             overlapped_arguments_allowed(entry.overlapped, overlapped_args)?;
             rules::socket_is_ip_stream_or_datagram(entry.kind.family, entry.kind.socket_type)?;
             let settings = match arg {
                 SettingsArg::Null => SecuritySettings::default(),
-                SettingsArg::Bytes { declared_len, bytes } => wire::decode_settings(declared_len, bytes)?,
+                SettingsArg::Bytes {
+                    declared_len,
+                    bytes,
+                } => wire::decode_settings(declared_len, bytes)?,
                 SettingsArg::Value(settings) => {
                     validate_settings(&settings)?;
                     settings
@@ -217,7 +253,10 @@ impl SocketTable {
             };
             srules::query_template_fits(entry.kind.socket_type, given, len)?;
             let (template, peer) = match template {
-                TemplateArg::Bytes { bytes, declared_len } if declared_len != 0 => wire::decode_template(bytes)?,
+                TemplateArg::Bytes {
+                    bytes,
+                    declared_len,
+                } if declared_len != 0 => wire::decode_template(bytes)?,
                 TemplateArg::Value(value) => {
                     let peer = value.peer.map_or(PeerAddress::Unspecified, PeerAddress::Ip);
                     (value, peer)
@@ -232,7 +271,9 @@ impl SocketTable {
             let link = link_for(entry, template.peer);
             srules::query_has_a_connection(link.is_some())?;
             let link = link.unwrap_or_default();
-            if let Err(error) = srules::query_info_fits(info_given, info_len.unwrap_or(0), wire::INFO_LEN) {
+            if let Err(error) =
+                srules::query_info_fits(info_given, info_len.unwrap_or(0), wire::INFO_LEN)
+            {
                 return Ok(Err(error));
             }
             let mut flags = 0;
@@ -242,26 +283,45 @@ impl SocketTable {
             if link.encrypted {
                 flags |= SOCKET_INFO_CONNECTION_ENCRYPTED;
             }
-            let this_peer = if entry.kind.socket_type == SOCK_STREAM { None } else { template.peer.map(peer_key) };
-            let impersonated = impersonating
-                .as_ref()
-                .is_some_and(|now| now.table == me && now.socket == handle && now.peer == this_peer);
+            let this_peer = if entry.kind.socket_type == SOCK_STREAM {
+                None
+            } else {
+                template.peer.map(peer_key)
+            };
+            let impersonated = impersonating.as_ref().is_some_and(|now| {
+                now.table == me && now.socket == handle && now.peer == this_peer
+            });
             if impersonated {
                 flags |= SOCKET_INFO_CONNECTION_IMPERSONATED;
             }
             let protocol = match entry.settings() {
-                Some(settings) if settings.protocol != SecurityProtocol::Default => settings.protocol,
+                Some(settings) if settings.protocol != SecurityProtocol::Default => {
+                    settings.protocol
+                }
                 _ if link.secured => SecurityProtocol::Ipsec,
                 _ => SecurityProtocol::Default,
             };
-            Ok(Ok(SecurityQueryInfo { protocol, flags, peer_application_token: 0, peer_machine_token: 0 }))
+            Ok(Ok(SecurityQueryInfo {
+                protocol,
+                flags,
+                peer_application_token: 0,
+                peer_machine_token: 0,
+            }))
         })?;
-        answer.map_err(|error| QueryFailure { error, needed: Some(wire::INFO_LEN as u32) })
+        answer.map_err(|error| QueryFailure {
+            error,
+            needed: Some(wire::INFO_LEN as u32),
+        })
     }
 
     /// `WSAImpersonateSocketPeer`: makes the calling thread act as the authenticated peer.
     /// `addr_is_null` and `addr_len` are *PeerAddr* and *PeerAddrLen* as given.
-    pub(crate) fn impersonate_peer(&self, handle: SOCKET, arg: AddrArg<'_>, addr_len: u32) -> Result<()> {
+    pub(crate) fn impersonate_peer(
+        &self,
+        handle: SOCKET,
+        arg: AddrArg<'_>,
+        addr_len: u32,
+    ) -> Result<()> {
         let is_null = matches!(arg, AddrArg::Null);
         let me = self.identity();
         let impersonation = self.with_socket(handle, |entry| {
@@ -287,7 +347,12 @@ impl SocketTable {
             let principal = link.and_then(|link| link.peer_principal.filter(|_| link.secured));
             srules::impersonation_needs_authenticated_peer(principal.is_some())?;
             let principal = principal.ok_or(Error::OperationNotSupported)?;
-            Ok(Impersonation { table: me, socket: handle, peer, principal })
+            Ok(Impersonation {
+                table: me,
+                socket: handle,
+                peer,
+                principal,
+            })
         })?;
         impersonation::begin(impersonation);
         Ok(())
@@ -314,9 +379,15 @@ impl SocketTable {
 
     /// The principal the socket's stream peer authenticated as (or, on a datagram socket,
     /// the given peer), if the exchange was secured.
-    pub(crate) fn authenticated_peer(&self, handle: SOCKET, peer: Option<SocketAddr>) -> Result<Option<TargetName>> {
+    pub(crate) fn authenticated_peer(
+        &self,
+        handle: SOCKET,
+        peer: Option<SocketAddr>,
+    ) -> Result<Option<TargetName>> {
         self.with_socket(handle, |entry| {
-            Ok(link_for(entry, peer).filter(|link| link.secured).and_then(|link| link.peer_principal))
+            Ok(link_for(entry, peer)
+                .filter(|link| link.secured)
+                .and_then(|link| link.peer_principal))
         })
     }
 }
@@ -335,7 +406,10 @@ mod tests {
 
     #[test]
     fn principals_compare_without_ascii_case() {
-        assert!(same_principal(&name("host/Server.Contoso.COM"), &name("HOST/server.contoso.com")));
+        assert!(same_principal(
+            &name("host/Server.Contoso.COM"),
+            &name("HOST/server.contoso.com")
+        ));
         assert!(!same_principal(&name("host/a"), &name("host/b")));
         assert!(!same_principal(&name("host/a"), &name("host/a.")));
     }
@@ -347,29 +421,57 @@ mod tests {
         let rogue = name("host/rogue");
         let encrypt = SecuritySettings::with_flags(SOCKET_SETTINGS_GUARANTEE_ENCRYPTION);
         let insecure = SecuritySettings::with_flags(SOCKET_SETTINGS_ALLOW_INSECURE);
-        let optional = SecuritySettings::ipsec(0, SOCKET_SETTINGS_IPSEC_OPTIONAL_PEER_NAME_VERIFICATION);
-        let side = |settings, principal| Endpoint { settings, principal };
+        let optional =
+            SecuritySettings::ipsec(0, SOCKET_SETTINGS_IPSEC_OPTIONAL_PEER_NAME_VERIFICATION);
+        let side = |settings, principal| Endpoint {
+            settings,
+            principal,
+        };
 
         let (plain, _) = negotiate(side(None, &client), Some(&server), side(None, &rogue)).unwrap();
         assert!(!plain.secured);
-        let (mine, theirs) = negotiate(side(Some(&encrypt), &client), Some(&server), side(None, &server)).unwrap();
+        let (mine, theirs) = negotiate(
+            side(Some(&encrypt), &client),
+            Some(&server),
+            side(None, &server),
+        )
+        .unwrap();
         assert!(mine.secured && mine.encrypted);
         assert_eq!(mine.peer_principal, Some(server.clone()));
         assert_eq!(theirs.peer_principal, Some(client.clone()));
         assert_eq!(
-            negotiate(side(Some(&encrypt), &client), Some(&server), side(None, &rogue)),
+            negotiate(
+                side(Some(&encrypt), &client),
+                Some(&server),
+                side(None, &rogue)
+            ),
             Err(choices::NEGOTIATION_FAILURE_ERROR)
         );
-        let (fallback, _) = negotiate(side(Some(&insecure), &client), Some(&server), side(None, &rogue)).unwrap();
+        let (fallback, _) = negotiate(
+            side(Some(&insecure), &client),
+            Some(&server),
+            side(None, &rogue),
+        )
+        .unwrap();
         assert!(!fallback.secured);
         assert_eq!(
-            negotiate(side(Some(&insecure), &client), Some(&server), side(Some(&encrypt), &rogue)),
+            negotiate(
+                side(Some(&insecure), &client),
+                Some(&server),
+                side(Some(&encrypt), &rogue)
+            ),
             Err(choices::NEGOTIATION_FAILURE_ERROR)
         );
-        let (relaxed, _) = negotiate(side(Some(&optional), &client), Some(&server), side(None, &rogue)).unwrap();
+        let (relaxed, _) = negotiate(
+            side(Some(&optional), &client),
+            Some(&server),
+            side(None, &rogue),
+        )
+        .unwrap();
         assert!(relaxed.secured && !relaxed.encrypted);
         assert_eq!(relaxed.peer_principal, Some(rogue.clone()));
-        let (unnamed, _) = negotiate(side(Some(&encrypt), &client), None, side(None, &server)).unwrap();
+        let (unnamed, _) =
+            negotiate(side(Some(&encrypt), &client), None, side(None, &server)).unwrap();
         assert!(unnamed.secured);
     }
 }

@@ -73,7 +73,12 @@ pub struct LinkInfo {
 
 impl LinkInfo {
     fn of(peer: Option<SocketAddr>, link: &Link) -> Self {
-        Self { peer, secured: link.secured, encrypted: link.encrypted, peer_principal: link.peer_principal.clone() }
+        Self {
+            peer,
+            secured: link.secured,
+            encrypted: link.encrypted,
+            peer_principal: link.peer_principal.clone(),
+        }
     }
 }
 
@@ -137,10 +142,18 @@ impl SocketInfo {
             .map(|link| LinkInfo::of(None, link))
             .into_iter()
             .collect();
-        let mut peers: Vec<_> = security.map(|security| security.peers.iter().collect()).unwrap_or_default();
+        let mut peers: Vec<_> = security
+            .map(|security| security.peers.iter().collect())
+            .unwrap_or_default();
         peers.sort_by_key(|(peer, _)| **peer);
-        links.extend(peers.into_iter().map(|(peer, link)| LinkInfo::of(Some(*peer), link)));
-        let waiting = entry.io.as_ref().map_or(0, |io| io.inbound.len() + io.datagrams.len() + io.unsent.len());
+        links.extend(
+            peers
+                .into_iter()
+                .map(|(peer, link)| LinkInfo::of(Some(*peer), link)),
+        );
+        let waiting = entry.io.as_ref().map_or(0, |io| {
+            io.inbound.len() + io.datagrams.len() + io.unsent.len()
+        });
         Self {
             handle,
             family: entry.kind.family,

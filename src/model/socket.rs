@@ -172,12 +172,16 @@ impl SocketEntry {
 
     /// The security settings applied, if any.
     pub fn settings(&self) -> Option<&SecuritySettings> {
-        self.security.as_ref().and_then(|security| security.settings.as_ref())
+        self.security
+            .as_ref()
+            .and_then(|security| security.settings.as_ref())
     }
 
     /// The principal the test gave this socket, if any.
     pub fn principal(&self) -> Option<&TargetName> {
-        self.security.as_ref().and_then(|security| security.principal.as_ref())
+        self.security
+            .as_ref()
+            .and_then(|security| security.principal.as_ref())
     }
 
     /// Whether the socket is connected (stream or datagram).
@@ -192,7 +196,8 @@ impl SocketEntry {
 
     /// Whether `addr` is of the socket's family.
     pub fn family_of(&self, addr: &SocketAddr) -> bool {
-        (addr.is_ipv4() && self.kind.family == AF_INET) || (addr.is_ipv6() && self.kind.family == AF_INET6)
+        (addr.is_ipv4() && self.kind.family == AF_INET)
+            || (addr.is_ipv6() && self.kind.family == AF_INET6)
     }
 
     /// Whether the socket is a stream socket.

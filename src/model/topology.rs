@@ -102,7 +102,10 @@ impl Topology {
     /// The principal of the host at `ip`: the one a test gave it, or `host/<ip>`
     /// ([`choices::DEFAULT_PRINCIPALS`]).
     pub(crate) fn host_principal(&self, ip: IpAddr) -> TargetName {
-        self.principals.get(&ip).cloned().unwrap_or_else(|| TargetName::from(format!("host/{ip}").as_str()))
+        self.principals
+            .get(&ip)
+            .cloned()
+            .unwrap_or_else(|| TargetName::from(format!("host/{ip}").as_str()))
     }
 
     /// Forgets every binding (the last `WSACleanup`).

@@ -59,7 +59,11 @@ pub fn settings_string_is_well_formed(byte_len: u32) -> Result<()> {
 
 /// `WSAEMSGSIZE`: A buffer passed was too small. *SecuritySettingsLen* must hold the
 /// IPsec header and the strings its lengths announce. Source: WSASetSocketSecurity.
-pub fn settings_length_holds_strings(declared_len: usize, header_len: usize, strings_len: u64) -> Result<()> {
+pub fn settings_length_holds_strings(
+    declared_len: usize,
+    header_len: usize,
+    strings_len: u64,
+) -> Result<()> {
     if (declared_len as u64) < header_len as u64 + strings_len {
         return Err(Error::MessageSize);
     }
@@ -110,8 +114,13 @@ pub fn query_info_len_present(is_null: bool) -> Result<()> {
 /// the SecurityQueryTemplateLen parameter is less than the size of a
 /// SOCKET_SECURITY_QUERY_TEMPLATE. A stream socket that passes a template with a non-zero
 /// but short length gets the same code. Source: WSAQuerySocketSecurity.
-pub fn query_template_fits(socket_type: i32, template_given: bool, template_len: usize) -> Result<()> {
-    let stream_without_template = socket_type == SOCK_STREAM && (!template_given || template_len == 0);
+pub fn query_template_fits(
+    socket_type: i32,
+    template_given: bool,
+    template_len: usize,
+) -> Result<()> {
+    let stream_without_template =
+        socket_type == SOCK_STREAM && (!template_given || template_len == 0);
     if stream_without_template {
         return Ok(());
     }

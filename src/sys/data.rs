@@ -1,8 +1,8 @@
 //! Moving data: `send`, `recv`, `sendto`, `WSASendTo`, `recvfrom`, `shutdown`, `ioctlsocket`.
 use windows_sys::core::{PCSTR, PSTR};
 use windows_sys::Win32::Networking::WinSock::{
-    LPWSAOVERLAPPED_COMPLETION_ROUTINE, AF_INET, FIONBIO, FIONREAD, SEND_RECV_FLAGS, SOCKADDR, SOCKET, SOCKET_ERROR,
-    WINSOCK_SHUTDOWN_HOW, WSABUF,
+    AF_INET, FIONBIO, FIONREAD, LPWSAOVERLAPPED_COMPLETION_ROUTINE, SEND_RECV_FLAGS, SOCKADDR,
+    SOCKET, SOCKET_ERROR, WINSOCK_SHUTDOWN_HOW, WSABUF,
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
@@ -87,7 +87,9 @@ pub unsafe extern "system" fn recv(s: SOCKET, buf: PSTR, len: i32, flags: SEND_R
     });
     match received {
         // SAFETY: `buf` holds `len` bytes and the data is at most that long.
-        Ok(received) => unsafe { deliver(received, buf, std::ptr::null_mut(), std::ptr::null_mut()) },
+        Ok(received) => unsafe {
+            deliver(received, buf, std::ptr::null_mut(), std::ptr::null_mut())
+        },
         Err(error) => count_result(Err(error)),
     }
 }
@@ -181,7 +183,9 @@ pub unsafe extern "system" fn WSASendTo(
 ) -> i32 {
     let overlapped_args = !lpoverlapped.is_null() || lpcompletionroutine.is_some();
     int_result(with_current(|table| {
-        table.with_socket(s, |entry| overlapped_arguments_allowed(entry.overlapped, overlapped_args))?;
+        table.with_socket(s, |entry| {
+            overlapped_arguments_allowed(entry.overlapped, overlapped_args)
+        })?;
         if lpnumberofbytessent.is_null() && !overlapped_args {
             return Err(Error::Fault);
         }

@@ -8,8 +8,8 @@ use windows_sys::Win32::Networking::WinSock::{
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
 use super::last_error::int_result;
-use super::security::answer_query;
 use super::memory;
+use super::security::answer_query;
 use crate::error::Error;
 use crate::model::current::with_current;
 
@@ -54,7 +54,10 @@ pub unsafe extern "system" fn WSAIoctl(
     let overlapped_args = !lpoverlapped.is_null() || lpcompletionroutine.is_some();
     let known = matches!(
         dwiocontrolcode,
-        SIO_SET_PEER_TARGET_NAME | SIO_DELETE_PEER_TARGET_NAME | SIO_SET_SECURITY | SIO_QUERY_SECURITY
+        SIO_SET_PEER_TARGET_NAME
+            | SIO_DELETE_PEER_TARGET_NAME
+            | SIO_SET_SECURITY
+            | SIO_QUERY_SECURITY
     );
     let precheck = with_current(|table| {
         table.with_socket(s, |_| Ok(()))?;
@@ -74,7 +77,13 @@ pub unsafe extern "system" fn WSAIoctl(
         let template = unsafe { memory::query_template(lpvinbuffer.cast(), cbinbuffer) };
         let outcome = with_current(|table| {
             let info_len = (!lpcbbytesreturned.is_null()).then_some(cboutbuffer);
-            table.query_security(s, template, !lpvoutbuffer.is_null(), info_len, overlapped_args)
+            table.query_security(
+                s,
+                template,
+                !lpvoutbuffer.is_null(),
+                info_len,
+                overlapped_args,
+            )
         });
         // SAFETY: `lpvoutbuffer` holds `cboutbuffer` bytes, which the model checked hold the
         // answer before succeeding; `lpcbbytesreturned` is NULL or a writable u32.

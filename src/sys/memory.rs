@@ -10,7 +10,8 @@ use std::ptr;
 use std::slice;
 
 use windows_sys::Win32::Networking::WinSock::{
-    SOCKADDR, SOCKET_PEER_TARGET_NAME, SOCKET_SECURITY_QUERY_TEMPLATE, SOCKET_SECURITY_SETTINGS, WSABUF,
+    SOCKADDR, SOCKET_PEER_TARGET_NAME, SOCKET_SECURITY_QUERY_TEMPLATE, SOCKET_SECURITY_SETTINGS,
+    WSABUF,
 };
 
 use crate::error::Error;
@@ -80,7 +81,10 @@ pub(super) unsafe fn sockaddr<'a>(ptr: *const SOCKADDR, len: i64) -> AddrArg<'a>
 /// # Safety
 /// If non-NULL, `ptr` must be valid for reads of `len` bytes (the prototype's
 /// `_In_reads_bytes_opt_(SecuritySettingsLen)`).
-pub(super) unsafe fn security_settings<'a>(ptr: *const SOCKET_SECURITY_SETTINGS, len: u32) -> SettingsArg<'a> {
+pub(super) unsafe fn security_settings<'a>(
+    ptr: *const SOCKET_SECURITY_SETTINGS,
+    len: u32,
+) -> SettingsArg<'a> {
     if ptr.is_null() {
         return SettingsArg::Null;
     }
@@ -89,20 +93,29 @@ pub(super) unsafe fn security_settings<'a>(ptr: *const SOCKET_SECURITY_SETTINGS,
     let header = unsafe { bytes(ptr, (len as usize).min(SETTINGS_STRINGS_OFFSET)) };
     let readable = settings_readable_len(len, header);
     // SAFETY: `settings_readable_len` never exceeds `len`.
-    SettingsArg::Bytes { declared_len: len, bytes: unsafe { bytes(ptr, readable) } }
+    SettingsArg::Bytes {
+        declared_len: len,
+        bytes: unsafe { bytes(ptr, readable) },
+    }
 }
 
 /// The *SecurityQueryTemplate* argument: NULL, or at most its 144 bytes.
 ///
 /// # Safety
 /// If non-NULL, `ptr` must be valid for reads of `len` bytes.
-pub(super) unsafe fn query_template<'a>(ptr: *const SOCKET_SECURITY_QUERY_TEMPLATE, len: u32) -> TemplateArg<'a> {
+pub(super) unsafe fn query_template<'a>(
+    ptr: *const SOCKET_SECURITY_QUERY_TEMPLATE,
+    len: u32,
+) -> TemplateArg<'a> {
     if ptr.is_null() {
         return TemplateArg::Null;
     }
     // SAFETY: at most `len` bytes are read.
     let bytes = unsafe { bytes(ptr.cast(), (len as usize).min(TEMPLATE_LEN)) };
-    TemplateArg::Bytes { declared_len: len, bytes }
+    TemplateArg::Bytes {
+        declared_len: len,
+        bytes,
+    }
 }
 
 /// A data buffer to send: `len` bytes at `ptr`. NULL with a non-zero length, or a negative

@@ -48,7 +48,9 @@ pub use data::{ioctlsocket, recv, recvfrom, send, sendto, shutdown, WSASendTo};
 pub use ioctl::WSAIoctl;
 pub use last_error::{WSAGetLastError, WSASetLastError};
 pub use peer_names::{WSADeleteSocketPeerTargetName, WSASetSocketPeerTargetName};
-pub use security::{WSAImpersonateSocketPeer, WSAQuerySocketSecurity, WSARevertImpersonation, WSASetSocketSecurity};
+pub use security::{
+    WSAImpersonateSocketPeer, WSAQuerySocketSecurity, WSARevertImpersonation, WSASetSocketSecurity,
+};
 pub use sockets::{accept, bind, closesocket, connect, listen, socket, WSAConnect, WSASocketW};
 pub use startup::{WSACleanup, WSAStartup};
 #[doc(no_inline)]

@@ -42,7 +42,9 @@ pub unsafe extern "system" fn WSASetSocketSecurity(
     let overlapped_args = !overlapped.is_null() || completionroutine.is_some();
     // SAFETY: forwarded from the caller.
     let settings = unsafe { memory::security_settings(securitysettings, securitysettingslen) };
-    int_result(with_current(|table| table.set_security(socket, settings, overlapped_args)))
+    int_result(with_current(|table| {
+        table.set_security(socket, settings, overlapped_args)
+    }))
 }
 
 /// Writes a query's outcome to the caller's info buffer and length: the info and its size
@@ -111,7 +113,8 @@ pub unsafe extern "system" fn WSAQuerySocketSecurity(
 ) -> i32 {
     let overlapped_args = !overlapped.is_null() || completionroutine.is_some();
     // SAFETY: forwarded from the caller.
-    let template: TemplateArg<'_> = unsafe { memory::query_template(securityquerytemplate, securityquerytemplatelen) };
+    let template: TemplateArg<'_> =
+        unsafe { memory::query_template(securityquerytemplate, securityquerytemplatelen) };
     let info_len = if securityqueryinfolen.is_null() {
         None
     } else {
@@ -119,7 +122,13 @@ pub unsafe extern "system" fn WSAQuerySocketSecurity(
         Some(unsafe { memory::read(securityqueryinfolen) })
     };
     let outcome = with_current(|table| {
-        table.query_security(socket, template, !securityqueryinfo.is_null(), info_len, overlapped_args)
+        table.query_security(
+            socket,
+            template,
+            !securityqueryinfo.is_null(),
+            info_len,
+            overlapped_args,
+        )
     });
     // SAFETY: forwarded from the caller; the model checked sizes before succeeding.
     unsafe { answer_query(outcome, securityqueryinfo.cast(), securityqueryinfolen) }
@@ -143,10 +152,16 @@ pub unsafe extern "system" fn WSAQuerySocketSecurity(
 /// # Safety
 /// `peeraddr` must be NULL or valid for reads of `peeraddrlen` bytes.
 #[allow(non_snake_case)]
-pub unsafe extern "system" fn WSAImpersonateSocketPeer(socket: SOCKET, peeraddr: *const SOCKADDR, peeraddrlen: u32) -> i32 {
+pub unsafe extern "system" fn WSAImpersonateSocketPeer(
+    socket: SOCKET,
+    peeraddr: *const SOCKADDR,
+    peeraddrlen: u32,
+) -> i32 {
     // SAFETY: forwarded from the caller.
     let addr = unsafe { memory::sockaddr(peeraddr, peeraddrlen.into()) };
-    int_result(with_current(|table| table.impersonate_peer(socket, addr, peeraddrlen)))
+    int_result(with_current(|table| {
+        table.impersonate_peer(socket, addr, peeraddrlen)
+    }))
 }
 
 /// [`WSARevertImpersonation`](https://learn.microsoft.com/windows/win32/api/ws2tcpip/nf-ws2tcpip-wsarevertimpersonation):

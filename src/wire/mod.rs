@@ -16,19 +16,20 @@ mod security;
 mod sockaddr;
 
 pub use peer_target_name::{PeerTargetName, SecurityProtocol, TargetName};
-pub use sockaddr::{PeerAddress, SockaddrError};
 pub use security::{
-    IpsecSettings, SecurityQueryInfo, SecurityQueryTemplate, SecuritySettings, KNOWN_IPSEC_FLAGS, KNOWN_SECURITY_FLAGS,
+    IpsecSettings, SecurityQueryInfo, SecurityQueryTemplate, SecuritySettings, KNOWN_IPSEC_FLAGS,
+    KNOWN_SECURITY_FLAGS,
 };
+pub use sockaddr::{PeerAddress, SockaddrError};
 
 pub(crate) use peer_target_name::{
     readable_len as peer_target_name_readable_len, PeerTargetNameBytes,
 };
-pub(crate) use sockaddr::{decode as decode_sockaddr, encode as encode_sockaddr, MAX_SOCKADDR_LEN};
 pub(crate) use security::{
-    decode_settings, decode_template, settings_readable_len, INFO_LEN, SETTINGS_LEN, SETTINGS_STRINGS_OFFSET,
-    TEMPLATE_LEN,
+    decode_settings, decode_template, settings_readable_len, INFO_LEN, SETTINGS_LEN,
+    SETTINGS_STRINGS_OFFSET, TEMPLATE_LEN,
 };
+pub(crate) use sockaddr::{decode as decode_sockaddr, encode as encode_sockaddr, MAX_SOCKADDR_LEN};
 
 /// Reads a little-endian `u16` at `offset`, or `None` if the bytes end first.
 fn u16_at(bytes: &[u8], offset: usize) -> Option<u16> {

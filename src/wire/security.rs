@@ -17,9 +17,9 @@
 //! Which form a `SecuritySettings` buffer holds is decided by its length
 //! ([`crate::choices::SECURITY_SETTINGS_FORM`]).
 use windows_sys::Win32::Networking::WinSock::{
-    SOCKET_INFO_CONNECTION_ENCRYPTED, SOCKET_INFO_CONNECTION_IMPERSONATED, SOCKET_INFO_CONNECTION_SECURED,
-    SOCKET_SETTINGS_ALLOW_INSECURE, SOCKET_SETTINGS_GUARANTEE_ENCRYPTION,
-    SOCKET_SETTINGS_IPSEC_OPTIONAL_PEER_NAME_VERIFICATION,
+    SOCKET_INFO_CONNECTION_ENCRYPTED, SOCKET_INFO_CONNECTION_IMPERSONATED,
+    SOCKET_INFO_CONNECTION_SECURED, SOCKET_SETTINGS_ALLOW_INSECURE,
+    SOCKET_SETTINGS_GUARANTEE_ENCRYPTION, SOCKET_SETTINGS_IPSEC_OPTIONAL_PEER_NAME_VERIFICATION,
 };
 
 use super::peer_target_name::{SecurityProtocol, TargetName};
@@ -49,7 +49,8 @@ const TEMPLATE_MASK_OFFSET: usize = 136;
 pub(crate) const INFO_LEN: usize = 24;
 
 /// The `SecurityFlags` bits `SOCKET_SECURITY_SETTINGS` defines.
-pub const KNOWN_SECURITY_FLAGS: u32 = SOCKET_SETTINGS_GUARANTEE_ENCRYPTION | SOCKET_SETTINGS_ALLOW_INSECURE;
+pub const KNOWN_SECURITY_FLAGS: u32 =
+    SOCKET_SETTINGS_GUARANTEE_ENCRYPTION | SOCKET_SETTINGS_ALLOW_INSECURE;
 /// The `IpsecFlags` bits `mstcpip.h` defines (0x1 to 0x8).
 pub const KNOWN_IPSEC_FLAGS: u32 = 0xF;
 
@@ -105,13 +106,24 @@ pub struct SecuritySettings {
 impl SecuritySettings {
     /// The generic form with the default protocol and `flags`.
     pub fn with_flags(flags: u32) -> Self {
-        Self { protocol: SecurityProtocol::Default, flags, ipsec: None }
+        Self {
+            protocol: SecurityProtocol::Default,
+            flags,
+            ipsec: None,
+        }
     }
 
     /// The IPsec form (`SecurityProtocol` = IPSEC) with `flags` and `ipsec_flags`.
     pub fn ipsec(flags: u32, ipsec_flags: u32) -> Self {
-        let ipsec = IpsecSettings { ipsec_flags, ..IpsecSettings::default() };
-        Self { protocol: SecurityProtocol::Ipsec, flags, ipsec: Some(ipsec) }
+        let ipsec = IpsecSettings {
+            ipsec_flags,
+            ..IpsecSettings::default()
+        };
+        Self {
+            protocol: SecurityProtocol::Ipsec,
+            flags,
+            ipsec: Some(ipsec),
+        }
     }
 
     /// `SOCKET_SETTINGS_GUARANTEE_ENCRYPTION`: traffic must be encrypted.
@@ -126,9 +138,9 @@ impl SecuritySettings {
 
     /// `SOCKET_SETTINGS_IPSEC_OPTIONAL_PEER_NAME_VERIFICATION` (IPsec form only).
     pub fn peer_name_verification_optional(&self) -> bool {
-        self.ipsec
-            .as_ref()
-            .is_some_and(|ipsec| ipsec.ipsec_flags & SOCKET_SETTINGS_IPSEC_OPTIONAL_PEER_NAME_VERIFICATION != 0)
+        self.ipsec.as_ref().is_some_and(|ipsec| {
+            ipsec.ipsec_flags & SOCKET_SETTINGS_IPSEC_OPTIONAL_PEER_NAME_VERIFICATION != 0
+        })
     }
 
     /// The structure as a C caller lays it out: 8 bytes for the generic form; for the IPsec
@@ -145,14 +157,19 @@ impl SecuritySettings {
         let mut out = vec![0u8; (SETTINGS_STRINGS_OFFSET + strings).max(SETTINGS_IPSEC_LEN)];
         out[0..4].copy_from_slice(&self.protocol.to_raw().to_le_bytes());
         out[FLAGS_OFFSET..FLAGS_OFFSET + 4].copy_from_slice(&self.flags.to_le_bytes());
-        out[IPSEC_FLAGS_OFFSET..IPSEC_FLAGS_OFFSET + 4].copy_from_slice(&ipsec.ipsec_flags.to_le_bytes());
+        out[IPSEC_FLAGS_OFFSET..IPSEC_FLAGS_OFFSET + 4]
+            .copy_from_slice(&ipsec.ipsec_flags.to_le_bytes());
         out[MM_KEY_OFFSET..MM_KEY_OFFSET + 16].copy_from_slice(&ipsec.mm_policy_key);
         out[QM_KEY_OFFSET..QM_KEY_OFFSET + 16].copy_from_slice(&ipsec.qm_policy_key);
         let user_len = ipsec.user_name.byte_len() as u32;
         let domain_len = ipsec.domain_name.byte_len() as u32;
         out[USER_LEN_OFFSET..USER_LEN_OFFSET + 4].copy_from_slice(&user_len.to_le_bytes());
         out[DOMAIN_LEN_OFFSET..DOMAIN_LEN_OFFSET + 4].copy_from_slice(&domain_len.to_le_bytes());
-        let units = ipsec.user_name.units().iter().chain(ipsec.domain_name.units());
+        let units = ipsec
+            .user_name
+            .units()
+            .iter()
+            .chain(ipsec.domain_name.units());
         for (i, unit) in units.enumerate() {
             let at = SETTINGS_STRINGS_OFFSET + 2 * i;
             out[at..at + 2].copy_from_slice(&unit.to_le_bytes());
@@ -166,12 +183,18 @@ impl SecuritySettings {
 /// declared, nor more than the header plus the string lengths it states.
 pub(crate) fn settings_readable_len(declared_len: u32, header: &[u8]) -> usize {
     let declared = declared_len as usize;
-    let lens = [USER_LEN_OFFSET, DOMAIN_LEN_OFFSET, PASSWORD_LEN_OFFSET].map(|at| u32_at(header, at));
+    let lens =
+        [USER_LEN_OFFSET, DOMAIN_LEN_OFFSET, PASSWORD_LEN_OFFSET].map(|at| u32_at(header, at));
     match lens {
         [Some(user), Some(domain), Some(password)] if header.len() >= SETTINGS_STRINGS_OFFSET => {
             let cap = u64::from(crate::choices::MAX_TARGET_NAME_BYTES) + 1;
-            let strings = [user, domain, password].iter().map(|&len| u64::from(len).min(cap)).sum::<u64>();
-            declared.min(SETTINGS_STRINGS_OFFSET + strings as usize).max(declared.min(SETTINGS_IPSEC_LEN))
+            let strings = [user, domain, password]
+                .iter()
+                .map(|&len| u64::from(len).min(cap))
+                .sum::<u64>();
+            declared
+                .min(SETTINGS_STRINGS_OFFSET + strings as usize)
+                .max(declared.min(SETTINGS_IPSEC_LEN))
         }
         _ => declared.min(SETTINGS_STRINGS_OFFSET),
     }
@@ -179,7 +202,10 @@ pub(crate) fn settings_readable_len(declared_len: u32, header: &[u8]) -> usize {
 
 /// UTF-16 units from little-endian bytes.
 fn units(bytes: &[u8]) -> TargetName {
-    let units: Vec<u16> = bytes.chunks_exact(2).map(|p| u16::from_le_bytes([p[0], p[1]])).collect();
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|p| u16::from_le_bytes([p[0], p[1]]))
+        .collect();
     TargetName::from_units(&units)
 }
 
@@ -201,7 +227,11 @@ pub(crate) fn decode_settings(declared_len: u32, bytes: &[u8]) -> Result<Securit
     let flags = u32_at(bytes, FLAGS_OFFSET).ok_or(Error::MessageSize)?;
     rules::settings_flags_are_known(flags, KNOWN_SECURITY_FLAGS)?;
     if declared < SETTINGS_IPSEC_LEN {
-        return Ok(SecuritySettings { protocol, flags, ipsec: None });
+        return Ok(SecuritySettings {
+            protocol,
+            flags,
+            ipsec: None,
+        });
     }
     rules::ipsec_settings_name_ipsec(protocol)?;
     let ipsec_flags = u32_at(bytes, IPSEC_FLAGS_OFFSET).ok_or(Error::MessageSize)?;
@@ -216,7 +246,11 @@ pub(crate) fn decode_settings(declared_len: u32, bytes: &[u8]) -> Result<Securit
     rules::settings_length_holds_strings(declared, SETTINGS_STRINGS_OFFSET, total)?;
     let user_end = SETTINGS_STRINGS_OFFSET + user_len as usize;
     let domain_end = user_end + domain_len as usize;
-    let user_name = units(bytes.get(SETTINGS_STRINGS_OFFSET..user_end).ok_or(Error::MessageSize)?);
+    let user_name = units(
+        bytes
+            .get(SETTINGS_STRINGS_OFFSET..user_end)
+            .ok_or(Error::MessageSize)?,
+    );
     let domain_name = units(bytes.get(user_end..domain_end).ok_or(Error::MessageSize)?);
     let ipsec = IpsecSettings {
         ipsec_flags,
@@ -226,7 +260,11 @@ pub(crate) fn decode_settings(declared_len: u32, bytes: &[u8]) -> Result<Securit
         domain_name,
         password_given: password_len != 0,
     };
-    Ok(SecuritySettings { protocol, flags, ipsec: Some(ipsec) })
+    Ok(SecuritySettings {
+        protocol,
+        flags,
+        ipsec: Some(ipsec),
+    })
 }
 
 /// A decoded `SOCKET_SECURITY_QUERY_TEMPLATE`: what `WSAQuerySocketSecurity` is asked.
@@ -249,13 +287,21 @@ pub(crate) fn decode_template(bytes: &[u8]) -> Result<(SecurityQueryTemplate, Pe
     let peer_bytes = bytes
         .get(TEMPLATE_PEER_OFFSET..TEMPLATE_PEER_OFFSET + MAX_SOCKADDR_LEN)
         .ok_or(Error::MessageSize)?;
-    let peer = sockaddr::decode(peer_bytes).map_err(|SockaddrError::TooShort| Error::MessageSize)?;
+    let peer =
+        sockaddr::decode(peer_bytes).map_err(|SockaddrError::TooShort| Error::MessageSize)?;
     let mask = u32_at(bytes, TEMPLATE_MASK_OFFSET).ok_or(Error::MessageSize)?;
     let ip = match peer {
         PeerAddress::Ip(addr) => Some(addr),
         _ => None,
     };
-    Ok((SecurityQueryTemplate { protocol, peer: ip, peer_token_access_mask: mask }, peer))
+    Ok((
+        SecurityQueryTemplate {
+            protocol,
+            peer: ip,
+            peer_token_access_mask: mask,
+        },
+        peer,
+    ))
 }
 
 impl SecurityQueryTemplate {
@@ -267,7 +313,8 @@ impl SecurityQueryTemplate {
             let (raw, len) = sockaddr::encode(peer);
             out[TEMPLATE_PEER_OFFSET..TEMPLATE_PEER_OFFSET + len].copy_from_slice(&raw[..len]);
         }
-        out[TEMPLATE_MASK_OFFSET..TEMPLATE_MASK_OFFSET + 4].copy_from_slice(&self.peer_token_access_mask.to_le_bytes());
+        out[TEMPLATE_MASK_OFFSET..TEMPLATE_MASK_OFFSET + 4]
+            .copy_from_slice(&self.peer_token_access_mask.to_le_bytes());
         out
     }
 }
@@ -325,22 +372,61 @@ mod tests {
     #[test]
     fn layouts_match_windows_sys() {
         assert_eq!(size_of::<SOCKET_SECURITY_SETTINGS>(), SETTINGS_LEN);
-        assert_eq!(offset_of!(SOCKET_SECURITY_SETTINGS, SecurityFlags), FLAGS_OFFSET);
-        assert_eq!(size_of::<SOCKET_SECURITY_SETTINGS_IPSEC>(), SETTINGS_IPSEC_LEN);
-        assert_eq!(offset_of!(SOCKET_SECURITY_SETTINGS_IPSEC, IpsecFlags), IPSEC_FLAGS_OFFSET);
-        assert_eq!(offset_of!(SOCKET_SECURITY_SETTINGS_IPSEC, AuthipMMPolicyKey), MM_KEY_OFFSET);
-        assert_eq!(offset_of!(SOCKET_SECURITY_SETTINGS_IPSEC, AuthipQMPolicyKey), QM_KEY_OFFSET);
-        assert_eq!(offset_of!(SOCKET_SECURITY_SETTINGS_IPSEC, UserNameStringLen), USER_LEN_OFFSET);
-        assert_eq!(offset_of!(SOCKET_SECURITY_SETTINGS_IPSEC, DomainNameStringLen), DOMAIN_LEN_OFFSET);
-        assert_eq!(offset_of!(SOCKET_SECURITY_SETTINGS_IPSEC, PasswordStringLen), PASSWORD_LEN_OFFSET);
-        assert_eq!(offset_of!(SOCKET_SECURITY_SETTINGS_IPSEC, AllStrings), SETTINGS_STRINGS_OFFSET);
+        assert_eq!(
+            offset_of!(SOCKET_SECURITY_SETTINGS, SecurityFlags),
+            FLAGS_OFFSET
+        );
+        assert_eq!(
+            size_of::<SOCKET_SECURITY_SETTINGS_IPSEC>(),
+            SETTINGS_IPSEC_LEN
+        );
+        assert_eq!(
+            offset_of!(SOCKET_SECURITY_SETTINGS_IPSEC, IpsecFlags),
+            IPSEC_FLAGS_OFFSET
+        );
+        assert_eq!(
+            offset_of!(SOCKET_SECURITY_SETTINGS_IPSEC, AuthipMMPolicyKey),
+            MM_KEY_OFFSET
+        );
+        assert_eq!(
+            offset_of!(SOCKET_SECURITY_SETTINGS_IPSEC, AuthipQMPolicyKey),
+            QM_KEY_OFFSET
+        );
+        assert_eq!(
+            offset_of!(SOCKET_SECURITY_SETTINGS_IPSEC, UserNameStringLen),
+            USER_LEN_OFFSET
+        );
+        assert_eq!(
+            offset_of!(SOCKET_SECURITY_SETTINGS_IPSEC, DomainNameStringLen),
+            DOMAIN_LEN_OFFSET
+        );
+        assert_eq!(
+            offset_of!(SOCKET_SECURITY_SETTINGS_IPSEC, PasswordStringLen),
+            PASSWORD_LEN_OFFSET
+        );
+        assert_eq!(
+            offset_of!(SOCKET_SECURITY_SETTINGS_IPSEC, AllStrings),
+            SETTINGS_STRINGS_OFFSET
+        );
         assert_eq!(size_of::<SOCKET_SECURITY_QUERY_TEMPLATE>(), TEMPLATE_LEN);
-        assert_eq!(offset_of!(SOCKET_SECURITY_QUERY_TEMPLATE, PeerAddress), TEMPLATE_PEER_OFFSET);
-        assert_eq!(offset_of!(SOCKET_SECURITY_QUERY_TEMPLATE, PeerTokenAccessMask), TEMPLATE_MASK_OFFSET);
+        assert_eq!(
+            offset_of!(SOCKET_SECURITY_QUERY_TEMPLATE, PeerAddress),
+            TEMPLATE_PEER_OFFSET
+        );
+        assert_eq!(
+            offset_of!(SOCKET_SECURITY_QUERY_TEMPLATE, PeerTokenAccessMask),
+            TEMPLATE_MASK_OFFSET
+        );
         assert_eq!(size_of::<SOCKET_SECURITY_QUERY_INFO>(), INFO_LEN);
         assert_eq!(offset_of!(SOCKET_SECURITY_QUERY_INFO, Flags), 4);
-        assert_eq!(offset_of!(SOCKET_SECURITY_QUERY_INFO, PeerApplicationAccessTokenHandle), 8);
-        assert_eq!(offset_of!(SOCKET_SECURITY_QUERY_INFO, PeerMachineAccessTokenHandle), 16);
+        assert_eq!(
+            offset_of!(SOCKET_SECURITY_QUERY_INFO, PeerApplicationAccessTokenHandle),
+            8
+        );
+        assert_eq!(
+            offset_of!(SOCKET_SECURITY_QUERY_INFO, PeerMachineAccessTokenHandle),
+            16
+        );
     }
 
     fn decode(raw: &[u8]) -> Result<SecuritySettings> {
@@ -400,7 +486,11 @@ mod tests {
         };
         let (decoded, _) = decode_template(&template.to_bytes()).unwrap();
         assert_eq!(decoded, template);
-        let info = SecurityQueryInfo { protocol: SecurityProtocol::Ipsec, flags: 3, ..Default::default() };
+        let info = SecurityQueryInfo {
+            protocol: SecurityProtocol::Ipsec,
+            flags: 3,
+            ..Default::default()
+        };
         assert_eq!(&info.to_bytes()[..8], &[1, 0, 0, 0, 3, 0, 0, 0]);
     }
 }

@@ -23,17 +23,36 @@ fn outcome(rc: i32) -> Result<(), i32> {
 /// declared length `len`.
 pub fn set_security_raw(face: Face, s: SOCKET, buffer: Option<&[u8]>, len: u32) -> Result<(), i32> {
     if let Some(buffer) = buffer {
-        assert!(len as usize <= buffer.len(), "a test must not overstate its buffer");
+        assert!(
+            len as usize <= buffer.len(),
+            "a test must not overstate its buffer"
+        );
     }
     let ptr = buffer.map_or(ptr::null(), |b| b.as_ptr());
     let rc = match face {
-        Face::Function => unsafe { sys::WSASetSocketSecurity(s, ptr.cast(), len, ptr::null(), None) },
+        Face::Function => unsafe {
+            sys::WSASetSocketSecurity(s, ptr.cast(), len, ptr::null(), None)
+        },
         Face::Ioctl => {
             let mut returned = 0xdead_beef_u32;
             let rc = unsafe {
-                sys::WSAIoctl(s, sys::SIO_SET_SECURITY, ptr.cast(), len, ptr::null_mut(), 0, &mut returned, ptr::null_mut(), None)
+                sys::WSAIoctl(
+                    s,
+                    sys::SIO_SET_SECURITY,
+                    ptr.cast(),
+                    len,
+                    ptr::null_mut(),
+                    0,
+                    &mut returned,
+                    ptr::null_mut(),
+                    None,
+                )
             };
-            assert_eq!(returned, if rc == 0 { 0 } else { 0xdead_beef }, "lpcbBytesReturned");
+            assert_eq!(
+                returned,
+                if rc == 0 { 0 } else { 0xdead_beef },
+                "lpcbBytesReturned"
+            );
             rc
         }
     };
@@ -76,11 +95,27 @@ pub fn query_raw(
     let mut info = [0xABu8; 40];
     let mut len = info_len.unwrap_or(0);
     let template_ptr = template.map_or(ptr::null(), |t| t.as_ptr());
-    let info_ptr: *mut u8 = if info_null { ptr::null_mut() } else { info.as_mut_ptr() };
-    let len_ptr: *mut u32 = if info_len.is_some() { &mut len } else { ptr::null_mut() };
+    let info_ptr: *mut u8 = if info_null {
+        ptr::null_mut()
+    } else {
+        info.as_mut_ptr()
+    };
+    let len_ptr: *mut u32 = if info_len.is_some() {
+        &mut len
+    } else {
+        ptr::null_mut()
+    };
     let rc = match face {
         Face::Function => unsafe {
-            sys::WSAQuerySocketSecurity(s, template_ptr.cast(), template_len, info_ptr.cast(), len_ptr, ptr::null(), None)
+            sys::WSAQuerySocketSecurity(
+                s,
+                template_ptr.cast(),
+                template_len,
+                info_ptr.cast(),
+                len_ptr,
+                ptr::null(),
+                None,
+            )
         },
         Face::Ioctl => unsafe {
             sys::WSAIoctl(
@@ -96,14 +131,25 @@ pub fn query_raw(
             )
         },
     };
-    Queried { result: outcome(rc), info, len: info_len.map(|_| len) }
+    Queried {
+        result: outcome(rc),
+        info,
+        len: info_len.map(|_| len),
+    }
 }
 
 /// A listener at `addr` that applied `server` settings (None: no WSASetSocketSecurity) and
 /// authenticates as `principal`.
-pub fn secure_listener(net: &Network, addr: &str, server: Option<SecuritySettings>, principal: &str) -> Socket {
+pub fn secure_listener(
+    net: &Network,
+    addr: &str,
+    server: Option<SecuritySettings>,
+    principal: &str,
+) -> Socket {
     let addr: SocketAddr = addr.parse().unwrap();
-    let listener = net.socket(Domain::for_address(addr), Type::STREAM, None).unwrap();
+    let listener = net
+        .socket(Domain::for_address(addr), Type::STREAM, None)
+        .unwrap();
     if let Some(settings) = server {
         listener.set_security(Some(settings)).unwrap();
     }
@@ -114,13 +160,24 @@ pub fn secure_listener(net: &Network, addr: &str, server: Option<SecuritySetting
 }
 
 /// A client that applied `client` settings and named `target` (if given), not yet connected.
-pub fn secure_client(net: &Network, family: Domain, client: Option<SecuritySettings>, target: Option<&str>) -> Socket {
+pub fn secure_client(
+    net: &Network,
+    family: Domain,
+    client: Option<SecuritySettings>,
+    target: Option<&str>,
+) -> Socket {
     let socket = net.socket(family, Type::STREAM, None).unwrap();
     if let Some(settings) = client {
         socket.set_security(Some(settings)).unwrap();
     }
     if let Some(target) = target {
-        let any: SocketAddr = if family == Domain::IPV4 { "0.0.0.0:0" } else { "[::]:0" }.parse().unwrap();
+        let any: SocketAddr = if family == Domain::IPV4 {
+            "0.0.0.0:0"
+        } else {
+            "[::]:0"
+        }
+        .parse()
+        .unwrap();
         socket.set_peer_target_name(any, target).unwrap();
     }
     socket
@@ -135,7 +192,12 @@ pub fn encrypting() -> SecuritySettings {
 pub fn secured_connection(net: &Network, addr: &str) -> (Socket, Socket, Socket) {
     let listener = secure_listener(net, addr, Some(encrypting()), "host/server.contoso.com");
     let family = Domain::for_address(addr.parse().unwrap());
-    let client = secure_client(net, family, Some(encrypting()), Some("host/server.contoso.com"));
+    let client = secure_client(
+        net,
+        family,
+        Some(encrypting()),
+        Some("host/server.contoso.com"),
+    );
     client.connect(addr.parse().unwrap()).unwrap();
     let (accepted, _) = listener.accept().unwrap();
     (listener, client, accepted)
