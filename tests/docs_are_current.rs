@@ -65,3 +65,17 @@ fn every_choice_is_in_choices_md() {
         );
     }
 }
+
+#[test]
+fn every_security_rule_function_is_in_rules_md() {
+    const SECURITY_RS: &str = include_str!("../src/rules/security.rs");
+    for line in SECURITY_RS.lines() {
+        if let Some(rest) = line.strip_prefix("pub fn ") {
+            let name = rest.split(['(', '<']).next().unwrap();
+            assert!(
+                RULES_MD.contains(&format!("`{name}`")),
+                "docs/rules.md does not list rules::security::{name}"
+            );
+        }
+    }
+}
