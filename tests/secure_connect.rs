@@ -329,3 +329,53 @@ fn template_for(peer: SocketAddr) -> winsock_emu::SecurityQueryTemplate {
         ..Default::default()
     }
 }
+
+#[test]
+fn security_calls_are_traced_and_faults_reach_them_on_both_faces() {
+    use winsock_emu::testing::{Call, Fault};
+    let env = env();
+    env.net.start_trace();
+    let (_listener, client, accepted) = secured_connection(&env.net, "127.0.0.1:9100");
+    client.send(b"ping").unwrap();
+    let mut buf = [0u8; 8];
+    accepted.recv(&mut buf).unwrap();
+    let trace = env.net.stop_trace();
+    let is = |call: Call, socket: SOCKET| {
+        move |r: &winsock_emu::testing::CallRecord| r.call == call && r.socket == Some(socket)
+    };
+    trace.assert_before(
+        is(Call::SetSocketSecurity, client.as_raw()),
+        is(Call::Connect, client.as_raw()),
+    );
+    trace.assert_before(
+        is(Call::SetPeerTargetName, client.as_raw()),
+        is(Call::Connect, client.as_raw()),
+    );
+    trace.assert_before(
+        is(Call::Send, client.as_raw()),
+        is(Call::Recv, accepted.as_raw()),
+    );
+
+    env.net.inject(
+        Fault::fail(Call::QuerySocketSecurity, Error::ConnectionReset).on_socket(client.as_raw()),
+    );
+    let queried = query_raw(Face::Ioctl, client.as_raw(), None, 0, false, Some(24));
+    assert_eq!(
+        (queried.result, queried.len),
+        (Err(WSAECONNRESET), Some(24)),
+        "no needed size from a fault"
+    );
+    assert!(
+        client.query_security().unwrap().is_secured(),
+        "only the next call"
+    );
+    env.net.inject(Fault::fail(
+        Call::ImpersonateSocketPeer,
+        Error::OperationNotSupported,
+    ));
+    assert_eq!(
+        accepted.impersonate_peer(),
+        Err(Error::OperationNotSupported)
+    );
+    assert_eq!(winsock_emu::impersonated_principal(), None);
+}

@@ -71,7 +71,7 @@ impl SocketTable {
     ///
     /// Errors: `WSAEOPNOTSUPP` (flags other than `MSG_DONTROUTE`), `WSAENOTCONN`,
     /// `WSAESHUTDOWN`, `WSAECONNRESET`, and for datagrams those of [`Self::send_to`].
-    pub(crate) fn send(&self, handle: SOCKET, data: &[u8], flags: i32) -> Result<usize> {
+    pub(super) fn send_unobserved(&self, handle: SOCKET, data: &[u8], flags: i32) -> Result<usize> {
         self.require_startup()?;
         let topology = self.topology.lock();
         let (stream, peer, remote) = self.with_socket(handle, |entry| {
@@ -125,7 +125,7 @@ impl SocketTable {
     /// `WSAEFAULT` (short address), `WSAEAFNOSUPPORT` (a family the socket cannot use),
     /// `WSAEADDRNOTAVAIL` (zero address or port), `WSAEMSGSIZE` (over 65,507 bytes),
     /// `WSAESHUTDOWN`, `WSAENOTCONN` (unconnected stream), and the negotiation's error.
-    pub(crate) fn send_to(
+    pub(super) fn send_to_unobserved(
         &self,
         handle: SOCKET,
         data: &[u8],
@@ -138,7 +138,7 @@ impl SocketTable {
             Ok(entry.is_connected() || entry.is_stream())
         })?;
         if connected {
-            return self.send(handle, data, flags);
+            return self.send_unobserved(handle, data, flags);
         }
         self.send_datagram(handle, data, to)
     }
@@ -251,7 +251,12 @@ impl SocketTable {
     /// `WSAESHUTDOWN`, `WSAECONNRESET`, and `WSAEWOULDBLOCK` when nothing can be read yet,
     /// blocking or not ([`choices::RECEIVE_NEVER_BLOCKS`]). A stream whose peer finished
     /// sending gives an empty result: the graceful close.
-    pub(crate) fn recv(&self, handle: SOCKET, max: usize, flags: i32) -> Result<Received> {
+    pub(super) fn recv_unobserved(
+        &self,
+        handle: SOCKET,
+        max: usize,
+        flags: i32,
+    ) -> Result<Received> {
         self.with_socket(handle, |entry| {
             let peek = flags & MSG_PEEK != 0;
             if entry.kind.socket_type == SOCK_STREAM {
@@ -308,7 +313,7 @@ impl SocketTable {
     /// `shutdown`: stops receiving (`SD_RECEIVE`), sending (`SD_SEND`: the peer's receives
     /// then end with 0 once drained) or both. Errors: `WSAEINVAL` (bad *how*), `WSAENOTCONN`
     /// (unconnected stream).
-    pub(crate) fn shutdown(&self, handle: SOCKET, how: i32) -> Result<()> {
+    pub(super) fn shutdown_unobserved(&self, handle: SOCKET, how: i32) -> Result<()> {
         self.require_startup()?;
         let _topology = self.topology.lock();
         let remote = self.with_socket(handle, |entry| {

@@ -12,6 +12,7 @@
 //! | `impersonation.rs` | the thread's impersonation (`WSARevertImpersonation` ends it) |
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
 //! | `observer.rs` | the wrappers the faces call: injected faults and the call trace, around every operation |
+//! | `observed_security.rs` | the same wrappers for the secure-socket and data-path operations |
 //! | `snapshot.rs` | a comparable picture of the whole table, for tests and teaching |
 //! | `current.rs` | which table the `sys` functions of a thread use |
 //!
@@ -30,6 +31,7 @@ mod data;
 pub(crate) mod impersonation;
 mod lifecycle;
 mod names;
+mod observed_security;
 mod observer;
 mod security;
 pub(crate) mod snapshot;

@@ -30,7 +30,8 @@ pub(crate) struct Observer {
 }
 
 /// How a successful result appears in a trace.
-trait Outcome {
+pub(super) trait Outcome {
+    /// The result as a trace shows it.
     fn describe(&self) -> String;
 }
 
@@ -113,14 +114,14 @@ impl Observer {
 }
 
 /// The peer an address argument names, for fault matching and traces.
-fn addr_peer(arg: &AddrArg<'_>) -> Option<SocketAddr> {
+pub(super) fn addr_peer(arg: &AddrArg<'_>) -> Option<SocketAddr> {
     match arg.decode() {
         Ok(PeerAddress::Ip(addr)) => Some(addr),
         _ => None,
     }
 }
 
-fn addr_args(arg: &AddrArg<'_>) -> String {
+pub(super) fn addr_args(arg: &AddrArg<'_>) -> String {
     match (arg, arg.decode()) {
         (AddrArg::Null, _) => "addr=NULL".into(),
         (_, Ok(PeerAddress::Ip(_))) => String::new(),
@@ -133,7 +134,7 @@ fn addr_args(arg: &AddrArg<'_>) -> String {
 impl SocketTable {
     /// Runs `op` as `call`: an injected fault may answer instead, and the call is recorded
     /// if a trace is running. No lock is held while `op` runs.
-    fn observe<R: Outcome>(
+    pub(super) fn observe<R: Outcome>(
         &self,
         call: Call,
         socket: Option<SOCKET>,

@@ -201,7 +201,7 @@ impl SocketTable {
     /// overlapped arguments, the socket's family and type (`WSAEINVAL`), the structure
     /// (`WSAEMSGSIZE`, `WSAEINVAL`), that the socket is not connected (`WSAEISCONN`), not
     /// bound (`WSAEINVAL`) and has no settings yet (`WSAEINVAL`).
-    pub(crate) fn set_security(
+    pub(super) fn set_security_unobserved(
         &self,
         handle: SOCKET,
         arg: SettingsArg<'_>,
@@ -232,7 +232,7 @@ impl SocketTable {
     /// `WSAQuerySocketSecurity`: the security of the socket's connection (stream) or of its
     /// exchange with the template's peer (datagram). `info_len` is *SecurityQueryInfoLen*
     /// (`None`: NULL) and `info_given` whether *SecurityQueryInfo* is non-NULL.
-    pub(crate) fn query_security(
+    pub(super) fn query_security_unobserved(
         &self,
         handle: SOCKET,
         template: TemplateArg<'_>,
@@ -316,7 +316,7 @@ impl SocketTable {
 
     /// `WSAImpersonateSocketPeer`: makes the calling thread act as the authenticated peer.
     /// `addr_is_null` and `addr_len` are *PeerAddr* and *PeerAddrLen* as given.
-    pub(crate) fn impersonate_peer(
+    pub(super) fn impersonate_peer_unobserved(
         &self,
         handle: SOCKET,
         arg: AddrArg<'_>,

@@ -30,6 +30,20 @@ pub enum Call {
     SetPeerTargetName,
     /// `WSADeleteSocketPeerTargetName`, `WSAIoctl(SIO_DELETE_PEER_TARGET_NAME)`.
     DeletePeerTargetName,
+    /// `WSASetSocketSecurity`, `WSAIoctl(SIO_SET_SECURITY)`.
+    SetSocketSecurity,
+    /// `WSAQuerySocketSecurity`, `WSAIoctl(SIO_QUERY_SECURITY)`.
+    QuerySocketSecurity,
+    /// `WSAImpersonateSocketPeer`.
+    ImpersonateSocketPeer,
+    /// `send` (and `sendto` on a connected socket).
+    Send,
+    /// `sendto`, `WSASendTo`.
+    SendTo,
+    /// `recv`, `recvfrom`.
+    Recv,
+    /// `shutdown`.
+    Shutdown,
 }
 
 impl Call {
@@ -46,6 +60,13 @@ impl Call {
             Call::CloseSocket => "closesocket",
             Call::SetPeerTargetName => "WSASetSocketPeerTargetName",
             Call::DeletePeerTargetName => "WSADeleteSocketPeerTargetName",
+            Call::SetSocketSecurity => "WSASetSocketSecurity",
+            Call::QuerySocketSecurity => "WSAQuerySocketSecurity",
+            Call::ImpersonateSocketPeer => "WSAImpersonateSocketPeer",
+            Call::Send => "send",
+            Call::SendTo => "sendto",
+            Call::Recv => "recv",
+            Call::Shutdown => "shutdown",
         }
     }
 }
