@@ -18,12 +18,21 @@
 //! ## Layers
 //! | module | what it holds |
 //! | --- | --- |
-//! | `wire` | the C layouts on bytes: checked decoding of `SOCKADDR` and `SOCKET_PEER_TARGET_NAME` ([`PeerTargetName`]) |
+//! | `wire` | the C layouts on bytes: checked decoding of `SOCKADDR`, `SOCKET_PEER_TARGET_NAME` ([`PeerTargetName`]), the security settings ([`SecuritySettings`]) and query structures ([`SecurityQueryTemplate`], [`SecurityQueryInfo`]) |
 //! | [`rules`] | each documented rule as one function, quoting its page |
 //! | [`choices`] | each case the documents leave open, decided once |
-//! | `model` | the socket table: sockets, states, port bindings, names (no `unsafe`) |
+//! | `model` | the socket table: sockets, states, port bindings, names, security settings, principals and negotiated links, data in flight (no `unsafe`) |
 //! | [`sys`] | raw pointers in, Winsock conventions out (the only `unsafe` code) |
 //! | `api` | the safe face |
+//!
+//! ## Secure connections
+//! Endpoints have emulated principals ([`Network::set_host_principal`],
+//! [`Socket::set_principal`]). When either end applied `WSASetSocketSecurity`, a connect
+//! (or a datagram socket's first datagram to a peer) authenticates the peer as IPsec with
+//! peer-name verification would: a client whose peer target name does not name the server's
+//! principal is refused and nothing is delivered. [`Socket::query_security`] and
+//! [`Socket::impersonate_peer`] (with [`impersonated_principal`]) answer from the outcome.
+//! See `docs/guide.md` and the `secure_client_server` and `rogue_server` examples.
 //!
 //! ## Isolation
 //! Each [`Network::new`] is a separate Winsock: its own sockets, ports and `WSAStartup`

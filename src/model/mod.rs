@@ -20,7 +20,10 @@
 //! Sockets live in [`SHARDS`] shards, each a `parking_lot::Mutex` around a `HashMap`, so
 //! calls on different sockets rarely meet on one lock; the names hot path takes one shard
 //! lock and nothing else. Operations that change how sockets relate (bind, connect,
-//! accept, close) first take the `topology` lock, then shard locks one at a time. The
+//! accept, close), and those that move data between sockets (`send`, `sendto`,
+//! `shutdown`: the receiver and the port owners must not change half-way), first take the
+//! `topology` lock, then shard locks one at a time; `recv` and the security calls take one
+//! shard lock. The
 //! topology lock is always taken before a shard lock, and no code holds two shard locks at
 //! once, so no two threads can wait on each other. No lock is held while user code runs.
 #![forbid(unsafe_code)]

@@ -4,7 +4,9 @@
 //! `wire` module it takes *bytes* (never pointers: the `sys` layer turns a pointer and a
 //! length into a slice it is allowed to read) and turns them into validated, owned values
 //! ("reprs"): a [`PeerAddress`] from a `SOCKADDR`, a [`PeerTargetName`] from a
-//! `SOCKET_PEER_TARGET_NAME`. Every length is checked before a byte is read, every read goes
+//! `SOCKET_PEER_TARGET_NAME`, [`SecuritySettings`] from a `SOCKET_SECURITY_SETTINGS` or
+//! `SOCKET_SECURITY_SETTINGS_IPSEC`, a [`SecurityQueryTemplate`] from a
+//! `SOCKET_SECURITY_QUERY_TEMPLATE` (and a [`SecurityQueryInfo`] back to bytes). Every length is checked before a byte is read, every read goes
 //! through `slice::get`, and a failure is the Winsock code the documentation gives for it.
 //!
 //! Offsets and sizes are those of windows-sys 0.61's `#[repr(C)]` structs on 64-bit Windows;
