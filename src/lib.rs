@@ -51,9 +51,12 @@
 #![warn(rust_2018_idioms)]
 
 mod api;
+pub mod backend;
 pub mod choices;
+pub mod conformance;
 mod error;
 mod model;
+mod native;
 pub mod rules;
 pub mod sys;
 pub mod testing;
