@@ -106,6 +106,9 @@ impl Backend for FixedSecurity {
     fn set_peer_target_name(&self, s: usize, name: Buffer<'_>) -> CallResult {
         self.0.set_peer_target_name(s, name)
     }
+    fn set_peer_target_name_with_overlapped(&self, s: usize, name: Buffer<'_>) -> CallResult {
+        self.0.set_peer_target_name_with_overlapped(s, name)
+    }
     fn delete_peer_target_name(&self, s: usize, addr: Buffer<'_>) -> CallResult {
         self.0.delete_peer_target_name(s, addr)
     }

@@ -107,6 +107,10 @@ impl Backend for Emulator {
         self.call(|api| peer_name::set(api, s, name))
     }
 
+    fn set_peer_target_name_with_overlapped(&self, s: SOCKET, name: Buffer<'_>) -> CallResult {
+        self.call(|api| peer_name::set_with_overlapped(api, s, name))
+    }
+
     fn delete_peer_target_name(&self, s: SOCKET, addr: Buffer<'_>) -> CallResult {
         self.call(|api| peer_name::delete(api, s, addr))
     }

@@ -177,6 +177,12 @@ pub trait Backend {
     /// `SOCKET_PEER_TARGET_NAME` bytes.
     fn set_peer_target_name(&self, s: SOCKET, name: Buffer<'_>) -> CallResult;
 
+    /// `WSASetSocketPeerTargetName(s, name, len, &overlapped, NULL)`: with a non-NULL
+    /// *Overlapped* (zeroed, no event), which the page says a non-overlapped socket
+    /// ignores. The `OVERLAPPED` is never freed, so a late completion on an overlapped
+    /// socket cannot write into freed memory.
+    fn set_peer_target_name_with_overlapped(&self, s: SOCKET, name: Buffer<'_>) -> CallResult;
+
     /// `WSADeleteSocketPeerTargetName(s, addr, len, NULL, NULL)`, with the caller's
     /// `SOCKADDR` bytes.
     fn delete_peer_target_name(&self, s: SOCKET, addr: Buffer<'_>) -> CallResult;

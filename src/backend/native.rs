@@ -86,6 +86,10 @@ impl Backend for Native {
         peer_name::set(&WINDOWS, s, name)
     }
 
+    fn set_peer_target_name_with_overlapped(&self, s: SOCKET, name: Buffer<'_>) -> CallResult {
+        peer_name::set_with_overlapped(&WINDOWS, s, name)
+    }
+
     fn delete_peer_target_name(&self, s: SOCKET, addr: Buffer<'_>) -> CallResult {
         peer_name::delete(&WINDOWS, s, addr)
     }

@@ -33,7 +33,7 @@ use std::fmt;
 
 use crate::backend::{Backend, CallResult};
 
-pub use cases::cases;
+pub use cases::{cases, Uncovered, OUTSIDE_THE_SUITE};
 pub use divergences::{known_divergence, Divergence, KNOWN_DIVERGENCES};
 pub use report::{Report, Row, Run};
 pub use session::{Session, Setup, SetupFailure};
@@ -50,6 +50,9 @@ pub struct Case {
     pub id: &'static str,
     /// The rule, in a sentence.
     pub rule: &'static str,
+    /// The rules of `docs/rules.md` the case checks, by their ids there (`S3`, `D5`, `W2`);
+    /// empty for a case that rests on a choice alone.
+    pub docs: &'static [&'static str],
     /// The functions of [`crate::rules`] the case exercises (empty for a success case
     /// that passes every check).
     pub checks: &'static [&'static str],
@@ -190,6 +193,62 @@ mod tests {
                 !case.rule.is_empty() && !case.source.is_empty(),
                 "{}",
                 case.id
+            );
+        }
+    }
+
+    /// The rule ids of `docs/rules.md`: the first cell of each table row (`| S3 | ...`).
+    fn documented_rule_ids() -> BTreeSet<&'static str> {
+        include_str!("../../docs/rules.md")
+            .lines()
+            .filter_map(|line| line.strip_prefix("| ")?.split(" |").next())
+            .filter(|id| {
+                let mut chars = id.chars();
+                matches!(chars.next(), Some('S' | 'D' | 'W'))
+                    && chars.next().is_some_and(|c| c.is_ascii_digit())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_rule_ids_are_read_from_docs_rules_md() {
+        let ids = documented_rule_ids();
+        assert!(
+            ids.contains("S1") && ids.contains("S7b") && ids.contains("D8") && ids.contains("W1"),
+            "{ids:?}"
+        );
+    }
+
+    #[test]
+    fn every_rule_in_docs_rules_md_has_a_case_or_a_reason_it_has_none() {
+        let covered: BTreeSet<&str> = cases()
+            .iter()
+            .flat_map(|case| case.docs.iter().copied())
+            .collect();
+        for id in documented_rule_ids() {
+            let outside = OUTSIDE_THE_SUITE
+                .iter()
+                .find(|uncovered| uncovered.rule == id);
+            assert!(
+                covered.contains(id) != outside.is_some(),
+                "{id}: needs exactly one of a conformance case or an OUTSIDE_THE_SUITE entry"
+            );
+        }
+        let ids = documented_rule_ids();
+        for case in cases() {
+            for id in case.docs {
+                assert!(
+                    ids.contains(id),
+                    "{}: no rule {id} in docs/rules.md",
+                    case.id
+                );
+            }
+        }
+        for uncovered in OUTSIDE_THE_SUITE {
+            assert!(
+                ids.contains(uncovered.rule) && !uncovered.reason.is_empty(),
+                "{}",
+                uncovered.rule
             );
         }
     }

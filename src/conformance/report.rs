@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::cases::OUTSIDE_THE_SUITE;
 use super::divergences::known_divergence;
 use super::verdict::{Observed, Verdict};
 use super::Case;
@@ -151,7 +152,16 @@ impl Report {
                     result_text(&row.case.expected),
                     self.cell(row, BackendKind::Emulator),
                     self.cell(row, BackendKind::Windows),
-                    format!("{} [{}]", row.case.rule, source),
+                    if row.case.docs.is_empty() {
+                        format!("{} [{}]", row.case.rule, source)
+                    } else {
+                        format!(
+                            "{}: {} [{}]",
+                            row.case.docs.join(", "),
+                            row.case.rule,
+                            source
+                        )
+                    },
                 ]
             })
             .collect();
@@ -218,6 +228,15 @@ impl Report {
             );
         }
         out.push('\n');
+        let outside: Vec<&str> = OUTSIDE_THE_SUITE
+            .iter()
+            .map(|uncovered| uncovered.rule)
+            .collect();
+        let _ = writeln!(
+            out,
+            "docs/rules.md rules proved by the emulator's own tests only: {}",
+            outside.join(", ")
+        );
         for backend in BackendKind::ALL {
             if !self.backends.contains(&backend) {
                 let _ = writeln!(out, "{}: not run", backend.name());
@@ -246,7 +265,7 @@ impl Report {
         });
     }
 
-    /// The report as JSON: `{"passed", "backends", "cases": [{"id", "rule", "checks",
+    /// The report as JSON: `{"passed", "backends", "cases": [{"id", "rule", "docs", "checks",
     /// "choice", "source", "expected", "expected_code", "results": {"emulator": {...},
     /// "windows": {...}}}]}`, where each result has `observed`, `observed_code` (0 for
     /// success, null when setup failed), `verdict` (`not run` for a backend that did not
@@ -264,12 +283,14 @@ impl Report {
         for (i, row) in self.rows.iter().enumerate() {
             let case = row.case;
             let checks: Vec<String> = case.checks.iter().map(|check| json_string(check)).collect();
+            let docs: Vec<String> = case.docs.iter().map(|id| json_string(id)).collect();
             let choice = case.choice.map_or("null".to_owned(), json_string);
             let _ = write!(
                 out,
-                "    {{\"id\": {}, \"rule\": {}, \"checks\": [{}], \"choice\": {}, \"source\": {}, \"expected\": {}, \"expected_code\": {}, \"results\": {{",
+                "    {{\"id\": {}, \"rule\": {}, \"docs\": [{}], \"checks\": [{}], \"choice\": {}, \"source\": {}, \"expected\": {}, \"expected_code\": {}, \"results\": {{",
                 json_string(case.id),
                 json_string(case.rule),
+                docs.join(", "),
                 checks.join(", "),
                 choice,
                 json_string(case.source),

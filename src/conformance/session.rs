@@ -100,6 +100,22 @@ impl<'b> Session<'b> {
         Ok(s)
     }
 
+    /// Setup: `WSASocketW(af, type, protocol, NULL, 0, flags)`, closed at teardown.
+    pub fn wsa_socket(
+        &mut self,
+        af: u16,
+        socket_type: i32,
+        protocol: i32,
+        flags: u32,
+    ) -> Setup<SOCKET> {
+        let s = step(
+            "WSASocketW()",
+            self.backend.wsa_socket(af, socket_type, protocol, flags),
+        )?;
+        self.sockets.push(s);
+        Ok(s)
+    }
+
     /// Setup: an `AF_INET` UDP socket.
     pub fn udp4(&mut self) -> Setup<SOCKET> {
         self.socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP)

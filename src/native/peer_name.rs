@@ -1,8 +1,8 @@
-//! `WSASetSocketPeerTargetName` and `WSADeleteSocketPeerTargetName`, without overlapped
-//! arguments.
+//! `WSASetSocketPeerTargetName` and `WSADeleteSocketPeerTargetName`.
 use std::ptr;
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
+use windows_sys::Win32::System::IO::OVERLAPPED;
 
 use super::{aligned, last_error, Winsock};
 use crate::backend::{Buffer, CallResult};
@@ -33,6 +33,18 @@ pub(crate) fn set(api: &Winsock, s: SOCKET, name: Buffer<'_>) -> CallResult {
     // buffer; `u32::MAX` only if the buffer is larger, so never more than it holds), and
     // the storage outlives the call.
     let rc = unsafe { (api.set_peer_target_name)(s, pointer(&storage), len, ptr::null(), None) };
+    last_error::int_result(api, rc)
+}
+
+/// `WSASetSocketPeerTargetName(s, name, len, &overlapped, NULL)`, with a zeroed
+/// `OVERLAPPED` (no event) that is leaked: were the socket overlapped, the operation could
+/// complete after the call returns and write into it, so it must outlive every call. It
+/// costs 32 bytes a call, and the suite makes one such call.
+pub(crate) fn set_with_overlapped(api: &Winsock, s: SOCKET, name: Buffer<'_>) -> CallResult {
+    let (storage, len) = raw_buffer(name);
+    let overlapped: &'static mut OVERLAPPED = Box::leak(Box::default());
+    // SAFETY: as in `set`; `overlapped` is valid, writable and never freed.
+    let rc = unsafe { (api.set_peer_target_name)(s, pointer(&storage), len, overlapped, None) };
     last_error::int_result(api, rc)
 }
 

@@ -14,6 +14,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "delete-udp-named-peer",
         rule: "a name set for a datagram peer can be deleted",
+        docs: &["D6"],
         checks: &[],
         choice: None,
         source: "WSADeleteSocketPeerTargetName: Remarks",
@@ -28,6 +29,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "delete-udp-absent-name",
         rule: "deleting the name of a peer that has none succeeds and changes nothing",
+        docs: &[],
         checks: &[],
         choice: Some("delete-absent-name-succeeds"),
         source: "undocumented",
@@ -41,6 +43,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "delete-on-tcp",
         rule: "on a stream socket (where it \"should not be called\") delete removes the one name",
+        docs: &[],
         checks: &[],
         choice: Some("delete-on-stream-and-connected"),
         source: "WSADeleteSocketPeerTargetName: Remarks",
@@ -55,6 +58,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "delete-on-connected-udp",
         rule: "delete is allowed on a connected socket (WSAEISCONN is not listed)",
+        docs: &[],
         checks: &[],
         choice: Some("delete-on-stream-and-connected"),
         source: "WSADeleteSocketPeerTargetName: Return value",
@@ -70,6 +74,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "delete-null-address",
         rule: "a NULL PeerAddr is WSAEFAULT",
+        docs: &["D3"],
         checks: &["pointer_is_present"],
         choice: None,
         source: "WSADeleteSocketPeerTargetName: Return value, WSAEFAULT",
@@ -84,6 +89,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "delete-on-af-unix-stream",
         rule: "a socket not AF_INET/AF_INET6 with SOCK_STREAM/SOCK_DGRAM is WSAEINVAL",
+        docs: &["D4"],
         checks: &["socket_is_ip_stream_or_datagram"],
         choice: None,
         source: "WSADeleteSocketPeerTargetName: Return value, WSAEINVAL",
@@ -97,6 +103,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "delete-short-ipv4-address",
         rule: "a PeerAddrLen too short for a SOCKADDR_IN is WSAEMSGSIZE",
+        docs: &["D5"],
         checks: &["peer_address_fits"],
         choice: None,
         source: "WSADeleteSocketPeerTargetName: Return value, WSAEMSGSIZE",
@@ -110,6 +117,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "delete-short-ipv6-address",
         rule: "a PeerAddrLen too short for a SOCKADDR_IN6 is WSAEMSGSIZE",
+        docs: &["D5"],
         checks: &["peer_address_fits"],
         choice: None,
         source: "WSADeleteSocketPeerTargetName: Return value, WSAEMSGSIZE",
@@ -123,6 +131,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "delete-ipv6-peer-on-ipv4-socket",
         rule: "a peer of a family the socket cannot reach is WSAEAFNOSUPPORT",
+        docs: &["D6"],
         checks: &["peer_family_is_usable"],
         choice: Some("peer-family-must-match"),
         source: "WSADeleteSocketPeerTargetName: Return value, WSAEAFNOSUPPORT",
@@ -136,6 +145,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "delete-udp-zero-peer",
         rule: "on a connectionless socket, a peer whose IP address and port are zero is WSAEINVAL",
+        docs: &[],
         checks: &["connectionless_peer_is_not_zero"],
         choice: Some("check-order"),
         source: "WSASetSocketPeerTargetName: Return value, WSAEINVAL (same checks for delete)",

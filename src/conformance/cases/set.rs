@@ -2,8 +2,8 @@
 #![forbid(unsafe_code)]
 
 use windows_sys::Win32::Networking::WinSock::{
-    AF_UNIX, SOCKET_SECURITY_PROTOCOL_INVALID, SOCK_STREAM, WSAEAFNOSUPPORT, WSAEFAULT, WSAEINVAL,
-    WSAEISCONN, WSAEMSGSIZE,
+    AF_INET, AF_UNIX, IPPROTO_UDP, SOCKET_SECURITY_PROTOCOL_INVALID, SOCK_DGRAM, SOCK_STREAM,
+    WSAEAFNOSUPPORT, WSAEFAULT, WSAEINVAL, WSAEISCONN, WSAEMSGSIZE,
 };
 
 use super::{name, with_protocol, with_string_len, zeroed_peer_name};
@@ -15,6 +15,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-udp-ipv4-peer",
         rule: "a datagram socket takes a name for an IPv4 peer",
+        docs: &["S8"],
         checks: &[],
         choice: None,
         source: "WSASetSocketPeerTargetName: Remarks (names per peer IP address)",
@@ -28,6 +29,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-udp-ipv6-peer",
         rule: "a datagram socket takes a name for an IPv6 peer",
+        docs: &["S4", "S8"],
         checks: &[],
         choice: None,
         source: "WSASetSocketPeerTargetName: Remarks (AF_INET or AF_INET6)",
@@ -41,6 +43,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-udp-several-peers",
         rule: "a connectionless socket may be given a name for each peer",
+        docs: &["S11"],
         checks: &[],
         choice: Some("datagram-names-per-peer"),
         source: "WSASetSocketPeerTargetName: Remarks (\"multiple times ... different peer IP addresses\")",
@@ -55,6 +58,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-udp-same-peer-again",
         rule: "a second name for the same datagram peer replaces the first",
+        docs: &["S11"],
         checks: &[],
         choice: Some("datagram-names-per-peer"),
         source: "undocumented",
@@ -69,6 +73,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-tcp-zeroed-peer",
         rule: "a stream socket takes a name with PeerAddress left zeroed, as the client sample does",
+        docs: &["S8"],
         checks: &["peer_family_is_usable"],
         choice: Some("stream-peer-address-ignored"),
         source: "Using Secure Socket Extensions: secure TCP client sample",
@@ -82,6 +87,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-tcp-listening",
         rule: "a listening socket is not connected, so it takes a name",
+        docs: &["S10"],
         checks: &["socket_is_not_connected"],
         choice: Some("names-on-listening-sockets"),
         source: "undocumented",
@@ -93,8 +99,24 @@ pub(super) const CASES: &[Case] = &[
         },
     },
     Case {
+        id: "set-overlapped-ignored-on-non-overlapped-socket",
+        rule: "on a non-overlapped socket the Overlapped argument is ignored",
+        docs: &["S12"],
+        checks: &[],
+        choice: Some("overlapped-calls-not-emulated"),
+        source: "WSASetSocketPeerTargetName: Parameters (Overlapped, CompletionRoutine)",
+        expected: Ok(()),
+        scenario: |s| {
+            s.startup()?;
+            let udp = s.wsa_socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP, 0)?;
+            let bytes = name("192.0.2.10:500", "host/a");
+            Ok(s.backend().set_peer_target_name_with_overlapped(udp, Buffer::Bytes(&bytes)))
+        },
+    },
+    Case {
         id: "set-null-name",
         rule: "a NULL PeerTargetName is WSAEFAULT",
+        docs: &["S3"],
         checks: &["pointer_is_present"],
         choice: None,
         source: "WSASetSocketPeerTargetName: Return value, WSAEFAULT",
@@ -108,6 +130,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-on-af-unix-stream",
         rule: "a socket not AF_INET/AF_INET6 with SOCK_STREAM/SOCK_DGRAM is WSAEINVAL",
+        docs: &["S4"],
         checks: &["socket_is_ip_stream_or_datagram"],
         choice: None,
         source: "WSASetSocketPeerTargetName: Return value, WSAEINVAL; Remarks",
@@ -121,6 +144,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-length-below-header",
         rule: "a PeerTargetNameLen that cannot hold the structure's header is WSAEMSGSIZE",
+        docs: &["S5"],
         checks: &["length_holds_header"],
         choice: None,
         source: "WSASetSocketPeerTargetName: Return value, WSAEMSGSIZE; SOCKET_PEER_TARGET_NAME",
@@ -134,6 +158,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-length-below-name",
         rule: "a PeerTargetNameLen shorter than header + PeerTargetNameStringLen bytes is WSAEMSGSIZE",
+        docs: &["S6"],
         checks: &["length_holds_name"],
         choice: Some("name-length-in-bytes"),
         source: "WSASetSocketPeerTargetName: Return value, WSAEMSGSIZE; SOCKET_PEER_TARGET_NAME",
@@ -148,6 +173,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-protocol-invalid",
         rule: "SOCKET_SECURITY_PROTOCOL_INVALID is not a legal SecurityProtocol: WSAEINVAL",
+        docs: &["S7"],
         checks: &["protocol_is_legal"],
         choice: None,
         source: "SOCKET_SECURITY_PROTOCOL; WSASetSocketPeerTargetName: Return value, WSAEINVAL",
@@ -161,6 +187,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-protocol-unknown",
         rule: "a SecurityProtocol outside the enumeration is WSAEINVAL",
+        docs: &["S7"],
         checks: &["protocol_is_legal"],
         choice: None,
         source: "SOCKET_SECURITY_PROTOCOL; WSASetSocketPeerTargetName: Return value, WSAEINVAL",
@@ -174,6 +201,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-empty-name",
         rule: "an empty name names no principal: WSAEINVAL",
+        docs: &["S7b"],
         checks: &["name_is_well_formed"],
         choice: Some("name-shape"),
         source: "undocumented",
@@ -187,6 +215,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-odd-name-length",
         rule: "an odd PeerTargetNameStringLen holds half a UTF-16 unit: WSAEINVAL",
+        docs: &["S7b"],
         checks: &["name_is_well_formed"],
         choice: Some("name-shape"),
         source: "undocumented",
@@ -200,6 +229,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-ipv6-peer-on-ipv4-socket",
         rule: "a peer of a family the socket cannot reach is WSAEAFNOSUPPORT",
+        docs: &["S8"],
         checks: &["peer_family_is_usable"],
         choice: Some("peer-family-must-match"),
         source: "WSASetSocketPeerTargetName: Return value, WSAEAFNOSUPPORT",
@@ -213,6 +243,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-udp-zero-peer",
         rule: "on a connectionless socket, a peer whose IP address and port are zero is WSAEINVAL",
+        docs: &["S9"],
         checks: &["connectionless_peer_is_not_zero"],
         choice: None,
         source: "WSASetSocketPeerTargetName: Return value, WSAEINVAL",
@@ -226,6 +257,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-udp-zeroed-peer",
         rule: "on a connectionless socket, a PeerAddress left entirely zeroed is WSAEINVAL",
+        docs: &["S9"],
         checks: &["connectionless_peer_is_not_zero"],
         choice: Some("zero-peer-means-both-zero"),
         source: "WSASetSocketPeerTargetName: Return value, WSAEINVAL",
@@ -239,6 +271,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-udp-zero-port-only",
         rule: "on a connectionless socket, a peer with only its port zero is accepted",
+        docs: &["S9"],
         checks: &["connectionless_peer_is_not_zero"],
         choice: Some("zero-peer-means-both-zero"),
         source: "WSASetSocketPeerTargetName: Return value, WSAEINVAL (\"address and port are zero\")",
@@ -252,6 +285,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-on-connected-udp",
         rule: "a connected connectionless socket is WSAEISCONN",
+        docs: &["S10"],
         checks: &["socket_is_not_connected"],
         choice: None,
         source: "WSASetSocketPeerTargetName: Return value, WSAEISCONN",
@@ -265,6 +299,7 @@ pub(super) const CASES: &[Case] = &[
     Case {
         id: "set-on-connected-tcp",
         rule: "a connected connection-oriented socket is WSAEISCONN",
+        docs: &["S10"],
         checks: &["socket_is_not_connected"],
         choice: None,
         source: "WSASetSocketPeerTargetName: Return value, WSAEISCONN; Remarks (before WSAConnect)",
