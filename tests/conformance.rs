@@ -180,3 +180,33 @@ fn every_case_passes_on_real_winsock_and_the_emulator() {
     );
     assert!(report.passed(), "\n{}", report.to_text());
 }
+
+/// The README shows an excerpt of the runner's output; every line of it must be a line the
+/// runner prints today (off Windows, where the excerpt was taken).
+#[cfg(not(windows))]
+#[test]
+fn the_readme_excerpt_is_the_runners_real_output() {
+    let readme = include_str!("../README.md");
+    let section = readme
+        .split("## Conformance")
+        .nth(1)
+        .expect("README has a Conformance section");
+    let excerpt = section
+        .split("```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("an excerpt");
+    let output = conformance::run_available().to_text();
+    let lines: Vec<&str> = output.lines().map(str::trim_end).collect();
+    let shown: Vec<&str> = excerpt
+        .lines()
+        .filter(|line| !line.is_empty() && *line != "...")
+        .collect();
+    assert!(shown.len() > 10, "the excerpt shows the table");
+    for line in shown {
+        assert!(
+            lines.contains(&line),
+            "README shows a line the runner no longer prints:\n{line}"
+        );
+    }
+}

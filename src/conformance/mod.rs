@@ -1,5 +1,5 @@
 //! The conformance suite: every documented rule as a small scripted scenario, run on any
-//! [`Backend`](crate::backend::Backend).
+//! [`Backend`].
 //!
 //! Each [`Case`] names its rule, the page it comes from, the rule functions of
 //! [`crate::rules`] it exercises (or the [`crate::choices`] id where the pages are silent),
