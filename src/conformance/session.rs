@@ -19,7 +19,7 @@ static REAL_WINSOCK: Mutex<()> = Mutex::new(());
 /// A setup step of a scenario failed, so the call under test was never made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SetupFailure {
-    /// The step, as the call it made (`"connect(udp, 192.0.2.1:500)"`).
+    /// The step, as the call it made (`"connect(tcp, listener)"`).
     pub step: &'static str,
     /// What the backend said.
     pub code: Code,
@@ -192,10 +192,15 @@ impl<'b> Session<'b> {
         self.backend.delete_peer_target_name(s, Buffer::Bytes(addr))
     }
 
-    /// Closes every socket still open and matches every `WSAStartup` still counted.
-    /// Failures are ignored: a socket may already be gone (closed by the last
-    /// `WSACleanup`), and teardown has no one to tell.
-    pub fn finish(mut self) {
+    /// Ends the scenario: closes every socket still open and matches every `WSAStartup`
+    /// still counted (dropping the session does the same, even in a panic).
+    pub fn finish(self) {}
+}
+
+impl Drop for Session<'_> {
+    /// The teardown. Failures are ignored: a socket may already be gone (closed by the
+    /// last `WSACleanup`), and teardown has no one to tell.
+    fn drop(&mut self) {
         for s in std::mem::take(&mut self.sockets).into_iter().rev() {
             let _ = self.backend.close(s);
         }
@@ -209,4 +214,35 @@ impl<'b> Session<'b> {
 /// Parses a socket address written in a case.
 pub(crate) fn addr(text: &str) -> SocketAddr {
     text.parse().expect("a case's address literal parses")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::Emulator;
+
+    #[test]
+    fn dropping_a_session_closes_its_sockets_and_matches_its_startups() {
+        let emulator = Emulator::new();
+        {
+            let mut session = Session::new(&emulator);
+            session.startup().unwrap();
+            session.startup().unwrap();
+            session.udp4().unwrap();
+            session.listener4().unwrap();
+            assert_eq!(emulator.network().startup_count(), 2);
+        }
+        assert_eq!(emulator.network().startup_count(), 0);
+        assert_eq!(emulator.network().socket_count(), 0);
+    }
+
+    #[test]
+    fn a_failed_setup_step_is_named_with_its_code() {
+        let emulator = Emulator::new();
+        let mut session = Session::new(&emulator);
+        let failure = session.udp4().unwrap_err();
+        assert_eq!(failure.step, "socket()");
+        assert_eq!(failure.code, Code(windows_sys::Win32::Networking::WinSock::WSANOTINITIALISED));
+        assert_eq!(failure.to_string(), "setup failed: socket() gave WSANOTINITIALISED (10093)");
+    }
 }

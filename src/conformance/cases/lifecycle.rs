@@ -4,7 +4,7 @@
 use windows_sys::Win32::Networking::WinSock::{
     AF_UNIX, INVALID_SOCKET, SIO_DELETE_PEER_TARGET_NAME, SIO_SET_PEER_TARGET_NAME,
     SIO_SET_SECURITY, SOCKET_SECURITY_PROTOCOL_INVALID, SOCK_STREAM, WSAEAFNOSUPPORT,
-    WSAECONNREFUSED, WSAEDISCON, WSAEFAULT, WSAEINVAL, WSAEMSGSIZE, WSAENOTSOCK, WSANOTINITIALISED,
+    WSAECONNREFUSED, WSAEFAULT, WSAEINVAL, WSAEMSGSIZE, WSAENOBUFS, WSAENOTSOCK, WSANOTINITIALISED,
     WSAVERNOTSUPPORTED,
 };
 
@@ -83,11 +83,11 @@ pub(super) const CASES: &[Case] = &[
         checks: &[],
         choice: None,
         source: "WSAGetLastError; Windows Sockets Error Codes",
-        expected: Err(Code(WSAEDISCON)),
+        expected: Err(Code(WSAENOBUFS)),
         scenario: |s| {
             s.startup()?;
             let udp = s.udp4()?;
-            s.backend().set_last_error(WSAEDISCON);
+            s.backend().set_last_error(WSAENOBUFS);
             s.named(udp, &name("192.0.2.10:500", "host/a"))?;
             Ok(Err(Code(s.backend().last_error())))
         },
