@@ -242,7 +242,13 @@ mod tests {
         let mut session = Session::new(&emulator);
         let failure = session.udp4().unwrap_err();
         assert_eq!(failure.step, "socket()");
-        assert_eq!(failure.code, Code(windows_sys::Win32::Networking::WinSock::WSANOTINITIALISED));
-        assert_eq!(failure.to_string(), "setup failed: socket() gave WSANOTINITIALISED (10093)");
+        assert_eq!(
+            failure.code,
+            Code(windows_sys::Win32::Networking::WinSock::WSANOTINITIALISED)
+        );
+        assert_eq!(
+            failure.to_string(),
+            "setup failed: socket() gave WSANOTINITIALISED (10093)"
+        );
     }
 }
