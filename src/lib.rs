@@ -22,8 +22,11 @@
 //! | [`rules`] | each documented rule as one function, quoting its page |
 //! | [`choices`] | each case the documents leave open, decided once |
 //! | `model` | the socket table: sockets, states, port bindings, names (no `unsafe`) |
-//! | [`sys`] | raw pointers in, Winsock conventions out (the only `unsafe` code) |
+//! | [`sys`] | raw pointers in, Winsock conventions out (with `native`, the only `unsafe` code) |
 //! | `api` | the safe face |
+//! | [`backend`] | one trait over the Winsock surface: the emulator everywhere, real Winsock on Windows |
+//! | `native` | the one thin layer that calls either through windows-sys's signatures (`unsafe`, like `sys`) |
+//! | [`conformance`] | every documented rule as a scenario run on any backend, with known divergences |
 //!
 //! ## Isolation
 //! Each [`Network::new`] is a separate Winsock: its own sockets, ports and `WSAStartup`
