@@ -254,6 +254,22 @@ mod tests {
     }
 
     #[test]
+    fn a_divergence_marks_only_its_own_backend() {
+        for divergence in KNOWN_DIVERGENCES {
+            assert_eq!(
+                known_divergence(divergence.case, divergence.backend),
+                Some(divergence)
+            );
+            for kind in crate::backend::BackendKind::ALL {
+                if let Some(found) = known_divergence(divergence.case, kind) {
+                    assert_eq!(found.backend, kind, "{}", divergence.case);
+                }
+            }
+        }
+        assert!(known_divergence("no-such-case", crate::backend::BackendKind::Emulator).is_none());
+    }
+
+    #[test]
     fn case_ids_are_unique() {
         let all = cases();
         let ids: BTreeSet<&str> = all.iter().map(|case| case.id).collect();

@@ -267,7 +267,7 @@ impl Report {
 
     /// The report as JSON: `{"passed", "backends", "cases": [{"id", "rule", "docs", "checks",
     /// "choice", "source", "expected", "expected_code", "results": {"emulator": {...},
-    /// "windows": {...}}}]}`, where each result has `observed`, `observed_code` (0 for
+    /// "windows": {...}}, "windows_differs_from_emulator"}]}`, where each result has `observed`, `observed_code` (0 for
     /// success, null when setup failed), `verdict` (`not run` for a backend that did not
     /// run) and `divergence` (the reason, when one is listed).
     pub fn to_json(&self) -> String {
@@ -314,7 +314,12 @@ impl Report {
                 })
                 .collect();
             let comma = if i + 1 < self.rows.len() { "," } else { "" };
-            let _ = writeln!(out, "{}}}}}{comma}", results.join(", "));
+            let _ = writeln!(
+                out,
+                "{}}}, \"windows_differs_from_emulator\": {}}}{comma}",
+                results.join(", "),
+                row.windows_differs_from_emulator()
+            );
         }
         out.push_str("  ]\n}\n");
         out
