@@ -58,7 +58,7 @@ pub mod rules;
 pub mod sys;
 mod wire;
 
-pub use api::{Domain, EnterGuard, Network, Protocol, Socket, Startup, Type};
+pub use api::{Domain, EnterGuard, Network, PendingOperation, Protocol, Socket, Startup, Type};
 pub use error::{Error, Result};
 pub use model::snapshot::{NameInfo, NetworkSnapshot, SocketInfo, SocketState};
 pub use wire::{PeerAddress, PeerTargetName, SecurityProtocol, TargetName};

@@ -5,9 +5,11 @@
 #![forbid(unsafe_code)]
 
 mod network;
+mod pending;
 mod socket;
 mod types;
 
 pub use network::{EnterGuard, Network, Startup};
+pub use pending::PendingOperation;
 pub use socket::Socket;
 pub use types::{Domain, Protocol, Type};

@@ -94,13 +94,13 @@ impl Socket {
     /// the caller: the protocol, a peer address of any family (or none), a name of any
     /// UTF-16 units.
     pub fn set_peer_target_name_with(&self, name: PeerTargetName) -> Result<()> {
-        self.network.table.set_peer_target_name(self.handle, NameArg::Value(name), false)
+        self.network.table.set_peer_target_name(self.handle, NameArg::Value(name))
     }
 
     /// `WSADeleteSocketPeerTargetName`: forgets the name for `peer`. Deleting a name that
     /// is not there succeeds.
     pub fn delete_peer_target_name(&self, peer: SocketAddr) -> Result<()> {
-        self.network.table.delete_peer_target_name(self.handle, AddrArg::Value(peer), false)
+        self.network.table.delete_peer_target_name(self.handle, AddrArg::Value(peer))
     }
 
     /// The name this socket holds for `peer` (on a stream socket, its one name), if any.
