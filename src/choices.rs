@@ -42,8 +42,10 @@ pub const CHECK_ORDER: Choice = Choice {
              (name shape), WSAEAFNOSUPPORT (peer family), WSAEINVAL (zero connectionless \
              peer), WSAEISCONN. Checks of the caller's arguments come before checks of the \
              socket's state, so a malformed call fails the same way whatever the socket is \
-             doing. WSADeleteSocketPeerTargetName uses the same order without WSAEISCONN. \
-             Overlapped arguments are looked at only after every check has passed.",
+             doing. WSADeleteSocketPeerTargetName uses the same order and the same rules \
+             (a zero datagram peer is WSAEINVAL there too; a short address is \
+             WSAEMSGSIZE), without WSAEISCONN. Overlapped arguments are looked at only \
+             after every check has passed.",
 };
 
 /// `PeerTargetNameStringLen` counts bytes.
@@ -176,6 +178,16 @@ pub const ONLY_IP_IS_ADDRESSED: Choice = Choice {
     answer: "They fail with WSAEAFNOSUPPORT: such sockets exist so that the secure-socket \
              functions' WSAEINVAL rule can be reached, but the emulated network addresses \
              only AF_INET and AF_INET6.",
+};
+
+/// How listen treats its backlog.
+pub const LISTEN_BACKLOG: Choice = Choice {
+    id: "listen-backlog",
+    question: "Which backlog does listen use?",
+    answer: "The one asked for, clamped to 1..=200: winsock2.h's SOMAXCONN (0x7fffffff) or \
+             more gives 200, zero or less gives 1. Listening again changes only the backlog; \
+             connections already waiting stay. A connect to a full backlog is refused \
+             (WSAECONNREFUSED), as Windows refuses a SYN it cannot queue.",
 };
 
 /// Which versions WSAStartup grants.
@@ -315,6 +327,7 @@ pub const ALL: &[Choice] = &[
     ONE_HOST_OWNS_EVERY_ADDRESS,
     NEVER_BLOCK,
     ONLY_IP_IS_ADDRESSED,
+    LISTEN_BACKLOG,
     STARTUP_VERSIONS,
     CLEANUP_CLOSES_SOCKETS,
     IOCTL_CODES,
@@ -335,8 +348,16 @@ mod tests {
     fn ids_are_unique_and_documented() {
         let doc = include_str!("../docs/choices.md");
         for (i, choice) in ALL.iter().enumerate() {
-            assert!(ALL[i + 1..].iter().all(|other| other.id != choice.id), "{} twice", choice.id);
-            assert!(doc.contains(&format!("`{}`", choice.id)), "docs/choices.md misses {}", choice.id);
+            assert!(
+                ALL[i + 1..].iter().all(|other| other.id != choice.id),
+                "{} twice",
+                choice.id
+            );
+            assert!(
+                doc.contains(&format!("`{}`", choice.id)),
+                "docs/choices.md misses {}",
+                choice.id
+            );
         }
     }
 }

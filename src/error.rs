@@ -108,14 +108,20 @@ wsa_errors! {
     AddressInUse = WSAEADDRINUSE, "only one usage of each socket address is normally permitted";
     /// The address is not valid in its context.
     AddressNotAvailable = WSAEADDRNOTAVAIL, "the requested address is not valid in its context";
+    /// The network subsystem has failed.
+    NetworkDown = WSAENETDOWN, "a socket operation encountered a dead network";
     /// No buffer space (or backlog room) is available.
     NoBufferSpace = WSAENOBUFS, "no buffer space is available";
     /// The socket is already connected.
     IsConnected = WSAEISCONN, "the socket is already connected";
     /// The socket is not connected.
     NotConnected = WSAENOTCONN, "the socket is not connected";
+    /// The connection attempt timed out.
+    TimedOut = WSAETIMEDOUT, "the connected party did not properly respond after a period of time";
     /// The remote side refused the connection: nothing listens there.
     ConnectionRefused = WSAECONNREFUSED, "no connection could be made because the target refused it";
+    /// No route to the host.
+    HostUnreachable = WSAEHOSTUNREACH, "a socket operation was attempted to an unreachable host";
     /// `WSAStartup` has not been called (or every call was matched by `WSACleanup`).
     NotInitialised = WSANOTINITIALISED, "a successful WSAStartup call must occur before using this function";
     /// Too many outstanding `WSAStartup` calls.
@@ -168,7 +174,9 @@ mod tests {
             assert_eq!(io_error.raw_os_error(), Some(error.code()));
             assert_eq!(Error::try_from(&io_error), Ok(error));
             assert_eq!(Error::from_code(error.code()), Some(error));
-            assert!(error.to_string().starts_with(&format!("{} ({})", error.name(), error.code())));
+            assert!(error
+                .to_string()
+                .starts_with(&format!("{} ({})", error.name(), error.code())));
         }
     }
 

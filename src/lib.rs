@@ -56,6 +56,7 @@ mod error;
 mod model;
 pub mod rules;
 pub mod sys;
+pub mod testing;
 mod wire;
 
 pub use api::{Domain, EnterGuard, Network, PendingOperation, Protocol, Socket, Startup, Type};

@@ -139,7 +139,9 @@ pub fn connectionless_peer_is_not_zero(socket_type: i32, peer: &PeerAddress) -> 
     }
     match peer {
         PeerAddress::Unspecified => Err(Error::Invalid),
-        PeerAddress::Ip(addr) if addr.ip().is_unspecified() && addr.port() == 0 => Err(Error::Invalid),
+        PeerAddress::Ip(addr) if addr.ip().is_unspecified() && addr.port() == 0 => {
+            Err(Error::Invalid)
+        }
         _ => Ok(()),
     }
 }

@@ -26,8 +26,15 @@ fn deferred_success_signals_the_event_later() {
         let ov = Ov::new(new_event());
         unsafe { WSASetEvent(ov.event() as WSAEVENT) };
         env.net.defer_overlapped(1);
-        assert_eq!(make(call, s, true, ov.ptr(), None), PENDING, "{call:?}: lpcbBytesReturned untouched");
-        assert!(!is_signalled(ov.event()), "starting the operation reset the event");
+        assert_eq!(
+            make(call, s, true, ov.ptr(), None),
+            PENDING,
+            "{call:?}: lpcbBytesReturned untouched"
+        );
+        assert!(
+            !is_signalled(ov.event()),
+            "starting the operation reset the event"
+        );
         assert_eq!(overlapped_result(s, &ov, false), failed(WSA_IO_INCOMPLETE));
         let pending = env.net.pending_operations();
         assert_eq!(pending.len(), 1);
@@ -36,10 +43,17 @@ fn deferred_success_signals_the_event_later() {
         assert!(is_signalled(ov.event()));
         assert_eq!(overlapped_result(s, &ov, false), SUCCEEDED);
         assert!(!pending[0].complete(), "an operation completes once");
-        assert!(!pending[0].fail(Error::NoBufferSpace), "an operation completes once");
+        assert!(
+            !pending[0].fail(Error::NoBufferSpace),
+            "an operation completes once"
+        );
         assert_eq!(overlapped_result(s, &ov, false), SUCCEEDED);
         assert!(env.net.pending_operations().is_empty());
-        assert_eq!(make(call, s, true, ov.ptr(), None), completed(call), "the next call completes at once again");
+        assert_eq!(
+            make(call, s, true, ov.ptr(), None),
+            completed(call),
+            "the next call completes at once again"
+        );
         unsafe { WSACloseEvent(ov.event() as WSAEVENT) };
     }
 }
@@ -53,14 +67,25 @@ fn deferred_failure_reports_the_chosen_error() {
         let with_routine = Ov::new(ptr::null_mut());
         env.net.defer_overlapped(2);
         assert_eq!(make(call, s, true, with_event.ptr(), None), PENDING);
-        assert_eq!(make(call, s, true, with_routine.ptr(), Some(record)), PENDING);
+        assert_eq!(
+            make(call, s, true, with_routine.ptr(), Some(record)),
+            PENDING
+        );
         for operation in env.net.pending_operations() {
             assert!(operation.fail(Error::NoBufferSpace));
         }
         assert!(is_signalled(with_event.event()));
-        assert_eq!(overlapped_result(s, &with_event, false), failed(WSAENOBUFS), "{call:?}");
+        assert_eq!(
+            overlapped_result(s, &with_event, false),
+            failed(WSAENOBUFS),
+            "{call:?}"
+        );
         assert_eq!(alertable_poll(), WAIT_IO_COMPLETION);
-        assert_eq!(take_records(), [(WSAENOBUFS as u32, 0, with_routine.ptr() as usize, 0)], "{call:?}");
+        assert_eq!(
+            take_records(),
+            [(WSAENOBUFS as u32, 0, with_routine.ptr() as usize, 0)],
+            "{call:?}"
+        );
         unsafe { WSACloseEvent(with_event.event() as WSAEVENT) };
     }
 }
@@ -71,10 +96,16 @@ fn pending_routine_runs_only_after_completion_in_an_alertable_wait() {
     let s = raw_socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
     let ov = Ov::new(ptr::null_mut());
     env.net.defer_overlapped(1);
-    assert_eq!(make(Call::SetName, s, true, ov.ptr(), Some(record)), PENDING);
+    assert_eq!(
+        make(Call::SetName, s, true, ov.ptr(), Some(record)),
+        PENDING
+    );
     assert_eq!(alertable_poll(), 0, "nothing to run while pending");
     env.net.pending_operations()[0].complete();
-    assert!(take_records().is_empty(), "completion queues the routine; it does not run it");
+    assert!(
+        take_records().is_empty(),
+        "completion queues the routine; it does not run it"
+    );
     assert_eq!(alertable_poll(), WAIT_IO_COMPLETION);
     assert_eq!(take_records(), [(0, 0, ov.ptr() as usize, 0)]);
 }
@@ -86,7 +117,11 @@ fn choice_overlapped_status_fields_track_the_operation() {
     let ov = Ov::new(new_event());
     env.net.defer_overlapped(2);
     assert_eq!(make(Call::SetName, s, true, ov.ptr(), None), PENDING);
-    assert_eq!(ov.status(), (STATUS_PENDING, 0), "HasOverlappedIoCompleted is false");
+    assert_eq!(
+        ov.status(),
+        (STATUS_PENDING, 0),
+        "HasOverlappedIoCompleted is false"
+    );
     env.net.pending_operations()[0].complete();
     assert_eq!(ov.status(), (0, 0));
     assert_eq!(make(Call::SetName, s, true, ov.ptr(), None), PENDING);
@@ -119,8 +154,15 @@ fn get_overlapped_result_argument_errors() {
     let ov = Ov::new(0x7777_0002 as HANDLE); // not an event
     env.net.defer_overlapped(1);
     assert_eq!(make(Call::SetName, s, true, ov.ptr(), None), PENDING);
-    assert_eq!(overlapped_result(s, &ov, true), failed(WSA_INVALID_HANDLE), "waiting needs an event");
-    assert_eq!(overlapped_result(0x7777_0000, &ov, false), failed(WSAENOTSOCK));
+    assert_eq!(
+        overlapped_result(s, &ov, true),
+        failed(WSA_INVALID_HANDLE),
+        "waiting needs an event"
+    );
+    assert_eq!(
+        overlapped_result(0x7777_0000, &ov, false),
+        failed(WSAENOTSOCK)
+    );
     let (mut bytes, mut flags) = (SENTINEL, SENTINEL);
     for (o, b, f) in [
         (ptr::null(), &raw mut bytes, &raw mut flags),
@@ -132,7 +174,11 @@ fn get_overlapped_result_argument_errors() {
     }
     assert_eq!((bytes, flags), (SENTINEL, SENTINEL));
     env.net.pending_operations()[0].complete();
-    assert_eq!(overlapped_result(s, &ov, true), SUCCEEDED, "no wait needed once complete");
+    assert_eq!(
+        overlapped_result(s, &ov, true),
+        SUCCEEDED,
+        "no wait needed once complete"
+    );
     let net = Network::new();
     let _current = net.enter();
     assert_eq!(overlapped_result(s, &ov, false), failed(WSANOTINITIALISED));
@@ -147,18 +193,45 @@ fn close_with_calls_pending_aborts_them() {
     let with_routine = Ov::new(ptr::null_mut());
     let on_other = Ov::new(new_event());
     env.net.defer_overlapped(3);
-    assert_eq!(make(Call::SetName, s, true, with_event.ptr(), None), PENDING);
-    assert_eq!(make(Call::IoctlDelete, s, true, with_routine.ptr(), Some(record)), PENDING);
-    assert_eq!(make(Call::SetName, other, true, on_other.ptr(), None), PENDING);
+    assert_eq!(
+        make(Call::SetName, s, true, with_event.ptr(), None),
+        PENDING
+    );
+    assert_eq!(
+        make(Call::IoctlDelete, s, true, with_routine.ptr(), Some(record)),
+        PENDING
+    );
+    assert_eq!(
+        make(Call::SetName, other, true, on_other.ptr(), None),
+        PENDING
+    );
     let pending = env.net.pending_operations();
     assert_eq!(unsafe { closesocket(s) }, 0);
     assert!(is_signalled(with_event.event()));
     assert_eq!(with_event.status(), (WSA_OPERATION_ABORTED as usize, 0));
-    assert_eq!(overlapped_result(s, &with_event, false), failed(WSAENOTSOCK), "the socket is gone");
+    assert_eq!(
+        overlapped_result(s, &with_event, false),
+        failed(WSAENOTSOCK),
+        "the socket is gone"
+    );
     assert_eq!(alertable_poll(), WAIT_IO_COMPLETION);
-    assert_eq!(take_records(), [(WSA_OPERATION_ABORTED as u32, 0, with_routine.ptr() as usize, 0)]);
-    assert!(!pending[0].complete() && !pending[1].complete(), "already aborted");
-    assert!(!is_signalled(on_other.event()), "another socket's operation still pends");
+    assert_eq!(
+        take_records(),
+        [(
+            WSA_OPERATION_ABORTED as u32,
+            0,
+            with_routine.ptr() as usize,
+            0
+        )]
+    );
+    assert!(
+        !pending[0].complete() && !pending[1].complete(),
+        "already aborted"
+    );
+    assert!(
+        !is_signalled(on_other.event()),
+        "another socket's operation still pends"
+    );
     assert_eq!(env.net.pending_operations().len(), 1);
     assert!(pending[2].complete());
     assert_eq!(overlapped_result(other, &on_other, false), SUCCEEDED);
@@ -177,13 +250,20 @@ fn dropping_a_safe_socket_and_the_last_cleanup_abort_pending_calls() {
     let first = Ov::new(new_event());
     let second = Ov::new(new_event());
     net.defer_overlapped(2);
-    assert_eq!(make(Call::SetName, socket.as_raw(), true, first.ptr(), None), PENDING);
+    assert_eq!(
+        make(Call::SetName, socket.as_raw(), true, first.ptr(), None),
+        PENDING
+    );
     assert_eq!(make(Call::SetName, kept, true, second.ptr(), None), PENDING);
     drop(socket);
     assert_eq!(first.status().0, WSA_OPERATION_ABORTED as usize);
     assert_eq!(second.status().0, STATUS_PENDING);
     startup.cleanup().unwrap();
-    assert_eq!(second.status().0, WSA_OPERATION_ABORTED as usize, "the last WSACleanup closes every socket");
+    assert_eq!(
+        second.status().0,
+        WSA_OPERATION_ABORTED as usize,
+        "the last WSACleanup closes every socket"
+    );
     assert!(net.pending_operations().is_empty());
     let _again = net.startup().unwrap();
     assert!(is_signalled(second.event()), "events survive WSACleanup");
@@ -201,7 +281,10 @@ fn sleep_ex_infinite_wakes_when_a_routine_is_queued_from_another_thread() {
             let s = raw_socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
             let ov = Ov::new(ptr::null_mut());
             net.defer_overlapped(1);
-            assert_eq!(make(Call::DeleteName, s, true, ov.ptr(), Some(record)), PENDING);
+            assert_eq!(
+                make(Call::DeleteName, s, true, ov.ptr(), Some(record)),
+                PENDING
+            );
             started.wait();
             let woke = unsafe { SleepEx(WSA_INFINITE, TRUE) };
             (woke, take_records().len())
@@ -247,7 +330,9 @@ fn many_threads_each_with_their_own_pending_calls() {
                 mine.sort_unstable();
                 got.sort_unstable();
                 assert_eq!(got, mine, "each of this thread's routines ran here, once");
-                assert!(seen.iter().all(|&(error, _, _, flags)| error == 0 && flags == 0));
+                assert!(seen
+                    .iter()
+                    .all(|&(error, _, _, flags)| error == 0 && flags == 0));
                 s
             })
         })
@@ -256,13 +341,21 @@ fn many_threads_each_with_their_own_pending_calls() {
     let pending = env.net.pending_operations();
     assert_eq!(pending.len(), THREADS * CALLS_EACH);
     // Complete from several threads at once, in an order unrelated to the callers'.
-    let chunks: Vec<_> = pending.chunks(CALLS_EACH / 2 * 3).map(<[_]>::to_vec).collect();
-    let completers: Vec<_> =
-        chunks.into_iter().map(|chunk| thread::spawn(move || chunk.iter().rev().all(|op| op.complete()))).collect();
+    let chunks: Vec<_> = pending
+        .chunks(CALLS_EACH / 2 * 3)
+        .map(<[_]>::to_vec)
+        .collect();
+    let completers: Vec<_> = chunks
+        .into_iter()
+        .map(|chunk| thread::spawn(move || chunk.iter().rev().all(|op| op.complete())))
+        .collect();
     for completer in completers {
         assert!(completer.join().unwrap());
     }
-    let sockets: Vec<SOCKET> = workers.into_iter().map(|worker| worker.join().unwrap()).collect();
+    let sockets: Vec<SOCKET> = workers
+        .into_iter()
+        .map(|worker| worker.join().unwrap())
+        .collect();
     assert_eq!(sockets.len(), THREADS);
     assert!(RECORDED.load(Ordering::SeqCst) - before >= THREADS * CALLS_EACH);
     assert!(env.net.pending_operations().is_empty());

@@ -16,7 +16,15 @@ use winsock_emu::Network;
 
 fn wait(events: &[HANDLE], all: bool, timeout: u32, alertable: bool) -> u32 {
     let flag = |b: bool| if b { TRUE } else { FALSE };
-    unsafe { WSAWaitForMultipleEvents(events.len() as u32, events.as_ptr(), flag(all), timeout, flag(alertable)) }
+    unsafe {
+        WSAWaitForMultipleEvents(
+            events.len() as u32,
+            events.as_ptr(),
+            flag(all),
+            timeout,
+            flag(alertable),
+        )
+    }
 }
 
 #[test]
@@ -26,8 +34,16 @@ fn events_start_unsignalled_and_stay_signalled_until_reset() {
     let b = new_event();
     assert_eq!(wait(&[a, b], false, 0, false), WSA_WAIT_TIMEOUT);
     assert_eq!(unsafe { WSASetEvent(b as WSAEVENT) }, TRUE);
-    assert_eq!(wait(&[a, b], false, 0, false), 1, "WSA_WAIT_EVENT_0 + index");
-    assert_eq!(wait(&[a, b], false, 0, false), 1, "manual reset: still signalled");
+    assert_eq!(
+        wait(&[a, b], false, 0, false),
+        1,
+        "WSA_WAIT_EVENT_0 + index"
+    );
+    assert_eq!(
+        wait(&[a, b], false, 0, false),
+        1,
+        "manual reset: still signalled"
+    );
     assert_eq!(wait(&[a, b], true, 0, false), WSA_WAIT_TIMEOUT, "not all");
     assert_eq!(unsafe { WSASetEvent(a as WSAEVENT) }, TRUE);
     assert_eq!(wait(&[a, b], false, 0, false), 0, "the lowest index");
@@ -98,7 +114,11 @@ fn choice_events_are_process_wide_across_networks_and_threads() {
     assert_eq!(wait(&[event], false, 0, false), 0);
     drop(first);
     let _third = env();
-    assert_eq!(unsafe { WSACloseEvent(event as WSAEVENT) }, TRUE, "it outlived its network");
+    assert_eq!(
+        unsafe { WSACloseEvent(event as WSAEVENT) },
+        TRUE,
+        "it outlived its network"
+    );
 }
 
 #[test]
@@ -107,14 +127,22 @@ fn choice_event_and_socket_handles_are_never_confused() {
     let sockets: Vec<SOCKET> = (0..8).map(|_| raw_socket(AF_INET, SOCK_DGRAM, 0)).collect();
     let events: Vec<HANDLE> = (0..8).map(|_| new_event()).collect();
     for &s in &sockets {
-        assert_eq!(unsafe { WSASetEvent(s as WSAEVENT) }, FALSE, "a socket is no event");
+        assert_eq!(
+            unsafe { WSASetEvent(s as WSAEVENT) },
+            FALSE,
+            "a socket is no event"
+        );
         assert_eq!(last_error(), WSA_INVALID_HANDLE);
         assert_eq!(wait(&[s as HANDLE], false, 0, false), WSA_WAIT_FAILED);
         assert_eq!(last_error(), WSA_INVALID_HANDLE);
     }
     for &event in &events {
         assert!(!sockets.contains(&(event as SOCKET)));
-        assert_eq!(unsafe { closesocket(event as SOCKET) }, SOCKET_ERROR, "an event is no socket");
+        assert_eq!(
+            unsafe { closesocket(event as SOCKET) },
+            SOCKET_ERROR,
+            "an event is no socket"
+        );
         assert_eq!(last_error(), WSAENOTSOCK);
         assert_eq!(unsafe { WSACloseEvent(event as WSAEVENT) }, TRUE);
     }
@@ -128,12 +156,23 @@ fn choice_signalled_events_win_over_queued_routines() {
     let s = raw_socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
     let event = new_event();
     let ov = Ov::new(ptr::null_mut());
-    assert_eq!(make(Call::SetName, s, true, ov.ptr(), Some(record)), completed(Call::SetName));
+    assert_eq!(
+        make(Call::SetName, s, true, ov.ptr(), Some(record)),
+        completed(Call::SetName)
+    );
     unsafe { WSASetEvent(event as WSAEVENT) };
-    assert_eq!(wait(&[event], false, 0, true), 0, "the signalled event ends the wait");
+    assert_eq!(
+        wait(&[event], false, 0, true),
+        0,
+        "the signalled event ends the wait"
+    );
     assert!(take_records().is_empty(), "the routine stays queued");
     unsafe { WSAResetEvent(event as WSAEVENT) };
-    assert_eq!(wait(&[event], false, 0, true), WSA_WAIT_IO_COMPLETION as u32, "even with a zero timeout");
+    assert_eq!(
+        wait(&[event], false, 0, true),
+        WSA_WAIT_IO_COMPLETION as u32,
+        "even with a zero timeout"
+    );
     assert_eq!(take_records().len(), 1);
     unsafe { WSACloseEvent(event as WSAEVENT) };
 }
@@ -143,14 +182,25 @@ fn choice_wait_arguments_errors() {
     let _env = env();
     let event = new_event();
     let too_many = vec![event; WSA_MAXIMUM_WAIT_EVENTS as usize + 1];
-    let cases: [(u32, *const HANDLE); 4] =
-        [(0, &event), (WSA_MAXIMUM_WAIT_EVENTS + 1, too_many.as_ptr()), (1, ptr::null()), (2, too_many.as_ptr())];
+    let cases: [(u32, *const HANDLE); 4] = [
+        (0, &event),
+        (WSA_MAXIMUM_WAIT_EVENTS + 1, too_many.as_ptr()),
+        (1, ptr::null()),
+        (2, too_many.as_ptr()),
+    ];
     for (count, events) in cases {
-        assert_eq!(unsafe { WSAWaitForMultipleEvents(count, events, FALSE, 0, FALSE) }, WSA_WAIT_FAILED);
+        assert_eq!(
+            unsafe { WSAWaitForMultipleEvents(count, events, FALSE, 0, FALSE) },
+            WSA_WAIT_FAILED
+        );
         assert_eq!(last_error(), WSA_INVALID_PARAMETER, "{count} events");
     }
     let all_distinct: Vec<HANDLE> = (0..WSA_MAXIMUM_WAIT_EVENTS).map(|_| new_event()).collect();
-    assert_eq!(wait(&all_distinct, false, 0, false), WSA_WAIT_TIMEOUT, "64 events are allowed");
+    assert_eq!(
+        wait(&all_distinct, false, 0, false),
+        WSA_WAIT_TIMEOUT,
+        "64 events are allowed"
+    );
     for event in all_distinct.into_iter().chain([event]) {
         unsafe { WSACloseEvent(event as WSAEVENT) };
     }
@@ -169,9 +219,15 @@ fn functions_have_windows_sys_signatures() {
     let _: unsafe extern "system" fn(ws::WSAEVENT) -> BOOL = WSACloseEvent;
     let _: unsafe extern "system" fn(ws::WSAEVENT) -> BOOL = WSAResetEvent;
     let _: unsafe extern "system" fn(ws::WSAEVENT) -> BOOL = WSASetEvent;
-    let _: unsafe extern "system" fn(u32, *const HANDLE, BOOL, u32, BOOL) -> WAIT_EVENT = WSAWaitForMultipleEvents;
-    let _: unsafe extern "system" fn(ws::SOCKET, *const OVERLAPPED, *mut u32, BOOL, *mut u32) -> BOOL =
-        WSAGetOverlappedResult;
+    let _: unsafe extern "system" fn(u32, *const HANDLE, BOOL, u32, BOOL) -> WAIT_EVENT =
+        WSAWaitForMultipleEvents;
+    let _: unsafe extern "system" fn(
+        ws::SOCKET,
+        *const OVERLAPPED,
+        *mut u32,
+        BOOL,
+        *mut u32,
+    ) -> BOOL = WSAGetOverlappedResult;
     let _: unsafe extern "system" fn(u32, BOOL) -> u32 = SleepEx;
     let _: unsafe extern "system" fn(
         ws::SOCKET,

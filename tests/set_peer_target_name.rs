@@ -16,12 +16,32 @@ fn valid_names_are_stored_on_both_families_and_types() {
         let udp6 = raw_socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
         let tcp4 = raw_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
         let tcp6 = raw_socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
-        assert_eq!(set(face, udp4, &name_for("192.0.2.1:500", "host/a")), Ok(()));
-        assert_eq!(set(face, udp6, &name_for("[2001:db8::1]:500", "host/b")), Ok(()));
-        assert_eq!(set(face, tcp4, &name_bytes(SecurityProtocol::Ipsec, PeerAddress::Unspecified, "host/c")), Ok(()));
-        assert_eq!(set(face, tcp6, &name_for("[2001:db8::2]:80", "host/d")), Ok(()));
+        assert_eq!(
+            set(face, udp4, &name_for("192.0.2.1:500", "host/a")),
+            Ok(())
+        );
+        assert_eq!(
+            set(face, udp6, &name_for("[2001:db8::1]:500", "host/b")),
+            Ok(())
+        );
+        assert_eq!(
+            set(
+                face,
+                tcp4,
+                &name_bytes(SecurityProtocol::Ipsec, PeerAddress::Unspecified, "host/c")
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            set(face, tcp6, &name_for("[2001:db8::2]:80", "host/d")),
+            Ok(())
+        );
         let snapshot = env.net.snapshot();
-        let names: Vec<String> = snapshot.sockets.iter().flat_map(|s| s.names.iter().map(|n| n.name.to_string())).collect();
+        let names: Vec<String> = snapshot
+            .sockets
+            .iter()
+            .flat_map(|s| s.names.iter().map(|n| n.name.to_string()))
+            .collect();
         assert_eq!(names, ["host/a", "host/b", "host/c", "host/d"], "{face:?}");
     }
 }
@@ -41,7 +61,10 @@ fn rule_enotsock_for_unknown_closed_and_invalid_handles() {
     let socket = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
     let stale = winsock_emu::Socket::from_raw(&env.net, socket.as_raw());
     socket.close().unwrap();
-    assert_eq!(stale.set_peer_target_name("192.0.2.1:1".parse().unwrap(), "host/a"), Err(Error::NotSocket));
+    assert_eq!(
+        stale.set_peer_target_name("192.0.2.1:1".parse().unwrap(), "host/a"),
+        Err(Error::NotSocket)
+    );
 }
 
 #[test]
@@ -94,8 +117,14 @@ fn rule_wsaeinval_for_sockets_not_ip_stream_or_datagram() {
     }
     let env = env();
     for (af, ty, protocol) in kinds {
-        let socket = env.net.socket(Domain(af), Type(ty), winsock_emu::Protocol(protocol)).unwrap();
-        assert_eq!(socket.set_peer_target_name("192.0.2.1:500".parse().unwrap(), "host/a"), Err(Error::Invalid));
+        let socket = env
+            .net
+            .socket(Domain(af), Type(ty), winsock_emu::Protocol(protocol))
+            .unwrap();
+        assert_eq!(
+            socket.set_peer_target_name("192.0.2.1:500".parse().unwrap(), "host/a"),
+            Err(Error::Invalid)
+        );
     }
 }
 
@@ -109,8 +138,16 @@ fn rule_wsaemsgsize_when_the_length_cannot_hold_header_and_name() {
         for len in [0, 1, 8, 139, 140, exact - 1] {
             assert_fails_unchanged(&env.net, WSAEMSGSIZE, || set_raw(face, s, Some(&name), len));
         }
-        assert_eq!(set_raw(face, s, Some(&name), exact), Ok(()), "140 + name bytes is enough");
-        assert_eq!(set_raw(face, s, Some(&name), 144 + 16), Ok(()), "sizeof + name bytes");
+        assert_eq!(
+            set_raw(face, s, Some(&name), exact),
+            Ok(()),
+            "140 + name bytes is enough"
+        );
+        assert_eq!(
+            set_raw(face, s, Some(&name), 144 + 16),
+            Ok(()),
+            "sizeof + name bytes"
+        );
     }
 }
 
@@ -137,8 +174,16 @@ fn rule_wsaeinval_for_an_illegal_security_protocol() {
             name[0..4].copy_from_slice(&raw.to_le_bytes());
             assert_fails_unchanged(&env.net, WSAEINVAL, || set(face, s, &name));
         }
-        for protocol in [SecurityProtocol::Default, SecurityProtocol::Ipsec, SecurityProtocol::Ipsec2] {
-            let name = name_bytes(protocol, PeerAddress::Ip("192.0.2.1:500".parse().unwrap()), "host/a");
+        for protocol in [
+            SecurityProtocol::Default,
+            SecurityProtocol::Ipsec,
+            SecurityProtocol::Ipsec2,
+        ] {
+            let name = name_bytes(
+                protocol,
+                PeerAddress::Ip("192.0.2.1:500".parse().unwrap()),
+                "host/a",
+            );
             assert_eq!(set(face, s, &name), Ok(()));
             assert_eq!(env.net.snapshot().sockets[0].names[0].protocol, protocol);
         }
@@ -161,13 +206,20 @@ fn choice_name_shape_refuses_empty_odd_and_oversized_names() {
         huge[136..140].copy_from_slice(&huge_len.to_le_bytes());
         assert_fails_unchanged(&env.net, WSAEINVAL, || set(face, s, &huge));
         let mut largest = name_for("192.0.2.1:500", "");
-        largest.resize(140 + winsock_emu::choices::MAX_TARGET_NAME_BYTES as usize, b'a');
-        largest[136..140].copy_from_slice(&winsock_emu::choices::MAX_TARGET_NAME_BYTES.to_le_bytes());
+        largest.resize(
+            140 + winsock_emu::choices::MAX_TARGET_NAME_BYTES as usize,
+            b'a',
+        );
+        largest[136..140]
+            .copy_from_slice(&winsock_emu::choices::MAX_TARGET_NAME_BYTES.to_le_bytes());
         assert_eq!(set(face, s, &largest), Ok(()));
     }
     let env = env();
     let socket = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
-    assert_eq!(socket.set_peer_target_name("192.0.2.1:500".parse().unwrap(), ""), Err(Error::Invalid));
+    assert_eq!(
+        socket.set_peer_target_name("192.0.2.1:500".parse().unwrap(), ""),
+        Err(Error::Invalid)
+    );
 }
 
 #[test]
@@ -192,13 +244,24 @@ fn choice_name_length_in_bytes_reads_a_character_count_as_bytes() {
     // bytes, odd, so the call is refused; for "host/abc" (8) only "host" is kept.
     let env = env();
     let s = raw_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    let mut sample = name_bytes(SecurityProtocol::Default, PeerAddress::Unspecified, "host/ab");
+    let mut sample = name_bytes(
+        SecurityProtocol::Default,
+        PeerAddress::Unspecified,
+        "host/ab",
+    );
     sample[136..140].copy_from_slice(&7u32.to_le_bytes());
     assert_eq!(set(Face::Function, s, &sample), Err(WSAEINVAL));
-    let mut sample = name_bytes(SecurityProtocol::Default, PeerAddress::Unspecified, "host/abc");
+    let mut sample = name_bytes(
+        SecurityProtocol::Default,
+        PeerAddress::Unspecified,
+        "host/abc",
+    );
     sample[136..140].copy_from_slice(&8u32.to_le_bytes());
     assert_eq!(set(Face::Function, s, &sample), Ok(()));
-    assert_eq!(env.net.snapshot().sockets[0].names[0].name.to_string(), "host");
+    assert_eq!(
+        env.net.snapshot().sockets[0].names[0].name.to_string(),
+        "host"
+    );
 }
 
 #[test]
@@ -208,20 +271,35 @@ fn rule_wsaeafnosupport_for_a_peer_the_socket_cannot_use() {
         let udp4 = raw_socket(AF_INET, SOCK_DGRAM, 0);
         let udp6 = raw_socket(AF_INET6, SOCK_DGRAM, 0);
         let tcp4 = raw_socket(AF_INET, SOCK_STREAM, 0);
-        assert_fails_unchanged(&env.net, WSAEAFNOSUPPORT, || set(face, udp4, &name_for("[2001:db8::1]:500", "host/a")));
-        assert_fails_unchanged(&env.net, WSAEAFNOSUPPORT, || set(face, udp6, &name_for("192.0.2.1:500", "host/a")));
-        assert_fails_unchanged(&env.net, WSAEAFNOSUPPORT, || set(face, tcp4, &name_for("[2001:db8::1]:500", "host/a")));
+        assert_fails_unchanged(&env.net, WSAEAFNOSUPPORT, || {
+            set(face, udp4, &name_for("[2001:db8::1]:500", "host/a"))
+        });
+        assert_fails_unchanged(&env.net, WSAEAFNOSUPPORT, || {
+            set(face, udp6, &name_for("192.0.2.1:500", "host/a"))
+        });
+        assert_fails_unchanged(&env.net, WSAEAFNOSUPPORT, || {
+            set(face, tcp4, &name_for("[2001:db8::1]:500", "host/a"))
+        });
         for family in [AF_UNIX, 99, 0xFFFF] {
-            let other = name_bytes(SecurityProtocol::Default, PeerAddress::OtherFamily(family), "host/a");
+            let other = name_bytes(
+                SecurityProtocol::Default,
+                PeerAddress::OtherFamily(family),
+                "host/a",
+            );
             assert_fails_unchanged(&env.net, WSAEAFNOSUPPORT, || set(face, udp4, &other));
             assert_fails_unchanged(&env.net, WSAEAFNOSUPPORT, || set(face, tcp4, &other));
         }
         // A dual-stack socket names an IPv4 peer by its v4-mapped address.
-        assert_eq!(set(face, udp6, &name_for("[::ffff:192.0.2.1]:500", "host/a")), Ok(()));
+        assert_eq!(
+            set(face, udp6, &name_for("[::ffff:192.0.2.1]:500", "host/a")),
+            Ok(())
+        );
     }
     let env = env();
     let socket = env.net.socket(Domain::IPV6, Type::DGRAM, None).unwrap();
-    let err = socket.set_peer_target_name("192.0.2.1:500".parse().unwrap(), "host/a").unwrap_err();
+    let err = socket
+        .set_peer_target_name("192.0.2.1:500".parse().unwrap(), "host/a")
+        .unwrap_err();
     assert_eq!(err, Error::AddressFamilyNotSupported);
 }
 
@@ -232,9 +310,17 @@ fn rule_wsaeinval_for_a_zero_connectionless_peer() {
         let udp4 = raw_socket(AF_INET, SOCK_DGRAM, 0);
         let udp6 = raw_socket(AF_INET6, SOCK_DGRAM, 0);
         let tcp4 = raw_socket(AF_INET, SOCK_STREAM, 0);
-        let zeroed = name_bytes(SecurityProtocol::Default, PeerAddress::Unspecified, "host/a");
-        assert_fails_unchanged(&env.net, WSAEINVAL, || set(face, udp4, &name_for("0.0.0.0:0", "host/a")));
-        assert_fails_unchanged(&env.net, WSAEINVAL, || set(face, udp6, &name_for("[::]:0", "host/a")));
+        let zeroed = name_bytes(
+            SecurityProtocol::Default,
+            PeerAddress::Unspecified,
+            "host/a",
+        );
+        assert_fails_unchanged(&env.net, WSAEINVAL, || {
+            set(face, udp4, &name_for("0.0.0.0:0", "host/a"))
+        });
+        assert_fails_unchanged(&env.net, WSAEINVAL, || {
+            set(face, udp6, &name_for("[::]:0", "host/a"))
+        });
         assert_fails_unchanged(&env.net, WSAEINVAL, || set(face, udp4, &zeroed));
         assert_fails_unchanged(&env.net, WSAEINVAL, || set(face, udp6, &zeroed));
         // Only both zero is refused; a stream socket may leave the address zeroed.
@@ -245,7 +331,10 @@ fn rule_wsaeinval_for_a_zero_connectionless_peer() {
     }
     let env = env();
     let socket = env.net.socket(Domain::IPV6, Type::DGRAM, None).unwrap();
-    assert_eq!(socket.set_peer_target_name("[::]:0".parse().unwrap(), "host/a"), Err(Error::Invalid));
+    assert_eq!(
+        socket.set_peer_target_name("[::]:0".parse().unwrap(), "host/a"),
+        Err(Error::Invalid)
+    );
 }
 
 #[test]
@@ -268,7 +357,10 @@ fn rule_wsaeisconn_on_connected_stream_and_datagram_sockets() {
     }
     let env = env();
     let (_listener, client) = connected_stream(&env.net, "[::1]:443");
-    assert_eq!(client.set_peer_target_name("[::1]:443".parse().unwrap(), "host/a"), Err(Error::IsConnected));
+    assert_eq!(
+        client.set_peer_target_name("[::1]:443".parse().unwrap(), "host/a"),
+        Err(Error::IsConnected)
+    );
 }
 
 #[test]
@@ -280,22 +372,38 @@ fn choice_datagram_names_per_peer_and_replacement() {
     udp.set_peer_target_name(a, "host/a").unwrap();
     udp.set_peer_target_name(b, "host/b").unwrap();
     udp.set_peer_target_name(a, "host/a2").unwrap();
-    assert_eq!(udp.peer_target_name(a).unwrap().unwrap().to_string(), "host/a2");
-    assert_eq!(udp.peer_target_name(b).unwrap().unwrap().to_string(), "host/b");
+    assert_eq!(
+        udp.peer_target_name(a).unwrap().unwrap().to_string(),
+        "host/a2"
+    );
+    assert_eq!(
+        udp.peer_target_name(b).unwrap().unwrap().to_string(),
+        "host/b"
+    );
     assert_eq!(udp.info().unwrap().names.len(), 2);
     // The IPv6 flow label is not part of the key.
     let udp6 = env.net.socket(Domain::IPV6, Type::DGRAM, None).unwrap();
-    let with_flow = std::net::SocketAddr::V6(std::net::SocketAddrV6::new("2001:db8::1".parse().unwrap(), 9, 77, 0));
+    let with_flow = std::net::SocketAddr::V6(std::net::SocketAddrV6::new(
+        "2001:db8::1".parse().unwrap(),
+        9,
+        77,
+        0,
+    ));
     udp6.set_peer_target_name(with_flow, "host/six").unwrap();
-    assert!(udp6.peer_target_name("[2001:db8::1]:9".parse().unwrap()).unwrap().is_some());
+    assert!(udp6
+        .peer_target_name("[2001:db8::1]:9".parse().unwrap())
+        .unwrap()
+        .is_some());
 }
 
 #[test]
 fn choice_stream_peer_address_ignored_one_name_replaced() {
     let env = env();
     let tcp = env.net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
-    tcp.set_peer_target_name("192.0.2.1:80".parse().unwrap(), "host/a").unwrap();
-    tcp.set_peer_target_name("192.0.2.99:81".parse().unwrap(), "host/b").unwrap();
+    tcp.set_peer_target_name("192.0.2.1:80".parse().unwrap(), "host/a")
+        .unwrap();
+    tcp.set_peer_target_name("192.0.2.99:81".parse().unwrap(), "host/b")
+        .unwrap();
     let info = tcp.info().unwrap();
     assert_eq!(info.names.len(), 1);
     assert_eq!(info.names[0].peer, None);
@@ -314,24 +422,56 @@ fn choice_check_order_when_several_rules_fail() {
     // FAULT beats the socket's family.
     assert_eq!(set_raw(Face::Function, unix, None, 0), Err(WSAEFAULT));
     // The socket's family beats the length.
-    assert_eq!(set_raw(Face::Function, unix, Some(&short), 3), Err(WSAEINVAL));
+    assert_eq!(
+        set_raw(Face::Function, unix, Some(&short), 3),
+        Err(WSAEINVAL)
+    );
     // The length beats the protocol.
     let mut bad_protocol = name_for("192.0.2.1:1", "host/a");
     bad_protocol[0] = 9;
-    assert_eq!(set_raw(Face::Function, udp4, Some(&bad_protocol), 100), Err(WSAEMSGSIZE));
+    assert_eq!(
+        set_raw(Face::Function, udp4, Some(&bad_protocol), 100),
+        Err(WSAEMSGSIZE)
+    );
     // The protocol beats the name's shape.
     let mut both = short.clone();
     both[0] = 9;
     assert_eq!(set(Face::Function, udp4, &both), Err(WSAEINVAL));
     // The name's shape (WSAEINVAL) beats the peer family (WSAEAFNOSUPPORT).
-    assert_eq!(set(Face::Function, udp4, &name_for("[::1]:0", "")), Err(WSAEINVAL));
+    assert_eq!(
+        set(Face::Function, udp4, &name_for("[::1]:0", "")),
+        Err(WSAEINVAL)
+    );
     // The peer family beats the zero-peer rule and WSAEISCONN.
     let udp_connected = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
-    udp_connected.connect("192.0.2.1:9".parse().unwrap()).unwrap();
-    assert_eq!(set(Face::Function, udp_connected.as_raw(), &name_for("[::]:0", "host/a")), Err(WSAEAFNOSUPPORT));
+    udp_connected
+        .connect("192.0.2.1:9".parse().unwrap())
+        .unwrap();
+    assert_eq!(
+        set(
+            Face::Function,
+            udp_connected.as_raw(),
+            &name_for("[::]:0", "host/a")
+        ),
+        Err(WSAEAFNOSUPPORT)
+    );
     // The zero-peer rule beats WSAEISCONN.
-    assert_eq!(set(Face::Function, udp_connected.as_raw(), &name_for("0.0.0.0:0", "host/a")), Err(WSAEINVAL));
-    assert_eq!(set(Face::Function, udp_connected.as_raw(), &name_for("192.0.2.1:9", "host/a")), Err(WSAEISCONN));
+    assert_eq!(
+        set(
+            Face::Function,
+            udp_connected.as_raw(),
+            &name_for("0.0.0.0:0", "host/a")
+        ),
+        Err(WSAEINVAL)
+    );
+    assert_eq!(
+        set(
+            Face::Function,
+            udp_connected.as_raw(),
+            &name_for("192.0.2.1:9", "host/a")
+        ),
+        Err(WSAEISCONN)
+    );
 }
 
 #[test]
@@ -340,23 +480,53 @@ fn ioctl_specifics_null_bytes_returned_unknown_and_security_codes() {
     let s = raw_socket_non_overlapped(AF_INET, SOCK_DGRAM, 0);
     let name = name_for("192.0.2.1:500", "host/a");
     let ioctl = |code: u32, returned: *mut u32| unsafe {
-        let rc = WSAIoctl(s, code, name.as_ptr().cast(), name.len() as u32, std::ptr::null_mut(), 0, returned, std::ptr::null_mut(), None);
+        let rc = WSAIoctl(
+            s,
+            code,
+            name.as_ptr().cast(),
+            name.len() as u32,
+            std::ptr::null_mut(),
+            0,
+            returned,
+            std::ptr::null_mut(),
+            None,
+        );
         if rc == 0 {
             Ok(())
         } else {
             Err(last_error())
         }
     };
-    assert_fails_unchanged(&env.net, WSAEFAULT, || ioctl(SIO_SET_PEER_TARGET_NAME, std::ptr::null_mut()));
-    assert_fails_unchanged(&env.net, WSAEFAULT, || ioctl(SIO_DELETE_PEER_TARGET_NAME, std::ptr::null_mut()));
+    assert_fails_unchanged(&env.net, WSAEFAULT, || {
+        ioctl(SIO_SET_PEER_TARGET_NAME, std::ptr::null_mut())
+    });
+    assert_fails_unchanged(&env.net, WSAEFAULT, || {
+        ioctl(SIO_DELETE_PEER_TARGET_NAME, std::ptr::null_mut())
+    });
     let mut returned = 0xdead_beef_u32;
-    assert_fails_unchanged(&env.net, WSAEOPNOTSUPP, || ioctl(SIO_SET_SECURITY, &mut returned));
-    assert_fails_unchanged(&env.net, WSAEOPNOTSUPP, || ioctl(SIO_QUERY_SECURITY, &mut returned));
+    assert_fails_unchanged(&env.net, WSAEOPNOTSUPP, || {
+        ioctl(SIO_SET_SECURITY, &mut returned)
+    });
+    assert_fails_unchanged(&env.net, WSAEOPNOTSUPP, || {
+        ioctl(SIO_QUERY_SECURITY, &mut returned)
+    });
     assert_fails_unchanged(&env.net, WSAEINVAL, || ioctl(0x1234_5678, &mut returned));
-    assert_fails_unchanged(&env.net, WSAEINVAL, || ioctl(FIONREAD as u32, &mut returned));
+    assert_fails_unchanged(&env.net, WSAEINVAL, || {
+        ioctl(FIONREAD as u32, &mut returned)
+    });
     assert_eq!(returned, 0xdead_beef, "untouched on failure");
     assert_fails_unchanged(&env.net, WSAENOTSOCK, || unsafe {
-        let rc = WSAIoctl(0x4242, SIO_SET_PEER_TARGET_NAME, std::ptr::null(), 0, std::ptr::null_mut(), 0, &mut returned, std::ptr::null_mut(), None);
+        let rc = WSAIoctl(
+            0x4242,
+            SIO_SET_PEER_TARGET_NAME,
+            std::ptr::null(),
+            0,
+            std::ptr::null_mut(),
+            0,
+            &mut returned,
+            std::ptr::null_mut(),
+            None,
+        );
         if rc == 0 {
             Ok(())
         } else {

@@ -7,6 +7,7 @@
 mod network;
 mod pending;
 mod socket;
+mod testing;
 mod types;
 
 pub use network::{EnterGuard, Network, Startup};

@@ -43,19 +43,26 @@ impl Network {
 
     /// The process-wide network: what [`crate::sys`] uses when no network is entered.
     pub fn global() -> Self {
-        Self { table: Arc::clone(current::global()) }
+        Self {
+            table: Arc::clone(current::global()),
+        }
     }
 
     /// The network the [`crate::sys`] functions use on this thread now.
     pub fn current() -> Self {
-        Self { table: current::current() }
+        Self {
+            table: current::current(),
+        }
     }
 
     /// Makes this network the one [`crate::sys`] uses on this thread, until the guard is
     /// dropped. Entering nests: the innermost guard alive wins.
     pub fn enter(&self) -> EnterGuard {
         current::enter(Arc::clone(&self.table));
-        EnterGuard { table: Arc::clone(&self.table), _not_send: PhantomData }
+        EnterGuard {
+            table: Arc::clone(&self.table),
+            _not_send: PhantomData,
+        }
     }
 
     /// `WSAStartup(MAKEWORD(2, 2))`; the returned guard calls `WSACleanup` when dropped.
@@ -67,7 +74,11 @@ impl Network {
     /// Below 1.0 is `WSAVERNOTSUPPORTED`; above 2.2 gets 2.2.
     pub fn startup_version(&self, requested: u16) -> Result<Startup> {
         let version = self.table.startup(requested)?;
-        Ok(Startup { network: self.clone(), version, cleaned: false })
+        Ok(Startup {
+            network: self.clone(),
+            version,
+            cleaned: false,
+        })
     }
 
     /// How many `WSAStartup` calls are not yet matched by `WSACleanup`.
@@ -77,7 +88,12 @@ impl Network {
 
     /// `socket(af, type, protocol)`: an overlapped socket, as `socket` makes on Windows.
     /// `None` for the protocol means 0: the type's default.
-    pub fn socket(&self, domain: Domain, ty: Type, protocol: impl Into<Option<Protocol>>) -> Result<Socket> {
+    pub fn socket(
+        &self,
+        domain: Domain,
+        ty: Type,
+        protocol: impl Into<Option<Protocol>>,
+    ) -> Result<Socket> {
         self.socket_with_flags(domain, ty, protocol, WSA_FLAG_OVERLAPPED)
     }
 
@@ -92,7 +108,9 @@ impl Network {
     ) -> Result<Socket> {
         let protocol = protocol.into().map_or(0, |protocol| protocol.0);
         let overlapped = flags & WSA_FLAG_OVERLAPPED != 0;
-        let handle = self.table.create(i32::from(domain.0), ty.0, protocol, overlapped)?;
+        let handle = self
+            .table
+            .create(i32::from(domain.0), ty.0, protocol, overlapped)?;
         Ok(Socket::from_raw(self, handle))
     }
 

@@ -52,7 +52,11 @@ pub struct PendingOperation {
 impl PendingOperation {
     /// Wraps the model's record of a pending operation.
     pub(crate) fn new(network: Network, id: u64, socket: SOCKET) -> Self {
-        Self { network, id, socket }
+        Self {
+            network,
+            id,
+            socket,
+        }
     }
 
     /// The socket the operation was started on.

@@ -25,7 +25,11 @@ impl Socket {
     /// Wraps a raw handle of `network`. The handle is not checked: a handle that names no
     /// socket makes every call fail with `WSAENOTSOCK`.
     pub fn from_raw(network: &Network, handle: SOCKET) -> Socket {
-        Socket { network: network.clone(), handle, owned: true }
+        Socket {
+            network: network.clone(),
+            handle,
+            owned: true,
+        }
     }
 
     /// The raw `SOCKET` handle, for [`crate::sys`] calls.
@@ -65,7 +69,9 @@ impl Socket {
     /// `connect`/`WSAConnect`. A stream socket needs a listener at `addr`
     /// (`WSAECONNREFUSED` otherwise); a datagram socket records `addr` as its peer.
     pub fn connect(&self, addr: SocketAddr) -> Result<()> {
-        self.network.table.connect(self.handle, AddrArg::Value(addr))
+        self.network
+            .table
+            .connect(self.handle, AddrArg::Value(addr))
     }
 
     /// `getsockname`.
@@ -94,19 +100,27 @@ impl Socket {
     /// the caller: the protocol, a peer address of any family (or none), a name of any
     /// UTF-16 units.
     pub fn set_peer_target_name_with(&self, name: PeerTargetName) -> Result<()> {
-        self.network.table.set_peer_target_name(self.handle, NameArg::Value(name))
+        self.network
+            .table
+            .set_peer_target_name(self.handle, NameArg::Value(name))
     }
 
     /// `WSADeleteSocketPeerTargetName`: forgets the name for `peer`. Deleting a name that
     /// is not there succeeds.
     pub fn delete_peer_target_name(&self, peer: SocketAddr) -> Result<()> {
-        self.network.table.delete_peer_target_name(self.handle, AddrArg::Value(peer))
+        self.network
+            .table
+            .delete_peer_target_name(self.handle, AddrArg::Value(peer))
     }
 
     /// The name this socket holds for `peer` (on a stream socket, its one name), if any.
     /// Windows has no such query; the emulator offers it so tests can see what was stored.
     pub fn peer_target_name(&self, peer: SocketAddr) -> Result<Option<TargetName>> {
-        Ok(self.network.table.peer_target_name(self.handle, Some(peer))?.map(|stored| stored.name))
+        Ok(self
+            .network
+            .table
+            .peer_target_name(self.handle, Some(peer))?
+            .map(|stored| stored.name))
     }
 
     /// Everything the network knows about this socket.
@@ -134,6 +148,8 @@ impl Drop for Socket {
 
 impl fmt::Debug for Socket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Socket").field("handle", &format_args!("{:#x}", self.handle)).finish()
+        f.debug_struct("Socket")
+            .field("handle", &format_args!("{:#x}", self.handle))
+            .finish()
     }
 }

@@ -36,19 +36,84 @@ struct Offer {
 
 /// The catalogue, in the order `WSAEnumProtocols` would list it.
 const CATALOG: &[Offer] = &[
-    Offer { family: AF_INET, socket_type: SOCK_STREAM, default_protocol: IPPROTO_TCP, accepts: is_tcp },
-    Offer { family: AF_INET, socket_type: SOCK_DGRAM, default_protocol: IPPROTO_UDP, accepts: is_udp },
-    Offer { family: AF_INET, socket_type: SOCK_RAW, default_protocol: 0, accepts: is_ip_protocol },
-    Offer { family: AF_INET, socket_type: SOCK_RDM, default_protocol: IPPROTO_RM, accepts: is_rm },
-    Offer { family: AF_INET6, socket_type: SOCK_STREAM, default_protocol: IPPROTO_TCP, accepts: is_tcp },
-    Offer { family: AF_INET6, socket_type: SOCK_DGRAM, default_protocol: IPPROTO_UDP, accepts: is_udp },
-    Offer { family: AF_INET6, socket_type: SOCK_RAW, default_protocol: 0, accepts: is_ip_protocol },
-    Offer { family: AF_INET6, socket_type: SOCK_RDM, default_protocol: IPPROTO_RM, accepts: is_rm },
-    Offer { family: AF_UNIX, socket_type: SOCK_STREAM, default_protocol: 0, accepts: is_zero },
-    Offer { family: AF_IRDA, socket_type: SOCK_STREAM, default_protocol: 0, accepts: is_zero },
-    Offer { family: AF_HYPERV, socket_type: SOCK_STREAM, default_protocol: 1, accepts: is_hyperv_raw },
-    Offer { family: AF_NETBIOS, socket_type: SOCK_SEQPACKET, default_protocol: 0, accepts: is_zero },
-    Offer { family: AF_NETBIOS, socket_type: SOCK_DGRAM, default_protocol: 0, accepts: is_zero },
+    Offer {
+        family: AF_INET,
+        socket_type: SOCK_STREAM,
+        default_protocol: IPPROTO_TCP,
+        accepts: is_tcp,
+    },
+    Offer {
+        family: AF_INET,
+        socket_type: SOCK_DGRAM,
+        default_protocol: IPPROTO_UDP,
+        accepts: is_udp,
+    },
+    Offer {
+        family: AF_INET,
+        socket_type: SOCK_RAW,
+        default_protocol: 0,
+        accepts: is_ip_protocol,
+    },
+    Offer {
+        family: AF_INET,
+        socket_type: SOCK_RDM,
+        default_protocol: IPPROTO_RM,
+        accepts: is_rm,
+    },
+    Offer {
+        family: AF_INET6,
+        socket_type: SOCK_STREAM,
+        default_protocol: IPPROTO_TCP,
+        accepts: is_tcp,
+    },
+    Offer {
+        family: AF_INET6,
+        socket_type: SOCK_DGRAM,
+        default_protocol: IPPROTO_UDP,
+        accepts: is_udp,
+    },
+    Offer {
+        family: AF_INET6,
+        socket_type: SOCK_RAW,
+        default_protocol: 0,
+        accepts: is_ip_protocol,
+    },
+    Offer {
+        family: AF_INET6,
+        socket_type: SOCK_RDM,
+        default_protocol: IPPROTO_RM,
+        accepts: is_rm,
+    },
+    Offer {
+        family: AF_UNIX,
+        socket_type: SOCK_STREAM,
+        default_protocol: 0,
+        accepts: is_zero,
+    },
+    Offer {
+        family: AF_IRDA,
+        socket_type: SOCK_STREAM,
+        default_protocol: 0,
+        accepts: is_zero,
+    },
+    Offer {
+        family: AF_HYPERV,
+        socket_type: SOCK_STREAM,
+        default_protocol: 1,
+        accepts: is_hyperv_raw,
+    },
+    Offer {
+        family: AF_NETBIOS,
+        socket_type: SOCK_SEQPACKET,
+        default_protocol: 0,
+        accepts: is_zero,
+    },
+    Offer {
+        family: AF_NETBIOS,
+        socket_type: SOCK_DGRAM,
+        default_protocol: 0,
+        accepts: is_zero,
+    },
 ];
 
 fn is_tcp(protocol: i32) -> bool {
@@ -87,10 +152,18 @@ pub fn resolve(family: i32, socket_type: i32, protocol: i32) -> Result<SocketKin
         .find(|offer| offer.socket_type == socket_type)
         .ok_or(Error::SocketTypeNotSupported)?;
     if protocol == 0 {
-        return Ok(SocketKind { family, socket_type, protocol: offer.default_protocol });
+        return Ok(SocketKind {
+            family,
+            socket_type,
+            protocol: offer.default_protocol,
+        });
     }
     if (offer.accepts)(protocol) {
-        return Ok(SocketKind { family, socket_type, protocol });
+        return Ok(SocketKind {
+            family,
+            socket_type,
+            protocol,
+        });
     }
     if offers().any(|other| (other.accepts)(protocol)) {
         return Err(Error::ProtocolType);
@@ -113,7 +186,9 @@ mod tests {
     #[test]
     fn every_listed_type_is_creatable_somewhere() {
         for socket_type in [SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET, SOCK_RDM] {
-            assert!(CATALOG.iter().any(|offer| resolve(offer.family.into(), socket_type, 0).is_ok()));
+            assert!(CATALOG
+                .iter()
+                .any(|offer| resolve(offer.family.into(), socket_type, 0).is_ok()));
         }
         assert!(resolve(AF_UNIX.into(), SOCK_STREAM, 0).is_ok());
         assert!(resolve(AF_NETBIOS.into(), SOCK_SEQPACKET, 0).is_ok());
@@ -122,13 +197,37 @@ mod tests {
 
     #[test]
     fn refusals_name_what_is_wrong() {
-        assert_eq!(resolve(9999, SOCK_STREAM, 0), Err(Error::AddressFamilyNotSupported));
-        assert_eq!(resolve(-1, SOCK_STREAM, 0), Err(Error::AddressFamilyNotSupported));
-        assert_eq!(resolve(0, SOCK_STREAM, 0), Err(Error::AddressFamilyNotSupported));
-        assert_eq!(resolve(AF_UNIX.into(), SOCK_DGRAM, 0), Err(Error::SocketTypeNotSupported));
-        assert_eq!(resolve(AF_INET.into(), SOCK_SEQPACKET, 0), Err(Error::SocketTypeNotSupported));
-        assert_eq!(resolve(AF_INET.into(), 77, 0), Err(Error::SocketTypeNotSupported));
-        assert_eq!(resolve(AF_INET.into(), SOCK_STREAM, IPPROTO_UDP), Err(Error::ProtocolType));
-        assert_eq!(resolve(AF_INET.into(), SOCK_STREAM, 4242), Err(Error::ProtocolNotSupported));
+        assert_eq!(
+            resolve(9999, SOCK_STREAM, 0),
+            Err(Error::AddressFamilyNotSupported)
+        );
+        assert_eq!(
+            resolve(-1, SOCK_STREAM, 0),
+            Err(Error::AddressFamilyNotSupported)
+        );
+        assert_eq!(
+            resolve(0, SOCK_STREAM, 0),
+            Err(Error::AddressFamilyNotSupported)
+        );
+        assert_eq!(
+            resolve(AF_UNIX.into(), SOCK_DGRAM, 0),
+            Err(Error::SocketTypeNotSupported)
+        );
+        assert_eq!(
+            resolve(AF_INET.into(), SOCK_SEQPACKET, 0),
+            Err(Error::SocketTypeNotSupported)
+        );
+        assert_eq!(
+            resolve(AF_INET.into(), 77, 0),
+            Err(Error::SocketTypeNotSupported)
+        );
+        assert_eq!(
+            resolve(AF_INET.into(), SOCK_STREAM, IPPROTO_UDP),
+            Err(Error::ProtocolType)
+        );
+        assert_eq!(
+            resolve(AF_INET.into(), SOCK_STREAM, 4242),
+            Err(Error::ProtocolNotSupported)
+        );
     }
 }

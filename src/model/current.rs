@@ -32,7 +32,10 @@ pub(crate) fn current() -> Arc<SocketTable> {
 /// Runs `f` with the thread's current table. The process-wide table is lent without
 /// touching its reference count, so threads using it share no counter on every call.
 pub(crate) fn with_current<R>(f: impl FnOnce(&Arc<SocketTable>) -> R) -> R {
-    let entered = ENTERED.try_with(|stack| stack.borrow().last().cloned()).ok().flatten();
+    let entered = ENTERED
+        .try_with(|stack| stack.borrow().last().cloned())
+        .ok()
+        .flatten();
     match entered {
         Some(table) => f(&table),
         None => f(global()),
@@ -49,7 +52,10 @@ pub(crate) fn leave(table: &Arc<SocketTable>) {
     // A guard dropped while the thread is being torn down has nothing left to undo.
     let _ = ENTERED.try_with(|stack| {
         let mut stack = stack.borrow_mut();
-        if let Some(at) = stack.iter().rposition(|entered| Arc::ptr_eq(entered, table)) {
+        if let Some(at) = stack
+            .iter()
+            .rposition(|entered| Arc::ptr_eq(entered, table))
+        {
             stack.remove(at);
         }
     });

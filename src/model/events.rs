@@ -48,7 +48,10 @@ struct Hub {
 /// The registry, created on first use.
 fn hub() -> &'static Hub {
     static HUB: OnceLock<Hub> = OnceLock::new();
-    HUB.get_or_init(|| Hub { state: Mutex::new(State::default()), changed: Condvar::new() })
+    HUB.get_or_init(|| Hub {
+        state: Mutex::new(State::default()),
+        changed: Condvar::new(),
+    })
 }
 
 /// Locks the registry.
@@ -74,7 +77,11 @@ pub(crate) fn create() -> Result<WSAEVENT> {
 
 /// `WSACloseEvent`: forgets the event. A handle that names no event is `WSA_INVALID_HANDLE`.
 pub(crate) fn close(event: WSAEVENT) -> Result<()> {
-    lock().events.remove(&event).map(drop).ok_or(Error::InvalidHandle)
+    lock()
+        .events
+        .remove(&event)
+        .map(drop)
+        .ok_or(Error::InvalidHandle)
 }
 
 /// Sets the event's state: `WSASetEvent` (`true`) or `WSAResetEvent` (`false`).
@@ -157,7 +164,9 @@ impl WaitFor<'_> {
 /// every routine queued to this thread runs, with no lock held, and the wait ends with
 /// [`Wait::IoCompletion`].
 pub(crate) fn wait(request: WaitFor<'_>) -> Result<Wait> {
-    let deadline = request.timeout.map(|timeout| Instant::now().checked_add(timeout));
+    let deadline = request
+        .timeout
+        .map(|timeout| Instant::now().checked_add(timeout));
     let me = thread::current().id();
     let mut state = lock();
     loop {
@@ -173,7 +182,9 @@ pub(crate) fn wait(request: WaitFor<'_>) -> Result<Wait> {
             Some(Some(deadline)) => {
                 if hub().changed.wait_until(&mut state, deadline).timed_out() {
                     // Look once more: something may have changed as time ran out.
-                    if request.satisfied(&state)?.is_none() && !(request.alertable && state.apcs.contains_key(&me)) {
+                    if request.satisfied(&state)?.is_none()
+                        && !(request.alertable && state.apcs.contains_key(&me))
+                    {
                         return Ok(Wait::Timeout);
                     }
                 }
@@ -190,7 +201,9 @@ fn run_queued(thread: ThreadId) {
     loop {
         let next = {
             let mut state = lock();
-            let Some(queue) = state.apcs.get_mut(&thread) else { return };
+            let Some(queue) = state.apcs.get_mut(&thread) else {
+                return;
+            };
             let next = queue.pop_front();
             if queue.is_empty() {
                 state.apcs.remove(&thread);
@@ -218,7 +231,12 @@ mod tests {
     use super::*;
 
     fn poll(events: &[WSAEVENT], all: bool) -> Result<Wait> {
-        wait(WaitFor { events, all, timeout: Some(Duration::ZERO), alertable: false })
+        wait(WaitFor {
+            events,
+            all,
+            timeout: Some(Duration::ZERO),
+            alertable: false,
+        })
     }
 
     #[test]
@@ -228,7 +246,11 @@ mod tests {
         assert_eq!(poll(&[a, b], false), Ok(Wait::Timeout));
         set_state(b, true).unwrap();
         assert_eq!(poll(&[a, b], false), Ok(Wait::Signalled(1)));
-        assert_eq!(poll(&[a, b], false), Ok(Wait::Signalled(1)), "a wait does not reset it");
+        assert_eq!(
+            poll(&[a, b], false),
+            Ok(Wait::Signalled(1)),
+            "a wait does not reset it"
+        );
         assert_eq!(poll(&[a, b], true), Ok(Wait::Timeout));
         set_state(a, true).unwrap();
         assert_eq!(poll(&[a, b], true), Ok(Wait::Signalled(0)));
@@ -254,10 +276,23 @@ mod tests {
     fn routines_run_only_in_alertable_waits_on_their_thread() {
         let me = thread::current().id();
         let (tx, rx) = std::sync::mpsc::channel();
-        queue_apc(me, Box::new(move || tx.send(thread::current().id()).unwrap()));
-        let sleep = |alertable| wait(WaitFor { events: &[], all: false, timeout: Some(Duration::ZERO), alertable });
+        queue_apc(
+            me,
+            Box::new(move || tx.send(thread::current().id()).unwrap()),
+        );
+        let sleep = |alertable| {
+            wait(WaitFor {
+                events: &[],
+                all: false,
+                timeout: Some(Duration::ZERO),
+                alertable,
+            })
+        };
         assert_eq!(sleep(false), Ok(Wait::Timeout));
-        assert!(rx.try_recv().is_err(), "not run by a wait that is not alertable");
+        assert!(
+            rx.try_recv().is_err(),
+            "not run by a wait that is not alertable"
+        );
         assert_eq!(sleep(true), Ok(Wait::IoCompletion));
         assert_eq!(rx.try_recv(), Ok(me));
         assert_eq!(sleep(true), Ok(Wait::Timeout), "each routine runs once");

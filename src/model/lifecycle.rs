@@ -48,7 +48,8 @@ impl AddrArg<'_> {
     pub(crate) fn decode(self) -> std::result::Result<PeerAddress, AddrFailure> {
         match self {
             AddrArg::Null => Err(AddrFailure::Null),
-            AddrArg::Bytes(bytes) => wire::decode_sockaddr(bytes).map_err(|SockaddrError::TooShort| AddrFailure::TooShort),
+            AddrArg::Bytes(bytes) => wire::decode_sockaddr(bytes)
+                .map_err(|SockaddrError::TooShort| AddrFailure::TooShort),
             AddrArg::Value(addr) => Ok(PeerAddress::Ip(addr)),
         }
     }
@@ -85,14 +86,20 @@ fn ip_address_for(entry: &SocketEntry, arg: AddrArg<'_>, mismatch: Error) -> Res
 impl SocketTable {
     /// `WSAStartup`: counts one more user and grants the version asked for, at most 2.2.
     /// A version below 1.0 is `WSAVERNOTSUPPORTED` ([`choices::STARTUP_VERSIONS`]).
-    pub(crate) fn startup(&self, requested: u16) -> Result<u16> {
+    pub(super) fn startup_unobserved(&self, requested: u16) -> Result<u16> {
         let [major, minor] = requested.to_le_bytes();
         if major == 0 {
             return Err(Error::VersionNotSupported);
         }
-        let granted = if (major, minor) > (2, 2) { HIGHEST_VERSION } else { requested };
+        let granted = if (major, minor) > (2, 2) {
+            HIGHEST_VERSION
+        } else {
+            requested
+        };
         self.startups
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |count| count.checked_add(1))
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |count| {
+                count.checked_add(1)
+            })
             .map_err(|_| Error::ProcessLimit)?;
         Ok(granted)
     }
@@ -100,11 +107,13 @@ impl SocketTable {
     /// `WSACleanup`: one user fewer. The last one closes every socket, as Windows resets and
     /// frees the sockets still open ([`choices::CLEANUP_CLOSES_SOCKETS`]), aborting their
     /// pending overlapped operations as `closesocket` does.
-    pub(crate) fn cleanup(&self) -> Result<()> {
+    pub(super) fn cleanup_unobserved(&self) -> Result<()> {
         let mut topology = self.topology.lock();
         let before = self
             .startups
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |count| count.checked_sub(1))
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |count| {
+                count.checked_sub(1)
+            })
             .map_err(|_| Error::NotInitialised)?;
         if before == 1 {
             for shard in self.shards.iter() {
@@ -124,7 +133,13 @@ impl SocketTable {
     }
 
     /// `socket`/`WSASocketW`: creates a socket the catalogue offers.
-    pub(crate) fn create(&self, family: i32, socket_type: i32, protocol: i32, overlapped: bool) -> Result<SOCKET> {
+    pub(super) fn create_unobserved(
+        &self,
+        family: i32,
+        socket_type: i32,
+        protocol: i32,
+        overlapped: bool,
+    ) -> Result<SOCKET> {
         self.require_startup()?;
         let kind = catalog::resolve(family, socket_type, protocol)?;
         self.insert(SocketEntry::new(kind, overlapped))
@@ -135,7 +150,7 @@ impl SocketTable {
     /// Errors: `WSAEAFNOSUPPORT` for a socket the network cannot address, `WSAEFAULT` for a
     /// NULL, short or wrong-family address (bind's page: "an incorrect address format for
     /// the associated address family"), `WSAEINVAL` if already bound, `WSAEADDRINUSE` if taken.
-    pub(crate) fn bind(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<SocketAddr> {
+    pub(super) fn bind_unobserved(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<SocketAddr> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
         self.with_socket(handle, |entry| {
@@ -156,7 +171,7 @@ impl SocketTable {
     /// Errors: `WSAEOPNOTSUPP` for a socket that is not a stream, `WSAEISCONN` if connected,
     /// `WSAEINVAL` if unbound. A second call only changes the backlog, which is clamped to
     /// 1..=[`choices::MAX_BACKLOG`].
-    pub(crate) fn listen(&self, handle: SOCKET, backlog: i32) -> Result<()> {
+    pub(super) fn listen_unobserved(&self, handle: SOCKET, backlog: i32) -> Result<()> {
         self.with_socket(handle, |entry| {
             if !entry.is_stream() {
                 return Err(Error::OperationNotSupported);
@@ -167,10 +182,17 @@ impl SocketTable {
             if entry.local.is_none() {
                 return Err(Error::Invalid);
             }
-            let backlog = usize::try_from(backlog).unwrap_or(0).clamp(1, choices::MAX_BACKLOG);
+            let backlog = usize::try_from(backlog)
+                .unwrap_or(0)
+                .clamp(1, choices::MAX_BACKLOG);
             match &mut entry.state {
                 State::Listening(listener) => listener.backlog = backlog,
-                state => *state = State::Listening(Listener { backlog, pending: Default::default() }),
+                state => {
+                    *state = State::Listening(Listener {
+                        backlog,
+                        pending: Default::default(),
+                    })
+                }
             }
             Ok(())
         })
@@ -184,7 +206,7 @@ impl SocketTable {
     /// datagram socket just records its peer; connecting it to the zero address and port
     /// disconnects it, as `connect`'s page says. An unbound socket is bound implicitly
     /// ([`choices::ONE_HOST_OWNS_EVERY_ADDRESS`]).
-    pub(crate) fn connect(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<()> {
+    pub(super) fn connect_unobserved(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<()> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
         let (kind, local, target) = self.with_socket(handle, |entry| {
@@ -195,7 +217,9 @@ impl SocketTable {
                 match entry.state {
                     State::Listening(_) => return Err(Error::Invalid),
                     State::Connected { .. } => return Err(Error::IsConnected),
-                    State::Idle if unspecified || target.port() == 0 => return Err(Error::AddressNotAvailable),
+                    State::Idle if unspecified || target.port() == 0 => {
+                        return Err(Error::AddressNotAvailable)
+                    }
                     State::Idle => {}
                 }
             } else if unspecified && target.port() == 0 {
@@ -211,9 +235,17 @@ impl SocketTable {
             Some(local) => local,
             None => topology.choose(kind.socket_type, SocketAddr::new(target.ip(), 0))?,
         };
-        let source = if bound.ip().is_unspecified() { SocketAddr::new(target.ip(), bound.port()) } else { bound };
+        let source = if bound.ip().is_unspecified() {
+            SocketAddr::new(target.ip(), bound.port())
+        } else {
+            bound
+        };
         if kind.socket_type == SOCK_STREAM {
-            let pending = Pending { client: handle, from: source, to: target };
+            let pending = Pending {
+                client: handle,
+                from: source,
+                to: target,
+            };
             let queued = topology
                 .receivers(SOCK_STREAM, target)
                 .into_iter()
@@ -227,7 +259,10 @@ impl SocketTable {
         }
         self.with_socket(handle, |entry| {
             entry.local = Some(source);
-            entry.state = State::Connected { peer: target, remote: None };
+            entry.state = State::Connected {
+                peer: target,
+                remote: None,
+            };
             Ok(())
         })
     }
@@ -236,9 +271,11 @@ impl SocketTable {
     fn enqueue(&self, listener: SOCKET, family: u16, pending: Pending) -> bool {
         let mut shard = self.shard(listener).lock();
         match shard.get_mut(&listener) {
-            Some(SocketEntry { kind, state: State::Listening(queue), .. })
-                if kind.family == family && queue.pending.len() < queue.backlog =>
-            {
+            Some(SocketEntry {
+                kind,
+                state: State::Listening(queue),
+                ..
+            }) if kind.family == family && queue.pending.len() < queue.backlog => {
                 queue.pending.push_back(pending);
                 true
             }
@@ -251,7 +288,7 @@ impl SocketTable {
     ///
     /// Errors: `WSAEINVAL` if the socket is not listening; `WSAEWOULDBLOCK` if nothing is
     /// waiting ([`choices::NEVER_BLOCK`]).
-    pub(crate) fn accept(&self, handle: SOCKET) -> Result<(SOCKET, SocketAddr)> {
+    pub(super) fn accept_unobserved(&self, handle: SOCKET) -> Result<(SOCKET, SocketAddr)> {
         self.require_startup()?;
         let _topology = self.topology.lock();
         let (pending, kind, overlapped) = self.with_socket(handle, |entry| {
@@ -263,7 +300,10 @@ impl SocketTable {
         })?;
         let mut accepted = SocketEntry::new(kind, overlapped);
         accepted.local = Some(pending.to);
-        accepted.state = State::Connected { peer: pending.from, remote: Some(pending.client) };
+        accepted.state = State::Connected {
+            peer: pending.from,
+            remote: Some(pending.client),
+        };
         let new_handle = self.insert(accepted)?;
         if let Some(client) = self.shard(pending.client).lock().get_mut(&pending.client) {
             if let State::Connected { remote, .. } = &mut client.state {
@@ -276,10 +316,14 @@ impl SocketTable {
     /// `closesocket`: removes the socket and frees its local address. Its handle is never
     /// handed out again. Overlapped operations still pending on it complete with
     /// `WSA_OPERATION_ABORTED`, after every lock is released.
-    pub(crate) fn close(&self, handle: SOCKET) -> Result<()> {
+    pub(super) fn close_unobserved(&self, handle: SOCKET) -> Result<()> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
-        let entry = self.shard(handle).lock().remove(&handle).ok_or(Error::NotSocket)?;
+        let entry = self
+            .shard(handle)
+            .lock()
+            .remove(&handle)
+            .ok_or(Error::NotSocket)?;
         if let Some(local) = entry.local {
             topology.unbind(entry.kind.socket_type, local, handle);
         }

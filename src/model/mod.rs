@@ -8,6 +8,7 @@
 //! | --- | --- |
 //! | `lifecycle.rs` | `WSAStartup`/`WSACleanup`, `socket`, `bind`, `listen`, `connect`, `accept`, `closesocket` |
 //! | `names.rs` | `WSASetSocketPeerTargetName`, `WSADeleteSocketPeerTargetName` |
+//! | `observer.rs` | the wrappers the faces call: injected faults and the call trace, around every operation |
 //! | `snapshot.rs` | a comparable picture of the whole table, for tests and teaching |
 //! | `current.rs` | which table the `sys` functions of a thread use |
 //! | `overlapped.rs` | overlapped operations: immediate, pending, aborted by `closesocket` |
@@ -29,6 +30,7 @@ pub(crate) mod current;
 pub(crate) mod events;
 mod lifecycle;
 mod names;
+mod observer;
 pub(crate) mod overlapped;
 pub(crate) mod snapshot;
 pub(crate) mod socket;
@@ -43,6 +45,7 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 use crate::choices;
 use crate::error::{Error, Result};
 use crate::rules;
+use observer::Observer;
 use socket::SocketEntry;
 use topology::Topology;
 
@@ -65,6 +68,8 @@ pub(crate) struct SocketTable {
     topology: Mutex<Topology>,
     /// Pending overlapped operations; taken after `topology`, before a shard lock.
     deferral: Mutex<overlapped::Deferral>,
+    /// Injected faults and the call trace.
+    pub(crate) observer: Observer,
 }
 
 impl Default for SocketTable {
@@ -75,6 +80,7 @@ impl Default for SocketTable {
             shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
             topology: Mutex::new(Topology::default()),
             deferral: Mutex::new(overlapped::Deferral::default()),
+            observer: Observer::default(),
         }
     }
 }
@@ -92,7 +98,11 @@ impl SocketTable {
 
     /// Runs `f` on the socket `handle` names, under its shard lock, after the startup and
     /// [`rules::handle_names_a_socket`] checks.
-    pub(crate) fn with_socket<R>(&self, handle: SOCKET, f: impl FnOnce(&mut SocketEntry) -> Result<R>) -> Result<R> {
+    pub(crate) fn with_socket<R>(
+        &self,
+        handle: SOCKET,
+        f: impl FnOnce(&mut SocketEntry) -> Result<R>,
+    ) -> Result<R> {
         self.require_startup()?;
         let mut shard = self.shard(handle).lock();
         let entry = rules::handle_names_a_socket(shard.get_mut(&handle))?;

@@ -40,7 +40,11 @@ impl SocketTable {
     /// [`crate::rules`] in the order of [`crate::choices::CHECK_ORDER`]. A stream socket keeps one
     /// name; a datagram socket one per peer, a later call for the same peer replacing the
     /// earlier ([`crate::choices::DATAGRAM_NAMES_PER_PEER`]).
-    pub(crate) fn set_peer_target_name(&self, handle: SOCKET, arg: NameArg<'_>) -> Result<()> {
+    pub(super) fn set_peer_target_name_unobserved(
+        &self,
+        handle: SOCKET,
+        arg: NameArg<'_>,
+    ) -> Result<()> {
         let decoded = match arg {
             NameArg::Null => None,
             NameArg::Bytes(bytes) => Some(bytes.decode()),
@@ -57,7 +61,13 @@ impl SocketTable {
             rules::connectionless_peer_is_not_zero(entry.kind.socket_type, &name.peer)?;
             rules::socket_is_not_connected(entry.is_connected())?;
             let key = PeerKey::for_peer(entry.kind.socket_type, peer_ip(&name.peer));
-            entry.names.insert(key, StoredName { protocol: name.protocol, name: name.name });
+            entry.names.insert(
+                key,
+                StoredName {
+                    protocol: name.protocol,
+                    name: name.name,
+                },
+            );
             Ok(())
         })
     }
@@ -66,7 +76,11 @@ impl SocketTable {
     /// but a short address is `WSAEMSGSIZE` and a connected socket is allowed
     /// ([`crate::choices::DELETE_ON_STREAM_AND_CONNECTED`]); a peer with no name is no error
     /// ([`crate::choices::DELETE_ABSENT_NAME_SUCCEEDS`]).
-    pub(crate) fn delete_peer_target_name(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<()> {
+    pub(super) fn delete_peer_target_name_unobserved(
+        &self,
+        handle: SOCKET,
+        arg: AddrArg<'_>,
+    ) -> Result<()> {
         let decoded = arg.decode();
         self.with_socket(handle, |entry| {
             rules::pointer_is_present(decoded == Err(AddrFailure::Null))?;
@@ -75,15 +89,24 @@ impl SocketTable {
             let peer = decoded.map_err(|_| Error::Fault)?;
             rules::peer_family_is_usable(entry.kind.family, &peer)?;
             rules::connectionless_peer_is_not_zero(entry.kind.socket_type, &peer)?;
-            entry.names.remove(&PeerKey::for_peer(entry.kind.socket_type, peer_ip(&peer)));
+            entry
+                .names
+                .remove(&PeerKey::for_peer(entry.kind.socket_type, peer_ip(&peer)));
             Ok(())
         })
     }
 
     /// The name a socket holds for `peer` (any peer, on a stream socket).
-    pub(crate) fn peer_target_name(&self, handle: SOCKET, peer: Option<SocketAddr>) -> Result<Option<StoredName>> {
+    pub(crate) fn peer_target_name(
+        &self,
+        handle: SOCKET,
+        peer: Option<SocketAddr>,
+    ) -> Result<Option<StoredName>> {
         self.with_socket(handle, |entry| {
-            Ok(entry.names.get(&PeerKey::for_peer(entry.kind.socket_type, peer)).cloned())
+            Ok(entry
+                .names
+                .get(&PeerKey::for_peer(entry.kind.socket_type, peer))
+                .cloned())
         })
     }
 }

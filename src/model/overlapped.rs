@@ -100,14 +100,28 @@ impl SocketTable {
         deferral.defer_next -= 1;
         let id = deferral.next_id;
         deferral.next_id += 1;
-        deferral.pending.insert(id, PendingOp { socket, transferred, completer });
+        deferral.pending.insert(
+            id,
+            PendingOp {
+                socket,
+                transferred,
+                completer,
+            },
+        );
         Ok(Start::Pending)
     }
 
     /// The pending operations, oldest first.
     pub(crate) fn pending_operations(&self) -> Vec<PendingInfo> {
         let deferral = self.deferral.lock();
-        deferral.pending.iter().map(|(&id, op)| PendingInfo { id, socket: op.socket }).collect()
+        deferral
+            .pending
+            .iter()
+            .map(|(&id, op)| PendingInfo {
+                id,
+                socket: op.socket,
+            })
+            .collect()
     }
 
     /// Completes pending operation `id`: with what it transferred, or with `error`.
@@ -130,7 +144,10 @@ impl SocketTable {
             .filter(|(_, op)| socket.is_none_or(|socket| op.socket == socket))
             .map(|(&id, _)| id)
             .collect();
-        ids.into_iter().filter_map(|id| deferral.pending.remove(&id)).map(|op| op.completer).collect()
+        ids.into_iter()
+            .filter_map(|id| deferral.pending.remove(&id))
+            .map(|op| op.completer)
+            .collect()
     }
 }
 
@@ -172,18 +189,41 @@ mod tests {
     fn immediate_by_default_pending_when_deferred_and_ignored_when_not_overlapped() {
         let (table, overlapped, plain) = table_with_sockets();
         let (seen, make) = recorder();
-        assert!(matches!(table.start_overlapped(plain, 0, &make), Ok(Start::Synchronous)));
-        let Ok(Start::Now(completer)) = table.start_overlapped(overlapped, 7, &make) else { panic!() };
+        assert!(matches!(
+            table.start_overlapped(plain, 0, &make),
+            Ok(Start::Synchronous)
+        ));
+        let Ok(Start::Now(completer)) = table.start_overlapped(overlapped, 7, &make) else {
+            panic!()
+        };
         completer(Ok(7));
         table.defer_overlapped(1);
-        assert!(matches!(table.start_overlapped(overlapped, 9, &make), Ok(Start::Pending)));
-        assert!(matches!(table.start_overlapped(overlapped, 0, &make), Ok(Start::Now(_))), "only one deferred");
+        assert!(matches!(
+            table.start_overlapped(overlapped, 9, &make),
+            Ok(Start::Pending)
+        ));
+        assert!(
+            matches!(
+                table.start_overlapped(overlapped, 0, &make),
+                Ok(Start::Now(_))
+            ),
+            "only one deferred"
+        );
         let pending = table.pending_operations();
-        assert_eq!(pending, [PendingInfo { id: 0, socket: overlapped }]);
+        assert_eq!(
+            pending,
+            [PendingInfo {
+                id: 0,
+                socket: overlapped
+            }]
+        );
         assert!(table.complete_pending(0, None));
         assert!(!table.complete_pending(0, None), "once only");
         assert_eq!(*seen.lock().unwrap(), [Ok(7), Ok(9)]);
-        assert_eq!(table.start_overlapped(0x4, 0, &make).err(), Some(Error::NotSocket));
+        assert_eq!(
+            table.start_overlapped(0x4, 0, &make).err(),
+            Some(Error::NotSocket)
+        );
     }
 
     #[test]
@@ -193,11 +233,17 @@ mod tests {
         let (seen, make) = recorder();
         table.defer_overlapped(3);
         for socket in [a, b, a] {
-            assert!(matches!(table.start_overlapped(socket, 0, &make), Ok(Start::Pending)));
+            assert!(matches!(
+                table.start_overlapped(socket, 0, &make),
+                Ok(Start::Pending)
+            ));
         }
         abort(table.take_pending(Some(a)));
         assert_eq!(*seen.lock().unwrap(), [Err(Error::OperationAborted); 2]);
-        assert_eq!(table.pending_operations(), [PendingInfo { id: 1, socket: b }]);
+        assert_eq!(
+            table.pending_operations(),
+            [PendingInfo { id: 1, socket: b }]
+        );
         assert!(table.complete_pending(1, Some(Error::NoBufferSpace)));
         assert_eq!(seen.lock().unwrap()[2], Err(Error::NoBufferSpace));
     }

@@ -81,9 +81,10 @@ impl SocketInfo {
     fn of(handle: SOCKET, entry: &SocketEntry) -> Self {
         let state = match &entry.state {
             State::Idle => SocketState::Idle,
-            State::Listening(listener) => {
-                SocketState::Listening { backlog: listener.backlog, pending: listener.pending.len() }
-            }
+            State::Listening(listener) => SocketState::Listening {
+                backlog: listener.backlog,
+                pending: listener.pending.len(),
+            },
             State::Connected { peer, .. } => SocketState::Connected { peer: *peer },
         };
         let mut keyed: Vec<_> = entry.names.iter().collect();
@@ -122,7 +123,10 @@ impl SocketTable {
             .iter()
             .flat_map(|shard| {
                 let shard = shard.lock();
-                shard.iter().map(|(&handle, entry)| SocketInfo::of(handle, entry)).collect::<Vec<_>>()
+                shard
+                    .iter()
+                    .map(|(&handle, entry)| SocketInfo::of(handle, entry))
+                    .collect::<Vec<_>>()
             })
             .collect();
         sockets.sort_by_key(|info| info.handle);

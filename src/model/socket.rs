@@ -96,7 +96,13 @@ pub struct SocketEntry {
 impl SocketEntry {
     /// A new, unbound, unconnected socket.
     pub fn new(kind: SocketKind, overlapped: bool) -> Self {
-        Self { kind, overlapped, local: None, state: State::Idle, names: HashMap::new() }
+        Self {
+            kind,
+            overlapped,
+            local: None,
+            state: State::Idle,
+            names: HashMap::new(),
+        }
     }
 
     /// Whether the socket is connected (stream or datagram).

@@ -37,7 +37,11 @@ impl Topology {
     /// ephemeral port. `WSAEADDRINUSE` if taken, `WSAENOBUFS` if no ephemeral port is left.
     pub(crate) fn choose(&self, socket_type: i32, addr: SocketAddr) -> Result<SocketAddr> {
         if addr.port() != 0 {
-            return if self.is_free(socket_type, addr) { Ok(addr) } else { Err(Error::AddressInUse) };
+            return if self.is_free(socket_type, addr) {
+                Ok(addr)
+            } else {
+                Err(Error::AddressInUse)
+            };
         }
         let first = *choices::EPHEMERAL_PORTS.start();
         let count = choices::EPHEMERAL_PORTS.len() as u32;
@@ -55,7 +59,10 @@ impl Topology {
             let count = choices::EPHEMERAL_PORTS.len() as u32;
             self.next_ephemeral = ((u32::from(addr.port() - first) + 1) % count) as u16;
         }
-        self.bound.entry((socket_type, addr.port())).or_default().push((addr.ip(), handle));
+        self.bound
+            .entry((socket_type, addr.port()))
+            .or_default()
+            .push((addr.ip(), handle));
     }
 
     /// Forgets `handle`'s binding to `addr`.
@@ -76,7 +83,9 @@ impl Topology {
             return Vec::new();
         };
         let exact = owners.iter().filter(|&&(ip, _)| ip == addr.ip());
-        let wildcard = owners.iter().filter(|&&(ip, _)| ip.is_unspecified() && ip.is_ipv4() == addr.is_ipv4());
+        let wildcard = owners
+            .iter()
+            .filter(|&&(ip, _)| ip.is_unspecified() && ip.is_ipv4() == addr.is_ipv4());
         exact.chain(wildcard).map(|&(_, handle)| handle).collect()
     }
 
@@ -99,7 +108,10 @@ mod tests {
     fn wildcard_and_exact_collide_within_a_family_only() {
         let mut topology = Topology::default();
         topology.bind(SOCK_STREAM, addr("0.0.0.0:80"), 0x100);
-        assert_eq!(topology.choose(SOCK_STREAM, addr("127.0.0.1:80")), Err(Error::AddressInUse));
+        assert_eq!(
+            topology.choose(SOCK_STREAM, addr("127.0.0.1:80")),
+            Err(Error::AddressInUse)
+        );
         assert!(topology.choose(SOCK_STREAM, addr("[::1]:80")).is_ok());
         assert!(topology.choose(SOCK_DGRAM, addr("127.0.0.1:80")).is_ok());
         topology.unbind(SOCK_STREAM, addr("0.0.0.0:80"), 0x100);
@@ -121,8 +133,16 @@ mod tests {
         let mut topology = Topology::default();
         topology.bind(SOCK_STREAM, addr("0.0.0.0:80"), 0x100);
         topology.bind(SOCK_STREAM, addr("[::]:80"), 0x104);
-        assert_eq!(topology.receivers(SOCK_STREAM, addr("192.0.2.1:80")), vec![0x100]);
-        assert_eq!(topology.receivers(SOCK_STREAM, addr("[::1]:80")), vec![0x104]);
-        assert!(topology.receivers(SOCK_STREAM, addr("192.0.2.1:81")).is_empty());
+        assert_eq!(
+            topology.receivers(SOCK_STREAM, addr("192.0.2.1:80")),
+            vec![0x100]
+        );
+        assert_eq!(
+            topology.receivers(SOCK_STREAM, addr("[::1]:80")),
+            vec![0x104]
+        );
+        assert!(topology
+            .receivers(SOCK_STREAM, addr("192.0.2.1:81"))
+            .is_empty());
     }
 }

@@ -9,8 +9,8 @@ use std::time::Duration;
 use windows_sys::core::BOOL;
 use windows_sys::Win32::Foundation::{FALSE, HANDLE, TRUE, WAIT_EVENT, WAIT_IO_COMPLETION};
 use windows_sys::Win32::Networking::WinSock::{
-    WSAEVENT, WSA_INFINITE, WSA_INVALID_EVENT, WSA_MAXIMUM_WAIT_EVENTS, WSA_WAIT_EVENT_0, WSA_WAIT_FAILED,
-    WSA_WAIT_IO_COMPLETION, WSA_WAIT_TIMEOUT,
+    WSAEVENT, WSA_INFINITE, WSA_INVALID_EVENT, WSA_MAXIMUM_WAIT_EVENTS, WSA_WAIT_EVENT_0,
+    WSA_WAIT_FAILED, WSA_WAIT_IO_COMPLETION, WSA_WAIT_TIMEOUT,
 };
 
 use super::last_error::record;
@@ -49,10 +49,12 @@ fn timeout(milliseconds: u32) -> Option<Duration> {
 /// None needed; declared `unsafe extern "system"` to match windows-sys's signature.
 #[allow(non_snake_case)]
 pub unsafe extern "system" fn WSACreateEvent() -> WSAEVENT {
-    require_startup().and_then(|()| events::create()).unwrap_or_else(|error| {
-        record(error);
-        WSA_INVALID_EVENT
-    })
+    require_startup()
+        .and_then(|()| events::create())
+        .unwrap_or_else(|error| {
+            record(error);
+            WSA_INVALID_EVENT
+        })
 }
 
 /// [`WSACloseEvent`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsacloseevent):
@@ -113,9 +115,15 @@ pub unsafe extern "system" fn WSAWaitForMultipleEvents(
             return Err(Error::InvalidParameter);
         }
         // SAFETY: non-NULL, and the caller promises `cevents` handles.
-        let handles: Vec<WSAEVENT> =
-            unsafe { memory::handles(lphevents, cevents as usize) }.into_iter().map(|h| h as WSAEVENT).collect();
-        if handles.iter().enumerate().any(|(i, h)| handles[..i].contains(h)) {
+        let handles: Vec<WSAEVENT> = unsafe { memory::handles(lphevents, cevents as usize) }
+            .into_iter()
+            .map(|h| h as WSAEVENT)
+            .collect();
+        if handles
+            .iter()
+            .enumerate()
+            .any(|(i, h)| handles[..i].contains(h))
+        {
             return Err(Error::InvalidParameter);
         }
         events::wait(WaitFor {
@@ -146,7 +154,12 @@ pub unsafe extern "system" fn WSAWaitForMultipleEvents(
 /// None needed; declared `unsafe extern "system"` to match windows-sys's signature.
 #[allow(non_snake_case)]
 pub unsafe extern "system" fn SleepEx(dwmilliseconds: u32, balertable: BOOL) -> u32 {
-    let request = WaitFor { events: &[], all: false, timeout: timeout(dwmilliseconds), alertable: balertable != FALSE };
+    let request = WaitFor {
+        events: &[],
+        all: false,
+        timeout: timeout(dwmilliseconds),
+        alertable: balertable != FALSE,
+    };
     match events::wait(request) {
         Ok(Wait::IoCompletion) => WAIT_IO_COMPLETION,
         // With no events a wait can only time out or run routines.

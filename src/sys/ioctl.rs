@@ -58,7 +58,9 @@ pub unsafe extern "system" fn WSAIoctl(
     int_result(with_current(|table| {
         table.with_socket(s, |_| Ok(()))?;
         let result = match dwiocontrolcode {
-            SIO_SET_PEER_TARGET_NAME | SIO_DELETE_PEER_TARGET_NAME if !overlapped_args && lpcbbytesreturned.is_null() => {
+            SIO_SET_PEER_TARGET_NAME | SIO_DELETE_PEER_TARGET_NAME
+                if !overlapped_args && lpcbbytesreturned.is_null() =>
+            {
                 Err(Error::Fault)
             }
             SIO_SET_PEER_TARGET_NAME => {
@@ -75,7 +77,15 @@ pub unsafe extern "system" fn WSAIoctl(
             _ => Err(Error::Invalid),
         };
         // SAFETY: forwarded from the caller.
-        let returned = unsafe { overlapped_result(table, s, lpoverlapped, lpcompletionroutine, result.map(|()| 0)) }?;
+        let returned = unsafe {
+            overlapped_result(
+                table,
+                s,
+                lpoverlapped,
+                lpcompletionroutine,
+                result.map(|()| 0),
+            )
+        }?;
         if !lpcbbytesreturned.is_null() {
             // SAFETY: non-NULL, and the caller promises a writable u32.
             unsafe { memory::write(lpcbbytesreturned, returned) };

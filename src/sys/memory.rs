@@ -37,7 +37,10 @@ unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> &'a [u8] {
 /// # Safety
 /// If non-NULL, `ptr` must be valid for reads of `len` bytes (the prototype's
 /// `_In_reads_bytes_(PeerTargetNameLen)`).
-pub(super) unsafe fn peer_target_name<'a>(ptr: *const SOCKET_PEER_TARGET_NAME, len: u32) -> NameArg<'a> {
+pub(super) unsafe fn peer_target_name<'a>(
+    ptr: *const SOCKET_PEER_TARGET_NAME,
+    len: u32,
+) -> NameArg<'a> {
     if ptr.is_null() {
         return NameArg::Null;
     }
@@ -46,7 +49,10 @@ pub(super) unsafe fn peer_target_name<'a>(ptr: *const SOCKET_PEER_TARGET_NAME, l
     let header = unsafe { bytes(ptr, peer_target_name_readable_len(len, &[])) };
     let readable = peer_target_name_readable_len(len, header);
     // SAFETY: `readable_len` never exceeds `len`.
-    NameArg::Bytes(PeerTargetNameBytes { declared_len: len, bytes: unsafe { bytes(ptr, readable) } })
+    NameArg::Bytes(PeerTargetNameBytes {
+        declared_len: len,
+        bytes: unsafe { bytes(ptr, readable) },
+    })
 }
 
 /// A `SOCKADDR` argument: NULL, or at most `SOCKADDR_STORAGE` bytes of it (no address
@@ -152,5 +158,7 @@ pub(super) unsafe fn event_of(ptr: *const OVERLAPPED) -> HANDLE {
 /// `ptr` must be non-NULL and valid for reads of `count` handles.
 pub(super) unsafe fn handles(ptr: *const HANDLE, count: usize) -> Vec<HANDLE> {
     // SAFETY: each read stays within the `count` handles the caller promises.
-    (0..count).map(|i| unsafe { ptr::read_unaligned(ptr.add(i)) }).collect()
+    (0..count)
+        .map(|i| unsafe { ptr::read_unaligned(ptr.add(i)) })
+        .collect()
 }

@@ -47,7 +47,9 @@ mod sockets;
 mod startup;
 pub mod types;
 
-pub use events::{SleepEx, WSACloseEvent, WSACreateEvent, WSAResetEvent, WSASetEvent, WSAWaitForMultipleEvents};
+pub use events::{
+    SleepEx, WSACloseEvent, WSACreateEvent, WSAResetEvent, WSASetEvent, WSAWaitForMultipleEvents,
+};
 pub use ioctl::WSAIoctl;
 pub use last_error::{WSAGetLastError, WSASetLastError};
 pub use overlapped::WSAGetOverlappedResult;

@@ -71,7 +71,9 @@ impl Target {
             Err(error) => (error.code() as u32, 0),
         };
         // SAFETY: as in `begin`: valid until this completion, which happens once.
-        unsafe { memory::write_status(self.overlapped.get(), status as usize, transferred as usize) };
+        unsafe {
+            memory::write_status(self.overlapped.get(), status as usize, transferred as usize)
+        };
         match self.routine {
             Some(routine) => {
                 let overlapped = self.overlapped;

@@ -17,7 +17,9 @@ use crate::wire::encode_sockaddr;
 /// # Safety
 /// None needed; declared `unsafe extern "system"` to match windows-sys's signature.
 pub unsafe extern "system" fn socket(af: i32, r#type: i32, protocol: i32) -> SOCKET {
-    socket_result(with_current(|table| table.create(af, r#type, protocol, true)))
+    socket_result(with_current(|table| {
+        table.create(af, r#type, protocol, true)
+    }))
 }
 
 /// [`WSASocketW`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsasocketw):
@@ -135,7 +137,10 @@ pub unsafe extern "system" fn WSAConnect(
     lpsqos: *const QOS,
     lpgqos: *const QOS,
 ) -> i32 {
-    let extras = !lpcallerdata.is_null() || !lpcalleedata.is_null() || !lpsqos.is_null() || !lpgqos.is_null();
+    let extras = !lpcallerdata.is_null()
+        || !lpcalleedata.is_null()
+        || !lpsqos.is_null()
+        || !lpgqos.is_null();
     // SAFETY: forwarded from the caller.
     let addr = unsafe { memory::sockaddr(name, namelen.into()) };
     int_result(with_current(|table| {

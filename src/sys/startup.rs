@@ -36,11 +36,13 @@ pub unsafe extern "system" fn WSAStartup(wversionrequested: u16, lpwsadata: *mut
     }
     match with_current(|table| table.startup(wversionrequested)) {
         Ok(version) => {
-            let mut data = WSADATA::default();
-            data.wVersion = version;
-            data.wHighVersion = crate::model::HIGHEST_VERSION;
-            data.szDescription = c_string(DESCRIPTION);
-            data.szSystemStatus = c_string(SYSTEM_STATUS);
+            let data = WSADATA {
+                wVersion: version,
+                wHighVersion: crate::model::HIGHEST_VERSION,
+                szDescription: c_string(DESCRIPTION),
+                szSystemStatus: c_string(SYSTEM_STATUS),
+                ..WSADATA::default()
+            };
             // SAFETY: non-NULL, and the caller promises room for a WSADATA.
             unsafe { memory::write(lpwsadata, data) };
             0

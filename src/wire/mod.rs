@@ -17,7 +17,9 @@ mod sockaddr;
 pub use peer_target_name::{PeerTargetName, SecurityProtocol, TargetName};
 pub use sockaddr::{PeerAddress, SockaddrError};
 
-pub(crate) use peer_target_name::{readable_len as peer_target_name_readable_len, PeerTargetNameBytes};
+pub(crate) use peer_target_name::{
+    readable_len as peer_target_name_readable_len, PeerTargetNameBytes,
+};
 pub(crate) use sockaddr::{decode as decode_sockaddr, encode as encode_sockaddr, MAX_SOCKADDR_LEN};
 
 /// Reads a little-endian `u16` at `offset`, or `None` if the bytes end first.

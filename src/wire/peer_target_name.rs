@@ -25,8 +25,8 @@ use windows_sys::Win32::Networking::WinSock::{
 use super::sockaddr::{self, PeerAddress, MAX_SOCKADDR_LEN};
 use super::{u32_at, SockaddrError};
 use crate::choices;
-use crate::rules;
 use crate::error::{Error, Result};
+use crate::rules;
 
 /// Offset of `SecurityProtocol`.
 const PROTOCOL_OFFSET: usize = 0;
@@ -137,7 +137,11 @@ pub struct PeerTargetName {
 impl PeerTargetName {
     /// A name for `peer` with the default security protocol.
     pub fn new(peer: SocketAddr, name: impl Into<TargetName>) -> Self {
-        Self { protocol: SecurityProtocol::Default, peer: PeerAddress::Ip(peer), name: name.into() }
+        Self {
+            protocol: SecurityProtocol::Default,
+            peer: PeerAddress::Ip(peer),
+            name: name.into(),
+        }
     }
 
     /// The structure as a C caller lays it out: `sizeof(SOCKET_PEER_TARGET_NAME)` (144) plus
@@ -145,14 +149,16 @@ impl PeerTargetName {
     /// vector's length as `PeerTargetNameLen`.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = vec![0u8; STRUCT_SIZE + self.name.byte_len()];
-        out[PROTOCOL_OFFSET..PROTOCOL_OFFSET + 4].copy_from_slice(&self.protocol.to_raw().to_le_bytes());
+        out[PROTOCOL_OFFSET..PROTOCOL_OFFSET + 4]
+            .copy_from_slice(&self.protocol.to_raw().to_le_bytes());
         match self.peer {
             PeerAddress::Ip(addr) => {
                 let (raw, len) = sockaddr::encode(addr);
                 out[PEER_ADDRESS_OFFSET..PEER_ADDRESS_OFFSET + len].copy_from_slice(&raw[..len]);
             }
             PeerAddress::OtherFamily(family) => {
-                out[PEER_ADDRESS_OFFSET..PEER_ADDRESS_OFFSET + 2].copy_from_slice(&family.to_le_bytes());
+                out[PEER_ADDRESS_OFFSET..PEER_ADDRESS_OFFSET + 2]
+                    .copy_from_slice(&family.to_le_bytes());
             }
             PeerAddress::Unspecified => {}
         }
@@ -212,13 +218,21 @@ impl PeerTargetNameBytes<'_> {
             .bytes
             .get(HEADER_LEN..HEADER_LEN + string_len as usize)
             .ok_or(Error::MessageSize)?;
-        let units: Vec<u16> = name_bytes.chunks_exact(2).map(|p| u16::from_le_bytes([p[0], p[1]])).collect();
+        let units: Vec<u16> = name_bytes
+            .chunks_exact(2)
+            .map(|p| u16::from_le_bytes([p[0], p[1]]))
+            .collect();
         let peer_bytes = self
             .bytes
             .get(PEER_ADDRESS_OFFSET..PEER_ADDRESS_OFFSET + MAX_SOCKADDR_LEN)
             .ok_or(Error::MessageSize)?;
-        let peer = sockaddr::decode(peer_bytes).map_err(|SockaddrError::TooShort| Error::MessageSize)?;
-        Ok(PeerTargetName { protocol, peer, name: TargetName(units.into()) })
+        let peer =
+            sockaddr::decode(peer_bytes).map_err(|SockaddrError::TooShort| Error::MessageSize)?;
+        Ok(PeerTargetName {
+            protocol,
+            peer,
+            name: TargetName(units.into()),
+        })
     }
 }
 
@@ -230,16 +244,28 @@ mod tests {
 
     #[test]
     fn layout_matches_windows_sys() {
-        assert_eq!(offset_of!(SOCKET_PEER_TARGET_NAME, SecurityProtocol), PROTOCOL_OFFSET);
-        assert_eq!(offset_of!(SOCKET_PEER_TARGET_NAME, PeerAddress), PEER_ADDRESS_OFFSET);
-        assert_eq!(offset_of!(SOCKET_PEER_TARGET_NAME, PeerTargetNameStringLen), STRING_LEN_OFFSET);
+        assert_eq!(
+            offset_of!(SOCKET_PEER_TARGET_NAME, SecurityProtocol),
+            PROTOCOL_OFFSET
+        );
+        assert_eq!(
+            offset_of!(SOCKET_PEER_TARGET_NAME, PeerAddress),
+            PEER_ADDRESS_OFFSET
+        );
+        assert_eq!(
+            offset_of!(SOCKET_PEER_TARGET_NAME, PeerTargetNameStringLen),
+            STRING_LEN_OFFSET
+        );
         assert_eq!(offset_of!(SOCKET_PEER_TARGET_NAME, AllStrings), HEADER_LEN);
         assert_eq!(size_of::<SOCKET_PEER_TARGET_NAME>(), STRUCT_SIZE);
     }
 
     fn bytes_of(raw: &[u8]) -> PeerTargetNameBytes<'_> {
         let declared_len = raw.len() as u32;
-        PeerTargetNameBytes { declared_len, bytes: &raw[..readable_len(declared_len, raw)] }
+        PeerTargetNameBytes {
+            declared_len,
+            bytes: &raw[..readable_len(declared_len, raw)],
+        }
     }
 
     #[test]
@@ -253,15 +279,24 @@ mod tests {
         let name = PeerTargetName::new("192.0.2.1:500".parse().unwrap(), "host/a");
         let raw = name.to_bytes();
         assert_eq!(bytes_of(&raw[..HEADER_LEN + 12]).decode(), Ok(name));
-        assert_eq!(bytes_of(&raw[..HEADER_LEN + 11]).decode(), Err(Error::MessageSize));
-        assert_eq!(bytes_of(&raw[..HEADER_LEN - 1]).decode(), Err(Error::MessageSize));
+        assert_eq!(
+            bytes_of(&raw[..HEADER_LEN + 11]).decode(),
+            Err(Error::MessageSize)
+        );
+        assert_eq!(
+            bytes_of(&raw[..HEADER_LEN - 1]).decode(),
+            Err(Error::MessageSize)
+        );
     }
 
     #[test]
     fn unpaired_surrogate_round_trips() {
         let mut name = PeerTargetName::new("192.0.2.1:500".parse().unwrap(), "x");
         name.name = TargetName::from_units(&[0x68, 0xD800, 0x69]);
-        assert_eq!(bytes_of(&name.to_bytes()).decode().unwrap().name.units(), &[0x68, 0xD800, 0x69]);
+        assert_eq!(
+            bytes_of(&name.to_bytes()).decode().unwrap().name.units(),
+            &[0x68, 0xD800, 0x69]
+        );
     }
 
     #[test]
@@ -270,6 +305,9 @@ mod tests {
         assert_eq!(readable_len(u32::MAX, &raw), HEADER_LEN + 4);
         assert_eq!(readable_len(100, &raw[..100]), 100);
         raw[STRING_LEN_OFFSET..STRING_LEN_OFFSET + 4].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert_eq!(readable_len(u32::MAX, &raw), HEADER_LEN + choices::MAX_TARGET_NAME_BYTES as usize + 1);
+        assert_eq!(
+            readable_len(u32::MAX, &raw),
+            HEADER_LEN + choices::MAX_TARGET_NAME_BYTES as usize + 1
+        );
     }
 }

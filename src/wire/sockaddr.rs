@@ -48,20 +48,26 @@ pub fn decode(bytes: &[u8]) -> Result<PeerAddress, SockaddrError> {
     let family = u16_at(bytes, 0).ok_or(SockaddrError::TooShort)?;
     match family {
         AF_INET => {
-            let raw = bytes.get(..SOCKADDR_IN_LEN).ok_or(SockaddrError::TooShort)?;
+            let raw = bytes
+                .get(..SOCKADDR_IN_LEN)
+                .ok_or(SockaddrError::TooShort)?;
             let port = u16::from_be_bytes([raw[2], raw[3]]);
             let ip = Ipv4Addr::new(raw[4], raw[5], raw[6], raw[7]);
             Ok(PeerAddress::Ip(SocketAddr::V4(SocketAddrV4::new(ip, port))))
         }
         AF_INET6 => {
-            let raw = bytes.get(..SOCKADDR_IN6_LEN).ok_or(SockaddrError::TooShort)?;
+            let raw = bytes
+                .get(..SOCKADDR_IN6_LEN)
+                .ok_or(SockaddrError::TooShort)?;
             let port = u16::from_be_bytes([raw[2], raw[3]]);
             let flowinfo = u32_at(raw, 4).ok_or(SockaddrError::TooShort)?;
             let mut octets = [0u8; 16];
             octets.copy_from_slice(&raw[8..24]);
             let scope_id = u32_at(raw, 24).ok_or(SockaddrError::TooShort)?;
             let ip = Ipv6Addr::from(octets);
-            Ok(PeerAddress::Ip(SocketAddr::V6(SocketAddrV6::new(ip, port, flowinfo, scope_id))))
+            Ok(PeerAddress::Ip(SocketAddr::V6(SocketAddrV6::new(
+                ip, port, flowinfo, scope_id,
+            ))))
         }
         AF_UNSPEC if bytes.iter().all(|&b| b == 0) => Ok(PeerAddress::Unspecified),
         other => Ok(PeerAddress::OtherFamily(other)),

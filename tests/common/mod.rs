@@ -6,7 +6,9 @@ use std::net::SocketAddr;
 use std::ptr;
 
 use winsock_emu::sys::{self, SOCKADDR, SOCKET, SOCKET_ERROR, SOCKET_PEER_TARGET_NAME};
-use winsock_emu::{EnterGuard, Network, PeerAddress, PeerTargetName, SecurityProtocol, Startup, TargetName};
+use winsock_emu::{
+    EnterGuard, Network, PeerAddress, PeerTargetName, SecurityProtocol, Startup, TargetName,
+};
 
 /// An isolated network, entered on this thread and started: what every test begins with.
 pub struct Env {
@@ -20,13 +22,22 @@ pub fn env() -> Env {
     let net = Network::new();
     let enter = net.enter();
     let startup = net.startup().expect("WSAStartup");
-    Env { net, _startup: startup, _enter: enter }
+    Env {
+        net,
+        _startup: startup,
+        _enter: enter,
+    }
 }
 
 /// Creates a socket through `sys::socket`, panicking on failure.
 pub fn raw_socket(af: u16, ty: i32, protocol: i32) -> SOCKET {
     let s = unsafe { sys::socket(af.into(), ty, protocol) };
-    assert_ne!(s, sys::INVALID_SOCKET, "socket({af}, {ty}, {protocol}) failed: {}", last_error());
+    assert_ne!(
+        s,
+        sys::INVALID_SOCKET,
+        "socket({af}, {ty}, {protocol}) failed: {}",
+        last_error()
+    );
     s
 }
 
@@ -51,7 +62,12 @@ pub fn sockaddr(addr: SocketAddr) -> Vec<u8> {
 
 /// A SOCKET_PEER_TARGET_NAME in the form the structure's page gives.
 pub fn name_bytes(protocol: SecurityProtocol, peer: PeerAddress, name: &str) -> Vec<u8> {
-    PeerTargetName { protocol, peer, name: TargetName::from(name) }.to_bytes()
+    PeerTargetName {
+        protocol,
+        peer,
+        name: TargetName::from(name),
+    }
+    .to_bytes()
 }
 
 /// A SOCKET_PEER_TARGET_NAME for an IP peer with the default protocol.
@@ -79,36 +95,57 @@ fn outcome(rc: i32) -> Result<(), i32> {
     }
 }
 
+/// A buffer pointer (NULL for `None`), checking that the test does not overstate its length.
+fn buffer_ptr(buffer: Option<&[u8]>, len: u32) -> *const u8 {
+    if let Some(buffer) = buffer {
+        assert!(
+            len as usize <= buffer.len(),
+            "a test must not overstate its buffer"
+        );
+    }
+    buffer.map_or(ptr::null(), |b| b.as_ptr())
+}
+
+/// `WSAIoctl(s, code, ptr, len, NULL, 0, &returned, NULL, NULL)`, checking that
+/// `lpcbBytesReturned` is 0 on success and untouched on failure.
+fn ioctl(s: SOCKET, code: u32, ptr: *const u8, len: u32) -> i32 {
+    let mut returned = 0xdead_beef_u32;
+    let rc = unsafe {
+        sys::WSAIoctl(
+            s,
+            code,
+            ptr.cast(),
+            len,
+            ptr::null_mut(),
+            0,
+            &mut returned,
+            ptr::null_mut(),
+            None,
+        )
+    };
+    assert_eq!(
+        returned,
+        if rc == 0 { 0 } else { 0xdead_beef },
+        "lpcbBytesReturned"
+    );
+    rc
+}
+
 /// Sets a name through `face`, from `buffer` (None: NULL) with the declared length `len`.
 pub fn set_raw(face: Face, s: SOCKET, buffer: Option<&[u8]>, len: u32) -> Result<(), i32> {
-    if let Some(buffer) = buffer {
-        assert!(len as usize <= buffer.len(), "a test must not overstate its buffer");
-    }
-    let ptr = buffer.map_or(ptr::null(), |b| b.as_ptr());
-    let rc = match face {
+    let ptr = buffer_ptr(buffer, len);
+    outcome(match face {
         Face::Function => unsafe {
-            sys::WSASetSocketPeerTargetName(s, ptr.cast::<SOCKET_PEER_TARGET_NAME>(), len, ptr::null(), None)
+            sys::WSASetSocketPeerTargetName(
+                s,
+                ptr.cast::<SOCKET_PEER_TARGET_NAME>(),
+                len,
+                ptr::null(),
+                None,
+            )
         },
-        Face::Ioctl => {
-            let mut returned = 0xdead_beef_u32;
-            let rc = unsafe {
-                sys::WSAIoctl(
-                    s,
-                    sys::SIO_SET_PEER_TARGET_NAME,
-                    ptr.cast(),
-                    len,
-                    ptr::null_mut(),
-                    0,
-                    &mut returned,
-                    ptr::null_mut(),
-                    None,
-                )
-            };
-            assert_eq!(returned, if rc == 0 { 0 } else { 0xdead_beef }, "lpcbBytesReturned");
-            rc
-        }
-    };
-    outcome(rc)
+        Face::Ioctl => ioctl(s, sys::SIO_SET_PEER_TARGET_NAME, ptr, len),
+    })
 }
 
 /// Sets a whole buffer as the name through `face`.
@@ -118,32 +155,13 @@ pub fn set(face: Face, s: SOCKET, buffer: &[u8]) -> Result<(), i32> {
 
 /// Deletes a name through `face`, from a SOCKADDR `buffer` (None: NULL) of length `len`.
 pub fn delete_raw(face: Face, s: SOCKET, buffer: Option<&[u8]>, len: u32) -> Result<(), i32> {
-    if let Some(buffer) = buffer {
-        assert!(len as usize <= buffer.len(), "a test must not overstate its buffer");
-    }
-    let ptr = buffer.map_or(ptr::null(), |b| b.as_ptr());
-    let rc = match face {
+    let ptr = buffer_ptr(buffer, len);
+    outcome(match face {
         Face::Function => unsafe {
             sys::WSADeleteSocketPeerTargetName(s, ptr.cast::<SOCKADDR>(), len, ptr::null(), None)
         },
-        Face::Ioctl => {
-            let mut returned = 0xdead_beef_u32;
-            unsafe {
-                sys::WSAIoctl(
-                    s,
-                    sys::SIO_DELETE_PEER_TARGET_NAME,
-                    ptr.cast(),
-                    len,
-                    ptr::null_mut(),
-                    0,
-                    &mut returned,
-                    ptr::null_mut(),
-                    None,
-                )
-            }
-        }
-    };
-    outcome(rc)
+        Face::Ioctl => ioctl(s, sys::SIO_DELETE_PEER_TARGET_NAME, ptr, len),
+    })
 }
 
 /// Deletes the name for `peer` through `face`.
@@ -163,10 +181,14 @@ pub fn assert_fails_unchanged(net: &Network, code: i32, call: impl FnOnce() -> R
 pub fn connected_stream(net: &Network, addr: &str) -> (winsock_emu::Socket, winsock_emu::Socket) {
     use winsock_emu::{Domain, Type};
     let addr: SocketAddr = addr.parse().unwrap();
-    let listener = net.socket(Domain::for_address(addr), Type::STREAM, None).unwrap();
+    let listener = net
+        .socket(Domain::for_address(addr), Type::STREAM, None)
+        .unwrap();
     listener.bind(addr).unwrap();
     listener.listen(5).unwrap();
-    let client = net.socket(Domain::for_address(addr), Type::STREAM, None).unwrap();
+    let client = net
+        .socket(Domain::for_address(addr), Type::STREAM, None)
+        .unwrap();
     client.connect(addr).unwrap();
     (listener, client)
 }

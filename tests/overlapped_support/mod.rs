@@ -17,7 +17,12 @@ pub enum Call {
     IoctlDelete,
 }
 
-pub const CALLS: [Call; 4] = [Call::SetName, Call::DeleteName, Call::IoctlSet, Call::IoctlDelete];
+pub const CALLS: [Call; 4] = [
+    Call::SetName,
+    Call::DeleteName,
+    Call::IoctlSet,
+    Call::IoctlDelete,
+];
 
 /// The peer every call names.
 pub const PEER: &str = "192.0.2.1:500";
@@ -46,35 +51,79 @@ pub fn make(
         let bytes = winsock_emu::PeerTargetName::new(PEER.parse().unwrap(), "x").to_bytes();
         bytes[8..24].to_vec()
     };
-    let (name_ptr, addr_ptr) = if valid { (name.as_ptr(), addr.as_ptr()) } else { (ptr::null(), ptr::null()) };
+    let (name_ptr, addr_ptr) = if valid {
+        (name.as_ptr(), addr.as_ptr())
+    } else {
+        (ptr::null(), ptr::null())
+    };
     let mut returned = SENTINEL;
     let rc = unsafe {
         match call {
-            Call::SetName => {
-                WSASetSocketPeerTargetName(s, name_ptr.cast(), name.len() as u32, overlapped, routine)
-            }
-            Call::DeleteName => WSADeleteSocketPeerTargetName(s, addr_ptr.cast(), addr.len() as u32, overlapped, routine),
+            Call::SetName => WSASetSocketPeerTargetName(
+                s,
+                name_ptr.cast(),
+                name.len() as u32,
+                overlapped,
+                routine,
+            ),
+            Call::DeleteName => WSADeleteSocketPeerTargetName(
+                s,
+                addr_ptr.cast(),
+                addr.len() as u32,
+                overlapped,
+                routine,
+            ),
             Call::IoctlSet | Call::IoctlDelete => {
                 let (code, buffer, len) = if call == Call::IoctlSet {
                     (SIO_SET_PEER_TARGET_NAME, name_ptr, name.len())
                 } else {
                     (SIO_DELETE_PEER_TARGET_NAME, addr_ptr, addr.len())
                 };
-                WSAIoctl(s, code, buffer.cast(), len as u32, ptr::null_mut(), 0, &mut returned, overlapped, routine)
+                WSAIoctl(
+                    s,
+                    code,
+                    buffer.cast(),
+                    len as u32,
+                    ptr::null_mut(),
+                    0,
+                    &mut returned,
+                    overlapped,
+                    routine,
+                )
             }
         }
     };
-    let error = if rc == 0 { 0 } else { unsafe { WSAGetLastError() } };
-    Outcome { rc, error, returned }
+    let error = if rc == 0 {
+        0
+    } else {
+        unsafe { WSAGetLastError() }
+    };
+    Outcome {
+        rc,
+        error,
+        returned,
+    }
 }
 
 /// The outcome of a call that completed at once.
 pub fn completed(call: Call) -> Outcome {
-    Outcome { rc: 0, error: 0, returned: if matches!(call, Call::IoctlSet | Call::IoctlDelete) { 0 } else { SENTINEL } }
+    Outcome {
+        rc: 0,
+        error: 0,
+        returned: if matches!(call, Call::IoctlSet | Call::IoctlDelete) {
+            0
+        } else {
+            SENTINEL
+        },
+    }
 }
 
 /// The outcome of a call that pends: `*lpcbBytesReturned` untouched.
-pub const PENDING: Outcome = Outcome { rc: SOCKET_ERROR, error: WSA_IO_PENDING, returned: SENTINEL };
+pub const PENDING: Outcome = Outcome {
+    rc: SOCKET_ERROR,
+    error: WSA_IO_PENDING,
+    returned: SENTINEL,
+};
 
 /// One call of [`record`]: `(dwError, cbTransferred, lpOverlapped, dwFlags)`.
 pub type Record = (u32, u32, usize, u32);
@@ -87,8 +136,17 @@ thread_local! {
 pub static RECORDED: AtomicUsize = AtomicUsize::new(0);
 
 /// A completion routine that records its arguments on the thread it runs on.
-pub unsafe extern "system" fn record(error: u32, transferred: u32, overlapped: *mut OVERLAPPED, flags: u32) {
-    RECORDS.with(|records| records.borrow_mut().push((error, transferred, overlapped as usize, flags)));
+pub unsafe extern "system" fn record(
+    error: u32,
+    transferred: u32,
+    overlapped: *mut OVERLAPPED,
+    flags: u32,
+) {
+    RECORDS.with(|records| {
+        records
+            .borrow_mut()
+            .push((error, transferred, overlapped as usize, flags))
+    });
     RECORDED.fetch_add(1, Ordering::SeqCst);
 }
 
@@ -108,7 +166,12 @@ unsafe impl Sync for Ov {}
 impl Ov {
     /// Status fields hold sentinels; `hEvent` is `event`.
     pub fn new(event: HANDLE) -> Ov {
-        Ov(Box::into_raw(Box::new(OVERLAPPED { Internal: 0x5e47, InternalHigh: 0x5e47, hEvent: event, ..Default::default() })))
+        Ov(Box::into_raw(Box::new(OVERLAPPED {
+            Internal: 0x5e47,
+            InternalHigh: 0x5e47,
+            hEvent: event,
+            ..Default::default()
+        })))
     }
 
     pub fn ptr(&self) -> *mut OVERLAPPED {
@@ -118,8 +181,10 @@ impl Ov {
     /// `(Internal, InternalHigh)`, read atomically as the emulator writes them.
     pub fn status(&self) -> (usize, usize) {
         unsafe {
-            let internal = AtomicUsize::from_ptr(ptr::addr_of_mut!((*self.0).Internal)).load(Ordering::SeqCst);
-            let high = AtomicUsize::from_ptr(ptr::addr_of_mut!((*self.0).InternalHigh)).load(Ordering::SeqCst);
+            let internal =
+                AtomicUsize::from_ptr(ptr::addr_of_mut!((*self.0).Internal)).load(Ordering::SeqCst);
+            let high = AtomicUsize::from_ptr(ptr::addr_of_mut!((*self.0).InternalHigh))
+                .load(Ordering::SeqCst);
             (internal, high)
         }
     }
@@ -159,8 +224,20 @@ pub fn alertable_poll() -> u32 {
 /// `WSAGetOverlappedResult` with sentinel out-parameters: `(result, last error, bytes, flags)`.
 pub fn overlapped_result(s: SOCKET, overlapped: &Ov, wait: bool) -> (BOOL, i32, u32, u32) {
     let (mut bytes, mut flags) = (SENTINEL, SENTINEL);
-    let ok = unsafe { WSAGetOverlappedResult(s, overlapped.ptr(), &mut bytes, if wait { TRUE } else { FALSE }, &mut flags) };
-    let error = if ok == FALSE { unsafe { WSAGetLastError() } } else { 0 };
+    let ok = unsafe {
+        WSAGetOverlappedResult(
+            s,
+            overlapped.ptr(),
+            &mut bytes,
+            if wait { TRUE } else { FALSE },
+            &mut flags,
+        )
+    };
+    let error = if ok == FALSE {
+        unsafe { WSAGetLastError() }
+    } else {
+        0
+    };
     (ok, error, bytes, flags)
 }
 

@@ -1,0 +1,277 @@
+//! The one place every model operation passes through on its way in and out: injected
+//! faults are applied here and calls are recorded here, for both faces at once.
+//!
+//! Each operation the faces call (`bind`, `set_peer_target_name`, ...) is defined in this
+//! file as a thin wrapper around the operation itself (`bind_unobserved`, ... in
+//! `lifecycle.rs` and `names.rs`), so the rules code stays free of instrumentation. With no
+//! fault and no trace the wrapper costs one relaxed atomic load.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use parking_lot::Mutex;
+use windows_sys::Win32::Networking::WinSock::SOCKET;
+
+use super::lifecycle::AddrArg;
+use super::names::NameArg;
+use super::SocketTable;
+use crate::error::{Error, Result};
+use crate::testing::{Call, CallRecord, Fault, FaultAction, FaultId, FaultPlan, Recorder, Trace};
+use crate::wire::PeerAddress;
+
+/// A network's faults and trace.
+#[derive(Debug, Default)]
+pub(crate) struct Observer {
+    /// Whether any fault is in force or a trace is being recorded.
+    active: AtomicBool,
+    faults: Mutex<FaultPlan>,
+    recorder: Mutex<Recorder>,
+}
+
+/// How a successful result appears in a trace.
+trait Outcome {
+    fn describe(&self) -> String;
+}
+
+impl Outcome for () {
+    fn describe(&self) -> String {
+        "0".into()
+    }
+}
+
+impl Outcome for SOCKET {
+    fn describe(&self) -> String {
+        format!("{self:#x}")
+    }
+}
+
+impl Outcome for SocketAddr {
+    fn describe(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Outcome for u16 {
+    fn describe(&self) -> String {
+        format!("0 (version {}.{})", self & 0xFF, self >> 8)
+    }
+}
+
+impl Outcome for (SOCKET, SocketAddr) {
+    fn describe(&self) -> String {
+        format!("{:#x} from {}", self.0, self.1)
+    }
+}
+
+impl Observer {
+    fn refresh(&self, faults: &FaultPlan, recorder: &Recorder) {
+        self.active.store(
+            !faults.is_empty() || recorder.is_recording(),
+            Ordering::Release,
+        );
+    }
+
+    pub(crate) fn inject(&self, fault: Fault) -> FaultId {
+        let mut faults = self.faults.lock();
+        let id = faults.add(fault);
+        self.refresh(&faults, &self.recorder.lock());
+        id
+    }
+
+    pub(crate) fn remove_fault(&self, id: FaultId) -> bool {
+        let mut faults = self.faults.lock();
+        let removed = faults.remove(id);
+        self.refresh(&faults, &self.recorder.lock());
+        removed
+    }
+
+    pub(crate) fn clear_faults(&self) {
+        let mut faults = self.faults.lock();
+        faults.clear();
+        self.refresh(&faults, &self.recorder.lock());
+    }
+
+    pub(crate) fn start_trace(&self) {
+        let faults = self.faults.lock();
+        let mut recorder = self.recorder.lock();
+        recorder.start();
+        self.refresh(&faults, &recorder);
+    }
+
+    pub(crate) fn stop_trace(&self) -> Trace {
+        let faults = self.faults.lock();
+        let mut recorder = self.recorder.lock();
+        let trace = recorder.stop();
+        self.refresh(&faults, &recorder);
+        trace
+    }
+
+    pub(crate) fn trace(&self) -> Trace {
+        self.recorder.lock().trace()
+    }
+}
+
+/// The peer an address argument names, for fault matching and traces.
+fn addr_peer(arg: &AddrArg<'_>) -> Option<SocketAddr> {
+    match arg.decode() {
+        Ok(PeerAddress::Ip(addr)) => Some(addr),
+        _ => None,
+    }
+}
+
+fn addr_args(arg: &AddrArg<'_>) -> String {
+    match (arg, arg.decode()) {
+        (AddrArg::Null, _) => "addr=NULL".into(),
+        (_, Ok(PeerAddress::Ip(_))) => String::new(),
+        (_, Ok(other)) => format!("addr={other:?}"),
+        (AddrArg::Bytes(bytes), Err(_)) => format!("addr=<{} bytes, undecodable>", bytes.len()),
+        (AddrArg::Value(_), Err(_)) => String::new(),
+    }
+}
+
+impl SocketTable {
+    /// Runs `op` as `call`: an injected fault may answer instead, and the call is recorded
+    /// if a trace is running. No lock is held while `op` runs.
+    fn observe<R: Outcome>(
+        &self,
+        call: Call,
+        socket: Option<SOCKET>,
+        peer: Option<SocketAddr>,
+        args: impl FnOnce() -> String,
+        op: impl FnOnce() -> Result<R>,
+    ) -> Result<R> {
+        if !self.observer.active.load(Ordering::Acquire) {
+            return op();
+        }
+        let injected = self.observer.faults.lock().take(call, socket, peer);
+        let result = match injected {
+            Some(FaultAction::Fail(error)) => Err(error),
+            None => op(),
+        };
+        let mut recorder = self.observer.recorder.lock();
+        if recorder.is_recording() {
+            recorder.record(CallRecord {
+                seq: 0,
+                thread: crate::testing::thread_label(),
+                call,
+                socket,
+                peer,
+                args: args(),
+                result: result
+                    .as_ref()
+                    .map(Outcome::describe)
+                    .map_err(|&e: &Error| e),
+                injected: injected.is_some(),
+            });
+        }
+        result
+    }
+
+    /// `WSAStartup`, observed.
+    pub(crate) fn startup(&self, requested: u16) -> Result<u16> {
+        let args = || format!("version={}.{}", requested & 0xFF, requested >> 8);
+        self.observe(Call::Startup, None, None, args, || {
+            self.startup_unobserved(requested)
+        })
+    }
+
+    /// `WSACleanup`, observed.
+    pub(crate) fn cleanup(&self) -> Result<()> {
+        self.observe(Call::Cleanup, None, None, String::new, || {
+            self.cleanup_unobserved()
+        })
+    }
+
+    /// `socket`/`WSASocketW`, observed.
+    pub(crate) fn create(
+        &self,
+        family: i32,
+        socket_type: i32,
+        protocol: i32,
+        overlapped: bool,
+    ) -> Result<SOCKET> {
+        let args = || {
+            format!("af={family}, type={socket_type}, protocol={protocol}, overlapped={overlapped}")
+        };
+        self.observe(Call::Socket, None, None, args, || {
+            self.create_unobserved(family, socket_type, protocol, overlapped)
+        })
+    }
+
+    /// `bind`, observed.
+    pub(crate) fn bind(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<SocketAddr> {
+        let args = || addr_args(&arg);
+        self.observe(Call::Bind, Some(handle), addr_peer(&arg), args, || {
+            self.bind_unobserved(handle, arg)
+        })
+    }
+
+    /// `listen`, observed.
+    pub(crate) fn listen(&self, handle: SOCKET, backlog: i32) -> Result<()> {
+        let args = || format!("backlog={backlog}");
+        self.observe(Call::Listen, Some(handle), None, args, || {
+            self.listen_unobserved(handle, backlog)
+        })
+    }
+
+    /// `connect`/`WSAConnect`, observed.
+    pub(crate) fn connect(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<()> {
+        let args = || addr_args(&arg);
+        self.observe(Call::Connect, Some(handle), addr_peer(&arg), args, || {
+            self.connect_unobserved(handle, arg)
+        })
+    }
+
+    /// `accept`, observed.
+    pub(crate) fn accept(&self, handle: SOCKET) -> Result<(SOCKET, SocketAddr)> {
+        self.observe(Call::Accept, Some(handle), None, String::new, || {
+            self.accept_unobserved(handle)
+        })
+    }
+
+    /// `closesocket`, observed.
+    pub(crate) fn close(&self, handle: SOCKET) -> Result<()> {
+        self.observe(Call::CloseSocket, Some(handle), None, String::new, || {
+            self.close_unobserved(handle)
+        })
+    }
+
+    /// `WSASetSocketPeerTargetName`, observed.
+    pub(crate) fn set_peer_target_name(&self, handle: SOCKET, arg: NameArg<'_>) -> Result<()> {
+        let decoded = match &arg {
+            NameArg::Value(value) => Some(value.clone()),
+            NameArg::Bytes(bytes) if self.observer.active.load(Ordering::Acquire) => {
+                bytes.decode().ok()
+            }
+            _ => None,
+        };
+        let peer = decoded.as_ref().and_then(|name| match name.peer {
+            PeerAddress::Ip(addr) => Some(addr),
+            _ => None,
+        });
+        let args = || match (&arg, &decoded) {
+            (NameArg::Null, _) => "name=NULL".into(),
+            (_, Some(name)) => format!("name={:?}, protocol={:?}", name.name, name.protocol),
+            (NameArg::Bytes(bytes), None) => {
+                format!("name=<{} bytes, undecodable>", bytes.declared_len)
+            }
+            (NameArg::Value(_), None) => String::new(),
+        };
+        self.observe(Call::SetPeerTargetName, Some(handle), peer, args, || {
+            self.set_peer_target_name_unobserved(handle, arg.clone())
+        })
+    }
+
+    /// `WSADeleteSocketPeerTargetName`, observed.
+    pub(crate) fn delete_peer_target_name(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<()> {
+        let args = || addr_args(&arg);
+        self.observe(
+            Call::DeletePeerTargetName,
+            Some(handle),
+            addr_peer(&arg),
+            args,
+            || self.delete_peer_target_name_unobserved(handle, arg),
+        )
+    }
+}
