@@ -68,3 +68,8 @@ pub use wire::{PeerAddress, PeerTargetName, SecurityProtocol, TargetName};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+/// `docs/overlapped.md`'s examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/overlapped.md")]
+struct OverlappedDoctests;

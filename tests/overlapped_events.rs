@@ -1,6 +1,5 @@
 //! Event objects and waits: WSACreateEvent, WSACloseEvent, WSASetEvent, WSAResetEvent,
-//! WSAWaitForMultipleEvents and SleepEx, and the windows-sys signatures of every
-//! function the overlapped model exports.
+//! WSAWaitForMultipleEvents and SleepEx. (Their signatures are checked in signatures.rs.)
 
 mod common;
 mod overlapped_support;
@@ -204,56 +203,4 @@ fn choice_wait_arguments_errors() {
     for event in all_distinct.into_iter().chain([event]) {
         unsafe { WSACloseEvent(event as WSAEVENT) };
     }
-}
-
-/// Each function, coerced to the function-pointer type built from windows-sys's own types,
-/// as `windows_sys::Win32::Networking::WinSock` and `System::Threading` declare it.
-#[test]
-fn functions_have_windows_sys_signatures() {
-    use windows_sys::core::BOOL;
-    use windows_sys::Win32::Foundation::{HANDLE, WAIT_EVENT};
-    use windows_sys::Win32::Networking::WinSock as ws;
-    use windows_sys::Win32::System::IO::OVERLAPPED;
-
-    let _: unsafe extern "system" fn() -> ws::WSAEVENT = WSACreateEvent;
-    let _: unsafe extern "system" fn(ws::WSAEVENT) -> BOOL = WSACloseEvent;
-    let _: unsafe extern "system" fn(ws::WSAEVENT) -> BOOL = WSAResetEvent;
-    let _: unsafe extern "system" fn(ws::WSAEVENT) -> BOOL = WSASetEvent;
-    let _: unsafe extern "system" fn(u32, *const HANDLE, BOOL, u32, BOOL) -> WAIT_EVENT =
-        WSAWaitForMultipleEvents;
-    let _: unsafe extern "system" fn(
-        ws::SOCKET,
-        *const OVERLAPPED,
-        *mut u32,
-        BOOL,
-        *mut u32,
-    ) -> BOOL = WSAGetOverlappedResult;
-    let _: unsafe extern "system" fn(u32, BOOL) -> u32 = SleepEx;
-    let _: unsafe extern "system" fn(
-        ws::SOCKET,
-        *const ws::SOCKET_PEER_TARGET_NAME,
-        u32,
-        *const OVERLAPPED,
-        ws::LPWSAOVERLAPPED_COMPLETION_ROUTINE,
-    ) -> i32 = WSASetSocketPeerTargetName;
-    let _: unsafe extern "system" fn(
-        ws::SOCKET,
-        *const ws::SOCKADDR,
-        u32,
-        *const OVERLAPPED,
-        ws::LPWSAOVERLAPPED_COMPLETION_ROUTINE,
-    ) -> i32 = WSADeleteSocketPeerTargetName;
-    #[allow(clippy::type_complexity)]
-    let _: unsafe extern "system" fn(
-        ws::SOCKET,
-        u32,
-        *const core::ffi::c_void,
-        u32,
-        *mut core::ffi::c_void,
-        u32,
-        *mut u32,
-        *mut OVERLAPPED,
-        ws::LPWSAOVERLAPPED_COMPLETION_ROUTINE,
-    ) -> i32 = WSAIoctl;
-    assert_eq!(WAIT_IO_COMPLETION, WSA_WAIT_IO_COMPLETION as u32);
 }
