@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use windows_sys::Win32::Networking::WinSock::WSA_FLAG_OVERLAPPED;
 
-use super::{Domain, PendingOperation, Protocol, Socket, Type};
+use super::{Domain, Protocol, Socket, Type};
 use crate::error::Result;
 use crate::model::current;
 use crate::model::snapshot::NetworkSnapshot;
@@ -123,24 +123,6 @@ impl Network {
     /// The number of live sockets.
     pub fn socket_count(&self) -> usize {
         self.table.len()
-    }
-
-    /// Makes the next `count` overlapped operations on this network pend: each call
-    /// returns `SOCKET_ERROR` with `WSA_IO_PENDING` and completes when the test completes
-    /// it through [`pending_operations`](Self::pending_operations) (or closes its socket).
-    /// 0 restores the default, in which every operation completes at once, as on Windows.
-    /// Only calls with an `OVERLAPPED` on overlapped sockets count.
-    pub fn defer_overlapped(&self, count: usize) {
-        self.table.defer_overlapped(count);
-    }
-
-    /// The operations pending on this network, oldest first.
-    pub fn pending_operations(&self) -> Vec<PendingOperation> {
-        self.table
-            .pending_operations()
-            .into_iter()
-            .map(|info| PendingOperation::new(self.clone(), info.id, info.socket))
-            .collect()
     }
 
     /// Whether two handles refer to the same network.

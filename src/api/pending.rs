@@ -1,4 +1,5 @@
-//! [`PendingOperation`]: an overlapped call a test made pend, to be completed later.
+//! Deferred overlapped completion, a testing aid on [`Network`]: make operations pend,
+//! then complete them ([`PendingOperation`]).
 #![forbid(unsafe_code)]
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
@@ -76,5 +77,25 @@ impl PendingOperation {
     /// ([`crate::choices::DEFERRED_COMPLETION`]). `false` if it was no longer pending.
     pub fn fail(&self, error: Error) -> bool {
         self.network.table.complete_pending(self.id, Some(error))
+    }
+}
+
+impl Network {
+    /// Makes the next `count` overlapped operations on this network pend: each call
+    /// returns `SOCKET_ERROR` with `WSA_IO_PENDING` and completes when the test completes
+    /// it through [`pending_operations`](Self::pending_operations) (or closes its socket).
+    /// 0 restores the default, in which every operation completes at once, as on Windows.
+    /// Only calls with an `OVERLAPPED` on overlapped sockets count.
+    pub fn defer_overlapped(&self, count: usize) {
+        self.table.defer_overlapped(count);
+    }
+
+    /// The operations pending on this network, oldest first.
+    pub fn pending_operations(&self) -> Vec<PendingOperation> {
+        self.table
+            .pending_operations()
+            .into_iter()
+            .map(|info| PendingOperation::new(self.clone(), info.id, info.socket))
+            .collect()
     }
 }
