@@ -69,6 +69,11 @@ pub use wire::{PeerAddress, PeerTargetName, SecurityProtocol, TargetName};
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+/// The testing guide's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/testing.md")]
+struct TestingGuideDoctests;
+
 /// `docs/overlapped.md`'s examples, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../docs/overlapped.md")]
