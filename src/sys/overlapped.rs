@@ -112,6 +112,22 @@ impl Target {
 ///
 /// `Err(Error::NotSocket)` if the socket was closed while the call ran.
 ///
+/// The operation's effect happens before this is called, also when it then pends
+/// ([`crate::choices::DEFERRED_COMPLETION`]). A call that fills an output *buffer* (a
+/// query's result, say) may fill it before calling this, since Windows guarantees the
+/// buffer only at completion; counts and lengths returned through out-parameters
+/// (`*lpcbBytesReturned`, `*lpNumberOfBytesSent`, ...) are written only on `Ok`. Pass the
+/// count as `Ok(bytes)`: it becomes `InternalHigh`, the routine's `cbTransferred` and
+/// `WSAGetOverlappedResult`'s `*lpcbTransfer`.
+///
+/// ```ignore
+/// int_result(with_current(|table| {
+///     let result = table.set_peer_target_name(socket, name).map(|()| 0);
+///     // SAFETY: forwarded from the caller.
+///     unsafe { overlapped_result(table, socket, overlapped, completionroutine, result) }.map(drop)
+/// }))
+/// ```
+///
 /// # Safety
 /// `overlapped` must be NULL, or aligned and valid for reads and writes of an
 /// `OVERLAPPED` until the operation completes (immediately, or when a deferred operation
