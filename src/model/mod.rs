@@ -21,8 +21,9 @@
 //! accept, close) first take the `topology` lock, then shard locks one at a time. The
 //! topology lock is always taken before a shard lock, and no code holds two shard locks at
 //! once, so no two threads can wait on each other. The `deferral` lock of pending overlapped
-//! operations sits between the two: after `topology`, before a shard lock. No lock is held
-//! while user code runs.
+//! operations sits between the two: after `topology`, before a shard lock. The process-wide
+//! events lock (`events.rs`) is a leaf, taken last and alone. No lock is held while user
+//! code (a completion routine) runs.
 #![forbid(unsafe_code)]
 
 pub(crate) mod catalog;
