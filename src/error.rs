@@ -128,6 +128,12 @@ wsa_errors! {
     ProcessLimit = WSAEPROCLIM, "a limit on the number of tasks supported by Windows Sockets has been reached";
     /// The requested Winsock version is not supported.
     VersionNotSupported = WSAVERNOTSUPPORTED, "the requested Windows Sockets version is not supported";
+    /// A handle given where an event object was expected is not one (`ERROR_INVALID_HANDLE`).
+    InvalidHandle = WSA_INVALID_HANDLE, "the specified event object handle is invalid";
+    /// An argument of an event or wait function is unacceptable (`ERROR_INVALID_PARAMETER`).
+    InvalidParameter = WSA_INVALID_PARAMETER, "one or more parameters are invalid";
+    /// No more event objects can be created (`ERROR_NOT_ENOUGH_MEMORY`).
+    NotEnoughMemory = WSA_NOT_ENOUGH_MEMORY, "insufficient memory available";
 }
 
 impl From<Error> for io::Error {

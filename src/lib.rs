@@ -65,7 +65,7 @@ pub mod sys;
 pub mod testing;
 mod wire;
 
-pub use api::{Domain, EnterGuard, Network, Protocol, Socket, Startup, Type};
+pub use api::{Domain, EnterGuard, Network, PendingOperation, Protocol, Socket, Startup, Type};
 pub use error::{Error, Result};
 pub use model::snapshot::{NameInfo, NetworkSnapshot, SocketInfo, SocketState};
 pub use wire::{PeerAddress, PeerTargetName, SecurityProtocol, TargetName};
@@ -79,3 +79,8 @@ struct ReadmeDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../docs/testing.md")]
 struct TestingGuideDoctests;
+
+/// `docs/overlapped.md`'s examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/overlapped.md")]
+struct OverlappedDoctests;

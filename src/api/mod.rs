@@ -5,10 +5,12 @@
 #![forbid(unsafe_code)]
 
 mod network;
+mod pending;
 mod socket;
 mod testing;
 mod types;
 
 pub use network::{EnterGuard, Network, Startup};
+pub use pending::PendingOperation;
 pub use socket::Socket;
 pub use types::{Domain, Protocol, Type};

@@ -11,6 +11,8 @@
 //! | `observer.rs` | the wrappers the faces call: injected faults and the call trace, around every operation |
 //! | `snapshot.rs` | a comparable picture of the whole table, for tests and teaching |
 //! | `current.rs` | which table the `sys` functions of a thread use |
+//! | `overlapped.rs` | overlapped operations: immediate, pending, aborted by `closesocket` |
+//! | `events.rs` | process-wide event objects, per-thread completion-routine queues, waits |
 //!
 //! ## Locking
 //! Sockets live in [`SHARDS`] shards, each a `parking_lot::Mutex` around a `HashMap`, so
@@ -18,14 +20,19 @@
 //! lock and nothing else. Operations that change how sockets relate (bind, connect,
 //! accept, close) first take the `topology` lock, then shard locks one at a time. The
 //! topology lock is always taken before a shard lock, and no code holds two shard locks at
-//! once, so no two threads can wait on each other. No lock is held while user code runs.
+//! once, so no two threads can wait on each other. The `deferral` lock of pending overlapped
+//! operations sits between the two: after `topology`, before a shard lock. The process-wide
+//! events lock (`events.rs`) is a leaf, taken last and alone. No lock is held while user
+//! code (a completion routine) runs.
 #![forbid(unsafe_code)]
 
 pub(crate) mod catalog;
 pub(crate) mod current;
+pub(crate) mod events;
 mod lifecycle;
 mod names;
 mod observer;
+pub(crate) mod overlapped;
 pub(crate) mod snapshot;
 pub(crate) mod socket;
 mod topology;
@@ -60,6 +67,8 @@ pub(crate) struct SocketTable {
     shards: Box<[Mutex<HashMap<SOCKET, SocketEntry>>]>,
     /// Port bindings and ephemeral ports; taken before any shard lock.
     topology: Mutex<Topology>,
+    /// Pending overlapped operations; taken after `topology`, before a shard lock.
+    deferral: Mutex<overlapped::Deferral>,
     /// Injected faults and the call trace.
     pub(crate) observer: Observer,
 }
@@ -71,6 +80,7 @@ impl Default for SocketTable {
             next_handle: AtomicUsize::new(choices::FIRST_HANDLE),
             shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
             topology: Mutex::new(Topology::default()),
+            deferral: Mutex::new(overlapped::Deferral::default()),
             observer: Observer::default(),
         }
     }

@@ -9,6 +9,7 @@ use windows_sys::Win32::System::IO::OVERLAPPED;
 
 use super::last_error::int_result;
 use super::memory;
+use super::overlapped::overlapped_result;
 use crate::error::Error;
 use crate::model::current::with_current;
 
@@ -29,10 +30,18 @@ use crate::model::current::with_current;
 /// overlapped arguments `lpcbbytesreturned` must not be NULL (`WSAEFAULT`), checked after
 /// the socket and the code. On failure nothing is written and nothing changes.
 ///
+/// Overlapped socket with `lpoverlapped`: the page's rules. Completed at once: 0, and
+/// `*lpcbbytesreturned` written; the status goes into the `OVERLAPPED`, then `hEvent` is
+/// signalled or the routine queued to this thread (it runs in an alertable wait, with
+/// `dwFlags` 0). Deferred by the network: `SOCKET_ERROR` with `WSA_IO_PENDING`,
+/// `*lpcbbytesreturned` untouched, the result arriving later (see `docs/overlapped.md`).
+/// On a non-overlapped socket both arguments are ignored.
+///
 /// # Safety
 /// `lpvinbuffer` must be NULL or valid for reads of `cbinbuffer` bytes;
-/// `lpcbbytesreturned` must be NULL or valid for writes of a `u32`. The output buffer and
-/// `lpoverlapped` are never dereferenced.
+/// `lpcbbytesreturned` must be NULL or valid for writes of a `u32`; `lpoverlapped` must
+/// be NULL or aligned and valid for reads and writes of an `OVERLAPPED` until the
+/// operation completes. The output buffer is never dereferenced.
 #[allow(non_snake_case, clippy::too_many_arguments)]
 pub unsafe extern "system" fn WSAIoctl(
     s: SOCKET,
@@ -57,20 +66,30 @@ pub unsafe extern "system" fn WSAIoctl(
             SIO_SET_PEER_TARGET_NAME => {
                 // SAFETY: forwarded from the caller.
                 let name = unsafe { memory::peer_target_name(lpvinbuffer.cast(), cbinbuffer) };
-                table.set_peer_target_name(s, name, overlapped_args)
+                table.set_peer_target_name(s, name)
             }
             SIO_DELETE_PEER_TARGET_NAME => {
                 // SAFETY: forwarded from the caller.
                 let addr = unsafe { memory::sockaddr(lpvinbuffer.cast(), cbinbuffer.into()) };
-                table.delete_peer_target_name(s, addr, overlapped_args)
+                table.delete_peer_target_name(s, addr)
             }
             SIO_SET_SECURITY | SIO_QUERY_SECURITY => Err(Error::OperationNotSupported),
             _ => Err(Error::Invalid),
         };
-        if result.is_ok() && !lpcbbytesreturned.is_null() {
+        // SAFETY: forwarded from the caller.
+        let returned = unsafe {
+            overlapped_result(
+                table,
+                s,
+                lpoverlapped,
+                lpcompletionroutine,
+                result.map(|()| 0),
+            )
+        }?;
+        if !lpcbbytesreturned.is_null() {
             // SAFETY: non-NULL, and the caller promises a writable u32.
-            unsafe { memory::write(lpcbbytesreturned, 0) };
+            unsafe { memory::write(lpcbbytesreturned, returned) };
         }
-        result
+        Ok(())
     }))
 }

@@ -103,7 +103,7 @@ pub(super) const CASES: &[Case] = &[
         rule: "on a non-overlapped socket the Overlapped argument is ignored",
         docs: &["S12"],
         checks: &[],
-        choice: Some("overlapped-calls-not-emulated"),
+        choice: None,
         source: "WSASetSocketPeerTargetName: Parameters (Overlapped, CompletionRoutine)",
         expected: Ok(()),
         scenario: |s| {
