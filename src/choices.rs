@@ -37,15 +37,15 @@ pub const MAX_BACKLOG: usize = 200;
 pub const CHECK_ORDER: Choice = Choice {
     id: "check-order",
     question: "Which error wins when several rules are broken at once?",
-    answer: "WSANOTINITIALISED, WSAENOTSOCK, then overlapped arguments (WSAEOPNOTSUPP, until \
-             overlapped calls are emulated), WSAEFAULT (NULL pointer), WSAEINVAL (socket \
+    answer: "WSANOTINITIALISED, WSAENOTSOCK, WSAEFAULT (NULL pointer), WSAEINVAL (socket \
              family or type), WSAEMSGSIZE (length), WSAEINVAL (SecurityProtocol), WSAEINVAL \
              (name shape), WSAEAFNOSUPPORT (peer family), WSAEINVAL (zero connectionless \
              peer), WSAEISCONN. Checks of the caller's arguments come before checks of the \
              socket's state, so a malformed call fails the same way whatever the socket is \
              doing. WSADeleteSocketPeerTargetName uses the same order and the same rules \
              (a zero datagram peer is WSAEINVAL there too; a short address is \
-             WSAEMSGSIZE), without WSAEISCONN.",
+             WSAEMSGSIZE), without WSAEISCONN. Overlapped arguments are looked at only \
+             after every check has passed.",
 };
 
 /// `PeerTargetNameStringLen` counts bytes.
@@ -140,18 +140,6 @@ pub const NAMES_ON_LISTENING_SOCKETS: Choice = Choice {
     question: "May a name be set on a listening socket?",
     answer: "Yes: a listening socket is not connected, so no documented rule forbids it \
              (Google Project Zero's NtCoreLib offers exactly that helper).",
-};
-
-/// Overlapped arguments on overlapped sockets.
-pub const OVERLAPPED_CALLS_NOT_EMULATED: Choice = Choice {
-    id: "overlapped-calls-not-emulated",
-    question: "What happens when an overlapped socket is given an OVERLAPPED or a completion \
-               routine?",
-    answer: "Until overlapped completion is emulated, the call fails with WSAEOPNOTSUPP, \
-             queues nothing and changes nothing, rather than pretending to complete. With both \
-             arguments NULL an overlapped socket runs the call synchronously, as WSAIoctl's \
-             page says; on a non-overlapped socket both arguments are ignored, as the seed \
-             says.",
 };
 
 /// Socket creation outcomes.
@@ -466,6 +454,84 @@ pub const SECURITY_IOCTLS: Choice = Choice {
              codes are the same.",
 };
 
+/// The first event handle `WSACreateEvent` hands out. Event handles then grow by 4 and
+/// are never reused; being 2 more than a multiple of 4 they never equal a socket handle
+/// ([`FIRST_HANDLE`] and its successors are multiples of 4).
+pub const FIRST_EVENT: isize = 0x102;
+
+/// Events belong to the process, not to a network.
+pub const EVENTS_ARE_PROCESS_WIDE: Choice = Choice {
+    id: "events-are-process-wide",
+    question: "Are event objects per network or process-wide, and can an event handle be \
+               mistaken for a socket?",
+    answer: "Process-wide, as Windows event objects are: an event created while one network \
+             is current can be set, waited on and closed from any thread, whatever network \
+             it has entered, and survives WSACleanup. The event functions still check \
+             WSAStartup on the caller's current network (WSANOTINITIALISED), as their pages \
+             list it. Event handles start at 0x102 and grow by 4, socket handles are \
+             multiples of 4: a socket handle given as an event is WSA_INVALID_HANDLE, an \
+             event handle given as a socket is WSAENOTSOCK.",
+};
+
+/// What the emulator writes into an `OVERLAPPED`.
+pub const OVERLAPPED_STATUS_FIELDS: Choice = Choice {
+    id: "overlapped-status-fields",
+    question: "What goes into the OVERLAPPED, and how does WSAGetOverlappedResult read it?",
+    answer: "Internal is STATUS_PENDING (0x103) while the operation pends, so \
+             HasOverlappedIoCompleted works; then 0 on success or the Winsock error code \
+             (where Windows stores an NTSTATUS). InternalHigh is the byte count (0 for \
+             these calls). WSAGetOverlappedResult reads those fields: TRUE with the count \
+             and flags 0, or FALSE with the stored error; with fWait TRUE it waits for the \
+             status to change rather than for hEvent, which must still be a valid event \
+             (WSA_INVALID_HANDLE otherwise). A NULL lpOverlapped, lpcbTransfer or \
+             lpdwFlags is WSAEFAULT (the answer of Windows Server 2003; later versions \
+             crash).",
+};
+
+/// A completion routine without an `OVERLAPPED`.
+pub const ROUTINE_WITHOUT_OVERLAPPED: Choice = Choice {
+    id: "routine-without-overlapped",
+    question: "What does an overlapped socket do with a completion routine but a NULL \
+               lpOverlapped (WSAIoctl's page is silent)?",
+    answer: "The call runs synchronously and the routine is ignored: a routine receives the \
+             OVERLAPPED it completes, and there is none to report through. lpcbBytesReturned \
+             is written as for any synchronous call.",
+};
+
+/// How a test makes an operation pend.
+pub const DEFERRED_COMPLETION: Choice = Choice {
+    id: "deferred-completion",
+    question: "When does a deferred (pending) operation take effect, and what can complete it?",
+    answer: "Operations complete at once unless a test calls Network::defer_overlapped(n); \
+             then the next n overlapped operations return WSA_IO_PENDING. The operation's \
+             checks and its effect happen when the call is made (errors are still reported \
+             at once); only the report is deferred. PendingOperation::complete reports \
+             success, PendingOperation::fail reports a chosen error without undoing the \
+             effect, and closing the socket (or the last WSACleanup) reports \
+             WSA_OPERATION_ABORTED. Each operation is reported exactly once.",
+};
+
+/// Signalled events and queued routines in one alertable wait.
+pub const SIGNALLED_EVENTS_WIN: Choice = Choice {
+    id: "signalled-events-win",
+    question: "An alertable wait finds both a signalled event and queued completion \
+               routines: which ends it?",
+    answer: "The signalled event, as the NT kernel tests the objects before the thread's \
+             APCs: the wait returns its index and the routines stay queued for the next \
+             alertable wait. With nothing signalled, every routine queued to the thread \
+             runs (including ones queued by a routine) and the wait returns \
+             WAIT_IO_COMPLETION, even with a zero timeout.",
+};
+
+/// Bad arguments to `WSAWaitForMultipleEvents`.
+pub const WAIT_ARGUMENTS: Choice = Choice {
+    id: "wait-arguments",
+    question: "What do zero events, more than WSA_MAXIMUM_WAIT_EVENTS, a NULL array or a \
+               handle given twice get?",
+    answer: "WSA_WAIT_FAILED with WSA_INVALID_PARAMETER, as WaitForMultipleObjectsEx \
+             answers them; a handle that is no event gets WSA_INVALID_HANDLE.",
+};
+
 /// Every choice, in the order `docs/choices.md` lists them.
 pub const ALL: &[Choice] = &[
     CHECK_ORDER,
@@ -479,7 +545,6 @@ pub const ALL: &[Choice] = &[
     DELETE_ABSENT_NAME_SUCCEEDS,
     DELETE_ON_STREAM_AND_CONNECTED,
     NAMES_ON_LISTENING_SOCKETS,
-    OVERLAPPED_CALLS_NOT_EMULATED,
     SOCKET_CATALOG,
     ONE_HOST_OWNS_EVERY_ADDRESS,
     NEVER_BLOCK,
@@ -508,6 +573,12 @@ pub const ALL: &[Choice] = &[
     DATA_FLAGS,
     CLOSE_AND_RESET,
     SECURITY_IOCTLS,
+    EVENTS_ARE_PROCESS_WIDE,
+    OVERLAPPED_STATUS_FIELDS,
+    ROUTINE_WITHOUT_OVERLAPPED,
+    DEFERRED_COMPLETION,
+    SIGNALLED_EVENTS_WIN,
+    WAIT_ARGUMENTS,
 ];
 
 #[cfg(test)]

@@ -132,6 +132,12 @@ wsa_errors! {
     ConnectionReset = WSAECONNRESET, "an existing connection was forcibly closed by the remote host";
     /// The socket's direction was shut down with `shutdown`.
     Shutdown = WSAESHUTDOWN, "a request to send or receive data was disallowed because the socket had already been shut down";
+    /// A handle given where an event object was expected is not one (`ERROR_INVALID_HANDLE`).
+    InvalidHandle = WSA_INVALID_HANDLE, "the specified event object handle is invalid";
+    /// An argument of an event or wait function is unacceptable (`ERROR_INVALID_PARAMETER`).
+    InvalidParameter = WSA_INVALID_PARAMETER, "one or more parameters are invalid";
+    /// No more event objects can be created (`ERROR_NOT_ENOUGH_MEMORY`).
+    NotEnoughMemory = WSA_NOT_ENOUGH_MEMORY, "insufficient memory available";
 }
 
 impl From<Error> for io::Error {

@@ -22,8 +22,11 @@
 //! | [`rules`] | each documented rule as one function, quoting its page |
 //! | [`choices`] | each case the documents leave open, decided once |
 //! | `model` | the socket table: sockets, states, port bindings, names, security settings, principals and negotiated links, data in flight (no `unsafe`) |
-//! | [`sys`] | raw pointers in, Winsock conventions out (the only `unsafe` code) |
+//! | [`sys`] | raw pointers in, Winsock conventions out (with `native`, the only `unsafe` code) |
 //! | `api` | the safe face |
+//! | [`backend`] | one trait over the Winsock surface: the emulator everywhere, real Winsock on Windows |
+//! | `native` | the one thin layer that calls either through windows-sys's signatures (`unsafe`, like `sys`) |
+//! | [`conformance`] | every documented rule as a scenario run on any backend, with known divergences |
 //!
 //! ## Secure connections
 //! Endpoints have emulated principals ([`Network::set_host_principal`],
@@ -60,17 +63,20 @@
 #![warn(rust_2018_idioms)]
 
 mod api;
+pub mod backend;
 pub mod choices;
+pub mod conformance;
 mod error;
 mod model;
+mod native;
 pub mod rules;
 pub mod sys;
 pub mod testing;
 mod wire;
 
 pub use api::{
-    impersonated_principal, revert_impersonation, Domain, EnterGuard, Network, Protocol, Socket,
-    Startup, Type,
+    impersonated_principal, revert_impersonation, Domain, EnterGuard, Network, PendingOperation,
+    Protocol, Socket, Startup, Type,
 };
 pub use error::{Error, Result};
 pub use model::snapshot::{LinkInfo, NameInfo, NetworkSnapshot, SocketInfo, SocketState};
@@ -93,3 +99,8 @@ struct TestingGuideDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../docs/guide.md")]
 struct SecureGuideDoctests;
+
+/// `docs/overlapped.md`'s examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/overlapped.md")]
+struct OverlappedDoctests;

@@ -79,3 +79,25 @@ fn types_and_constants_are_windows_sys_own() {
     assert_eq!(sys::INVALID_SOCKET, usize::MAX);
     assert_eq!(core::mem::size_of::<sys::SOCKET_PEER_TARGET_NAME>(), 144);
 }
+
+/// The event, wait and overlapped-result functions of the overlapped model
+/// (`SleepEx` as `System::Threading` declares it).
+#[test]
+fn overlapped_functions_have_windows_sys_signatures() {
+    use windows_sys::Win32::Foundation::{HANDLE, WAIT_EVENT};
+    let _: unsafe extern "system" fn() -> ws::WSAEVENT = sys::WSACreateEvent;
+    let _: unsafe extern "system" fn(ws::WSAEVENT) -> BOOL = sys::WSACloseEvent;
+    let _: unsafe extern "system" fn(ws::WSAEVENT) -> BOOL = sys::WSAResetEvent;
+    let _: unsafe extern "system" fn(ws::WSAEVENT) -> BOOL = sys::WSASetEvent;
+    let _: unsafe extern "system" fn(u32, *const HANDLE, BOOL, u32, BOOL) -> WAIT_EVENT =
+        sys::WSAWaitForMultipleEvents;
+    let _: unsafe extern "system" fn(
+        ws::SOCKET,
+        *const OVERLAPPED,
+        *mut u32,
+        BOOL,
+        *mut u32,
+    ) -> BOOL = sys::WSAGetOverlappedResult;
+    let _: unsafe extern "system" fn(u32, BOOL) -> u32 = sys::SleepEx;
+    assert_eq!(sys::WAIT_IO_COMPLETION, ws::WSA_WAIT_IO_COMPLETION as u32);
+}

@@ -20,7 +20,7 @@ impl Socket {
     /// bound, already set), `WSAEISCONN` (connected), `WSAENOTSOCK`.
     pub fn set_security(&self, settings: Option<SecuritySettings>) -> Result<()> {
         let arg = settings.map_or(SettingsArg::Null, SettingsArg::Value);
-        self.network.table.set_security(self.handle, arg, false)
+        self.network.table.set_security(self.handle, arg)
     }
 
     /// `WSAQuerySocketSecurity` with no template (stream sockets): the security of the
@@ -44,7 +44,7 @@ impl Socket {
         let len = Some(INFO_LEN as u32);
         self.network
             .table
-            .query_security(self.handle, template, true, len, false)
+            .query_security(self.handle, template, true, len)
             .map_err(|failure| failure.error)
     }
 

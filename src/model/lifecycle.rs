@@ -13,6 +13,7 @@ use std::sync::atomic::Ordering;
 use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_STREAM};
 
 use super::catalog;
+use super::overlapped;
 use super::security::{negotiate, Endpoint};
 use super::socket::{Io, Link, Listener, Pending, Security, SocketEntry, State};
 use super::SocketTable;
@@ -136,7 +137,8 @@ impl SocketTable {
     }
 
     /// `WSACleanup`: one user fewer. The last one closes every socket, as Windows resets and
-    /// frees the sockets still open ([`choices::CLEANUP_CLOSES_SOCKETS`]).
+    /// frees the sockets still open ([`choices::CLEANUP_CLOSES_SOCKETS`]), aborting their
+    /// pending overlapped operations as `closesocket` does.
     pub(super) fn cleanup_unobserved(&self) -> Result<()> {
         let mut topology = self.topology.lock();
         let before = self
@@ -150,6 +152,9 @@ impl SocketTable {
                 shard.lock().clear();
             }
             topology.clear();
+            let pending = self.take_pending(None);
+            drop(topology);
+            overlapped::abort(pending);
         }
         Ok(())
     }
@@ -420,7 +425,8 @@ impl SocketTable {
     }
 
     /// `closesocket`: removes the socket and frees its local address. Its handle is never
-    /// handed out again.
+    /// handed out again. Overlapped operations still pending on it complete with
+    /// `WSA_OPERATION_ABORTED`, after every lock is released.
     pub(super) fn close_unobserved(&self, handle: SOCKET) -> Result<()> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
@@ -457,6 +463,9 @@ impl SocketTable {
             }
             _ => {}
         }
+        let pending = self.take_pending(Some(handle));
+        drop(topology);
+        overlapped::abort(pending);
         Ok(())
     }
 

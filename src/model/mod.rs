@@ -15,6 +15,8 @@
 //! | `observed_security.rs` | the same wrappers for the secure-socket and data-path operations |
 //! | `snapshot.rs` | a comparable picture of the whole table, for tests and teaching |
 //! | `current.rs` | which table the `sys` functions of a thread use |
+//! | `overlapped.rs` | overlapped operations: immediate, pending, aborted by `closesocket` |
+//! | `events.rs` | process-wide event objects, per-thread completion-routine queues, waits |
 //!
 //! ## Locking
 //! Sockets live in [`SHARDS`] shards, each a `parking_lot::Mutex` around a `HashMap`, so
@@ -25,17 +27,22 @@
 //! `topology` lock, then shard locks one at a time; `recv` and the security calls take one
 //! shard lock. The
 //! topology lock is always taken before a shard lock, and no code holds two shard locks at
-//! once, so no two threads can wait on each other. No lock is held while user code runs.
+//! once, so no two threads can wait on each other. The `deferral` lock of pending overlapped
+//! operations sits between the two: after `topology`, before a shard lock. The process-wide
+//! events lock (`events.rs`) is a leaf, taken last and alone. No lock is held while user
+//! code (a completion routine) runs.
 #![forbid(unsafe_code)]
 
 pub(crate) mod catalog;
 pub(crate) mod current;
 mod data;
+pub(crate) mod events;
 pub(crate) mod impersonation;
 mod lifecycle;
 mod names;
 mod observed_security;
 mod observer;
+pub(crate) mod overlapped;
 mod security;
 pub(crate) mod snapshot;
 pub(crate) mod socket;
@@ -56,7 +63,7 @@ use topology::Topology;
 
 pub(crate) use data::Received;
 pub(crate) use lifecycle::{AddrArg, HIGHEST_VERSION};
-pub(crate) use names::{overlapped_arguments_allowed, NameArg};
+pub(crate) use names::NameArg;
 pub(crate) use security::{QueryFailure, SettingsArg, TemplateArg};
 
 /// How many shards the socket map is split into (a power of two).
@@ -73,6 +80,8 @@ pub(crate) struct SocketTable {
     shards: Box<[Mutex<HashMap<SOCKET, SocketEntry>>]>,
     /// Port bindings and ephemeral ports; taken before any shard lock.
     topology: Mutex<Topology>,
+    /// Pending overlapped operations; taken after `topology`, before a shard lock.
+    deferral: Mutex<overlapped::Deferral>,
     /// Injected faults and the call trace.
     pub(crate) observer: Observer,
 }
@@ -84,6 +93,7 @@ impl Default for SocketTable {
             next_handle: AtomicUsize::new(choices::FIRST_HANDLE),
             shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
             topology: Mutex::new(Topology::default()),
+            deferral: Mutex::new(overlapped::Deferral::default()),
             observer: Observer::default(),
         }
     }

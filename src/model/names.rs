@@ -27,19 +27,6 @@ pub(crate) enum NameArg<'a> {
     Value(PeerTargetName),
 }
 
-/// `WSAEOPNOTSUPP` for an overlapped call on an overlapped socket, which is not emulated yet
-/// ([`crate::choices::OVERLAPPED_CALLS_NOT_EMULATED`]). On a non-overlapped socket the arguments
-/// are ignored, as the seed says: "This parameter is ignored for non-overlapped sockets."
-pub(crate) fn overlapped_arguments_allowed(
-    overlapped_socket: bool,
-    has_overlapped_arguments: bool,
-) -> Result<()> {
-    if overlapped_socket && has_overlapped_arguments {
-        return Err(Error::OperationNotSupported);
-    }
-    Ok(())
-}
-
 /// The peer address as a key: `None` for a zeroed (`AF_UNSPEC`) address.
 fn peer_ip(peer: &PeerAddress) -> Option<SocketAddr> {
     match peer {
@@ -57,7 +44,6 @@ impl SocketTable {
         &self,
         handle: SOCKET,
         arg: NameArg<'_>,
-        overlapped_args: bool,
     ) -> Result<()> {
         let decoded = match arg {
             NameArg::Null => None,
@@ -68,7 +54,6 @@ impl SocketTable {
             }
         };
         self.with_socket(handle, |entry| {
-            overlapped_arguments_allowed(entry.overlapped, overlapped_args)?;
             rules::pointer_is_present(decoded.is_none())?;
             rules::socket_is_ip_stream_or_datagram(entry.kind.family, entry.kind.socket_type)?;
             let name = decoded.ok_or(Error::Fault)??;
@@ -95,11 +80,9 @@ impl SocketTable {
         &self,
         handle: SOCKET,
         arg: AddrArg<'_>,
-        overlapped_args: bool,
     ) -> Result<()> {
         let decoded = arg.decode();
         self.with_socket(handle, |entry| {
-            overlapped_arguments_allowed(entry.overlapped, overlapped_args)?;
             rules::pointer_is_present(decoded == Err(AddrFailure::Null))?;
             rules::socket_is_ip_stream_or_datagram(entry.kind.family, entry.kind.socket_type)?;
             rules::peer_address_fits(decoded != Err(AddrFailure::TooShort))?;

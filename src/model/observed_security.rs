@@ -51,19 +51,14 @@ fn template_peer(template: &TemplateArg<'_>) -> Option<SocketAddr> {
 
 impl SocketTable {
     /// `WSASetSocketSecurity`, observed.
-    pub(crate) fn set_security(
-        &self,
-        handle: SOCKET,
-        arg: SettingsArg<'_>,
-        overlapped_args: bool,
-    ) -> Result<()> {
+    pub(crate) fn set_security(&self, handle: SOCKET, arg: SettingsArg<'_>) -> Result<()> {
         let args = || match &arg {
             SettingsArg::Null => "settings=NULL".into(),
             SettingsArg::Bytes { declared_len, .. } => format!("settings=<{declared_len} bytes>"),
             SettingsArg::Value(settings) => format!("settings={settings:?}"),
         };
         self.observe(Call::SetSocketSecurity, Some(handle), None, args, || {
-            self.set_security_unobserved(handle, arg.clone(), overlapped_args)
+            self.set_security_unobserved(handle, arg.clone())
         })
     }
 
@@ -74,7 +69,6 @@ impl SocketTable {
         template: TemplateArg<'_>,
         info_given: bool,
         info_len: Option<u32>,
-        overlapped_args: bool,
     ) -> std::result::Result<SecurityQueryInfo, QueryFailure> {
         let needed = Cell::new(None);
         let args = || format!("info_len={info_len:?}");
@@ -84,17 +78,11 @@ impl SocketTable {
             template_peer(&template),
             args,
             || {
-                self.query_security_unobserved(
-                    handle,
-                    template,
-                    info_given,
-                    info_len,
-                    overlapped_args,
-                )
-                .map_err(|failure| {
-                    needed.set(failure.needed);
-                    failure.error
-                })
+                self.query_security_unobserved(handle, template, info_given, info_len)
+                    .map_err(|failure| {
+                        needed.set(failure.needed);
+                        failure.error
+                    })
             },
         );
         result.map_err(|error| QueryFailure {

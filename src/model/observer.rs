@@ -239,12 +239,7 @@ impl SocketTable {
     }
 
     /// `WSASetSocketPeerTargetName`, observed.
-    pub(crate) fn set_peer_target_name(
-        &self,
-        handle: SOCKET,
-        arg: NameArg<'_>,
-        overlapped_args: bool,
-    ) -> Result<()> {
+    pub(crate) fn set_peer_target_name(&self, handle: SOCKET, arg: NameArg<'_>) -> Result<()> {
         let decoded = match &arg {
             NameArg::Value(value) => Some(value.clone()),
             NameArg::Bytes(bytes) if self.observer.active.load(Ordering::Acquire) => {
@@ -265,24 +260,19 @@ impl SocketTable {
             (NameArg::Value(_), None) => String::new(),
         };
         self.observe(Call::SetPeerTargetName, Some(handle), peer, args, || {
-            self.set_peer_target_name_unobserved(handle, arg.clone(), overlapped_args)
+            self.set_peer_target_name_unobserved(handle, arg.clone())
         })
     }
 
     /// `WSADeleteSocketPeerTargetName`, observed.
-    pub(crate) fn delete_peer_target_name(
-        &self,
-        handle: SOCKET,
-        arg: AddrArg<'_>,
-        overlapped_args: bool,
-    ) -> Result<()> {
+    pub(crate) fn delete_peer_target_name(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<()> {
         let args = || addr_args(&arg);
         self.observe(
             Call::DeletePeerTargetName,
             Some(handle),
             addr_peer(&arg),
             args,
-            || self.delete_peer_target_name_unobserved(handle, arg, overlapped_args),
+            || self.delete_peer_target_name_unobserved(handle, arg),
         )
     }
 }

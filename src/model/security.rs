@@ -18,7 +18,6 @@ use windows_sys::Win32::Networking::WinSock::{
 
 use super::impersonation::{self, Impersonation};
 use super::lifecycle::{AddrArg, AddrFailure};
-use super::names::overlapped_arguments_allowed;
 use super::socket::{Link, SocketEntry, State};
 use super::SocketTable;
 use crate::choices;
@@ -198,17 +197,15 @@ impl SocketTable {
     }
 
     /// `WSASetSocketSecurity`: applies `arg` (NULL: the defaults), checking, in order: the
-    /// overlapped arguments, the socket's family and type (`WSAEINVAL`), the structure
+    /// socket's family and type (`WSAEINVAL`), the structure
     /// (`WSAEMSGSIZE`, `WSAEINVAL`), that the socket is not connected (`WSAEISCONN`), not
     /// bound (`WSAEINVAL`) and has no settings yet (`WSAEINVAL`).
     pub(super) fn set_security_unobserved(
         &self,
         handle: SOCKET,
         arg: SettingsArg<'_>,
-        overlapped_args: bool,
     ) -> Result<()> {
         self.with_socket(handle, |entry| {
-            overlapped_arguments_allowed(entry.overlapped, overlapped_args)?;
             rules::socket_is_ip_stream_or_datagram(entry.kind.family, entry.kind.socket_type)?;
             let settings = match arg {
                 SettingsArg::Null => SecuritySettings::default(),
@@ -238,12 +235,10 @@ impl SocketTable {
         template: TemplateArg<'_>,
         info_given: bool,
         info_len: Option<u32>,
-        overlapped_args: bool,
     ) -> std::result::Result<SecurityQueryInfo, QueryFailure> {
         let impersonating = impersonation::current();
         let me = self.identity();
         let answer = self.with_socket(handle, |entry| {
-            overlapped_arguments_allowed(entry.overlapped, overlapped_args)?;
             srules::query_info_len_present(info_len.is_none())?;
             rules::socket_is_ip_stream_or_datagram(entry.kind.family, entry.kind.socket_type)?;
             let (given, len) = match template {

@@ -8,9 +8,10 @@ use windows_sys::Win32::System::IO::OVERLAPPED;
 
 use super::last_error::{int_result, record};
 use super::memory;
+use super::overlapped::overlapped_result;
 use crate::error::{Error, Result};
 use crate::model::current::with_current;
-use crate::model::{overlapped_arguments_allowed, AddrArg, Received};
+use crate::model::{AddrArg, Received};
 use crate::wire::encode_sockaddr;
 
 /// The `int`-returning count convention: the count, or `SOCKET_ERROR` with the last error.
@@ -162,13 +163,16 @@ pub unsafe extern "system" fn sendto(
 /// [`WSASendTo`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsasendto):
 /// [`sendto`] with the data gathered from `dwbuffercount` `WSABUF`s into one datagram, the
 /// count written to `*lpnumberofbytessent`. `lpnumberofbytessent` may be NULL only with
-/// overlapped arguments (`WSAEFAULT` otherwise); overlapped arguments are treated as for
-/// [`super::WSASetSocketPeerTargetName`].
+/// overlapped arguments (`WSAEFAULT` otherwise). On an overlapped socket with
+/// `lpoverlapped` the send completes through it, as every overlapped call does (the
+/// datagram is sent at once; a deferred completion leaves `*lpnumberofbytessent` unwritten
+/// and reports `WSA_IO_PENDING`); on a non-overlapped socket both arguments are ignored.
 ///
 /// # Safety
 /// `lpbuffers` must be NULL or valid for reads of `dwbuffercount` `WSABUF`s whose buffers
 /// are readable; `lpnumberofbytessent` NULL or valid for writes of a `u32`; `lpto` NULL or
-/// valid for reads of `itolen` bytes. `lpoverlapped` is never dereferenced.
+/// valid for reads of `itolen` bytes; `lpoverlapped` NULL or aligned and valid for reads and
+/// writes of an `OVERLAPPED` until the operation completes.
 #[allow(non_snake_case, clippy::too_many_arguments)]
 pub unsafe extern "system" fn WSASendTo(
     s: SOCKET,
@@ -183,9 +187,7 @@ pub unsafe extern "system" fn WSASendTo(
 ) -> i32 {
     let overlapped_args = !lpoverlapped.is_null() || lpcompletionroutine.is_some();
     int_result(with_current(|table| {
-        table.with_socket(s, |entry| {
-            overlapped_arguments_allowed(entry.overlapped, overlapped_args)
-        })?;
+        table.with_socket(s, |_| Ok(()))?;
         if lpnumberofbytessent.is_null() && !overlapped_args {
             return Err(Error::Fault);
         }
@@ -193,10 +195,15 @@ pub unsafe extern "system" fn WSASendTo(
         let data = unsafe { memory::gather(lpbuffers, dwbuffercount)? };
         // SAFETY: forwarded from the caller.
         let to = (!lpto.is_null()).then(|| unsafe { memory::sockaddr(lpto, itolen.into()) });
-        let sent = table.send_to(s, &data, dwflags as i32, to)?;
+        let result = table
+            .send_to(s, &data, dwflags as i32, to)
+            .map(|sent| sent as u32);
+        let (overlapped, routine) = (lpoverlapped, lpcompletionroutine);
+        // SAFETY: forwarded from the caller.
+        let sent = unsafe { overlapped_result(table, s, overlapped, routine, result)? };
         if !lpnumberofbytessent.is_null() {
             // SAFETY: non-NULL, and the caller promises a writable u32.
-            unsafe { memory::write(lpnumberofbytessent, sent as u32) };
+            unsafe { memory::write(lpnumberofbytessent, sent) };
         }
         Ok(())
     }))

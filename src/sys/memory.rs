@@ -8,11 +8,14 @@
 //! and `model` layers on the slices produced here.
 use std::ptr;
 use std::slice;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
+use windows_sys::Win32::Foundation::HANDLE;
 use windows_sys::Win32::Networking::WinSock::{
     SOCKADDR, SOCKET_PEER_TARGET_NAME, SOCKET_SECURITY_QUERY_TEMPLATE, SOCKET_SECURITY_SETTINGS,
     WSABUF,
 };
+use windows_sys::Win32::System::IO::OVERLAPPED;
 
 use crate::error::Error;
 use crate::model::{AddrArg, NameArg, SettingsArg, TemplateArg};
@@ -183,4 +186,71 @@ pub(super) unsafe fn write<T: Copy>(ptr: *mut T, value: T) {
 pub(super) unsafe fn write_bytes(ptr: *mut u8, src: &[u8]) {
     // SAFETY: guaranteed by the caller; `src` is a distinct Rust slice, so no overlap.
     unsafe { ptr::copy_nonoverlapping(src.as_ptr(), ptr, src.len()) }
+}
+
+/// `OVERLAPPED::Internal` while an operation is pending: `STATUS_PENDING`, which
+/// `HasOverlappedIoCompleted` tests for.
+pub(super) const STATUS_PENDING: usize = 0x103;
+
+/// `Internal` and `InternalHigh` of an `OVERLAPPED`, as atomics: a completion may write
+/// them on one thread while the caller reads them on another.
+///
+/// # Safety
+/// `ptr` must be non-NULL, aligned, and valid for reads and writes of an `OVERLAPPED`
+/// for `'a`.
+unsafe fn status_fields<'a>(ptr: *const OVERLAPPED) -> (&'a AtomicUsize, &'a AtomicUsize) {
+    let ptr = ptr.cast_mut();
+    // SAFETY: the fields are aligned `usize`s inside the caller's structure, which the
+    // caller promises is valid for `'a`; only atomic accesses are made through them.
+    unsafe {
+        (
+            AtomicUsize::from_ptr(ptr::addr_of_mut!((*ptr).Internal)),
+            AtomicUsize::from_ptr(ptr::addr_of_mut!((*ptr).InternalHigh)),
+        )
+    }
+}
+
+/// Writes an operation's status to its `OVERLAPPED`: `Internal` is `STATUS_PENDING`, 0
+/// for success or the Winsock error code, `InternalHigh` the bytes transferred
+/// ([`crate::choices::OVERLAPPED_STATUS_FIELDS`]). `InternalHigh` is written first, so a
+/// reader that sees the final `Internal` also sees the count.
+///
+/// # Safety
+/// As [`status_fields`].
+pub(super) unsafe fn write_status(ptr: *const OVERLAPPED, status: usize, transferred: usize) {
+    // SAFETY: forwarded from the caller.
+    let (internal, internal_high) = unsafe { status_fields(ptr) };
+    internal_high.store(transferred, Ordering::Relaxed);
+    internal.store(status, Ordering::Release);
+}
+
+/// Reads `(Internal, InternalHigh)`, as [`write_status`] wrote them.
+///
+/// # Safety
+/// As [`status_fields`].
+pub(super) unsafe fn read_status(ptr: *const OVERLAPPED) -> (usize, usize) {
+    // SAFETY: forwarded from the caller.
+    let (internal, internal_high) = unsafe { status_fields(ptr) };
+    let status = internal.load(Ordering::Acquire);
+    (status, internal_high.load(Ordering::Relaxed))
+}
+
+/// Reads `hEvent`.
+///
+/// # Safety
+/// `ptr` must be non-NULL and valid for reads of an `OVERLAPPED`.
+pub(super) unsafe fn event_of(ptr: *const OVERLAPPED) -> HANDLE {
+    // SAFETY: guaranteed by the caller.
+    unsafe { ptr::read_unaligned(ptr::addr_of!((*ptr).hEvent)) }
+}
+
+/// The `count` handles at `ptr`, whatever their alignment.
+///
+/// # Safety
+/// `ptr` must be non-NULL and valid for reads of `count` handles.
+pub(super) unsafe fn handles(ptr: *const HANDLE, count: usize) -> Vec<HANDLE> {
+    // SAFETY: each read stays within the `count` handles the caller promises.
+    (0..count)
+        .map(|i| unsafe { ptr::read_unaligned(ptr.add(i)) })
+        .collect()
 }

@@ -1,15 +1,16 @@
 //! `WSASetSocketSecurity`, `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer` and
 //! `WSARevertImpersonation`.
 use windows_sys::Win32::Networking::WinSock::{
-    LPWSAOVERLAPPED_COMPLETION_ROUTINE, SOCKADDR, SOCKET, SOCKET_ERROR, SOCKET_SECURITY_QUERY_INFO,
+    LPWSAOVERLAPPED_COMPLETION_ROUTINE, SOCKADDR, SOCKET, SOCKET_SECURITY_QUERY_INFO,
     SOCKET_SECURITY_QUERY_TEMPLATE, SOCKET_SECURITY_SETTINGS,
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
-use super::last_error::{int_result, record};
+use super::last_error::int_result;
 use super::memory;
+use super::overlapped::overlapped_result;
 use crate::model::current::with_current;
-use crate::model::{impersonation, QueryFailure, TemplateArg};
+use crate::model::{impersonation, QueryFailure, SocketTable, TemplateArg};
 use crate::wire::SecurityQueryInfo;
 
 /// [`WSASetSocketSecurity`](https://learn.microsoft.com/windows/win32/api/ws2tcpip/nf-ws2tcpip-wsasetsocketsecurity):
@@ -39,45 +40,56 @@ pub unsafe extern "system" fn WSASetSocketSecurity(
     overlapped: *const OVERLAPPED,
     completionroutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
 ) -> i32 {
-    let overlapped_args = !overlapped.is_null() || completionroutine.is_some();
     // SAFETY: forwarded from the caller.
     let settings = unsafe { memory::security_settings(securitysettings, securitysettingslen) };
     int_result(with_current(|table| {
-        table.set_security(socket, settings, overlapped_args)
+        let result = table.set_security(socket, settings).map(|()| 0);
+        // SAFETY: forwarded from the caller.
+        unsafe { overlapped_result(table, socket, overlapped, completionroutine, result) }.map(drop)
     }))
 }
 
-/// Writes a query's outcome to the caller's info buffer and length: the info and its size
-/// on success, the size needed when the buffer was too small. Returns 0 or `SOCKET_ERROR`.
+/// Finishes a query for both faces: on success the info is written to the caller's
+/// buffer, the call completes through [`overlapped_result`] (24 bytes transferred) and
+/// `*len` receives 24; when the buffer was too small `*len` receives the size needed; other
+/// errors write nothing. Returns 0 or `SOCKET_ERROR`.
 ///
 /// # Safety
-/// `info` must be NULL or valid for writes of `*len` bytes (when the query succeeded, at
-/// least 24); `len` must be NULL or valid for writes of a `u32`.
-pub(super) unsafe fn answer_query(
+/// `info` must be NULL or valid for writes of the length the model checked (at least 24
+/// when the query succeeded); `len` must be NULL or valid for writes of a `u32`;
+/// `overlapped` as for [`overlapped_result`].
+pub(super) unsafe fn finish_query(
+    table: &SocketTable,
+    socket: SOCKET,
     outcome: Result<SecurityQueryInfo, QueryFailure>,
     info: *mut u8,
     len: *mut u32,
+    overlapped: *const OVERLAPPED,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
 ) -> i32 {
-    match outcome {
-        Ok(answer) => {
-            let bytes = answer.to_bytes();
-            // SAFETY: the model checked that `info` is non-NULL and `*len` >= 24 and that
-            // `len` is non-NULL.
-            unsafe {
-                memory::write_bytes(info, &bytes);
-                memory::write(len, bytes.len() as u32);
-            }
-            0
-        }
+    let answer = match outcome {
+        Ok(answer) => answer,
         Err(failure) => {
             if let Some(needed) = failure.needed.filter(|_| !len.is_null()) {
                 // SAFETY: non-NULL, and the caller promises a writable u32.
                 unsafe { memory::write(len, needed) };
             }
-            record(failure.error);
-            SOCKET_ERROR
+            return int_result(Err(failure.error));
         }
-    }
+    };
+    let bytes = answer.to_bytes();
+    // SAFETY: the model checked that `info` is non-NULL and holds at least 24 bytes; the
+    // buffer may be filled before completion, as Windows guarantees it only then.
+    unsafe { memory::write_bytes(info, &bytes) };
+    let done = Ok(bytes.len() as u32);
+    // SAFETY: forwarded from the caller.
+    let result = unsafe { overlapped_result(table, socket, overlapped, routine, done) };
+    int_result(result.map(|transferred| {
+        if !len.is_null() {
+            // SAFETY: non-NULL, and the caller promises a writable u32.
+            unsafe { memory::write(len, transferred) };
+        }
+    }))
 }
 
 /// [`WSAQuerySocketSecurity`](https://learn.microsoft.com/windows/win32/api/ws2tcpip/nf-ws2tcpip-wsaquerysocketsecurity):
@@ -111,7 +123,6 @@ pub unsafe extern "system" fn WSAQuerySocketSecurity(
     overlapped: *const OVERLAPPED,
     completionroutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
 ) -> i32 {
-    let overlapped_args = !overlapped.is_null() || completionroutine.is_some();
     // SAFETY: forwarded from the caller.
     let template: TemplateArg<'_> =
         unsafe { memory::query_template(securityquerytemplate, securityquerytemplatelen) };
@@ -121,17 +132,23 @@ pub unsafe extern "system" fn WSAQuerySocketSecurity(
         // SAFETY: non-NULL, and the caller promises a readable u32.
         Some(unsafe { memory::read(securityqueryinfolen) })
     };
-    let outcome = with_current(|table| {
-        table.query_security(
-            socket,
-            template,
-            !securityqueryinfo.is_null(),
-            info_len,
-            overlapped_args,
-        )
-    });
-    // SAFETY: forwarded from the caller; the model checked sizes before succeeding.
-    unsafe { answer_query(outcome, securityqueryinfo.cast(), securityqueryinfolen) }
+    with_current(|table| {
+        let info_given = !securityqueryinfo.is_null();
+        let outcome = table.query_security(socket, template, info_given, info_len);
+        let (info, len) = (securityqueryinfo.cast(), securityqueryinfolen);
+        // SAFETY: forwarded from the caller; the model checked sizes before succeeding.
+        unsafe {
+            finish_query(
+                table,
+                socket,
+                outcome,
+                info,
+                len,
+                overlapped,
+                completionroutine,
+            )
+        }
+    })
 }
 
 /// [`WSAImpersonateSocketPeer`](https://learn.microsoft.com/windows/win32/api/ws2tcpip/nf-ws2tcpip-wsaimpersonatesocketpeer):
