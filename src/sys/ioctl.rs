@@ -12,6 +12,7 @@ use super::memory;
 use super::overlapped::overlapped_result;
 use crate::error::Error;
 use crate::model::current::with_current;
+use crate::testing::Call;
 
 /// [`WSAIoctl`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsaioctl)
 /// for the secure-socket codes. The seed says `WSASetSocketPeerTargetName` "simplifies
@@ -76,10 +77,16 @@ pub unsafe extern "system" fn WSAIoctl(
             SIO_SET_SECURITY | SIO_QUERY_SECURITY => Err(Error::OperationNotSupported),
             _ => Err(Error::Invalid),
         };
+        let call = if dwiocontrolcode == SIO_DELETE_PEER_TARGET_NAME {
+            Call::DeletePeerTargetName
+        } else {
+            Call::SetPeerTargetName
+        };
         // SAFETY: forwarded from the caller.
         let returned = unsafe {
             overlapped_result(
                 table,
+                call,
                 s,
                 lpoverlapped,
                 lpcompletionroutine,
