@@ -42,7 +42,12 @@ impl Floor {
             2 => SocketAddr::from((Ipv4Addr::new(buf[12], buf[13], buf[14], buf[15]), port)),
             23 => {
                 let ip: [u8; 16] = buf[16..32].try_into().expect("16 bytes");
-                SocketAddr::V6(SocketAddrV6::new(Ipv6Addr::from(ip), port, 0, u32_at(buf, 32)))
+                SocketAddr::V6(SocketAddrV6::new(
+                    Ipv6Addr::from(ip),
+                    port,
+                    0,
+                    u32_at(buf, 32),
+                ))
             }
             _ => return Err(EAFNOSUPPORT),
         };
@@ -53,7 +58,10 @@ impl Floor {
         let Some(name) = buf.get(HEADER..HEADER + len) else {
             return Err(EMSGSIZE);
         };
-        let units: Box<[u16]> = name.chunks_exact(2).map(|pair| u16::from_le_bytes([pair[0], pair[1]])).collect();
+        let units: Box<[u16]> = name
+            .chunks_exact(2)
+            .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+            .collect();
         self.names.insert(peer, (protocol, units));
         Ok(())
     }

@@ -14,7 +14,10 @@ impl KernelDatagramLife {
     pub fn new() -> KernelDatagramLife {
         let socket = UdpSocket::bind("127.0.0.1:0").expect("bind peer");
         let peer = socket.local_addr().expect("peer address");
-        KernelDatagramLife { _peer: socket, peer }
+        KernelDatagramLife {
+            _peer: socket,
+            peer,
+        }
     }
 
     /// `socket`+`bind`, `connect`, `close`.

@@ -46,12 +46,19 @@ impl Env {
         let net = Network::new();
         let enter = net.enter();
         let startup = net.startup().expect("WSAStartup");
-        Env { net, _startup: startup, _enter: enter }
+        Env {
+            net,
+            _startup: startup,
+            _enter: enter,
+        }
     }
 
     /// A new datagram socket whose handle the caller owns (it lives as long as the network).
     pub fn datagram(&self) -> SOCKET {
-        self.net.socket(Domain::IPV4, Type::DGRAM, Protocol::UDP).expect("socket").into_raw()
+        self.net
+            .socket(Domain::IPV4, Type::DGRAM, Protocol::UDP)
+            .expect("socket")
+            .into_raw()
     }
 }
 
@@ -61,7 +68,9 @@ pub fn set_name(socket: SOCKET, bytes: &[u8]) {
     let name = black_box(bytes).as_ptr().cast::<SOCKET_PEER_TARGET_NAME>();
     // SAFETY: `name` points at `len` readable bytes.
     let rc = unsafe { sys::WSASetSocketPeerTargetName(socket, name, len, ptr::null(), None) };
-    assert_eq!(rc, 0, "WSASetSocketPeerTargetName failed: {}", unsafe { sys::WSAGetLastError() });
+    assert_eq!(rc, 0, "WSASetSocketPeerTargetName failed: {}", unsafe {
+        sys::WSAGetLastError()
+    });
 }
 
 /// Comparison 1, our side: one `WSASetSocketPeerTargetName` on a live datagram socket,
@@ -76,7 +85,11 @@ impl SetName {
     pub fn new() -> SetName {
         let env = Env::new();
         let socket = env.datagram();
-        SetName { env, socket, bytes: name_bytes(peer(1)) }
+        SetName {
+            env,
+            socket,
+            bytes: name_bytes(peer(1)),
+        }
     }
 
     pub fn run(&mut self) {
@@ -92,13 +105,22 @@ pub struct DatagramLife {
 
 impl DatagramLife {
     pub fn new() -> DatagramLife {
-        DatagramLife { env: Env::new(), peer: "127.0.0.1:5000".parse().unwrap() }
+        DatagramLife {
+            env: Env::new(),
+            peer: "127.0.0.1:5000".parse().unwrap(),
+        }
     }
 
     /// `socket`, `WSASetSocketPeerTargetName`, `connect`, `closesocket`.
     pub fn run(&mut self) {
-        let socket = self.env.net.socket(Domain::IPV4, Type::DGRAM, Protocol::UDP).expect("socket");
-        socket.set_peer_target_name(self.peer, NAME).expect("set name");
+        let socket = self
+            .env
+            .net
+            .socket(Domain::IPV4, Type::DGRAM, Protocol::UDP)
+            .expect("socket");
+        socket
+            .set_peer_target_name(self.peer, NAME)
+            .expect("set name");
         socket.connect(self.peer).expect("connect");
         socket.close().expect("close");
     }
@@ -114,17 +136,30 @@ pub struct StreamLife {
 impl StreamLife {
     pub fn new() -> StreamLife {
         let env = Env::new();
-        let listener = env.net.socket(Domain::IPV4, Type::STREAM, Protocol::TCP).expect("socket");
+        let listener = env
+            .net
+            .socket(Domain::IPV4, Type::STREAM, Protocol::TCP)
+            .expect("socket");
         let addr = listener.bind("127.0.0.1:0".parse().unwrap()).expect("bind");
         listener.listen(16).expect("listen");
-        StreamLife { env, listener, addr }
+        StreamLife {
+            env,
+            listener,
+            addr,
+        }
     }
 
     /// `socket`, `WSASetSocketPeerTargetName`, `connect`, `accept`, `closesocket` on both
     /// ends. Data transfer (`send`/`recv`) joins this once the model carries data.
     pub fn run(&mut self) {
-        let client = self.env.net.socket(Domain::IPV4, Type::STREAM, Protocol::TCP).expect("socket");
-        client.set_peer_target_name(self.addr, NAME).expect("set name");
+        let client = self
+            .env
+            .net
+            .socket(Domain::IPV4, Type::STREAM, Protocol::TCP)
+            .expect("socket");
+        client
+            .set_peer_target_name(self.addr, NAME)
+            .expect("set name");
         client.connect(self.addr).expect("connect");
         let (accepted, _) = self.listener.accept().expect("accept");
         accepted.close().expect("close accepted");
@@ -151,7 +186,12 @@ impl ManySockets {
         let all: Vec<SOCKET> = (0..live).map(|_| env.datagram()).collect();
         let step = (live / CYCLE).max(1);
         let targets = all.iter().copied().step_by(step).take(CYCLE).collect();
-        ManySockets { env, targets, bytes: name_bytes(peer(1)), next: 0 }
+        ManySockets {
+            env,
+            targets,
+            bytes: name_bytes(peer(1)),
+            next: 0,
+        }
     }
 
     pub fn run(&mut self) {
@@ -179,8 +219,17 @@ impl ManyNames {
         }
         let _ = held.into_raw();
         let step = (names / CYCLE).max(1);
-        let calls = (0..names).step_by(step).take(CYCLE).map(|i| name_bytes(peer(i))).collect();
-        ManyNames { env, socket, calls, next: 0 }
+        let calls = (0..names)
+            .step_by(step)
+            .take(CYCLE)
+            .map(|i| name_bytes(peer(i)))
+            .collect();
+        ManyNames {
+            env,
+            socket,
+            calls,
+            next: 0,
+        }
     }
 
     pub fn run(&mut self) {

@@ -20,7 +20,9 @@ pub fn shared_table(threads: usize, calls: usize) -> Duration {
                 let start = &start;
                 scope.spawn(move || {
                     let _enter = net.enter();
-                    let socket = net.socket(winsock_emu::Domain::IPV4, winsock_emu::Type::DGRAM, None).expect("socket");
+                    let socket = net
+                        .socket(winsock_emu::Domain::IPV4, winsock_emu::Type::DGRAM, None)
+                        .expect("socket");
                     let bytes = name_bytes(peer(1));
                     start.wait();
                     for _ in 0..calls {
@@ -32,7 +34,11 @@ pub fn shared_table(threads: usize, calls: usize) -> Duration {
             .collect();
         start.wait();
         let began = Instant::now();
-        let ended = workers.into_iter().map(|worker| worker.join().expect("worker")).max().expect("a thread");
+        let ended = workers
+            .into_iter()
+            .map(|worker| worker.join().expect("worker"))
+            .max()
+            .expect("a thread");
         ended - began
     })
 }

@@ -47,7 +47,10 @@ unsafe impl GlobalAlloc for Counting {
         // SAFETY: forwarded.
         let new = unsafe { System.realloc(ptr, layout, new_size) };
         if !new.is_null() {
-            LIVE.fetch_add(isize::try_from(new_size).unwrap_or(isize::MAX) - size(layout), Ordering::Relaxed);
+            LIVE.fetch_add(
+                isize::try_from(new_size).unwrap_or(isize::MAX) - size(layout),
+                Ordering::Relaxed,
+            );
         }
         new
     }

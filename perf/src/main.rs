@@ -30,7 +30,10 @@ fn ratio(what: &str, value: f64) {
 
 /// Prints the medians a ratio came from.
 fn medians(pairs: &[(&str, f64)]) {
-    let text: Vec<String> = pairs.iter().map(|(what, ns)| format!("{what} {ns:.1} ns")).collect();
+    let text: Vec<String> = pairs
+        .iter()
+        .map(|(what, ns)| format!("{what} {ns:.1} ns"))
+        .collect();
     println!("  median: {}", text.join("; "));
 }
 
@@ -40,7 +43,10 @@ fn floor() {
     let least = median_ns(|| floor.set(black_box(&bytes)).expect("floor"));
     let mut call = SetName::new();
     let ours = median_ns(|| call.run());
-    ratio("1 sys WSASetSocketPeerTargetName / floor (target <= 2)", ours / least);
+    ratio(
+        "1 sys WSASetSocketPeerTargetName / floor (target <= 2)",
+        ours / least,
+    );
     medians(&[("floor", least), ("sys call", ours)]);
 }
 
@@ -49,24 +55,42 @@ fn kernel() {
     let ours_datagram = median_ns(|| ours.run());
     let mut kernel = KernelDatagramLife::new();
     let kernel_datagram = median_ns(|| kernel.run());
-    ratio("2a loopback UDP life / emulated datagram life (target >= 20)", kernel_datagram / ours_datagram);
-    medians(&[("emulated socket+name+connect+close", ours_datagram), ("std::net bind+connect+close", kernel_datagram)]);
+    ratio(
+        "2a loopback UDP life / emulated datagram life (target >= 20)",
+        kernel_datagram / ours_datagram,
+    );
+    medians(&[
+        ("emulated socket+name+connect+close", ours_datagram),
+        ("std::net bind+connect+close", kernel_datagram),
+    ]);
 
     let mut ours = StreamLife::new();
     let ours_stream = median_ns(|| ours.run());
     let mut kernel = KernelStreamLife::new();
     // About 2,000 connections in all: each leaves a TIME_WAIT entry on loopback.
     let kernel_stream = fixed_ns(|| kernel.run(), 100, 21);
-    ratio("2b loopback TCP connection / emulated stream connection (target >= 20)", kernel_stream / ours_stream);
-    medians(&[("emulated socket+name+connect+accept+close x2", ours_stream), ("std::net connect+accept+close x2", kernel_stream)]);
+    ratio(
+        "2b loopback TCP connection / emulated stream connection (target >= 20)",
+        kernel_stream / ours_stream,
+    );
+    medians(&[
+        ("emulated socket+name+connect+accept+close x2", ours_stream),
+        ("std::net connect+accept+close x2", kernel_stream),
+    ]);
 }
 
 fn turmoil() {
     let mut ours = DatagramLife::new();
     let ours_datagram = median_ns(|| ours.run());
     let theirs = turmoil_side::datagram_life_ns();
-    ratio("3 turmoil UDP life / emulated datagram life (target > 1)", theirs / ours_datagram);
-    medians(&[("emulated socket+name+connect+close", ours_datagram), ("turmoil bind+connect+close", theirs)]);
+    ratio(
+        "3 turmoil UDP life / emulated datagram life (target > 1)",
+        theirs / ours_datagram,
+    );
+    medians(&[
+        ("emulated socket+name+connect+close", ours_datagram),
+        ("turmoil bind+connect+close", theirs),
+    ]);
     let round_trip = turmoil_side::round_trip_ns();
     println!("  median: turmoil send_to+recv_from echo round trip {round_trip:.1} ns (no emulated counterpart until datagrams carry data)");
 }
@@ -80,8 +104,15 @@ fn scale() {
             median_ns(|| calls.run())
         })
         .collect();
-    ratio("4a call with 1,000,000 sockets / with 10 (target <= 1.5)", by_sockets[2] / by_sockets[0]);
-    medians(&[("10 sockets", by_sockets[0]), ("10,000", by_sockets[1]), ("1,000,000", by_sockets[2])]);
+    ratio(
+        "4a call with 1,000,000 sockets / with 10 (target <= 1.5)",
+        by_sockets[2] / by_sockets[0],
+    );
+    medians(&[
+        ("10 sockets", by_sockets[0]),
+        ("10,000", by_sockets[1]),
+        ("1,000,000", by_sockets[2]),
+    ]);
 
     let name_counts = [10, 1_000, 100_000];
     let by_names: Vec<f64> = name_counts
@@ -91,8 +122,15 @@ fn scale() {
             median_ns(|| calls.run())
         })
         .collect();
-    ratio("4b call with 100,000 names on the socket / with 10 (target <= 1.5)", by_names[2] / by_names[0]);
-    medians(&[("10 names", by_names[0]), ("1,000", by_names[1]), ("100,000", by_names[2])]);
+    ratio(
+        "4b call with 100,000 names on the socket / with 10 (target <= 1.5)",
+        by_names[2] / by_names[0],
+    );
+    medians(&[
+        ("10 names", by_names[0]),
+        ("1,000", by_names[1]),
+        ("100,000", by_names[2]),
+    ]);
 }
 
 fn threads() {
@@ -104,8 +142,14 @@ fn threads() {
     }
     let (one, two) = (median(&mut one), median(&mut two));
     // Two threads do twice the calls: throughput ratio = (2 * CALLS / two) / (CALLS / one).
-    ratio("5 two threads / one thread, calls per second (target >= 1.6)", 2.0 * one / two);
-    medians(&[("1 thread, per call", one * 1e9 / CALLS as f64), ("2 threads, wall per call pair", two * 1e9 / CALLS as f64)]);
+    ratio(
+        "5 two threads / one thread, calls per second (target >= 1.6)",
+        2.0 * one / two,
+    );
+    medians(&[
+        ("1 thread, per call", one * 1e9 / CALLS as f64),
+        ("2 threads, wall per call pair", two * 1e9 / CALLS as f64),
+    ]);
 }
 
 /// Live bytes added per item when `make` is called `count` times on a fresh network.
@@ -125,35 +169,83 @@ fn memory() {
         .iter()
         .map(|&count| {
             bytes_per(count, |env, _| {
-                let _ = env.net.socket(Domain::IPV4, Type::DGRAM, None).expect("socket").into_raw();
+                let _ = env
+                    .net
+                    .socket(Domain::IPV4, Type::DGRAM, None)
+                    .expect("socket")
+                    .into_raw();
             })
         })
         .collect();
     let worst = idle.iter().copied().fold(0.0, f64::max);
-    ratio("6a bytes per idle socket, worst of 1k/10k/100k sockets / 256 (target < 1)", worst / 256.0);
-    println!("  bytes per idle socket: {:.1} (1,000 sockets), {:.1} (10,000), {:.1} (100,000)", idle[0], idle[1], idle[2]);
+    ratio(
+        "6a bytes per idle socket, worst of 1k/10k/100k sockets / 256 (target < 1)",
+        worst / 256.0,
+    );
+    println!(
+        "  bytes per idle socket: {:.1} (1,000 sockets), {:.1} (10,000), {:.1} (100,000)",
+        idle[0], idle[1], idle[2]
+    );
 
     let env = Env::new();
-    let socket = env.net.socket(Domain::IPV4, Type::DGRAM, None).expect("socket");
+    let socket = env
+        .net
+        .socket(Domain::IPV4, Type::DGRAM, None)
+        .expect("socket");
     let name_bytes = (support::NAME.encode_utf16().count() * 2) as f64;
     let before = counting::live_bytes();
     const NAMES: usize = 10_000;
     for i in 0..NAMES {
-        socket.set_peer_target_name(support::peer(i), support::NAME).expect("set name");
+        socket
+            .set_peer_target_name(support::peer(i), support::NAME)
+            .expect("set name");
     }
     let per_name = (counting::live_bytes() - before) as f64 / NAMES as f64;
-    ratio("6b bytes per stored name beyond its UTF-16 units / 256", (per_name - name_bytes) / 256.0);
+    ratio(
+        "6b bytes per stored name beyond its UTF-16 units / 256",
+        (per_name - name_bytes) / 256.0,
+    );
     println!("  bytes per stored name: {per_name:.1} ({name_bytes} of them the name's UTF-16 units; 10,000 names on one socket)");
+}
+
+/// Not part of the report: each workload of comparison 1 and one of comparison 3 run a
+/// fixed 10,000 times, untimed, for `valgrind --tool=callgrind` (instruction counts per
+/// call = inclusive count / 10,000).
+fn profile() {
+    const RUNS: usize = 10_000;
+    let mut floor = Floor::default();
+    let bytes = support::name_bytes(support::peer(1));
+    (0..RUNS).for_each(|_| floor.set(black_box(&bytes)).expect("floor"));
+    let mut call = SetName::new();
+    (0..RUNS).for_each(|_| call.run());
+    let mut life = DatagramLife::new();
+    (0..RUNS).for_each(|_| life.run());
 }
 
 fn main() {
     let began = Instant::now();
-    println!("winsock-emu performance report ({} cores available)", std::thread::available_parallelism().map_or(1, |n| n.get()));
-    floor();
-    kernel();
-    turmoil();
-    scale();
-    threads();
-    memory();
+    println!(
+        "winsock-emu performance report ({} cores available)",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    // Arguments pick sections by name (`floor kernel turmoil scale threads memory`; `profile`
+    // for callgrind); none: every section of the report.
+    let wanted: Vec<String> = std::env::args().skip(1).collect();
+    let sections: [(&str, fn()); 6] = [
+        ("floor", floor),
+        ("kernel", kernel),
+        ("turmoil", turmoil),
+        ("scale", scale),
+        ("threads", threads),
+        ("memory", memory),
+    ];
+    for (name, section) in sections {
+        if wanted.is_empty() || wanted.iter().any(|w| w == name) {
+            section();
+        }
+    }
+    if wanted.iter().any(|w| w == "profile") {
+        profile();
+    }
     println!("report took {:.1} s", began.elapsed().as_secs_f64());
 }

@@ -48,7 +48,9 @@ where
             for _ in 0..batch {
                 work(server, Arc::clone(&socket)).await?;
             }
-            out.lock().expect("times").push(start.elapsed().as_secs_f64() * 1e9 / batch as f64);
+            out.lock()
+                .expect("times")
+                .push(start.elapsed().as_secs_f64() * 1e9 / batch as f64);
         }
         Ok(())
     });

@@ -107,7 +107,11 @@ impl TargetName {
 
 impl From<&str> for TargetName {
     fn from(name: &str) -> Self {
-        Self(name.encode_utf16().collect())
+        // A string has at most one UTF-16 unit per byte, so this never reallocates while
+        // growing, and for ASCII (every SPN in practice) not when boxed either.
+        let mut units = Vec::with_capacity(name.len());
+        units.extend(name.encode_utf16());
+        Self(units.into_boxed_slice())
     }
 }
 
