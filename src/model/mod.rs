@@ -66,8 +66,9 @@ impl Hasher for HandleHasher {
     }
 
     fn write_u64(&mut self, value: u64) {
-        let product =
-            u128::from(self.0 ^ value).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835);
+        // The full 128-bit product of two 64-bit values, folded: every input bit reaches
+        // the low bits that pick the bucket.
+        let product = u128::from(self.0 ^ value) * u128::from(0x9e37_79b9_7f4a_7c15_u64);
         self.0 = (product as u64) ^ ((product >> 64) as u64);
     }
 
@@ -179,6 +180,10 @@ mod tests {
         let buckets: HashSet<u64> = (0..1024usize)
             .map(|i| hasher.hash_one(choices::FIRST_HANDLE + i * 4 * SHARDS) & 1023)
             .collect();
-        assert!(buckets.len() > 600, "only {} of 1024 buckets used", buckets.len());
+        assert!(
+            buckets.len() > 600,
+            "only {} of 1024 buckets used",
+            buckets.len()
+        );
     }
 }
