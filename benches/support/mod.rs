@@ -92,6 +92,15 @@ impl SetName {
         }
     }
 
+    /// `n` runs with this workload's network entered, so it can be timed alternately
+    /// with workloads of other networks.
+    pub fn runs(&mut self, n: usize) {
+        let _enter = self.env.net.enter();
+        for _ in 0..n {
+            self.run();
+        }
+    }
+
     pub fn run(&mut self) {
         set_name(self.socket, &self.bytes);
     }
@@ -168,8 +177,7 @@ impl StreamLife {
 }
 
 /// Comparison 4: `WSASetSocketPeerTargetName` with `live` sockets in the table, cycling
-/// over up to 1,024 of them spread across the table (so large tables are not measured on
-/// one cached entry only).
+/// over [`CYCLE`] of them spread evenly across the table.
 pub struct ManySockets {
     env: Env,
     targets: Vec<SOCKET>,
@@ -177,8 +185,11 @@ pub struct ManySockets {
     next: usize,
 }
 
-/// How many sockets or peers a scale workload cycles over.
-const CYCLE: usize = 1024;
+/// How many sockets or peers a scale workload cycles over: the smallest size measured, so
+/// that every size touches the same number of entries and the comparison shows how the
+/// cost of finding one grows with the table (a linear scan would show at once), not how
+/// far a spread-out working set falls out of caches that other processes share.
+const CYCLE: usize = 10;
 
 impl ManySockets {
     pub fn new(live: usize) -> ManySockets {
@@ -194,6 +205,15 @@ impl ManySockets {
         }
     }
 
+    /// `n` runs with this workload's network entered, so it can be timed alternately
+    /// with workloads of other networks.
+    pub fn runs(&mut self, n: usize) {
+        let _enter = self.env.net.enter();
+        for _ in 0..n {
+            self.run();
+        }
+    }
+
     pub fn run(&mut self) {
         set_name(self.targets[self.next], &self.bytes);
         self.next = (self.next + 1) % self.targets.len();
@@ -201,7 +221,7 @@ impl ManySockets {
 }
 
 /// Comparison 4: `WSASetSocketPeerTargetName` on one datagram socket that holds `names`
-/// peer names, replacing the names of up to 1,024 of those peers in turn.
+/// peer names, replacing the names of [`CYCLE`] of those peers, spread evenly, in turn.
 pub struct ManyNames {
     env: Env,
     socket: SOCKET,
@@ -229,6 +249,15 @@ impl ManyNames {
             socket,
             calls,
             next: 0,
+        }
+    }
+
+    /// `n` runs with this workload's network entered, so it can be timed alternately
+    /// with workloads of other networks.
+    pub fn runs(&mut self, n: usize) {
+        let _enter = self.env.net.enter();
+        for _ in 0..n {
+            self.run();
         }
     }
 

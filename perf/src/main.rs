@@ -17,7 +17,7 @@ use std::time::Instant;
 use support::floor::Floor;
 use support::kernel::{KernelDatagramLife, KernelStreamLife};
 use support::{DatagramLife, Env, ManyNames, ManySockets, SetName, StreamLife};
-use timing::{fixed_ns, median, median_ns};
+use timing::{interleaved, median, Workload};
 use winsock_emu::{Domain, Type};
 
 #[global_allocator]
@@ -37,12 +37,21 @@ fn medians(pairs: &[(&str, f64)]) {
     println!("  median: {}", text.join("; "));
 }
 
+/// `n` runs of `run`.
+fn repeat(mut run: impl FnMut()) -> impl FnMut(usize) {
+    move |n| (0..n).for_each(|_| run())
+}
+
 fn floor() {
     let mut floor = Floor::default();
     let bytes = support::name_bytes(support::peer(1));
-    let least = median_ns(|| floor.set(black_box(&bytes)).expect("floor"));
+    let mut least = repeat(|| floor.set(black_box(&bytes)).expect("floor"));
     let mut call = SetName::new();
-    let ours = median_ns(|| call.run());
+    let mut ours = |n| call.runs(n);
+    let [least, ours] = interleaved(&mut [Workload::new(&mut least), Workload::new(&mut ours)])[..]
+    else {
+        unreachable!()
+    };
     ratio(
         "1 sys WSASetSocketPeerTargetName / floor (target <= 2)",
         ours / least,
@@ -52,9 +61,14 @@ fn floor() {
 
 fn kernel() {
     let mut ours = DatagramLife::new();
-    let ours_datagram = median_ns(|| ours.run());
+    let mut ours = repeat(|| ours.run());
     let mut kernel = KernelDatagramLife::new();
-    let kernel_datagram = median_ns(|| kernel.run());
+    let mut kernel = repeat(|| kernel.run());
+    let [ours_datagram, kernel_datagram] =
+        interleaved(&mut [Workload::new(&mut ours), Workload::new(&mut kernel)])[..]
+    else {
+        unreachable!()
+    };
     ratio(
         "2a loopback UDP life / emulated datagram life (target >= 20)",
         kernel_datagram / ours_datagram,
@@ -65,10 +79,15 @@ fn kernel() {
     ]);
 
     let mut ours = StreamLife::new();
-    let ours_stream = median_ns(|| ours.run());
+    let mut ours = repeat(|| ours.run());
     let mut kernel = KernelStreamLife::new();
-    // About 2,000 connections in all: each leaves a TIME_WAIT entry on loopback.
-    let kernel_stream = fixed_ns(|| kernel.run(), 100, 21);
+    let mut kernel = repeat(|| kernel.run());
+    // At most 6 connections a round, about 600 in all: each leaves a TIME_WAIT entry.
+    let [ours_stream, kernel_stream] =
+        interleaved(&mut [Workload::new(&mut ours), Workload::bounded(&mut kernel, 6)])[..]
+    else {
+        unreachable!()
+    };
     ratio(
         "2b loopback TCP connection / emulated stream connection (target >= 20)",
         kernel_stream / ours_stream,
@@ -80,8 +99,12 @@ fn kernel() {
 }
 
 fn turmoil() {
+    // turmoil runs inside its own simulation, so the two sides cannot alternate.
     let mut ours = DatagramLife::new();
-    let ours_datagram = median_ns(|| ours.run());
+    let mut ours = repeat(|| ours.run());
+    let [ours_datagram] = interleaved(&mut [Workload::new(&mut ours)])[..] else {
+        unreachable!()
+    };
     let theirs = turmoil_side::datagram_life_ns();
     ratio(
         "3 turmoil UDP life / emulated datagram life (target > 1)",
@@ -96,14 +119,16 @@ fn turmoil() {
 }
 
 fn scale() {
-    let socket_counts = [10, 10_000, 1_000_000];
-    let by_sockets: Vec<f64> = socket_counts
-        .iter()
-        .map(|&live| {
-            let mut calls = ManySockets::new(live);
-            median_ns(|| calls.run())
-        })
+    let mut sockets: Vec<ManySockets> = [10, 10_000, 1_000_000].map(ManySockets::new).into();
+    let mut runs: Vec<_> = sockets
+        .iter_mut()
+        .map(|calls| move |n| calls.runs(n))
         .collect();
+    let mut workloads: Vec<Workload<'_>> = runs.iter_mut().map(|run| Workload::new(run)).collect();
+    let by_sockets = interleaved(&mut workloads);
+    drop(workloads);
+    drop(runs);
+    drop(sockets);
     ratio(
         "4a call with 1,000,000 sockets / with 10 (target <= 1.5)",
         by_sockets[2] / by_sockets[0],
@@ -114,14 +139,13 @@ fn scale() {
         ("1,000,000", by_sockets[2]),
     ]);
 
-    let name_counts = [10, 1_000, 100_000];
-    let by_names: Vec<f64> = name_counts
-        .iter()
-        .map(|&names| {
-            let mut calls = ManyNames::new(names);
-            median_ns(|| calls.run())
-        })
+    let mut names: Vec<ManyNames> = [10, 1_000, 100_000].map(ManyNames::new).into();
+    let mut runs: Vec<_> = names
+        .iter_mut()
+        .map(|calls| move |n| calls.runs(n))
         .collect();
+    let mut workloads: Vec<Workload<'_>> = runs.iter_mut().map(|run| Workload::new(run)).collect();
+    let by_names = interleaved(&mut workloads);
     ratio(
         "4b call with 100,000 names on the socket / with 10 (target <= 1.5)",
         by_names[2] / by_names[0],

@@ -48,9 +48,10 @@ pub(crate) use names::NameArg;
 /// How many shards the socket map is split into (a power of two).
 pub(crate) const SHARDS: usize = 64;
 
-/// Hashes socket handles. Handles are handed out by the table itself (never chosen by a
-/// caller), so no hash-flooding defence is needed: a folded multiply spreads every bit of
-/// the handle over the bucket bits, at a fraction of SipHash's cost per lookup.
+/// Hashes socket handles, and the (type, port) keys of the port bindings. Handles are
+/// handed out by the table itself and ports are a key space of 2 x 65,536, so no
+/// hash-flooding defence is needed: a folded multiply spreads every bit of the key over the
+/// bucket bits, at a fraction of SipHash's cost per lookup.
 #[derive(Debug, Default)]
 pub(crate) struct HandleHasher(u64);
 
@@ -70,6 +71,14 @@ impl Hasher for HandleHasher {
         // the low bits that pick the bucket.
         let product = u128::from(self.0 ^ value) * u128::from(0x9e37_79b9_7f4a_7c15_u64);
         self.0 = (product as u64) ^ ((product >> 64) as u64);
+    }
+
+    fn write_u16(&mut self, value: u16) {
+        self.write_u64(u64::from(value));
+    }
+
+    fn write_u32(&mut self, value: u32) {
+        self.write_u64(u64::from(value));
     }
 
     fn write_usize(&mut self, value: usize) {

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::net::{IpAddr, SocketAddr};
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
@@ -14,7 +15,7 @@ use crate::error::{Error, Result};
 #[derive(Debug, Default)]
 pub(crate) struct Topology {
     /// (socket type, port) → the sockets bound to that port, with their addresses.
-    bound: HashMap<(i32, u16), Vec<(IpAddr, SOCKET)>>,
+    bound: HashMap<(i32, u16), Vec<(IpAddr, SOCKET)>, BuildHasherDefault<super::HandleHasher>>,
     /// Offset into [`choices::EPHEMERAL_PORTS`] of the next ephemeral port to try.
     next_ephemeral: u16,
 }
