@@ -158,22 +158,33 @@ fn scale() {
 }
 
 fn threads() {
-    const CALLS: usize = 200_000;
-    let (mut one, mut two) = (Vec::new(), Vec::new());
-    for _ in 0..9 {
+    const CALLS: usize = 100_000;
+    let (mut one, mut two, mut apart) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..11 {
         one.push(support::threads::shared_table(1, CALLS).as_secs_f64());
         two.push(support::threads::shared_table(2, CALLS).as_secs_f64());
+        apart.push(support::threads::separate_tables(2, CALLS).as_secs_f64());
     }
-    let (one, two) = (median(&mut one), median(&mut two));
-    // Two threads do twice the calls: throughput ratio = (2 * CALLS / two) / (CALLS / one).
+    let (one, two, apart) = (median(&mut one), median(&mut two), median(&mut apart));
+    // Two threads make twice the calls: throughput ratio = (2 * CALLS / two) / (CALLS / one).
     ratio(
-        "5 two threads / one thread, calls per second (target >= 1.6)",
+        "5 two threads / one thread on one network, calls per second (target >= 1.6)",
         2.0 * one / two,
     );
+    let per_call = |wall: f64| wall * 1e9 / CALLS as f64;
     medians(&[
-        ("1 thread, per call", one * 1e9 / CALLS as f64),
-        ("2 threads, wall per call pair", two * 1e9 / CALLS as f64),
+        ("1 thread, per call", per_call(one)),
+        (
+            "2 threads on one network, wall per call pair",
+            per_call(two),
+        ),
+        ("2 threads on two networks (control)", per_call(apart)),
     ]);
+    println!(
+        "  control: two threads on separate networks reach {:.2}x; one shared network reaches {:.2} of that",
+        2.0 * one / apart,
+        apart / two
+    );
 }
 
 /// Live bytes added per item when `make` is called `count` times on a fresh network.

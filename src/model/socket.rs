@@ -83,6 +83,7 @@ pub struct StoredName {
 /// cost each of them 48 bytes in the socket table (see `docs/performance.md`, comparison 6).
 /// A map whose last name is removed is dropped, so equal contents compare equal.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[allow(clippy::box_collection)] // deliberate: 8 bytes per socket, not an empty map's 48
 pub struct PeerNames(Option<Box<HashMap<PeerKey, StoredName>>>);
 
 impl PeerNames {
