@@ -89,7 +89,11 @@ pub struct PeerNames(Option<Box<HashMap<PeerKey, StoredName>>>);
 impl PeerNames {
     /// Stores `name` under `key`, returning the name it replaces.
     pub fn insert(&mut self, key: PeerKey, name: StoredName) -> Option<StoredName> {
-        self.0.get_or_insert_with(Box::default).insert(key, name)
+        // Sized for one name at once: most sockets that get a name get just one.
+        let map = self
+            .0
+            .get_or_insert_with(|| Box::new(HashMap::with_capacity(1)));
+        map.insert(key, name)
     }
 
     /// Removes the name under `key`, if any.
