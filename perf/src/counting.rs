@@ -1,13 +1,38 @@
 //! A global allocator that counts the bytes live, for the memory comparison.
+//!
+//! Counting costs an atomic add on every allocation and free, which would slow the timed
+//! comparisons unevenly, so it is off until [`start`] and off again after [`stop`].
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicIsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 
-/// The system allocator, counting the bytes it has handed out and not yet taken back.
+/// The system allocator, counting the bytes it has handed out and not yet taken back
+/// while counting is on.
 pub struct Counting;
 
 static LIVE: AtomicIsize = AtomicIsize::new(0);
+static ON: AtomicBool = AtomicBool::new(false);
 
-/// The bytes allocated and not yet freed (requested sizes, not the allocator's overhead).
+/// Starts counting (from zero).
+pub fn start() {
+    LIVE.store(0, Ordering::Relaxed);
+    ON.store(true, Ordering::Relaxed);
+}
+
+/// Stops counting.
+pub fn stop() {
+    ON.store(false, Ordering::Relaxed);
+}
+
+/// Adds `delta` to the live bytes, if counting.
+fn count(delta: isize) {
+    if ON.load(Ordering::Relaxed) {
+        LIVE.fetch_add(delta, Ordering::Relaxed);
+    }
+}
+
+/// The bytes allocated and not yet freed since [`start`] (requested sizes, not the
+/// allocator's overhead; a free of a block allocated before [`start`] counts too, so
+/// measure what is created after it).
 pub fn live_bytes() -> isize {
     LIVE.load(Ordering::Relaxed)
 }
@@ -23,7 +48,7 @@ unsafe impl GlobalAlloc for Counting {
         // SAFETY: forwarded.
         let ptr = unsafe { System.alloc(layout) };
         if !ptr.is_null() {
-            LIVE.fetch_add(size(layout), Ordering::Relaxed);
+            count(size(layout));
         }
         ptr
     }
@@ -32,7 +57,7 @@ unsafe impl GlobalAlloc for Counting {
         // SAFETY: forwarded.
         let ptr = unsafe { System.alloc_zeroed(layout) };
         if !ptr.is_null() {
-            LIVE.fetch_add(size(layout), Ordering::Relaxed);
+            count(size(layout));
         }
         ptr
     }
@@ -40,17 +65,14 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: forwarded.
         unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(size(layout), Ordering::Relaxed);
+        count(-size(layout));
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: forwarded.
         let new = unsafe { System.realloc(ptr, layout, new_size) };
         if !new.is_null() {
-            LIVE.fetch_add(
-                isize::try_from(new_size).unwrap_or(isize::MAX) - size(layout),
-                Ordering::Relaxed,
-            );
+            count(isize::try_from(new_size).unwrap_or(isize::MAX) - size(layout));
         }
         new
     }

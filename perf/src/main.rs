@@ -199,6 +199,7 @@ fn bytes_per(count: usize, make: impl Fn(&Env, usize)) -> f64 {
 }
 
 fn memory() {
+    counting::start();
     let idle_counts = [1_000, 10_000, 100_000];
     let idle: Vec<f64> = idle_counts
         .iter()
@@ -241,6 +242,7 @@ fn memory() {
         (per_name - name_bytes) / 256.0,
     );
     println!("  bytes per stored name: {per_name:.1} ({name_bytes} of them the name's UTF-16 units; 10,000 names on one socket)");
+    counting::stop();
 }
 
 /// Not part of the report: each workload of comparison 1 and one of comparison 3 run a
