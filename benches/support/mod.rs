@@ -120,7 +120,9 @@ impl DatagramLife {
         }
     }
 
-    /// `socket`, `WSASetSocketPeerTargetName`, `connect`, `closesocket`.
+    /// `socket`, `WSASetSocketPeerTargetName`, `connect`, `closesocket`. A `send` and a
+    /// `recv` belong after `connect` once the model carries data (issue 3), here and in
+    /// the kernel's and turmoil's counterparts alike.
     pub fn run(&mut self) {
         let socket = self
             .env
