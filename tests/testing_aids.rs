@@ -291,10 +291,14 @@ fn a_pend_fault_makes_one_overlapped_call_pend_until_the_test_completes_it() {
     let env = env();
     let s = raw_socket(AF_INET, SOCK_DGRAM, 0); // socket() is overlapped
     let name = name_for("192.0.2.1:500", "host/a");
-    env.net.inject(Fault::pend(Call::SetPeerTargetName).on_socket(s));
+    env.net
+        .inject(Fault::pend(Call::SetPeerTargetName).on_socket(s));
     // The safe API passes no OVERLAPPED: it completes as usual and leaves the rule alone.
     let safe = winsock_emu::Socket::from_raw(&env.net, s);
-    assert_eq!(safe.set_peer_target_name(addr("192.0.2.2:500"), "host/b"), Ok(()));
+    assert_eq!(
+        safe.set_peer_target_name(addr("192.0.2.2:500"), "host/b"),
+        Ok(())
+    );
     let _ = safe.into_raw();
     let mut overlapped = OVERLAPPED {
         hEvent: unsafe { WSACreateEvent() } as _,
@@ -309,10 +313,12 @@ fn a_pend_fault_makes_one_overlapped_call_pend_until_the_test_completes_it() {
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].socket(), s);
     let (mut transferred, mut flags) = (0u32, 0u32);
-    let incomplete = unsafe { WSAGetOverlappedResult(s, &overlapped, &mut transferred, FALSE, &mut flags) };
+    let incomplete =
+        unsafe { WSAGetOverlappedResult(s, &overlapped, &mut transferred, FALSE, &mut flags) };
     assert_eq!((incomplete, last_error()), (FALSE, WSA_IO_INCOMPLETE));
     assert!(pending[0].complete());
-    let done = unsafe { WSAGetOverlappedResult(s, &overlapped, &mut transferred, FALSE, &mut flags) };
+    let done =
+        unsafe { WSAGetOverlappedResult(s, &overlapped, &mut transferred, FALSE, &mut flags) };
     assert_eq!(done, TRUE);
     // Used up: the next overlapped call completes at once.
     assert_eq!(call(&mut overlapped), 0);
