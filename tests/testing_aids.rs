@@ -285,3 +285,42 @@ fn the_same_calls_give_the_same_handles_ports_and_results() {
         );
     }
 }
+
+#[test]
+fn a_pend_fault_makes_one_overlapped_call_pend_until_the_test_completes_it() {
+    let env = env();
+    let s = raw_socket(AF_INET, SOCK_DGRAM, 0); // socket() is overlapped
+    let name = name_for("192.0.2.1:500", "host/a");
+    env.net
+        .inject(Fault::pend(Call::SetPeerTargetName).on_socket(s));
+    // The safe API passes no OVERLAPPED: it completes as usual and leaves the rule alone.
+    let safe = winsock_emu::Socket::from_raw(&env.net, s);
+    assert_eq!(
+        safe.set_peer_target_name(addr("192.0.2.2:500"), "host/b"),
+        Ok(())
+    );
+    let _ = safe.into_raw();
+    let mut overlapped = OVERLAPPED {
+        hEvent: unsafe { WSACreateEvent() } as _,
+        ..OVERLAPPED::default()
+    };
+    let call = |overlapped: &mut OVERLAPPED| unsafe {
+        WSASetSocketPeerTargetName(s, name.as_ptr().cast(), name.len() as u32, overlapped, None)
+    };
+    assert_eq!(call(&mut overlapped), SOCKET_ERROR);
+    assert_eq!(last_error(), WSA_IO_PENDING);
+    let pending = env.net.pending_operations();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].socket(), s);
+    let (mut transferred, mut flags) = (0u32, 0u32);
+    let incomplete =
+        unsafe { WSAGetOverlappedResult(s, &overlapped, &mut transferred, FALSE, &mut flags) };
+    assert_eq!((incomplete, last_error()), (FALSE, WSA_IO_INCOMPLETE));
+    assert!(pending[0].complete());
+    let done =
+        unsafe { WSAGetOverlappedResult(s, &overlapped, &mut transferred, FALSE, &mut flags) };
+    assert_eq!(done, TRUE);
+    // Used up: the next overlapped call completes at once.
+    assert_eq!(call(&mut overlapped), 0);
+    unsafe { WSACloseEvent(overlapped.hEvent as _) };
+}

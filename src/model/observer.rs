@@ -93,6 +93,17 @@ impl Observer {
         self.refresh(&faults, &self.recorder.lock());
     }
 
+    /// Takes an injected pend for `call` on `socket`, if one is in force.
+    pub(crate) fn take_pend(&self, call: Call, socket: SOCKET) -> bool {
+        if !self.active.load(Ordering::Acquire) {
+            return false;
+        }
+        let mut faults = self.faults.lock();
+        let taken = faults.take_pend(call, socket);
+        self.refresh(&faults, &self.recorder.lock());
+        taken
+    }
+
     pub(crate) fn start_trace(&self) {
         let faults = self.faults.lock();
         let mut recorder = self.recorder.lock();
@@ -145,10 +156,16 @@ impl SocketTable {
         if !self.observer.active.load(Ordering::Acquire) {
             return op();
         }
-        let injected = self.observer.faults.lock().take(call, socket, peer);
+        let injected = {
+            let mut faults = self.observer.faults.lock();
+            let injected = faults.take(call, socket, peer);
+            self.observer
+                .refresh(&faults, &self.observer.recorder.lock());
+            injected
+        };
         let result = match injected {
             Some(FaultAction::Fail(error)) => Err(error),
-            None => op(),
+            Some(FaultAction::Pend) | None => op(),
         };
         let mut recorder = self.observer.recorder.lock();
         if recorder.is_recording() {

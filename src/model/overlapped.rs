@@ -21,6 +21,7 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use super::SocketTable;
 use crate::error::{Error, Result};
+use crate::testing::Call;
 
 /// Reports an overlapped operation's outcome (bytes transferred, or the error) to the
 /// caller. Built by `sys`; run once.
@@ -83,8 +84,11 @@ impl SocketTable {
     /// `begin` runs first (under the deferral lock, before anyone can complete the
     /// operation; it must not call back into the table) to mark the caller's structure
     /// pending and build the completer. `WSAENOTSOCK` if the socket was closed meanwhile.
+    /// An injected [`crate::testing::Fault::pend`] for `call` on this socket makes this one
+    /// operation pend.
     pub(crate) fn start_overlapped(
         &self,
+        call: Call,
         socket: SOCKET,
         transferred: u32,
         begin: impl FnOnce() -> Completer,
@@ -94,10 +98,13 @@ impl SocketTable {
             return Ok(Start::Synchronous);
         }
         let completer = begin();
-        if deferral.defer_next == 0 {
+        if self.observer.take_pend(call, socket) {
+            // An injected pend: this operation only, the switch left as it is.
+        } else if deferral.defer_next == 0 {
             return Ok(Start::Now(completer));
+        } else {
+            deferral.defer_next -= 1;
         }
-        deferral.defer_next -= 1;
         let id = deferral.next_id;
         deferral.next_id += 1;
         deferral.pending.insert(
@@ -190,21 +197,23 @@ mod tests {
         let (table, overlapped, plain) = table_with_sockets();
         let (seen, make) = recorder();
         assert!(matches!(
-            table.start_overlapped(plain, 0, &make),
+            table.start_overlapped(Call::SetPeerTargetName, plain, 0, &make),
             Ok(Start::Synchronous)
         ));
-        let Ok(Start::Now(completer)) = table.start_overlapped(overlapped, 7, &make) else {
+        let Ok(Start::Now(completer)) =
+            table.start_overlapped(Call::SetPeerTargetName, overlapped, 7, &make)
+        else {
             panic!()
         };
         completer(Ok(7));
         table.defer_overlapped(1);
         assert!(matches!(
-            table.start_overlapped(overlapped, 9, &make),
+            table.start_overlapped(Call::SetPeerTargetName, overlapped, 9, &make),
             Ok(Start::Pending)
         ));
         assert!(
             matches!(
-                table.start_overlapped(overlapped, 0, &make),
+                table.start_overlapped(Call::SetPeerTargetName, overlapped, 0, &make),
                 Ok(Start::Now(_))
             ),
             "only one deferred"
@@ -221,7 +230,9 @@ mod tests {
         assert!(!table.complete_pending(0, None), "once only");
         assert_eq!(*seen.lock().unwrap(), [Ok(7), Ok(9)]);
         assert_eq!(
-            table.start_overlapped(0x4, 0, &make).err(),
+            table
+                .start_overlapped(Call::SetPeerTargetName, 0x4, 0, &make)
+                .err(),
             Some(Error::NotSocket)
         );
     }
@@ -234,7 +245,7 @@ mod tests {
         table.defer_overlapped(3);
         for socket in [a, b, a] {
             assert!(matches!(
-                table.start_overlapped(socket, 0, &make),
+                table.start_overlapped(Call::SetPeerTargetName, socket, 0, &make),
                 Ok(Start::Pending)
             ));
         }

@@ -124,6 +124,45 @@ pub struct StoredName {
     pub name: TargetName,
 }
 
+/// A socket's peer target names, by [`PeerKey`]. A socket without names holds no map at
+/// all, only an empty pointer: most sockets never get a name, and an empty `HashMap` would
+/// cost each of them 48 bytes in the socket table (see `docs/performance.md`, comparison 6).
+/// A map whose last name is removed is dropped, so equal contents compare equal.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[allow(clippy::box_collection)] // deliberate: 8 bytes per socket, not an empty map's 48
+pub struct PeerNames(Option<Box<HashMap<PeerKey, StoredName>>>);
+
+impl PeerNames {
+    /// Stores `name` under `key`, returning the name it replaces.
+    pub fn insert(&mut self, key: PeerKey, name: StoredName) -> Option<StoredName> {
+        // Sized for one name at once: most sockets that get a name get just one.
+        let map = self
+            .0
+            .get_or_insert_with(|| Box::new(HashMap::with_capacity(1)));
+        map.insert(key, name)
+    }
+
+    /// Removes the name under `key`, if any.
+    pub fn remove(&mut self, key: &PeerKey) -> Option<StoredName> {
+        let map = self.0.as_mut()?;
+        let removed = map.remove(key);
+        if map.is_empty() {
+            self.0 = None;
+        }
+        removed
+    }
+
+    /// The name under `key`, if any.
+    pub fn get(&self, key: &PeerKey) -> Option<&StoredName> {
+        self.0.as_ref()?.get(key)
+    }
+
+    /// Every key and name, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&PeerKey, &StoredName)> {
+        self.0.iter().flat_map(|map| map.iter())
+    }
+}
+
 /// One socket of the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SocketEntry {
@@ -135,8 +174,8 @@ pub struct SocketEntry {
     pub local: Option<SocketAddr>,
     /// Idle, listening or connected.
     pub state: State,
-    /// Peer target names. Empty maps do not allocate.
-    pub names: HashMap<PeerKey, StoredName>,
+    /// Peer target names.
+    pub names: PeerNames,
     /// Non-blocking mode (`ioctlsocket(FIONBIO)`).
     pub nonblocking: bool,
     /// Security settings, principal and negotiated links, once any exists.
@@ -153,7 +192,7 @@ impl SocketEntry {
             overlapped,
             local: None,
             state: State::Idle,
-            names: HashMap::new(),
+            names: PeerNames::default(),
             nonblocking: false,
             security: None,
             io: None,
@@ -203,5 +242,33 @@ impl SocketEntry {
     /// Whether the socket is a stream socket.
     pub fn is_stream(&self) -> bool {
         self.kind.socket_type == SOCK_STREAM
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(name: &str) -> StoredName {
+        StoredName {
+            protocol: SecurityProtocol::Default,
+            name: TargetName::from(name),
+        }
+    }
+
+    #[test]
+    fn names_emptied_by_removal_equal_names_never_set() {
+        let mut names = PeerNames::default();
+        assert_eq!(names.insert(PeerKey::Connection, stored("host/a")), None);
+        assert_eq!(
+            names.insert(PeerKey::Connection, stored("host/b")),
+            Some(stored("host/a"))
+        );
+        assert_eq!(names.get(&PeerKey::Connection), Some(&stored("host/b")));
+        assert_ne!(names, PeerNames::default());
+        assert_eq!(names.remove(&PeerKey::Connection), Some(stored("host/b")));
+        assert_eq!(names, PeerNames::default());
+        assert_eq!(names.iter().count(), 0);
+        assert_eq!(names.remove(&PeerKey::Connection), None);
     }
 }

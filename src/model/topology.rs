@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::net::{IpAddr, SocketAddr};
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
@@ -10,12 +11,15 @@ use crate::choices;
 use crate::error::{Error, Result};
 use crate::wire::TargetName;
 
+/// (socket type, port) → the sockets bound to that port, with their addresses.
+type Bindings = HashMap<(i32, u16), Vec<(IpAddr, SOCKET)>, BuildHasherDefault<super::HandleHasher>>;
+
 /// The bound local addresses of one network. Each socket type has its own port space (TCP
 /// port 80 and UDP port 80 are different ports).
 #[derive(Debug, Default)]
 pub(crate) struct Topology {
     /// (socket type, port) → the sockets bound to that port, with their addresses.
-    bound: HashMap<(i32, u16), Vec<(IpAddr, SOCKET)>>,
+    bound: Bindings,
     /// Offset into [`choices::EPHEMERAL_PORTS`] of the next ephemeral port to try.
     next_ephemeral: u16,
     /// Emulated principals of host addresses, as tests give them

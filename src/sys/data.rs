@@ -12,6 +12,7 @@ use super::overlapped::overlapped_result;
 use crate::error::{Error, Result};
 use crate::model::current::with_current;
 use crate::model::{AddrArg, Received};
+use crate::testing::Call;
 use crate::wire::encode_sockaddr;
 
 /// The `int`-returning count convention: the count, or `SOCKET_ERROR` with the last error.
@@ -200,7 +201,8 @@ pub unsafe extern "system" fn WSASendTo(
             .map(|sent| sent as u32);
         let (overlapped, routine) = (lpoverlapped, lpcompletionroutine);
         // SAFETY: forwarded from the caller.
-        let sent = unsafe { overlapped_result(table, s, overlapped, routine, result)? };
+        let sent =
+            unsafe { overlapped_result(table, Call::SendTo, s, overlapped, routine, result)? };
         if !lpnumberofbytessent.is_null() {
             // SAFETY: non-NULL, and the caller promises a writable u32.
             unsafe { memory::write(lpnumberofbytessent, sent) };

@@ -122,6 +122,7 @@ pub unsafe extern "system" fn WSAIoctl(
         let returned = unsafe {
             overlapped_result(
                 table,
+                call,
                 s,
                 lpoverlapped,
                 lpcompletionroutine,

@@ -19,6 +19,7 @@ use crate::model::current::with_current;
 use crate::model::events::{self, Apc};
 use crate::model::overlapped::{Completer, Start};
 use crate::model::SocketTable;
+use crate::testing::Call;
 
 /// The caller's `OVERLAPPED`, carried to the thread that completes the operation.
 #[derive(Clone, Copy)]
@@ -123,8 +124,9 @@ impl Target {
 /// ```ignore
 /// int_result(with_current(|table| {
 ///     let result = table.set_peer_target_name(socket, name).map(|()| 0);
+///     let call = Call::SetPeerTargetName; // names the call for injected pend faults
 ///     // SAFETY: forwarded from the caller.
-///     unsafe { overlapped_result(table, socket, overlapped, completionroutine, result) }.map(drop)
+///     unsafe { overlapped_result(table, call, socket, overlapped, completionroutine, result) }.map(drop)
 /// }))
 /// ```
 ///
@@ -136,6 +138,7 @@ impl Target {
 /// call with that pointer on this thread.
 pub(super) unsafe fn overlapped_result(
     table: &SocketTable,
+    call: Call,
     socket: SOCKET,
     overlapped: *const OVERLAPPED,
     routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
@@ -152,7 +155,7 @@ pub(super) unsafe fn overlapped_result(
         event: unsafe { memory::event_of(overlapped) },
         thread: thread::current().id(),
     };
-    match table.start_overlapped(socket, transferred, || target.begin())? {
+    match table.start_overlapped(call, socket, transferred, || target.begin())? {
         Start::Synchronous => Ok(transferred),
         Start::Now(completer) => {
             completer(Ok(transferred));

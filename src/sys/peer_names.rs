@@ -8,6 +8,7 @@ use super::last_error::int_result;
 use super::memory;
 use super::overlapped::overlapped_result;
 use crate::model::current::with_current;
+use crate::testing::Call;
 
 /// [`WSASetSocketPeerTargetName`](https://learn.microsoft.com/windows/win32/api/ws2tcpip/nf-ws2tcpip-wsasetsocketpeertargetname):
 /// names the peer principal a client expects, so that a trusted man-in-the-middle cannot
@@ -49,8 +50,10 @@ pub unsafe extern "system" fn WSASetSocketPeerTargetName(
     let name = unsafe { memory::peer_target_name(peertargetname, peertargetnamelen) };
     int_result(with_current(|table| {
         let result = table.set_peer_target_name(socket, name).map(|()| 0);
+        let call = Call::SetPeerTargetName;
         // SAFETY: forwarded from the caller.
-        unsafe { overlapped_result(table, socket, overlapped, completionroutine, result) }.map(drop)
+        unsafe { overlapped_result(table, call, socket, overlapped, completionroutine, result) }
+            .map(drop)
     }))
 }
 
@@ -79,7 +82,9 @@ pub unsafe extern "system" fn WSADeleteSocketPeerTargetName(
     let addr = unsafe { memory::sockaddr(peeraddr, peeraddrlen.into()) };
     int_result(with_current(|table| {
         let result = table.delete_peer_target_name(socket, addr).map(|()| 0);
+        let call = Call::DeletePeerTargetName;
         // SAFETY: forwarded from the caller.
-        unsafe { overlapped_result(table, socket, overlapped, completionroutine, result) }.map(drop)
+        unsafe { overlapped_result(table, call, socket, overlapped, completionroutine, result) }
+            .map(drop)
     }))
 }

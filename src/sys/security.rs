@@ -11,6 +11,7 @@ use super::memory;
 use super::overlapped::overlapped_result;
 use crate::model::current::with_current;
 use crate::model::{impersonation, QueryFailure, SocketTable, TemplateArg};
+use crate::testing::Call;
 use crate::wire::SecurityQueryInfo;
 
 /// [`WSASetSocketSecurity`](https://learn.microsoft.com/windows/win32/api/ws2tcpip/nf-ws2tcpip-wsasetsocketsecurity):
@@ -45,7 +46,17 @@ pub unsafe extern "system" fn WSASetSocketSecurity(
     int_result(with_current(|table| {
         let result = table.set_security(socket, settings).map(|()| 0);
         // SAFETY: forwarded from the caller.
-        unsafe { overlapped_result(table, socket, overlapped, completionroutine, result) }.map(drop)
+        unsafe {
+            overlapped_result(
+                table,
+                Call::SetSocketSecurity,
+                socket,
+                overlapped,
+                completionroutine,
+                result,
+            )
+        }
+        .map(drop)
     }))
 }
 
@@ -83,7 +94,8 @@ pub(super) unsafe fn finish_query(
     unsafe { memory::write_bytes(info, &bytes) };
     let done = Ok(bytes.len() as u32);
     // SAFETY: forwarded from the caller.
-    let result = unsafe { overlapped_result(table, socket, overlapped, routine, done) };
+    let call = Call::QuerySocketSecurity;
+    let result = unsafe { overlapped_result(table, call, socket, overlapped, routine, done) };
     int_result(result.map(|transferred| {
         if !len.is_null() {
             // SAFETY: non-NULL, and the caller promises a writable u32.

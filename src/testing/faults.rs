@@ -13,6 +13,10 @@ pub enum FaultAction {
     /// The call fails with this error and does nothing else: the network is unchanged, as
     /// for any failed call.
     Fail(Error),
+    /// The call takes effect, but its overlapped completion pends (`WSA_IO_PENDING`) until
+    /// the test completes it (`Network::pending_operations`). A call without an
+    /// `OVERLAPPED`, or on a socket that is not overlapped, completes as usual.
+    Pend,
 }
 
 /// A rule: which calls to fault, how many times, and how.
@@ -56,6 +60,17 @@ impl Fault {
         Fault {
             call: None,
             ..Fault::fail(Call::Startup, error)
+        }
+    }
+
+    /// The next call of `call` made with an `OVERLAPPED` on an overlapped socket pends
+    /// instead of completing at once (it takes effect; only its completion waits). Calls
+    /// without an `OVERLAPPED`, on non-overlapped sockets, or of functions that take none,
+    /// are not counted against the rule.
+    pub fn pend(call: Call) -> Fault {
+        Fault {
+            action: FaultAction::Pend,
+            ..Fault::fail(call, Error::IoPending)
         }
     }
 
@@ -136,17 +151,29 @@ impl FaultPlan {
         self.rules.is_empty()
     }
 
-    /// The action of the oldest rule matching this call, counting the call against it.
+    /// The action of the oldest failure rule matching this call, counting the call
+    /// against it. Pend rules are taken at the overlapped stage instead ([`Self::take_pend`]).
     pub(crate) fn take(
         &mut self,
         call: Call,
         socket: Option<SOCKET>,
         peer: Option<SocketAddr>,
     ) -> Option<FaultAction> {
-        let at = self
-            .rules
-            .iter()
-            .position(|(_, rule)| rule.matches(call, socket, peer))?;
+        self.take_where(|rule| rule.action != FaultAction::Pend && rule.matches(call, socket, peer))
+    }
+
+    /// Whether a pend rule matches the overlapped stage of `call` on `socket`, counting the
+    /// call against it.
+    pub(crate) fn take_pend(&mut self, call: Call, socket: SOCKET) -> bool {
+        self.take_where(|rule| {
+            rule.action == FaultAction::Pend && rule.matches(call, Some(socket), None)
+        })
+        .is_some()
+    }
+
+    /// The action of the oldest rule `predicate` accepts, counting the call against it.
+    fn take_where(&mut self, predicate: impl Fn(&Fault) -> bool) -> Option<FaultAction> {
+        let at = self.rules.iter().position(|(_, rule)| predicate(rule))?;
         let rule = &mut self.rules[at].1;
         let action = rule.action;
         match &mut rule.remaining {
