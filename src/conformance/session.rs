@@ -5,7 +5,7 @@ use std::fmt;
 use std::net::SocketAddr;
 
 use windows_sys::Win32::Networking::WinSock::{
-    AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, SOCKET, SOCK_DGRAM, SOCK_STREAM,
+    AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, SIO_SET_SECURITY, SOCKET, SOCK_DGRAM, SOCK_STREAM,
 };
 
 use parking_lot::{Mutex, MutexGuard};
@@ -172,6 +172,22 @@ impl<'b> Session<'b> {
         let accepted = step("accept(listener)", self.backend.accept(listener))?;
         self.sockets.push(accepted);
         Ok(client)
+    }
+
+    /// Setup: `bind(s, at)`.
+    pub fn bind(&mut self, s: SOCKET, at: SocketAddr) -> Setup {
+        step("bind()", self.backend.bind(s, at))
+    }
+
+    /// Setup: `WSAIoctl(SIO_SET_SECURITY)` with the default settings, which must succeed.
+    pub fn secured(&mut self, s: SOCKET) -> Setup {
+        let defaults = [0u8; 8];
+        step(
+            "WSAIoctl(SIO_SET_SECURITY)",
+            self.backend
+                .ioctl(s, SIO_SET_SECURITY, Buffer::Bytes(&defaults))
+                .map(drop),
+        )
     }
 
     /// Setup: `WSASetSocketPeerTargetName` that must succeed (a name to delete later).

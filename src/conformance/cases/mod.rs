@@ -6,10 +6,12 @@
 //! | `set.rs` | `WSASetSocketPeerTargetName`, rule by rule |
 //! | `delete.rs` | `WSADeleteSocketPeerTargetName`, rule by rule |
 //! | `lifecycle.rs` | startup, handles, the order of the checks, `WSAIoctl` |
+//! | `security.rs` | `WSASetSocketSecurity`, rule by rule, through `WSAIoctl(SIO_SET_SECURITY)` |
 #![forbid(unsafe_code)]
 
 mod delete;
 mod lifecycle;
+mod security;
 mod set;
 
 use super::session::addr;
@@ -50,6 +52,11 @@ pub const OUTSIDE_THE_SUITE: &[Uncovered] = &[
                  on the emulator's C face (tests/socket_lifecycle.rs, tests/raw_input_properties.rs)",
     },
     Uncovered {
+        rule: "X7",
+        reason: "the backend trait makes no overlapped WSASetSocketSecurity call \
+                 (tests/overlapped_security.rs and tests/security_settings.rs prove it)",
+    },
+    Uncovered {
         rule: "W8",
         reason: "signatures are checked at compile time: the backends' function table is typed \
                  as windows-sys declares the functions and filled with both implementations \
@@ -63,6 +70,7 @@ pub fn cases() -> Vec<&'static Case> {
         .iter()
         .chain(delete::CASES)
         .chain(lifecycle::CASES)
+        .chain(security::CASES)
         .collect()
 }
 
