@@ -407,3 +407,44 @@ fn wsasendto_gathers_buffers_and_reports_the_count() {
     assert_eq!(server.recv(&mut buf), Ok(8));
     assert_eq!(&buf[..8], b"gathered");
 }
+
+#[test]
+fn a_sender_thread_and_a_receiver_thread_lose_and_reorder_nothing() {
+    let env = env();
+    let (listener, client) = connected_stream(&env.net, "127.0.0.1:8200");
+    let (server, _) = listener.accept().unwrap();
+    let server_handle = server.into_raw();
+    let client_handle = client.into_raw();
+    const ROUNDS: u32 = 2_000;
+    let sender = env.net.spawn(move || {
+        for i in 0..ROUNDS {
+            let bytes = i.to_le_bytes();
+            let rc = unsafe { send(client_handle, bytes.as_ptr(), 4, 0) };
+            assert_eq!(rc, 4);
+        }
+    });
+    let datagram_peer = env.net.spawn(|| {
+        // Unrelated traffic on other sockets at the same time.
+        let udp = raw_socket(AF_INET, SOCK_DGRAM, 0);
+        let to = sockaddr(addr("127.0.0.1:8201"));
+        for _ in 0..ROUNDS {
+            unsafe { sendto(udp, b"x".as_ptr(), 1, 0, to.as_ptr().cast(), 16) };
+        }
+    });
+    let mut received = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while received.len() < (ROUNDS * 4) as usize {
+        assert!(std::time::Instant::now() < deadline, "data never arrived");
+        let mut buf = [0u8; 64];
+        match raw_recv(server_handle, &mut buf, 0) {
+            Ok(n) => received.extend_from_slice(&buf[..n as usize]),
+            Err(WSAEWOULDBLOCK) => std::thread::yield_now(),
+            Err(code) => panic!("recv failed with {code}"),
+        }
+    }
+    sender.join().unwrap();
+    datagram_peer.join().unwrap();
+    for (i, chunk) in received.chunks_exact(4).enumerate() {
+        assert_eq!(u32::from_le_bytes(chunk.try_into().unwrap()), i as u32);
+    }
+}
