@@ -16,7 +16,7 @@ use windows_sys::Win32::Networking::WinSock::{
 };
 
 use super::lifecycle::{AddrArg, AddrFailure, Initiator};
-use super::security::{negotiate, peer_key, Endpoint};
+use super::negotiation::{negotiate, peer_key, Endpoint};
 use super::socket::{SocketEntry, State};
 use super::SocketTable;
 use crate::choices;

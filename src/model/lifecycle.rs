@@ -13,8 +13,8 @@ use std::sync::atomic::Ordering;
 use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_STREAM};
 
 use super::catalog;
+use super::negotiation::{negotiate, Endpoint};
 use super::overlapped;
-use super::security::{negotiate, Endpoint};
 use super::socket::{Io, Link, Listener, Pending, Security, SocketEntry, State};
 use super::SocketTable;
 use crate::choices;

@@ -9,6 +9,7 @@
 //! | `lifecycle.rs` | `WSAStartup`/`WSACleanup`, `socket`, `bind`, `listen`, `connect`, `accept`, `closesocket` |
 //! | `names.rs` | `WSASetSocketPeerTargetName`, `WSADeleteSocketPeerTargetName` |
 //! | `security.rs` | `WSASetSocketSecurity`, `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, principals, negotiation |
+//! | `negotiation.rs` | the emulated IPsec negotiation: who may talk to whom |
 //! | `impersonation.rs` | the thread's impersonation (`WSARevertImpersonation` ends it) |
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
 //! | `observer.rs` | the wrappers the faces call: injected faults and the call trace, around every operation |
@@ -40,6 +41,7 @@ pub(crate) mod events;
 pub(crate) mod impersonation;
 mod lifecycle;
 mod names;
+mod negotiation;
 mod observed_security;
 mod observer;
 pub(crate) mod overlapped;
