@@ -324,3 +324,77 @@ fn a_pend_fault_makes_one_overlapped_call_pend_until_the_test_completes_it() {
     assert_eq!(call(&mut overlapped), 0);
     unsafe { WSACloseEvent(overlapped.hEvent as _) };
 }
+
+/// Two datagram sockets: a receiver bound at `at`, and a sender.
+fn datagram_pair(net: &Network, at: &str) -> (winsock_emu::Socket, winsock_emu::Socket) {
+    let receiver = net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    receiver.bind(addr(at)).unwrap();
+    let sender = net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    (receiver, sender)
+}
+
+fn received(socket: &winsock_emu::Socket) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut buf = [0u8; 64];
+    while let Ok((n, _)) = socket.recv_from(&mut buf) {
+        out.push(buf[..n].to_vec());
+    }
+    out
+}
+
+#[test]
+fn datagrams_can_be_dropped_duplicated_and_delayed() {
+    let env = env();
+    let (receiver, sender) = datagram_pair(&env.net, "127.0.0.1:5353");
+    let to = addr("127.0.0.1:5353");
+    env.net.inject(Fault::drop_datagrams_to(to));
+    assert_eq!(sender.send_to(b"lost", to), Ok(4), "the sender cannot tell");
+    env.net.inject(Fault::duplicate_datagrams_to(to));
+    sender.send_to(b"twice", to).unwrap();
+    env.net.inject(Fault::delay_datagrams_to(to));
+    sender.send_to(b"late", to).unwrap();
+    sender.send_to(b"on time", to).unwrap();
+    assert_eq!(
+        received(&receiver),
+        [b"twice".to_vec(), b"twice".to_vec(), b"on time".to_vec()]
+    );
+    assert_eq!(env.net.deliver_delayed(), 1);
+    assert_eq!(received(&receiver), [b"late".to_vec()]);
+    assert_eq!(env.net.deliver_delayed(), 0);
+}
+
+#[test]
+fn datagram_faults_follow_their_filters() {
+    let env = env();
+    let (receiver, sender) = datagram_pair(&env.net, "127.0.0.1:6000");
+    let other = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    let to = addr("127.0.0.1:6000");
+    env.net.inject(
+        Fault::drop_datagrams_to(to)
+            .on_socket(sender.as_raw())
+            .always(),
+    );
+    env.net
+        .inject(Fault::drop_datagrams_to(addr("127.0.0.1:6001")).always());
+    sender.send_to(b"a", to).unwrap();
+    other.send_to(b"b", to).unwrap();
+    sender.send_to(b"c", to).unwrap();
+    assert_eq!(received(&receiver), [b"b".to_vec()]);
+}
+
+#[test]
+fn a_connection_can_be_reset_from_the_network() {
+    let env = env();
+    let (listener, client) = connected_stream(&env.net, "127.0.0.1:7070");
+    let (accepted, _) = listener.accept().unwrap();
+    env.net.reset_connection(&client).unwrap();
+    assert_eq!(client.send(b"x"), Err(Error::ConnectionReset));
+    let mut buf = [0u8; 4];
+    assert_eq!(accepted.recv(&mut buf), Err(Error::ConnectionReset));
+    let udp = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    assert_eq!(env.net.reset_connection(&udp), Err(Error::NotConnected));
+    assert_eq!(
+        env.net.reset_connection(&listener),
+        Err(Error::NotConnected)
+    );
+}

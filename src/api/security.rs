@@ -112,5 +112,5 @@ pub fn impersonated_principal() -> Option<TargetName> {
 /// `WSARevertImpersonation`: the calling thread stops impersonating; with no impersonation
 /// nothing happens.
 pub fn revert_impersonation() {
-    impersonation::revert();
+    crate::model::current::with_current(|table| table.revert_impersonation());
 }

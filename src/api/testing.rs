@@ -4,8 +4,9 @@
 
 use std::thread::{self, JoinHandle};
 
-use super::Network;
-use crate::testing::{Fault, FaultId, Trace, TraceOnFailure};
+use super::{Network, Socket};
+use crate::error::Result;
+use crate::testing::{Fault, FaultId, StrictGuard, StrictReport, Trace, TraceOnFailure};
 
 impl Network {
     /// Injects a fault: matching calls on this network, through either face, fail as the
@@ -46,6 +47,44 @@ impl Network {
         TraceOnFailure {
             network: self.clone(),
         }
+    }
+
+    /// Resets the stream connection of `socket`, as a TCP RST from the network would: both
+    /// ends then get `WSAECONNRESET`. `WSAENOTCONN` if it is not a connected stream.
+    pub fn reset_connection(&self, socket: &Socket) -> Result<()> {
+        self.table.reset_connection(socket.as_raw())
+    }
+
+    /// Delivers the datagrams that injected delays ([`Fault::delay_datagrams_to`]) held
+    /// back, oldest first; returns how many arrived.
+    pub fn deliver_delayed(&self) -> usize {
+        self.table.deliver_delayed()
+    }
+
+    /// Turns strict mode on or off. While on, misuse that Windows accepts silently is
+    /// recorded as a [`StrictReport`] naming the rule it breaks
+    /// ([`crate::testing::STRICT_RULES`]); nothing is printed.
+    pub fn set_strict(&self, enabled: bool) {
+        self.table.observer.set_strict(enabled);
+    }
+
+    /// Strict mode until the guard is dropped; the guard then panics with every report,
+    /// if there is any.
+    pub fn strict(&self) -> StrictGuard {
+        self.set_strict(true);
+        StrictGuard {
+            network: self.clone(),
+        }
+    }
+
+    /// What strict mode has found so far, including threads still impersonating.
+    pub fn strict_reports(&self) -> Vec<StrictReport> {
+        self.table.observer.strict_reports()
+    }
+
+    /// What strict mode has found so far; the reports are then forgotten.
+    pub fn take_strict_reports(&self) -> Vec<StrictReport> {
+        self.table.observer.take_strict_reports()
     }
 
     /// Spawns a thread on which this network is current for the `sys` functions, as the

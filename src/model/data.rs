@@ -217,14 +217,11 @@ impl SocketTable {
         if local.is_none() {
             topology.bind(SOCK_DGRAM, bound, handle);
         }
+        let copies = self.observer.datagram_copies(handle, to, source, data);
         if let Some(receiver) = receiver {
             if let Some(entry) = self.shard(receiver).lock().get_mut(&receiver) {
-                let accepts = match entry.state {
-                    State::Connected { peer, .. } => peer_key(peer) == peer_key(source),
-                    _ => true,
-                };
-                if accepts && !entry.io.as_ref().is_some_and(|io| io.shut_receive) {
-                    entry.io_mut().datagrams.push_back((source, data.to_vec()));
+                for _ in 0..copies {
+                    deliver_datagram(entry, source, data);
                 }
                 if let Some(link) = theirs {
                     entry
@@ -359,5 +356,17 @@ impl SocketTable {
                 }
             }))
         })
+    }
+}
+
+/// Puts a datagram from `source` in `entry`'s receive queue, unless the socket is
+/// connected to someone else or has shut down receiving.
+pub(super) fn deliver_datagram(entry: &mut SocketEntry, source: SocketAddr, data: &[u8]) {
+    let accepts = match entry.state {
+        State::Connected { peer, .. } => peer_key(peer) == peer_key(source),
+        _ => true,
+    };
+    if accepts && !entry.io.as_ref().is_some_and(|io| io.shut_receive) {
+        entry.io_mut().datagrams.push_back((source, data.to_vec()));
     }
 }

@@ -39,6 +39,7 @@ pub(crate) mod current;
 mod data;
 pub(crate) mod events;
 pub(crate) mod impersonation;
+mod injected;
 mod lifecycle;
 mod names;
 mod negotiation;

@@ -11,13 +11,16 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use parking_lot::Mutex;
-use windows_sys::Win32::Networking::WinSock::SOCKET;
+use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
 
 use super::lifecycle::AddrArg;
 use super::names::NameArg;
 use super::SocketTable;
 use crate::error::{Error, Result};
-use crate::testing::{Call, CallRecord, Fault, FaultAction, FaultId, FaultPlan, Recorder, Trace};
+use crate::testing::{
+    Call, CallRecord, Fault, FaultAction, FaultId, FaultPlan, Recorder, SocketFacts, StrictReport,
+    StrictTracker, Trace,
+};
 use crate::wire::PeerAddress;
 
 /// A network's faults and trace.
@@ -27,6 +30,11 @@ pub(crate) struct Observer {
     active: AtomicBool,
     faults: Mutex<FaultPlan>,
     recorder: Mutex<Recorder>,
+    /// Datagrams an injected delay holds back: destination, source, payload.
+    delayed: Mutex<Vec<(SocketAddr, SocketAddr, Vec<u8>)>>,
+    /// Whether strict mode is on (kept apart so `refresh` needs no third lock).
+    strict_enabled: AtomicBool,
+    strict: Mutex<StrictTracker>,
 }
 
 /// How a successful result appears in a trace.
@@ -67,8 +75,9 @@ impl Outcome for (SOCKET, SocketAddr) {
 
 impl Observer {
     fn refresh(&self, faults: &FaultPlan, recorder: &Recorder) {
+        let strict = self.strict_enabled.load(Ordering::Acquire);
         self.active.store(
-            !faults.is_empty() || recorder.is_recording(),
+            !faults.is_empty() || recorder.is_recording() || strict,
             Ordering::Release,
         );
     }
@@ -102,6 +111,61 @@ impl Observer {
         let taken = faults.take_pend(call, socket);
         self.refresh(&faults, &self.recorder.lock());
         taken
+    }
+
+    /// How many copies of a datagram from `sender` to `to` arrive now: 1 normally, 0 when an
+    /// injected fault drops or delays it (a delayed one is parked), 2 when it duplicates it.
+    /// Called under the topology lock; takes only this observer's own locks.
+    pub(crate) fn datagram_copies(
+        &self,
+        sender: SOCKET,
+        to: SocketAddr,
+        source: SocketAddr,
+        data: &[u8],
+    ) -> usize {
+        if !self.active.load(Ordering::Acquire) {
+            return 1;
+        }
+        let mut faults = self.faults.lock();
+        let fate = faults.take_datagram(sender, to);
+        self.refresh(&faults, &self.recorder.lock());
+        drop(faults);
+        match fate {
+            Some(FaultAction::DropDatagram) => 0,
+            Some(FaultAction::DuplicateDatagram) => 2,
+            Some(FaultAction::DelayDatagram) => {
+                self.delayed.lock().push((to, source, data.to_vec()));
+                0
+            }
+            _ => 1,
+        }
+    }
+
+    /// Takes the datagrams held back by injected delays, oldest first.
+    pub(crate) fn take_delayed(&self) -> Vec<(SocketAddr, SocketAddr, Vec<u8>)> {
+        std::mem::take(&mut *self.delayed.lock())
+    }
+
+    /// Turns strict mode on or off; what it found stays until taken.
+    pub(crate) fn set_strict(&self, enabled: bool) {
+        let faults = self.faults.lock();
+        let recorder = self.recorder.lock();
+        self.strict.lock().enabled = enabled;
+        self.strict_enabled.store(enabled, Ordering::Release);
+        self.refresh(&faults, &recorder);
+    }
+
+    /// What strict mode found so far.
+    pub(crate) fn strict_reports(&self) -> Vec<StrictReport> {
+        self.strict.lock().reports()
+    }
+
+    /// What strict mode found so far, forgotten once returned.
+    pub(crate) fn take_strict_reports(&self) -> Vec<StrictReport> {
+        let mut strict = self.strict.lock();
+        let reports = strict.reports();
+        strict.clear_reports();
+        reports
     }
 
     pub(crate) fn start_trace(&self) {
@@ -165,7 +229,7 @@ impl SocketTable {
         };
         let result = match injected {
             Some(FaultAction::Fail(error)) => Err(error),
-            Some(FaultAction::Pend) | None => op(),
+            _ => op(),
         };
         let mut recorder = self.observer.recorder.lock();
         if recorder.is_recording() {
@@ -183,7 +247,61 @@ impl SocketTable {
                 injected: injected.is_some(),
             });
         }
+        drop(recorder);
+        if self.observer.strict_enabled.load(Ordering::Acquire) {
+            self.check_strict(call, socket, peer, result.is_ok());
+        }
         result
+    }
+
+    /// The facts strict mode needs about `socket`, as the table holds them now.
+    fn strict_facts(&self, socket: SOCKET) -> (SocketFacts, Option<SocketAddr>, bool) {
+        self.with_socket(socket, |entry| {
+            let facts = SocketFacts {
+                has_names: entry.names.iter().next().is_some(),
+                has_settings: entry.settings().is_some(),
+                connected: entry.is_connected(),
+            };
+            let peer = match entry.state {
+                super::socket::State::Connected { peer, .. } => Some(peer),
+                _ => None,
+            };
+            Ok((facts, peer, entry.kind.socket_type == SOCK_DGRAM))
+        })
+        .unwrap_or_default()
+    }
+
+    /// Feeds a finished call to strict mode ([`crate::testing::STRICT_RULES`]). Runs with no
+    /// table lock held.
+    fn check_strict(&self, call: Call, socket: Option<SOCKET>, peer: Option<SocketAddr>, ok: bool) {
+        let facts = socket.map(|socket| (socket, self.strict_facts(socket)));
+        let mut strict = self.observer.strict.lock();
+        match (call, facts) {
+            (Call::SendTo, Some((socket, (facts, _, _)))) if ok => {
+                if let Some(peer) = peer {
+                    strict.sent(socket, peer, facts);
+                }
+            }
+            (Call::Send, Some((socket, (facts, Some(peer), true)))) if ok => {
+                strict.sent(socket, peer, facts)
+            }
+            (Call::Connect, Some((socket, (facts, _, _)))) if ok => strict.connected(socket, facts),
+            (Call::SetPeerTargetName, Some((socket, _))) if ok => strict.named(socket, peer),
+            (Call::SetSocketSecurity, Some((socket, (facts, _, _)))) => {
+                strict.settings_applied(socket, facts)
+            }
+            (Call::ImpersonateSocketPeer, Some((socket, _))) if ok => strict.impersonated(socket),
+            (Call::RevertImpersonation, _) => strict.reverted(),
+            _ => {}
+        }
+    }
+
+    /// `WSARevertImpersonation`, observed: the calling thread stops impersonating.
+    pub(crate) fn revert_impersonation(&self) {
+        let _ = self.observe(Call::RevertImpersonation, None, None, String::new, || {
+            super::impersonation::revert();
+            Ok(())
+        });
     }
 
     /// `WSAStartup`, observed.

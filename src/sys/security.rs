@@ -10,7 +10,7 @@ use super::last_error::int_result;
 use super::memory;
 use super::overlapped::overlapped_result;
 use crate::model::current::with_current;
-use crate::model::{impersonation, QueryFailure, SocketTable, TemplateArg};
+use crate::model::{QueryFailure, SocketTable, TemplateArg};
 use crate::testing::Call;
 use crate::wire::SecurityQueryInfo;
 
@@ -201,6 +201,6 @@ pub unsafe extern "system" fn WSAImpersonateSocketPeer(
 /// None needed; declared `unsafe extern "system"` to match windows-sys's signature.
 #[allow(non_snake_case)]
 pub unsafe extern "system" fn WSARevertImpersonation() -> i32 {
-    impersonation::revert();
+    crate::model::current::with_current(|table| table.revert_impersonation());
     0
 }

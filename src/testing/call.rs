@@ -44,6 +44,8 @@ pub enum Call {
     Recv,
     /// `shutdown`.
     Shutdown,
+    /// `WSARevertImpersonation`.
+    RevertImpersonation,
 }
 
 impl Call {
@@ -67,6 +69,7 @@ impl Call {
             Call::SendTo => "sendto",
             Call::Recv => "recv",
             Call::Shutdown => "shutdown",
+            Call::RevertImpersonation => "WSARevertImpersonation",
         }
     }
 }

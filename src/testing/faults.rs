@@ -13,10 +13,33 @@ pub enum FaultAction {
     /// The call fails with this error and does nothing else: the network is unchanged, as
     /// for any failed call.
     Fail(Error),
+    /// The datagram is lost on its way: the send succeeds, nothing arrives.
+    DropDatagram,
+    /// The datagram arrives twice.
+    DuplicateDatagram,
+    /// The datagram is held back until the test calls `Network::deliver_delayed`, so later
+    /// datagrams overtake it.
+    DelayDatagram,
     /// The call takes effect, but its overlapped completion pends (`WSA_IO_PENDING`) until
     /// the test completes it (`Network::pending_operations`). A call without an
     /// `OVERLAPPED`, or on a socket that is not overlapped, completes as usual.
     Pend,
+}
+
+impl FaultAction {
+    /// Whether the action answers a call when it starts (the others act later: at the
+    /// overlapped stage, or on a datagram in flight).
+    fn answers_calls(self) -> bool {
+        matches!(self, FaultAction::Fail(_))
+    }
+
+    /// Whether the action acts on a datagram in flight.
+    fn acts_on_datagrams(self) -> bool {
+        matches!(
+            self,
+            FaultAction::DropDatagram | FaultAction::DuplicateDatagram | FaultAction::DelayDatagram
+        )
+    }
 }
 
 /// A rule: which calls to fault, how many times, and how.
@@ -71,6 +94,32 @@ impl Fault {
         Fault {
             action: FaultAction::Pend,
             ..Fault::fail(call, Error::IoPending)
+        }
+    }
+
+    /// The next datagram sent to `addr` is lost (the send still succeeds).
+    pub fn drop_datagrams_to(addr: SocketAddr) -> Fault {
+        Fault {
+            action: FaultAction::DropDatagram,
+            call: None,
+            ..Fault::fail(Call::SendTo, Error::IoPending)
+        }
+        .to_peer(addr)
+    }
+
+    /// The next datagram sent to `addr` arrives twice.
+    pub fn duplicate_datagrams_to(addr: SocketAddr) -> Fault {
+        Fault {
+            action: FaultAction::DuplicateDatagram,
+            ..Fault::drop_datagrams_to(addr)
+        }
+    }
+
+    /// The next datagram sent to `addr` is held back until `Network::deliver_delayed`.
+    pub fn delay_datagrams_to(addr: SocketAddr) -> Fault {
+        Fault {
+            action: FaultAction::DelayDatagram,
+            ..Fault::drop_datagrams_to(addr)
         }
     }
 
@@ -159,7 +208,7 @@ impl FaultPlan {
         socket: Option<SOCKET>,
         peer: Option<SocketAddr>,
     ) -> Option<FaultAction> {
-        self.take_where(|rule| rule.action != FaultAction::Pend && rule.matches(call, socket, peer))
+        self.take_where(|rule| rule.action.answers_calls() && rule.matches(call, socket, peer))
     }
 
     /// Whether a pend rule matches the overlapped stage of `call` on `socket`, counting the
@@ -169,6 +218,14 @@ impl FaultPlan {
             rule.action == FaultAction::Pend && rule.matches(call, Some(socket), None)
         })
         .is_some()
+    }
+
+    /// What happens to a datagram `sender` sends to `to`: the oldest datagram rule matching
+    /// it, counted; `None` for normal delivery.
+    pub(crate) fn take_datagram(&mut self, sender: SOCKET, to: SocketAddr) -> Option<FaultAction> {
+        self.take_where(|rule| {
+            rule.action.acts_on_datagrams() && rule.matches(Call::SendTo, Some(sender), Some(to))
+        })
     }
 
     /// The action of the oldest rule `predicate` accepts, counting the call against it.

@@ -6,6 +6,8 @@
 //!
 //! - [`Fault`]: make the next call, the next N calls, or every call matching a function
 //!   (and a socket) fail with a chosen `WSAE*` code, or refuse connections; removable.
+//! - strict mode ([`StrictGuard`]): misuse Windows accepts silently, reported with the rule
+//!   it breaks and its source.
 //! - [`Trace`]: every call in order, with its thread, its decoded arguments, its result or
 //!   error code; ordering assertions that print the whole trace when they fail.
 //!
@@ -14,10 +16,16 @@
 
 mod call;
 mod faults;
+mod strict;
 mod trace;
 
 pub use call::Call;
 pub(crate) use faults::FaultPlan;
 pub use faults::{Fault, FaultAction, FaultId};
+pub(crate) use strict::{SocketFacts, StrictTracker};
+pub use strict::{
+    StrictGuard, StrictReport, StrictRule, IMPERSONATION_NOT_REVERTED, NAME_AFTER_FIRST_SEND,
+    NAME_WITHOUT_SECURITY, SETTINGS_AFTER_CONNECT, STRICT_RULES,
+};
 pub(crate) use trace::{thread_label, Recorder};
 pub use trace::{CallRecord, Trace, TraceOnFailure};
