@@ -74,22 +74,37 @@ pub(crate) use security::{QueryFailure, SettingsArg, TemplateArg};
 /// How many shards the socket map is split into (a power of two).
 pub(crate) const SHARDS: usize = 64;
 
-/// Hashes socket handles, and the (type, port) keys of the port bindings. Handles are
-/// handed out by the table itself and ports are a key space of 2 x 65,536, so no
-/// hash-flooding defence is needed: a folded multiply spreads every bit of the key over the
-/// bucket bits, at a fraction of SipHash's cost per lookup.
+/// Hashes the table's keys: socket handles, the (type, port) keys of the port bindings,
+/// and the peer addresses that key peer target names. Handles and ports come from the table
+/// itself, and peer addresses from the test that drives it, so no hash-flooding defence is
+/// needed: a folded multiply spreads every bit of the key over the bucket bits, at a
+/// fraction of SipHash's cost per lookup (`docs/performance.md`, comparison 1).
 #[derive(Debug, Default)]
-pub(crate) struct HandleHasher(u64);
+pub(crate) struct FoldHasher(u64);
 
-impl Hasher for HandleHasher {
+impl Hasher for FoldHasher {
     fn finish(&self) -> u64 {
         self.0
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.write_u64(u64::from(byte));
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
         }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            // The length keeps "ab" and "ab\0" apart.
+            self.write_u64(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 56));
+        }
+    }
+
+    fn write_u8(&mut self, value: u8) {
+        self.write_u64(u64::from(value));
     }
 
     fn write_u64(&mut self, value: u64) {
@@ -113,7 +128,7 @@ impl Hasher for HandleHasher {
 }
 
 /// The sockets of one shard, by handle.
-pub(crate) type Sockets = HashMap<SOCKET, SocketEntry, BuildHasherDefault<HandleHasher>>;
+pub(crate) type Sockets = HashMap<SOCKET, SocketEntry, BuildHasherDefault<FoldHasher>>;
 
 /// One shard's lock, alone on its cache lines (128 bytes: two lines, as adjacent-line
 /// prefetching pairs them), so threads working in different shards do not contend for
@@ -217,7 +232,7 @@ mod tests {
     /// is taken from the hash's low bits, so those must still differ from handle to handle.
     #[test]
     fn handles_of_one_shard_spread_over_the_low_hash_bits() {
-        let hasher = BuildHasherDefault::<HandleHasher>::default();
+        let hasher = BuildHasherDefault::<FoldHasher>::default();
         let buckets: HashSet<u64> = (0..1024usize)
             .map(|i| hasher.hash_one(choices::FIRST_HANDLE + i * 4 * SHARDS) & 1023)
             .collect();

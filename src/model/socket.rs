@@ -2,11 +2,13 @@
 #![forbid(unsafe_code)]
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::BuildHasherDefault;
 use std::net::SocketAddr;
 
 use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_DGRAM, SOCK_STREAM};
 
 use super::catalog::SocketKind;
+use super::FoldHasher;
 use crate::wire::{SecurityProtocol, SecuritySettings, TargetName};
 
 /// A socket's connection state.
@@ -130,15 +132,15 @@ pub struct StoredName {
 /// A map whose last name is removed is dropped, so equal contents compare equal.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[allow(clippy::box_collection)] // deliberate: 8 bytes per socket, not an empty map's 48
-pub struct PeerNames(Option<Box<HashMap<PeerKey, StoredName>>>);
+pub struct PeerNames(Option<Box<HashMap<PeerKey, StoredName, BuildHasherDefault<FoldHasher>>>>);
 
 impl PeerNames {
     /// Stores `name` under `key`, returning the name it replaces.
     pub fn insert(&mut self, key: PeerKey, name: StoredName) -> Option<StoredName> {
         // Sized for one name at once: most sockets that get a name get just one.
-        let map = self
-            .0
-            .get_or_insert_with(|| Box::new(HashMap::with_capacity(1)));
+        let map = self.0.get_or_insert_with(|| {
+            Box::new(HashMap::with_capacity_and_hasher(1, Default::default()))
+        });
         map.insert(key, name)
     }
 

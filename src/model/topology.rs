@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::wire::TargetName;
 
 /// (socket type, port) → the sockets bound to that port, with their addresses.
-type Bindings = HashMap<(i32, u16), Vec<(IpAddr, SOCKET)>, BuildHasherDefault<super::HandleHasher>>;
+type Bindings = HashMap<(i32, u16), Vec<(IpAddr, SOCKET)>, BuildHasherDefault<super::FoldHasher>>;
 
 /// The bound local addresses of one network. Each socket type has its own port space (TCP
 /// port 80 and UDP port 80 are different ports).
