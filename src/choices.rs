@@ -37,13 +37,15 @@ pub const MAX_BACKLOG: usize = 200;
 pub const CHECK_ORDER: Choice = Choice {
     id: "check-order",
     question: "Which error wins when several rules are broken at once?",
-    answer: "WSANOTINITIALISED, WSAENOTSOCK, then overlapped arguments (WSAEOPNOTSUPP, until \
-             overlapped calls are emulated), WSAEFAULT (NULL pointer), WSAEINVAL (socket \
+    answer: "WSANOTINITIALISED, WSAENOTSOCK, WSAEFAULT (NULL pointer), WSAEINVAL (socket \
              family or type), WSAEMSGSIZE (length), WSAEINVAL (SecurityProtocol), WSAEINVAL \
              (name shape), WSAEAFNOSUPPORT (peer family), WSAEINVAL (zero connectionless \
              peer), WSAEISCONN. Checks of the caller's arguments come before checks of the \
              socket's state, so a malformed call fails the same way whatever the socket is \
-             doing. WSADeleteSocketPeerTargetName uses the same order without WSAEISCONN.",
+             doing. WSADeleteSocketPeerTargetName uses the same order and the same rules \
+             (a zero datagram peer is WSAEINVAL there too; a short address is \
+             WSAEMSGSIZE), without WSAEISCONN. Overlapped arguments are looked at only \
+             after every check has passed.",
 };
 
 /// `PeerTargetNameStringLen` counts bytes.
@@ -140,18 +142,6 @@ pub const NAMES_ON_LISTENING_SOCKETS: Choice = Choice {
              (Google Project Zero's NtCoreLib offers exactly that helper).",
 };
 
-/// Overlapped arguments on overlapped sockets.
-pub const OVERLAPPED_CALLS_NOT_EMULATED: Choice = Choice {
-    id: "overlapped-calls-not-emulated",
-    question: "What happens when an overlapped socket is given an OVERLAPPED or a completion \
-               routine?",
-    answer: "Until overlapped completion is emulated, the call fails with WSAEOPNOTSUPP, \
-             queues nothing and changes nothing, rather than pretending to complete. With both \
-             arguments NULL an overlapped socket runs the call synchronously, as WSAIoctl's \
-             page says; on a non-overlapped socket both arguments are ignored, as the seed \
-             says.",
-};
-
 /// Socket creation outcomes.
 pub const SOCKET_CATALOG: Choice = Choice {
     id: "socket-catalog",
@@ -190,6 +180,16 @@ pub const ONLY_IP_IS_ADDRESSED: Choice = Choice {
              only AF_INET and AF_INET6.",
 };
 
+/// How listen treats its backlog.
+pub const LISTEN_BACKLOG: Choice = Choice {
+    id: "listen-backlog",
+    question: "Which backlog does listen use?",
+    answer: "The one asked for, clamped to 1..=200: winsock2.h's SOMAXCONN (0x7fffffff) or \
+             more gives 200, zero or less gives 1. Listening again changes only the backlog; \
+             connections already waiting stay. A connect to a full backlog is refused \
+             (WSAECONNREFUSED), as Windows refuses a SYN it cannot queue.",
+};
+
 /// Which versions WSAStartup grants.
 pub const STARTUP_VERSIONS: Choice = Choice {
     id: "startup-versions",
@@ -214,11 +214,12 @@ pub const IOCTL_CODES: Choice = Choice {
     id: "ioctl-codes",
     question: "What does WSAIoctl do with codes other than the two peer-name codes, and with \
                a NULL lpcbBytesReturned?",
-    answer: "SIO_SET_SECURITY and SIO_QUERY_SECURITY get WSAEOPNOTSUPP until security settings \
-             are emulated (Wine answers them the same way); every other code gets WSAEINVAL \
+    answer: "SIO_SET_SECURITY and SIO_QUERY_SECURITY reach WSASetSocketSecurity and \
+             WSAQuerySocketSecurity (see security-ioctls); every other code gets WSAEINVAL \
              ('not a valid command'). A call without overlapped arguments needs \
-             lpcbBytesReturned (WSAEFAULT otherwise), checked after the socket; on success \
-             it is set to 0, as these codes return no output.",
+             lpcbBytesReturned (WSAEFAULT otherwise), checked after the socket and the code; \
+             on success it is set to 0 for the set and delete codes, which return no \
+             output, and to 24 for SIO_QUERY_SECURITY.",
 };
 
 /// Arguments of other functions that are not emulated.
@@ -230,6 +231,305 @@ pub const UNEMULATED_ARGUMENTS: Choice = Choice {
              WSAEINVAL, as WSASocketW documents for an invalid group or protocol info; any \
              non-NULL data or QOS pointer in WSAConnect is WSAEOPNOTSUPP, since TCP/IP \
              offers neither. None of these pointers is ever read.",
+};
+
+/// The error a failed security negotiation gives the connect (or first `sendto`) that
+/// started it ([`SECURE_NEGOTIATION`]).
+pub const NEGOTIATION_FAILURE_ERROR: crate::Error = crate::Error::TimedOut;
+
+/// The error `WSAQuerySocketSecurity` gives for a missing or too small info buffer, with
+/// the size needed written back ([`QUERY_SIZE_PROBE_CODE`]).
+pub const QUERY_TOO_SMALL_ERROR: crate::Error = crate::Error::MessageSize;
+
+/// The largest datagram `sendto` accepts: 65,507 bytes, the most a UDP/IPv4 datagram holds.
+pub const MAX_DATAGRAM: usize = 65_507;
+
+/// Which form a `SecuritySettings` buffer holds.
+pub const SECURITY_SETTINGS_FORM: Choice = Choice {
+    id: "security-settings-form",
+    question: "How does WSASetSocketSecurity tell SOCKET_SECURITY_SETTINGS from \
+               SOCKET_SECURITY_SETTINGS_IPSEC, and which protocols may each carry?",
+    answer: "By the length: below 8 bytes is WSAEMSGSIZE; 8 to 87 bytes is the generic form \
+             (its first 8 bytes are read); 88 bytes or more is the IPsec form, whose \
+             strings must then fit the length (WSAEMSGSIZE otherwise). The generic form \
+             takes DEFAULT, IPSEC or IPSEC2; the IPsec form must not say DEFAULT (the \
+             structure's page: it must be IPSEC), and IPSEC2 is accepted there as Google \
+             Project Zero's NtCoreLib uses it. A NULL pointer means the defaults, whatever \
+             the length. The password is never kept, only whether one was given.",
+};
+
+/// Unknown flag bits in the settings.
+pub const UNKNOWN_SECURITY_FLAGS: Choice = Choice {
+    id: "unknown-security-flags",
+    question: "What do SecurityFlags or IpsecFlags bits that no header defines get?",
+    answer: "WSAEINVAL: the page's 'the settings structure holds an incorrect value'. \
+             SecurityFlags may hold GUARANTEE_ENCRYPTION (0x1) and ALLOW_INSECURE (0x2), \
+             IpsecFlags 0x1 to 0x8. An odd user, domain or password byte length is \
+             WSAEINVAL too.",
+};
+
+/// Late and repeated WSASetSocketSecurity calls.
+pub const SECURITY_TIMING_ERRORS: Choice = Choice {
+    id: "security-timing-errors",
+    question: "Which code does WSASetSocketSecurity give after bind, after listen, or on a \
+               second call (the page says they 'should fail' but names no code)?",
+    answer: "WSAEISCONN on a connected socket (the listed code); WSAEINVAL on a bound socket \
+             (explicit bind, listening, or implicitly bound by sendto) and on a socket that \
+             already has settings. Argument errors come first, then WSAEISCONN, then bound, \
+             then twice.",
+};
+
+/// The size-probe error of WSAQuerySocketSecurity.
+pub const QUERY_SIZE_PROBE_CODE: Choice = Choice {
+    id: "query-size-probe-code",
+    question: "When SecurityQueryInfo is NULL or *SecurityQueryInfoLen is too small, is the \
+               error WSAEFAULT (the page's sample) or WSAEMSGSIZE (Windows' own callers)?",
+    answer: "WSAEMSGSIZE, with *SecurityQueryInfoLen set to 24, \
+             sizeof(SOCKET_SECURITY_QUERY_INFO). fwpuclnt's own WSAImpersonateSocketPeer and \
+             NtCoreLib both probe this way and expect WSAEMSGSIZE; the page's sample, which \
+             tests for WSAEFAULT, would treat the probe as a failure here as it likely would \
+             on Windows. The info buffer is not written. WSAIoctl(SIO_QUERY_SECURITY) \
+             answers the same, writing 24 to *lpcbBytesReturned.",
+};
+
+/// Query before a connection exists.
+pub const QUERY_BEFORE_CONNECTION: Choice = Choice {
+    id: "query-before-connection",
+    question: "What do WSAQuerySocketSecurity and WSAImpersonateSocketPeer do on an \
+               unconnected or listening stream socket, or for a datagram peer never \
+               exchanged with?",
+    answer: "WSAENOTCONN: there is no connection whose security could be reported. A plain \
+             (unsecured) connection answers Flags 0.",
+};
+
+/// Token handles in the query result.
+pub const NO_TOKEN_HANDLES: Choice = Choice {
+    id: "no-token-handles",
+    question: "What token handles does the query return when PeerTokenAccessMask is non-zero?",
+    answer: "None: both handle fields are 0 whatever the mask, as the emulator has no Windows \
+             tokens. The peer's principal is observable through the safe API \
+             (Socket::authenticated_peer) and by impersonating it.",
+};
+
+/// The IMPERSONATED flag.
+pub const IMPERSONATED_FLAG: Choice = Choice {
+    id: "impersonated-flag",
+    question: "When is the undocumented SOCKET_INFO_CONNECTION_IMPERSONATED flag set?",
+    answer: "When the calling thread is impersonating that socket's peer (for a datagram \
+             socket, that peer) through WSAImpersonateSocketPeer, until it reverts.",
+};
+
+/// NULL PeerAddr for WSAImpersonateSocketPeer.
+pub const IMPERSONATE_NULL_ADDRESS: Choice = Choice {
+    id: "impersonate-null-address",
+    question: "The page lists WSAEFAULT for a NULL PeerAddr yet calls it optional, and its \
+               sample passes NULL and 0 on TCP. Which wins?",
+    answer: "On a stream socket NULL with length 0 succeeds (the address is ignored). A \
+             non-zero length with NULL, or a length over 128, is WSAEINVAL, as Windows' own \
+             code checks. On a datagram socket a NULL PeerAddr is WSAEFAULT (the peer cannot \
+             be known otherwise), a length too short for the address WSAEMSGSIZE, and a \
+             family the socket cannot use WSAEAFNOSUPPORT.",
+};
+
+/// Impersonating an unauthenticated peer.
+pub const IMPERSONATE_NEEDS_SECURED_PEER: Choice = Choice {
+    id: "impersonate-needs-secured-peer",
+    question: "What does WSAImpersonateSocketPeer do on a connection that is not secured?",
+    answer: "WSAEOPNOTSUPP: no peer was authenticated, so there is no token, which is what \
+             Windows' own code returns when neither token handle is available. The thread's \
+             impersonation is left as it was.",
+};
+
+/// Blocking and overlapped sockets and impersonation.
+pub const IMPERSONATION_ANY_SOCKET_MODE: Choice = Choice {
+    id: "impersonation-any-socket-mode",
+    question: "The page says WSAImpersonateSocketPeer 'may be called only on blocking, \
+               non-overlapped sockets' but gives no error. Is that enforced?",
+    answer: "No: Windows' own code shows no such check, and enforcing it would fail code that \
+             works on Windows (sockets made by socket() are overlapped).",
+};
+
+/// WSARevertImpersonation's preconditions.
+pub const REVERT_NEEDS_NOTHING: Choice = Choice {
+    id: "revert-needs-nothing",
+    question: "Does WSARevertImpersonation need WSAStartup, and what does it do with no \
+               impersonation?",
+    answer: "It always succeeds: it ends the calling thread's impersonation if there is one \
+             ('if the thread is not impersonating, nothing happens'), needs no WSAStartup, \
+             and never reports WSASYSCALLFAILURE, as the system call it stands for cannot \
+             fail here.",
+};
+
+/// Default principals.
+pub const DEFAULT_PRINCIPALS: Choice = Choice {
+    id: "default-principals",
+    question: "Whom does an endpoint authenticate as?",
+    answer: "As the principal a test gave its socket (Socket::set_principal; accepted sockets \
+             inherit the listener's), else the one given to its host address \
+             (Network::set_host_principal), else host/<address>, e.g. host/127.0.0.1: every \
+             emulated host has credentials, as the default IPsec policy needs.",
+};
+
+/// How a secured connection is negotiated.
+pub const SECURE_NEGOTIATION: Choice = Choice {
+    id: "secure-negotiation",
+    question: "What happens on connect when security settings and a peer target name meet a \
+               server's principal (the pages do not say what a mismatch does)?",
+    answer: "If neither end applied security settings, the connection is plain and the name \
+             is not used. Otherwise the ends negotiate as IPsec with peer-name verification: \
+             if the client named no one, or its name equals the server's principal (ASCII \
+             case ignored), or it set SOCKET_SETTINGS_IPSEC_OPTIONAL_PEER_NAME_VERIFICATION, \
+             the connection is secured (and encrypted when either end set \
+             GUARANTEE_ENCRYPTION). On a mismatch, if every end with settings set \
+             ALLOW_INSECURE, the connection falls back to clear text (queries show Flags 0); \
+             otherwise the connect fails with WSAETIMEDOUT, as IPsec drops the unauthenticated \
+             traffic and the real connect times out: nothing is queued, bound or delivered.",
+};
+
+/// Accepted sockets inherit the listener's security.
+pub const ACCEPTED_INHERIT_SECURITY: Choice = Choice {
+    id: "accepted-inherit-security",
+    question: "What security state does an accepted socket have?",
+    answer: "The listener's settings and principal (Microsoft's server sample sets security \
+             only on the listening socket and queries and impersonates on the accepted one), \
+             and the connection's negotiated security.",
+};
+
+/// Datagram security per peer.
+pub const DATAGRAM_SECURITY_PER_PEER: Choice = Choice {
+    id: "datagram-security-per-peer",
+    question: "When are datagram peers authenticated?",
+    answer: "On the first datagram from a socket to a peer (sendto, WSASendTo or send on a \
+             connected socket), with the name set for that peer and the principal of the \
+             socket bound there (or of the host). Success records the result on both \
+             sockets for later queries and impersonation; failure fails that send with \
+             WSAETIMEDOUT, delivers nothing and records nothing, so the next send tries \
+             again. A datagram to an address nobody bound is dropped silently, as UDP does.",
+};
+
+/// Receives never block.
+pub const RECEIVE_NEVER_BLOCKS: Choice = Choice {
+    id: "receive-never-blocks",
+    question: "What does a blocking recv or recvfrom with nothing to read do?",
+    answer: "It fails with WSAEWOULDBLOCK at once, as a non-blocking one does: an in-memory \
+             network has no other thread that could ever deliver while a single-threaded test \
+             waits, and a test must never hang. FIONBIO is still recorded (see the \
+             snapshot) and FIONREAD reports what is waiting. A stream whose peer shut down \
+             sending or closed returns 0 once drained.",
+};
+
+/// Supported send and receive flags, and addressing of datagrams.
+pub const DATA_FLAGS: Choice = Choice {
+    id: "data-flags",
+    question: "Which flags do send and recv take, and what do sendto's address arguments do \
+               on a connected socket?",
+    answer: "send and sendto take MSG_DONTROUTE (ignored); recv takes MSG_PEEK, and on \
+             streams MSG_WAITALL (WSAEWOULDBLOCK until that many bytes wait, unless the \
+             peer finished); any other bit is WSAEOPNOTSUPP. On a connected socket sendto \
+             ignores its address, as its page says. A datagram longer than the receive \
+             buffer fills it and fails with WSAEMSGSIZE, the rest discarded, as on Windows.",
+};
+
+/// What closing does to the peer.
+pub const CLOSE_AND_RESET: Choice = Choice {
+    id: "close-and-reset",
+    question: "What does the peer see when a connected stream socket closes, or when a \
+               listener closes with connections waiting?",
+    answer: "A graceful close: the peer's receives return 0 once drained; but a socket \
+             closed with unread data resets the connection, as TCP does, and the peer's \
+             recv, send and query then fail with WSAECONNRESET. Connections still waiting in \
+             a closed listener's backlog are reset. A send to a peer that is gone is \
+             WSAECONNRESET.",
+};
+
+/// The security IOCTLs.
+pub const SECURITY_IOCTLS: Choice = Choice {
+    id: "security-ioctls",
+    question: "How are WSAIoctl's buffers used for SIO_SET_SECURITY and SIO_QUERY_SECURITY?",
+    answer: "SIO_SET_SECURITY: the settings are the input buffer (NULL: the defaults), no \
+             output, *lpcbBytesReturned set to 0. SIO_QUERY_SECURITY: the template is the \
+             input buffer, the info the output buffer with cbOutBuffer as its length, and \
+             *lpcbBytesReturned receives 24 on success or the size needed with the \
+             too-small error. Both reach the same code as the functions, so the rules and \
+             codes are the same.",
+};
+
+/// The first event handle `WSACreateEvent` hands out. Event handles then grow by 4 and
+/// are never reused; being 2 more than a multiple of 4 they never equal a socket handle
+/// ([`FIRST_HANDLE`] and its successors are multiples of 4).
+pub const FIRST_EVENT: isize = 0x102;
+
+/// Events belong to the process, not to a network.
+pub const EVENTS_ARE_PROCESS_WIDE: Choice = Choice {
+    id: "events-are-process-wide",
+    question: "Are event objects per network or process-wide, and can an event handle be \
+               mistaken for a socket?",
+    answer: "Process-wide, as Windows event objects are: an event created while one network \
+             is current can be set, waited on and closed from any thread, whatever network \
+             it has entered, and survives WSACleanup. The event functions still check \
+             WSAStartup on the caller's current network (WSANOTINITIALISED), as their pages \
+             list it. Event handles start at 0x102 and grow by 4, socket handles are \
+             multiples of 4: a socket handle given as an event is WSA_INVALID_HANDLE, an \
+             event handle given as a socket is WSAENOTSOCK.",
+};
+
+/// What the emulator writes into an `OVERLAPPED`.
+pub const OVERLAPPED_STATUS_FIELDS: Choice = Choice {
+    id: "overlapped-status-fields",
+    question: "What goes into the OVERLAPPED, and how does WSAGetOverlappedResult read it?",
+    answer: "Internal is STATUS_PENDING (0x103) while the operation pends, so \
+             HasOverlappedIoCompleted works; then 0 on success or the Winsock error code \
+             (where Windows stores an NTSTATUS). InternalHigh is the byte count (0 for \
+             these calls). WSAGetOverlappedResult reads those fields: TRUE with the count \
+             and flags 0, or FALSE with the stored error; with fWait TRUE it waits for the \
+             status to change rather than for hEvent, which must still be a valid event \
+             (WSA_INVALID_HANDLE otherwise). A NULL lpOverlapped, lpcbTransfer or \
+             lpdwFlags is WSAEFAULT (the answer of Windows Server 2003; later versions \
+             crash).",
+};
+
+/// A completion routine without an `OVERLAPPED`.
+pub const ROUTINE_WITHOUT_OVERLAPPED: Choice = Choice {
+    id: "routine-without-overlapped",
+    question: "What does an overlapped socket do with a completion routine but a NULL \
+               lpOverlapped (WSAIoctl's page is silent)?",
+    answer: "The call runs synchronously and the routine is ignored: a routine receives the \
+             OVERLAPPED it completes, and there is none to report through. lpcbBytesReturned \
+             is written as for any synchronous call.",
+};
+
+/// How a test makes an operation pend.
+pub const DEFERRED_COMPLETION: Choice = Choice {
+    id: "deferred-completion",
+    question: "When does a deferred (pending) operation take effect, and what can complete it?",
+    answer: "Operations complete at once unless a test calls Network::defer_overlapped(n); \
+             then the next n overlapped operations return WSA_IO_PENDING. The operation's \
+             checks and its effect happen when the call is made (errors are still reported \
+             at once); only the report is deferred. PendingOperation::complete reports \
+             success, PendingOperation::fail reports a chosen error without undoing the \
+             effect, and closing the socket (or the last WSACleanup) reports \
+             WSA_OPERATION_ABORTED. Each operation is reported exactly once.",
+};
+
+/// Signalled events and queued routines in one alertable wait.
+pub const SIGNALLED_EVENTS_WIN: Choice = Choice {
+    id: "signalled-events-win",
+    question: "An alertable wait finds both a signalled event and queued completion \
+               routines: which ends it?",
+    answer: "The signalled event, as the NT kernel tests the objects before the thread's \
+             APCs: the wait returns its index and the routines stay queued for the next \
+             alertable wait. With nothing signalled, every routine queued to the thread \
+             runs (including ones queued by a routine) and the wait returns \
+             WAIT_IO_COMPLETION, even with a zero timeout.",
+};
+
+/// Bad arguments to `WSAWaitForMultipleEvents`.
+pub const WAIT_ARGUMENTS: Choice = Choice {
+    id: "wait-arguments",
+    question: "What do zero events, more than WSA_MAXIMUM_WAIT_EVENTS, a NULL array or a \
+               handle given twice get?",
+    answer: "WSA_WAIT_FAILED with WSA_INVALID_PARAMETER, as WaitForMultipleObjectsEx \
+             answers them; a handle that is no event gets WSA_INVALID_HANDLE.",
 };
 
 /// Every choice, in the order `docs/choices.md` lists them.
@@ -245,15 +545,40 @@ pub const ALL: &[Choice] = &[
     DELETE_ABSENT_NAME_SUCCEEDS,
     DELETE_ON_STREAM_AND_CONNECTED,
     NAMES_ON_LISTENING_SOCKETS,
-    OVERLAPPED_CALLS_NOT_EMULATED,
     SOCKET_CATALOG,
     ONE_HOST_OWNS_EVERY_ADDRESS,
     NEVER_BLOCK,
     ONLY_IP_IS_ADDRESSED,
+    LISTEN_BACKLOG,
     STARTUP_VERSIONS,
     CLEANUP_CLOSES_SOCKETS,
     IOCTL_CODES,
     UNEMULATED_ARGUMENTS,
+    SECURITY_SETTINGS_FORM,
+    UNKNOWN_SECURITY_FLAGS,
+    SECURITY_TIMING_ERRORS,
+    QUERY_SIZE_PROBE_CODE,
+    QUERY_BEFORE_CONNECTION,
+    NO_TOKEN_HANDLES,
+    IMPERSONATED_FLAG,
+    IMPERSONATE_NULL_ADDRESS,
+    IMPERSONATE_NEEDS_SECURED_PEER,
+    IMPERSONATION_ANY_SOCKET_MODE,
+    REVERT_NEEDS_NOTHING,
+    DEFAULT_PRINCIPALS,
+    SECURE_NEGOTIATION,
+    ACCEPTED_INHERIT_SECURITY,
+    DATAGRAM_SECURITY_PER_PEER,
+    RECEIVE_NEVER_BLOCKS,
+    DATA_FLAGS,
+    CLOSE_AND_RESET,
+    SECURITY_IOCTLS,
+    EVENTS_ARE_PROCESS_WIDE,
+    OVERLAPPED_STATUS_FIELDS,
+    ROUTINE_WITHOUT_OVERLAPPED,
+    DEFERRED_COMPLETION,
+    SIGNALLED_EVENTS_WIN,
+    WAIT_ARGUMENTS,
 ];
 
 #[cfg(test)]

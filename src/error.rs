@@ -108,20 +108,36 @@ wsa_errors! {
     AddressInUse = WSAEADDRINUSE, "only one usage of each socket address is normally permitted";
     /// The address is not valid in its context.
     AddressNotAvailable = WSAEADDRNOTAVAIL, "the requested address is not valid in its context";
+    /// The network subsystem has failed.
+    NetworkDown = WSAENETDOWN, "a socket operation encountered a dead network";
     /// No buffer space (or backlog room) is available.
     NoBufferSpace = WSAENOBUFS, "no buffer space is available";
     /// The socket is already connected.
     IsConnected = WSAEISCONN, "the socket is already connected";
     /// The socket is not connected.
     NotConnected = WSAENOTCONN, "the socket is not connected";
+    /// The connection attempt timed out.
+    TimedOut = WSAETIMEDOUT, "the connected party did not properly respond after a period of time";
     /// The remote side refused the connection: nothing listens there.
     ConnectionRefused = WSAECONNREFUSED, "no connection could be made because the target refused it";
+    /// No route to the host.
+    HostUnreachable = WSAEHOSTUNREACH, "a socket operation was attempted to an unreachable host";
     /// `WSAStartup` has not been called (or every call was matched by `WSACleanup`).
     NotInitialised = WSANOTINITIALISED, "a successful WSAStartup call must occur before using this function";
     /// Too many outstanding `WSAStartup` calls.
     ProcessLimit = WSAEPROCLIM, "a limit on the number of tasks supported by Windows Sockets has been reached";
     /// The requested Winsock version is not supported.
     VersionNotSupported = WSAVERNOTSUPPORTED, "the requested Windows Sockets version is not supported";
+    /// The connection was reset by the remote side.
+    ConnectionReset = WSAECONNRESET, "an existing connection was forcibly closed by the remote host";
+    /// The socket's direction was shut down with `shutdown`.
+    Shutdown = WSAESHUTDOWN, "a request to send or receive data was disallowed because the socket had already been shut down";
+    /// A handle given where an event object was expected is not one (`ERROR_INVALID_HANDLE`).
+    InvalidHandle = WSA_INVALID_HANDLE, "the specified event object handle is invalid";
+    /// An argument of an event or wait function is unacceptable (`ERROR_INVALID_PARAMETER`).
+    InvalidParameter = WSA_INVALID_PARAMETER, "one or more parameters are invalid";
+    /// No more event objects can be created (`ERROR_NOT_ENOUGH_MEMORY`).
+    NotEnoughMemory = WSA_NOT_ENOUGH_MEMORY, "insufficient memory available";
 }
 
 impl From<Error> for io::Error {

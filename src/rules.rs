@@ -166,3 +166,5 @@ pub fn peer_address_fits(fits: bool) -> Result<()> {
     }
     Ok(())
 }
+
+pub mod security;

@@ -4,10 +4,16 @@
 //! the same rules in the same order and give the same errors. Nothing here is `unsafe`.
 #![forbid(unsafe_code)]
 
+mod data;
 mod network;
+mod pending;
+mod security;
 mod socket;
+mod testing;
 mod types;
 
 pub use network::{EnterGuard, Network, Startup};
+pub use pending::PendingOperation;
+pub use security::{impersonated_principal, revert_impersonation};
 pub use socket::Socket;
 pub use types::{Domain, Protocol, Type};

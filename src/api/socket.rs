@@ -15,8 +15,8 @@ use crate::wire::{PeerTargetName, TargetName};
 /// A socket of a [`Network`]. Dropping it calls `closesocket`; [`Socket::into_raw`] gives
 /// the handle up instead, for use with [`crate::sys`].
 pub struct Socket {
-    network: Network,
-    handle: SOCKET,
+    pub(super) network: Network,
+    pub(super) handle: SOCKET,
     /// Whether dropping this value closes the socket.
     owned: bool,
 }
@@ -102,7 +102,7 @@ impl Socket {
     pub fn set_peer_target_name_with(&self, name: PeerTargetName) -> Result<()> {
         self.network
             .table
-            .set_peer_target_name(self.handle, NameArg::Value(name), false)
+            .set_peer_target_name(self.handle, NameArg::Value(name))
     }
 
     /// `WSADeleteSocketPeerTargetName`: forgets the name for `peer`. Deleting a name that
@@ -110,7 +110,7 @@ impl Socket {
     pub fn delete_peer_target_name(&self, peer: SocketAddr) -> Result<()> {
         self.network
             .table
-            .delete_peer_target_name(self.handle, AddrArg::Value(peer), false)
+            .delete_peer_target_name(self.handle, AddrArg::Value(peer))
     }
 
     /// The name this socket holds for `peer` (on a stream socket, its one name), if any.

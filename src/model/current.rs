@@ -29,17 +29,25 @@ pub(crate) fn current() -> Arc<SocketTable> {
     with_current(Arc::clone)
 }
 
-/// Runs `f` with the thread's current table. The process-wide table is lent without
-/// touching its reference count, so threads using it share no counter on every call.
+/// Runs `f` with the thread's current table. Neither an entered table nor the process-wide
+/// one has its reference count touched: threads sharing a table share no counter on every
+/// call (see `docs/performance.md`, comparison 5).
+///
+/// `f` runs while this thread's stack of entered tables is borrowed, so it must not enter
+/// or leave a table, nor run user code that could: the `sys` functions pass it model
+/// operations only.
 pub(crate) fn with_current<R>(f: impl FnOnce(&Arc<SocketTable>) -> R) -> R {
-    let entered = ENTERED
-        .try_with(|stack| stack.borrow().last().cloned())
-        .ok()
-        .flatten();
-    match entered {
-        Some(table) => f(&table),
-        None => f(global()),
-    }
+    let mut f = Some(f);
+    let ran = ENTERED.try_with(|stack| {
+        let stack = stack.borrow();
+        let f = f.take().expect("try_with runs its closure at most once");
+        match stack.last() {
+            Some(table) => f(table),
+            None => f(global()),
+        }
+    });
+    // `try_with` fails only while the thread's locals are torn down, before `f` ran.
+    ran.unwrap_or_else(|_| f.take().expect("f has not run")(global()))
 }
 
 /// Makes `table` the thread's current table until [`leave`] is called with it.

@@ -13,11 +13,44 @@ use std::sync::atomic::Ordering;
 use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_STREAM};
 
 use super::catalog;
-use super::socket::{Listener, Pending, SocketEntry, State};
+use super::negotiation::{negotiate, Endpoint};
+use super::overlapped;
+use super::socket::{Io, Link, Listener, Pending, Security, SocketEntry, State};
 use super::SocketTable;
 use crate::choices;
 use crate::error::{Error, Result};
-use crate::wire::{self, PeerAddress, SockaddrError};
+use crate::wire::{self, PeerAddress, SecuritySettings, SockaddrError, TargetName};
+
+/// What an initiating socket brings to a security negotiation.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Initiator {
+    /// Its security settings.
+    pub settings: Option<SecuritySettings>,
+    /// The peer target name it holds for the peer (a stream socket's one name).
+    pub target_name: Option<TargetName>,
+    /// Its own principal, if the test gave it one.
+    pub principal: Option<TargetName>,
+}
+
+impl Initiator {
+    /// What `entry` brings when it talks to `peer` (`None`: a stream socket's connection).
+    pub(crate) fn of(entry: &SocketEntry, peer: Option<SocketAddr>) -> Self {
+        let key = super::socket::PeerKey::for_peer(entry.kind.socket_type, peer);
+        Self {
+            settings: entry.settings().cloned(),
+            target_name: entry.names.get(&key).map(|stored| stored.name.clone()),
+            principal: entry.principal().cloned(),
+        }
+    }
+}
+
+/// A connection offered to a listener.
+#[derive(Debug, Clone, Copy)]
+struct Offer<'a> {
+    family: u16,
+    client: Endpoint<'a>,
+    target_name: Option<&'a TargetName>,
+}
 
 /// The highest Winsock version there is: 2.2 (`MAKEWORD(2, 2)`).
 pub(crate) const HIGHEST_VERSION: u16 = 0x0202;
@@ -85,7 +118,7 @@ fn ip_address_for(entry: &SocketEntry, arg: AddrArg<'_>, mismatch: Error) -> Res
 impl SocketTable {
     /// `WSAStartup`: counts one more user and grants the version asked for, at most 2.2.
     /// A version below 1.0 is `WSAVERNOTSUPPORTED` ([`choices::STARTUP_VERSIONS`]).
-    pub(crate) fn startup(&self, requested: u16) -> Result<u16> {
+    pub(super) fn startup_unobserved(&self, requested: u16) -> Result<u16> {
         let [major, minor] = requested.to_le_bytes();
         if major == 0 {
             return Err(Error::VersionNotSupported);
@@ -104,8 +137,9 @@ impl SocketTable {
     }
 
     /// `WSACleanup`: one user fewer. The last one closes every socket, as Windows resets and
-    /// frees the sockets still open ([`choices::CLEANUP_CLOSES_SOCKETS`]).
-    pub(crate) fn cleanup(&self) -> Result<()> {
+    /// frees the sockets still open ([`choices::CLEANUP_CLOSES_SOCKETS`]), aborting their
+    /// pending overlapped operations as `closesocket` does.
+    pub(super) fn cleanup_unobserved(&self) -> Result<()> {
         let mut topology = self.topology.lock();
         let before = self
             .startups
@@ -118,6 +152,9 @@ impl SocketTable {
                 shard.lock().clear();
             }
             topology.clear();
+            let pending = self.take_pending(None);
+            drop(topology);
+            overlapped::abort(pending);
         }
         Ok(())
     }
@@ -128,7 +165,7 @@ impl SocketTable {
     }
 
     /// `socket`/`WSASocketW`: creates a socket the catalogue offers.
-    pub(crate) fn create(
+    pub(super) fn create_unobserved(
         &self,
         family: i32,
         socket_type: i32,
@@ -145,7 +182,7 @@ impl SocketTable {
     /// Errors: `WSAEAFNOSUPPORT` for a socket the network cannot address, `WSAEFAULT` for a
     /// NULL, short or wrong-family address (bind's page: "an incorrect address format for
     /// the associated address family"), `WSAEINVAL` if already bound, `WSAEADDRINUSE` if taken.
-    pub(crate) fn bind(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<SocketAddr> {
+    pub(super) fn bind_unobserved(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<SocketAddr> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
         self.with_socket(handle, |entry| {
@@ -166,7 +203,7 @@ impl SocketTable {
     /// Errors: `WSAEOPNOTSUPP` for a socket that is not a stream, `WSAEISCONN` if connected,
     /// `WSAEINVAL` if unbound. A second call only changes the backlog, which is clamped to
     /// 1..=[`choices::MAX_BACKLOG`].
-    pub(crate) fn listen(&self, handle: SOCKET, backlog: i32) -> Result<()> {
+    pub(super) fn listen_unobserved(&self, handle: SOCKET, backlog: i32) -> Result<()> {
         self.with_socket(handle, |entry| {
             if !entry.is_stream() {
                 return Err(Error::OperationNotSupported);
@@ -201,10 +238,10 @@ impl SocketTable {
     /// datagram socket just records its peer; connecting it to the zero address and port
     /// disconnects it, as `connect`'s page says. An unbound socket is bound implicitly
     /// ([`choices::ONE_HOST_OWNS_EVERY_ADDRESS`]).
-    pub(crate) fn connect(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<()> {
+    pub(super) fn connect_unobserved(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<()> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
-        let (kind, local, target) = self.with_socket(handle, |entry| {
+        let (kind, local, target, initiator) = self.with_socket(handle, |entry| {
             require_ip_socket(entry)?;
             let target = ip_address_for(entry, arg, Error::AddressFamilyNotSupported)?;
             let unspecified = target.ip().is_unspecified();
@@ -219,11 +256,16 @@ impl SocketTable {
                 }
             } else if unspecified && target.port() == 0 {
                 entry.state = State::Idle;
-                return Ok((entry.kind, None, None));
+                return Ok((entry.kind, None, None, Initiator::default()));
             } else if target.port() == 0 {
                 return Err(Error::AddressNotAvailable);
             }
-            Ok((entry.kind, entry.local, Some(target)))
+            Ok((
+                entry.kind,
+                entry.local,
+                Some(target),
+                Initiator::of(entry, None),
+            ))
         })?;
         let Some(target) = target else { return Ok(()) };
         let bound = match local {
@@ -235,19 +277,43 @@ impl SocketTable {
         } else {
             bound
         };
+        let mut link = Link::default();
         if kind.socket_type == SOCK_STREAM {
+            let principal = initiator
+                .principal
+                .clone()
+                .unwrap_or_else(|| topology.host_principal(source.ip()));
+            let client = Endpoint {
+                settings: initiator.settings.as_ref(),
+                principal: &principal,
+            };
             let pending = Pending {
                 client: handle,
                 from: source,
                 to: target,
+                link: Link::default(),
             };
-            let queued = topology
-                .receivers(SOCK_STREAM, target)
-                .into_iter()
-                .any(|listener| self.enqueue(listener, kind.family, pending));
-            if !queued {
-                return Err(Error::ConnectionRefused);
+            let mut queued = None;
+            for listener in topology.receivers(SOCK_STREAM, target) {
+                let server_principal = |entry: &SocketEntry| {
+                    entry
+                        .principal()
+                        .cloned()
+                        .unwrap_or_else(|| topology.host_principal(target.ip()))
+                };
+                let offer = Offer {
+                    family: kind.family,
+                    client,
+                    target_name: initiator.target_name.as_ref(),
+                };
+                if let Some(found) =
+                    self.enqueue(listener, offer, pending.clone(), server_principal)?
+                {
+                    queued = Some(found);
+                    break;
+                }
             }
+            link = queued.ok_or(Error::ConnectionRefused)?;
         }
         if local.is_none() {
             topology.bind(kind.socket_type, bound, handle);
@@ -258,59 +324,110 @@ impl SocketTable {
                 peer: target,
                 remote: None,
             };
+            if link != Link::default() {
+                entry.security_mut().link = Some(link);
+            }
             Ok(())
         })
     }
 
-    /// Queues `pending` on `listener` if it is a listening socket of `family` with room.
-    fn enqueue(&self, listener: SOCKET, family: u16, pending: Pending) -> bool {
+    /// Negotiates with `listener` and queues `pending` on it, if it is a listening socket
+    /// of the offer's family with room: `Ok(Some(link))` with the client's view of the
+    /// connection's security, `Ok(None)` if the socket cannot take it, or the error of a
+    /// failed negotiation ([`choices::SECURE_NEGOTIATION`]), in which case nothing is queued.
+    fn enqueue(
+        &self,
+        listener: SOCKET,
+        offer: Offer<'_>,
+        mut pending: Pending,
+        server_principal: impl FnOnce(&SocketEntry) -> TargetName,
+    ) -> Result<Option<Link>> {
         let mut shard = self.shard(listener).lock();
-        match shard.get_mut(&listener) {
-            Some(SocketEntry {
-                kind,
-                state: State::Listening(queue),
-                ..
-            }) if kind.family == family && queue.pending.len() < queue.backlog => {
+        let Some(entry) = shard.get_mut(&listener) else {
+            return Ok(None);
+        };
+        let principal = server_principal(entry);
+        let settings = entry.settings().cloned();
+        let server = Endpoint {
+            settings: settings.as_ref(),
+            principal: &principal,
+        };
+        match &mut entry.state {
+            State::Listening(queue)
+                if entry.kind.family == offer.family && queue.pending.len() < queue.backlog =>
+            {
+                let (client_view, server_view) =
+                    negotiate(offer.client, offer.target_name, server)?;
+                pending.link = server_view;
                 queue.pending.push_back(pending);
-                true
+                Ok(Some(client_view))
             }
-            _ => false,
+            _ => Ok(None),
         }
     }
 
     /// `accept`: takes the oldest waiting connection and returns the new socket and the
-    /// client's address.
+    /// client's address. The new socket inherits the listener's security settings and
+    /// principal ([`choices::ACCEPTED_INHERIT_SECURITY`]) and receives what the client sent
+    /// before it was accepted.
     ///
     /// Errors: `WSAEINVAL` if the socket is not listening; `WSAEWOULDBLOCK` if nothing is
     /// waiting ([`choices::NEVER_BLOCK`]).
-    pub(crate) fn accept(&self, handle: SOCKET) -> Result<(SOCKET, SocketAddr)> {
+    pub(super) fn accept_unobserved(&self, handle: SOCKET) -> Result<(SOCKET, SocketAddr)> {
         self.require_startup()?;
         let _topology = self.topology.lock();
-        let (pending, kind, overlapped) = self.with_socket(handle, |entry| {
+        let (pending, kind, overlapped, inherited) = self.with_socket(handle, |entry| {
+            let inherited = entry
+                .security
+                .as_ref()
+                .map(|security| (security.settings.clone(), security.principal.clone()));
             let State::Listening(listener) = &mut entry.state else {
                 return Err(Error::Invalid);
             };
             let pending = listener.pending.pop_front().ok_or(Error::WouldBlock)?;
-            Ok((pending, entry.kind, entry.overlapped))
+            Ok((pending, entry.kind, entry.overlapped, inherited))
         })?;
+        let new_handle = self.allocate_handle()?;
+        let mut io = Io::default();
+        match self.shard(pending.client).lock().get_mut(&pending.client) {
+            Some(client) => {
+                if let State::Connected { remote, .. } = &mut client.state {
+                    *remote = Some(new_handle);
+                }
+                if let Some(client_io) = client.io.as_mut() {
+                    io.inbound = std::mem::take(&mut client_io.unsent).into();
+                    io.peer_finished = client_io.shut_send;
+                }
+            }
+            None => io.peer_finished = true,
+        }
         let mut accepted = SocketEntry::new(kind, overlapped);
         accepted.local = Some(pending.to);
         accepted.state = State::Connected {
             peer: pending.from,
             remote: Some(pending.client),
         };
-        let new_handle = self.insert(accepted)?;
-        if let Some(client) = self.shard(pending.client).lock().get_mut(&pending.client) {
-            if let State::Connected { remote, .. } = &mut client.state {
-                *remote = Some(new_handle);
-            }
+        if io != Io::default() {
+            accepted.io = Some(Box::new(io));
         }
+        let (settings, principal) = inherited.unwrap_or_default();
+        if settings.is_some() || principal.is_some() || pending.link != Link::default() {
+            let link = Some(pending.link).filter(|link| *link != Link::default());
+            accepted.security = Some(Box::new(Security {
+                settings,
+                principal,
+                link,
+                peers: Default::default(),
+            }));
+        }
+        self.shard(new_handle).lock().insert(new_handle, accepted);
         Ok((new_handle, pending.from))
     }
 
     /// `closesocket`: removes the socket and frees its local address. Its handle is never
-    /// handed out again.
-    pub(crate) fn close(&self, handle: SOCKET) -> Result<()> {
+    /// handed out again. Overlapped operations still pending on it complete with
+    /// `WSA_OPERATION_ABORTED`, after every lock is released.
+    pub(super) fn close_unobserved(&self, handle: SOCKET) -> Result<()> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
         let entry = self
@@ -321,6 +438,34 @@ impl SocketTable {
         if let Some(local) = entry.local {
             topology.unbind(entry.kind.socket_type, local, handle);
         }
+        match &entry.state {
+            State::Connected {
+                remote: Some(remote),
+                ..
+            } if entry.is_stream() => {
+                let unread = entry.io.as_ref().is_some_and(|io| !io.inbound.is_empty());
+                if let Some(peer) = self.shard(*remote).lock().get_mut(remote) {
+                    let io = peer.io_mut();
+                    if unread {
+                        io.reset = true;
+                    } else {
+                        io.peer_finished = true;
+                    }
+                }
+            }
+            State::Listening(listener) => {
+                for pending in &listener.pending {
+                    if let Some(client) = self.shard(pending.client).lock().get_mut(&pending.client)
+                    {
+                        client.io_mut().reset = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+        let pending = self.take_pending(Some(handle));
+        drop(topology);
+        overlapped::abort(pending);
         Ok(())
     }
 

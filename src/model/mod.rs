@@ -8,27 +8,52 @@
 //! | --- | --- |
 //! | `lifecycle.rs` | `WSAStartup`/`WSACleanup`, `socket`, `bind`, `listen`, `connect`, `accept`, `closesocket` |
 //! | `names.rs` | `WSASetSocketPeerTargetName`, `WSADeleteSocketPeerTargetName` |
+//! | `security.rs` | `WSASetSocketSecurity`, `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, principals, negotiation |
+//! | `negotiation.rs` | the emulated IPsec negotiation: who may talk to whom |
+//! | `impersonation.rs` | the thread's impersonation (`WSARevertImpersonation` ends it) |
+//! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
+//! | `observer.rs` | the wrappers the faces call: injected faults and the call trace, around every operation |
+//! | `observed_security.rs` | the same wrappers for the secure-socket and data-path operations |
 //! | `snapshot.rs` | a comparable picture of the whole table, for tests and teaching |
 //! | `current.rs` | which table the `sys` functions of a thread use |
+//! | `overlapped.rs` | overlapped operations: immediate, pending, aborted by `closesocket` |
+//! | `events.rs` | process-wide event objects, per-thread completion-routine queues, waits |
 //!
 //! ## Locking
 //! Sockets live in [`SHARDS`] shards, each a `parking_lot::Mutex` around a `HashMap`, so
 //! calls on different sockets rarely meet on one lock; the names hot path takes one shard
 //! lock and nothing else. Operations that change how sockets relate (bind, connect,
-//! accept, close) first take the `topology` lock, then shard locks one at a time. The
+//! accept, close), and those that move data between sockets (`send`, `sendto`,
+//! `shutdown`: the receiver and the port owners must not change half-way), first take the
+//! `topology` lock, then shard locks one at a time; `recv` and the security calls take one
+//! shard lock. The
 //! topology lock is always taken before a shard lock, and no code holds two shard locks at
-//! once, so no two threads can wait on each other. No lock is held while user code runs.
+//! once, so no two threads can wait on each other. The `deferral` lock of pending overlapped
+//! operations sits between the two: after `topology`, before a shard lock. The process-wide
+//! events lock (`events.rs`) is a leaf, taken last and alone. No lock is held while user
+//! code (a completion routine) runs.
 #![forbid(unsafe_code)]
 
 pub(crate) mod catalog;
 pub(crate) mod current;
+mod data;
+pub(crate) mod events;
+pub(crate) mod impersonation;
+mod injected;
 mod lifecycle;
 mod names;
+mod negotiation;
+mod observed_security;
+mod observer;
+pub(crate) mod overlapped;
+mod security;
 pub(crate) mod snapshot;
 pub(crate) mod socket;
 mod topology;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Deref;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
 use parking_lot::Mutex;
@@ -37,14 +62,88 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 use crate::choices;
 use crate::error::{Error, Result};
 use crate::rules;
+use observer::Observer;
 use socket::SocketEntry;
 use topology::Topology;
 
+pub(crate) use data::Received;
 pub(crate) use lifecycle::{AddrArg, HIGHEST_VERSION};
 pub(crate) use names::NameArg;
+pub(crate) use security::{QueryFailure, SettingsArg, TemplateArg};
 
 /// How many shards the socket map is split into (a power of two).
 pub(crate) const SHARDS: usize = 64;
+
+/// Hashes the table's keys: socket handles, the (type, port) keys of the port bindings,
+/// and the peer addresses that key peer target names. Handles and ports come from the table
+/// itself, and peer addresses from the test that drives it, so no hash-flooding defence is
+/// needed: a folded multiply spreads every bit of the key over the bucket bits, at a
+/// fraction of SipHash's cost per lookup (`docs/performance.md`, comparison 1).
+#[derive(Debug, Default)]
+pub(crate) struct FoldHasher(u64);
+
+impl Hasher for FoldHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            // The length keeps "ab" and "ab\0" apart.
+            self.write_u64(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 56));
+        }
+    }
+
+    fn write_u8(&mut self, value: u8) {
+        self.write_u64(u64::from(value));
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        // The full 128-bit product of two 64-bit values, folded: every input bit reaches
+        // the low bits that pick the bucket.
+        let product = u128::from(self.0 ^ value) * u128::from(0x9e37_79b9_7f4a_7c15_u64);
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
+    }
+
+    fn write_u16(&mut self, value: u16) {
+        self.write_u64(u64::from(value));
+    }
+
+    fn write_u32(&mut self, value: u32) {
+        self.write_u64(u64::from(value));
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+}
+
+/// The sockets of one shard, by handle.
+pub(crate) type Sockets = HashMap<SOCKET, SocketEntry, BuildHasherDefault<FoldHasher>>;
+
+/// One shard's lock, alone on its cache lines (128 bytes: two lines, as adjacent-line
+/// prefetching pairs them), so threads working in different shards do not contend for
+/// one line.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+pub(crate) struct Shard(Mutex<Sockets>);
+
+impl Deref for Shard {
+    type Target = Mutex<Sockets>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
 
 /// One emulated Winsock instance.
 #[derive(Debug)]
@@ -54,9 +153,13 @@ pub(crate) struct SocketTable {
     /// The next handle to hand out; handles are never reused.
     next_handle: AtomicUsize,
     /// The sockets, split by handle.
-    shards: Box<[Mutex<HashMap<SOCKET, SocketEntry>>]>,
+    shards: Box<[Shard]>,
     /// Port bindings and ephemeral ports; taken before any shard lock.
     topology: Mutex<Topology>,
+    /// Pending overlapped operations; taken after `topology`, before a shard lock.
+    deferral: Mutex<overlapped::Deferral>,
+    /// Injected faults and the call trace.
+    pub(crate) observer: Observer,
 }
 
 impl Default for SocketTable {
@@ -64,15 +167,17 @@ impl Default for SocketTable {
         Self {
             startups: AtomicU32::new(0),
             next_handle: AtomicUsize::new(choices::FIRST_HANDLE),
-            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            shards: (0..SHARDS).map(|_| Shard::default()).collect(),
             topology: Mutex::new(Topology::default()),
+            deferral: Mutex::new(overlapped::Deferral::default()),
+            observer: Observer::default(),
         }
     }
 }
 
 impl SocketTable {
     /// The shard a handle lives in.
-    fn shard(&self, handle: SOCKET) -> &Mutex<HashMap<SOCKET, SocketEntry>> {
+    fn shard(&self, handle: SOCKET) -> &Mutex<Sockets> {
         &self.shards[(handle >> 2) & (SHARDS - 1)]
     }
 
@@ -113,5 +218,28 @@ impl SocketTable {
     /// The number of live sockets.
     pub(crate) fn len(&self) -> usize {
         self.shards.iter().map(|shard| shard.lock().len()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::hash::BuildHasher;
+
+    use super::*;
+
+    /// The handles of one shard differ only above their low eight bits; the bucket index
+    /// is taken from the hash's low bits, so those must still differ from handle to handle.
+    #[test]
+    fn handles_of_one_shard_spread_over_the_low_hash_bits() {
+        let hasher = BuildHasherDefault::<FoldHasher>::default();
+        let buckets: HashSet<u64> = (0..1024usize)
+            .map(|i| hasher.hash_one(choices::FIRST_HANDLE + i * 4 * SHARDS) & 1023)
+            .collect();
+        assert!(
+            buckets.len() > 600,
+            "only {} of 1024 buckets used",
+            buckets.len()
+        );
     }
 }

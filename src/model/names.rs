@@ -27,19 +27,6 @@ pub(crate) enum NameArg<'a> {
     Value(PeerTargetName),
 }
 
-/// `WSAEOPNOTSUPP` for an overlapped call on an overlapped socket, which is not emulated yet
-/// ([`crate::choices::OVERLAPPED_CALLS_NOT_EMULATED`]). On a non-overlapped socket the arguments
-/// are ignored, as the seed says: "This parameter is ignored for non-overlapped sockets."
-pub(crate) fn overlapped_arguments_allowed(
-    overlapped_socket: bool,
-    has_overlapped_arguments: bool,
-) -> Result<()> {
-    if overlapped_socket && has_overlapped_arguments {
-        return Err(Error::OperationNotSupported);
-    }
-    Ok(())
-}
-
 /// The peer address as a key: `None` for a zeroed (`AF_UNSPEC`) address.
 fn peer_ip(peer: &PeerAddress) -> Option<SocketAddr> {
     match peer {
@@ -53,11 +40,10 @@ impl SocketTable {
     /// [`crate::rules`] in the order of [`crate::choices::CHECK_ORDER`]. A stream socket keeps one
     /// name; a datagram socket one per peer, a later call for the same peer replacing the
     /// earlier ([`crate::choices::DATAGRAM_NAMES_PER_PEER`]).
-    pub(crate) fn set_peer_target_name(
+    pub(super) fn set_peer_target_name_unobserved(
         &self,
         handle: SOCKET,
         arg: NameArg<'_>,
-        overlapped_args: bool,
     ) -> Result<()> {
         let decoded = match arg {
             NameArg::Null => None,
@@ -68,7 +54,6 @@ impl SocketTable {
             }
         };
         self.with_socket(handle, |entry| {
-            overlapped_arguments_allowed(entry.overlapped, overlapped_args)?;
             rules::pointer_is_present(decoded.is_none())?;
             rules::socket_is_ip_stream_or_datagram(entry.kind.family, entry.kind.socket_type)?;
             let name = decoded.ok_or(Error::Fault)??;
@@ -91,15 +76,13 @@ impl SocketTable {
     /// but a short address is `WSAEMSGSIZE` and a connected socket is allowed
     /// ([`crate::choices::DELETE_ON_STREAM_AND_CONNECTED`]); a peer with no name is no error
     /// ([`crate::choices::DELETE_ABSENT_NAME_SUCCEEDS`]).
-    pub(crate) fn delete_peer_target_name(
+    pub(super) fn delete_peer_target_name_unobserved(
         &self,
         handle: SOCKET,
         arg: AddrArg<'_>,
-        overlapped_args: bool,
     ) -> Result<()> {
         let decoded = arg.decode();
         self.with_socket(handle, |entry| {
-            overlapped_arguments_allowed(entry.overlapped, overlapped_args)?;
             rules::pointer_is_present(decoded == Err(AddrFailure::Null))?;
             rules::socket_is_ip_stream_or_datagram(entry.kind.family, entry.kind.socket_type)?;
             rules::peer_address_fits(decoded != Err(AddrFailure::TooShort))?;

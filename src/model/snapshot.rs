@@ -10,9 +10,9 @@ use std::sync::atomic::Ordering;
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
-use super::socket::{PeerKey, SocketEntry, State};
+use super::socket::{Link, PeerKey, SocketEntry, State};
 use super::SocketTable;
-use crate::wire::{SecurityProtocol, TargetName};
+use crate::wire::{SecurityProtocol, SecuritySettings, TargetName};
 
 /// The state of a whole network at one moment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +44,42 @@ pub struct SocketInfo {
     pub state: SocketState,
     /// The peer target names it holds, in peer order (a stream socket's one name first).
     pub names: Vec<NameInfo>,
+    /// Non-blocking mode (`ioctlsocket(FIONBIO)`).
+    pub nonblocking: bool,
+    /// The settings `WSASetSocketSecurity` applied (or the listener's, when accepted).
+    pub security: Option<SecuritySettings>,
+    /// The emulated principal a test gave the socket.
+    pub principal: Option<TargetName>,
+    /// Negotiated security: a stream connection's (peer `None`), then each datagram peer's
+    /// in address order.
+    pub links: Vec<LinkInfo>,
+    /// Stream bytes or datagrams received and not read yet, plus stream bytes sent before
+    /// the peer accepted the connection.
+    pub waiting: usize,
+}
+
+/// The negotiated security with one peer, in a [`SocketInfo`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkInfo {
+    /// The datagram peer; `None` for a stream socket's connection.
+    pub peer: Option<SocketAddr>,
+    /// Traffic is protected (`SOCKET_INFO_CONNECTION_SECURED`).
+    pub secured: bool,
+    /// Traffic is encrypted (`SOCKET_INFO_CONNECTION_ENCRYPTED`).
+    pub encrypted: bool,
+    /// The principal the peer authenticated as.
+    pub peer_principal: Option<TargetName>,
+}
+
+impl LinkInfo {
+    fn of(peer: Option<SocketAddr>, link: &Link) -> Self {
+        Self {
+            peer,
+            secured: link.secured,
+            encrypted: link.encrypted,
+            peer_principal: link.peer_principal.clone(),
+        }
+    }
 }
 
 /// A socket's connection state in a [`SocketInfo`].
@@ -100,6 +136,24 @@ impl SocketInfo {
                 name: stored.name.clone(),
             })
             .collect();
+        let security = entry.security.as_deref();
+        let mut links: Vec<LinkInfo> = security
+            .and_then(|security| security.link.as_ref())
+            .map(|link| LinkInfo::of(None, link))
+            .into_iter()
+            .collect();
+        let mut peers: Vec<_> = security
+            .map(|security| security.peers.iter().collect())
+            .unwrap_or_default();
+        peers.sort_by_key(|(peer, _)| **peer);
+        links.extend(
+            peers
+                .into_iter()
+                .map(|(peer, link)| LinkInfo::of(Some(*peer), link)),
+        );
+        let waiting = entry.io.as_ref().map_or(0, |io| {
+            io.inbound.len() + io.datagrams.len() + io.unsent.len()
+        });
         Self {
             handle,
             family: entry.kind.family,
@@ -109,6 +163,11 @@ impl SocketInfo {
             local: entry.local,
             state,
             names,
+            nonblocking: entry.nonblocking,
+            security: security.and_then(|security| security.settings.clone()),
+            principal: security.and_then(|security| security.principal.clone()),
+            links,
+            waiting,
         }
     }
 }

@@ -2,12 +2,14 @@
 #![forbid(unsafe_code)]
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::BuildHasherDefault;
 use std::net::SocketAddr;
 
-use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM, SOCK_STREAM};
+use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_DGRAM, SOCK_STREAM};
 
 use super::catalog::SocketKind;
-use crate::wire::{SecurityProtocol, TargetName};
+use super::FoldHasher;
+use crate::wire::{SecurityProtocol, SecuritySettings, TargetName};
 
 /// A socket's connection state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +37,7 @@ pub struct Listener {
 }
 
 /// A connection waiting in a listener's backlog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
     /// The connecting socket.
     pub client: SOCKET,
@@ -43,6 +45,52 @@ pub struct Pending {
     pub from: SocketAddr,
     /// The address the client connected to: the accepted socket's local address.
     pub to: SocketAddr,
+    /// The security the connection was set up with, as the server side sees it.
+    pub link: Link,
+}
+
+/// The outcome of a security negotiation with one peer: what `WSAQuerySocketSecurity`
+/// reports and whom `WSAImpersonateSocketPeer` acts as.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Link {
+    /// The traffic is protected (`SOCKET_INFO_CONNECTION_SECURED`).
+    pub secured: bool,
+    /// The traffic is encrypted (`SOCKET_INFO_CONNECTION_ENCRYPTED`); only when secured.
+    pub encrypted: bool,
+    /// The peer's authenticated principal; `None` when the peer was not authenticated.
+    pub peer_principal: Option<TargetName>,
+}
+
+/// A socket's security state: rarely used, so boxed on the [`SocketEntry`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Security {
+    /// What `WSASetSocketSecurity` applied (accepted sockets inherit the listener's).
+    pub settings: Option<SecuritySettings>,
+    /// The emulated principal this socket authenticates as, if the test gave it one.
+    pub principal: Option<TargetName>,
+    /// A stream socket's connection security.
+    pub link: Option<Link>,
+    /// A datagram socket's security with each peer it exchanged datagrams with.
+    pub peers: HashMap<SocketAddr, Link>,
+}
+
+/// A socket's data: what it received and has not read yet, and how its directions stand.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Io {
+    /// Stream bytes received, oldest first.
+    pub inbound: VecDeque<u8>,
+    /// Datagrams received, with their senders, oldest first.
+    pub datagrams: VecDeque<(SocketAddr, Vec<u8>)>,
+    /// Stream bytes sent before the server accepted the connection.
+    pub unsent: Vec<u8>,
+    /// `shutdown(SD_SEND)` was called.
+    pub shut_send: bool,
+    /// `shutdown(SD_RECEIVE)` was called.
+    pub shut_receive: bool,
+    /// The peer will send no more (it shut down its sending side or closed).
+    pub peer_finished: bool,
+    /// The peer reset the connection.
+    pub reset: bool,
 }
 
 /// What a peer target name is kept under.
@@ -78,6 +126,45 @@ pub struct StoredName {
     pub name: TargetName,
 }
 
+/// A socket's peer target names, by [`PeerKey`]. A socket without names holds no map at
+/// all, only an empty pointer: most sockets never get a name, and an empty `HashMap` would
+/// cost each of them 48 bytes in the socket table (see `docs/performance.md`, comparison 6).
+/// A map whose last name is removed is dropped, so equal contents compare equal.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[allow(clippy::box_collection)] // deliberate: 8 bytes per socket, not an empty map's 48
+pub struct PeerNames(Option<Box<HashMap<PeerKey, StoredName, BuildHasherDefault<FoldHasher>>>>);
+
+impl PeerNames {
+    /// Stores `name` under `key`, returning the name it replaces.
+    pub fn insert(&mut self, key: PeerKey, name: StoredName) -> Option<StoredName> {
+        // Sized for one name at once: most sockets that get a name get just one.
+        let map = self.0.get_or_insert_with(|| {
+            Box::new(HashMap::with_capacity_and_hasher(1, Default::default()))
+        });
+        map.insert(key, name)
+    }
+
+    /// Removes the name under `key`, if any.
+    pub fn remove(&mut self, key: &PeerKey) -> Option<StoredName> {
+        let map = self.0.as_mut()?;
+        let removed = map.remove(key);
+        if map.is_empty() {
+            self.0 = None;
+        }
+        removed
+    }
+
+    /// The name under `key`, if any.
+    pub fn get(&self, key: &PeerKey) -> Option<&StoredName> {
+        self.0.as_ref()?.get(key)
+    }
+
+    /// Every key and name, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&PeerKey, &StoredName)> {
+        self.0.iter().flat_map(|map| map.iter())
+    }
+}
+
 /// One socket of the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SocketEntry {
@@ -89,8 +176,14 @@ pub struct SocketEntry {
     pub local: Option<SocketAddr>,
     /// Idle, listening or connected.
     pub state: State,
-    /// Peer target names. Empty maps do not allocate.
-    pub names: HashMap<PeerKey, StoredName>,
+    /// Peer target names.
+    pub names: PeerNames,
+    /// Non-blocking mode (`ioctlsocket(FIONBIO)`).
+    pub nonblocking: bool,
+    /// Security settings, principal and negotiated links, once any exists.
+    pub security: Option<Box<Security>>,
+    /// Received data and shutdown state, once any exists.
+    pub io: Option<Box<Io>>,
 }
 
 impl SocketEntry {
@@ -101,8 +194,35 @@ impl SocketEntry {
             overlapped,
             local: None,
             state: State::Idle,
-            names: HashMap::new(),
+            names: PeerNames::default(),
+            nonblocking: false,
+            security: None,
+            io: None,
         }
+    }
+
+    /// The security state, created on first use.
+    pub fn security_mut(&mut self) -> &mut Security {
+        self.security.get_or_insert_with(Box::default)
+    }
+
+    /// The data state, created on first use.
+    pub fn io_mut(&mut self) -> &mut Io {
+        self.io.get_or_insert_with(Box::default)
+    }
+
+    /// The security settings applied, if any.
+    pub fn settings(&self) -> Option<&SecuritySettings> {
+        self.security
+            .as_ref()
+            .and_then(|security| security.settings.as_ref())
+    }
+
+    /// The principal the test gave this socket, if any.
+    pub fn principal(&self) -> Option<&TargetName> {
+        self.security
+            .as_ref()
+            .and_then(|security| security.principal.as_ref())
     }
 
     /// Whether the socket is connected (stream or datagram).
@@ -110,8 +230,47 @@ impl SocketEntry {
         matches!(self.state, State::Connected { .. })
     }
 
+    /// Whether the socket is an `AF_INET` or `AF_INET6` socket.
+    pub fn is_ip(&self) -> bool {
+        self.kind.family == AF_INET || self.kind.family == AF_INET6
+    }
+
+    /// Whether `addr` is of the socket's family.
+    pub fn family_of(&self, addr: &SocketAddr) -> bool {
+        (addr.is_ipv4() && self.kind.family == AF_INET)
+            || (addr.is_ipv6() && self.kind.family == AF_INET6)
+    }
+
     /// Whether the socket is a stream socket.
     pub fn is_stream(&self) -> bool {
         self.kind.socket_type == SOCK_STREAM
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(name: &str) -> StoredName {
+        StoredName {
+            protocol: SecurityProtocol::Default,
+            name: TargetName::from(name),
+        }
+    }
+
+    #[test]
+    fn names_emptied_by_removal_equal_names_never_set() {
+        let mut names = PeerNames::default();
+        assert_eq!(names.insert(PeerKey::Connection, stored("host/a")), None);
+        assert_eq!(
+            names.insert(PeerKey::Connection, stored("host/b")),
+            Some(stored("host/a"))
+        );
+        assert_eq!(names.get(&PeerKey::Connection), Some(&stored("host/b")));
+        assert_ne!(names, PeerNames::default());
+        assert_eq!(names.remove(&PeerKey::Connection), Some(stored("host/b")));
+        assert_eq!(names, PeerNames::default());
+        assert_eq!(names.iter().count(), 0);
+        assert_eq!(names.remove(&PeerKey::Connection), None);
     }
 }

@@ -2,21 +2,30 @@
 #![forbid(unsafe_code)]
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::net::{IpAddr, SocketAddr};
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use crate::choices;
 use crate::error::{Error, Result};
+use crate::wire::TargetName;
+
+/// (socket type, port) → the sockets bound to that port, with their addresses.
+type Bindings = HashMap<(i32, u16), Vec<(IpAddr, SOCKET)>, BuildHasherDefault<super::FoldHasher>>;
 
 /// The bound local addresses of one network. Each socket type has its own port space (TCP
 /// port 80 and UDP port 80 are different ports).
 #[derive(Debug, Default)]
 pub(crate) struct Topology {
     /// (socket type, port) → the sockets bound to that port, with their addresses.
-    bound: HashMap<(i32, u16), Vec<(IpAddr, SOCKET)>>,
+    bound: Bindings,
     /// Offset into [`choices::EPHEMERAL_PORTS`] of the next ephemeral port to try.
     next_ephemeral: u16,
+    /// Emulated principals of host addresses, as tests give them
+    /// ([`choices::DEFAULT_PRINCIPALS`]). Kept across the last `WSACleanup`: they describe
+    /// the network, not Winsock's state.
+    principals: HashMap<IpAddr, TargetName>,
 }
 
 /// Whether two bound addresses of one port collide: same family, and the same address or
@@ -87,6 +96,20 @@ impl Topology {
             .iter()
             .filter(|&&(ip, _)| ip.is_unspecified() && ip.is_ipv4() == addr.is_ipv4());
         exact.chain(wildcard).map(|&(_, handle)| handle).collect()
+    }
+
+    /// Gives the host at `ip` the principal `name`.
+    pub(crate) fn set_host_principal(&mut self, ip: IpAddr, name: TargetName) {
+        self.principals.insert(ip, name);
+    }
+
+    /// The principal of the host at `ip`: the one a test gave it, or `host/<ip>`
+    /// ([`choices::DEFAULT_PRINCIPALS`]).
+    pub(crate) fn host_principal(&self, ip: IpAddr) -> TargetName {
+        self.principals
+            .get(&ip)
+            .cloned()
+            .unwrap_or_else(|| TargetName::from(format!("host/{ip}").as_str()))
     }
 
     /// Forgets every binding (the last `WSACleanup`).

@@ -9,68 +9,131 @@ use windows_sys::Win32::System::IO::OVERLAPPED;
 
 use super::last_error::int_result;
 use super::memory;
+use super::overlapped::overlapped_result;
+use super::security::finish_query;
 use crate::error::Error;
 use crate::model::current::with_current;
+use crate::testing::Call;
 
 /// [`WSAIoctl`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsaioctl)
 /// for the secure-socket codes. The seed says `WSASetSocketPeerTargetName` "simplifies
-/// having to call WSAIoctl with SIO_SET_PEER_TARGET_NAME"; here both reach the same code:
+/// having to call WSAIoctl with SIO_SET_PEER_TARGET_NAME"; here each code and its function
+/// reach the same code ([`crate::choices::SECURITY_IOCTLS`]):
 ///
 /// - `SIO_SET_PEER_TARGET_NAME`: the input buffer is a `SOCKET_PEER_TARGET_NAME` of
 ///   `cbinbuffer` bytes; same checks and results as [`super::WSASetSocketPeerTargetName`].
 /// - `SIO_DELETE_PEER_TARGET_NAME`: the input buffer is a `SOCKADDR` of `cbinbuffer` bytes;
 ///   same as [`super::WSADeleteSocketPeerTargetName`].
-/// - `SIO_SET_SECURITY`, `SIO_QUERY_SECURITY`: `WSAEOPNOTSUPP` (not emulated yet, as Wine
-///   answers them).
+/// - `SIO_SET_SECURITY`: the input buffer is the settings (NULL: the defaults); same as
+///   [`super::WSASetSocketSecurity`].
+/// - `SIO_QUERY_SECURITY`: the input buffer is the template, the output buffer of
+///   `cboutbuffer` bytes receives the `SOCKET_SECURITY_QUERY_INFO`; same as
+///   [`super::WSAQuerySocketSecurity`], with `*lpcbbytesreturned` playing
+///   *SecurityQueryInfoLen*'s part on the way out (24, or the size needed).
 /// - any other code: `WSAEINVAL`, "the dwIoControlCode parameter is not a valid command"
 ///   ([`crate::choices::IOCTL_CODES`]).
 ///
-/// No output is produced: on success `*lpcbbytesreturned` is set to 0. For a call without
-/// overlapped arguments `lpcbbytesreturned` must not be NULL (`WSAEFAULT`), checked after
-/// the socket and the code. On failure nothing is written and nothing changes.
+/// The set codes produce no output: on success `*lpcbbytesreturned` is set to 0. For a call
+/// without overlapped arguments `lpcbbytesreturned` must not be NULL (`WSAEFAULT`), checked
+/// after the socket and the code. On failure nothing changes.
+///
+/// Overlapped socket with `lpoverlapped`: the page's rules. Completed at once: 0, and
+/// `*lpcbbytesreturned` written; the status goes into the `OVERLAPPED`, then `hEvent` is
+/// signalled or the routine queued to this thread (it runs in an alertable wait, with
+/// `dwFlags` 0). Deferred by the network: `SOCKET_ERROR` with `WSA_IO_PENDING`,
+/// `*lpcbbytesreturned` untouched, the result arriving later (see `docs/overlapped.md`).
+/// On a non-overlapped socket both arguments are ignored.
 ///
 /// # Safety
-/// `lpvinbuffer` must be NULL or valid for reads of `cbinbuffer` bytes;
-/// `lpcbbytesreturned` must be NULL or valid for writes of a `u32`. The output buffer and
-/// `lpoverlapped` are never dereferenced.
+/// `lpvinbuffer` must be NULL or valid for reads of `cbinbuffer` bytes; `lpvoutbuffer` NULL
+/// or valid for writes of `cboutbuffer` bytes; `lpcbbytesreturned` must be NULL or valid for
+/// writes of a `u32`; `lpoverlapped` must be NULL or aligned and valid for reads and writes
+/// of an `OVERLAPPED` until the operation completes.
 #[allow(non_snake_case, clippy::too_many_arguments)]
 pub unsafe extern "system" fn WSAIoctl(
     s: SOCKET,
     dwiocontrolcode: u32,
     lpvinbuffer: *const c_void,
     cbinbuffer: u32,
-    _lpvoutbuffer: *mut c_void,
-    _cboutbuffer: u32,
+    lpvoutbuffer: *mut c_void,
+    cboutbuffer: u32,
     lpcbbytesreturned: *mut u32,
     lpoverlapped: *mut OVERLAPPED,
     lpcompletionroutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
 ) -> i32 {
     let overlapped_args = !lpoverlapped.is_null() || lpcompletionroutine.is_some();
-    int_result(with_current(|table| {
-        table.with_socket(s, |_| Ok(()))?;
-        let result = match dwiocontrolcode {
-            SIO_SET_PEER_TARGET_NAME | SIO_DELETE_PEER_TARGET_NAME
-                if !overlapped_args && lpcbbytesreturned.is_null() =>
-            {
-                Err(Error::Fault)
+    let call = match dwiocontrolcode {
+        SIO_SET_PEER_TARGET_NAME => Some(Call::SetPeerTargetName),
+        SIO_DELETE_PEER_TARGET_NAME => Some(Call::DeletePeerTargetName),
+        SIO_SET_SECURITY => Some(Call::SetSocketSecurity),
+        SIO_QUERY_SECURITY => Some(Call::QuerySocketSecurity),
+        _ => None,
+    };
+    with_current(|table| {
+        let precheck = table.with_socket(s, |_| Ok(())).and_then(|()| {
+            let call = call.ok_or(Error::Invalid)?;
+            if !overlapped_args && lpcbbytesreturned.is_null() {
+                return Err(Error::Fault);
             }
-            SIO_SET_PEER_TARGET_NAME => {
+            Ok(call)
+        });
+        let call = match precheck {
+            Ok(call) => call,
+            Err(error) => return int_result(Err(error)),
+        };
+        if call == Call::QuerySocketSecurity {
+            // SAFETY: forwarded from the caller.
+            let template = unsafe { memory::query_template(lpvinbuffer.cast(), cbinbuffer) };
+            let outcome =
+                table.query_security(s, template, !lpvoutbuffer.is_null(), Some(cboutbuffer));
+            let (info, len) = (lpvoutbuffer.cast(), lpcbbytesreturned);
+            // SAFETY: `lpvoutbuffer` holds `cboutbuffer` bytes, which the model checked hold
+            // the answer before succeeding; the rest is forwarded from the caller.
+            return unsafe {
+                finish_query(
+                    table,
+                    s,
+                    outcome,
+                    info,
+                    len,
+                    lpoverlapped,
+                    lpcompletionroutine,
+                )
+            };
+        }
+        let result = match call {
+            Call::SetPeerTargetName => {
                 // SAFETY: forwarded from the caller.
                 let name = unsafe { memory::peer_target_name(lpvinbuffer.cast(), cbinbuffer) };
-                table.set_peer_target_name(s, name, overlapped_args)
+                table.set_peer_target_name(s, name)
             }
-            SIO_DELETE_PEER_TARGET_NAME => {
+            Call::DeletePeerTargetName => {
                 // SAFETY: forwarded from the caller.
                 let addr = unsafe { memory::sockaddr(lpvinbuffer.cast(), cbinbuffer.into()) };
-                table.delete_peer_target_name(s, addr, overlapped_args)
+                table.delete_peer_target_name(s, addr)
             }
-            SIO_SET_SECURITY | SIO_QUERY_SECURITY => Err(Error::OperationNotSupported),
-            _ => Err(Error::Invalid),
+            _ => {
+                // SAFETY: forwarded from the caller.
+                let settings = unsafe { memory::security_settings(lpvinbuffer.cast(), cbinbuffer) };
+                table.set_security(s, settings)
+            }
         };
-        if result.is_ok() && !lpcbbytesreturned.is_null() {
-            // SAFETY: non-NULL, and the caller promises a writable u32.
-            unsafe { memory::write(lpcbbytesreturned, 0) };
-        }
-        result
-    }))
+        // SAFETY: forwarded from the caller.
+        let returned = unsafe {
+            overlapped_result(
+                table,
+                call,
+                s,
+                lpoverlapped,
+                lpcompletionroutine,
+                result.map(|()| 0),
+            )
+        };
+        int_result(returned.map(|returned| {
+            if !lpcbbytesreturned.is_null() {
+                // SAFETY: non-NULL, and the caller promises a writable u32.
+                unsafe { memory::write(lpcbbytesreturned, returned) };
+            }
+        }))
+    })
 }

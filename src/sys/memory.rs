@@ -8,11 +8,21 @@
 //! and `model` layers on the slices produced here.
 use std::ptr;
 use std::slice;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use windows_sys::Win32::Networking::WinSock::{SOCKADDR, SOCKET_PEER_TARGET_NAME};
+use windows_sys::Win32::Foundation::HANDLE;
+use windows_sys::Win32::Networking::WinSock::{
+    SOCKADDR, SOCKET_PEER_TARGET_NAME, SOCKET_SECURITY_QUERY_TEMPLATE, SOCKET_SECURITY_SETTINGS,
+    WSABUF,
+};
+use windows_sys::Win32::System::IO::OVERLAPPED;
 
-use crate::model::{AddrArg, NameArg};
-use crate::wire::{peer_target_name_readable_len, PeerTargetNameBytes, MAX_SOCKADDR_LEN};
+use crate::error::Error;
+use crate::model::{AddrArg, NameArg, SettingsArg, TemplateArg};
+use crate::wire::{
+    peer_target_name_readable_len, settings_readable_len, PeerTargetNameBytes, MAX_SOCKADDR_LEN,
+    SETTINGS_STRINGS_OFFSET, TEMPLATE_LEN,
+};
 
 /// `len` bytes at `ptr`.
 ///
@@ -66,6 +76,91 @@ pub(super) unsafe fn sockaddr<'a>(ptr: *const SOCKADDR, len: i64) -> AddrArg<'a>
     AddrArg::Bytes(unsafe { bytes(ptr.cast(), readable) })
 }
 
+/// The *SecuritySettings* argument: NULL, or the bytes that may be read.
+///
+/// At most the IPsec header is read first; then only as much as both `len` and the string
+/// lengths that header states allow.
+///
+/// # Safety
+/// If non-NULL, `ptr` must be valid for reads of `len` bytes (the prototype's
+/// `_In_reads_bytes_opt_(SecuritySettingsLen)`).
+pub(super) unsafe fn security_settings<'a>(
+    ptr: *const SOCKET_SECURITY_SETTINGS,
+    len: u32,
+) -> SettingsArg<'a> {
+    if ptr.is_null() {
+        return SettingsArg::Null;
+    }
+    let ptr = ptr.cast::<u8>();
+    // SAFETY: `len` bytes are readable, and at most `len` are read.
+    let header = unsafe { bytes(ptr, (len as usize).min(SETTINGS_STRINGS_OFFSET)) };
+    let readable = settings_readable_len(len, header);
+    // SAFETY: `settings_readable_len` never exceeds `len`.
+    SettingsArg::Bytes {
+        declared_len: len,
+        bytes: unsafe { bytes(ptr, readable) },
+    }
+}
+
+/// The *SecurityQueryTemplate* argument: NULL, or at most its 144 bytes.
+///
+/// # Safety
+/// If non-NULL, `ptr` must be valid for reads of `len` bytes.
+pub(super) unsafe fn query_template<'a>(
+    ptr: *const SOCKET_SECURITY_QUERY_TEMPLATE,
+    len: u32,
+) -> TemplateArg<'a> {
+    if ptr.is_null() {
+        return TemplateArg::Null;
+    }
+    // SAFETY: at most `len` bytes are read.
+    let bytes = unsafe { bytes(ptr.cast(), (len as usize).min(TEMPLATE_LEN)) };
+    TemplateArg::Bytes {
+        declared_len: len,
+        bytes,
+    }
+}
+
+/// A data buffer to send: `len` bytes at `ptr`. NULL with a non-zero length, or a negative
+/// length, is `WSAEFAULT`.
+///
+/// # Safety
+/// If non-NULL, `ptr` must be valid for reads of `len` bytes.
+pub(super) unsafe fn data_in<'a>(ptr: *const u8, len: i64) -> Result<&'a [u8], Error> {
+    let len = usize::try_from(len).map_err(|_| Error::Fault)?;
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if ptr.is_null() {
+        return Err(Error::Fault);
+    }
+    // SAFETY: guaranteed by the caller.
+    Ok(unsafe { bytes(ptr, len) })
+}
+
+/// The bytes of `count` `WSABUF`s at `buffers`, gathered in order. A NULL array with a
+/// non-zero count, or a NULL buffer with a non-zero length, is `WSAEFAULT`.
+///
+/// # Safety
+/// If non-NULL, `buffers` must be valid for reads of `count` `WSABUF`s, each of whose
+/// `buf` is NULL or valid for reads of its `len` bytes.
+pub(super) unsafe fn gather(buffers: *const WSABUF, count: u32) -> Result<Vec<u8>, Error> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    if buffers.is_null() {
+        return Err(Error::Fault);
+    }
+    let mut out = Vec::new();
+    for i in 0..count as usize {
+        // SAFETY: `i < count`, and the caller promises `count` readable WSABUFs.
+        let buffer = unsafe { read(buffers.add(i)) };
+        // SAFETY: the caller promises `buf` is readable for `len` bytes.
+        out.extend_from_slice(unsafe { data_in(buffer.buf, buffer.len.into())? });
+    }
+    Ok(out)
+}
+
 /// Reads a `T` at `ptr`, whatever its alignment.
 ///
 /// # Safety
@@ -91,4 +186,71 @@ pub(super) unsafe fn write<T: Copy>(ptr: *mut T, value: T) {
 pub(super) unsafe fn write_bytes(ptr: *mut u8, src: &[u8]) {
     // SAFETY: guaranteed by the caller; `src` is a distinct Rust slice, so no overlap.
     unsafe { ptr::copy_nonoverlapping(src.as_ptr(), ptr, src.len()) }
+}
+
+/// `OVERLAPPED::Internal` while an operation is pending: `STATUS_PENDING`, which
+/// `HasOverlappedIoCompleted` tests for.
+pub(super) const STATUS_PENDING: usize = 0x103;
+
+/// `Internal` and `InternalHigh` of an `OVERLAPPED`, as atomics: a completion may write
+/// them on one thread while the caller reads them on another.
+///
+/// # Safety
+/// `ptr` must be non-NULL, aligned, and valid for reads and writes of an `OVERLAPPED`
+/// for `'a`.
+unsafe fn status_fields<'a>(ptr: *const OVERLAPPED) -> (&'a AtomicUsize, &'a AtomicUsize) {
+    let ptr = ptr.cast_mut();
+    // SAFETY: the fields are aligned `usize`s inside the caller's structure, which the
+    // caller promises is valid for `'a`; only atomic accesses are made through them.
+    unsafe {
+        (
+            AtomicUsize::from_ptr(ptr::addr_of_mut!((*ptr).Internal)),
+            AtomicUsize::from_ptr(ptr::addr_of_mut!((*ptr).InternalHigh)),
+        )
+    }
+}
+
+/// Writes an operation's status to its `OVERLAPPED`: `Internal` is `STATUS_PENDING`, 0
+/// for success or the Winsock error code, `InternalHigh` the bytes transferred
+/// ([`crate::choices::OVERLAPPED_STATUS_FIELDS`]). `InternalHigh` is written first, so a
+/// reader that sees the final `Internal` also sees the count.
+///
+/// # Safety
+/// As [`status_fields`].
+pub(super) unsafe fn write_status(ptr: *const OVERLAPPED, status: usize, transferred: usize) {
+    // SAFETY: forwarded from the caller.
+    let (internal, internal_high) = unsafe { status_fields(ptr) };
+    internal_high.store(transferred, Ordering::Relaxed);
+    internal.store(status, Ordering::Release);
+}
+
+/// Reads `(Internal, InternalHigh)`, as [`write_status`] wrote them.
+///
+/// # Safety
+/// As [`status_fields`].
+pub(super) unsafe fn read_status(ptr: *const OVERLAPPED) -> (usize, usize) {
+    // SAFETY: forwarded from the caller.
+    let (internal, internal_high) = unsafe { status_fields(ptr) };
+    let status = internal.load(Ordering::Acquire);
+    (status, internal_high.load(Ordering::Relaxed))
+}
+
+/// Reads `hEvent`.
+///
+/// # Safety
+/// `ptr` must be non-NULL and valid for reads of an `OVERLAPPED`.
+pub(super) unsafe fn event_of(ptr: *const OVERLAPPED) -> HANDLE {
+    // SAFETY: guaranteed by the caller.
+    unsafe { ptr::read_unaligned(ptr::addr_of!((*ptr).hEvent)) }
+}
+
+/// The `count` handles at `ptr`, whatever their alignment.
+///
+/// # Safety
+/// `ptr` must be non-NULL and valid for reads of `count` handles.
+pub(super) unsafe fn handles(ptr: *const HANDLE, count: usize) -> Vec<HANDLE> {
+    // SAFETY: each read stays within the `count` handles the caller promises.
+    (0..count)
+        .map(|i| unsafe { ptr::read_unaligned(ptr.add(i)) })
+        .collect()
 }

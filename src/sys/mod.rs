@@ -32,19 +32,34 @@
 //!   success.
 //! - Calls go to the thread's current network: the process-wide one, or one a test
 //!   [entered](crate::Network::enter).
+//! - Overlapped calls complete as Winsock completes them: through the `OVERLAPPED` and its
+//!   event, or through a completion routine run in the caller's next alertable wait
+//!   ([`SleepEx`], [`WSAWaitForMultipleEvents`]); see `docs/overlapped.md`.
 #![allow(unsafe_code)]
 
+mod data;
+mod events;
 mod ioctl;
 mod last_error;
 mod memory;
+mod overlapped;
 mod peer_names;
+mod security;
 mod sockets;
 mod startup;
 pub mod types;
 
+pub use data::{ioctlsocket, recv, recvfrom, send, sendto, shutdown, WSASendTo};
+pub use events::{
+    SleepEx, WSACloseEvent, WSACreateEvent, WSAResetEvent, WSASetEvent, WSAWaitForMultipleEvents,
+};
 pub use ioctl::WSAIoctl;
 pub use last_error::{WSAGetLastError, WSASetLastError};
+pub use overlapped::WSAGetOverlappedResult;
 pub use peer_names::{WSADeleteSocketPeerTargetName, WSASetSocketPeerTargetName};
+pub use security::{
+    WSAImpersonateSocketPeer, WSAQuerySocketSecurity, WSARevertImpersonation, WSASetSocketSecurity,
+};
 pub use sockets::{accept, bind, closesocket, connect, listen, socket, WSAConnect, WSASocketW};
 pub use startup::{WSACleanup, WSAStartup};
 #[doc(no_inline)]
@@ -52,6 +67,6 @@ pub use types::*;
 #[doc(no_inline)]
 pub use windows_sys::core::{BOOL, GUID, PCSTR, PSTR};
 #[doc(no_inline)]
-pub use windows_sys::Win32::Foundation::{FALSE, HANDLE, TRUE};
+pub use windows_sys::Win32::Foundation::{FALSE, HANDLE, TRUE, WAIT_EVENT, WAIT_IO_COMPLETION};
 #[doc(no_inline)]
 pub use windows_sys::Win32::System::IO::OVERLAPPED;

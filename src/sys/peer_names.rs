@@ -6,7 +6,9 @@ use windows_sys::Win32::System::IO::OVERLAPPED;
 
 use super::last_error::int_result;
 use super::memory;
+use super::overlapped::overlapped_result;
 use crate::model::current::with_current;
+use crate::testing::Call;
 
 /// [`WSASetSocketPeerTargetName`](https://learn.microsoft.com/windows/win32/api/ws2tcpip/nf-ws2tcpip-wsasetsocketpeertargetname):
 /// names the peer principal a client expects, so that a trusted man-in-the-middle cannot
@@ -22,14 +24,20 @@ use crate::model::current::with_current;
 /// - `WSAEAFNOSUPPORT`: the peer address is of a family the socket cannot use.
 /// - `WSAEISCONN`: the socket is connected (stream or datagram).
 ///
-/// The order of the checks is [`crate::choices::CHECK_ORDER`]. On a non-overlapped socket
-/// `overlapped` and `completionroutine` are ignored; on an overlapped socket they are not
-/// emulated yet ([`crate::choices::OVERLAPPED_CALLS_NOT_EMULATED`]). On failure nothing
-/// changes.
+/// The order of the checks is [`crate::choices::CHECK_ORDER`]. On failure nothing changes
+/// and nothing is queued.
+///
+/// On a non-overlapped socket `overlapped` and `completionroutine` are ignored. On an
+/// overlapped socket, with an `overlapped`, the call completes through it as `WSAIoctl`
+/// does: its status fields are written and `hEvent` signalled, or the routine is queued
+/// to this thread for its next alertable wait; if the network defers the operation the
+/// call returns `SOCKET_ERROR` with `WSA_IO_PENDING` and completes later (see
+/// `docs/overlapped.md`).
 ///
 /// # Safety
 /// `peertargetname` must be NULL or valid for reads of `peertargetnamelen` bytes.
-/// `overlapped` is never dereferenced.
+/// `overlapped` must be NULL or aligned and valid for reads and writes of an `OVERLAPPED`
+/// until the operation completes (it is written, though the prototype says `const`).
 #[allow(non_snake_case)]
 pub unsafe extern "system" fn WSASetSocketPeerTargetName(
     socket: SOCKET,
@@ -38,11 +46,14 @@ pub unsafe extern "system" fn WSASetSocketPeerTargetName(
     overlapped: *const OVERLAPPED,
     completionroutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
 ) -> i32 {
-    let overlapped_args = !overlapped.is_null() || completionroutine.is_some();
     // SAFETY: forwarded from the caller.
     let name = unsafe { memory::peer_target_name(peertargetname, peertargetnamelen) };
     int_result(with_current(|table| {
-        table.set_peer_target_name(socket, name, overlapped_args)
+        let result = table.set_peer_target_name(socket, name).map(|()| 0);
+        let call = Call::SetPeerTargetName;
+        // SAFETY: forwarded from the caller.
+        unsafe { overlapped_result(table, call, socket, overlapped, completionroutine, result) }
+            .map(drop)
     }))
 }
 
@@ -53,9 +64,12 @@ pub unsafe extern "system" fn WSASetSocketPeerTargetName(
 /// address), `WSAEAFNOSUPPORT` (a family the socket cannot use). Deleting a name that is
 /// not there succeeds ([`crate::choices::DELETE_ABSENT_NAME_SUCCEEDS`]).
 ///
+/// `overlapped` and `completionroutine` behave as for [`WSASetSocketPeerTargetName`].
+///
 /// # Safety
-/// `peeraddr` must be NULL or valid for reads of `peeraddrlen` bytes. `overlapped` is
-/// never dereferenced.
+/// `peeraddr` must be NULL or valid for reads of `peeraddrlen` bytes. `overlapped` must be
+/// NULL or aligned and valid for reads and writes of an `OVERLAPPED` until the operation
+/// completes.
 #[allow(non_snake_case)]
 pub unsafe extern "system" fn WSADeleteSocketPeerTargetName(
     socket: SOCKET,
@@ -64,10 +78,13 @@ pub unsafe extern "system" fn WSADeleteSocketPeerTargetName(
     overlapped: *const OVERLAPPED,
     completionroutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
 ) -> i32 {
-    let overlapped_args = !overlapped.is_null() || completionroutine.is_some();
     // SAFETY: forwarded from the caller.
     let addr = unsafe { memory::sockaddr(peeraddr, peeraddrlen.into()) };
     int_result(with_current(|table| {
-        table.delete_peer_target_name(socket, addr, overlapped_args)
+        let result = table.delete_peer_target_name(socket, addr).map(|()| 0);
+        let call = Call::DeletePeerTargetName;
+        // SAFETY: forwarded from the caller.
+        unsafe { overlapped_result(table, call, socket, overlapped, completionroutine, result) }
+            .map(drop)
     }))
 }

@@ -4,7 +4,9 @@
 //! `wire` module it takes *bytes* (never pointers: the `sys` layer turns a pointer and a
 //! length into a slice it is allowed to read) and turns them into validated, owned values
 //! ("reprs"): a [`PeerAddress`] from a `SOCKADDR`, a [`PeerTargetName`] from a
-//! `SOCKET_PEER_TARGET_NAME`. Every length is checked before a byte is read, every read goes
+//! `SOCKET_PEER_TARGET_NAME`, [`SecuritySettings`] from a `SOCKET_SECURITY_SETTINGS` or
+//! `SOCKET_SECURITY_SETTINGS_IPSEC`, a [`SecurityQueryTemplate`] from a
+//! `SOCKET_SECURITY_QUERY_TEMPLATE` (and a [`SecurityQueryInfo`] back to bytes). Every length is checked before a byte is read, every read goes
 //! through `slice::get`, and a failure is the Winsock code the documentation gives for it.
 //!
 //! Offsets and sizes are those of windows-sys 0.61's `#[repr(C)]` structs on 64-bit Windows;
@@ -12,13 +14,22 @@
 #![forbid(unsafe_code)]
 
 mod peer_target_name;
+mod security;
 mod sockaddr;
 
 pub use peer_target_name::{PeerTargetName, SecurityProtocol, TargetName};
+pub use security::{
+    IpsecSettings, SecurityQueryInfo, SecurityQueryTemplate, SecuritySettings, KNOWN_IPSEC_FLAGS,
+    KNOWN_SECURITY_FLAGS,
+};
 pub use sockaddr::{PeerAddress, SockaddrError};
 
 pub(crate) use peer_target_name::{
     readable_len as peer_target_name_readable_len, PeerTargetNameBytes,
+};
+pub(crate) use security::{
+    decode_settings, decode_template, settings_readable_len, INFO_LEN, SETTINGS_LEN,
+    SETTINGS_STRINGS_OFFSET, TEMPLATE_LEN,
 };
 pub(crate) use sockaddr::{decode as decode_sockaddr, encode as encode_sockaddr, MAX_SOCKADDR_LEN};
 

@@ -107,7 +107,14 @@ impl TargetName {
 
 impl From<&str> for TargetName {
     fn from(name: &str) -> Self {
-        Self(name.encode_utf16().collect())
+        // ASCII (every SPN in practice) is one unit per byte: one exact allocation.
+        if name.is_ascii() {
+            return Self(name.bytes().map(u16::from).collect());
+        }
+        // Otherwise at most one unit per byte: no reallocation while growing.
+        let mut units = Vec::with_capacity(name.len());
+        units.extend(name.encode_utf16());
+        Self(units.into_boxed_slice())
     }
 }
 
@@ -287,6 +294,19 @@ mod tests {
             bytes_of(&raw[..HEADER_LEN - 1]).decode(),
             Err(Error::MessageSize)
         );
+    }
+
+    #[test]
+    fn names_from_str_are_their_utf16_units() {
+        for name in [
+            "host/server.contoso.com",
+            "host/séveur.contoso.com",
+            "host/€😀",
+            "",
+        ] {
+            let expected: Vec<u16> = name.encode_utf16().collect();
+            assert_eq!(TargetName::from(name).units(), &expected[..], "{name}");
+        }
     }
 
     #[test]

@@ -95,16 +95,46 @@ fn outcome(rc: i32) -> Result<(), i32> {
     }
 }
 
-/// Sets a name through `face`, from `buffer` (None: NULL) with the declared length `len`.
-pub fn set_raw(face: Face, s: SOCKET, buffer: Option<&[u8]>, len: u32) -> Result<(), i32> {
+/// A buffer pointer (NULL for `None`), checking that the test does not overstate its length.
+fn buffer_ptr(buffer: Option<&[u8]>, len: u32) -> *const u8 {
     if let Some(buffer) = buffer {
         assert!(
             len as usize <= buffer.len(),
             "a test must not overstate its buffer"
         );
     }
-    let ptr = buffer.map_or(ptr::null(), |b| b.as_ptr());
-    let rc = match face {
+    buffer.map_or(ptr::null(), |b| b.as_ptr())
+}
+
+/// `WSAIoctl(s, code, ptr, len, NULL, 0, &returned, NULL, NULL)`, checking that
+/// `lpcbBytesReturned` is 0 on success and untouched on failure.
+fn ioctl(s: SOCKET, code: u32, ptr: *const u8, len: u32) -> i32 {
+    let mut returned = 0xdead_beef_u32;
+    let rc = unsafe {
+        sys::WSAIoctl(
+            s,
+            code,
+            ptr.cast(),
+            len,
+            ptr::null_mut(),
+            0,
+            &mut returned,
+            ptr::null_mut(),
+            None,
+        )
+    };
+    assert_eq!(
+        returned,
+        if rc == 0 { 0 } else { 0xdead_beef },
+        "lpcbBytesReturned"
+    );
+    rc
+}
+
+/// Sets a name through `face`, from `buffer` (None: NULL) with the declared length `len`.
+pub fn set_raw(face: Face, s: SOCKET, buffer: Option<&[u8]>, len: u32) -> Result<(), i32> {
+    let ptr = buffer_ptr(buffer, len);
+    outcome(match face {
         Face::Function => unsafe {
             sys::WSASetSocketPeerTargetName(
                 s,
@@ -114,30 +144,8 @@ pub fn set_raw(face: Face, s: SOCKET, buffer: Option<&[u8]>, len: u32) -> Result
                 None,
             )
         },
-        Face::Ioctl => {
-            let mut returned = 0xdead_beef_u32;
-            let rc = unsafe {
-                sys::WSAIoctl(
-                    s,
-                    sys::SIO_SET_PEER_TARGET_NAME,
-                    ptr.cast(),
-                    len,
-                    ptr::null_mut(),
-                    0,
-                    &mut returned,
-                    ptr::null_mut(),
-                    None,
-                )
-            };
-            assert_eq!(
-                returned,
-                if rc == 0 { 0 } else { 0xdead_beef },
-                "lpcbBytesReturned"
-            );
-            rc
-        }
-    };
-    outcome(rc)
+        Face::Ioctl => ioctl(s, sys::SIO_SET_PEER_TARGET_NAME, ptr, len),
+    })
 }
 
 /// Sets a whole buffer as the name through `face`.
@@ -147,35 +155,13 @@ pub fn set(face: Face, s: SOCKET, buffer: &[u8]) -> Result<(), i32> {
 
 /// Deletes a name through `face`, from a SOCKADDR `buffer` (None: NULL) of length `len`.
 pub fn delete_raw(face: Face, s: SOCKET, buffer: Option<&[u8]>, len: u32) -> Result<(), i32> {
-    if let Some(buffer) = buffer {
-        assert!(
-            len as usize <= buffer.len(),
-            "a test must not overstate its buffer"
-        );
-    }
-    let ptr = buffer.map_or(ptr::null(), |b| b.as_ptr());
-    let rc = match face {
+    let ptr = buffer_ptr(buffer, len);
+    outcome(match face {
         Face::Function => unsafe {
             sys::WSADeleteSocketPeerTargetName(s, ptr.cast::<SOCKADDR>(), len, ptr::null(), None)
         },
-        Face::Ioctl => {
-            let mut returned = 0xdead_beef_u32;
-            unsafe {
-                sys::WSAIoctl(
-                    s,
-                    sys::SIO_DELETE_PEER_TARGET_NAME,
-                    ptr.cast(),
-                    len,
-                    ptr::null_mut(),
-                    0,
-                    &mut returned,
-                    ptr::null_mut(),
-                    None,
-                )
-            }
-        }
-    };
-    outcome(rc)
+        Face::Ioctl => ioctl(s, sys::SIO_DELETE_PEER_TARGET_NAME, ptr, len),
+    })
 }
 
 /// Deletes the name for `peer` through `face`.
@@ -206,3 +192,4 @@ pub fn connected_stream(net: &Network, addr: &str) -> (winsock_emu::Socket, wins
     client.connect(addr).unwrap();
     (listener, client)
 }
+pub mod secure;

@@ -52,7 +52,8 @@ fn check_invariants(snap: &NetworkSnapshot) -> Result<(), TestCaseError> {
         match s.state {
             SocketState::Listening { backlog, pending } => {
                 prop_assert!(s.socket_type == SOCK_STREAM && s.local.is_some());
-                prop_assert!((1..=200).contains(&backlog) && pending <= backlog);
+                // A second `listen` may lower the backlog below the connections already waiting.
+                prop_assert!((1..=200).contains(&backlog) && pending <= 200);
             }
             SocketState::Connected { peer } => {
                 prop_assert!(s.local.is_some());

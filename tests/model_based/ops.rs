@@ -425,10 +425,10 @@ fn handle_result(s: SOCKET) -> Outcome {
     }
 }
 
-/// A dummy `OVERLAPPED` the emulator must never dereference.
-fn overlapped_arg(on: bool) -> *mut OVERLAPPED {
+/// `overlapped` (with no event: completion is reported through its status fields), or NULL.
+fn overlapped_arg(on: bool, overlapped: &mut OVERLAPPED) -> *mut OVERLAPPED {
     if on {
-        ptr::dangling_mut()
+        overlapped
     } else {
         ptr::null_mut()
     }
@@ -437,6 +437,8 @@ fn overlapped_arg(on: bool) -> *mut OVERLAPPED {
 /// `WSAIoctl` with a sentinel in `lpcbBytesReturned`, which must become 0 on success only.
 fn ioctl(s: SOCKET, code: u32, input: *const u8, len: u32, overlapped: bool) -> Outcome {
     let mut returned = 0xdead_beef_u32;
+    let mut block = OVERLAPPED::default();
+    let o = overlapped_arg(overlapped, &mut block);
     let rc = unsafe {
         sys::WSAIoctl(
             s,
@@ -446,7 +448,7 @@ fn ioctl(s: SOCKET, code: u32, input: *const u8, len: u32, overlapped: bool) -> 
             ptr::null_mut(),
             0,
             &mut returned,
-            overlapped_arg(overlapped),
+            o,
             None,
         )
     };
@@ -539,7 +541,8 @@ pub fn run(op: &Op, seen: &mut Seen, model: &mut Reference) -> (Outcome, Outcome
             let actual = if *via_ioctl {
                 ioctl(s, sys::SIO_SET_PEER_TARGET_NAME, p, len, *overlapped_args)
             } else {
-                let o = overlapped_arg(*overlapped_args);
+                let mut block = OVERLAPPED::default();
+                let o = overlapped_arg(*overlapped_args, &mut block);
                 int(unsafe {
                     sys::WSASetSocketPeerTargetName(
                         s,
@@ -550,7 +553,7 @@ pub fn run(op: &Op, seen: &mut Seen, model: &mut Reference) -> (Outcome, Outcome
                     )
                 })
             };
-            (actual, model.set_name(s, name, *overlapped_args))
+            (actual, model.set_name(s, name))
         }
         Op::DeleteName {
             h,
@@ -570,12 +573,13 @@ pub fn run(op: &Op, seen: &mut Seen, model: &mut Reference) -> (Outcome, Outcome
                     *overlapped_args,
                 )
             } else {
-                let o = overlapped_arg(*overlapped_args);
+                let mut block = OVERLAPPED::default();
+                let o = overlapped_arg(*overlapped_args, &mut block);
                 int(unsafe {
                     sys::WSADeleteSocketPeerTargetName(s, p.cast::<SOCKADDR>(), len as u32, o, None)
                 })
             };
-            (actual, model.delete_name(s, addr, *overlapped_args))
+            (actual, model.delete_name(s, addr))
         }
     };
     if let (Ok(s), Op::Create { .. } | Op::Accept { .. }) = (actual, op) {

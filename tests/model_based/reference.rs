@@ -365,12 +365,10 @@ impl Reference {
         Ok(0)
     }
 
-    /// `WSASetSocketPeerTargetName`, in the order of `choices::CHECK_ORDER`.
-    pub fn set_name(&mut self, h: SOCKET, spec: &NameSpec, overlapped_args: bool) -> Outcome {
+    /// `WSASetSocketPeerTargetName`, in the order of `choices::CHECK_ORDER`. An `OVERLAPPED`
+    /// changes only how success is reported, not the result.
+    pub fn set_name(&mut self, h: SOCKET, spec: &NameSpec) -> Outcome {
         let s = self.sock(h)?;
-        if s.overlapped && overlapped_args {
-            return Err(WSAEOPNOTSUPP);
-        }
         if spec.null {
             return Err(WSAEFAULT);
         }
@@ -432,11 +430,8 @@ impl Reference {
     }
 
     /// `WSADeleteSocketPeerTargetName`: set's order, WSAEMSGSIZE for a short address, no WSAEISCONN.
-    pub fn delete_name(&mut self, h: SOCKET, addr: &AddrSpec, overlapped_args: bool) -> Outcome {
+    pub fn delete_name(&mut self, h: SOCKET, addr: &AddrSpec) -> Outcome {
         let s = self.sock(h)?;
-        if s.overlapped && overlapped_args {
-            return Err(WSAEOPNOTSUPP);
-        }
         let peer = peer_of(addr);
         if peer == Peer::Null {
             return Err(WSAEFAULT);
@@ -481,6 +476,13 @@ impl Reference {
                         name: TargetName::from_units(units),
                     })
                     .collect(),
+                // Untouched by the calls the sequences make (no ioctlsocket, security,
+                // principal or data calls).
+                nonblocking: false,
+                security: None,
+                principal: None,
+                links: Vec::new(),
+                waiting: 0,
             })
             .collect();
         NetworkSnapshot {

@@ -1,0 +1,67 @@
+//! The safe face of the data path: `send`, `recv`, `sendto`, `recvfrom`, `shutdown`,
+//! `ioctlsocket(FIONBIO / FIONREAD)`.
+#![forbid(unsafe_code)]
+
+use std::net::{Shutdown, SocketAddr};
+
+use windows_sys::Win32::Networking::WinSock::{SD_BOTH, SD_RECEIVE, SD_SEND};
+
+use super::Socket;
+use crate::error::{Error, Result};
+use crate::model::AddrArg;
+
+impl Socket {
+    /// `send`: sends `data` on a connected socket; returns the bytes sent. Errors:
+    /// `WSAENOTCONN`, `WSAESHUTDOWN`, `WSAECONNRESET`, and on a datagram socket a failed
+    /// first-datagram negotiation (`WSAETIMEDOUT`).
+    pub fn send(&self, data: &[u8]) -> Result<usize> {
+        self.network.table.send(self.handle, data, 0)
+    }
+
+    /// `sendto`: one datagram to `addr` (ignored on a connected socket). The first datagram
+    /// to a peer negotiates security with it.
+    pub fn send_to(&self, data: &[u8], addr: SocketAddr) -> Result<usize> {
+        self.network
+            .table
+            .send_to(self.handle, data, 0, Some(AddrArg::Value(addr)))
+    }
+
+    /// `recv`: reads into `buf`; `Ok(0)` once a stream's peer finished sending. Nothing to
+    /// read is `WSAEWOULDBLOCK`, blocking or not: the emulator never blocks. A datagram
+    /// longer than `buf` fills it and gives `WSAEMSGSIZE`.
+    pub fn recv(&self, buf: &mut [u8]) -> Result<usize> {
+        self.recv_from(buf).map(|(count, _)| count)
+    }
+
+    /// `recvfrom`: [`Socket::recv`], with the sender's address.
+    pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, SocketAddr)> {
+        let received = self.network.table.recv(self.handle, buf.len(), 0)?;
+        buf[..received.data.len()].copy_from_slice(&received.data);
+        if received.truncated {
+            return Err(Error::MessageSize);
+        }
+        let from = received.from.ok_or(Error::NotConnected)?;
+        Ok((received.data.len(), from))
+    }
+
+    /// `shutdown`: `Read` is `SD_RECEIVE`, `Write` is `SD_SEND` (the peer's receives then end
+    /// with 0), `Both` is `SD_BOTH`.
+    pub fn shutdown(&self, how: Shutdown) -> Result<()> {
+        let how = match how {
+            Shutdown::Read => SD_RECEIVE,
+            Shutdown::Write => SD_SEND,
+            Shutdown::Both => SD_BOTH,
+        };
+        self.network.table.shutdown(self.handle, how)
+    }
+
+    /// `ioctlsocket(FIONBIO)`: non-blocking mode on or off.
+    pub fn set_nonblocking(&self, nonblocking: bool) -> Result<()> {
+        self.network.table.set_nonblocking(self.handle, nonblocking)
+    }
+
+    /// `ioctlsocket(FIONREAD)`: bytes waiting on a stream, or the next datagram's size.
+    pub fn available(&self) -> Result<usize> {
+        self.network.table.readable(self.handle)
+    }
+}

@@ -1,0 +1,171 @@
+//! [`Emulator`]: the [`Backend`] of an isolated emulated network.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+
+use windows_sys::Win32::Networking::WinSock::SOCKET;
+
+use super::{Backend, BackendKind, Buffer, CallResult, Code};
+use crate::native::{self, address, ioctl, last_error, peer_name, socket, startup, EMULATED};
+use crate::Network;
+
+/// The emulator as a [`Backend`]: an isolated [`Network`], called through the same C face
+/// ([`crate::sys`]) that code ported from windows-sys uses.
+///
+/// Each call makes the network current on the calling thread for the length of the call,
+/// so several emulators (and tests) never see each other's sockets or startups.
+#[derive(Debug, Clone, Default)]
+pub struct Emulator {
+    network: Network,
+}
+
+impl Emulator {
+    /// An emulator backend over a fresh network, with `WSAStartup` not yet called.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An emulator backend over `network`.
+    pub fn with_network(network: Network) -> Self {
+        Self { network }
+    }
+
+    /// The network this backend calls into (for snapshots).
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    /// Runs `call` on the emulator's C face with this network current.
+    fn call<R>(&self, call: impl FnOnce(&native::Winsock) -> R) -> R {
+        let _current = self.network.enter();
+        call(&EMULATED)
+    }
+}
+
+impl Backend for Emulator {
+    fn kind(&self) -> BackendKind {
+        BackendKind::Emulator
+    }
+
+    fn startup(&self, version: u16) -> CallResult<u16> {
+        self.call(|api| startup::startup(api, version))
+    }
+
+    fn cleanup(&self) -> CallResult {
+        self.call(startup::cleanup)
+    }
+
+    fn last_error(&self) -> i32 {
+        self.call(last_error::get)
+    }
+
+    fn set_last_error(&self, code: i32) {
+        self.call(|api| last_error::set(api, code))
+    }
+
+    fn socket(&self, af: u16, socket_type: i32, protocol: i32) -> CallResult<SOCKET> {
+        self.call(|api| socket::socket(api, af, socket_type, protocol))
+    }
+
+    fn wsa_socket(
+        &self,
+        af: u16,
+        socket_type: i32,
+        protocol: i32,
+        flags: u32,
+    ) -> CallResult<SOCKET> {
+        self.call(|api| socket::wsa_socket(api, af, socket_type, protocol, flags))
+    }
+
+    fn close(&self, s: SOCKET) -> CallResult {
+        self.call(|api| socket::close(api, s))
+    }
+
+    fn bind(&self, s: SOCKET, addr: SocketAddr) -> CallResult {
+        self.call(|api| address::bind(api, s, addr))
+    }
+
+    /// The emulator's C face has no `getsockname` yet; the model answers, with the same
+    /// codes.
+    fn local_addr(&self, s: SOCKET) -> CallResult<SocketAddr> {
+        self.network.table.local_addr(s).map_err(Code::from)
+    }
+
+    fn listen(&self, s: SOCKET, backlog: i32) -> CallResult {
+        self.call(|api| address::listen(api, s, backlog))
+    }
+
+    fn connect(&self, s: SOCKET, addr: SocketAddr) -> CallResult {
+        self.call(|api| address::connect(api, s, addr))
+    }
+
+    fn accept(&self, s: SOCKET) -> CallResult<SOCKET> {
+        self.call(|api| address::accept(api, s))
+    }
+
+    fn set_peer_target_name(&self, s: SOCKET, name: Buffer<'_>) -> CallResult {
+        self.call(|api| peer_name::set(api, s, name))
+    }
+
+    fn set_peer_target_name_with_overlapped(&self, s: SOCKET, name: Buffer<'_>) -> CallResult {
+        self.call(|api| peer_name::set_with_overlapped(api, s, name))
+    }
+
+    fn delete_peer_target_name(&self, s: SOCKET, addr: Buffer<'_>) -> CallResult {
+        self.call(|api| peer_name::delete(api, s, addr))
+    }
+
+    fn ioctl(&self, s: SOCKET, code: u32, input: Buffer<'_>) -> CallResult<u32> {
+        self.call(|api| ioctl::ioctl(api, s, code, input))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use windows_sys::Win32::Networking::WinSock::{
+        AF_INET, SIO_SET_PEER_TARGET_NAME, SOCK_DGRAM, WSAEINVAL, WSAENOTSOCK, WSANOTINITIALISED,
+    };
+
+    use crate::PeerTargetName;
+
+    #[test]
+    fn emulators_are_isolated_from_each_other_and_the_global_network() {
+        let a = Emulator::new();
+        let b = Emulator::new();
+        assert_eq!(a.startup(0x0202), Ok(0x0202));
+        let s = a.socket(AF_INET, SOCK_DGRAM, 0).unwrap();
+        assert_eq!(b.close(s), Err(Code(WSANOTINITIALISED)));
+        assert_eq!(a.network().socket_count(), 1);
+        assert_eq!(crate::Network::global().socket_count(), 0);
+    }
+
+    #[test]
+    fn failures_carry_the_last_error_and_set_it() {
+        let emulator = Emulator::new();
+        emulator.startup(0x0202).unwrap();
+        let s = emulator.socket(AF_INET, SOCK_DGRAM, 0).unwrap();
+        emulator.close(s).unwrap();
+        let name = PeerTargetName::new("192.0.2.1:500".parse().unwrap(), "host/a").to_bytes();
+        assert_eq!(
+            emulator.set_peer_target_name(s, Buffer::Bytes(&name)),
+            Err(Code(WSAENOTSOCK))
+        );
+        assert_eq!(emulator.last_error(), WSAENOTSOCK);
+        emulator.set_last_error(0);
+        assert_eq!(emulator.last_error(), 0);
+        assert_eq!(
+            emulator.ioctl(s, 0x1234, Buffer::null()),
+            Err(Code(WSAENOTSOCK))
+        );
+        let live = emulator.socket(AF_INET, SOCK_DGRAM, 0).unwrap();
+        assert_eq!(
+            emulator.ioctl(live, 0x1234, Buffer::null()),
+            Err(Code(WSAEINVAL))
+        );
+        assert_eq!(
+            emulator.ioctl(live, SIO_SET_PEER_TARGET_NAME, Buffer::Bytes(&name)),
+            Ok(0)
+        );
+    }
+}

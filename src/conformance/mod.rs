@@ -1,0 +1,301 @@
+//! The conformance suite: every documented rule as a small scripted scenario, run on any
+//! [`Backend`].
+//!
+//! Each [`Case`] names its rule, the page it comes from, the rule functions of
+//! [`crate::rules`] it exercises (or the [`crate::choices`] id where the pages are silent),
+//! the expected result, and a scenario: a few calls through a [`Session`] that set the
+//! stage, then the one call under test. [`run`] runs every case on each backend given and
+//! judges each result ([`Verdict`]); on Windows, [`run_available`] runs both the emulator
+//! and the real Winsock, so a case where Windows differs from the emulator is reported as
+//! such. Differences already understood are listed, with their reasons, in
+//! [`KNOWN_DIVERGENCES`]; a listed divergence that stops diverging fails the run, as
+//! Wine's `todo_wine` markers do.
+//!
+//! ```
+//! use winsock_emu::backend::Emulator;
+//! use winsock_emu::conformance;
+//!
+//! let report = conformance::run(&[&Emulator::new()]);
+//! assert!(report.passed(), "{}", report.to_text());
+//! ```
+//!
+//! `cargo run --example conformance` prints the table (`-- --json` for JSON) and exits
+//! non-zero when a rule fails.
+#![forbid(unsafe_code)]
+
+mod cases;
+mod divergences;
+mod report;
+mod session;
+mod verdict;
+
+use std::fmt;
+
+use crate::backend::{Backend, CallResult};
+
+pub use cases::{cases, Uncovered, OUTSIDE_THE_SUITE};
+pub use divergences::{known_divergence, Divergence, KNOWN_DIVERGENCES};
+pub use report::{Report, Row, Run};
+pub use session::{Session, Setup, SetupFailure};
+pub use verdict::{judge, Observed, Verdict};
+
+/// A scenario: setup calls on the session, then the call under test, whose result it
+/// returns (or the setup step that failed).
+pub type Scenario = fn(&mut Session<'_>) -> Observed;
+
+/// One documented rule (or one choice) as a runnable case.
+#[derive(Clone, Copy)]
+pub struct Case {
+    /// A short, stable identifier.
+    pub id: &'static str,
+    /// The rule, in a sentence.
+    pub rule: &'static str,
+    /// The rules of `docs/rules.md` the case checks, by their ids there (`S3`, `D5`, `W2`);
+    /// empty for a case that rests on a choice alone.
+    pub docs: &'static [&'static str],
+    /// The functions of [`crate::rules`] the case exercises (empty for a success case
+    /// that passes every check).
+    pub checks: &'static [&'static str],
+    /// The [`crate::choices`] id the expected result rests on, where the pages are silent
+    /// or disagree.
+    pub choice: Option<&'static str>,
+    /// Where the rule comes from: a Microsoft page and the part of it.
+    pub source: &'static str,
+    /// The expected result of the call under test.
+    pub expected: CallResult,
+    /// The scenario.
+    pub scenario: Scenario,
+}
+
+impl fmt::Debug for Case {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Case")
+            .field("id", &self.id)
+            .field("expected", &self.expected)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Case {
+    /// Runs the scenario on `backend` and tears it down. What it observed.
+    pub fn observe(&self, backend: &dyn Backend) -> Observed {
+        let mut session = Session::new(backend);
+        let observed = (self.scenario)(&mut session);
+        session.finish();
+        observed
+    }
+
+    /// Runs the case on `backend` and judges the result.
+    pub fn run(&self, backend: &dyn Backend) -> Run {
+        let observed = self.observe(backend);
+        let verdict = judge(
+            self.expected,
+            &observed,
+            known_divergence(self.id, backend.kind()),
+        );
+        Run {
+            backend: backend.kind(),
+            observed,
+            verdict,
+        }
+    }
+}
+
+/// Runs every case on each backend, one case at a time (Winsock is one per process).
+pub fn run(backends: &[&dyn Backend]) -> Report {
+    let rows = cases()
+        .into_iter()
+        .map(|case| Row {
+            case,
+            runs: backends.iter().map(|backend| case.run(*backend)).collect(),
+        })
+        .collect();
+    Report {
+        backends: backends.iter().map(|backend| backend.kind()).collect(),
+        rows,
+    }
+}
+
+/// Runs the suite on every backend this platform has: a fresh emulator everywhere, and
+/// the real Winsock on Windows.
+pub fn run_available() -> Report {
+    let emulator = crate::backend::Emulator::new();
+    #[cfg(windows)]
+    {
+        let native = crate::backend::Native::new();
+        run(&[&emulator, &native])
+    }
+    #[cfg(not(windows))]
+    {
+        run(&[&emulator])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// The `pub fn` names of `src/rules.rs`: the documented rules.
+    fn rule_functions() -> BTreeSet<&'static str> {
+        include_str!("../rules.rs")
+            .lines()
+            .filter_map(|line| line.trim_start().strip_prefix("pub fn "))
+            .map(|rest| rest.split(['(', '<']).next().unwrap_or(rest).trim())
+            .collect()
+    }
+
+    #[test]
+    fn the_rule_list_is_read_from_rules_rs() {
+        let rules = rule_functions();
+        assert!(
+            rules.contains("startup_done") && rules.contains("peer_address_fits"),
+            "{rules:?}"
+        );
+        assert!(rules.len() >= 12, "{rules:?}");
+    }
+
+    #[test]
+    fn every_rule_in_rules_rs_has_a_conformance_case() {
+        let covered: BTreeSet<&str> = cases()
+            .iter()
+            .flat_map(|case| case.checks.iter().copied())
+            .collect();
+        let missing: Vec<_> = rule_functions()
+            .into_iter()
+            .filter(|rule| !covered.contains(rule))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "rules without a conformance case: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn every_case_names_real_rules_and_choices() {
+        let rules = rule_functions();
+        for case in cases() {
+            for check in case.checks {
+                assert!(
+                    rules.contains(check),
+                    "{}: no rule `{check}` in src/rules.rs",
+                    case.id
+                );
+            }
+            if let Some(choice) = case.choice {
+                assert!(
+                    crate::choices::ALL.iter().any(|c| c.id == choice),
+                    "{}: no choice `{choice}`",
+                    case.id
+                );
+            }
+            assert!(
+                !case.rule.is_empty() && !case.source.is_empty(),
+                "{}",
+                case.id
+            );
+        }
+    }
+
+    /// The rule ids of `docs/rules.md` the suite answers for: the first cell of each table
+    /// row (`| S3 | ...`) of the peer-name, convention and `WSASetSocketSecurity` (`X`)
+    /// tables. The query, impersonation and data-path rules (`Q`, `I`, `N`) need calls the
+    /// backend trait does not make; the emulator's own tests prove them.
+    fn documented_rule_ids() -> BTreeSet<&'static str> {
+        include_str!("../../docs/rules.md")
+            .lines()
+            .filter_map(|line| line.strip_prefix("| ")?.split(" |").next())
+            .filter(|id| {
+                let mut chars = id.chars();
+                matches!(chars.next(), Some('S' | 'D' | 'W' | 'X'))
+                    && chars.next().is_some_and(|c| c.is_ascii_digit())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_rule_ids_are_read_from_docs_rules_md() {
+        let ids = documented_rule_ids();
+        assert!(
+            ids.contains("S1") && ids.contains("S7b") && ids.contains("D8") && ids.contains("W1"),
+            "{ids:?}"
+        );
+    }
+
+    #[test]
+    fn every_rule_in_docs_rules_md_has_a_case_or_a_reason_it_has_none() {
+        let covered: BTreeSet<&str> = cases()
+            .iter()
+            .flat_map(|case| case.docs.iter().copied())
+            .collect();
+        for id in documented_rule_ids() {
+            let outside = OUTSIDE_THE_SUITE
+                .iter()
+                .find(|uncovered| uncovered.rule == id);
+            assert!(
+                covered.contains(id) != outside.is_some(),
+                "{id}: needs exactly one of a conformance case or an OUTSIDE_THE_SUITE entry"
+            );
+        }
+        let ids = documented_rule_ids();
+        for case in cases() {
+            for id in case.docs {
+                assert!(
+                    ids.contains(id),
+                    "{}: no rule {id} in docs/rules.md",
+                    case.id
+                );
+            }
+        }
+        for uncovered in OUTSIDE_THE_SUITE {
+            assert!(
+                ids.contains(uncovered.rule) && !uncovered.reason.is_empty(),
+                "{}",
+                uncovered.rule
+            );
+        }
+    }
+
+    #[test]
+    fn a_divergence_marks_only_its_own_backend() {
+        for divergence in KNOWN_DIVERGENCES {
+            assert_eq!(
+                known_divergence(divergence.case, divergence.backend),
+                Some(divergence)
+            );
+            for kind in crate::backend::BackendKind::ALL {
+                if let Some(found) = known_divergence(divergence.case, kind) {
+                    assert_eq!(found.backend, kind, "{}", divergence.case);
+                }
+            }
+        }
+        assert!(known_divergence("no-such-case", crate::backend::BackendKind::Emulator).is_none());
+    }
+
+    #[test]
+    fn case_ids_are_unique() {
+        let all = cases();
+        let ids: BTreeSet<&str> = all.iter().map(|case| case.id).collect();
+        assert_eq!(ids.len(), all.len());
+    }
+
+    #[test]
+    fn every_known_divergence_names_a_case_once() {
+        for (i, divergence) in KNOWN_DIVERGENCES.iter().enumerate() {
+            assert!(
+                cases().iter().any(|case| case.id == divergence.case),
+                "no case {}",
+                divergence.case
+            );
+            assert!(!divergence.reason.is_empty());
+            assert!(
+                KNOWN_DIVERGENCES[i + 1..]
+                    .iter()
+                    .all(|other| (other.case, other.backend)
+                        != (divergence.case, divergence.backend)),
+                "{} listed twice",
+                divergence.case
+            );
+        }
+    }
+}

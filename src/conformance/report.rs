@@ -1,0 +1,338 @@
+//! [`Report`]: the results of a run, as a text table or JSON.
+#![forbid(unsafe_code)]
+
+use std::fmt::Write as _;
+
+use super::cases::OUTSIDE_THE_SUITE;
+use super::divergences::known_divergence;
+use super::verdict::{Observed, Verdict};
+use super::Case;
+use crate::backend::{BackendKind, CallResult};
+
+/// One case on one backend.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// The backend it ran on.
+    pub backend: BackendKind,
+    /// What the scenario observed.
+    pub observed: Observed,
+    /// The judgement.
+    pub verdict: Verdict,
+}
+
+/// One case and its runs, one per backend of the report.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The case.
+    pub case: &'static Case,
+    /// Its runs, in the order of [`Report::backends`].
+    pub runs: Vec<Run>,
+}
+
+impl Row {
+    /// The run on `backend`, if the case ran there.
+    pub fn run(&self, backend: BackendKind) -> Option<&Run> {
+        self.runs.iter().find(|run| run.backend == backend)
+    }
+
+    /// Whether the emulator and real Windows both ran the case and observed different
+    /// things.
+    pub fn windows_differs_from_emulator(&self) -> bool {
+        match (
+            self.run(BackendKind::Emulator),
+            self.run(BackendKind::Windows),
+        ) {
+            (Some(emulator), Some(windows)) => emulator.observed != windows.observed,
+            _ => false,
+        }
+    }
+}
+
+/// The results of a conformance run.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The backends that ran, in column order.
+    pub backends: Vec<BackendKind>,
+    /// One row per case.
+    pub rows: Vec<Row>,
+}
+
+/// `success`, or the code's name and number.
+fn result_text(result: &CallResult) -> String {
+    match result {
+        Ok(()) => "success".to_owned(),
+        Err(code) => code.to_string(),
+    }
+}
+
+/// What was observed, in words.
+fn observed_text(observed: &Observed) -> String {
+    match observed {
+        Ok(result) => result_text(result),
+        Err(setup) => setup.to_string(),
+    }
+}
+
+/// The code of a result: 0 for success.
+fn result_code(result: &CallResult) -> i32 {
+    result.err().map_or(0, |code| code.0)
+}
+
+/// `text` as a JSON string literal.
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+impl Report {
+    /// Whether no case failed on any backend (a stale divergence or a failed setup is a
+    /// failure).
+    pub fn passed(&self) -> bool {
+        self.failures().next().is_none()
+    }
+
+    /// Every failing (case, run).
+    pub fn failures(&self) -> impl Iterator<Item = (&'static Case, &Run)> {
+        self.rows.iter().flat_map(|row| {
+            row.runs
+                .iter()
+                .filter(|run| run.verdict.is_failure())
+                .map(|run| (row.case, run))
+        })
+    }
+
+    /// How many runs on `backend` got `verdict`.
+    pub fn count(&self, backend: BackendKind, verdict: Verdict) -> usize {
+        self.rows
+            .iter()
+            .filter_map(|row| row.run(backend))
+            .filter(|run| run.verdict == verdict)
+            .count()
+    }
+
+    /// The cell of one backend: what it observed and the verdict, or `not run`.
+    fn cell(&self, row: &Row, backend: BackendKind) -> String {
+        match row.run(backend) {
+            Some(run) if run.verdict == Verdict::Pass => {
+                format!("{} ok", observed_text(&run.observed))
+            }
+            Some(run) => format!("{} [{}]", observed_text(&run.observed), run.verdict),
+            None => "not run".to_owned(),
+        }
+    }
+
+    /// The table as text: one line per case with the expected result, what each backend
+    /// observed and its verdict (`not run` for a backend this platform lacks), then the
+    /// rule and its source; then the known divergences met, the failures, and a summary.
+    pub fn to_text(&self) -> String {
+        let header = ["case", "expected", "emulator", "windows", "rule [source]"];
+        let lines: Vec<[String; 5]> = self
+            .rows
+            .iter()
+            .map(|row| {
+                let mut source = row.case.source.to_owned();
+                if let Some(choice) = row.case.choice {
+                    let _ = write!(source, "; choice `{choice}`");
+                }
+                [
+                    row.case.id.to_owned(),
+                    result_text(&row.case.expected),
+                    self.cell(row, BackendKind::Emulator),
+                    self.cell(row, BackendKind::Windows),
+                    if row.case.docs.is_empty() {
+                        format!("{} [{}]", row.case.rule, source)
+                    } else {
+                        format!(
+                            "{}: {} [{}]",
+                            row.case.docs.join(", "),
+                            row.case.rule,
+                            source
+                        )
+                    },
+                ]
+            })
+            .collect();
+        let mut widths = header.map(str::len);
+        for line in &lines {
+            for (width, cell) in widths.iter_mut().zip(line) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        let mut out = String::new();
+        let mut emit = |cells: [&str; 5]| {
+            for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
+                if i + 1 == cells.len() {
+                    out.push_str(cell);
+                } else {
+                    let _ = write!(out, "{cell:<width$}  ");
+                }
+            }
+            out.push('\n');
+        };
+        emit(header);
+        for line in &lines {
+            emit([&line[0], &line[1], &line[2], &line[3], &line[4]]);
+        }
+        self.write_notes(&mut out);
+        out
+    }
+
+    /// The notes under the table: divergences met, differences, failures, summary.
+    fn write_notes(&self, out: &mut String) {
+        for row in &self.rows {
+            for run in &row.runs {
+                if let Some(divergence) = known_divergence(row.case.id, run.backend) {
+                    let _ = write!(
+                        out,
+                        "\nknown divergence, {} on {}: {}",
+                        row.case.id,
+                        run.backend.name(),
+                        divergence.reason
+                    );
+                    if run.verdict == Verdict::StaleDivergence {
+                        out.push_str(" -- it now passes: remove the entry from KNOWN_DIVERGENCES");
+                    }
+                    out.push('\n');
+                }
+            }
+            if row.windows_differs_from_emulator() {
+                let _ = writeln!(
+                    out,
+                    "\nwindows differs from the emulator on {}",
+                    row.case.id
+                );
+            }
+        }
+        for (case, run) in self.failures() {
+            let _ = writeln!(
+                out,
+                "\nFAILED {} on {}: expected {}, observed {} [{}]",
+                case.id,
+                run.backend.name(),
+                result_text(&case.expected),
+                observed_text(&run.observed),
+                run.verdict
+            );
+        }
+        out.push('\n');
+        let outside: Vec<&str> = OUTSIDE_THE_SUITE
+            .iter()
+            .map(|uncovered| uncovered.rule)
+            .collect();
+        let _ = writeln!(
+            out,
+            "docs/rules.md rules proved by the emulator's own tests only: {}",
+            outside.join(", ")
+        );
+        for backend in BackendKind::ALL {
+            if !self.backends.contains(&backend) {
+                let _ = writeln!(out, "{}: not run", backend.name());
+                continue;
+            }
+            let failed = self
+                .rows
+                .iter()
+                .filter_map(|row| row.run(backend))
+                .filter(|run| run.verdict.is_failure())
+                .count();
+            let _ = writeln!(
+                out,
+                "{}: {} cases, {} pass, {} known divergence, {} failed",
+                backend.name(),
+                self.rows.len(),
+                self.count(backend, Verdict::Pass),
+                self.count(backend, Verdict::KnownDivergence),
+                failed
+            );
+        }
+        out.push_str(if self.passed() {
+            "conformance: PASSED\n"
+        } else {
+            "conformance: FAILED\n"
+        });
+    }
+
+    /// The report as JSON: `{"passed", "backends", "cases": [{"id", "rule", "docs", "checks",
+    /// "choice", "source", "expected", "expected_code", "results": {"emulator": {...},
+    /// "windows": {...}}, "windows_differs_from_emulator"}]}`, where each result has `observed`, `observed_code` (0 for
+    /// success, null when setup failed), `verdict` (`not run` for a backend that did not
+    /// run) and `divergence` (the reason, when one is listed).
+    pub fn to_json(&self) -> String {
+        let mut out = String::from("{\n");
+        let _ = writeln!(out, "  \"passed\": {},", self.passed());
+        let backends: Vec<String> = self
+            .backends
+            .iter()
+            .map(|backend| json_string(backend.name()))
+            .collect();
+        let _ = writeln!(out, "  \"backends\": [{}],", backends.join(", "));
+        out.push_str("  \"cases\": [\n");
+        for (i, row) in self.rows.iter().enumerate() {
+            let case = row.case;
+            let checks: Vec<String> = case.checks.iter().map(|check| json_string(check)).collect();
+            let docs: Vec<String> = case.docs.iter().map(|id| json_string(id)).collect();
+            let choice = case.choice.map_or("null".to_owned(), json_string);
+            let _ = write!(
+                out,
+                "    {{\"id\": {}, \"rule\": {}, \"docs\": [{}], \"checks\": [{}], \"choice\": {}, \"source\": {}, \"expected\": {}, \"expected_code\": {}, \"results\": {{",
+                json_string(case.id),
+                json_string(case.rule),
+                docs.join(", "),
+                checks.join(", "),
+                choice,
+                json_string(case.source),
+                json_string(&result_text(&case.expected)),
+                result_code(&case.expected),
+            );
+            let results: Vec<String> = BackendKind::ALL
+                .iter()
+                .map(|&backend| {
+                    let body = match row.run(backend) {
+                        None => "\"observed\": null, \"observed_code\": null, \"verdict\": \"not run\", \"divergence\": null".to_owned(),
+                        Some(run) => format!(
+                            "\"observed\": {}, \"observed_code\": {}, \"verdict\": {}, \"divergence\": {}",
+                            json_string(&observed_text(&run.observed)),
+                            run.observed.as_ref().map_or("null".to_owned(), |result| result_code(result).to_string()),
+                            json_string(run.verdict.label()),
+                            known_divergence(case.id, backend).map_or("null".to_owned(), |d| json_string(d.reason)),
+                        ),
+                    };
+                    format!("{}: {{{body}}}", json_string(backend.name()))
+                })
+                .collect();
+            let comma = if i + 1 < self.rows.len() { "," } else { "" };
+            let _ = writeln!(
+                out,
+                "{}}}, \"windows_differs_from_emulator\": {}}}{comma}",
+                results.join(", "),
+                row.windows_differs_from_emulator()
+            );
+        }
+        out.push_str("  ]\n}\n");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_are_escaped() {
+        assert_eq!(json_string("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u0001\"");
+        assert_eq!(json_string("host/é"), "\"host/é\"");
+    }
+}

@@ -1,0 +1,270 @@
+//! [`Session`]: one scenario's use of a backend, torn down afterwards.
+#![forbid(unsafe_code)]
+
+use std::fmt;
+use std::net::SocketAddr;
+
+use windows_sys::Win32::Networking::WinSock::{
+    AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, SIO_SET_SECURITY, SOCKET, SOCK_DGRAM, SOCK_STREAM,
+};
+
+use parking_lot::{Mutex, MutexGuard};
+
+use crate::backend::{Backend, BackendKind, Buffer, CallResult, Code};
+
+/// Held by every session on the real Winsock: it is one per process, so scenarios on it
+/// run one at a time, even from parallel tests.
+static REAL_WINSOCK: Mutex<()> = Mutex::new(());
+
+/// A setup step of a scenario failed, so the call under test was never made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SetupFailure {
+    /// The step, as the call it made (`"connect(tcp, listener)"`).
+    pub step: &'static str,
+    /// What the backend said.
+    pub code: Code,
+}
+
+impl fmt::Display for SetupFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "setup failed: {} gave {}", self.step, self.code)
+    }
+}
+
+/// The result of a setup step.
+pub type Setup<T = ()> = Result<T, SetupFailure>;
+
+/// Names a failing setup step.
+fn step<T>(step: &'static str, result: CallResult<T>) -> Setup<T> {
+    result.map_err(|code| SetupFailure { step, code })
+}
+
+/// One scenario's view of a backend: setup helpers that remember what they opened, the
+/// calls under test, and a teardown that closes every socket and matches every
+/// `WSAStartup`, so the next scenario starts from a process with Winsock not started.
+///
+/// On the real Winsock, which is one per process, a session holds a process-wide lock
+/// from [`Session::new`] to [`Session::finish`], so scenarios never overlap.
+pub struct Session<'b> {
+    backend: &'b dyn Backend,
+    sockets: Vec<SOCKET>,
+    startups: u32,
+    _exclusive: Option<MutexGuard<'static, ()>>,
+}
+
+impl<'b> Session<'b> {
+    /// A session on `backend`, which must not be started.
+    pub fn new(backend: &'b dyn Backend) -> Self {
+        let exclusive = (backend.kind() == BackendKind::Windows).then(|| REAL_WINSOCK.lock());
+        Self {
+            backend,
+            sockets: Vec::new(),
+            startups: 0,
+            _exclusive: exclusive,
+        }
+    }
+
+    /// The backend, for calls no helper makes.
+    pub fn backend(&self) -> &'b dyn Backend {
+        self.backend
+    }
+
+    /// `WSAStartup(version)`, counted for teardown when it succeeds.
+    pub fn try_startup(&mut self, version: u16) -> CallResult<u16> {
+        let granted = self.backend.startup(version)?;
+        self.startups += 1;
+        Ok(granted)
+    }
+
+    /// `WSACleanup()`, counted when it succeeds.
+    pub fn try_cleanup(&mut self) -> CallResult {
+        self.backend.cleanup()?;
+        self.startups = self.startups.saturating_sub(1);
+        Ok(())
+    }
+
+    /// Setup: `WSAStartup(2.2)`.
+    pub fn startup(&mut self) -> Setup {
+        step("WSAStartup(2.2)", self.try_startup(0x0202)).map(drop)
+    }
+
+    /// Setup: `WSACleanup()`.
+    pub fn cleanup(&mut self) -> Setup {
+        step("WSACleanup()", self.try_cleanup())
+    }
+
+    /// Setup: `socket(af, type, protocol)`, closed at teardown.
+    pub fn socket(&mut self, af: u16, socket_type: i32, protocol: i32) -> Setup<SOCKET> {
+        let s = step("socket()", self.backend.socket(af, socket_type, protocol))?;
+        self.sockets.push(s);
+        Ok(s)
+    }
+
+    /// Setup: `WSASocketW(af, type, protocol, NULL, 0, flags)`, closed at teardown.
+    pub fn wsa_socket(
+        &mut self,
+        af: u16,
+        socket_type: i32,
+        protocol: i32,
+        flags: u32,
+    ) -> Setup<SOCKET> {
+        let s = step(
+            "WSASocketW()",
+            self.backend.wsa_socket(af, socket_type, protocol, flags),
+        )?;
+        self.sockets.push(s);
+        Ok(s)
+    }
+
+    /// Setup: an `AF_INET` UDP socket.
+    pub fn udp4(&mut self) -> Setup<SOCKET> {
+        self.socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP)
+    }
+
+    /// Setup: an `AF_INET6` UDP socket.
+    pub fn udp6(&mut self) -> Setup<SOCKET> {
+        self.socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP)
+    }
+
+    /// Setup: an `AF_INET` TCP socket.
+    pub fn tcp4(&mut self) -> Setup<SOCKET> {
+        self.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)
+    }
+
+    /// Setup: `closesocket(s)`.
+    pub fn close(&mut self, s: SOCKET) -> Setup {
+        step("closesocket()", self.backend.close(s))?;
+        self.sockets.retain(|&open| open != s);
+        Ok(())
+    }
+
+    /// Setup: a UDP socket connected to `peer` (`connect` on a datagram socket only
+    /// records the peer; nothing needs to listen there).
+    pub fn connected_udp4(&mut self, peer: &str) -> Setup<SOCKET> {
+        let s = self.udp4()?;
+        self.connect(s, peer)?;
+        Ok(s)
+    }
+
+    /// Setup: `connect(s, peer)`.
+    pub fn connect(&mut self, s: SOCKET, peer: &str) -> Setup {
+        step("connect()", self.backend.connect(s, addr(peer)))
+    }
+
+    /// Setup: a TCP socket bound to `127.0.0.1:0` and listening; with its address.
+    pub fn listener4(&mut self) -> Setup<(SOCKET, SocketAddr)> {
+        let s = self.tcp4()?;
+        step(
+            "bind(tcp, 127.0.0.1:0)",
+            self.backend.bind(s, addr("127.0.0.1:0")),
+        )?;
+        step("listen(tcp)", self.backend.listen(s, 5))?;
+        let local = step("getsockname(listener)", self.backend.local_addr(s))?;
+        Ok((s, local))
+    }
+
+    /// Setup: a TCP client connected to a fresh loopback listener (the connection is
+    /// accepted, so nothing is left waiting). Returns the client.
+    pub fn connected_tcp4(&mut self) -> Setup<SOCKET> {
+        let (listener, at) = self.listener4()?;
+        let client = self.tcp4()?;
+        step("connect(tcp, listener)", self.backend.connect(client, at))?;
+        let accepted = step("accept(listener)", self.backend.accept(listener))?;
+        self.sockets.push(accepted);
+        Ok(client)
+    }
+
+    /// Setup: `bind(s, at)`.
+    pub fn bind(&mut self, s: SOCKET, at: SocketAddr) -> Setup {
+        step("bind()", self.backend.bind(s, at))
+    }
+
+    /// Setup: `WSAIoctl(SIO_SET_SECURITY)` with the default settings, which must succeed.
+    pub fn secured(&mut self, s: SOCKET) -> Setup {
+        let defaults = [0u8; 8];
+        step(
+            "WSAIoctl(SIO_SET_SECURITY)",
+            self.backend
+                .ioctl(s, SIO_SET_SECURITY, Buffer::Bytes(&defaults))
+                .map(drop),
+        )
+    }
+
+    /// Setup: `WSASetSocketPeerTargetName` that must succeed (a name to delete later).
+    pub fn named(&mut self, s: SOCKET, name: &[u8]) -> Setup {
+        step(
+            "WSASetSocketPeerTargetName()",
+            self.backend.set_peer_target_name(s, Buffer::Bytes(name)),
+        )
+    }
+
+    /// Under test: `WSASetSocketPeerTargetName(s, name, name.len())`.
+    pub fn set(&self, s: SOCKET, name: &[u8]) -> CallResult {
+        self.backend.set_peer_target_name(s, Buffer::Bytes(name))
+    }
+
+    /// Under test: `WSADeleteSocketPeerTargetName(s, addr, addr.len())`.
+    pub fn delete(&self, s: SOCKET, addr: &[u8]) -> CallResult {
+        self.backend.delete_peer_target_name(s, Buffer::Bytes(addr))
+    }
+
+    /// Ends the scenario: closes every socket still open and matches every `WSAStartup`
+    /// still counted (dropping the session does the same, even in a panic).
+    pub fn finish(self) {}
+}
+
+impl Drop for Session<'_> {
+    /// The teardown. Failures are ignored: a socket may already be gone (closed by the
+    /// last `WSACleanup`), and teardown has no one to tell.
+    fn drop(&mut self) {
+        for s in std::mem::take(&mut self.sockets).into_iter().rev() {
+            let _ = self.backend.close(s);
+        }
+        for _ in 0..self.startups {
+            let _ = self.backend.cleanup();
+        }
+        self.startups = 0;
+    }
+}
+
+/// Parses a socket address written in a case.
+pub(crate) fn addr(text: &str) -> SocketAddr {
+    text.parse().expect("a case's address literal parses")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::Emulator;
+
+    #[test]
+    fn dropping_a_session_closes_its_sockets_and_matches_its_startups() {
+        let emulator = Emulator::new();
+        {
+            let mut session = Session::new(&emulator);
+            session.startup().unwrap();
+            session.startup().unwrap();
+            session.udp4().unwrap();
+            session.listener4().unwrap();
+            assert_eq!(emulator.network().startup_count(), 2);
+        }
+        assert_eq!(emulator.network().startup_count(), 0);
+        assert_eq!(emulator.network().socket_count(), 0);
+    }
+
+    #[test]
+    fn a_failed_setup_step_is_named_with_its_code() {
+        let emulator = Emulator::new();
+        let mut session = Session::new(&emulator);
+        let failure = session.udp4().unwrap_err();
+        assert_eq!(failure.step, "socket()");
+        assert_eq!(
+            failure.code,
+            Code(windows_sys::Win32::Networking::WinSock::WSANOTINITIALISED)
+        );
+        assert_eq!(
+            failure.to_string(),
+            "setup failed: socket() gave WSANOTINITIALISED (10093)"
+        );
+    }
+}

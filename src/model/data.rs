@@ -1,0 +1,372 @@
+//! Moving data: `send`, `recv`, `sendto`/`WSASendTo`, `recvfrom`, `shutdown`, and the
+//! `ioctlsocket` commands `FIONBIO` and `FIONREAD`.
+//!
+//! A stream send appends to the peer socket's receive queue (or, before the server accepted
+//! the connection, to the sender's, handed over at `accept`). A datagram goes to the socket
+//! bound to its destination, after the sender and the receiver negotiated security for that
+//! peer on the first datagram between them ([`choices::DATAGRAM_SECURITY_PER_PEER`]).
+//! Nothing ever blocks ([`choices::RECEIVE_NEVER_BLOCKS`]).
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+
+use windows_sys::Win32::Networking::WinSock::{
+    MSG_DONTROUTE, MSG_PEEK, MSG_WAITALL, SD_BOTH, SD_RECEIVE, SD_SEND, SOCKET, SOCK_DGRAM,
+    SOCK_STREAM,
+};
+
+use super::lifecycle::{AddrArg, AddrFailure, Initiator};
+use super::negotiation::{negotiate, peer_key, Endpoint};
+use super::socket::{SocketEntry, State};
+use super::SocketTable;
+use crate::choices;
+use crate::error::{Error, Result};
+use crate::wire::PeerAddress;
+
+/// What a receive produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Received {
+    /// The bytes (at most the length asked for).
+    pub data: Vec<u8>,
+    /// The sender: the datagram's source, or a stream socket's peer.
+    pub from: Option<SocketAddr>,
+    /// A datagram longer than the buffer: the rest was discarded (`WSAEMSGSIZE`).
+    pub truncated: bool,
+}
+
+/// Checks `flags` against those a call supports ([`choices::DATA_FLAGS`]).
+fn flags_supported(flags: i32, supported: i32) -> Result<()> {
+    if flags & !supported != 0 {
+        return Err(Error::OperationNotSupported);
+    }
+    Ok(())
+}
+
+/// `WSAECONNRESET` once the connection was reset.
+fn not_reset(entry: &SocketEntry) -> Result<()> {
+    if entry.io.as_ref().is_some_and(|io| io.reset) {
+        return Err(Error::ConnectionReset);
+    }
+    Ok(())
+}
+
+/// `WSAESHUTDOWN` once the direction was shut down.
+fn direction_open(entry: &SocketEntry, sending: bool) -> Result<()> {
+    let shut = entry.io.as_ref().is_some_and(|io| {
+        if sending {
+            io.shut_send
+        } else {
+            io.shut_receive
+        }
+    });
+    if shut {
+        return Err(Error::Shutdown);
+    }
+    Ok(())
+}
+
+impl SocketTable {
+    /// `send`: a stream socket's bytes to its peer; a connected datagram socket's datagram
+    /// to its peer. Returns the bytes sent.
+    ///
+    /// Errors: `WSAEOPNOTSUPP` (flags other than `MSG_DONTROUTE`), `WSAENOTCONN`,
+    /// `WSAESHUTDOWN`, `WSAECONNRESET`, and for datagrams those of [`Self::send_to`].
+    pub(super) fn send_unobserved(&self, handle: SOCKET, data: &[u8], flags: i32) -> Result<usize> {
+        self.require_startup()?;
+        let topology = self.topology.lock();
+        let (stream, peer, remote) = self.with_socket(handle, |entry| {
+            flags_supported(flags, MSG_DONTROUTE)?;
+            let State::Connected { peer, remote } = entry.state else {
+                return Err(Error::NotConnected);
+            };
+            direction_open(entry, true)?;
+            not_reset(entry)?;
+            if entry.is_stream() && remote.is_none() && !data.is_empty() {
+                entry.io_mut().unsent.extend_from_slice(data);
+            }
+            Ok((entry.is_stream(), peer, remote))
+        })?;
+        if !stream {
+            drop(topology);
+            return self.send_datagram(handle, data, Some(AddrArg::Value(peer)));
+        }
+        let Some(remote) = remote else {
+            return Ok(data.len());
+        };
+        if data.is_empty() {
+            return Ok(0);
+        }
+        let delivered = match self.shard(remote).lock().get_mut(&remote) {
+            Some(receiver) => {
+                let io = receiver.io_mut();
+                if !io.shut_receive {
+                    io.inbound.extend(data);
+                }
+                true
+            }
+            None => false,
+        };
+        if !delivered {
+            self.with_socket(handle, |entry| {
+                entry.io_mut().reset = true;
+                Ok(())
+            })?;
+            return Err(Error::ConnectionReset);
+        }
+        Ok(data.len())
+    }
+
+    /// `sendto`/`WSASendTo`: one datagram to `to` (`None`: NULL). On a connected socket
+    /// (stream or datagram) `to` is ignored and the call is [`Self::send`]. The first
+    /// datagram to a peer negotiates security with it ([`choices::DATAGRAM_SECURITY_PER_PEER`]);
+    /// if that fails, nothing is sent and nothing changes.
+    ///
+    /// Errors: `WSAEOPNOTSUPP` (flags), `WSAEDESTADDRREQ` (no address, unconnected),
+    /// `WSAEFAULT` (short address), `WSAEAFNOSUPPORT` (a family the socket cannot use),
+    /// `WSAEADDRNOTAVAIL` (zero address or port), `WSAEMSGSIZE` (over 65,507 bytes),
+    /// `WSAESHUTDOWN`, `WSAENOTCONN` (unconnected stream), and the negotiation's error.
+    pub(super) fn send_to_unobserved(
+        &self,
+        handle: SOCKET,
+        data: &[u8],
+        flags: i32,
+        to: Option<AddrArg<'_>>,
+    ) -> Result<usize> {
+        self.require_startup()?;
+        let connected = self.with_socket(handle, |entry| {
+            flags_supported(flags, MSG_DONTROUTE)?;
+            Ok(entry.is_connected() || entry.is_stream())
+        })?;
+        if connected {
+            return self.send_unobserved(handle, data, flags);
+        }
+        self.send_datagram(handle, data, to)
+    }
+
+    /// One datagram from an unconnected (or connected, to its peer) datagram socket.
+    fn send_datagram(&self, handle: SOCKET, data: &[u8], to: Option<AddrArg<'_>>) -> Result<usize> {
+        let mut topology = self.topology.lock();
+        let (local, initiator, known) = self.with_socket(handle, |entry| {
+            if entry.kind.socket_type != SOCK_DGRAM || !entry.is_ip() {
+                return Err(Error::OperationNotSupported);
+            }
+            let to = match to.map(AddrArg::decode) {
+                None | Some(Err(AddrFailure::Null)) => return Err(Error::DestinationRequired),
+                Some(Err(AddrFailure::TooShort)) => return Err(Error::Fault),
+                Some(Ok(PeerAddress::Ip(addr))) if entry.family_of(&addr) => addr,
+                Some(Ok(_)) => return Err(Error::AddressFamilyNotSupported),
+            };
+            if to.ip().is_unspecified() || to.port() == 0 {
+                return Err(Error::AddressNotAvailable);
+            }
+            if data.len() > choices::MAX_DATAGRAM {
+                return Err(Error::MessageSize);
+            }
+            direction_open(entry, true)?;
+            let known = entry
+                .security
+                .as_ref()
+                .and_then(|security| security.peers.get(&peer_key(to)).cloned());
+            Ok((entry.local, (to, Initiator::of(entry, Some(to))), known))
+        })?;
+        let (to, initiator) = initiator;
+        let bound = match local {
+            Some(local) => local,
+            None => {
+                let wildcard = if to.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" };
+                topology.choose(SOCK_DGRAM, wildcard.parse().map_err(|_| Error::Invalid)?)?
+            }
+        };
+        let source = if bound.ip().is_unspecified() {
+            SocketAddr::new(to.ip(), bound.port())
+        } else {
+            bound
+        };
+        let receiver = topology.receivers(SOCK_DGRAM, to).into_iter().next();
+        let (mine, theirs) = match known {
+            Some(link) => (link, None),
+            None => {
+                let principal = initiator
+                    .principal
+                    .clone()
+                    .unwrap_or_else(|| topology.host_principal(source.ip()));
+                let (settings, responder_principal) = receiver
+                    .and_then(|r| {
+                        self.shard(r)
+                            .lock()
+                            .get(&r)
+                            .map(|e| (e.settings().cloned(), e.principal().cloned()))
+                    })
+                    .unwrap_or_default();
+                let responder_principal =
+                    responder_principal.unwrap_or_else(|| topology.host_principal(to.ip()));
+                let (mine, theirs) = negotiate(
+                    Endpoint {
+                        settings: initiator.settings.as_ref(),
+                        principal: &principal,
+                    },
+                    initiator.target_name.as_ref(),
+                    Endpoint {
+                        settings: settings.as_ref(),
+                        principal: &responder_principal,
+                    },
+                )?;
+                (mine, Some(theirs))
+            }
+        };
+        if local.is_none() {
+            topology.bind(SOCK_DGRAM, bound, handle);
+        }
+        let copies = self.observer.datagram_copies(handle, to, source, data);
+        if let Some(receiver) = receiver {
+            if let Some(entry) = self.shard(receiver).lock().get_mut(&receiver) {
+                for _ in 0..copies {
+                    deliver_datagram(entry, source, data);
+                }
+                if let Some(link) = theirs {
+                    entry
+                        .security_mut()
+                        .peers
+                        .entry(peer_key(source))
+                        .or_insert(link);
+                }
+            }
+        }
+        self.with_socket(handle, |entry| {
+            if local.is_none() {
+                entry.local = Some(bound);
+            }
+            entry.security_mut().peers.insert(peer_key(to), mine);
+            Ok(data.len())
+        })
+    }
+
+    /// `recv`/`recvfrom`: up to `max` bytes of a stream, or the next datagram.
+    ///
+    /// Errors: `WSAEOPNOTSUPP` (flags other than `MSG_PEEK` and, on streams, `MSG_WAITALL`),
+    /// `WSAENOTCONN` (unconnected stream), `WSAEINVAL` (unbound datagram socket),
+    /// `WSAESHUTDOWN`, `WSAECONNRESET`, and `WSAEWOULDBLOCK` when nothing can be read yet,
+    /// blocking or not ([`choices::RECEIVE_NEVER_BLOCKS`]). A stream whose peer finished
+    /// sending gives an empty result: the graceful close.
+    pub(super) fn recv_unobserved(
+        &self,
+        handle: SOCKET,
+        max: usize,
+        flags: i32,
+    ) -> Result<Received> {
+        self.with_socket(handle, |entry| {
+            let peek = flags & MSG_PEEK != 0;
+            if entry.kind.socket_type == SOCK_STREAM {
+                flags_supported(flags, MSG_PEEK | MSG_WAITALL)?;
+                let State::Connected { peer, .. } = entry.state else {
+                    return Err(Error::NotConnected);
+                };
+                direction_open(entry, false)?;
+                not_reset(entry)?;
+                let io = entry.io_mut();
+                let finished = io.peer_finished;
+                let waiting = io.inbound.len();
+                let enough = if flags & MSG_WAITALL != 0 {
+                    waiting >= max
+                } else {
+                    waiting > 0 || max == 0
+                };
+                if !enough && !finished {
+                    return Err(Error::WouldBlock);
+                }
+                let take = waiting.min(max);
+                let data: Vec<u8> = if peek {
+                    io.inbound.iter().take(take).copied().collect()
+                } else {
+                    io.inbound.drain(..take).collect()
+                };
+                return Ok(Received {
+                    data,
+                    from: Some(peer),
+                    truncated: false,
+                });
+            }
+            flags_supported(flags, MSG_PEEK)?;
+            if entry.local.is_none() {
+                return Err(Error::Invalid);
+            }
+            direction_open(entry, false)?;
+            let io = entry.io_mut();
+            let (from, datagram) = if peek {
+                io.datagrams.front().cloned().ok_or(Error::WouldBlock)?
+            } else {
+                io.datagrams.pop_front().ok_or(Error::WouldBlock)?
+            };
+            let truncated = datagram.len() > max;
+            let data = datagram.into_iter().take(max).collect();
+            Ok(Received {
+                data,
+                from: Some(from),
+                truncated,
+            })
+        })
+    }
+
+    /// `shutdown`: stops receiving (`SD_RECEIVE`), sending (`SD_SEND`: the peer's receives
+    /// then end with 0 once drained) or both. Errors: `WSAEINVAL` (bad *how*), `WSAENOTCONN`
+    /// (unconnected stream).
+    pub(super) fn shutdown_unobserved(&self, handle: SOCKET, how: i32) -> Result<()> {
+        self.require_startup()?;
+        let _topology = self.topology.lock();
+        let remote = self.with_socket(handle, |entry| {
+            if ![SD_RECEIVE, SD_SEND, SD_BOTH].contains(&how) {
+                return Err(Error::Invalid);
+            }
+            let remote = match entry.state {
+                State::Connected { remote, .. } => remote,
+                _ if entry.is_stream() => return Err(Error::NotConnected),
+                _ => None,
+            };
+            let stream = entry.is_stream();
+            let io = entry.io_mut();
+            io.shut_receive |= how != SD_SEND;
+            io.shut_send |= how != SD_RECEIVE;
+            Ok(remote.filter(|_| stream && how != SD_RECEIVE))
+        })?;
+        if let Some(remote) = remote {
+            if let Some(peer) = self.shard(remote).lock().get_mut(&remote) {
+                peer.io_mut().peer_finished = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// `ioctlsocket(FIONBIO)`: non-blocking mode on or off.
+    pub(crate) fn set_nonblocking(&self, handle: SOCKET, nonblocking: bool) -> Result<()> {
+        self.with_socket(handle, |entry| {
+            entry.nonblocking = nonblocking;
+            Ok(())
+        })
+    }
+
+    /// `ioctlsocket(FIONREAD)`: the bytes a stream socket can read, or the size of the next
+    /// datagram.
+    pub(crate) fn readable(&self, handle: SOCKET) -> Result<usize> {
+        self.with_socket(handle, |entry| {
+            Ok(entry.io.as_ref().map_or(0, |io| {
+                if entry.kind.socket_type == SOCK_STREAM {
+                    io.inbound.len()
+                } else {
+                    io.datagrams.front().map_or(0, |(_, data)| data.len())
+                }
+            }))
+        })
+    }
+}
+
+/// Puts a datagram from `source` in `entry`'s receive queue, unless the socket is
+/// connected to someone else or has shut down receiving.
+pub(super) fn deliver_datagram(entry: &mut SocketEntry, source: SocketAddr, data: &[u8]) {
+    let accepts = match entry.state {
+        State::Connected { peer, .. } => peer_key(peer) == peer_key(source),
+        _ => true,
+    };
+    if accepts && !entry.io.as_ref().is_some_and(|io| io.shut_receive) {
+        entry.io_mut().datagrams.push_back((source, data.to_vec()));
+    }
+}

@@ -1,0 +1,169 @@
+//! The emulated security negotiation: what IPsec with peer-name verification decides when
+//! two endpoints meet ([`crate::choices::SECURE_NEGOTIATION`]). Pure functions of the two
+//! ends' settings, principals and the initiator's peer target name.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+
+use super::socket::Link;
+use crate::choices;
+use crate::error::Result;
+use crate::wire::{SecuritySettings, TargetName};
+
+/// One end of a negotiation.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Endpoint<'a> {
+    /// The settings it applied, if any.
+    pub settings: Option<&'a SecuritySettings>,
+    /// Its principal.
+    pub principal: &'a TargetName,
+}
+
+/// Whether two principals are the same: SPNs compare without regard to ASCII case.
+pub(crate) fn same_principal(a: &TargetName, b: &TargetName) -> bool {
+    let lower = |unit: u16| {
+        if (0x41..=0x5A).contains(&unit) {
+            unit + 0x20
+        } else {
+            unit
+        }
+    };
+    a.units().len() == b.units().len()
+        && a.units()
+            .iter()
+            .zip(b.units())
+            .all(|(&x, &y)| lower(x) == lower(y))
+}
+
+/// Negotiates security between an initiator (which may have named the responder) and a
+/// responder, as [`choices::SECURE_NEGOTIATION`] describes. Returns the link as each side
+/// sees it (initiator's, responder's), or the error the initiator's call fails with.
+pub(crate) fn negotiate(
+    initiator: Endpoint<'_>,
+    target_name: Option<&TargetName>,
+    responder: Endpoint<'_>,
+) -> Result<(Link, Link)> {
+    let plain = || (Link::default(), Link::default());
+    if initiator.settings.is_none() && responder.settings.is_none() {
+        return Ok(plain());
+    }
+    let name_ok = target_name.is_none_or(|name| same_principal(name, responder.principal));
+    let optional = initiator
+        .settings
+        .is_some_and(SecuritySettings::peer_name_verification_optional);
+    if name_ok || optional {
+        let encrypted = [initiator.settings, responder.settings]
+            .iter()
+            .flatten()
+            .any(|settings| settings.guarantees_encryption());
+        let link = |peer: &TargetName| Link {
+            secured: true,
+            encrypted,
+            peer_principal: Some(peer.clone()),
+        };
+        return Ok((link(responder.principal), link(initiator.principal)));
+    }
+    let fallback = [initiator.settings, responder.settings]
+        .iter()
+        .flatten()
+        .all(|settings| settings.allows_insecure());
+    if fallback {
+        return Ok(plain());
+    }
+    Err(choices::NEGOTIATION_FAILURE_ERROR)
+}
+
+/// The key a datagram peer's link is kept under (the IPv6 flow label is not part of it).
+pub(crate) fn peer_key(addr: SocketAddr) -> SocketAddr {
+    match addr {
+        SocketAddr::V6(mut v6) => {
+            v6.set_flowinfo(0);
+            SocketAddr::V6(v6)
+        }
+        v4 => v4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use windows_sys::Win32::Networking::WinSock::{
+        SOCKET_SETTINGS_ALLOW_INSECURE, SOCKET_SETTINGS_GUARANTEE_ENCRYPTION,
+        SOCKET_SETTINGS_IPSEC_OPTIONAL_PEER_NAME_VERIFICATION,
+    };
+
+    fn name(text: &str) -> TargetName {
+        TargetName::from(text)
+    }
+
+    #[test]
+    fn principals_compare_without_ascii_case() {
+        assert!(same_principal(
+            &name("host/Server.Contoso.COM"),
+            &name("HOST/server.contoso.com")
+        ));
+        assert!(!same_principal(&name("host/a"), &name("host/b")));
+        assert!(!same_principal(&name("host/a"), &name("host/a.")));
+    }
+
+    #[test]
+    fn negotiation_outcomes() {
+        let client = name("host/client");
+        let server = name("host/server");
+        let rogue = name("host/rogue");
+        let encrypt = SecuritySettings::with_flags(SOCKET_SETTINGS_GUARANTEE_ENCRYPTION);
+        let insecure = SecuritySettings::with_flags(SOCKET_SETTINGS_ALLOW_INSECURE);
+        let optional =
+            SecuritySettings::ipsec(0, SOCKET_SETTINGS_IPSEC_OPTIONAL_PEER_NAME_VERIFICATION);
+        let side = |settings, principal| Endpoint {
+            settings,
+            principal,
+        };
+
+        let (plain, _) = negotiate(side(None, &client), Some(&server), side(None, &rogue)).unwrap();
+        assert!(!plain.secured);
+        let (mine, theirs) = negotiate(
+            side(Some(&encrypt), &client),
+            Some(&server),
+            side(None, &server),
+        )
+        .unwrap();
+        assert!(mine.secured && mine.encrypted);
+        assert_eq!(mine.peer_principal, Some(server.clone()));
+        assert_eq!(theirs.peer_principal, Some(client.clone()));
+        assert_eq!(
+            negotiate(
+                side(Some(&encrypt), &client),
+                Some(&server),
+                side(None, &rogue)
+            ),
+            Err(choices::NEGOTIATION_FAILURE_ERROR)
+        );
+        let (fallback, _) = negotiate(
+            side(Some(&insecure), &client),
+            Some(&server),
+            side(None, &rogue),
+        )
+        .unwrap();
+        assert!(!fallback.secured);
+        assert_eq!(
+            negotiate(
+                side(Some(&insecure), &client),
+                Some(&server),
+                side(Some(&encrypt), &rogue)
+            ),
+            Err(choices::NEGOTIATION_FAILURE_ERROR)
+        );
+        let (relaxed, _) = negotiate(
+            side(Some(&optional), &client),
+            Some(&server),
+            side(None, &rogue),
+        )
+        .unwrap();
+        assert!(relaxed.secured && !relaxed.encrypted);
+        assert_eq!(relaxed.peer_principal, Some(rogue.clone()));
+        let (unnamed, _) =
+            negotiate(side(Some(&encrypt), &client), None, side(None, &server)).unwrap();
+        assert!(unnamed.secured);
+    }
+}

@@ -1,0 +1,173 @@
+//! The native calling layer: Winsock's C functions called through windows-sys's signatures.
+//!
+//! Both backends are driven by this one thin layer, so the conformance suite compares
+//! implementations and never two sets of wrappers. A [`Winsock`] is a table of function
+//! pointers typed exactly as windows-sys 0.61 declares the functions:
+//!
+//! - [`EMULATED`] holds this crate's [`crate::sys`] functions (so it also proves, at compile
+//!   time, that each has windows-sys's exact signature);
+//! - [`WINDOWS`] (only on Windows) holds the real functions from `ws2_32.dll` and
+//!   `fwpuclnt.dll`, through windows-sys.
+//!
+//! One file per Winsock concept, in the manner of mio's `sys/windows/`:
+//!
+//! | file | functions |
+//! | --- | --- |
+//! | `startup.rs` | `WSAStartup`, `WSACleanup` |
+//! | `last_error.rs` | `WSAGetLastError`, `WSASetLastError` |
+//! | `socket.rs` | `socket`, `WSASocketW`, `closesocket` |
+//! | `address.rs` | `bind`, `listen`, `connect`, `accept`, and `getsockname` (Windows only) |
+//! | `peer_name.rs` | `WSASetSocketPeerTargetName`, `WSADeleteSocketPeerTargetName` |
+//! | `ioctl.rs` | `WSAIoctl` |
+//!
+//! This is the only place outside [`crate::sys`] with `unsafe` code: each call passes
+//! pointers into Rust-owned buffers that outlive it, with the lengths of those buffers,
+//! and nothing else. Every function here returns the Winsock convention turned into a
+//! `Result`: the value, or the code `WSAGetLastError` gave just after the failing call.
+#![allow(unsafe_code)]
+
+pub(crate) mod address;
+pub(crate) mod ioctl;
+pub(crate) mod last_error;
+pub(crate) mod peer_name;
+pub(crate) mod socket;
+pub(crate) mod startup;
+
+use core::ffi::c_void;
+
+use windows_sys::Win32::Networking::WinSock::{
+    LPWSAOVERLAPPED_COMPLETION_ROUTINE, SOCKADDR, SOCKET, SOCKET_PEER_TARGET_NAME, WSADATA,
+    WSAPROTOCOL_INFOW, WSA_ERROR,
+};
+use windows_sys::Win32::System::IO::OVERLAPPED;
+
+/// The Winsock functions the backends call, typed as windows-sys 0.61 declares them.
+#[derive(Clone, Copy)]
+pub(crate) struct Winsock {
+    /// `WSAStartup`.
+    pub startup: unsafe extern "system" fn(u16, *mut WSADATA) -> i32,
+    /// `WSACleanup`.
+    pub cleanup: unsafe extern "system" fn() -> i32,
+    /// `WSAGetLastError`.
+    pub get_last_error: unsafe extern "system" fn() -> WSA_ERROR,
+    /// `WSASetLastError`.
+    pub set_last_error: unsafe extern "system" fn(i32),
+    /// `socket`.
+    pub socket: unsafe extern "system" fn(i32, i32, i32) -> SOCKET,
+    /// `WSASocketW`.
+    pub wsa_socket_w:
+        unsafe extern "system" fn(i32, i32, i32, *const WSAPROTOCOL_INFOW, u32, u32) -> SOCKET,
+    /// `closesocket`.
+    pub closesocket: unsafe extern "system" fn(SOCKET) -> i32,
+    /// `bind`.
+    pub bind: unsafe extern "system" fn(SOCKET, *const SOCKADDR, i32) -> i32,
+    /// `listen`.
+    pub listen: unsafe extern "system" fn(SOCKET, i32) -> i32,
+    /// `connect`.
+    pub connect: unsafe extern "system" fn(SOCKET, *const SOCKADDR, i32) -> i32,
+    /// `accept`.
+    pub accept: unsafe extern "system" fn(SOCKET, *mut SOCKADDR, *mut i32) -> SOCKET,
+    /// `WSASetSocketPeerTargetName`.
+    pub set_peer_target_name: unsafe extern "system" fn(
+        SOCKET,
+        *const SOCKET_PEER_TARGET_NAME,
+        u32,
+        *const OVERLAPPED,
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    ) -> i32,
+    /// `WSADeleteSocketPeerTargetName`.
+    pub delete_peer_target_name: unsafe extern "system" fn(
+        SOCKET,
+        *const SOCKADDR,
+        u32,
+        *const OVERLAPPED,
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    ) -> i32,
+    /// `WSAIoctl`.
+    #[allow(clippy::type_complexity)]
+    pub ioctl: unsafe extern "system" fn(
+        SOCKET,
+        u32,
+        *const c_void,
+        u32,
+        *mut c_void,
+        u32,
+        *mut u32,
+        *mut OVERLAPPED,
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    ) -> i32,
+}
+
+/// The emulator's C face ([`crate::sys`]); calls go to the thread's current network.
+pub(crate) const EMULATED: Winsock = {
+    use crate::sys;
+    Winsock {
+        startup: sys::WSAStartup,
+        cleanup: sys::WSACleanup,
+        get_last_error: sys::WSAGetLastError,
+        set_last_error: sys::WSASetLastError,
+        socket: sys::socket,
+        wsa_socket_w: sys::WSASocketW,
+        closesocket: sys::closesocket,
+        bind: sys::bind,
+        listen: sys::listen,
+        connect: sys::connect,
+        accept: sys::accept,
+        set_peer_target_name: sys::WSASetSocketPeerTargetName,
+        delete_peer_target_name: sys::WSADeleteSocketPeerTargetName,
+        ioctl: sys::WSAIoctl,
+    }
+};
+
+/// The real Winsock of the running Windows, through windows-sys.
+#[cfg(windows)]
+pub(crate) const WINDOWS: Winsock = {
+    use windows_sys::Win32::Networking::WinSock as ws;
+    Winsock {
+        startup: ws::WSAStartup,
+        cleanup: ws::WSACleanup,
+        get_last_error: ws::WSAGetLastError,
+        set_last_error: ws::WSASetLastError,
+        socket: ws::socket,
+        wsa_socket_w: ws::WSASocketW,
+        closesocket: ws::closesocket,
+        bind: ws::bind,
+        listen: ws::listen,
+        connect: ws::connect,
+        accept: ws::accept,
+        set_peer_target_name: ws::WSASetSocketPeerTargetName,
+        delete_peer_target_name: ws::WSADeleteSocketPeerTargetName,
+        ioctl: ws::WSAIoctl,
+    }
+};
+
+/// A copy of `bytes` in 8-byte-aligned storage, as C code expects a structure to be.
+/// Returns the storage; its first `bytes.len()` bytes are `bytes`.
+fn aligned(bytes: &[u8]) -> Vec<u64> {
+    let mut storage = vec![0u64; bytes.len().div_ceil(8)];
+    for (word, chunk) in storage.iter_mut().zip(bytes.chunks(8)) {
+        let mut raw = [0u8; 8];
+        raw[..chunk.len()].copy_from_slice(chunk);
+        *word = u64::from_ne_bytes(raw);
+    }
+    storage
+}
+
+#[cfg(test)]
+mod tests {
+    use super::aligned;
+
+    #[test]
+    fn aligned_copies_keep_every_byte() {
+        let bytes: Vec<u8> = (1..=13).collect();
+        let storage = aligned(&bytes);
+        assert_eq!(storage.len(), 2);
+        let back: Vec<u8> = storage
+            .iter()
+            .flat_map(|word| word.to_ne_bytes())
+            .take(13)
+            .collect();
+        assert_eq!(back, bytes);
+        assert!(aligned(&[]).is_empty());
+    }
+}

@@ -1,0 +1,249 @@
+//! Moving data: `send`, `recv`, `sendto`, `WSASendTo`, `recvfrom`, `shutdown`, `ioctlsocket`.
+use windows_sys::core::{PCSTR, PSTR};
+use windows_sys::Win32::Networking::WinSock::{
+    AF_INET, FIONBIO, FIONREAD, LPWSAOVERLAPPED_COMPLETION_ROUTINE, SEND_RECV_FLAGS, SOCKADDR,
+    SOCKET, SOCKET_ERROR, WINSOCK_SHUTDOWN_HOW, WSABUF,
+};
+use windows_sys::Win32::System::IO::OVERLAPPED;
+
+use super::last_error::{int_result, record};
+use super::memory;
+use super::overlapped::overlapped_result;
+use crate::error::{Error, Result};
+use crate::model::current::with_current;
+use crate::model::{AddrArg, Received};
+use crate::testing::Call;
+use crate::wire::encode_sockaddr;
+
+/// The `int`-returning count convention: the count, or `SOCKET_ERROR` with the last error.
+fn count_result(result: Result<usize>) -> i32 {
+    match result {
+        Ok(count) => i32::try_from(count).unwrap_or(i32::MAX),
+        Err(error) => {
+            record(error);
+            SOCKET_ERROR
+        }
+    }
+}
+
+/// [`send`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-send):
+/// sends `len` bytes on a connected socket; returns the count sent. Errors: `WSAENOTSOCK`,
+/// `WSAEFAULT` (NULL `buf` with a non-zero `len`, or a negative `len`), `WSAEOPNOTSUPP`
+/// (flags, [`crate::choices::DATA_FLAGS`]), `WSAENOTCONN`, `WSAESHUTDOWN`, `WSAECONNRESET`,
+/// and on a datagram socket the first-datagram negotiation's error
+/// ([`crate::choices::DATAGRAM_SECURITY_PER_PEER`]).
+///
+/// # Safety
+/// `buf` must be NULL or valid for reads of `len` bytes.
+pub unsafe extern "system" fn send(s: SOCKET, buf: PCSTR, len: i32, flags: SEND_RECV_FLAGS) -> i32 {
+    count_result(with_current(|table| {
+        table.with_socket(s, |_| Ok(()))?;
+        // SAFETY: forwarded from the caller.
+        let data = unsafe { memory::data_in(buf, len.into())? };
+        table.send(s, data, flags)
+    }))
+}
+
+/// Copies a receive's data to `buf` and, if asked, its sender to `from`/`fromlen`; returns
+/// the count, or `SOCKET_ERROR` with `WSAEMSGSIZE` for a truncated datagram (whose first
+/// bytes are still copied, as on Windows).
+///
+/// # Safety
+/// `buf` must be valid for writes of `received.data.len()` bytes; `from` NULL or valid for
+/// writes of `*fromlen` bytes, which the caller checked holds the address.
+unsafe fn deliver(received: Received, buf: PSTR, from: *mut SOCKADDR, fromlen: *mut i32) -> i32 {
+    // SAFETY: the model returns at most the length the caller gave for `buf`.
+    unsafe { memory::write_bytes(buf, &received.data) };
+    if let (false, Some(peer)) = (from.is_null(), received.from) {
+        let (raw, len) = encode_sockaddr(peer);
+        // SAFETY: checked by the caller.
+        unsafe {
+            memory::write_bytes(from.cast(), &raw[..len]);
+            memory::write(fromlen, len as i32);
+        }
+    }
+    if received.truncated {
+        record(Error::MessageSize);
+        return SOCKET_ERROR;
+    }
+    received.data.len() as i32
+}
+
+/// [`recv`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-recv):
+/// receives up to `len` bytes; returns the count, 0 when a stream's peer finished sending.
+/// Errors: `WSAENOTSOCK`, `WSAEFAULT` (NULL `buf` with a non-zero `len`, negative `len`),
+/// `WSAEOPNOTSUPP` (flags), `WSAENOTCONN`, `WSAEINVAL` (unbound datagram socket),
+/// `WSAESHUTDOWN`, `WSAECONNRESET`, `WSAEWOULDBLOCK` when nothing is waiting, blocking or
+/// not ([`crate::choices::RECEIVE_NEVER_BLOCKS`]), `WSAEMSGSIZE` for a truncated datagram.
+///
+/// # Safety
+/// `buf` must be NULL or valid for writes of `len` bytes.
+pub unsafe extern "system" fn recv(s: SOCKET, buf: PSTR, len: i32, flags: SEND_RECV_FLAGS) -> i32 {
+    let received = with_current(|table| {
+        table.with_socket(s, |_| Ok(()))?;
+        let max = usize::try_from(len).map_err(|_| Error::Fault)?;
+        if buf.is_null() && max != 0 {
+            return Err(Error::Fault);
+        }
+        table.recv(s, max, flags)
+    });
+    match received {
+        // SAFETY: `buf` holds `len` bytes and the data is at most that long.
+        Ok(received) => unsafe {
+            deliver(received, buf, std::ptr::null_mut(), std::ptr::null_mut())
+        },
+        Err(error) => count_result(Err(error)),
+    }
+}
+
+/// [`recvfrom`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-recvfrom):
+/// [`recv`], also giving the sender. If `from` is not NULL, `fromlen` must be non-NULL and
+/// hold at least the socket family's address size (`WSAEFAULT` otherwise, checked before
+/// anything is consumed).
+///
+/// # Safety
+/// `buf` must be NULL or valid for writes of `len` bytes; `from` NULL or valid for writes of
+/// `*fromlen` bytes; `fromlen` NULL or valid for reads and writes of an `i32`.
+pub unsafe extern "system" fn recvfrom(
+    s: SOCKET,
+    buf: PSTR,
+    len: i32,
+    flags: i32,
+    from: *mut SOCKADDR,
+    fromlen: *mut i32,
+) -> i32 {
+    let received = with_current(|table| {
+        let family = table.with_socket(s, |entry| Ok(entry.kind.family))?;
+        let max = usize::try_from(len).map_err(|_| Error::Fault)?;
+        if buf.is_null() && max != 0 {
+            return Err(Error::Fault);
+        }
+        if !from.is_null() {
+            let needed = if family == AF_INET { 16 } else { 28 };
+            // SAFETY: non-NULL, and the caller promises an i32 there.
+            if fromlen.is_null() || unsafe { memory::read(fromlen) } < needed {
+                return Err(Error::Fault);
+            }
+        }
+        table.recv(s, max, flags)
+    });
+    match received {
+        // SAFETY: sizes checked above.
+        Ok(received) => unsafe { deliver(received, buf, from, fromlen) },
+        Err(error) => count_result(Err(error)),
+    }
+}
+
+/// [`sendto`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-sendto):
+/// one datagram to `to`; on a connected socket `to` is ignored. Errors: those of [`send`],
+/// and `WSAEDESTADDRREQ` (NULL `to`, unconnected), `WSAEFAULT` (`tolen` too short),
+/// `WSAEAFNOSUPPORT`, `WSAEADDRNOTAVAIL` (zero address or port), `WSAEMSGSIZE` (over
+/// 65,507 bytes), and the first-datagram negotiation's error.
+///
+/// # Safety
+/// `buf` must be NULL or valid for reads of `len` bytes; `to` NULL or valid for reads of
+/// `tolen` bytes.
+pub unsafe extern "system" fn sendto(
+    s: SOCKET,
+    buf: PCSTR,
+    len: i32,
+    flags: i32,
+    to: *const SOCKADDR,
+    tolen: i32,
+) -> i32 {
+    count_result(with_current(|table| {
+        table.with_socket(s, |_| Ok(()))?;
+        // SAFETY: forwarded from the caller.
+        let data = unsafe { memory::data_in(buf, len.into())? };
+        // SAFETY: forwarded from the caller.
+        let to = (!to.is_null()).then(|| unsafe { memory::sockaddr(to, tolen.into()) });
+        table.send_to(s, data, flags, to.map(|arg: AddrArg<'_>| arg))
+    }))
+}
+
+/// [`WSASendTo`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsasendto):
+/// [`sendto`] with the data gathered from `dwbuffercount` `WSABUF`s into one datagram, the
+/// count written to `*lpnumberofbytessent`. `lpnumberofbytessent` may be NULL only with
+/// overlapped arguments (`WSAEFAULT` otherwise). On an overlapped socket with
+/// `lpoverlapped` the send completes through it, as every overlapped call does (the
+/// datagram is sent at once; a deferred completion leaves `*lpnumberofbytessent` unwritten
+/// and reports `WSA_IO_PENDING`); on a non-overlapped socket both arguments are ignored.
+///
+/// # Safety
+/// `lpbuffers` must be NULL or valid for reads of `dwbuffercount` `WSABUF`s whose buffers
+/// are readable; `lpnumberofbytessent` NULL or valid for writes of a `u32`; `lpto` NULL or
+/// valid for reads of `itolen` bytes; `lpoverlapped` NULL or aligned and valid for reads and
+/// writes of an `OVERLAPPED` until the operation completes.
+#[allow(non_snake_case, clippy::too_many_arguments)]
+pub unsafe extern "system" fn WSASendTo(
+    s: SOCKET,
+    lpbuffers: *const WSABUF,
+    dwbuffercount: u32,
+    lpnumberofbytessent: *mut u32,
+    dwflags: u32,
+    lpto: *const SOCKADDR,
+    itolen: i32,
+    lpoverlapped: *mut OVERLAPPED,
+    lpcompletionroutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> i32 {
+    let overlapped_args = !lpoverlapped.is_null() || lpcompletionroutine.is_some();
+    int_result(with_current(|table| {
+        table.with_socket(s, |_| Ok(()))?;
+        if lpnumberofbytessent.is_null() && !overlapped_args {
+            return Err(Error::Fault);
+        }
+        // SAFETY: forwarded from the caller.
+        let data = unsafe { memory::gather(lpbuffers, dwbuffercount)? };
+        // SAFETY: forwarded from the caller.
+        let to = (!lpto.is_null()).then(|| unsafe { memory::sockaddr(lpto, itolen.into()) });
+        let result = table
+            .send_to(s, &data, dwflags as i32, to)
+            .map(|sent| sent as u32);
+        let (overlapped, routine) = (lpoverlapped, lpcompletionroutine);
+        // SAFETY: forwarded from the caller.
+        let sent =
+            unsafe { overlapped_result(table, Call::SendTo, s, overlapped, routine, result)? };
+        if !lpnumberofbytessent.is_null() {
+            // SAFETY: non-NULL, and the caller promises a writable u32.
+            unsafe { memory::write(lpnumberofbytessent, sent) };
+        }
+        Ok(())
+    }))
+}
+
+/// [`shutdown`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-shutdown):
+/// stops receiving (`SD_RECEIVE`), sending (`SD_SEND`) or both (`SD_BOTH`). Errors:
+/// `WSAENOTSOCK`, `WSAEINVAL` (another *how*), `WSAENOTCONN` (unconnected stream).
+///
+/// # Safety
+/// None needed; declared `unsafe extern "system"` to match windows-sys's signature.
+pub unsafe extern "system" fn shutdown(s: SOCKET, how: WINSOCK_SHUTDOWN_HOW) -> i32 {
+    int_result(with_current(|table| table.shutdown(s, how)))
+}
+
+/// [`ioctlsocket`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-ioctlsocket):
+/// `FIONBIO` (`*argp` non-zero: non-blocking mode) and `FIONREAD` (`*argp` receives the
+/// bytes waiting, or the next datagram's size). Errors: `WSAENOTSOCK`, `WSAEFAULT` (NULL
+/// `argp`), `WSAEINVAL` (another command).
+///
+/// # Safety
+/// `argp` must be NULL or valid for reads and writes of a `u32`.
+pub unsafe extern "system" fn ioctlsocket(s: SOCKET, cmd: i32, argp: *mut u32) -> i32 {
+    int_result(with_current(|table| {
+        table.with_socket(s, |_| Ok(()))?;
+        if argp.is_null() {
+            return Err(Error::Fault);
+        }
+        match cmd {
+            // SAFETY: non-NULL, and the caller promises a readable u32.
+            FIONBIO => table.set_nonblocking(s, unsafe { memory::read(argp) } != 0),
+            FIONREAD => {
+                let waiting = table.readable(s)?;
+                // SAFETY: non-NULL, and the caller promises a writable u32.
+                unsafe { memory::write(argp, u32::try_from(waiting).unwrap_or(u32::MAX)) };
+                Ok(())
+            }
+            _ => Err(Error::Invalid),
+        }
+    }))
+}

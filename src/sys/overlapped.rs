@@ -1,0 +1,231 @@
+//! Overlapped completion, as Winsock runs it: the one entry point every overlapped `sys`
+//! function goes through ([`overlapped_result`]), and `WSAGetOverlappedResult`.
+//!
+//! An operation that completes (at once, or later when a test completes a deferred one)
+//! writes its status into the caller's `OVERLAPPED` and then either signals `hEvent`
+//! (no completion routine) or queues the routine to the calling thread, to run at its
+//! next alertable wait. See `docs/overlapped.md`.
+use std::thread::{self, ThreadId};
+
+use windows_sys::core::BOOL;
+use windows_sys::Win32::Foundation::{FALSE, HANDLE, TRUE};
+use windows_sys::Win32::Networking::WinSock::{LPWSAOVERLAPPED_COMPLETION_ROUTINE, SOCKET};
+use windows_sys::Win32::System::IO::OVERLAPPED;
+
+use super::last_error::record;
+use super::memory::{self, STATUS_PENDING};
+use crate::error::{Error, Result};
+use crate::model::current::with_current;
+use crate::model::events::{self, Apc};
+use crate::model::overlapped::{Completer, Start};
+use crate::model::SocketTable;
+use crate::testing::Call;
+
+/// The caller's `OVERLAPPED`, carried to the thread that completes the operation.
+#[derive(Clone, Copy)]
+struct OverlappedPtr(*const OVERLAPPED);
+
+// SAFETY: the pointer is only dereferenced through `memory`'s atomic status writes, which
+// the caller of the overlapped function allowed until the operation completes ("the
+// OVERLAPPED must stay valid until completion"), from whichever thread completes it.
+unsafe impl Send for OverlappedPtr {}
+
+impl OverlappedPtr {
+    /// The pointer (a method, so closures capture the whole `Send` wrapper).
+    fn get(self) -> *const OVERLAPPED {
+        self.0
+    }
+}
+
+/// Where an operation's completion goes.
+#[derive(Clone, Copy)]
+struct Target {
+    overlapped: OverlappedPtr,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    /// `hEvent`, read when the call was made.
+    event: HANDLE,
+    /// The thread that made the call: the routine runs there.
+    thread: ThreadId,
+}
+
+// SAFETY: `event` is an opaque handle value, never dereferenced.
+unsafe impl Send for Target {}
+
+impl Target {
+    /// Marks the operation pending: `Internal = STATUS_PENDING` and, for event completion,
+    /// the event reset, as starting an overlapped operation does on Windows.
+    fn begin(self) -> Completer {
+        // SAFETY: the overlapped function's caller promised a valid, writable OVERLAPPED.
+        unsafe { memory::write_status(self.overlapped.get(), STATUS_PENDING, 0) };
+        if self.routine.is_none() {
+            // An hEvent that is no event is simply not signalled ("if it holds a valid event").
+            let _ = events::set_state(self.event as isize, false);
+        }
+        Box::new(move |outcome| self.complete(outcome))
+    }
+
+    /// Reports `outcome`: the status into the OVERLAPPED, then the routine queued to the
+    /// calling thread (`dwFlags` 0, as `WSAIoctl`'s page says) or `hEvent` signalled.
+    fn complete(self, outcome: Result<u32>) {
+        let (status, transferred) = match outcome {
+            Ok(transferred) => (0, transferred),
+            Err(error) => (error.code() as u32, 0),
+        };
+        // SAFETY: as in `begin`: valid until this completion, which happens once.
+        unsafe {
+            memory::write_status(self.overlapped.get(), status as usize, transferred as usize)
+        };
+        match self.routine {
+            Some(routine) => {
+                let overlapped = self.overlapped;
+                let apc: Apc = Box::new(move || {
+                    // SAFETY: the routine is the caller's, called with the arguments Windows
+                    // passes, on the thread that made the call, with no lock held.
+                    unsafe { routine(status, transferred, overlapped.get().cast_mut(), 0) }
+                });
+                events::queue_apc(self.thread, apc);
+            }
+            None => {
+                if events::set_state(self.event as isize, true).is_err() {
+                    // No event to signal: still wake `WSAGetOverlappedResult(.., TRUE)`.
+                    events::notify();
+                }
+            }
+        }
+    }
+}
+
+/// **The entry point for every function that takes `lpOverlapped` and
+/// `lpCompletionRoutine`.** Call it after the operation itself ran, with the operation's
+/// result (`Ok(bytes transferred)`, or the error found), and return what it returns
+/// (through `int_result` and the like):
+///
+/// - `Err(e)` from the operation: returned unchanged. An error found before the operation
+///   starts is reported at once (`SOCKET_ERROR`); nothing is queued, nothing written.
+/// - `overlapped` NULL: the call is synchronous and a routine is ignored
+///   ([`crate::choices::ROUTINE_WITHOUT_OVERLAPPED`]): `Ok(bytes)`.
+/// - a socket that is not overlapped: both arguments ignored, as the pages say: `Ok(bytes)`.
+/// - otherwise the operation completes through the structure: at once by default
+///   (`Ok(bytes)`: write the call's out-parameters, such as `*lpcbBytesReturned`, and
+///   return 0), or, when the network was told to defer it, later (`Err(Error::IoPending)`:
+///   write no out-parameter). Either way the status goes into `Internal`/`InternalHigh`,
+///   then `hEvent` is signalled, or the routine is queued to this thread.
+///
+/// `Err(Error::NotSocket)` if the socket was closed while the call ran.
+///
+/// The operation's effect happens before this is called, also when it then pends
+/// ([`crate::choices::DEFERRED_COMPLETION`]). A call that fills an output *buffer* (a
+/// query's result, say) may fill it before calling this, since Windows guarantees the
+/// buffer only at completion; counts and lengths returned through out-parameters
+/// (`*lpcbBytesReturned`, `*lpNumberOfBytesSent`, ...) are written only on `Ok`. Pass the
+/// count as `Ok(bytes)`: it becomes `InternalHigh`, the routine's `cbTransferred` and
+/// `WSAGetOverlappedResult`'s `*lpcbTransfer`.
+///
+/// ```ignore
+/// int_result(with_current(|table| {
+///     let result = table.set_peer_target_name(socket, name).map(|()| 0);
+///     let call = Call::SetPeerTargetName; // names the call for injected pend faults
+///     // SAFETY: forwarded from the caller.
+///     unsafe { overlapped_result(table, call, socket, overlapped, completionroutine, result) }.map(drop)
+/// }))
+/// ```
+///
+/// # Safety
+/// `overlapped` must be NULL, or aligned and valid for reads and writes of an
+/// `OVERLAPPED` until the operation completes (immediately, or when a deferred operation
+/// is completed or aborted): pass `&mut overlapped`, not a pointer from a shared
+/// reference, since its status fields are written. `routine`, if any, must be safe to
+/// call with that pointer on this thread.
+pub(super) unsafe fn overlapped_result(
+    table: &SocketTable,
+    call: Call,
+    socket: SOCKET,
+    overlapped: *const OVERLAPPED,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    result: Result<u32>,
+) -> Result<u32> {
+    let transferred = result?;
+    if overlapped.is_null() {
+        return Ok(transferred);
+    }
+    let target = Target {
+        overlapped: OverlappedPtr(overlapped),
+        routine,
+        // SAFETY: non-NULL and readable, as the caller promises.
+        event: unsafe { memory::event_of(overlapped) },
+        thread: thread::current().id(),
+    };
+    match table.start_overlapped(call, socket, transferred, || target.begin())? {
+        Start::Synchronous => Ok(transferred),
+        Start::Now(completer) => {
+            completer(Ok(transferred));
+            Ok(transferred)
+        }
+        Start::Pending => Err(Error::IoPending),
+    }
+}
+
+/// [`WSAGetOverlappedResult`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsagetoverlappedresult):
+/// the outcome of the overlapped operation `lpoverlapped` describes, read from its status
+/// fields ([`crate::choices::OVERLAPPED_STATUS_FIELDS`]).
+///
+/// - Completed successfully: `TRUE`, `*lpcbtransfer` = bytes transferred, `*lpdwflags` = 0.
+/// - Completed with an error: `FALSE`, the last error is the operation's
+///   (`WSA_OPERATION_ABORTED` when its socket was closed); out-parameters untouched.
+/// - Still pending, `fwait` FALSE: `FALSE` with `WSA_IO_INCOMPLETE`.
+/// - Still pending, `fwait` TRUE: blocks until it completes. `hEvent` must be an event
+///   (`WSA_INVALID_HANDLE` otherwise), as waiting is allowed only with event completion.
+///
+/// Errors found first: `WSANOTINITIALISED`, `WSAENOTSOCK`, then `WSAEFAULT` for a NULL
+/// `lpoverlapped`, `lpcbtransfer` or `lpdwflags` (Windows Vista and later would crash).
+///
+/// # Safety
+/// `lpoverlapped` must be NULL or aligned and valid for reads and writes of an
+/// `OVERLAPPED`; `lpcbtransfer` and `lpdwflags` NULL or valid for writes of a `u32`.
+#[allow(non_snake_case)]
+pub unsafe extern "system" fn WSAGetOverlappedResult(
+    s: SOCKET,
+    lpoverlapped: *const OVERLAPPED,
+    lpcbtransfer: *mut u32,
+    fwait: BOOL,
+    lpdwflags: *mut u32,
+) -> BOOL {
+    let outcome = with_current(|table| {
+        table.with_socket(s, |_| Ok(()))?;
+        if lpoverlapped.is_null() || lpcbtransfer.is_null() || lpdwflags.is_null() {
+            return Err(Error::Fault);
+        }
+        // SAFETY: non-NULL; the caller promises a valid OVERLAPPED.
+        let read = || unsafe { memory::read_status(lpoverlapped) };
+        if read().0 == STATUS_PENDING {
+            if fwait == FALSE {
+                return Err(Error::IoIncomplete);
+            }
+            // SAFETY: as above.
+            if !events::is_event(unsafe { memory::event_of(lpoverlapped) } as isize) {
+                return Err(Error::InvalidHandle);
+            }
+            events::wait_until(|| read().0 != STATUS_PENDING);
+        }
+        Ok(read())
+    });
+    match outcome {
+        Ok((0, transferred)) => {
+            // SAFETY: both non-NULL (checked above) and writable, as the caller promises.
+            unsafe {
+                memory::write(lpcbtransfer, transferred as u32);
+                memory::write(lpdwflags, 0);
+            }
+            TRUE
+        }
+        Ok((status, _)) => {
+            // SAFETY: none needed; declared unsafe to match windows-sys.
+            unsafe { super::WSASetLastError(status as i32) };
+            FALSE
+        }
+        Err(error) => {
+            record(error);
+            FALSE
+        }
+    }
+}
