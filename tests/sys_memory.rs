@@ -251,3 +251,36 @@ fn invalid_utf16_and_unterminated_names_round_trip_through_raw_memory() {
         &[0xdc00, u16::from(b'b')]
     );
 }
+
+/// Regression: the overlapped layer read `hEvent` through `lpOverlapped` before it knew the
+/// socket was overlapped, so a non-NULL garbage pointer crashed a call on a non-overlapped
+/// socket, which must ignore it ("This parameter is ignored for non-overlapped sockets").
+#[test]
+fn a_non_overlapped_socket_never_reads_lp_overlapped() {
+    let _env = env();
+    let s = raw_socket_non_overlapped(AF_INET, SOCK_DGRAM, 0);
+    let garbage: *mut OVERLAPPED = ptr::dangling_mut();
+    let name = exact(&name_for("192.0.2.1:500", "host/g"));
+    let rc = unsafe {
+        WSASetSocketPeerTargetName(s, name.as_ptr().cast(), name.len() as u32, garbage, None)
+    };
+    assert_eq!(rc, 0);
+    let addr = exact(&sockaddr("192.0.2.1:500".parse().unwrap()));
+    let rc = unsafe { WSADeleteSocketPeerTargetName(s, addr.as_ptr().cast(), 16, garbage, None) };
+    assert_eq!(rc, 0);
+    let mut returned = 7u32;
+    let rc = unsafe {
+        WSAIoctl(
+            s,
+            SIO_SET_PEER_TARGET_NAME,
+            name.as_ptr().cast(),
+            name.len() as u32,
+            ptr::null_mut(),
+            0,
+            &mut returned,
+            garbage,
+            None,
+        )
+    };
+    assert_eq!((rc, returned), (0, 0));
+}

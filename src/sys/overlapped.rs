@@ -42,7 +42,8 @@ impl OverlappedPtr {
 struct Target {
     overlapped: OverlappedPtr,
     routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
-    /// `hEvent`, read when the call was made.
+    /// `hEvent`, read when the call starts on an overlapped socket (a non-overlapped socket
+    /// ignores `lpOverlapped`, so it is never read there).
     event: HANDLE,
     /// The thread that made the call: the routine runs there.
     thread: ThreadId,
@@ -54,8 +55,10 @@ unsafe impl Send for Target {}
 impl Target {
     /// Marks the operation pending: `Internal = STATUS_PENDING` and, for event completion,
     /// the event reset, as starting an overlapped operation does on Windows.
-    fn begin(self) -> Completer {
+    fn begin(mut self) -> Completer {
         // SAFETY: the overlapped function's caller promised a valid, writable OVERLAPPED.
+        self.event = unsafe { memory::event_of(self.overlapped.get()) };
+        // SAFETY: as above.
         unsafe { memory::write_status(self.overlapped.get(), STATUS_PENDING, 0) };
         if self.routine.is_none() {
             // An hEvent that is no event is simply not signalled ("if it holds a valid event").
@@ -151,8 +154,7 @@ pub(super) unsafe fn overlapped_result(
     let target = Target {
         overlapped: OverlappedPtr(overlapped),
         routine,
-        // SAFETY: non-NULL and readable, as the caller promises.
-        event: unsafe { memory::event_of(overlapped) },
+        event: std::ptr::null_mut(),
         thread: thread::current().id(),
     };
     match table.start_overlapped(call, socket, transferred, || target.begin())? {
