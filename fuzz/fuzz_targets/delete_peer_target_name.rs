@@ -22,8 +22,10 @@ fuzz_target!(|input: Input| {
     let s = scene.handle(input.selector, input.raw_handle);
     let (_owned, p) = buffer(&input.bytes, input.null);
     let len = declared_len(input.len, input.bytes.len(), input.null);
+    // A real OVERLAPPED with no event: an overlapped socket reports through its status.
+    let mut block = OVERLAPPED::default();
     let overlapped: *const OVERLAPPED = if input.overlapped {
-        std::ptr::dangling()
+        &mut block
     } else {
         std::ptr::null()
     };

@@ -1,6 +1,6 @@
 //! `WSAIoctl`: arbitrary control codes (mostly the secure-socket ones), input bytes and
-//! lengths, a NULL or sentinel `lpcbBytesReturned`, and dangling output and OVERLAPPED
-//! pointers that must never be dereferenced.
+//! lengths, output buffers of any size, a NULL or sentinel `lpcbBytesReturned`, and a real
+//! or NULL OVERLAPPED.
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -44,10 +44,19 @@ fuzz_target!(|input: Input| {
     } else {
         &mut returned as *mut u32
     };
+    let mut block = OVERLAPPED::default();
     let overlapped: *mut OVERLAPPED = if input.overlapped {
-        std::ptr::dangling_mut()
+        &mut block
     } else {
         std::ptr::null_mut()
+    };
+    // The output buffer: exactly as long as declared, NULL when empty. Only
+    // SIO_QUERY_SECURITY writes it; for the other codes it must stay untouched.
+    let mut out = vec![0xabu8; (input.out_len % 64) as usize];
+    let out_ptr = if out.is_empty() {
+        std::ptr::null_mut()
+    } else {
+        out.as_mut_ptr()
     };
     let before = scene.net.snapshot();
     let rc = unsafe {
@@ -56,23 +65,24 @@ fuzz_target!(|input: Input| {
             code,
             p.cast(),
             len,
-            std::ptr::dangling_mut(),
-            input.out_len,
+            out_ptr.cast(),
+            out.len() as u32,
             returned_ptr,
             overlapped,
             None,
         )
     };
-    let mut codes = SET_NAME_CODES.to_vec();
-    codes.push(WSAEINVAL);
-    check(&scene.net, &before, rc, &codes);
-    assert_eq!(
-        returned,
-        if rc == 0 && !input.null_returned {
+    check(&scene.net, &before, rc, IOCTL_CODES);
+    if code != SIO_QUERY_SECURITY {
+        assert!(
+            out.iter().all(|&b| b == 0xab),
+            "WSAIoctl wrote an output it has not"
+        );
+        let expected = if rc == 0 && !input.null_returned {
             0
         } else {
             0xdead_beef
-        },
-        "lpcbBytesReturned"
-    );
+        };
+        assert_eq!(returned, expected, "lpcbBytesReturned");
+    }
 });

@@ -109,6 +109,19 @@ pub const DELETE_NAME_CODES: &[i32] = &[
     WSAEMSGSIZE,
     WSAEAFNOSUPPORT,
 ];
+/// `WSAIoctl` with any code: the peer-name and security functions' codes.
+pub const IOCTL_CODES: &[i32] = &[
+    WSANOTINITIALISED,
+    WSAENOTSOCK,
+    WSAEOPNOTSUPP,
+    WSAEFAULT,
+    WSAEINVAL,
+    WSAEMSGSIZE,
+    WSAEAFNOSUPPORT,
+    WSAEISCONN,
+    WSAENOTCONN,
+    WSAECONNRESET,
+];
 /// `socket` and `WSASocketW`.
 pub const SOCKET_CODES: &[i32] = &[
     WSANOTINITIALISED,
