@@ -122,6 +122,35 @@ pub const IOCTL_CODES: &[i32] = &[
     WSAENOTCONN,
     WSAECONNRESET,
 ];
+/// `WSASetSocketSecurity`, `WSAQuerySocketSecurity` and `WSAImpersonateSocketPeer`.
+pub const SECURITY_CODES: &[i32] = &[
+    WSANOTINITIALISED,
+    WSAENOTSOCK,
+    WSAEAFNOSUPPORT,
+    WSAECONNRESET,
+    WSAEFAULT,
+    WSAEINVAL,
+    WSAEISCONN,
+    WSAEMSGSIZE,
+    WSAENOTCONN,
+    WSAEOPNOTSUPP,
+];
+/// `send`, `recv`, `recvfrom`, `sendto`, `WSASendTo`, `shutdown` and `ioctlsocket`.
+pub const DATA_CODES: &[i32] = &[
+    WSANOTINITIALISED,
+    WSAENOTSOCK,
+    WSAEADDRNOTAVAIL,
+    WSAEAFNOSUPPORT,
+    WSAECONNRESET,
+    WSAEDESTADDRREQ,
+    WSAEFAULT,
+    WSAEINVAL,
+    WSAEMSGSIZE,
+    WSAENOTCONN,
+    WSAEOPNOTSUPP,
+    WSAESHUTDOWN,
+    WSAEWOULDBLOCK,
+];
 /// `socket` and `WSASocketW`.
 pub const SOCKET_CODES: &[i32] = &[
     WSANOTINITIALISED,
@@ -183,6 +212,12 @@ pub fn check(net: &Network, before: &NetworkSnapshot, rc: i32, codes: &[i32]) {
     let code = unsafe { WSAGetLastError() };
     assert!(codes.contains(&code), "undocumented error {code}");
     assert_eq!(&net.snapshot(), before, "a failed call changed the network");
+}
+
+/// Checks a call that returns a byte count: a count, or `SOCKET_ERROR` with a code from
+/// `codes` and the network as `before`.
+pub fn check_count(net: &Network, before: &NetworkSnapshot, rc: i32, codes: &[i32]) {
+    check(net, before, rc.min(0), codes);
 }
 
 /// Checks a `SOCKET`-returning call the same way.
