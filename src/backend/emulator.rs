@@ -5,8 +5,13 @@ use std::net::SocketAddr;
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
-use super::{Backend, BackendKind, Buffer, CallResult, Code};
-use crate::native::{self, address, ioctl, last_error, peer_name, socket, startup, EMULATED};
+use windows_sys::Win32::Networking::WinSock::WSAEVENT;
+
+use super::{Backend, BackendKind, Buffer, CallResult, Code, Completion, Overlapped, Queried};
+use crate::native::{
+    self, address, data, ioctl, last_error, overlapped, peer_name, security, socket, startup,
+    EMULATED,
+};
 use crate::Network;
 
 /// The emulator as a [`Backend`]: an isolated [`Network`], called through the same C face
@@ -117,6 +122,78 @@ impl Backend for Emulator {
 
     fn ioctl(&self, s: SOCKET, code: u32, input: Buffer<'_>) -> CallResult<u32> {
         self.call(|api| ioctl::ioctl(api, s, code, input))
+    }
+
+    fn query_security(
+        &self,
+        s: SOCKET,
+        template: Buffer<'_>,
+        info_buffer: bool,
+        info_len: Option<u32>,
+    ) -> Queried {
+        self.call(|api| security::query(api, s, template, info_buffer, info_len))
+    }
+
+    fn impersonate_peer(&self, s: SOCKET, addr: Buffer<'_>) -> CallResult {
+        self.call(|api| security::impersonate(api, s, addr))
+    }
+
+    fn revert_impersonation(&self) -> CallResult {
+        self.call(security::revert)
+    }
+
+    fn send(&self, s: SOCKET, data: &[u8]) -> CallResult<u32> {
+        self.call(|api| data::send(api, s, data))
+    }
+
+    fn recv(&self, s: SOCKET, capacity: u16) -> CallResult<Vec<u8>> {
+        self.call(|api| data::recv(api, s, capacity))
+    }
+
+    fn send_to(&self, s: SOCKET, data: &[u8], to: Buffer<'_>) -> CallResult<u32> {
+        self.call(|api| data::send_to(api, s, data, to))
+    }
+
+    fn recv_from(&self, s: SOCKET, capacity: u16) -> CallResult<(Vec<u8>, Option<SocketAddr>)> {
+        self.call(|api| data::recv_from(api, s, capacity))
+    }
+
+    fn shutdown(&self, s: SOCKET, how: i32) -> CallResult {
+        self.call(|api| data::shutdown(api, s, how))
+    }
+
+    fn ioctlsocket(&self, s: SOCKET, cmd: i32, arg: u32) -> CallResult<u32> {
+        self.call(|api| data::ioctlsocket(api, s, cmd, arg))
+    }
+
+    fn create_event(&self) -> CallResult<WSAEVENT> {
+        self.call(overlapped::create_event)
+    }
+
+    fn close_event(&self, event: WSAEVENT) -> CallResult {
+        self.call(|api| overlapped::close_event(api, event))
+    }
+
+    fn wait_for_event(&self, event: WSAEVENT, timeout_ms: u32, alertable: bool) -> CallResult<u32> {
+        self.call(|api| overlapped::wait(api, event, timeout_ms, alertable))
+    }
+
+    fn ioctl_overlapped(
+        &self,
+        s: SOCKET,
+        code: u32,
+        input: Buffer<'_>,
+        completion: Completion,
+    ) -> (Overlapped, CallResult) {
+        self.call(|api| overlapped::ioctl(api, s, code, input, completion))
+    }
+
+    fn overlapped_result(&self, s: SOCKET, overlapped: Overlapped, wait: bool) -> CallResult<u32> {
+        self.call(|api| overlapped::get_result(api, s, overlapped, wait))
+    }
+
+    fn routines_run(&self) -> u32 {
+        overlapped::routines_run()
     }
 }
 
