@@ -7,10 +7,18 @@
 //! | `delete.rs` | `WSADeleteSocketPeerTargetName`, rule by rule |
 //! | `lifecycle.rs` | startup, handles, the order of the checks, `WSAIoctl` |
 //! | `security.rs` | `WSASetSocketSecurity`, rule by rule, through `WSAIoctl(SIO_SET_SECURITY)` |
+//! | `query.rs` | `WSAQuerySocketSecurity`, rule by rule, with its out-parameters |
+//! | `impersonation.rs` | `WSAImpersonateSocketPeer`, `WSARevertImpersonation` |
+//! | `data_path.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket`, secured connects |
+//! | `overlapped.rs` | overlapped completion through an event or a routine, event handles |
 #![forbid(unsafe_code)]
 
+mod data_path;
 mod delete;
+mod impersonation;
 mod lifecycle;
+mod overlapped;
+mod query;
 mod security;
 mod set;
 
@@ -42,25 +50,30 @@ pub const OUTSIDE_THE_SUITE: &[Uncovered] = &[
                  peer (proved on the emulator by tests/delete_peer_target_name.rs)",
     },
     Uncovered {
-        rule: "W4",
-        reason: "whether a socket is overlapped shows only in overlapped calls, which the \
-                 backend trait does not make yet (tests/socket_lifecycle.rs)",
-    },
-    Uncovered {
-        rule: "W7",
-        reason: "the trait returns no out-parameter of a failed call; the sentinel checks run \
-                 on the emulator's C face (tests/socket_lifecycle.rs, tests/raw_input_properties.rs)",
-    },
-    Uncovered {
-        rule: "X7",
-        reason: "the backend trait makes no overlapped WSASetSocketSecurity call \
-                 (tests/overlapped_security.rs and tests/security_settings.rs prove it)",
-    },
-    Uncovered {
         rule: "W8",
         reason: "signatures are checked at compile time: the backends' function table is typed \
                  as windows-sys declares the functions and filled with both implementations \
                  (src/native/mod.rs), and tests/signatures.rs",
+    },
+    Uncovered {
+        rule: "O4",
+        reason: "WSA_IO_PENDING, the reset event and the untouched byte count needs an operation that is still pending after the call returns; every call the trait makes completes at once on both backends (the emulator pends one only when a test defers it, Network::defer_overlapped, which Windows has no counterpart for), so no scenario can make one pend on both (proved on the emulator by tests/overlapped_deferred.rs::deferred_success_signals_the_event_later)",
+    },
+    Uncovered {
+        rule: "O5",
+        reason: "WSA_IO_INCOMPLETE from WSAGetOverlappedResult with fWait FALSE needs an operation that is still pending after the call returns; every call the trait makes completes at once on both backends (the emulator pends one only when a test defers it, Network::defer_overlapped, which Windows has no counterpart for), so no scenario can make one pend on both (proved on the emulator by tests/overlapped_deferred.rs::deferred_success_signals_the_event_later)",
+    },
+    Uncovered {
+        rule: "O6",
+        reason: "a WSAGetOverlappedResult that blocks until completion needs an operation that is still pending after the call returns; every call the trait makes completes at once on both backends (the emulator pends one only when a test defers it, Network::defer_overlapped, which Windows has no counterpart for), so no scenario can make one pend on both (proved on the emulator by tests/overlapped_deferred.rs::get_overlapped_result_with_wait_blocks_until_another_thread_completes)",
+    },
+    Uncovered {
+        rule: "O7",
+        reason: "an error reported after the operation started needs an operation that is still pending after the call returns; every call the trait makes completes at once on both backends (the emulator pends one only when a test defers it, Network::defer_overlapped, which Windows has no counterpart for), so no scenario can make one pend on both (proved on the emulator by tests/overlapped_deferred.rs::deferred_failure_reports_the_chosen_error)",
+    },
+    Uncovered {
+        rule: "O8",
+        reason: "aborting on close needs an operation that is still pending after the call returns; every call the trait makes completes at once on both backends (the emulator pends one only when a test defers it, Network::defer_overlapped, which Windows has no counterpart for), so no scenario can make one pend on both (proved on the emulator by tests/overlapped_deferred.rs::close_with_calls_pending_aborts_them)",
     },
 ];
 
@@ -71,6 +84,10 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(delete::CASES)
         .chain(lifecycle::CASES)
         .chain(security::CASES)
+        .chain(query::CASES)
+        .chain(impersonation::CASES)
+        .chain(data_path::CASES)
+        .chain(overlapped::CASES)
         .collect()
 }
 
