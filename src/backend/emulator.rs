@@ -245,4 +245,67 @@ mod tests {
             Ok(0)
         );
     }
+
+    #[test]
+    fn queries_show_their_out_parameters_on_failure_and_success() {
+        use windows_sys::Win32::Networking::WinSock::{SOCK_STREAM, WSAEFAULT, WSAEMSGSIZE};
+        let emulator = Emulator::new();
+        emulator.startup(0x0202).unwrap();
+        let listener = emulator.socket(AF_INET, SOCK_STREAM, 0).unwrap();
+        emulator
+            .bind(listener, "127.0.0.1:0".parse().unwrap())
+            .unwrap();
+        emulator.listen(listener, 1).unwrap();
+        let at = emulator.local_addr(listener).unwrap();
+        let client = emulator.socket(AF_INET, SOCK_STREAM, 0).unwrap();
+        emulator.connect(client, at).unwrap();
+        let null_len = emulator.query_security(client, Buffer::null(), true, None);
+        assert_eq!(null_len.result, Err(Code(WSAEFAULT)));
+        assert_eq!((null_len.info, null_len.info_len), (Some(Vec::new()), None));
+        let small = emulator.query_security(client, Buffer::null(), true, Some(8));
+        assert_eq!(small.result, Err(Code(WSAEMSGSIZE)));
+        assert_eq!(small.info, Some(vec![0xAB; 8]), "untouched");
+        assert_eq!(small.info_len, Some(24), "the size needed");
+        let whole = emulator.query_security(client, Buffer::null(), true, Some(40));
+        assert_eq!(whole.result, Ok(()));
+        assert_eq!(whole.info_len, Some(24));
+        assert_eq!(whole.flags(), Some(0));
+        assert_eq!(
+            whole.info.unwrap()[24..],
+            [0xAB; 16],
+            "only 24 bytes written"
+        );
+    }
+
+    #[test]
+    fn routines_run_only_in_an_alertable_wait_of_this_thread() {
+        use windows_sys::Win32::Networking::WinSock::{WSA_WAIT_IO_COMPLETION, WSA_WAIT_TIMEOUT};
+        let emulator = Emulator::new();
+        emulator.startup(0x0202).unwrap();
+        let s = emulator.socket(AF_INET, SOCK_DGRAM, 0).unwrap();
+        let event = emulator.create_event().unwrap();
+        let name = PeerTargetName::new("192.0.2.1:500".parse().unwrap(), "host/a").to_bytes();
+        let before = emulator.routines_run();
+        let (overlapped, result) = emulator.ioctl_overlapped(
+            s,
+            SIO_SET_PEER_TARGET_NAME,
+            Buffer::Bytes(&name),
+            Completion::Routine,
+        );
+        assert_eq!(result, Ok(()));
+        assert_eq!(emulator.routines_run(), before);
+        assert_eq!(
+            emulator.wait_for_event(event, 0, false),
+            Ok(WSA_WAIT_TIMEOUT)
+        );
+        assert_eq!(emulator.routines_run(), before, "not alertable");
+        assert_eq!(
+            emulator.wait_for_event(event, 0, true),
+            Ok(WSA_WAIT_IO_COMPLETION as u32)
+        );
+        assert_eq!(emulator.routines_run(), before + 1);
+        assert_eq!(emulator.overlapped_result(s, overlapped, false), Ok(0));
+        emulator.close_event(event).unwrap();
+        assert!(emulator.close_event(event).is_err(), "closed once");
+    }
 }

@@ -2,7 +2,7 @@
 //! [`Backend`].
 //!
 //! Each [`Case`] names its rule, the page it comes from, the rule functions of
-//! [`crate::rules`] it exercises (or the [`crate::choices`] id where the pages are silent),
+//! [`crate::rules`] (and `crate::rules::security`) it exercises (or the [`crate::choices`] id where the pages are silent),
 //! the expected result, and a scenario: a few calls through a [`Session`] that set the
 //! stage, then the one call under test. [`run`] runs every case on each backend given and
 //! judges each result ([`Verdict`]); on Windows, [`run_available`] runs both the emulator
@@ -50,18 +50,19 @@ pub struct Case {
     pub id: &'static str,
     /// The rule, in a sentence.
     pub rule: &'static str,
-    /// The rules of `docs/rules.md` the case checks, by their ids there (`S3`, `D5`, `W2`);
+    /// The rules of `docs/rules.md` the case checks, by their ids there (`S3`, `Q7`, `O2`);
     /// empty for a case that rests on a choice alone.
     pub docs: &'static [&'static str],
-    /// The functions of [`crate::rules`] the case exercises (empty for a success case
-    /// that passes every check).
+    /// The functions of `src/rules.rs` and `src/rules/security.rs` the case exercises
+    /// (empty for a success case that passes every check, or a rule of the model).
     pub checks: &'static [&'static str],
     /// The [`crate::choices`] id the expected result rests on, where the pages are silent
     /// or disagree.
     pub choice: Option<&'static str>,
     /// Where the rule comes from: a Microsoft page and the part of it.
     pub source: &'static str,
-    /// The expected result of the call under test.
+    /// The expected result of the call under test. A scenario may also check values the
+    /// call returns or writes ([`check_value`]); a different value fails the case.
     pub expected: CallResult,
     /// The scenario.
     pub scenario: Scenario,

@@ -27,7 +27,8 @@ pub(crate) fn query(
     let (template_storage, template_len) = raw_buffer(template);
     let size = info_len.unwrap_or(0) as usize;
     let fill = u64::from_ne_bytes([UNWRITTEN; 8]);
-    let mut info: Option<Vec<u64>> = info_buffer.then(|| vec![fill; size.div_ceil(8)]);
+    // At least one word, so even a 0-byte buffer is a real allocation, never a dangling pointer.
+    let mut info: Option<Vec<u64>> = info_buffer.then(|| vec![fill; size.div_ceil(8).max(1)]);
     let info_ptr = info
         .as_mut()
         .map_or(ptr::null_mut(), |words| words.as_mut_ptr().cast());

@@ -35,8 +35,28 @@ pub struct Uncovered {
     pub reason: &'static str,
 }
 
-/// The rules of `docs/rules.md` outside the suite: each needs something real Winsock does
-/// not show to a caller, so the emulator's own tests prove it.
+/// A row about pending overlapped operations (O4-O8): outside the suite for one reason,
+/// given once here.
+macro_rules! pending_row {
+    ($rule:literal, $what:literal, $test:literal) => {
+        Uncovered {
+            rule: $rule,
+            reason: concat!(
+                $what,
+                " needs an operation still pending after its call returns; every call the \
+                 backend trait makes completes at once on both backends (the emulator pends \
+                 one only when a test defers it with Network::defer_overlapped, which has no \
+                 Windows counterpart), so no scenario can make one pend on both (proved on \
+                 the emulator by ",
+                $test,
+                ")"
+            ),
+        }
+    };
+}
+
+/// The rules of `docs/rules.md` outside the suite: each needs something the backend trait
+/// cannot make happen, or see, on both backends, so the emulator's own tests prove it.
 pub const OUTSIDE_THE_SUITE: &[Uncovered] = &[
     Uncovered {
         rule: "S14",
@@ -55,26 +75,31 @@ pub const OUTSIDE_THE_SUITE: &[Uncovered] = &[
                  as windows-sys declares the functions and filled with both implementations \
                  (src/native/mod.rs), and tests/signatures.rs",
     },
-    Uncovered {
-        rule: "O4",
-        reason: "WSA_IO_PENDING, the reset event and the untouched byte count needs an operation that is still pending after the call returns; every call the trait makes completes at once on both backends (the emulator pends one only when a test defers it, Network::defer_overlapped, which Windows has no counterpart for), so no scenario can make one pend on both (proved on the emulator by tests/overlapped_deferred.rs::deferred_success_signals_the_event_later)",
-    },
-    Uncovered {
-        rule: "O5",
-        reason: "WSA_IO_INCOMPLETE from WSAGetOverlappedResult with fWait FALSE needs an operation that is still pending after the call returns; every call the trait makes completes at once on both backends (the emulator pends one only when a test defers it, Network::defer_overlapped, which Windows has no counterpart for), so no scenario can make one pend on both (proved on the emulator by tests/overlapped_deferred.rs::deferred_success_signals_the_event_later)",
-    },
-    Uncovered {
-        rule: "O6",
-        reason: "a WSAGetOverlappedResult that blocks until completion needs an operation that is still pending after the call returns; every call the trait makes completes at once on both backends (the emulator pends one only when a test defers it, Network::defer_overlapped, which Windows has no counterpart for), so no scenario can make one pend on both (proved on the emulator by tests/overlapped_deferred.rs::get_overlapped_result_with_wait_blocks_until_another_thread_completes)",
-    },
-    Uncovered {
-        rule: "O7",
-        reason: "an error reported after the operation started needs an operation that is still pending after the call returns; every call the trait makes completes at once on both backends (the emulator pends one only when a test defers it, Network::defer_overlapped, which Windows has no counterpart for), so no scenario can make one pend on both (proved on the emulator by tests/overlapped_deferred.rs::deferred_failure_reports_the_chosen_error)",
-    },
-    Uncovered {
-        rule: "O8",
-        reason: "aborting on close needs an operation that is still pending after the call returns; every call the trait makes completes at once on both backends (the emulator pends one only when a test defers it, Network::defer_overlapped, which Windows has no counterpart for), so no scenario can make one pend on both (proved on the emulator by tests/overlapped_deferred.rs::close_with_calls_pending_aborts_them)",
-    },
+    pending_row!(
+        "O4",
+        "WSA_IO_PENDING, the event reset at the start and the byte count left unwritten",
+        "tests/overlapped_deferred.rs::deferred_success_signals_the_event_later"
+    ),
+    pending_row!(
+        "O5",
+        "WSA_IO_INCOMPLETE from WSAGetOverlappedResult with fWait FALSE",
+        "tests/overlapped_deferred.rs::deferred_success_signals_the_event_later"
+    ),
+    pending_row!(
+        "O6",
+        "a WSAGetOverlappedResult with fWait TRUE that blocks until completion",
+        "tests/overlapped_deferred.rs::get_overlapped_result_with_wait_blocks_until_another_thread_completes"
+    ),
+    pending_row!(
+        "O7",
+        "an error reported after the operation started",
+        "tests/overlapped_deferred.rs::deferred_failure_reports_the_chosen_error"
+    ),
+    pending_row!(
+        "O8",
+        "WSA_OPERATION_ABORTED on close",
+        "tests/overlapped_deferred.rs::close_with_calls_pending_aborts_them"
+    ),
 ];
 
 /// Every case, in report order.
