@@ -11,12 +11,14 @@
 //! | `impersonation.rs` | `WSAImpersonateSocketPeer`, `WSARevertImpersonation` |
 //! | `data_path.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket`, secured connects |
 //! | `overlapped.rs` | overlapped completion through an event or a routine, event handles |
+//! | `names_in_use.rs` | what a deleted name, or a failed set, does to a later authentication |
 #![forbid(unsafe_code)]
 
 mod data_path;
 mod delete;
 mod impersonation;
 mod lifecycle;
+mod names_in_use;
 mod overlapped;
 mod query;
 mod security;
@@ -58,17 +60,6 @@ macro_rules! pending_row {
 /// The rules of `docs/rules.md` outside the suite: each needs something the backend trait
 /// cannot make happen, or see, on both backends, so the emulator's own tests prove it.
 pub const OUTSIDE_THE_SUITE: &[Uncovered] = &[
-    Uncovered {
-        rule: "S14",
-        reason: "\"a failed call changes nothing\" needs the socket table's contents; Windows has \
-                 no call that lists stored names (proved on the emulator by snapshots in \
-                 tests/set_peer_target_name.rs and tests/raw_input_properties.rs)",
-    },
-    Uncovered {
-        rule: "D7",
-        reason: "which name a later IPsec authentication uses is not visible without an IPsec \
-                 peer (proved on the emulator by tests/delete_peer_target_name.rs)",
-    },
     Uncovered {
         rule: "W8",
         reason: "signatures are checked at compile time: the backends' function table is typed \
@@ -113,6 +104,7 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(impersonation::CASES)
         .chain(data_path::CASES)
         .chain(overlapped::CASES)
+        .chain(names_in_use::CASES)
         .collect()
 }
 
