@@ -25,7 +25,9 @@
 //!
 //! This is the only place outside [`crate::sys`] with `unsafe` code: each call passes
 //! pointers into Rust-owned buffers that outlive it, with the lengths of those buffers,
-//! and nothing else. Every function here returns the Winsock convention turned into a
+//! and nothing else; except an overlapped call's `OVERLAPPED`, which must outlive the
+//! operation rather than the call, and is therefore leaked (`overlapped.rs`), and the
+//! completion routine, a plain function that only counts its runs. Every function here returns the Winsock convention turned into a
 //! `Result`: the value, or the code `WSAGetLastError` gave just after the failing call.
 #![allow(unsafe_code)]
 
