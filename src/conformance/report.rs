@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::cases::OUTSIDE_THE_SUITE;
 use super::divergences::known_divergence;
-use super::verdict::{Observed, Verdict};
+use super::verdict::{Observed, Stopped, Verdict};
 use super::Case;
 use crate::backend::{BackendKind, CallResult};
 
@@ -69,7 +69,17 @@ fn result_text(result: &CallResult) -> String {
 fn observed_text(observed: &Observed) -> String {
     match observed {
         Ok(result) => result_text(result),
-        Err(setup) => setup.to_string(),
+        Err(stopped) => stopped.to_string(),
+    }
+}
+
+/// The code of the call under test, if it was made (`null` in JSON when setup failed).
+fn observed_code(observed: &Observed) -> Option<i32> {
+    match observed {
+        Ok(result) | Err(Stopped::Value(super::ValueMismatch { result, .. })) => {
+            Some(result_code(result))
+        }
+        Err(Stopped::Setup(_)) => None,
     }
 }
 
@@ -267,8 +277,8 @@ impl Report {
 
     /// The report as JSON: `{"passed", "backends", "cases": [{"id", "rule", "docs", "checks",
     /// "choice", "source", "expected", "expected_code", "results": {"emulator": {...},
-    /// "windows": {...}}, "windows_differs_from_emulator"}]}`, where each result has `observed`, `observed_code` (0 for
-    /// success, null when setup failed), `verdict` (`not run` for a backend that did not
+    /// "windows": {...}}, "windows_differs_from_emulator"}]}`, where each result has `observed`, `observed_code` (the code of the call under
+    /// test, 0 for success, even when a value differed; null when setup failed), `verdict` (`not run` for a backend that did not
     /// run) and `divergence` (the reason, when one is listed).
     pub fn to_json(&self) -> String {
         let mut out = String::from("{\n");
@@ -305,7 +315,7 @@ impl Report {
                         Some(run) => format!(
                             "\"observed\": {}, \"observed_code\": {}, \"verdict\": {}, \"divergence\": {}",
                             json_string(&observed_text(&run.observed)),
-                            run.observed.as_ref().map_or("null".to_owned(), |result| result_code(result).to_string()),
+                            observed_code(&run.observed).map_or("null".to_owned(), |code| code.to_string()),
                             json_string(run.verdict.label()),
                             known_divergence(case.id, backend).map_or("null".to_owned(), |d| json_string(d.reason)),
                         ),
