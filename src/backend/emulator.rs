@@ -7,7 +7,10 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 
-use super::{Backend, BackendKind, Buffer, CallResult, Code, Completion, Overlapped, Queried};
+use super::{
+    Backend, BackendKind, Buffer, CallResult, Code, Completion, Deferral, Overlapped, Queried,
+};
+use crate::error::Error;
 use crate::native::{
     self, address, data, ioctl, last_error, overlapped, peer_name, security, socket, startup,
     EMULATED,
@@ -194,6 +197,36 @@ impl Backend for Emulator {
 
     fn routines_run(&self) -> u32 {
         overlapped::routines_run()
+    }
+
+    fn last_routine_error(&self) -> Option<u32> {
+        overlapped::last_routine_error()
+    }
+
+    fn deferral(&self) -> Option<&dyn Deferral> {
+        Some(self)
+    }
+}
+
+/// The network's deferred completion ([`Network::defer_overlapped`],
+/// [`Network::pending_operations`]).
+impl Deferral for Emulator {
+    fn defer_overlapped(&self, count: usize) {
+        self.network.defer_overlapped(count);
+    }
+
+    fn pending(&self) -> usize {
+        self.network.pending_operations().len()
+    }
+
+    fn complete_oldest(&self, outcome: CallResult) -> bool {
+        let Some(oldest) = self.network.pending_operations().into_iter().next() else {
+            return false;
+        };
+        match outcome {
+            Ok(()) => oldest.complete(),
+            Err(code) => Error::from_code(code.0).is_some_and(|error| oldest.fail(error)),
+        }
     }
 }
 

@@ -309,4 +309,36 @@ pub trait Backend {
     /// How many times the calling layer's completion routine ([`Completion::Routine`]) has
     /// run on the calling thread, over the life of the thread.
     fn routines_run(&self) -> u32;
+
+    /// The `dwError` the calling layer's completion routine got in its latest run on the
+    /// calling thread (`None`: it has not run on this thread).
+    fn last_routine_error(&self) -> Option<u32>;
+
+    /// The backend's [`Deferral`]: a way to make overlapped operations pend, if it has one.
+    /// `None` (the default) when it cannot, as real Windows cannot for these calls
+    /// (`WSASetSocketPeerTargetName` and `WSAIoctl` with the peer-name codes complete at
+    /// once there).
+    fn deferral(&self) -> Option<&dyn Deferral> {
+        None
+    }
+}
+
+/// An optional capability of a [`Backend`] ([`Backend::deferral`]): make the next
+/// overlapped operations pend (`WSA_IO_PENDING`), then complete them with success or an
+/// error, as the network stack would later. The emulator has it
+/// ([`crate::Network::defer_overlapped`]); real Windows does not.
+///
+/// `Sync`, so another thread can complete an operation while the caller waits for it.
+pub trait Deferral: Sync {
+    /// Makes the next `count` overlapped operations on overlapped sockets pend; 0 restores
+    /// the default, in which every operation completes at once.
+    fn defer_overlapped(&self, count: usize);
+
+    /// How many operations are pending.
+    fn pending(&self) -> usize;
+
+    /// Completes the oldest pending operation with `outcome` (`Ok`: success; `Err(code)`:
+    /// the operation failed after it started with `code`). `false` if none was pending, or
+    /// the backend cannot report `code`.
+    fn complete_oldest(&self, outcome: CallResult) -> bool;
 }

@@ -79,7 +79,7 @@ fn observed_code(observed: &Observed) -> Option<i32> {
         Ok(result) | Err(Stopped::Value(super::ValueMismatch { result, .. })) => {
             Some(result_code(result))
         }
-        Err(Stopped::Setup(_)) => None,
+        Err(Stopped::Setup(_) | Stopped::NotApplicable(_)) => None,
     }
 }
 
@@ -133,20 +133,23 @@ impl Report {
             .count()
     }
 
-    /// The cell of one backend: what it observed and the verdict, or `not run`.
+    /// The cell of one backend: what it observed and the verdict, `n/a: <reason>` when
+    /// the backend cannot run the scenario, or `not run`.
     fn cell(&self, row: &Row, backend: BackendKind) -> String {
         match row.run(backend) {
             Some(run) if run.verdict == Verdict::Pass => {
                 format!("{} ok", observed_text(&run.observed))
             }
+            Some(run) if run.verdict == Verdict::NotApplicable => observed_text(&run.observed),
             Some(run) => format!("{} [{}]", observed_text(&run.observed), run.verdict),
             None => "not run".to_owned(),
         }
     }
 
     /// The table as text: one line per case with the expected result, what each backend
-    /// observed and its verdict (`not run` for a backend this platform lacks), then the
-    /// rule and its source; then the known divergences met, the failures, and a summary.
+    /// observed and its verdict (`not run` for a backend this platform lacks, `n/a: <reason>`
+    /// for a backend that cannot run the scenario), then the rule and its source; then the
+    /// known divergences met, the failures, and a summary (with the count of `n/a` cases).
     pub fn to_text(&self) -> String {
         let header = ["case", "expected", "emulator", "windows", "rule [source]"];
         let lines: Vec<[String; 5]> = self
@@ -260,11 +263,12 @@ impl Report {
                 .count();
             let _ = writeln!(
                 out,
-                "{}: {} cases, {} pass, {} known divergence, {} failed",
+                "{}: {} cases, {} pass, {} known divergence, {} n/a, {} failed",
                 backend.name(),
                 self.rows.len(),
                 self.count(backend, Verdict::Pass),
                 self.count(backend, Verdict::KnownDivergence),
+                self.count(backend, Verdict::NotApplicable),
                 failed
             );
         }
@@ -278,8 +282,10 @@ impl Report {
     /// The report as JSON: `{"passed", "backends", "cases": [{"id", "rule", "docs", "checks",
     /// "choice", "source", "expected", "expected_code", "results": {"emulator": {...},
     /// "windows": {...}}, "windows_differs_from_emulator"}]}`, where each result has `observed`, `observed_code` (the code of the call under
-    /// test, 0 for success, even when a value differed; null when setup failed), `verdict` (`not run` for a backend that did not
-    /// run) and `divergence` (the reason, when one is listed).
+    /// test, 0 for success, even when a value differed; null when setup failed or the case
+    /// is not applicable), `verdict` (`not run` for a backend that did not run, `n/a` for
+    /// one that cannot run the scenario, with `observed` `"n/a: <reason>"`) and
+    /// `divergence` (the reason, when one is listed).
     pub fn to_json(&self) -> String {
         let mut out = String::from("{\n");
         let _ = writeln!(out, "  \"passed\": {},", self.passed());
