@@ -7,9 +7,7 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 
-use super::{
-    Backend, BackendKind, Buffer, CallResult, Completion, Deferral, Overlapped, Queried,
-};
+use super::{Backend, BackendKind, Buffer, CallResult, Completion, Deferral, Overlapped, Queried};
 use crate::native::{
     address, data, ioctl, last_error, overlapped, peer_name, security, socket, startup, Winsock,
     WINDOWS,
