@@ -280,6 +280,66 @@ mod tests {
     }
 
     #[test]
+    fn the_deferral_makes_the_next_operation_pend_and_completes_it_as_told() {
+        use windows_sys::Win32::Networking::WinSock::{
+            WSAENOBUFS, WSA_IO_INCOMPLETE, WSA_IO_PENDING, WSA_WAIT_IO_COMPLETION,
+        };
+        let emulator = Emulator::new();
+        let deferral = emulator
+            .deferral()
+            .expect("the emulator can make operations pend");
+        emulator.startup(0x0202).unwrap();
+        let s = emulator.socket(AF_INET, SOCK_DGRAM, 0).unwrap();
+        let event = emulator.create_event().unwrap();
+        let name = PeerTargetName::new("192.0.2.1:500".parse().unwrap(), "host/a").to_bytes();
+        let set = |completion| {
+            emulator.ioctl_overlapped(
+                s,
+                SIO_SET_PEER_TARGET_NAME,
+                Buffer::Bytes(&name),
+                completion,
+            )
+        };
+        assert!(!deferral.complete_oldest(Ok(())), "nothing pending");
+        deferral.defer_overlapped(2);
+        let (first, started) = set(Completion::Event(event));
+        assert_eq!(started, Err(Code(WSA_IO_PENDING)));
+        assert_eq!(deferral.pending(), 1);
+        assert_eq!(
+            emulator.overlapped_result(s, first, false),
+            Err(Code(WSA_IO_INCOMPLETE))
+        );
+        assert!(
+            !deferral.complete_oldest(Err(Code(123_456))),
+            "a code the emulator cannot report completes nothing"
+        );
+        assert!(deferral.complete_oldest(Err(Code(WSAENOBUFS))));
+        assert_eq!(
+            emulator.overlapped_result(s, first, false),
+            Err(Code(WSAENOBUFS))
+        );
+        let (_, started) = set(Completion::Routine);
+        assert_eq!(started, Err(Code(WSA_IO_PENDING)));
+        assert!(deferral.complete_oldest(Ok(())));
+        assert_eq!(deferral.pending(), 0);
+        let before = emulator.routines_run();
+        let idle = emulator.create_event().unwrap();
+        assert_eq!(
+            emulator.wait_for_event(idle, 0, true),
+            Ok(WSA_WAIT_IO_COMPLETION as u32)
+        );
+        emulator.close_event(idle).unwrap();
+        assert_eq!(emulator.routines_run(), before + 1);
+        assert_eq!(emulator.last_routine_error(), Some(0));
+        deferral.defer_overlapped(1);
+        deferral.defer_overlapped(0);
+        assert_eq!(set(Completion::Event(event)).1, Ok(()), "0 cancels");
+        emulator.close_event(event).unwrap();
+        emulator.close(s).unwrap();
+        emulator.cleanup().unwrap();
+    }
+
+    #[test]
     fn queries_show_their_out_parameters_on_failure_and_success() {
         use windows_sys::Win32::Networking::WinSock::{SOCK_STREAM, WSAEFAULT, WSAEMSGSIZE};
         let emulator = Emulator::new();

@@ -301,6 +301,26 @@ mod tests {
     }
 
     #[test]
+    fn every_case_runs_on_the_emulator_never_not_applicable() {
+        let emulator = crate::backend::Emulator::new();
+        for case in cases() {
+            let run = case.run(&emulator);
+            assert!(
+                matches!(
+                    run.verdict,
+                    Verdict::Pass
+                        | Verdict::Fail
+                        | Verdict::KnownDivergence
+                        | Verdict::StaleDivergence
+                ),
+                "{}: the emulator has every capability, and the setup must not fail: {:?}",
+                case.id,
+                run
+            );
+        }
+    }
+
+    #[test]
     fn case_ids_are_unique() {
         let all = cases();
         let ids: BTreeSet<&str> = all.iter().map(|case| case.id).collect();
