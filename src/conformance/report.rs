@@ -36,13 +36,16 @@ impl Row {
     }
 
     /// Whether the emulator and real Windows both ran the case and observed different
-    /// things.
+    /// things (a case not applicable on one of them was not run there: no difference).
     pub fn windows_differs_from_emulator(&self) -> bool {
         match (
             self.run(BackendKind::Emulator),
             self.run(BackendKind::Windows),
         ) {
-            (Some(emulator), Some(windows)) => emulator.observed != windows.observed,
+            (Some(emulator), Some(windows)) => {
+                let applicable = |run: &Run| run.verdict != Verdict::NotApplicable;
+                applicable(emulator) && applicable(windows) && emulator.observed != windows.observed
+            }
             _ => false,
         }
     }
@@ -345,6 +348,79 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::conformance::cases;
+
+    /// A report of `case` on both backends, with these observations and verdicts.
+    fn both(emulator: (Observed, Verdict), windows: (Observed, Verdict)) -> Report {
+        let case = cases()[0];
+        let run = |backend, (observed, verdict)| Run {
+            backend,
+            observed,
+            verdict,
+        };
+        Report {
+            backends: BackendKind::ALL.to_vec(),
+            rows: vec![Row {
+                case,
+                runs: vec![
+                    run(BackendKind::Emulator, emulator),
+                    run(BackendKind::Windows, windows),
+                ],
+            }],
+        }
+    }
+
+    #[test]
+    fn a_case_not_applicable_on_windows_is_shown_with_its_reason_and_passes() {
+        let expected = cases()[0].expected;
+        let report = both(
+            (Ok(expected), Verdict::Pass),
+            (
+                Err(Stopped::NotApplicable("cannot pend")),
+                Verdict::NotApplicable,
+            ),
+        );
+        assert!(report.passed());
+        assert!(!report.rows[0].windows_differs_from_emulator());
+        assert_eq!(
+            report.count(BackendKind::Windows, Verdict::NotApplicable),
+            1
+        );
+        let text = report.to_text();
+        let line = text.lines().nth(1).unwrap();
+        assert!(
+            line.contains(" ok ") && line.contains("  n/a: cannot pend  "),
+            "{line}"
+        );
+        assert!(!text.contains("windows differs"), "{text}");
+        assert!(
+            text.contains("windows: 1 cases, 0 pass, 0 known divergence, 1 n/a, 0 failed"),
+            "{text}"
+        );
+        let json = report.to_json();
+        assert!(json.contains(
+            "\"windows\": {\"observed\": \"n/a: cannot pend\", \"observed_code\": null, \"verdict\": \"n/a\""
+        ), "{json}");
+        assert!(
+            json.contains("\"windows_differs_from_emulator\": false"),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn a_case_that_fails_beside_a_not_applicable_one_still_fails() {
+        let report = both(
+            (Ok(Err(crate::backend::Code(1))), Verdict::Fail),
+            (
+                Err(Stopped::NotApplicable("cannot pend")),
+                Verdict::NotApplicable,
+            ),
+        );
+        assert!(!report.passed());
+        assert_eq!(report.failures().count(), 1);
+        assert!(report.to_text().ends_with("conformance: FAILED\n"));
+    }
 
     #[test]
     fn json_strings_are_escaped() {
