@@ -17,6 +17,10 @@
 //! through this trait. To add an operation, add a method here, a file in the native calling
 //! layer, and an entry in its function table.
 //!
+//! One capability is optional: [`Backend::deferral`] gives a [`Deferral`], which makes
+//! overlapped operations pend and completes them, on a backend that can (the emulator);
+//! real Windows cannot, and the conformance cases that need one are `n/a` there.
+//!
 //! Pointers that must outlive a call are owned by the calling layer, never by the caller:
 //! an overlapped call's `OVERLAPPED` is leaked (see [`Overlapped`]), so a completion that
 //! comes after the call, the scenario or the backend never writes into freed memory.

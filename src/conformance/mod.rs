@@ -9,7 +9,10 @@
 //! and the real Winsock, so a case where Windows differs from the emulator is reported as
 //! such. Differences already understood are listed, with their reasons, in
 //! [`KNOWN_DIVERGENCES`]; a listed divergence that stops diverging fails the run, as
-//! Wine's `todo_wine` markers do.
+//! Wine's `todo_wine` markers do. A case that needs a capability a backend lacks (making
+//! an overlapped operation pend: [`Backend::deferral`], which real Windows does not have)
+//! is [`Verdict::NotApplicable`] there, shown as `n/a: <reason>`, neither passed nor
+//! failed; the emulator has every capability, so no case is ever `n/a` on it.
 //!
 //! ```
 //! use winsock_emu::backend::Emulator;
