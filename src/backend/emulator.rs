@@ -7,7 +7,10 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 
-use super::{Backend, BackendKind, Buffer, CallResult, Code, Completion, Overlapped, Queried};
+use super::{
+    Backend, BackendKind, Buffer, CallResult, Code, Completion, Deferral, Overlapped, Queried,
+};
+use crate::error::Error;
 use crate::native::{
     self, address, data, ioctl, last_error, overlapped, peer_name, security, socket, startup,
     EMULATED,
@@ -195,6 +198,36 @@ impl Backend for Emulator {
     fn routines_run(&self) -> u32 {
         overlapped::routines_run()
     }
+
+    fn last_routine_error(&self) -> Option<u32> {
+        overlapped::last_routine_error()
+    }
+
+    fn deferral(&self) -> Option<&dyn Deferral> {
+        Some(self)
+    }
+}
+
+/// The network's deferred completion ([`Network::defer_overlapped`],
+/// [`Network::pending_operations`]).
+impl Deferral for Emulator {
+    fn defer_overlapped(&self, count: usize) {
+        self.network.defer_overlapped(count);
+    }
+
+    fn pending(&self) -> usize {
+        self.network.pending_operations().len()
+    }
+
+    fn complete_oldest(&self, outcome: CallResult) -> bool {
+        let Some(oldest) = self.network.pending_operations().into_iter().next() else {
+            return false;
+        };
+        match outcome {
+            Ok(()) => oldest.complete(),
+            Err(code) => Error::from_code(code.0).is_some_and(|error| oldest.fail(error)),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -244,6 +277,66 @@ mod tests {
             emulator.ioctl(live, SIO_SET_PEER_TARGET_NAME, Buffer::Bytes(&name)),
             Ok(0)
         );
+    }
+
+    #[test]
+    fn the_deferral_makes_the_next_operation_pend_and_completes_it_as_told() {
+        use windows_sys::Win32::Networking::WinSock::{
+            WSAENOBUFS, WSA_IO_INCOMPLETE, WSA_IO_PENDING, WSA_WAIT_IO_COMPLETION,
+        };
+        let emulator = Emulator::new();
+        let deferral = emulator
+            .deferral()
+            .expect("the emulator can make operations pend");
+        emulator.startup(0x0202).unwrap();
+        let s = emulator.socket(AF_INET, SOCK_DGRAM, 0).unwrap();
+        let event = emulator.create_event().unwrap();
+        let name = PeerTargetName::new("192.0.2.1:500".parse().unwrap(), "host/a").to_bytes();
+        let set = |completion| {
+            emulator.ioctl_overlapped(
+                s,
+                SIO_SET_PEER_TARGET_NAME,
+                Buffer::Bytes(&name),
+                completion,
+            )
+        };
+        assert!(!deferral.complete_oldest(Ok(())), "nothing pending");
+        deferral.defer_overlapped(2);
+        let (first, started) = set(Completion::Event(event));
+        assert_eq!(started, Err(Code(WSA_IO_PENDING)));
+        assert_eq!(deferral.pending(), 1);
+        assert_eq!(
+            emulator.overlapped_result(s, first, false),
+            Err(Code(WSA_IO_INCOMPLETE))
+        );
+        assert!(
+            !deferral.complete_oldest(Err(Code(123_456))),
+            "a code the emulator cannot report completes nothing"
+        );
+        assert!(deferral.complete_oldest(Err(Code(WSAENOBUFS))));
+        assert_eq!(
+            emulator.overlapped_result(s, first, false),
+            Err(Code(WSAENOBUFS))
+        );
+        let (_, started) = set(Completion::Routine);
+        assert_eq!(started, Err(Code(WSA_IO_PENDING)));
+        assert!(deferral.complete_oldest(Ok(())));
+        assert_eq!(deferral.pending(), 0);
+        let before = emulator.routines_run();
+        let idle = emulator.create_event().unwrap();
+        assert_eq!(
+            emulator.wait_for_event(idle, 0, true),
+            Ok(WSA_WAIT_IO_COMPLETION as u32)
+        );
+        emulator.close_event(idle).unwrap();
+        assert_eq!(emulator.routines_run(), before + 1);
+        assert_eq!(emulator.last_routine_error(), Some(0));
+        deferral.defer_overlapped(1);
+        deferral.defer_overlapped(0);
+        assert_eq!(set(Completion::Event(event)).1, Ok(()), "0 cancels");
+        emulator.close_event(event).unwrap();
+        emulator.close(s).unwrap();
+        emulator.cleanup().unwrap();
     }
 
     #[test]

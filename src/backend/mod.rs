@@ -17,6 +17,10 @@
 //! through this trait. To add an operation, add a method here, a file in the native calling
 //! layer, and an entry in its function table.
 //!
+//! One capability is optional: [`Backend::deferral`] gives a [`Deferral`], which makes
+//! overlapped operations pend and completes them, on a backend that can (the emulator);
+//! real Windows cannot, and the conformance cases that need one are `n/a` there.
+//!
 //! Pointers that must outlive a call are owned by the calling layer, never by the caller:
 //! an overlapped call's `OVERLAPPED` is leaked (see [`Overlapped`]), so a completion that
 //! comes after the call, the scenario or the backend never writes into freed memory.
@@ -309,4 +313,36 @@ pub trait Backend {
     /// How many times the calling layer's completion routine ([`Completion::Routine`]) has
     /// run on the calling thread, over the life of the thread.
     fn routines_run(&self) -> u32;
+
+    /// The `dwError` the calling layer's completion routine got in its latest run on the
+    /// calling thread (`None`: it has not run on this thread).
+    fn last_routine_error(&self) -> Option<u32>;
+
+    /// The backend's [`Deferral`]: a way to make overlapped operations pend, if it has one.
+    /// `None` (the default) when it cannot, as real Windows cannot for these calls
+    /// (`WSASetSocketPeerTargetName` and `WSAIoctl` with the peer-name codes complete at
+    /// once there).
+    fn deferral(&self) -> Option<&dyn Deferral> {
+        None
+    }
+}
+
+/// An optional capability of a [`Backend`] ([`Backend::deferral`]): make the next
+/// overlapped operations pend (`WSA_IO_PENDING`), then complete them with success or an
+/// error, as the network stack would later. The emulator has it
+/// ([`crate::Network::defer_overlapped`]); real Windows does not.
+///
+/// `Sync`, so another thread can complete an operation while the caller waits for it.
+pub trait Deferral: Sync {
+    /// Makes the next `count` overlapped operations on overlapped sockets pend; 0 restores
+    /// the default, in which every operation completes at once.
+    fn defer_overlapped(&self, count: usize);
+
+    /// How many operations are pending.
+    fn pending(&self) -> usize;
+
+    /// Completes the oldest pending operation with `outcome` (`Ok`: success; `Err(code)`:
+    /// the operation failed after it started with `code`). `false` if none was pending, or
+    /// the backend cannot report `code`.
+    fn complete_oldest(&self, outcome: CallResult) -> bool;
 }

@@ -7,7 +7,7 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 
-use super::{Backend, BackendKind, Buffer, CallResult, Completion, Overlapped, Queried};
+use super::{Backend, BackendKind, Buffer, CallResult, Completion, Deferral, Overlapped, Queried};
 use crate::native::{
     address, data, ioctl, last_error, overlapped, peer_name, security, socket, startup, Winsock,
     WINDOWS,
@@ -178,5 +178,16 @@ impl Backend for Native {
 
     fn routines_run(&self) -> u32 {
         overlapped::routines_run()
+    }
+
+    fn last_routine_error(&self) -> Option<u32> {
+        overlapped::last_routine_error()
+    }
+
+    /// None: Windows completes `WSASetSocketPeerTargetName` and `WSAIoctl` with the
+    /// peer-name codes at once, and nothing makes them pend, so the conformance cases about
+    /// pending operations are not applicable here.
+    fn deferral(&self) -> Option<&dyn Deferral> {
+        None
     }
 }

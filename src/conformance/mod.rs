@@ -9,7 +9,10 @@
 //! and the real Winsock, so a case where Windows differs from the emulator is reported as
 //! such. Differences already understood are listed, with their reasons, in
 //! [`KNOWN_DIVERGENCES`]; a listed divergence that stops diverging fails the run, as
-//! Wine's `todo_wine` markers do.
+//! Wine's `todo_wine` markers do. A case that needs a capability a backend lacks (making
+//! an overlapped operation pend: [`Backend::deferral`], which real Windows does not have)
+//! is [`Verdict::NotApplicable`] there, shown as `n/a: <reason>`, neither passed nor
+//! failed; the emulator has every capability, so no case is ever `n/a` on it.
 //!
 //! ```
 //! use winsock_emu::backend::Emulator;
@@ -298,6 +301,26 @@ mod tests {
             }
         }
         assert!(known_divergence("no-such-case", crate::backend::BackendKind::Emulator).is_none());
+    }
+
+    #[test]
+    fn every_case_runs_on_the_emulator_never_not_applicable() {
+        let emulator = crate::backend::Emulator::new();
+        for case in cases() {
+            let run = case.run(&emulator);
+            assert!(
+                matches!(
+                    run.verdict,
+                    Verdict::Pass
+                        | Verdict::Fail
+                        | Verdict::KnownDivergence
+                        | Verdict::StaleDivergence
+                ),
+                "{}: the emulator has every capability, and the setup must not fail: {:?}",
+                case.id,
+                run
+            );
+        }
     }
 
     #[test]

@@ -11,7 +11,12 @@ use windows_sys::Win32::Networking::WinSock::{
 
 use parking_lot::{Mutex, MutexGuard};
 
-use crate::backend::{Backend, BackendKind, Buffer, CallResult, Code};
+use super::verdict::Stopped;
+use crate::backend::{Backend, BackendKind, Buffer, CallResult, Code, Deferral};
+
+/// Why a case about pending operations is not applicable on a backend without a
+/// [`Deferral`].
+pub(crate) const CANNOT_PEND: &str = "the backend cannot make an overlapped operation pend";
 
 /// Held by every session on the real Winsock: it is one per process, so scenarios on it
 /// run one at a time, even from parallel tests.
@@ -42,7 +47,9 @@ fn step<T>(step: &'static str, result: CallResult<T>) -> Setup<T> {
 
 /// One scenario's view of a backend: setup helpers that remember what they opened, the
 /// calls under test, and a teardown that closes every socket and event and matches every
-/// `WSAStartup`, so the next scenario starts from a process with Winsock not started.
+/// `WSAStartup`, so the next scenario starts from a process with Winsock not started (and,
+/// on a backend with a [`Deferral`], with no operation left to defer; closing the sockets
+/// aborts any still pending).
 ///
 /// On the real Winsock, which is one per process, a session holds a process-wide lock
 /// from [`Session::new`] to [`Session::finish`], so scenarios never overlap.
@@ -308,6 +315,14 @@ impl<'b> Session<'b> {
         self.backend.delete_peer_target_name(s, Buffer::Bytes(addr))
     }
 
+    /// The backend's [`Deferral`], or [`Stopped::NotApplicable`] when it has none (real
+    /// Windows): a scenario about pending operations asks for it first.
+    pub fn deferral(&self) -> Result<&'b dyn Deferral, Stopped> {
+        self.backend
+            .deferral()
+            .ok_or(Stopped::NotApplicable(CANNOT_PEND))
+    }
+
     /// Ends the scenario: closes every socket and event still open and matches every `WSAStartup`
     /// still counted (dropping the session does the same, even in a panic).
     pub fn finish(self) {}
@@ -317,6 +332,9 @@ impl Drop for Session<'_> {
     /// The teardown. Failures are ignored: a socket may already be gone (closed by the
     /// last `WSACleanup`), and teardown has no one to tell.
     fn drop(&mut self) {
+        if let Some(deferral) = self.backend.deferral() {
+            deferral.defer_overlapped(0);
+        }
         for s in std::mem::take(&mut self.sockets).into_iter().rev() {
             let _ = self.backend.close(s);
         }

@@ -1,4 +1,5 @@
-//! How an observed result is judged: pass, fail, or a known divergence (Wine's `todo_wine`).
+//! How an observed result is judged: pass, fail, a known divergence (Wine's `todo_wine`),
+//! or not applicable (the backend lacks a capability the scenario needs).
 #![forbid(unsafe_code)]
 
 use std::fmt;
@@ -19,6 +20,9 @@ pub enum Stopped {
     /// The call under test was made, but a value it returned or wrote (a count, a length
     /// written back, flags, bytes) is not the one the rule gives.
     Value(ValueMismatch),
+    /// The backend lacks a capability the scenario needs (it cannot make an overlapped
+    /// operation pend): the rule cannot be tested there. The reason, in a few words.
+    NotApplicable(&'static str),
 }
 
 impl From<SetupFailure> for Stopped {
@@ -32,6 +36,7 @@ impl fmt::Display for Stopped {
         match self {
             Stopped::Setup(failure) => failure.fmt(f),
             Stopped::Value(mismatch) => mismatch.fmt(f),
+            Stopped::NotApplicable(reason) => write!(f, "n/a: {reason}"),
         }
     }
 }
@@ -99,6 +104,10 @@ pub enum Verdict {
     StaleDivergence,
     /// A setup step failed, so the rule was not tested. Counts as a failure.
     SetupFailed,
+    /// The backend lacks a capability the scenario needs, so the rule cannot be tested
+    /// there ([`Stopped::NotApplicable`]). Neither a pass nor a failure: reports show it,
+    /// with its reason. Never given on the emulator, which has every capability.
+    NotApplicable,
 }
 
 impl Verdict {
@@ -118,6 +127,7 @@ impl Verdict {
             Verdict::KnownDivergence => "known divergence",
             Verdict::StaleDivergence => "FAIL: stale divergence",
             Verdict::SetupFailed => "FAIL: setup",
+            Verdict::NotApplicable => "n/a",
         }
     }
 }
@@ -130,10 +140,12 @@ impl fmt::Display for Verdict {
 
 /// Judges `observed` against `expected`, given the known divergence listed for this case
 /// and backend, if any. A value that differs fails as a wrong result does (or is a known
-/// divergence, when one is listed).
+/// divergence, when one is listed). A scenario the backend cannot run is not applicable,
+/// whatever is listed.
 pub fn judge(expected: CallResult, observed: &Observed, known: Option<&Divergence>) -> Verdict {
     match (observed, known) {
         (Err(Stopped::Setup(_)), _) => Verdict::SetupFailed,
+        (Err(Stopped::NotApplicable(_)), _) => Verdict::NotApplicable,
         (Ok(result), None) if *result == expected => Verdict::Pass,
         (Ok(_) | Err(Stopped::Value(_)), None) => Verdict::Fail,
         (Ok(result), Some(_)) if *result == expected => Verdict::StaleDivergence,
@@ -211,6 +223,26 @@ mod tests {
         assert_eq!(judge(Ok(()), &setup, Some(&MARKER)), Verdict::SetupFailed);
         assert!(Verdict::SetupFailed.is_failure());
         assert!(!Verdict::Pass.is_failure());
+    }
+
+    #[test]
+    fn a_missing_capability_is_not_applicable_neither_pass_nor_failure() {
+        let observed = Err(Stopped::NotApplicable("cannot pend"));
+        for expected in [Ok(()), Err(Code(WSAEFAULT))] {
+            assert_eq!(judge(expected, &observed, None), Verdict::NotApplicable);
+            assert_eq!(
+                judge(expected, &observed, Some(&MARKER)),
+                Verdict::NotApplicable,
+                "not stale: the rule was not tested"
+            );
+        }
+        assert!(!Verdict::NotApplicable.is_failure());
+        assert_ne!(Verdict::NotApplicable, Verdict::Pass);
+        assert_eq!(Verdict::NotApplicable.to_string(), "n/a");
+        assert_eq!(
+            Stopped::NotApplicable("cannot pend").to_string(),
+            "n/a: cannot pend"
+        );
     }
 
     const SHORT: ValueMismatch = ValueMismatch {

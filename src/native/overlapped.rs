@@ -25,21 +25,30 @@ use crate::backend::{Buffer, CallResult, Code, Completion, Overlapped};
 thread_local! {
     /// How many times [`routine`] ran on this thread.
     static ROUTINES_RUN: Cell<u32> = const { Cell::new(0) };
+    /// The `dwError` of [`routine`]'s latest run on this thread.
+    static LAST_ROUTINE_ERROR: Cell<Option<u32>> = const { Cell::new(None) };
 }
 
-/// The completion routine both backends pass: counts its runs on the thread that runs it.
+/// The completion routine both backends pass: counts its runs on the thread that runs it,
+/// and keeps the `dwError` of the latest.
 unsafe extern "system" fn routine(
-    _error: u32,
+    error: u32,
     _transferred: u32,
     _ov: *mut OVERLAPPED,
     _flags: u32,
 ) {
     ROUTINES_RUN.with(|count| count.set(count.get().saturating_add(1)));
+    LAST_ROUTINE_ERROR.with(|last| last.set(Some(error)));
 }
 
 /// How many completion routines have run on this thread so far.
 pub(crate) fn routines_run() -> u32 {
     ROUTINES_RUN.with(Cell::get)
+}
+
+/// The `dwError` of the latest completion routine run on this thread (`None`: none ran).
+pub(crate) fn last_routine_error() -> Option<u32> {
+    LAST_ROUTINE_ERROR.with(Cell::get)
 }
 
 /// `WSACreateEvent()`.

@@ -11,6 +11,7 @@
 //! | `impersonation.rs` | `WSAImpersonateSocketPeer`, `WSARevertImpersonation` |
 //! | `data_path.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket`, secured connects |
 //! | `overlapped.rs` | overlapped completion through an event or a routine, event handles |
+//! | `pending.rs` | overlapped operations that pend, through the backend's `Deferral` (`n/a` without one) |
 //! | `names_in_use.rs` | what a deleted name, or a failed set, does to a later authentication |
 #![forbid(unsafe_code)]
 
@@ -20,6 +21,7 @@ mod impersonation;
 mod lifecycle;
 mod names_in_use;
 mod overlapped;
+mod pending;
 mod query;
 mod security;
 mod set;
@@ -37,61 +39,14 @@ pub struct Uncovered {
     pub reason: &'static str,
 }
 
-/// A row about pending overlapped operations (O4-O8): outside the suite for one reason,
-/// given once here.
-macro_rules! pending_row {
-    ($rule:literal, $what:literal, $test:literal) => {
-        Uncovered {
-            rule: $rule,
-            reason: concat!(
-                $what,
-                " needs an operation still pending after its call returns; every call the \
-                 backend trait makes completes at once on both backends (the emulator pends \
-                 one only when a test defers it with Network::defer_overlapped, which has no \
-                 Windows counterpart), so no scenario can make one pend on both (proved on \
-                 the emulator by ",
-                $test,
-                ")"
-            ),
-        }
-    };
-}
-
 /// The rules of `docs/rules.md` outside the suite: each needs something the backend trait
 /// cannot make happen, or see, on both backends, so the emulator's own tests prove it.
-pub const OUTSIDE_THE_SUITE: &[Uncovered] = &[
-    Uncovered {
-        rule: "W8",
-        reason: "signatures are checked at compile time: the backends' function table is typed \
+pub const OUTSIDE_THE_SUITE: &[Uncovered] = &[Uncovered {
+    rule: "W8",
+    reason: "signatures are checked at compile time: the backends' function table is typed \
                  as windows-sys declares the functions and filled with both implementations \
                  (src/native/mod.rs), and tests/signatures.rs",
-    },
-    pending_row!(
-        "O4",
-        "WSA_IO_PENDING, the event reset at the start and the byte count left unwritten",
-        "tests/overlapped_deferred.rs::deferred_success_signals_the_event_later"
-    ),
-    pending_row!(
-        "O5",
-        "WSA_IO_INCOMPLETE from WSAGetOverlappedResult with fWait FALSE",
-        "tests/overlapped_deferred.rs::deferred_success_signals_the_event_later"
-    ),
-    pending_row!(
-        "O6",
-        "a WSAGetOverlappedResult with fWait TRUE that blocks until completion",
-        "tests/overlapped_deferred.rs::get_overlapped_result_with_wait_blocks_until_another_thread_completes"
-    ),
-    pending_row!(
-        "O7",
-        "an error reported after the operation started",
-        "tests/overlapped_deferred.rs::deferred_failure_reports_the_chosen_error"
-    ),
-    pending_row!(
-        "O8",
-        "WSA_OPERATION_ABORTED on close",
-        "tests/overlapped_deferred.rs::close_with_calls_pending_aborts_them"
-    ),
-];
+}];
 
 /// Every case, in report order.
 pub fn cases() -> Vec<&'static Case> {
@@ -104,6 +59,7 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(impersonation::CASES)
         .chain(data_path::CASES)
         .chain(overlapped::CASES)
+        .chain(pending::CASES)
         .chain(names_in_use::CASES)
         .collect()
 }

@@ -3,7 +3,7 @@
 //! `OVERLAPPED` the calling layer owns.
 //!
 //! Each call here completes at once, on both backends. The rows about operations that
-//! pend (O4-O8) are outside the suite: see `OUTSIDE_THE_SUITE`.
+//! pend (O4-O8) are in `pending.rs`.
 #![forbid(unsafe_code)]
 
 use windows_sys::Win32::Networking::WinSock::{
