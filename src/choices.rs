@@ -532,6 +532,18 @@ pub const WAIT_ARGUMENTS: Choice = Choice {
              answers them; a handle that is no event gets WSA_INVALID_HANDLE.",
 };
 
+/// A datagram to an address where no socket is bound.
+pub const UDP_PORT_UNREACHABLE: Choice = Choice {
+    id: "udp-port-unreachable",
+    question: "When does an emulated UDP send draw the ICMP Port Unreachable that \
+               WSAQuerySocketSecurity reports as WSAECONNRESET?",
+    answer: "When the datagram finds no socket bound at its destination in the network. The \
+             sendto itself succeeds, as on Windows; from then on WSAQuerySocketSecurity for \
+             that peer fails with WSAECONNRESET, until a later datagram to the peer is \
+             delivered. recvfrom does not report it: the emulator keeps the data path free \
+             of Windows' SIO_UDP_CONNRESET behaviour.",
+};
+
 /// Every choice, in the order `docs/choices.md` lists them.
 pub const ALL: &[Choice] = &[
     CHECK_ORDER,
@@ -579,6 +591,7 @@ pub const ALL: &[Choice] = &[
     DEFERRED_COMPLETION,
     SIGNALLED_EVENTS_WIN,
     WAIT_ARGUMENTS,
+    UDP_PORT_UNREACHABLE,
 ];
 
 #[cfg(test)]

@@ -209,6 +209,37 @@ fn rule_wsaeconnreset_after_the_peer_reset_the_connection() {
 }
 
 #[test]
+fn rule_wsaeconnreset_after_a_datagram_drew_port_unreachable() {
+    let env = env();
+    let udp = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    let nobody = addr("192.0.2.77:9");
+    assert_eq!(
+        udp.send_to(b"anyone?", nobody),
+        Ok(7),
+        "the send itself succeeds"
+    );
+    let template = template(Some("192.0.2.77:9"), SecurityProtocol::Default);
+    for face in RAW_FACES {
+        let queried = query_raw(face, udp.as_raw(), Some(&template), 144, false, Some(24));
+        assert_eq!(queried.result, Err(WSAECONNRESET));
+        assert_eq!(queried.len, Some(24), "untouched on failure");
+    }
+    // Once something listens there and a datagram is delivered, the peer answers again.
+    let listener = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    listener.bind(nobody).unwrap();
+    udp.send_to(b"hello", nobody).unwrap();
+    let queried = query_raw(
+        Face::Function,
+        udp.as_raw(),
+        Some(&template),
+        144,
+        false,
+        Some(24),
+    );
+    assert_eq!(queried.result, Ok(()));
+}
+
+#[test]
 fn overlapped_arguments_are_ignored_on_non_overlapped_sockets() {
     // On overlapped sockets the call completes through the OVERLAPPED: overlapped_security.rs.
     unsafe extern "system" fn routine(_: u32, _: u32, _: *mut OVERLAPPED, _: u32) {}

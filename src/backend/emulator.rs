@@ -5,8 +5,16 @@ use std::net::SocketAddr;
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
-use super::{Backend, BackendKind, Buffer, CallResult, Code};
-use crate::native::{self, address, ioctl, last_error, peer_name, socket, startup, EMULATED};
+use windows_sys::Win32::Networking::WinSock::WSAEVENT;
+
+use super::{
+    Backend, BackendKind, Buffer, CallResult, Code, Completion, Deferral, Overlapped, Queried,
+};
+use crate::error::Error;
+use crate::native::{
+    self, address, data, ioctl, last_error, overlapped, peer_name, security, socket, startup,
+    EMULATED,
+};
 use crate::Network;
 
 /// The emulator as a [`Backend`]: an isolated [`Network`], called through the same C face
@@ -118,6 +126,108 @@ impl Backend for Emulator {
     fn ioctl(&self, s: SOCKET, code: u32, input: Buffer<'_>) -> CallResult<u32> {
         self.call(|api| ioctl::ioctl(api, s, code, input))
     }
+
+    fn query_security(
+        &self,
+        s: SOCKET,
+        template: Buffer<'_>,
+        info_buffer: bool,
+        info_len: Option<u32>,
+    ) -> Queried {
+        self.call(|api| security::query(api, s, template, info_buffer, info_len))
+    }
+
+    fn impersonate_peer(&self, s: SOCKET, addr: Buffer<'_>) -> CallResult {
+        self.call(|api| security::impersonate(api, s, addr))
+    }
+
+    fn revert_impersonation(&self) -> CallResult {
+        self.call(security::revert)
+    }
+
+    fn send(&self, s: SOCKET, data: &[u8]) -> CallResult<u32> {
+        self.call(|api| data::send(api, s, data))
+    }
+
+    fn recv(&self, s: SOCKET, capacity: u16) -> CallResult<Vec<u8>> {
+        self.call(|api| data::recv(api, s, capacity))
+    }
+
+    fn send_to(&self, s: SOCKET, data: &[u8], to: Buffer<'_>) -> CallResult<u32> {
+        self.call(|api| data::send_to(api, s, data, to))
+    }
+
+    fn recv_from(&self, s: SOCKET, capacity: u16) -> CallResult<(Vec<u8>, Option<SocketAddr>)> {
+        self.call(|api| data::recv_from(api, s, capacity))
+    }
+
+    fn shutdown(&self, s: SOCKET, how: i32) -> CallResult {
+        self.call(|api| data::shutdown(api, s, how))
+    }
+
+    fn ioctlsocket(&self, s: SOCKET, cmd: i32, arg: u32) -> CallResult<u32> {
+        self.call(|api| data::ioctlsocket(api, s, cmd, arg))
+    }
+
+    fn create_event(&self) -> CallResult<WSAEVENT> {
+        self.call(overlapped::create_event)
+    }
+
+    fn close_event(&self, event: WSAEVENT) -> CallResult {
+        self.call(|api| overlapped::close_event(api, event))
+    }
+
+    fn wait_for_event(&self, event: WSAEVENT, timeout_ms: u32, alertable: bool) -> CallResult<u32> {
+        self.call(|api| overlapped::wait(api, event, timeout_ms, alertable))
+    }
+
+    fn ioctl_overlapped(
+        &self,
+        s: SOCKET,
+        code: u32,
+        input: Buffer<'_>,
+        completion: Completion,
+    ) -> (Overlapped, CallResult) {
+        self.call(|api| overlapped::ioctl(api, s, code, input, completion))
+    }
+
+    fn overlapped_result(&self, s: SOCKET, overlapped: Overlapped, wait: bool) -> CallResult<u32> {
+        self.call(|api| overlapped::get_result(api, s, overlapped, wait))
+    }
+
+    fn routines_run(&self) -> u32 {
+        overlapped::routines_run()
+    }
+
+    fn last_routine_error(&self) -> Option<u32> {
+        overlapped::last_routine_error()
+    }
+
+    fn deferral(&self) -> Option<&dyn Deferral> {
+        Some(self)
+    }
+}
+
+/// The network's deferred completion ([`Network::defer_overlapped`],
+/// [`Network::pending_operations`]).
+impl Deferral for Emulator {
+    fn defer_overlapped(&self, count: usize) {
+        self.network.defer_overlapped(count);
+    }
+
+    fn pending(&self) -> usize {
+        self.network.pending_operations().len()
+    }
+
+    fn complete_oldest(&self, outcome: CallResult) -> bool {
+        let Some(oldest) = self.network.pending_operations().into_iter().next() else {
+            return false;
+        };
+        match outcome {
+            Ok(()) => oldest.complete(),
+            Err(code) => Error::from_code(code.0).is_some_and(|error| oldest.fail(error)),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -167,5 +277,128 @@ mod tests {
             emulator.ioctl(live, SIO_SET_PEER_TARGET_NAME, Buffer::Bytes(&name)),
             Ok(0)
         );
+    }
+
+    #[test]
+    fn the_deferral_makes_the_next_operation_pend_and_completes_it_as_told() {
+        use windows_sys::Win32::Networking::WinSock::{
+            WSAENOBUFS, WSA_IO_INCOMPLETE, WSA_IO_PENDING, WSA_WAIT_IO_COMPLETION,
+        };
+        let emulator = Emulator::new();
+        let deferral = emulator
+            .deferral()
+            .expect("the emulator can make operations pend");
+        emulator.startup(0x0202).unwrap();
+        let s = emulator.socket(AF_INET, SOCK_DGRAM, 0).unwrap();
+        let event = emulator.create_event().unwrap();
+        let name = PeerTargetName::new("192.0.2.1:500".parse().unwrap(), "host/a").to_bytes();
+        let set = |completion| {
+            emulator.ioctl_overlapped(
+                s,
+                SIO_SET_PEER_TARGET_NAME,
+                Buffer::Bytes(&name),
+                completion,
+            )
+        };
+        assert!(!deferral.complete_oldest(Ok(())), "nothing pending");
+        deferral.defer_overlapped(2);
+        let (first, started) = set(Completion::Event(event));
+        assert_eq!(started, Err(Code(WSA_IO_PENDING)));
+        assert_eq!(deferral.pending(), 1);
+        assert_eq!(
+            emulator.overlapped_result(s, first, false),
+            Err(Code(WSA_IO_INCOMPLETE))
+        );
+        assert!(
+            !deferral.complete_oldest(Err(Code(123_456))),
+            "a code the emulator cannot report completes nothing"
+        );
+        assert!(deferral.complete_oldest(Err(Code(WSAENOBUFS))));
+        assert_eq!(
+            emulator.overlapped_result(s, first, false),
+            Err(Code(WSAENOBUFS))
+        );
+        let (_, started) = set(Completion::Routine);
+        assert_eq!(started, Err(Code(WSA_IO_PENDING)));
+        assert!(deferral.complete_oldest(Ok(())));
+        assert_eq!(deferral.pending(), 0);
+        let before = emulator.routines_run();
+        let idle = emulator.create_event().unwrap();
+        assert_eq!(
+            emulator.wait_for_event(idle, 0, true),
+            Ok(WSA_WAIT_IO_COMPLETION as u32)
+        );
+        emulator.close_event(idle).unwrap();
+        assert_eq!(emulator.routines_run(), before + 1);
+        assert_eq!(emulator.last_routine_error(), Some(0));
+        deferral.defer_overlapped(1);
+        deferral.defer_overlapped(0);
+        assert_eq!(set(Completion::Event(event)).1, Ok(()), "0 cancels");
+        emulator.close_event(event).unwrap();
+        emulator.close(s).unwrap();
+        emulator.cleanup().unwrap();
+    }
+
+    #[test]
+    fn queries_show_their_out_parameters_on_failure_and_success() {
+        use windows_sys::Win32::Networking::WinSock::{SOCK_STREAM, WSAEFAULT, WSAEMSGSIZE};
+        let emulator = Emulator::new();
+        emulator.startup(0x0202).unwrap();
+        let listener = emulator.socket(AF_INET, SOCK_STREAM, 0).unwrap();
+        emulator
+            .bind(listener, "127.0.0.1:0".parse().unwrap())
+            .unwrap();
+        emulator.listen(listener, 1).unwrap();
+        let at = emulator.local_addr(listener).unwrap();
+        let client = emulator.socket(AF_INET, SOCK_STREAM, 0).unwrap();
+        emulator.connect(client, at).unwrap();
+        let null_len = emulator.query_security(client, Buffer::null(), true, None);
+        assert_eq!(null_len.result, Err(Code(WSAEFAULT)));
+        assert_eq!((null_len.info, null_len.info_len), (Some(Vec::new()), None));
+        let small = emulator.query_security(client, Buffer::null(), true, Some(8));
+        assert_eq!(small.result, Err(Code(WSAEMSGSIZE)));
+        assert_eq!(small.info, Some(vec![0xAB; 8]), "untouched");
+        assert_eq!(small.info_len, Some(24), "the size needed");
+        let whole = emulator.query_security(client, Buffer::null(), true, Some(40));
+        assert_eq!(whole.result, Ok(()));
+        assert_eq!(whole.info_len, Some(24));
+        assert_eq!(whole.flags(), Some(0));
+        assert_eq!(
+            whole.info.unwrap()[24..],
+            [0xAB; 16],
+            "only 24 bytes written"
+        );
+    }
+
+    #[test]
+    fn routines_run_only_in_an_alertable_wait_of_this_thread() {
+        use windows_sys::Win32::Networking::WinSock::{WSA_WAIT_IO_COMPLETION, WSA_WAIT_TIMEOUT};
+        let emulator = Emulator::new();
+        emulator.startup(0x0202).unwrap();
+        let s = emulator.socket(AF_INET, SOCK_DGRAM, 0).unwrap();
+        let event = emulator.create_event().unwrap();
+        let name = PeerTargetName::new("192.0.2.1:500".parse().unwrap(), "host/a").to_bytes();
+        let before = emulator.routines_run();
+        let (overlapped, result) = emulator.ioctl_overlapped(
+            s,
+            SIO_SET_PEER_TARGET_NAME,
+            Buffer::Bytes(&name),
+            Completion::Routine,
+        );
+        assert_eq!(result, Ok(()));
+        assert_eq!(emulator.routines_run(), before);
+        assert_eq!(
+            emulator.wait_for_event(event, 0, false),
+            Ok(WSA_WAIT_TIMEOUT)
+        );
+        assert_eq!(emulator.routines_run(), before, "not alertable");
+        assert_eq!(
+            emulator.wait_for_event(event, 0, true),
+            Ok(WSA_WAIT_IO_COMPLETION as u32)
+        );
+        assert_eq!(emulator.routines_run(), before + 1);
+        assert_eq!(emulator.overlapped_result(s, overlapped, false), Ok(0));
+        emulator.close_event(event).unwrap();
+        assert!(emulator.close_event(event).is_err(), "closed once");
     }
 }

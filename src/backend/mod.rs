@@ -14,8 +14,16 @@
 //! Both call their functions through the same code (a table of function pointers typed as
 //! windows-sys declares them), so any difference between them is a difference between
 //! the emulator and Windows. The [conformance suite](crate::conformance) runs its cases
-//! through this trait. To add an operation (security settings, overlapped calls), add a
-//! method here, a file in the native calling layer, and an entry in its function table.
+//! through this trait. To add an operation, add a method here, a file in the native calling
+//! layer, and an entry in its function table.
+//!
+//! One capability is optional: [`Backend::deferral`] gives a [`Deferral`], which makes
+//! overlapped operations pend and completes them, on a backend that can (the emulator);
+//! real Windows cannot, and the conformance cases that need one are `n/a` there.
+//!
+//! Pointers that must outlive a call are owned by the calling layer, never by the caller:
+//! an overlapped call's `OVERLAPPED` is leaked (see [`Overlapped`]), so a completion that
+//! comes after the call, the scenario or the backend never writes into freed memory.
 //!
 //! ```
 //! use winsock_emu::backend::{Backend, Buffer, Code, Emulator};
@@ -38,8 +46,10 @@ mod native;
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::ptr::NonNull;
 
-use windows_sys::Win32::Networking::WinSock::SOCKET;
+use windows_sys::Win32::Networking::WinSock::{SOCKET, WSAEVENT};
+use windows_sys::Win32::System::IO::OVERLAPPED;
 
 use crate::error::Error;
 
@@ -99,6 +109,47 @@ impl Buffer<'_> {
     }
 }
 
+/// What `WSAQuerySocketSecurity` gave: the result and both out-parameters as they were
+/// after the call, so a size probe's written-back length and an untouched buffer show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queried {
+    /// The result of the call.
+    pub result: CallResult,
+    /// The *SecurityQueryInfo* buffer after the call (`None`: NULL was passed). It was
+    /// filled with `0xAB` before the call, so bytes the callee did not write stay `0xAB`.
+    pub info: Option<Vec<u8>>,
+    /// `*SecurityQueryInfoLen` after the call (`None`: NULL was passed).
+    pub info_len: Option<u32>,
+}
+
+impl Queried {
+    /// `Flags` of the `SOCKET_SECURITY_QUERY_INFO` written (offset 4), if the buffer holds it.
+    pub fn flags(&self) -> Option<u32> {
+        let bytes = self.info.as_ref()?.get(4..8)?;
+        Some(u32::from_le_bytes(bytes.try_into().ok()?))
+    }
+}
+
+/// How an overlapped call reports its completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completion {
+    /// Through the `OVERLAPPED`'s `hEvent`, this event (from `WSACreateEvent`); no routine.
+    Event(WSAEVENT),
+    /// Through the calling layer's completion routine, which counts its runs on the thread
+    /// that runs it ([`Backend::routines_run`]); `hEvent` is 0.
+    Routine,
+}
+
+/// The `OVERLAPPED` of an overlapped call, to ask `WSAGetOverlappedResult` about.
+///
+/// The structure is leaked by the calling layer when the call is made, never freed: the
+/// operation may complete (and be written to) after the call, after the scenario and even
+/// after the backend is gone, and a leaked structure is valid for the rest of the process.
+/// So this handle, which only the calling layer makes, can never dangle. It costs 32 bytes
+/// per overlapped call; the conformance suite makes a handful.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overlapped(pub(crate) NonNull<OVERLAPPED>);
+
 /// Which implementation a backend is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -124,7 +175,8 @@ impl BackendKind {
 
 /// The emulated Winsock surface, implemented by the emulator and by real Windows.
 ///
-/// Every method is one Winsock call without overlapped arguments (each names it). Handles
+/// Every method is one Winsock call (each names it); only the methods that say so pass
+/// overlapped arguments. Handles
 /// are raw `SOCKET`s: closing is explicit, as in C, so a scenario can use a closed handle.
 pub trait Backend {
     /// Which implementation this is.
@@ -189,4 +241,108 @@ pub trait Backend {
 
     /// `WSAIoctl(s, code, input, len, NULL, 0, &returned, NULL, NULL)`: the bytes returned.
     fn ioctl(&self, s: SOCKET, code: u32, input: Buffer<'_>) -> CallResult<u32>;
+
+    /// `WSAQuerySocketSecurity(s, template, len, info, &info_len, NULL, NULL)`.
+    ///
+    /// `info_len` is what `*SecurityQueryInfoLen` holds before the call (`None`: the
+    /// pointer is NULL). With `info_buffer`, *SecurityQueryInfo* is a buffer of exactly
+    /// `info_len` bytes (0 without a length), filled with `0xAB`; without, NULL. So the
+    /// size-probe and too-small cases can be written, and the buffer is never overrun.
+    fn query_security(
+        &self,
+        s: SOCKET,
+        template: Buffer<'_>,
+        info_buffer: bool,
+        info_len: Option<u32>,
+    ) -> Queried;
+
+    /// `WSAImpersonateSocketPeer(s, addr, len)`, with the caller's `SOCKADDR` bytes.
+    fn impersonate_peer(&self, s: SOCKET, addr: Buffer<'_>) -> CallResult;
+
+    /// `WSARevertImpersonation()`.
+    fn revert_impersonation(&self) -> CallResult;
+
+    /// `send(s, data, len, 0)`: the count sent.
+    fn send(&self, s: SOCKET, data: &[u8]) -> CallResult<u32>;
+
+    /// `recv(s, buf, capacity, 0)`: the bytes received (none: the peer shut down sending).
+    /// On Windows a blocking socket with nothing to read waits: set `FIONBIO` first.
+    fn recv(&self, s: SOCKET, capacity: u16) -> CallResult<Vec<u8>>;
+
+    /// `sendto(s, data, len, 0, to, tolen)`, with the caller's `SOCKADDR` bytes: the count
+    /// sent.
+    fn send_to(&self, s: SOCKET, data: &[u8], to: Buffer<'_>) -> CallResult<u32>;
+
+    /// `recvfrom(s, buf, capacity, 0, &from, &fromlen)`: the bytes and the sender.
+    fn recv_from(&self, s: SOCKET, capacity: u16) -> CallResult<(Vec<u8>, Option<SocketAddr>)>;
+
+    /// `shutdown(s, how)`.
+    fn shutdown(&self, s: SOCKET, how: i32) -> CallResult;
+
+    /// `ioctlsocket(s, cmd, &arg)`: `arg` after the call (`FIONREAD` writes the count
+    /// waiting; `FIONBIO` leaves it).
+    fn ioctlsocket(&self, s: SOCKET, cmd: i32, arg: u32) -> CallResult<u32>;
+
+    /// `WSACreateEvent()`.
+    fn create_event(&self) -> CallResult<WSAEVENT>;
+
+    /// `WSACloseEvent(event)`.
+    fn close_event(&self, event: WSAEVENT) -> CallResult;
+
+    /// `WSAWaitForMultipleEvents(1, &event, FALSE, timeout, alertable)`: the value returned
+    /// (`WSA_WAIT_EVENT_0`, `WSA_WAIT_TIMEOUT`, `WSA_WAIT_IO_COMPLETION`), or the code of a
+    /// `WSA_WAIT_FAILED`.
+    fn wait_for_event(&self, event: WSAEVENT, timeout_ms: u32, alertable: bool) -> CallResult<u32>;
+
+    /// `WSAIoctl(s, code, input, len, NULL, 0, &returned, &overlapped, routine)`, with a
+    /// fresh `OVERLAPPED` the calling layer owns (see [`Overlapped`]) and `completion`
+    /// deciding `hEvent` and the routine. Returns it and the call's own result (success:
+    /// completed at once; `WSA_IO_PENDING`: started).
+    fn ioctl_overlapped(
+        &self,
+        s: SOCKET,
+        code: u32,
+        input: Buffer<'_>,
+        completion: Completion,
+    ) -> (Overlapped, CallResult);
+
+    /// `WSAGetOverlappedResult(s, overlapped, &transferred, wait, &flags)`: the bytes
+    /// transferred.
+    fn overlapped_result(&self, s: SOCKET, overlapped: Overlapped, wait: bool) -> CallResult<u32>;
+
+    /// How many times the calling layer's completion routine ([`Completion::Routine`]) has
+    /// run on the calling thread, over the life of the thread.
+    fn routines_run(&self) -> u32;
+
+    /// The `dwError` the calling layer's completion routine got in its latest run on the
+    /// calling thread (`None`: it has not run on this thread).
+    fn last_routine_error(&self) -> Option<u32>;
+
+    /// The backend's [`Deferral`]: a way to make overlapped operations pend, if it has one.
+    /// `None` (the default) when it cannot, as real Windows cannot for these calls
+    /// (`WSASetSocketPeerTargetName` and `WSAIoctl` with the peer-name codes complete at
+    /// once there).
+    fn deferral(&self) -> Option<&dyn Deferral> {
+        None
+    }
+}
+
+/// An optional capability of a [`Backend`] ([`Backend::deferral`]): make the next
+/// overlapped operations pend (`WSA_IO_PENDING`), then complete them with success or an
+/// error, as the network stack would later. The emulator has it
+/// ([`crate::Network::defer_overlapped`]); real Windows does not.
+///
+/// `Sync`, so another thread can complete an operation while the caller waits for it.
+pub trait Deferral: Sync {
+    /// Makes the next `count` overlapped operations on overlapped sockets pend; 0 restores
+    /// the default, in which every operation completes at once.
+    fn defer_overlapped(&self, count: usize);
+
+    /// How many operations are pending.
+    fn pending(&self) -> usize;
+
+    /// Completes the oldest pending operation with `outcome` (`Ok`: success; `Err(code)`:
+    /// the operation failed after it started with `code`). `false` if none was pending, or
+    /// the backend cannot report `code`.
+    fn complete_oldest(&self, outcome: CallResult) -> bool;
 }

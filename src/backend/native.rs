@@ -5,8 +5,18 @@ use std::net::SocketAddr;
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
-use super::{Backend, BackendKind, Buffer, CallResult};
-use crate::native::{address, ioctl, last_error, peer_name, socket, startup, WINDOWS};
+use windows_sys::Win32::Networking::WinSock::WSAEVENT;
+
+use super::{Backend, BackendKind, Buffer, CallResult, Completion, Deferral, Overlapped, Queried};
+use crate::native::{
+    address, data, ioctl, last_error, overlapped, peer_name, security, socket, startup, Winsock,
+    WINDOWS,
+};
+
+/// Runs `call` on the real Winsock's function table.
+fn with_windows<R>(call: impl FnOnce(&Winsock) -> R) -> R {
+    call(&WINDOWS)
+}
 
 /// The real Winsock of the running Windows as a [`Backend`]: `ws2_32.dll` and
 /// `fwpuclnt.dll`, called through windows-sys.
@@ -96,5 +106,88 @@ impl Backend for Native {
 
     fn ioctl(&self, s: SOCKET, code: u32, input: Buffer<'_>) -> CallResult<u32> {
         ioctl::ioctl(&WINDOWS, s, code, input)
+    }
+
+    fn query_security(
+        &self,
+        s: SOCKET,
+        template: Buffer<'_>,
+        info_buffer: bool,
+        info_len: Option<u32>,
+    ) -> Queried {
+        with_windows(|api| security::query(api, s, template, info_buffer, info_len))
+    }
+
+    fn impersonate_peer(&self, s: SOCKET, addr: Buffer<'_>) -> CallResult {
+        with_windows(|api| security::impersonate(api, s, addr))
+    }
+
+    fn revert_impersonation(&self) -> CallResult {
+        with_windows(security::revert)
+    }
+
+    fn send(&self, s: SOCKET, data: &[u8]) -> CallResult<u32> {
+        with_windows(|api| data::send(api, s, data))
+    }
+
+    fn recv(&self, s: SOCKET, capacity: u16) -> CallResult<Vec<u8>> {
+        with_windows(|api| data::recv(api, s, capacity))
+    }
+
+    fn send_to(&self, s: SOCKET, data: &[u8], to: Buffer<'_>) -> CallResult<u32> {
+        with_windows(|api| data::send_to(api, s, data, to))
+    }
+
+    fn recv_from(&self, s: SOCKET, capacity: u16) -> CallResult<(Vec<u8>, Option<SocketAddr>)> {
+        with_windows(|api| data::recv_from(api, s, capacity))
+    }
+
+    fn shutdown(&self, s: SOCKET, how: i32) -> CallResult {
+        with_windows(|api| data::shutdown(api, s, how))
+    }
+
+    fn ioctlsocket(&self, s: SOCKET, cmd: i32, arg: u32) -> CallResult<u32> {
+        with_windows(|api| data::ioctlsocket(api, s, cmd, arg))
+    }
+
+    fn create_event(&self) -> CallResult<WSAEVENT> {
+        with_windows(overlapped::create_event)
+    }
+
+    fn close_event(&self, event: WSAEVENT) -> CallResult {
+        with_windows(|api| overlapped::close_event(api, event))
+    }
+
+    fn wait_for_event(&self, event: WSAEVENT, timeout_ms: u32, alertable: bool) -> CallResult<u32> {
+        with_windows(|api| overlapped::wait(api, event, timeout_ms, alertable))
+    }
+
+    fn ioctl_overlapped(
+        &self,
+        s: SOCKET,
+        code: u32,
+        input: Buffer<'_>,
+        completion: Completion,
+    ) -> (Overlapped, CallResult) {
+        with_windows(|api| overlapped::ioctl(api, s, code, input, completion))
+    }
+
+    fn overlapped_result(&self, s: SOCKET, overlapped: Overlapped, wait: bool) -> CallResult<u32> {
+        with_windows(|api| overlapped::get_result(api, s, overlapped, wait))
+    }
+
+    fn routines_run(&self) -> u32 {
+        overlapped::routines_run()
+    }
+
+    fn last_routine_error(&self) -> Option<u32> {
+        overlapped::last_routine_error()
+    }
+
+    /// None: Windows completes `WSASetSocketPeerTargetName` and `WSAIoctl` with the
+    /// peer-name codes at once, and nothing makes them pend, so the conformance cases about
+    /// pending operations are not applicable here.
+    fn deferral(&self) -> Option<&dyn Deferral> {
+        None
     }
 }

@@ -2,14 +2,17 @@
 //! [`Backend`].
 //!
 //! Each [`Case`] names its rule, the page it comes from, the rule functions of
-//! [`crate::rules`] it exercises (or the [`crate::choices`] id where the pages are silent),
+//! [`crate::rules`] (and `crate::rules::security`) it exercises (or the [`crate::choices`] id where the pages are silent),
 //! the expected result, and a scenario: a few calls through a [`Session`] that set the
 //! stage, then the one call under test. [`run`] runs every case on each backend given and
 //! judges each result ([`Verdict`]); on Windows, [`run_available`] runs both the emulator
 //! and the real Winsock, so a case where Windows differs from the emulator is reported as
 //! such. Differences already understood are listed, with their reasons, in
 //! [`KNOWN_DIVERGENCES`]; a listed divergence that stops diverging fails the run, as
-//! Wine's `todo_wine` markers do.
+//! Wine's `todo_wine` markers do. A case that needs a capability a backend lacks (making
+//! an overlapped operation pend: [`Backend::deferral`], which real Windows does not have)
+//! is [`Verdict::NotApplicable`] there, shown as `n/a: <reason>`, neither passed nor
+//! failed; the emulator has every capability, so no case is ever `n/a` on it.
 //!
 //! ```
 //! use winsock_emu::backend::Emulator;
@@ -37,7 +40,7 @@ pub use cases::{cases, Uncovered, OUTSIDE_THE_SUITE};
 pub use divergences::{known_divergence, Divergence, KNOWN_DIVERGENCES};
 pub use report::{Report, Row, Run};
 pub use session::{Session, Setup, SetupFailure};
-pub use verdict::{judge, Observed, Verdict};
+pub use verdict::{check_value, judge, Observed, Stopped, ValueMismatch, Verdict};
 
 /// A scenario: setup calls on the session, then the call under test, whose result it
 /// returns (or the setup step that failed).
@@ -50,18 +53,19 @@ pub struct Case {
     pub id: &'static str,
     /// The rule, in a sentence.
     pub rule: &'static str,
-    /// The rules of `docs/rules.md` the case checks, by their ids there (`S3`, `D5`, `W2`);
+    /// The rules of `docs/rules.md` the case checks, by their ids there (`S3`, `Q7`, `O2`);
     /// empty for a case that rests on a choice alone.
     pub docs: &'static [&'static str],
-    /// The functions of [`crate::rules`] the case exercises (empty for a success case
-    /// that passes every check).
+    /// The functions of `src/rules.rs` and `src/rules/security.rs` the case exercises
+    /// (empty for a success case that passes every check, or a rule of the model).
     pub checks: &'static [&'static str],
     /// The [`crate::choices`] id the expected result rests on, where the pages are silent
     /// or disagree.
     pub choice: Option<&'static str>,
     /// Where the rule comes from: a Microsoft page and the part of it.
     pub source: &'static str,
-    /// The expected result of the call under test.
+    /// The expected result of the call under test. A scenario may also check values the
+    /// call returns or writes ([`check_value`]); a different value fails the case.
     pub expected: CallResult,
     /// The scenario.
     pub scenario: Scenario,
@@ -136,13 +140,18 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    /// The `pub fn` names of `src/rules.rs`: the documented rules.
+    /// The `pub fn` names of `src/rules.rs` and `src/rules/security.rs`: the documented
+    /// rules.
     fn rule_functions() -> BTreeSet<&'static str> {
-        include_str!("../rules.rs")
-            .lines()
-            .filter_map(|line| line.trim_start().strip_prefix("pub fn "))
-            .map(|rest| rest.split(['(', '<']).next().unwrap_or(rest).trim())
-            .collect()
+        [
+            include_str!("../rules.rs"),
+            include_str!("../rules/security.rs"),
+        ]
+        .into_iter()
+        .flat_map(str::lines)
+        .filter_map(|line| line.trim_start().strip_prefix("pub fn "))
+        .map(|rest| rest.split(['(', '<']).next().unwrap_or(rest).trim())
+        .collect()
     }
 
     #[test]
@@ -152,7 +161,12 @@ mod tests {
             rules.contains("startup_done") && rules.contains("peer_address_fits"),
             "{rules:?}"
         );
-        assert!(rules.len() >= 12, "{rules:?}");
+        assert!(
+            rules.contains("query_info_fits")
+                && rules.contains("impersonation_needs_authenticated_peer"),
+            "src/rules/security.rs is read too: {rules:?}"
+        );
+        assert!(rules.len() >= 28, "{rules:?}");
     }
 
     #[test]
@@ -178,7 +192,7 @@ mod tests {
             for check in case.checks {
                 assert!(
                     rules.contains(check),
-                    "{}: no rule `{check}` in src/rules.rs",
+                    "{}: no rule `{check}` in src/rules.rs or src/rules/security.rs",
                     case.id
                 );
             }
@@ -197,29 +211,46 @@ mod tests {
         }
     }
 
-    /// The rule ids of `docs/rules.md` the suite answers for: the first cell of each table
-    /// row (`| S3 | ...`) of the peer-name, convention and `WSASetSocketSecurity` (`X`)
-    /// tables. The query, impersonation and data-path rules (`Q`, `I`, `N`) need calls the
-    /// backend trait does not make; the emulator's own tests prove them.
+    /// Whether a table's first cell is a rule id: capital letters, digits, then optional
+    /// small letters (`S3`, `S7b`, `Q1`, `O9`), whatever the prefix.
+    fn is_rule_id(cell: &str) -> bool {
+        let rest = cell.trim_start_matches(|c: char| c.is_ascii_uppercase());
+        let tail = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+        rest.len() < cell.len()
+            && tail.len() < rest.len()
+            && tail.chars().all(|c| c.is_ascii_lowercase())
+    }
+
+    /// The rule ids of `docs/rules.md`: the first cell of each table row (`| S3 | ...`) of
+    /// every table, whatever its prefix.
     fn documented_rule_ids() -> BTreeSet<&'static str> {
         include_str!("../../docs/rules.md")
             .lines()
             .filter_map(|line| line.strip_prefix("| ")?.split(" |").next())
-            .filter(|id| {
-                let mut chars = id.chars();
-                matches!(chars.next(), Some('S' | 'D' | 'W' | 'X'))
-                    && chars.next().is_some_and(|c| c.is_ascii_digit())
-            })
+            .filter(|id| is_rule_id(id))
             .collect()
+    }
+
+    #[test]
+    fn rule_ids_are_recognised_whatever_their_prefix() {
+        for id in ["S1", "S7b", "Q8", "I5", "N7", "O9", "X7", "ZZ12"] {
+            assert!(is_rule_id(id), "{id}");
+        }
+        for cell in ["#", "rule", "", "S", "7", "s1", "S1B", "---", "S1 "] {
+            assert!(!is_rule_id(cell), "{cell:?}");
+        }
     }
 
     #[test]
     fn the_rule_ids_are_read_from_docs_rules_md() {
         let ids = documented_rule_ids();
-        assert!(
-            ids.contains("S1") && ids.contains("S7b") && ids.contains("D8") && ids.contains("W1"),
-            "{ids:?}"
-        );
+        for id in [
+            "S1", "S7b", "D8", "W1", "X7", "Q1", "Q8", "I1", "I5", "N1", "N7", "O1", "O9",
+        ] {
+            assert!(ids.contains(id), "{id} missing from {ids:?}");
+        }
+        let prefixes: BTreeSet<char> = ids.iter().filter_map(|id| id.chars().next()).collect();
+        assert!(prefixes.len() >= 8, "{prefixes:?}");
     }
 
     #[test]
@@ -270,6 +301,26 @@ mod tests {
             }
         }
         assert!(known_divergence("no-such-case", crate::backend::BackendKind::Emulator).is_none());
+    }
+
+    #[test]
+    fn every_case_runs_on_the_emulator_never_not_applicable() {
+        let emulator = crate::backend::Emulator::new();
+        for case in cases() {
+            let run = case.run(&emulator);
+            assert!(
+                matches!(
+                    run.verdict,
+                    Verdict::Pass
+                        | Verdict::Fail
+                        | Verdict::KnownDivergence
+                        | Verdict::StaleDivergence
+                ),
+                "{}: the emulator has every capability, and the setup must not fail: {:?}",
+                case.id,
+                run
+            );
+        }
     }
 
     #[test]

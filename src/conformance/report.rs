@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::cases::OUTSIDE_THE_SUITE;
 use super::divergences::known_divergence;
-use super::verdict::{Observed, Verdict};
+use super::verdict::{Observed, Stopped, Verdict};
 use super::Case;
 use crate::backend::{BackendKind, CallResult};
 
@@ -36,13 +36,16 @@ impl Row {
     }
 
     /// Whether the emulator and real Windows both ran the case and observed different
-    /// things.
+    /// things (a case not applicable on one of them was not run there: no difference).
     pub fn windows_differs_from_emulator(&self) -> bool {
         match (
             self.run(BackendKind::Emulator),
             self.run(BackendKind::Windows),
         ) {
-            (Some(emulator), Some(windows)) => emulator.observed != windows.observed,
+            (Some(emulator), Some(windows)) => {
+                let applicable = |run: &Run| run.verdict != Verdict::NotApplicable;
+                applicable(emulator) && applicable(windows) && emulator.observed != windows.observed
+            }
             _ => false,
         }
     }
@@ -69,7 +72,17 @@ fn result_text(result: &CallResult) -> String {
 fn observed_text(observed: &Observed) -> String {
     match observed {
         Ok(result) => result_text(result),
-        Err(setup) => setup.to_string(),
+        Err(stopped) => stopped.to_string(),
+    }
+}
+
+/// The code of the call under test, if it was made (`null` in JSON when setup failed).
+fn observed_code(observed: &Observed) -> Option<i32> {
+    match observed {
+        Ok(result) | Err(Stopped::Value(super::ValueMismatch { result, .. })) => {
+            Some(result_code(result))
+        }
+        Err(Stopped::Setup(_) | Stopped::NotApplicable(_)) => None,
     }
 }
 
@@ -123,20 +136,23 @@ impl Report {
             .count()
     }
 
-    /// The cell of one backend: what it observed and the verdict, or `not run`.
+    /// The cell of one backend: what it observed and the verdict, `n/a: <reason>` when
+    /// the backend cannot run the scenario, or `not run`.
     fn cell(&self, row: &Row, backend: BackendKind) -> String {
         match row.run(backend) {
             Some(run) if run.verdict == Verdict::Pass => {
                 format!("{} ok", observed_text(&run.observed))
             }
+            Some(run) if run.verdict == Verdict::NotApplicable => observed_text(&run.observed),
             Some(run) => format!("{} [{}]", observed_text(&run.observed), run.verdict),
             None => "not run".to_owned(),
         }
     }
 
     /// The table as text: one line per case with the expected result, what each backend
-    /// observed and its verdict (`not run` for a backend this platform lacks), then the
-    /// rule and its source; then the known divergences met, the failures, and a summary.
+    /// observed and its verdict (`not run` for a backend this platform lacks, `n/a: <reason>`
+    /// for a backend that cannot run the scenario), then the rule and its source; then the
+    /// known divergences met, the failures, and a summary (with the count of `n/a` cases).
     pub fn to_text(&self) -> String {
         let header = ["case", "expected", "emulator", "windows", "rule [source]"];
         let lines: Vec<[String; 5]> = self
@@ -250,11 +266,12 @@ impl Report {
                 .count();
             let _ = writeln!(
                 out,
-                "{}: {} cases, {} pass, {} known divergence, {} failed",
+                "{}: {} cases, {} pass, {} known divergence, {} n/a, {} failed",
                 backend.name(),
                 self.rows.len(),
                 self.count(backend, Verdict::Pass),
                 self.count(backend, Verdict::KnownDivergence),
+                self.count(backend, Verdict::NotApplicable),
                 failed
             );
         }
@@ -267,9 +284,11 @@ impl Report {
 
     /// The report as JSON: `{"passed", "backends", "cases": [{"id", "rule", "docs", "checks",
     /// "choice", "source", "expected", "expected_code", "results": {"emulator": {...},
-    /// "windows": {...}}, "windows_differs_from_emulator"}]}`, where each result has `observed`, `observed_code` (0 for
-    /// success, null when setup failed), `verdict` (`not run` for a backend that did not
-    /// run) and `divergence` (the reason, when one is listed).
+    /// "windows": {...}}, "windows_differs_from_emulator"}]}`, where each result has `observed`, `observed_code` (the code of the call under
+    /// test, 0 for success, even when a value differed; null when setup failed or the case
+    /// is not applicable), `verdict` (`not run` for a backend that did not run, `n/a` for
+    /// one that cannot run the scenario, with `observed` `"n/a: <reason>"`) and
+    /// `divergence` (the reason, when one is listed).
     pub fn to_json(&self) -> String {
         let mut out = String::from("{\n");
         let _ = writeln!(out, "  \"passed\": {},", self.passed());
@@ -305,7 +324,7 @@ impl Report {
                         Some(run) => format!(
                             "\"observed\": {}, \"observed_code\": {}, \"verdict\": {}, \"divergence\": {}",
                             json_string(&observed_text(&run.observed)),
-                            run.observed.as_ref().map_or("null".to_owned(), |result| result_code(result).to_string()),
+                            observed_code(&run.observed).map_or("null".to_owned(), |code| code.to_string()),
                             json_string(run.verdict.label()),
                             known_divergence(case.id, backend).map_or("null".to_owned(), |d| json_string(d.reason)),
                         ),
@@ -329,6 +348,79 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::conformance::cases;
+
+    /// A report of `case` on both backends, with these observations and verdicts.
+    fn both(emulator: (Observed, Verdict), windows: (Observed, Verdict)) -> Report {
+        let case = cases()[0];
+        let run = |backend, (observed, verdict)| Run {
+            backend,
+            observed,
+            verdict,
+        };
+        Report {
+            backends: BackendKind::ALL.to_vec(),
+            rows: vec![Row {
+                case,
+                runs: vec![
+                    run(BackendKind::Emulator, emulator),
+                    run(BackendKind::Windows, windows),
+                ],
+            }],
+        }
+    }
+
+    #[test]
+    fn a_case_not_applicable_on_windows_is_shown_with_its_reason_and_passes() {
+        let expected = cases()[0].expected;
+        let report = both(
+            (Ok(expected), Verdict::Pass),
+            (
+                Err(Stopped::NotApplicable("cannot pend")),
+                Verdict::NotApplicable,
+            ),
+        );
+        assert!(report.passed());
+        assert!(!report.rows[0].windows_differs_from_emulator());
+        assert_eq!(
+            report.count(BackendKind::Windows, Verdict::NotApplicable),
+            1
+        );
+        let text = report.to_text();
+        let line = text.lines().nth(1).unwrap();
+        assert!(
+            line.contains(" ok ") && line.contains("  n/a: cannot pend  "),
+            "{line}"
+        );
+        assert!(!text.contains("windows differs"), "{text}");
+        assert!(
+            text.contains("windows: 1 cases, 0 pass, 0 known divergence, 1 n/a, 0 failed"),
+            "{text}"
+        );
+        let json = report.to_json();
+        assert!(json.contains(
+            "\"windows\": {\"observed\": \"n/a: cannot pend\", \"observed_code\": null, \"verdict\": \"n/a\""
+        ), "{json}");
+        assert!(
+            json.contains("\"windows_differs_from_emulator\": false"),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn a_case_that_fails_beside_a_not_applicable_one_still_fails() {
+        let report = both(
+            (Ok(Err(crate::backend::Code(1))), Verdict::Fail),
+            (
+                Err(Stopped::NotApplicable("cannot pend")),
+                Verdict::NotApplicable,
+            ),
+        );
+        assert!(!report.passed());
+        assert_eq!(report.failures().count(), 1);
+        assert!(report.to_text().ends_with("conformance: FAILED\n"));
+    }
 
     #[test]
     fn json_strings_are_escaped() {

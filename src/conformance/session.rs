@@ -5,12 +5,18 @@ use std::fmt;
 use std::net::SocketAddr;
 
 use windows_sys::Win32::Networking::WinSock::{
-    AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, SIO_SET_SECURITY, SOCKET, SOCK_DGRAM, SOCK_STREAM,
+    AF_INET, AF_INET6, FIONBIO, IPPROTO_TCP, IPPROTO_UDP, SIO_SET_SECURITY, SOCKET, SOCK_DGRAM,
+    SOCK_STREAM, WSAEVENT,
 };
 
 use parking_lot::{Mutex, MutexGuard};
 
-use crate::backend::{Backend, BackendKind, Buffer, CallResult, Code};
+use super::verdict::Stopped;
+use crate::backend::{Backend, BackendKind, Buffer, CallResult, Code, Deferral};
+
+/// Why a case about pending operations is not applicable on a backend without a
+/// [`Deferral`].
+pub(crate) const CANNOT_PEND: &str = "the backend cannot make an overlapped operation pend";
 
 /// Held by every session on the real Winsock: it is one per process, so scenarios on it
 /// run one at a time, even from parallel tests.
@@ -40,14 +46,17 @@ fn step<T>(step: &'static str, result: CallResult<T>) -> Setup<T> {
 }
 
 /// One scenario's view of a backend: setup helpers that remember what they opened, the
-/// calls under test, and a teardown that closes every socket and matches every
-/// `WSAStartup`, so the next scenario starts from a process with Winsock not started.
+/// calls under test, and a teardown that closes every socket and event and matches every
+/// `WSAStartup`, so the next scenario starts from a process with Winsock not started (and,
+/// on a backend with a [`Deferral`], with no operation left to defer; closing the sockets
+/// aborts any still pending).
 ///
 /// On the real Winsock, which is one per process, a session holds a process-wide lock
 /// from [`Session::new`] to [`Session::finish`], so scenarios never overlap.
 pub struct Session<'b> {
     backend: &'b dyn Backend,
     sockets: Vec<SOCKET>,
+    events: Vec<WSAEVENT>,
     startups: u32,
     _exclusive: Option<MutexGuard<'static, ()>>,
 }
@@ -59,6 +68,7 @@ impl<'b> Session<'b> {
         Self {
             backend,
             sockets: Vec::new(),
+            events: Vec::new(),
             startups: 0,
             _exclusive: exclusive,
         }
@@ -190,6 +200,103 @@ impl<'b> Session<'b> {
         )
     }
 
+    /// Setup: a connected loopback TCP pair: the client and the accepted socket.
+    pub fn tcp_pair4(&mut self) -> Setup<(SOCKET, SOCKET)> {
+        let (listener, at) = self.listener4()?;
+        let client = self.tcp4()?;
+        step("connect(tcp, listener)", self.backend.connect(client, at))?;
+        let accepted = step("accept(listener)", self.backend.accept(listener))?;
+        self.sockets.push(accepted);
+        Ok((client, accepted))
+    }
+
+    /// Setup: `WSAIoctl(SIO_SET_SECURITY)` with `SOCKET_SECURITY_SETTINGS { DEFAULT,
+    /// flags }`, which must succeed.
+    pub fn secured_with(&mut self, s: SOCKET, flags: u32) -> Setup {
+        let mut settings = [0u8; 8];
+        settings[4..].copy_from_slice(&flags.to_le_bytes());
+        step(
+            "WSAIoctl(SIO_SET_SECURITY)",
+            self.backend
+                .ioctl(s, SIO_SET_SECURITY, Buffer::Bytes(&settings))
+                .map(drop),
+        )
+    }
+
+    /// Setup: a secured loopback TCP pair (both ends with `flags`, the client naming the
+    /// server `target` in its peer target name; `connect` must succeed): the client and
+    /// the accepted socket.
+    pub fn secured_pair4(&mut self, flags: u32, target: &[u8]) -> Setup<(SOCKET, SOCKET)> {
+        let listener = self.tcp4()?;
+        self.secured_with(listener, flags)?;
+        self.bind(listener, addr("127.0.0.1:0"))?;
+        step("listen(tcp)", self.backend.listen(listener, 5))?;
+        let at = step("getsockname(listener)", self.backend.local_addr(listener))?;
+        let client = self.tcp4()?;
+        self.secured_with(client, flags)?;
+        self.named(client, target)?;
+        step("connect(secured tcp)", self.backend.connect(client, at))?;
+        let accepted = step("accept(listener)", self.backend.accept(listener))?;
+        self.sockets.push(accepted);
+        Ok((client, accepted))
+    }
+
+    /// Setup: `ioctlsocket(s, FIONBIO, 1)`: non-blocking, so a `recv` with nothing to read
+    /// fails at once on every backend.
+    pub fn nonblocking(&mut self, s: SOCKET) -> Setup {
+        step(
+            "ioctlsocket(FIONBIO)",
+            self.backend.ioctlsocket(s, FIONBIO, 1).map(drop),
+        )
+    }
+
+    /// Setup: `send(s, data)`, which must send it all.
+    pub fn sent(&mut self, s: SOCKET, data: &[u8]) -> Setup {
+        step("send()", self.backend.send(s, data)).map(drop)
+    }
+
+    /// Setup: `connect(s, at)`.
+    pub fn connect_to(&mut self, s: SOCKET, at: SocketAddr) -> Setup {
+        step("connect()", self.backend.connect(s, at))
+    }
+
+    /// Setup: `accept(listener)`, the accepted socket closed at teardown.
+    pub fn accept(&mut self, listener: SOCKET) -> Setup<SOCKET> {
+        let accepted = step("accept()", self.backend.accept(listener))?;
+        self.sockets.push(accepted);
+        Ok(accepted)
+    }
+
+    /// Setup: `listen(s, 5)`.
+    pub fn listen(&mut self, s: SOCKET) -> Setup {
+        step("listen()", self.backend.listen(s, 5))
+    }
+
+    /// Setup: `getsockname(s)`.
+    pub fn local_addr(&mut self, s: SOCKET) -> Setup<SocketAddr> {
+        step("getsockname()", self.backend.local_addr(s))
+    }
+
+    /// Setup: `recv(s, capacity)`, which must succeed; the bytes.
+    pub fn received(&mut self, s: SOCKET, capacity: u16) -> Setup<Vec<u8>> {
+        step("recv()", self.backend.recv(s, capacity))
+    }
+
+    /// Setup: `WSACloseEvent(event)`, no longer closed at teardown (a handle closed twice
+    /// could name another thread's new handle on Windows).
+    pub fn close_event(&mut self, event: WSAEVENT) -> Setup {
+        step("WSACloseEvent()", self.backend.close_event(event))?;
+        self.events.retain(|&open| open != event);
+        Ok(())
+    }
+
+    /// Setup: `WSACreateEvent()`, closed at teardown.
+    pub fn event(&mut self) -> Setup<WSAEVENT> {
+        let event = step("WSACreateEvent()", self.backend.create_event())?;
+        self.events.push(event);
+        Ok(event)
+    }
+
     /// Setup: `WSASetSocketPeerTargetName` that must succeed (a name to delete later).
     pub fn named(&mut self, s: SOCKET, name: &[u8]) -> Setup {
         step(
@@ -208,7 +315,15 @@ impl<'b> Session<'b> {
         self.backend.delete_peer_target_name(s, Buffer::Bytes(addr))
     }
 
-    /// Ends the scenario: closes every socket still open and matches every `WSAStartup`
+    /// The backend's [`Deferral`], or [`Stopped::NotApplicable`] when it has none (real
+    /// Windows): a scenario about pending operations asks for it first.
+    pub fn deferral(&self) -> Result<&'b dyn Deferral, Stopped> {
+        self.backend
+            .deferral()
+            .ok_or(Stopped::NotApplicable(CANNOT_PEND))
+    }
+
+    /// Ends the scenario: closes every socket and event still open and matches every `WSAStartup`
     /// still counted (dropping the session does the same, even in a panic).
     pub fn finish(self) {}
 }
@@ -217,8 +332,14 @@ impl Drop for Session<'_> {
     /// The teardown. Failures are ignored: a socket may already be gone (closed by the
     /// last `WSACleanup`), and teardown has no one to tell.
     fn drop(&mut self) {
+        if let Some(deferral) = self.backend.deferral() {
+            deferral.defer_overlapped(0);
+        }
         for s in std::mem::take(&mut self.sockets).into_iter().rev() {
             let _ = self.backend.close(s);
+        }
+        for event in std::mem::take(&mut self.events) {
+            let _ = self.backend.close_event(event);
         }
         for _ in 0..self.startups {
             let _ = self.backend.cleanup();
@@ -246,6 +367,10 @@ mod tests {
             session.startup().unwrap();
             session.udp4().unwrap();
             session.listener4().unwrap();
+            session.tcp_pair4().unwrap();
+            let event = session.event().unwrap();
+            session.close_event(event).unwrap();
+            session.event().unwrap();
             assert_eq!(emulator.network().startup_count(), 2);
         }
         assert_eq!(emulator.network().startup_count(), 0);

@@ -1,4 +1,5 @@
-//! How an observed result is judged: pass, fail, or a known divergence (Wine's `todo_wine`).
+//! How an observed result is judged: pass, fail, a known divergence (Wine's `todo_wine`),
+//! or not applicable (the backend lacks a capability the scenario needs).
 #![forbid(unsafe_code)]
 
 use std::fmt;
@@ -7,9 +8,86 @@ use super::divergences::Divergence;
 use super::session::SetupFailure;
 use crate::backend::CallResult;
 
-/// What a scenario observed on one backend: the result of the call under test, or the
-/// setup step that failed first.
-pub type Observed = Result<CallResult, SetupFailure>;
+/// What a scenario observed on one backend: the result of the call under test, or why it
+/// has no bare result to give ([`Stopped`]).
+pub type Observed = Result<CallResult, Stopped>;
+
+/// Why a scenario gave no bare result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    /// A setup step failed, so the call under test was never made.
+    Setup(SetupFailure),
+    /// The call under test was made, but a value it returned or wrote (a count, a length
+    /// written back, flags, bytes) is not the one the rule gives.
+    Value(ValueMismatch),
+    /// The backend lacks a capability the scenario needs (it cannot make an overlapped
+    /// operation pend): the rule cannot be tested there. The reason, in a few words.
+    NotApplicable(&'static str),
+}
+
+impl From<SetupFailure> for Stopped {
+    fn from(failure: SetupFailure) -> Self {
+        Stopped::Setup(failure)
+    }
+}
+
+impl fmt::Display for Stopped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Stopped::Setup(failure) => failure.fmt(f),
+            Stopped::Value(mismatch) => mismatch.fmt(f),
+            Stopped::NotApplicable(reason) => write!(f, "n/a: {reason}"),
+        }
+    }
+}
+
+/// A value of the call under test that differs from the rule's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValueMismatch {
+    /// The result of the call under test.
+    pub result: CallResult,
+    /// What the value is (`"*SecurityQueryInfoLen"`).
+    pub what: &'static str,
+    /// The value the rule gives.
+    pub expected: i64,
+    /// The value observed.
+    pub observed: i64,
+}
+
+impl fmt::Display for ValueMismatch {
+    /// `WSAEMSGSIZE (10040), but *SecurityQueryInfoLen was 8 (expected 24)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.result {
+            Ok(()) => f.write_str("success")?,
+            Err(code) => code.fmt(f)?,
+        }
+        write!(
+            f,
+            ", but {} was {} (expected {})",
+            self.what, self.observed, self.expected
+        )
+    }
+}
+
+/// Checks a value of the call under test that gave `result`: `Ok` when `observed` is
+/// `expected`, else the [`ValueMismatch`] (a scenario returns it with `?`).
+pub fn check_value(
+    result: CallResult,
+    what: &'static str,
+    expected: i64,
+    observed: i64,
+) -> Result<(), Stopped> {
+    if expected == observed {
+        Ok(())
+    } else {
+        Err(Stopped::Value(ValueMismatch {
+            result,
+            what,
+            expected,
+            observed,
+        }))
+    }
+}
 
 /// The judgement of one case on one backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,6 +104,10 @@ pub enum Verdict {
     StaleDivergence,
     /// A setup step failed, so the rule was not tested. Counts as a failure.
     SetupFailed,
+    /// The backend lacks a capability the scenario needs, so the rule cannot be tested
+    /// there ([`Stopped::NotApplicable`]). Neither a pass nor a failure: reports show it,
+    /// with its reason. Never given on the emulator, which has every capability.
+    NotApplicable,
 }
 
 impl Verdict {
@@ -45,6 +127,7 @@ impl Verdict {
             Verdict::KnownDivergence => "known divergence",
             Verdict::StaleDivergence => "FAIL: stale divergence",
             Verdict::SetupFailed => "FAIL: setup",
+            Verdict::NotApplicable => "n/a",
         }
     }
 }
@@ -56,14 +139,17 @@ impl fmt::Display for Verdict {
 }
 
 /// Judges `observed` against `expected`, given the known divergence listed for this case
-/// and backend, if any.
+/// and backend, if any. A value that differs fails as a wrong result does (or is a known
+/// divergence, when one is listed). A scenario the backend cannot run is not applicable,
+/// whatever is listed.
 pub fn judge(expected: CallResult, observed: &Observed, known: Option<&Divergence>) -> Verdict {
     match (observed, known) {
-        (Err(_), _) => Verdict::SetupFailed,
+        (Err(Stopped::Setup(_)), _) => Verdict::SetupFailed,
+        (Err(Stopped::NotApplicable(_)), _) => Verdict::NotApplicable,
         (Ok(result), None) if *result == expected => Verdict::Pass,
-        (Ok(_), None) => Verdict::Fail,
+        (Ok(_) | Err(Stopped::Value(_)), None) => Verdict::Fail,
         (Ok(result), Some(_)) if *result == expected => Verdict::StaleDivergence,
-        (Ok(_), Some(_)) => Verdict::KnownDivergence,
+        (Ok(_) | Err(Stopped::Value(_)), Some(_)) => Verdict::KnownDivergence,
     }
 }
 
@@ -71,7 +157,9 @@ pub fn judge(expected: CallResult, observed: &Observed, known: Option<&Divergenc
 mod tests {
     use super::*;
     use crate::backend::{BackendKind, Code};
-    use windows_sys::Win32::Networking::WinSock::{WSAEFAULT, WSAEINVAL, WSAEOPNOTSUPP};
+    use windows_sys::Win32::Networking::WinSock::{
+        WSAEFAULT, WSAEINVAL, WSAEMSGSIZE, WSAEOPNOTSUPP,
+    };
 
     const MARKER: Divergence = Divergence {
         case: "some-case",
@@ -127,13 +215,72 @@ mod tests {
 
     #[test]
     fn a_failed_setup_fails_even_when_a_divergence_is_listed() {
-        let setup = Err(SetupFailure {
+        let setup = Err(Stopped::from(SetupFailure {
             step: "socket()",
             code: Code(WSAEINVAL),
-        });
+        }));
         assert_eq!(judge(Ok(()), &setup, None), Verdict::SetupFailed);
         assert_eq!(judge(Ok(()), &setup, Some(&MARKER)), Verdict::SetupFailed);
         assert!(Verdict::SetupFailed.is_failure());
         assert!(!Verdict::Pass.is_failure());
+    }
+
+    #[test]
+    fn a_missing_capability_is_not_applicable_neither_pass_nor_failure() {
+        let observed = Err(Stopped::NotApplicable("cannot pend"));
+        for expected in [Ok(()), Err(Code(WSAEFAULT))] {
+            assert_eq!(judge(expected, &observed, None), Verdict::NotApplicable);
+            assert_eq!(
+                judge(expected, &observed, Some(&MARKER)),
+                Verdict::NotApplicable,
+                "not stale: the rule was not tested"
+            );
+        }
+        assert!(!Verdict::NotApplicable.is_failure());
+        assert_ne!(Verdict::NotApplicable, Verdict::Pass);
+        assert_eq!(Verdict::NotApplicable.to_string(), "n/a");
+        assert_eq!(
+            Stopped::NotApplicable("cannot pend").to_string(),
+            "n/a: cannot pend"
+        );
+    }
+
+    const SHORT: ValueMismatch = ValueMismatch {
+        result: Err(Code(WSAEMSGSIZE)),
+        what: "*SecurityQueryInfoLen",
+        expected: 24,
+        observed: 8,
+    };
+
+    #[test]
+    fn a_wrong_value_fails_even_with_the_expected_code() {
+        let observed = Err(Stopped::Value(SHORT));
+        assert_eq!(
+            judge(Err(Code(WSAEMSGSIZE)), &observed, None),
+            Verdict::Fail
+        );
+        assert_eq!(judge(Ok(()), &observed, None), Verdict::Fail);
+        assert_eq!(
+            judge(Err(Code(WSAEMSGSIZE)), &observed, Some(&MARKER)),
+            Verdict::KnownDivergence
+        );
+        assert_eq!(
+            Stopped::Value(SHORT).to_string(),
+            "WSAEMSGSIZE (10040), but *SecurityQueryInfoLen was 8 (expected 24)"
+        );
+    }
+
+    #[test]
+    fn check_value_passes_equal_values_and_names_different_ones() {
+        assert_eq!(check_value(Ok(()), "flags", 3, 3), Ok(()));
+        assert_eq!(
+            check_value(Err(Code(WSAEMSGSIZE)), "*SecurityQueryInfoLen", 24, 8),
+            Err(Stopped::Value(SHORT))
+        );
+        let mismatch = check_value(Ok(()), "count", 6, 3).unwrap_err();
+        assert_eq!(
+            mismatch.to_string(),
+            "success, but count was 3 (expected 6)"
+        );
     }
 }

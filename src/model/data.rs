@@ -236,6 +236,13 @@ impl SocketTable {
             if local.is_none() {
                 entry.local = Some(bound);
             }
+            if receiver.is_some() {
+                if let Some(io) = entry.io.as_mut() {
+                    io.unreachable.remove(&peer_key(to));
+                }
+            } else {
+                entry.io_mut().unreachable.insert(peer_key(to));
+            }
             entry.security_mut().peers.insert(peer_key(to), mine);
             Ok(data.len())
         })

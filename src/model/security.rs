@@ -100,6 +100,15 @@ fn is_reset(entry: &SocketEntry) -> bool {
     entry.io.as_ref().is_some_and(|io| io.reset)
 }
 
+/// Whether the last datagram `entry` sent to `peer` drew the emulated ICMP port
+/// unreachable ([`crate::choices::UDP_PORT_UNREACHABLE`]).
+fn port_unreachable(entry: &SocketEntry, peer: Option<SocketAddr>) -> bool {
+    match (entry.io.as_ref(), peer) {
+        (Some(io), Some(peer)) => io.unreachable.contains(&peer_key(peer)),
+        _ => false,
+    }
+}
+
 /// The link a query or an impersonation asks about: the stream connection's (plain when
 /// nothing was negotiated), or the datagram peer's; `None` when there is no such exchange.
 fn link_for(entry: &SocketEntry, peer: Option<SocketAddr>) -> Option<Link> {
@@ -189,7 +198,9 @@ impl SocketTable {
                 rules::peer_family_is_usable(entry.kind.family, &peer)?;
                 rules::connectionless_peer_is_not_zero(entry.kind.socket_type, &peer)?;
             }
-            srules::connection_not_reset(is_reset(entry))?;
+            let unreachable =
+                entry.kind.socket_type != SOCK_STREAM && port_unreachable(entry, template.peer);
+            srules::connection_not_reset(is_reset(entry) || unreachable)?;
             let link = link_for(entry, template.peer);
             srules::query_has_a_connection(link.is_some())?;
             let link = link.unwrap_or_default();

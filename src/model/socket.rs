@@ -91,6 +91,9 @@ pub struct Io {
     pub peer_finished: bool,
     /// The peer reset the connection.
     pub reset: bool,
+    /// Datagram peers whose last datagram found no socket: the emulated ICMP port
+    /// unreachable ([`crate::choices::UDP_PORT_UNREACHABLE`]).
+    pub unreachable: std::collections::HashSet<SocketAddr>,
 }
 
 /// What a peer target name is kept under.

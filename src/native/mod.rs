@@ -19,25 +19,36 @@
 //! | `address.rs` | `bind`, `listen`, `connect`, `accept`, and `getsockname` (Windows only) |
 //! | `peer_name.rs` | `WSASetSocketPeerTargetName`, `WSADeleteSocketPeerTargetName` |
 //! | `ioctl.rs` | `WSAIoctl` |
+//! | `security.rs` | `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, `WSARevertImpersonation` |
+//! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
+//! | `overlapped.rs` | `WSACreateEvent`, `WSACloseEvent`, `WSAWaitForMultipleEvents`, `WSAIoctl` with an `OVERLAPPED`, `WSAGetOverlappedResult` |
 //!
 //! This is the only place outside [`crate::sys`] with `unsafe` code: each call passes
 //! pointers into Rust-owned buffers that outlive it, with the lengths of those buffers,
-//! and nothing else. Every function here returns the Winsock convention turned into a
+//! and nothing else; except an overlapped call's `OVERLAPPED`, which must outlive the
+//! operation rather than the call, and is therefore leaked (`overlapped.rs`), and the
+//! completion routine, a plain function that only counts its runs. Every function here returns the Winsock convention turned into a
 //! `Result`: the value, or the code `WSAGetLastError` gave just after the failing call.
 #![allow(unsafe_code)]
 
 pub(crate) mod address;
+pub(crate) mod data;
 pub(crate) mod ioctl;
 pub(crate) mod last_error;
+pub(crate) mod overlapped;
 pub(crate) mod peer_name;
+pub(crate) mod security;
 pub(crate) mod socket;
 pub(crate) mod startup;
 
 use core::ffi::c_void;
 
+use windows_sys::core::{BOOL, PCSTR, PSTR};
+use windows_sys::Win32::Foundation::{HANDLE, WAIT_EVENT};
 use windows_sys::Win32::Networking::WinSock::{
-    LPWSAOVERLAPPED_COMPLETION_ROUTINE, SOCKADDR, SOCKET, SOCKET_PEER_TARGET_NAME, WSADATA,
-    WSAPROTOCOL_INFOW, WSA_ERROR,
+    LPWSAOVERLAPPED_COMPLETION_ROUTINE, SEND_RECV_FLAGS, SOCKADDR, SOCKET, SOCKET_PEER_TARGET_NAME,
+    SOCKET_SECURITY_QUERY_INFO, SOCKET_SECURITY_QUERY_TEMPLATE, WINSOCK_SHUTDOWN_HOW, WSADATA,
+    WSAEVENT, WSAPROTOCOL_INFOW, WSA_ERROR,
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
@@ -96,6 +107,42 @@ pub(crate) struct Winsock {
         *mut OVERLAPPED,
         LPWSAOVERLAPPED_COMPLETION_ROUTINE,
     ) -> i32,
+    /// `WSAQuerySocketSecurity`.
+    pub query_security: unsafe extern "system" fn(
+        SOCKET,
+        *const SOCKET_SECURITY_QUERY_TEMPLATE,
+        u32,
+        *mut SOCKET_SECURITY_QUERY_INFO,
+        *mut u32,
+        *const OVERLAPPED,
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    ) -> i32,
+    /// `WSAImpersonateSocketPeer`.
+    pub impersonate_peer: unsafe extern "system" fn(SOCKET, *const SOCKADDR, u32) -> i32,
+    /// `WSARevertImpersonation`.
+    pub revert_impersonation: unsafe extern "system" fn() -> i32,
+    /// `send`.
+    pub send: unsafe extern "system" fn(SOCKET, PCSTR, i32, SEND_RECV_FLAGS) -> i32,
+    /// `recv`.
+    pub recv: unsafe extern "system" fn(SOCKET, PSTR, i32, SEND_RECV_FLAGS) -> i32,
+    /// `sendto`.
+    pub sendto: unsafe extern "system" fn(SOCKET, PCSTR, i32, i32, *const SOCKADDR, i32) -> i32,
+    /// `recvfrom`.
+    pub recvfrom: unsafe extern "system" fn(SOCKET, PSTR, i32, i32, *mut SOCKADDR, *mut i32) -> i32,
+    /// `shutdown`.
+    pub shutdown: unsafe extern "system" fn(SOCKET, WINSOCK_SHUTDOWN_HOW) -> i32,
+    /// `ioctlsocket`.
+    pub ioctlsocket: unsafe extern "system" fn(SOCKET, i32, *mut u32) -> i32,
+    /// `WSACreateEvent`.
+    pub create_event: unsafe extern "system" fn() -> WSAEVENT,
+    /// `WSACloseEvent`.
+    pub close_event: unsafe extern "system" fn(WSAEVENT) -> BOOL,
+    /// `WSAWaitForMultipleEvents`.
+    pub wait_for_multiple_events:
+        unsafe extern "system" fn(u32, *const HANDLE, BOOL, u32, BOOL) -> WAIT_EVENT,
+    /// `WSAGetOverlappedResult`.
+    pub get_overlapped_result:
+        unsafe extern "system" fn(SOCKET, *const OVERLAPPED, *mut u32, BOOL, *mut u32) -> BOOL,
 }
 
 /// The emulator's C face ([`crate::sys`]); calls go to the thread's current network.
@@ -116,6 +163,19 @@ pub(crate) const EMULATED: Winsock = {
         set_peer_target_name: sys::WSASetSocketPeerTargetName,
         delete_peer_target_name: sys::WSADeleteSocketPeerTargetName,
         ioctl: sys::WSAIoctl,
+        query_security: sys::WSAQuerySocketSecurity,
+        impersonate_peer: sys::WSAImpersonateSocketPeer,
+        revert_impersonation: sys::WSARevertImpersonation,
+        send: sys::send,
+        recv: sys::recv,
+        sendto: sys::sendto,
+        recvfrom: sys::recvfrom,
+        shutdown: sys::shutdown,
+        ioctlsocket: sys::ioctlsocket,
+        create_event: sys::WSACreateEvent,
+        close_event: sys::WSACloseEvent,
+        wait_for_multiple_events: sys::WSAWaitForMultipleEvents,
+        get_overlapped_result: sys::WSAGetOverlappedResult,
     }
 };
 
@@ -138,6 +198,19 @@ pub(crate) const WINDOWS: Winsock = {
         set_peer_target_name: ws::WSASetSocketPeerTargetName,
         delete_peer_target_name: ws::WSADeleteSocketPeerTargetName,
         ioctl: ws::WSAIoctl,
+        query_security: ws::WSAQuerySocketSecurity,
+        impersonate_peer: ws::WSAImpersonateSocketPeer,
+        revert_impersonation: ws::WSARevertImpersonation,
+        send: ws::send,
+        recv: ws::recv,
+        sendto: ws::sendto,
+        recvfrom: ws::recvfrom,
+        shutdown: ws::shutdown,
+        ioctlsocket: ws::ioctlsocket,
+        create_event: ws::WSACreateEvent,
+        close_event: ws::WSACloseEvent,
+        wait_for_multiple_events: ws::WSAWaitForMultipleEvents,
+        get_overlapped_result: ws::WSAGetOverlappedResult,
     }
 };
 

@@ -152,8 +152,9 @@ pub fn query_has_a_connection(has_link: bool) -> Result<()> {
     Ok(())
 }
 
-/// `WSAECONNRESET`: For a TCP socket, the remote host reset the connection.
-/// Source: WSAQuerySocketSecurity.
+/// `WSAECONNRESET`: "For a TCP socket, the remote host reset the connection. For a UDP
+/// socket, a previous send operation resulted in an ICMP Port Unreachable message" (the
+/// emulated one: [`crate::choices::UDP_PORT_UNREACHABLE`]). Source: WSAQuerySocketSecurity.
 pub fn connection_not_reset(reset: bool) -> Result<()> {
     if reset {
         return Err(Error::ConnectionReset);

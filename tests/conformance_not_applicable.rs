@@ -1,0 +1,216 @@
+//! A backend without the optional `Deferral` capability (as real Windows is): the cases
+//! about pending operations (O4-O8) are `n/a` there, with their reason, neither passed nor
+//! failed, and shown in the text and JSON reports; every other case runs as on the
+//! emulator.
+
+use std::net::SocketAddr;
+
+use winsock_emu::backend::{
+    Backend, BackendKind, Buffer, CallResult, Completion, Emulator, Overlapped, Queried,
+};
+use winsock_emu::conformance::{self, cases, Stopped, Verdict};
+use winsock_emu::sys::{SOCKET, WSAEVENT};
+
+/// The emulator with its `Deferral` hidden: every call is the emulator's, but
+/// `deferral()` is the trait's default, `None`.
+struct WithoutDeferral(Emulator);
+
+impl Backend for WithoutDeferral {
+    fn kind(&self) -> BackendKind {
+        self.0.kind()
+    }
+    fn startup(&self, version: u16) -> CallResult<u16> {
+        self.0.startup(version)
+    }
+    fn cleanup(&self) -> CallResult {
+        self.0.cleanup()
+    }
+    fn last_error(&self) -> i32 {
+        self.0.last_error()
+    }
+    fn set_last_error(&self, code: i32) {
+        self.0.set_last_error(code)
+    }
+    fn socket(&self, af: u16, socket_type: i32, protocol: i32) -> CallResult<SOCKET> {
+        self.0.socket(af, socket_type, protocol)
+    }
+    fn wsa_socket(&self, af: u16, ty: i32, protocol: i32, flags: u32) -> CallResult<SOCKET> {
+        self.0.wsa_socket(af, ty, protocol, flags)
+    }
+    fn close(&self, s: SOCKET) -> CallResult {
+        self.0.close(s)
+    }
+    fn bind(&self, s: SOCKET, addr: SocketAddr) -> CallResult {
+        self.0.bind(s, addr)
+    }
+    fn local_addr(&self, s: SOCKET) -> CallResult<SocketAddr> {
+        self.0.local_addr(s)
+    }
+    fn listen(&self, s: SOCKET, backlog: i32) -> CallResult {
+        self.0.listen(s, backlog)
+    }
+    fn connect(&self, s: SOCKET, addr: SocketAddr) -> CallResult {
+        self.0.connect(s, addr)
+    }
+    fn accept(&self, s: SOCKET) -> CallResult<SOCKET> {
+        self.0.accept(s)
+    }
+    fn set_peer_target_name(&self, s: SOCKET, name: Buffer<'_>) -> CallResult {
+        self.0.set_peer_target_name(s, name)
+    }
+    fn set_peer_target_name_with_overlapped(&self, s: SOCKET, name: Buffer<'_>) -> CallResult {
+        self.0.set_peer_target_name_with_overlapped(s, name)
+    }
+    fn delete_peer_target_name(&self, s: SOCKET, addr: Buffer<'_>) -> CallResult {
+        self.0.delete_peer_target_name(s, addr)
+    }
+    fn ioctl(&self, s: SOCKET, code: u32, input: Buffer<'_>) -> CallResult<u32> {
+        self.0.ioctl(s, code, input)
+    }
+    fn query_security(
+        &self,
+        s: SOCKET,
+        template: Buffer<'_>,
+        info_buffer: bool,
+        info_len: Option<u32>,
+    ) -> Queried {
+        self.0.query_security(s, template, info_buffer, info_len)
+    }
+    fn impersonate_peer(&self, s: SOCKET, addr: Buffer<'_>) -> CallResult {
+        self.0.impersonate_peer(s, addr)
+    }
+    fn revert_impersonation(&self) -> CallResult {
+        self.0.revert_impersonation()
+    }
+    fn send(&self, s: SOCKET, data: &[u8]) -> CallResult<u32> {
+        self.0.send(s, data)
+    }
+    fn recv(&self, s: SOCKET, capacity: u16) -> CallResult<Vec<u8>> {
+        self.0.recv(s, capacity)
+    }
+    fn send_to(&self, s: SOCKET, data: &[u8], to: Buffer<'_>) -> CallResult<u32> {
+        self.0.send_to(s, data, to)
+    }
+    fn recv_from(&self, s: SOCKET, capacity: u16) -> CallResult<(Vec<u8>, Option<SocketAddr>)> {
+        self.0.recv_from(s, capacity)
+    }
+    fn shutdown(&self, s: SOCKET, how: i32) -> CallResult {
+        self.0.shutdown(s, how)
+    }
+    fn ioctlsocket(&self, s: SOCKET, cmd: i32, arg: u32) -> CallResult<u32> {
+        self.0.ioctlsocket(s, cmd, arg)
+    }
+    fn create_event(&self) -> CallResult<WSAEVENT> {
+        self.0.create_event()
+    }
+    fn close_event(&self, event: WSAEVENT) -> CallResult {
+        self.0.close_event(event)
+    }
+    fn wait_for_event(&self, event: WSAEVENT, timeout_ms: u32, alertable: bool) -> CallResult<u32> {
+        self.0.wait_for_event(event, timeout_ms, alertable)
+    }
+    fn ioctl_overlapped(
+        &self,
+        s: SOCKET,
+        code: u32,
+        input: Buffer<'_>,
+        completion: Completion,
+    ) -> (Overlapped, CallResult) {
+        self.0.ioctl_overlapped(s, code, input, completion)
+    }
+    fn overlapped_result(&self, s: SOCKET, overlapped: Overlapped, wait: bool) -> CallResult<u32> {
+        self.0.overlapped_result(s, overlapped, wait)
+    }
+    fn routines_run(&self) -> u32 {
+        self.0.routines_run()
+    }
+    fn last_routine_error(&self) -> Option<u32> {
+        self.0.last_routine_error()
+    }
+}
+
+/// The docs/rules.md rows about operations that pend.
+const PENDING_ROWS: [&str; 5] = ["O4", "O5", "O6", "O7", "O8"];
+
+fn about_pending(case: &conformance::Case) -> bool {
+    case.docs.iter().any(|id| PENDING_ROWS.contains(id))
+}
+
+#[test]
+fn pending_cases_are_not_applicable_without_a_deferral_and_the_rest_pass() {
+    let backend = WithoutDeferral(Emulator::new());
+    assert!(backend.deferral().is_none());
+    let report = conformance::run(&[&backend]);
+    let mut not_applicable = 0;
+    for row in &report.rows {
+        let run = row.run(BackendKind::Emulator).unwrap();
+        if about_pending(row.case) {
+            not_applicable += 1;
+            assert_eq!(run.verdict, Verdict::NotApplicable, "{}", row.case.id);
+            assert!(
+                matches!(run.observed, Err(Stopped::NotApplicable(reason)) if !reason.is_empty()),
+                "{}: {:?}",
+                row.case.id,
+                run.observed
+            );
+        } else {
+            assert_eq!(run.verdict, Verdict::Pass, "{}", row.case.id);
+        }
+    }
+    assert_eq!(not_applicable, PENDING_ROWS.len(), "one case per row");
+    assert!(
+        report.passed(),
+        "n/a is not a failure:\n{}",
+        report.to_text()
+    );
+    assert_eq!(
+        report.count(BackendKind::Emulator, Verdict::NotApplicable),
+        PENDING_ROWS.len()
+    );
+}
+
+#[test]
+fn not_applicable_cases_show_their_reason_in_the_text_and_json_reports() {
+    let report = conformance::run(&[&WithoutDeferral(Emulator::new())]);
+    let text = report.to_text();
+    let line = text
+        .lines()
+        .find(|line| line.starts_with("pending-call-returns-io-pending "))
+        .expect("the O4 case has a line");
+    assert!(
+        line.contains("n/a: the backend cannot make an overlapped operation pend"),
+        "{line}"
+    );
+    assert!(!line.contains(" ok "), "{line}");
+    let total = cases().len();
+    assert!(
+        text.contains(&format!(
+            "emulator: {total} cases, {} pass, 0 known divergence, 5 n/a, 0 failed",
+            total - 5
+        )),
+        "{text}"
+    );
+    assert!(text.ends_with("conformance: PASSED\n"));
+    let json = report.to_json();
+    assert!(json.contains(
+        "\"emulator\": {\"observed\": \"n/a: the backend cannot make an overlapped operation pend\", \"observed_code\": null, \"verdict\": \"n/a\""
+    ), "{json}");
+    assert!(json.starts_with("{\n  \"passed\": true,"));
+}
+
+#[test]
+fn the_emulator_runs_every_pending_case() {
+    let report = conformance::run(&[&Emulator::new()]);
+    assert_eq!(
+        report.count(BackendKind::Emulator, Verdict::NotApplicable),
+        0
+    );
+    for row in report.rows.iter().filter(|row| about_pending(row.case)) {
+        assert_eq!(
+            row.run(BackendKind::Emulator).unwrap().verdict,
+            Verdict::Pass,
+            "{}",
+            row.case.id
+        );
+    }
+}
