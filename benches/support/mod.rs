@@ -106,23 +106,29 @@ impl SetName {
     }
 }
 
-/// Comparison 2, our side: a datagram socket's life.
+/// The datagram every data-carrying workload sends, and the buffer it is read into.
+const PING: &[u8] = b"ping";
+
+/// Comparison 2, our side: a datagram socket's life, with one exchange with an echo peer.
 pub struct DatagramLife {
     env: Env,
+    echo: winsock_emu::Socket,
     peer: SocketAddr,
 }
 
 impl DatagramLife {
     pub fn new() -> DatagramLife {
-        DatagramLife {
-            env: Env::new(),
-            peer: "127.0.0.1:5000".parse().unwrap(),
-        }
+        let env = Env::new();
+        let echo = env
+            .net
+            .socket(Domain::IPV4, Type::DGRAM, Protocol::UDP)
+            .expect("socket");
+        let peer = echo.bind("127.0.0.1:5000".parse().unwrap()).expect("bind");
+        DatagramLife { env, echo, peer }
     }
 
-    /// `socket`, `WSASetSocketPeerTargetName`, `connect`, `closesocket`. A `send` and a
-    /// `recv` belong after `connect` once the model carries data (issue 3), here and in
-    /// the kernel's and turmoil's counterparts alike.
+    /// `socket`, `WSASetSocketPeerTargetName`, `connect`, `send`, the peer's `recvfrom`
+    /// and `sendto` back, `recv`, `closesocket`.
     pub fn run(&mut self) {
         let socket = self
             .env
@@ -133,7 +139,57 @@ impl DatagramLife {
             .set_peer_target_name(self.peer, NAME)
             .expect("set name");
         socket.connect(self.peer).expect("connect");
+        socket.send(PING).expect("send");
+        echo_once(&self.echo);
+        let mut buf = [0u8; 16];
+        black_box(socket.recv(&mut buf).expect("recv"));
         socket.close().expect("close");
+    }
+}
+
+/// The echo peer's turn: one datagram in, the same datagram back to its sender.
+fn echo_once(echo: &winsock_emu::Socket) {
+    let mut buf = [0u8; 16];
+    let (len, from) = echo.recv_from(&mut buf).expect("echo recvfrom");
+    echo.send_to(&buf[..len], from).expect("echo sendto");
+}
+
+/// Comparison 3, our side: one datagram to an echo peer and its answer back, on sockets
+/// that stay up (the round trip turmoil's side measures).
+pub struct DatagramRoundTrip {
+    _env: Env,
+    client: winsock_emu::Socket,
+    echo: winsock_emu::Socket,
+    peer: SocketAddr,
+}
+
+impl DatagramRoundTrip {
+    pub fn new() -> DatagramRoundTrip {
+        let env = Env::new();
+        let echo = env
+            .net
+            .socket(Domain::IPV4, Type::DGRAM, Protocol::UDP)
+            .expect("socket");
+        let peer = echo.bind("127.0.0.1:5000".parse().unwrap()).expect("bind");
+        let client = env
+            .net
+            .socket(Domain::IPV4, Type::DGRAM, Protocol::UDP)
+            .expect("socket");
+        client.set_peer_target_name(peer, NAME).expect("set name");
+        DatagramRoundTrip {
+            _env: env,
+            client,
+            echo,
+            peer,
+        }
+    }
+
+    /// `sendto`, the peer's `recvfrom` and `sendto` back, `recvfrom`.
+    pub fn run(&mut self) {
+        self.client.send_to(PING, self.peer).expect("sendto");
+        echo_once(&self.echo);
+        let mut buf = [0u8; 16];
+        black_box(self.client.recv_from(&mut buf).expect("recvfrom"));
     }
 }
 
@@ -160,8 +216,8 @@ impl StreamLife {
         }
     }
 
-    /// `socket`, `WSASetSocketPeerTargetName`, `connect`, `accept`, `closesocket` on both
-    /// ends. Data transfer (`send`/`recv`) joins this once the model carries data.
+    /// `socket`, `WSASetSocketPeerTargetName`, `connect`, `accept`, a `send` and `recv`
+    /// each way, `closesocket` on both ends.
     pub fn run(&mut self) {
         let client = self
             .env
@@ -173,6 +229,11 @@ impl StreamLife {
             .expect("set name");
         client.connect(self.addr).expect("connect");
         let (accepted, _) = self.listener.accept().expect("accept");
+        let mut buf = [0u8; 16];
+        client.send(PING).expect("send");
+        let len = accepted.recv(&mut buf).expect("recv");
+        accepted.send(&buf[..len]).expect("send back");
+        black_box(client.recv(&mut buf).expect("recv back"));
         accepted.close().expect("close accepted");
         client.close().expect("close client");
     }

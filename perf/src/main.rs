@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use support::floor::Floor;
 use support::kernel::{KernelDatagramLife, KernelStreamLife};
-use support::{DatagramLife, Env, ManyNames, ManySockets, SetName, StreamLife};
+use support::{DatagramLife, DatagramRoundTrip, Env, ManyNames, ManySockets, SetName, StreamLife};
 use timing::{interleaved, median, Workload};
 use winsock_emu::{Domain, Type};
 
@@ -74,8 +74,14 @@ fn kernel() {
         kernel_datagram / ours_datagram,
     );
     medians(&[
-        ("emulated socket+name+connect+close", ours_datagram),
-        ("std::net bind+connect+close", kernel_datagram),
+        (
+            "emulated socket+name+connect+send+echo+recv+close",
+            ours_datagram,
+        ),
+        (
+            "std::net bind+connect+send+echo+recv+close",
+            kernel_datagram,
+        ),
     ]);
 
     let mut ours = StreamLife::new();
@@ -93,29 +99,35 @@ fn kernel() {
         kernel_stream / ours_stream,
     );
     medians(&[
-        ("emulated socket+name+connect+accept+close x2", ours_stream),
-        ("std::net connect+accept+close x2", kernel_stream),
+        (
+            "emulated socket+name+connect+accept+send/recv each way+close x2",
+            ours_stream,
+        ),
+        (
+            "std::net connect+accept+write/read each way+close x2",
+            kernel_stream,
+        ),
     ]);
 }
 
 fn turmoil() {
     // turmoil runs inside its own simulation, so the two sides cannot alternate.
-    let mut ours = DatagramLife::new();
+    let mut ours = DatagramRoundTrip::new();
     let mut ours = repeat(|| ours.run());
-    let [ours_datagram] = interleaved(&mut [Workload::new(&mut ours)])[..] else {
+    let [ours_round_trip] = interleaved(&mut [Workload::new(&mut ours)])[..] else {
         unreachable!()
     };
-    let theirs = turmoil_side::datagram_life_ns();
+    let theirs = turmoil_side::round_trip_ns();
     ratio(
-        "3 turmoil UDP life / emulated datagram life (target > 1)",
-        theirs / ours_datagram,
+        "3 turmoil UDP round trip / emulated datagram round trip (target > 1)",
+        theirs / ours_round_trip,
     );
     medians(&[
-        ("emulated socket+name+connect+close", ours_datagram),
-        ("turmoil bind+connect+close", theirs),
+        ("emulated sendto+echo+recvfrom", ours_round_trip),
+        ("turmoil send_to+echo+recv_from", theirs),
     ]);
-    let round_trip = turmoil_side::round_trip_ns();
-    println!("  median: turmoil send_to+recv_from echo round trip {round_trip:.1} ns (no emulated counterpart until datagrams carry data)");
+    let life = turmoil_side::datagram_life_ns();
+    println!("  median: turmoil bind+connect+close (a socket's life, no data) {life:.1} ns");
 }
 
 fn scale() {

@@ -18,7 +18,7 @@ use windows_sys::Win32::Networking::WinSock::{
 
 use super::lifecycle::{AddrArg, AddrFailure, Initiator};
 use super::negotiation::{negotiate, peer_key, Endpoint};
-use super::socket::{SocketEntry, State};
+use super::socket::{Link, SocketEntry, State};
 use super::SocketTable;
 use crate::choices;
 use crate::error::{Error, Result};
@@ -183,14 +183,11 @@ impl SocketTable {
         } else {
             bound
         };
-        let receiver = topology.receivers(SOCK_DGRAM, to).into_iter().next();
+        let receiver = topology.receivers(SOCK_DGRAM, to).next();
+        let first_exchange = known.is_none();
         let (mine, theirs) = match known {
             Some(link) => (link, None),
             None => {
-                let principal = initiator
-                    .principal
-                    .clone()
-                    .unwrap_or_else(|| topology.host_principal(source.ip()));
                 let (settings, responder_principal) = receiver
                     .and_then(|r| {
                         self.shard(r)
@@ -199,20 +196,29 @@ impl SocketTable {
                             .map(|e| (e.settings().cloned(), e.principal().cloned()))
                     })
                     .unwrap_or_default();
-                let responder_principal =
-                    responder_principal.unwrap_or_else(|| topology.host_principal(to.ip()));
-                let (mine, theirs) = negotiate(
-                    Endpoint {
-                        settings: initiator.settings.as_ref(),
-                        principal: &principal,
-                    },
-                    initiator.target_name.as_ref(),
-                    Endpoint {
-                        settings: settings.as_ref(),
-                        principal: &responder_principal,
-                    },
-                )?;
-                (mine, Some(theirs))
+                if initiator.settings.is_none() && settings.is_none() {
+                    // Neither side asked for security: a plain exchange, no principals.
+                    (Link::default(), Some(Link::default()))
+                } else {
+                    let principal = initiator
+                        .principal
+                        .clone()
+                        .unwrap_or_else(|| topology.host_principal(source.ip()));
+                    let responder_principal =
+                        responder_principal.unwrap_or_else(|| topology.host_principal(to.ip()));
+                    let (mine, theirs) = negotiate(
+                        Endpoint {
+                            settings: initiator.settings.as_ref(),
+                            principal: &principal,
+                        },
+                        initiator.target_name.as_ref(),
+                        Endpoint {
+                            settings: settings.as_ref(),
+                            principal: &responder_principal,
+                        },
+                    )?;
+                    (mine, Some(theirs))
+                }
             }
         };
         if local.is_none() {
@@ -244,7 +250,9 @@ impl SocketTable {
             } else {
                 entry.io_mut().unreachable.insert(peer_key(to));
             }
-            entry.security_mut().peers.insert(peer_key(to), mine);
+            if first_exchange {
+                entry.security_mut().peers.insert(peer_key(to), mine);
+            }
             Ok(data.len())
         })
     }

@@ -40,7 +40,7 @@ impl SocketTable {
         let topology = self.topology.lock();
         let mut delivered = 0;
         for (to, source, data) in self.observer.take_delayed() {
-            let Some(receiver) = topology.receivers(SOCK_DGRAM, to).into_iter().next() else {
+            let Some(receiver) = topology.receivers(SOCK_DGRAM, to).next() else {
                 continue;
             };
             if let Some(entry) = self.shard(receiver).lock().get_mut(&receiver) {

@@ -74,7 +74,7 @@ pub struct Security {
     /// A stream socket's connection security.
     pub link: Option<Link>,
     /// A datagram socket's security with each peer it exchanged datagrams with.
-    pub peers: HashMap<SocketAddr, Link>,
+    pub peers: HashMap<SocketAddr, Link, BuildHasherDefault<FoldHasher>>,
 }
 
 /// A socket's data: what it received and has not read yet, and how its directions stand.
@@ -96,7 +96,7 @@ pub struct Io {
     pub reset: bool,
     /// Datagram peers whose last datagram found no socket: the emulated ICMP port
     /// unreachable ([`crate::choices::UDP_PORT_UNREACHABLE`]).
-    pub unreachable: std::collections::HashSet<SocketAddr>,
+    pub unreachable: std::collections::HashSet<SocketAddr, BuildHasherDefault<FoldHasher>>,
 }
 
 /// What a peer target name is kept under.

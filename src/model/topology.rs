@@ -87,15 +87,20 @@ impl Topology {
 
     /// The sockets that could receive what is sent to `addr`: bound to exactly that address
     /// first, then bound to the wildcard address of its family.
-    pub(crate) fn receivers(&self, socket_type: i32, addr: SocketAddr) -> Vec<SOCKET> {
-        let Some(owners) = self.bound.get(&(socket_type, addr.port())) else {
-            return Vec::new();
-        };
-        let exact = owners.iter().filter(|&&(ip, _)| ip == addr.ip());
+    pub(crate) fn receivers(
+        &self,
+        socket_type: i32,
+        addr: SocketAddr,
+    ) -> impl Iterator<Item = SOCKET> + '_ {
+        let owners = self
+            .bound
+            .get(&(socket_type, addr.port()))
+            .map_or(&[][..], Vec::as_slice);
+        let exact = owners.iter().filter(move |&&(ip, _)| ip == addr.ip());
         let wildcard = owners
             .iter()
-            .filter(|&&(ip, _)| ip.is_unspecified() && ip.is_ipv4() == addr.is_ipv4());
-        exact.chain(wildcard).map(|&(_, handle)| handle).collect()
+            .filter(move |&&(ip, _)| ip.is_unspecified() && ip.is_ipv4() == addr.is_ipv4());
+        exact.chain(wildcard).map(|&(_, handle)| handle)
     }
 
     /// Gives the host at `ip` the principal `name`.
@@ -157,15 +162,20 @@ mod tests {
         topology.bind(SOCK_STREAM, addr("0.0.0.0:80"), 0x100);
         topology.bind(SOCK_STREAM, addr("[::]:80"), 0x104);
         assert_eq!(
-            topology.receivers(SOCK_STREAM, addr("192.0.2.1:80")),
+            topology
+                .receivers(SOCK_STREAM, addr("192.0.2.1:80"))
+                .collect::<Vec<_>>(),
             vec![0x100]
         );
         assert_eq!(
-            topology.receivers(SOCK_STREAM, addr("[::1]:80")),
+            topology
+                .receivers(SOCK_STREAM, addr("[::1]:80"))
+                .collect::<Vec<_>>(),
             vec![0x104]
         );
         assert!(topology
             .receivers(SOCK_STREAM, addr("192.0.2.1:81"))
-            .is_empty());
+            .next()
+            .is_none());
     }
 }
