@@ -1,6 +1,6 @@
 //! Model-based property tests: random sequences of calls (startup, cleanup, socket, bind,
-//! listen, connect, accept, close, set and delete names; valid and invalid handles,
-//! addresses and buffers) run through the raw `sys` face and through a small reference
+//! listen, connect, accept, close, set and delete names, set and query security,
+//! impersonate and revert; valid and invalid handles, addresses and buffers) run through the raw `sys` face and through a small reference
 //! model written here. Every result and error code must agree, the whole table must equal
 //! the reference's after every call, and the table's invariants must hold. A failing
 //! sequence shrinks to a minimal one.
@@ -9,6 +9,7 @@
 
 mod ops;
 mod reference;
+mod security_ops;
 
 use std::collections::BTreeSet;
 
@@ -76,8 +77,21 @@ fn run_sequence(sequence: &[Op]) -> Result<(), TestCaseError> {
     let _enter = net.enter();
     let mut model = Reference::new();
     let mut seen = Seen::default();
+    // Impersonation belongs to the thread, which runs every case: start and end with none.
+    unsafe { winsock_emu::sys::WSARevertImpersonation() };
+    let result = run_steps(&net, sequence, &mut model, &mut seen);
+    unsafe { winsock_emu::sys::WSARevertImpersonation() };
+    result
+}
+
+fn run_steps(
+    net: &Network,
+    sequence: &[Op],
+    model: &mut Reference,
+    seen: &mut Seen,
+) -> Result<(), TestCaseError> {
     for (step, op) in sequence.iter().enumerate() {
-        let (actual, expected) = run(op, &mut seen, &mut model);
+        let (actual, expected) = run(op, seen, model);
         prop_assert_eq!(actual, expected, "step {}: {:?}", step, op);
         if let Err(code) = actual {
             prop_assert!(
