@@ -114,6 +114,10 @@ fuzz_target!(|input: Input| {
         }
     }
     assert_eq!((block.Internal, block.InternalHigh, block.hEvent), given);
-    assert_eq!(scene.net.snapshot(), before, "WSAGetOverlappedResult changed the network");
+    assert_eq!(
+        scene.net.snapshot(),
+        before,
+        "WSAGetOverlappedResult changed the network"
+    );
     assert_eq!(unsafe { WSACloseEvent(event) }, TRUE);
 });

@@ -62,6 +62,17 @@ fn check_invariants(snap: &NetworkSnapshot) -> Result<(), TestCaseError> {
             }
             SocketState::Idle => {}
         }
+        if s.security.is_some() {
+            prop_assert!(ip && (s.socket_type == SOCK_STREAM || s.socket_type == SOCK_DGRAM));
+        }
+        for link in &s.links {
+            // Only a connected stream socket negotiates in these sequences (no sends), and
+            // only secured links are kept, each with the principal its peer proved.
+            prop_assert!(s.socket_type == SOCK_STREAM && link.peer.is_none());
+            prop_assert!(matches!(s.state, SocketState::Connected { .. }), "{s:?}");
+            prop_assert!(link.secured && link.peer_principal.is_some(), "{s:?}");
+            prop_assert!(link.secured || !link.encrypted);
+        }
     }
     if snap.startups == 0 {
         prop_assert!(

@@ -644,7 +644,7 @@ fn accept(s: SOCKET, room: Option<i32>, model: &mut Reference) -> (Outcome, Outc
 }
 
 /// A server and a client, as calls: socket, (security), bind, listen; socket, (security),
-/// (name), connect; accept.
+/// (name), connect; accept (or close the listener).
 /// Random calls alone rarely line these up; each call can still shrink away on its own.
 pub fn handshake() -> impl Strategy<Value = Vec<Op>> {
     let setup = prop::sample::select(vec![
@@ -661,60 +661,68 @@ pub fn handshake() -> impl Strategy<Value = Vec<Op>> {
         any::<bool>(),
         prop::option::weighted(0.4, settings()),
         prop::option::weighted(0.4, settings()),
+        prop::bool::weighted(0.1),
     )
-        .prop_map(|((af, at, to), name, backlog, overlapped, server, client)| {
-            let secure = |settings: Option<SettingsSpec>| {
-                settings.map(|settings| Op::Security {
-                    h: H::Recent(0),
-                    op: SecurityOp::Set {
-                        settings,
-                        ioctl: false,
-                        overlapped_args: false,
-                    },
-                })
-            };
-            let stream = Kind {
-                af: i32::from(af),
-                ty: SOCK_STREAM,
-                protocol: 0,
-            };
-            let mut ops = vec![Op::Create {
-                kind: stream,
-                overlapped,
-            }];
-            ops.extend(secure(server));
-            ops.extend([
-                Op::Bind {
-                    h: H::Recent(0),
-                    addr: AddrSpec::Ip(at.parse().unwrap()),
-                },
-                Op::Listen {
-                    h: H::Recent(0),
-                    backlog,
-                },
-                Op::Create {
+        .prop_map(
+            |((af, at, to), name, backlog, overlapped, server, client, close_listener)| {
+                let secure = |settings: Option<SettingsSpec>| {
+                    settings.map(|settings| Op::Security {
+                        h: H::Recent(0),
+                        op: SecurityOp::Set {
+                            settings,
+                            ioctl: false,
+                            overlapped_args: false,
+                        },
+                    })
+                };
+                let stream = Kind {
+                    af: i32::from(af),
+                    ty: SOCK_STREAM,
+                    protocol: 0,
+                };
+                let mut ops = vec![Op::Create {
                     kind: stream,
                     overlapped,
-                },
-            ]);
-            ops.extend(secure(client));
-            if let Some(name) = name {
-                ops.push(Op::SetName {
+                }];
+                ops.extend(secure(server));
+                ops.extend([
+                    Op::Bind {
+                        h: H::Recent(0),
+                        addr: AddrSpec::Ip(at.parse().unwrap()),
+                    },
+                    Op::Listen {
+                        h: H::Recent(0),
+                        backlog,
+                    },
+                    Op::Create {
+                        kind: stream,
+                        overlapped,
+                    },
+                ]);
+                ops.extend(secure(client));
+                if let Some(name) = name {
+                    ops.push(Op::SetName {
+                        h: H::Recent(0),
+                        name,
+                        ioctl: overlapped,
+                        overlapped_args: false,
+                    });
+                }
+                ops.push(Op::Connect {
                     h: H::Recent(0),
-                    name,
-                    ioctl: overlapped,
-                    overlapped_args: false,
+                    addr: AddrSpec::Ip(to.parse().unwrap()),
+                    wsa: !overlapped,
                 });
-            }
-            ops.push(Op::Connect {
-                h: H::Recent(0),
-                addr: AddrSpec::Ip(to.parse().unwrap()),
-                wsa: !overlapped,
-            });
-            ops.push(Op::Accept {
-                h: H::Recent(1),
-                room: Some(128),
-            });
-            ops
-        })
+                // Now and then the listener closes instead, resetting the waiting connection.
+                ops.push(if close_listener {
+                    Op::Close { h: H::Recent(1) }
+                } else {
+                    Op::Accept {
+                        h: H::Recent(1),
+                        room: Some(128),
+                    }
+                });
+                ops
+            },
+        )
 }

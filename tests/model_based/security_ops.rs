@@ -9,7 +9,7 @@ use winsock_emu::sys::{
     self, OVERLAPPED, SOCKADDR, SOCKET, SOCKET_SECURITY_QUERY_TEMPLATE, SOCKET_SECURITY_SETTINGS,
 };
 
-use super::ops::{addr, ioctl, ip, overlapped_arg, AddrSpec, int};
+use super::ops::{addr, int, ioctl, ip, overlapped_arg, AddrSpec};
 use super::reference::{Outcome, Reference};
 
 /// How `SecuritySettingsLen` relates to the structure.
@@ -141,7 +141,10 @@ pub enum SecurityOp {
         overlapped_args: bool,
     },
     /// *PeerAddr* and, when given, a *PeerAddrLen* other than the address's own.
-    Impersonate { addr: AddrSpec, len: Option<u32> },
+    Impersonate {
+        addr: AddrSpec,
+        len: Option<u32>,
+    },
     Revert,
 }
 
@@ -301,7 +304,10 @@ pub fn run_security(op: &SecurityOp, s: SOCKET, model: &mut Reference) -> (Outco
                 model.impersonate(s, &seen, len),
             )
         }
-        SecurityOp::Revert => (int(unsafe { sys::WSARevertImpersonation() }), model.revert()),
+        SecurityOp::Revert => (
+            int(unsafe { sys::WSARevertImpersonation() }),
+            model.revert(),
+        ),
     }
 }
 
@@ -363,7 +369,11 @@ fn query(
         Err((_, needed)) => {
             if actual.is_err() {
                 assert!(info.iter().all(|&b| b == 0xab), "info written on failure");
-                assert_eq!(len, needed.unwrap_or(room.unwrap_or(0)), "*SecurityQueryInfoLen");
+                assert_eq!(
+                    len,
+                    needed.unwrap_or(room.unwrap_or(0)),
+                    "*SecurityQueryInfoLen"
+                );
             }
         }
     }

@@ -111,7 +111,13 @@ pub fn host_principal(ip: IpAddr) -> Vec<u16> {
 }
 
 fn same_principal(a: &[u16], b: &[u16]) -> bool {
-    let lower = |u: u16| if (0x41..=0x5a).contains(&u) { u + 0x20 } else { u };
+    let lower = |u: u16| {
+        if (0x41..=0x5a).contains(&u) {
+            u + 0x20
+        } else {
+            u
+        }
+    };
     a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| lower(x) == lower(y))
 }
 
@@ -221,9 +227,7 @@ impl Reference {
                 }
                 Peer::Other => return fail(WSAEAFNOSUPPORT),
                 Peer::Unspecified => return fail(WSAEINVAL),
-                Peer::Ip(a) if a.ip().is_unspecified() && a.port() == 0 => {
-                    return fail(WSAEINVAL)
-                }
+                Peer::Ip(a) if a.ip().is_unspecified() && a.port() == 0 => return fail(WSAEINVAL),
                 _ => {}
             }
         }
@@ -282,9 +286,7 @@ impl Reference {
                 }
                 Peer::Other => return Err(WSAEAFNOSUPPORT),
                 Peer::Unspecified => return Err(WSAEINVAL),
-                Peer::Ip(a) if a.ip().is_unspecified() && a.port() == 0 => {
-                    return Err(WSAEINVAL)
-                }
+                Peer::Ip(a) if a.ip().is_unspecified() && a.port() == 0 => return Err(WSAEINVAL),
                 _ => {}
             }
         }
