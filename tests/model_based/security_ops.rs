@@ -285,7 +285,7 @@ pub fn run_security(op: &SecurityOp, s: SOCKET, model: &mut Reference) -> (Outco
         SecurityOp::Impersonate { addr, len } => {
             let (bytes, natural) = addr.bytes();
             let len = len.unwrap_or(natural as u32);
-            let mut buffer = vec![0u8; 200];
+            let mut buffer = [0u8; 200];
             let p = match &bytes {
                 Some(b) => {
                     buffer[..b.len()].copy_from_slice(b);
