@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 
 use windows_sys::Win32::Networking::WinSock::{
     MSG_DONTROUTE, MSG_PEEK, MSG_WAITALL, SD_BOTH, SD_RECEIVE, SD_SEND, SOCKET, SOCK_DGRAM,
@@ -84,7 +85,7 @@ impl SocketTable {
             if entry.is_stream() && remote.is_none() && !data.is_empty() {
                 entry.io_mut().unsent.extend_from_slice(data);
             }
-            Ok((entry.is_stream(), peer, remote))
+            Ok((entry.is_stream(), peer, remote.map(NonZeroUsize::get)))
         })?;
         if !stream {
             drop(topology);
@@ -325,7 +326,7 @@ impl SocketTable {
                 return Err(Error::Invalid);
             }
             let remote = match entry.state {
-                State::Connected { remote, .. } => remote,
+                State::Connected { remote, .. } => remote.map(NonZeroUsize::get),
                 _ if entry.is_stream() => return Err(Error::NotConnected),
                 _ => None,
             };

@@ -2,6 +2,8 @@
 //! and the delivery of datagrams an injected delay held back.
 #![forbid(unsafe_code)]
 
+use std::num::NonZeroUsize;
+
 use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
 
 use super::data::deliver_datagram;
@@ -19,7 +21,7 @@ impl SocketTable {
         let remote = self.with_socket(handle, |entry| match entry.state {
             State::Connected { remote, .. } if entry.is_stream() => {
                 entry.io_mut().reset = true;
-                Ok(remote)
+                Ok(remote.map(NonZeroUsize::get))
             }
             _ => Err(Error::NotConnected),
         })?;

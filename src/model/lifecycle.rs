@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::sync::atomic::Ordering;
 
 use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_STREAM};
@@ -220,10 +221,10 @@ impl SocketTable {
             match &mut entry.state {
                 State::Listening(listener) => listener.backlog = backlog,
                 state => {
-                    *state = State::Listening(Listener {
+                    *state = State::Listening(Box::new(Listener {
                         backlog,
                         pending: Default::default(),
-                    })
+                    }))
                 }
             }
             Ok(())
@@ -392,7 +393,7 @@ impl SocketTable {
         match self.shard(pending.client).lock().get_mut(&pending.client) {
             Some(client) => {
                 if let State::Connected { remote, .. } = &mut client.state {
-                    *remote = Some(new_handle);
+                    *remote = NonZeroUsize::new(new_handle);
                 }
                 if let Some(client_io) = client.io.as_mut() {
                     io.inbound = std::mem::take(&mut client_io.unsent).into();
@@ -405,7 +406,7 @@ impl SocketTable {
         accepted.local = Some(pending.to);
         accepted.state = State::Connected {
             peer: pending.from,
-            remote: Some(pending.client),
+            remote: NonZeroUsize::new(pending.client),
         };
         if io != Io::default() {
             accepted.io = Some(Box::new(io));
@@ -444,7 +445,8 @@ impl SocketTable {
                 ..
             } if entry.is_stream() => {
                 let unread = entry.io.as_ref().is_some_and(|io| !io.inbound.is_empty());
-                if let Some(peer) = self.shard(*remote).lock().get_mut(remote) {
+                let remote = remote.get();
+                if let Some(peer) = self.shard(remote).lock().get_mut(&remote) {
                     let io = peer.io_mut();
                     if unread {
                         io.reset = true;

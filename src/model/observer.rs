@@ -375,18 +375,20 @@ impl SocketTable {
 
     /// `WSASetSocketPeerTargetName`, observed.
     pub(crate) fn set_peer_target_name(&self, handle: SOCKET, arg: NameArg<'_>) -> Result<()> {
+        if !self.observer.active.load(Ordering::Acquire) {
+            return self.set_peer_target_name_unobserved(handle, arg);
+        }
+        // Observed: decode and describe the name before the operation consumes it.
         let decoded = match &arg {
             NameArg::Value(value) => Some(value.clone()),
-            NameArg::Bytes(bytes) if self.observer.active.load(Ordering::Acquire) => {
-                bytes.decode().ok()
-            }
-            _ => None,
+            NameArg::Bytes(bytes) => bytes.decode().ok(),
+            NameArg::Null => None,
         };
         let peer = decoded.as_ref().and_then(|name| match name.peer {
             PeerAddress::Ip(addr) => Some(addr),
             _ => None,
         });
-        let args = || match (&arg, &decoded) {
+        let description = match (&arg, &decoded) {
             (NameArg::Null, _) => "name=NULL".into(),
             (_, Some(name)) => format!("name={:?}, protocol={:?}", name.name, name.protocol),
             (NameArg::Bytes(bytes), None) => {
@@ -394,9 +396,13 @@ impl SocketTable {
             }
             (NameArg::Value(_), None) => String::new(),
         };
-        self.observe(Call::SetPeerTargetName, Some(handle), peer, args, || {
-            self.set_peer_target_name_unobserved(handle, arg.clone())
-        })
+        self.observe(
+            Call::SetPeerTargetName,
+            Some(handle),
+            peer,
+            move || description,
+            || self.set_peer_target_name_unobserved(handle, arg),
+        )
     }
 
     /// `WSADeleteSocketPeerTargetName`, observed.

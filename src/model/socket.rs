@@ -4,6 +4,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::hash::BuildHasherDefault;
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 
 use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_DGRAM, SOCK_STREAM};
 
@@ -17,13 +18,15 @@ pub enum State {
     /// Created (and perhaps bound), neither listening nor connected.
     Idle,
     /// Listening: connections wait in the backlog until `accept` takes them.
-    Listening(Listener),
+    /// (Boxed: a listener's queue is rare, and inline it would make every socket bigger.)
+    Listening(Box<Listener>),
     /// Connected to `peer`. A datagram socket is connected by `connect`/`WSAConnect` too.
     Connected {
         /// The peer's address.
         peer: SocketAddr,
         /// The socket at the other end, once known (a stream client learns it at `accept`).
-        remote: Option<SOCKET>,
+        /// (A handle is never 0, so the `Option` costs no space: `State` stays 40 bytes.)
+        remote: Option<NonZeroUsize>,
     },
 }
 
