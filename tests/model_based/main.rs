@@ -1,6 +1,6 @@
 //! Model-based property tests: random sequences of calls (startup, cleanup, socket, bind,
-//! listen, connect, accept, close, set and delete names; valid and invalid handles,
-//! addresses and buffers) run through the raw `sys` face and through a small reference
+//! listen, connect, accept, close, set and delete names, set and query security,
+//! impersonate and revert; valid and invalid handles, addresses and buffers) run through the raw `sys` face and through a small reference
 //! model written here. Every result and error code must agree, the whole table must equal
 //! the reference's after every call, and the table's invariants must hold. A failing
 //! sequence shrinks to a minimal one.
@@ -9,6 +9,7 @@
 
 mod ops;
 mod reference;
+mod security_ops;
 
 use std::collections::BTreeSet;
 
@@ -61,6 +62,17 @@ fn check_invariants(snap: &NetworkSnapshot) -> Result<(), TestCaseError> {
             }
             SocketState::Idle => {}
         }
+        if s.security.is_some() {
+            prop_assert!(ip && (s.socket_type == SOCK_STREAM || s.socket_type == SOCK_DGRAM));
+        }
+        for link in &s.links {
+            // Only a connected stream socket negotiates in these sequences (no sends), and
+            // only secured links are kept, each with the principal its peer proved.
+            prop_assert!(s.socket_type == SOCK_STREAM && link.peer.is_none());
+            prop_assert!(matches!(s.state, SocketState::Connected { .. }), "{s:?}");
+            prop_assert!(link.secured && link.peer_principal.is_some(), "{s:?}");
+            prop_assert!(link.secured || !link.encrypted);
+        }
     }
     if snap.startups == 0 {
         prop_assert!(
@@ -76,8 +88,21 @@ fn run_sequence(sequence: &[Op]) -> Result<(), TestCaseError> {
     let _enter = net.enter();
     let mut model = Reference::new();
     let mut seen = Seen::default();
+    // Impersonation belongs to the thread, which runs every case: start and end with none.
+    unsafe { winsock_emu::sys::WSARevertImpersonation() };
+    let result = run_steps(&net, sequence, &mut model, &mut seen);
+    unsafe { winsock_emu::sys::WSARevertImpersonation() };
+    result
+}
+
+fn run_steps(
+    net: &Network,
+    sequence: &[Op],
+    model: &mut Reference,
+    seen: &mut Seen,
+) -> Result<(), TestCaseError> {
     for (step, op) in sequence.iter().enumerate() {
-        let (actual, expected) = run(op, &mut seen, &mut model);
+        let (actual, expected) = run(op, seen, model);
         prop_assert_eq!(actual, expected, "step {}: {:?}", step, op);
         if let Err(code) = actual {
             prop_assert!(

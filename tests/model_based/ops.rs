@@ -15,6 +15,7 @@ use winsock_emu::sys::{
 };
 
 use super::reference::{Outcome, Reference};
+use super::security_ops::{run_security, security_op, settings, SecurityOp, SettingsSpec};
 
 /// A handle argument: one the sequence was given earlier (possibly closed since), or a raw
 /// value no socket ever had.
@@ -247,9 +248,15 @@ pub enum Op {
         ioctl: bool,
         overlapped_args: bool,
     },
+    /// `WSASetSocketSecurity`, `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`,
+    /// `WSARevertImpersonation` (which ignores `h`).
+    Security {
+        h: H,
+        op: SecurityOp,
+    },
 }
 
-fn ip() -> impl Strategy<Value = SocketAddr> {
+pub fn ip() -> impl Strategy<Value = SocketAddr> {
     let common = prop::sample::select(vec!["127.0.0.1:80", "[::1]:80", "0.0.0.0:0", "[::]:0"]);
     let any = prop::sample::select(vec![
         "127.0.0.1:80",
@@ -282,7 +289,7 @@ fn ip() -> impl Strategy<Value = SocketAddr> {
         })
 }
 
-fn addr() -> impl Strategy<Value = AddrSpec> {
+pub fn addr() -> impl Strategy<Value = AddrSpec> {
     prop_oneof![
         8 => ip().prop_map(AddrSpec::Ip),
         1 => Just(AddrSpec::Null),
@@ -299,10 +306,21 @@ fn name() -> impl Strategy<Value = NameSpec> {
         2 => Just(AddrSpec::UnspecifiedZero),
         1 => prop::sample::select(vec![0u16, AF_UNIX]).prop_map(AddrSpec::Other),
     ];
-    let units = prop::collection::vec(
-        prop::sample::select(vec![0x68u16, 0x2f, 0xd800, 0xdc00, 0, 0xffff]),
-        0..5,
-    );
+    // Random units, or a principal the emulated hosts have (or not quite).
+    let units = prop_oneof![
+        4 => prop::collection::vec(
+            prop::sample::select(vec![0x68u16, 0x2f, 0xd800, 0xdc00, 0, 0xffff]),
+            0..5,
+        ),
+        1 => prop::sample::select(vec![
+            "host/127.0.0.1",
+            "HOST/127.0.0.1",
+            "host/::1",
+            "host/2001:db8::1",
+            "host/rogue",
+        ])
+        .prop_map(|text| text.encode_utf16().collect()),
+    ];
     let protocol = prop_oneof![8 => 0..3i32, 1 => Just(3), 1 => Just(-1)];
     let str_len = prop_oneof![
         8 => Just(StrLen::Exact),
@@ -383,6 +401,7 @@ pub fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(h, name, ioctl, overlapped_args)| Op::SetName { h, name, ioctl, overlapped_args }),
         10 => (handle(), addr(), any::<bool>(), prop::bool::weighted(0.1))
             .prop_map(|(h, addr, ioctl, overlapped_args)| Op::DeleteName { h, addr, ioctl, overlapped_args }),
+        24 => (handle(), security_op()).prop_map(|(h, op)| Op::Security { h, op }),
     ]
 }
 
@@ -405,7 +424,7 @@ fn last_error() -> i32 {
     unsafe { sys::WSAGetLastError() }
 }
 
-fn int(rc: i32) -> Outcome {
+pub fn int(rc: i32) -> Outcome {
     if rc == 0 {
         Ok(0)
     } else {
@@ -426,7 +445,7 @@ fn handle_result(s: SOCKET) -> Outcome {
 }
 
 /// `overlapped` (with no event: completion is reported through its status fields), or NULL.
-fn overlapped_arg(on: bool, overlapped: &mut OVERLAPPED) -> *mut OVERLAPPED {
+pub fn overlapped_arg(on: bool, overlapped: &mut OVERLAPPED) -> *mut OVERLAPPED {
     if on {
         overlapped
     } else {
@@ -435,7 +454,7 @@ fn overlapped_arg(on: bool, overlapped: &mut OVERLAPPED) -> *mut OVERLAPPED {
 }
 
 /// `WSAIoctl` with a sentinel in `lpcbBytesReturned`, which must become 0 on success only.
-fn ioctl(s: SOCKET, code: u32, input: *const u8, len: u32, overlapped: bool) -> Outcome {
+pub fn ioctl(s: SOCKET, code: u32, input: *const u8, len: u32, overlapped: bool) -> Outcome {
     let mut returned = 0xdead_beef_u32;
     let mut block = OVERLAPPED::default();
     let o = overlapped_arg(overlapped, &mut block);
@@ -581,6 +600,7 @@ pub fn run(op: &Op, seen: &mut Seen, model: &mut Reference) -> (Outcome, Outcome
             };
             (actual, model.delete_name(s, addr))
         }
+        Op::Security { h, op } => run_security(op, seen.resolve(*h), model),
     };
     if let (Ok(s), Op::Create { .. } | Op::Accept { .. }) = (actual, op) {
         seen.0.push(s);
@@ -623,7 +643,8 @@ fn accept(s: SOCKET, room: Option<i32>, model: &mut Reference) -> (Outcome, Outc
     (actual, expected)
 }
 
-/// A server and a client, as calls: socket, bind, listen; socket, (name), connect; accept.
+/// A server and a client, as calls: socket, (security), bind, listen; socket, (security),
+/// (name), connect; accept (or close the listener).
 /// Random calls alone rarely line these up; each call can still shrink away on its own.
 pub fn handshake() -> impl Strategy<Value = Vec<Op>> {
     let setup = prop::sample::select(vec![
@@ -638,48 +659,70 @@ pub fn handshake() -> impl Strategy<Value = Vec<Op>> {
         prop::option::of(name()),
         prop::sample::select(vec![1, 2, 5]),
         any::<bool>(),
+        prop::option::weighted(0.4, settings()),
+        prop::option::weighted(0.4, settings()),
+        prop::bool::weighted(0.1),
     )
-        .prop_map(|((af, at, to), name, backlog, overlapped)| {
-            let stream = Kind {
-                af: i32::from(af),
-                ty: SOCK_STREAM,
-                protocol: 0,
-            };
-            let mut ops = vec![
-                Op::Create {
+        .prop_map(
+            |((af, at, to), name, backlog, overlapped, server, client, close_listener)| {
+                let secure = |settings: Option<SettingsSpec>| {
+                    settings.map(|settings| Op::Security {
+                        h: H::Recent(0),
+                        op: SecurityOp::Set {
+                            settings,
+                            ioctl: false,
+                            overlapped_args: false,
+                        },
+                    })
+                };
+                let stream = Kind {
+                    af: i32::from(af),
+                    ty: SOCK_STREAM,
+                    protocol: 0,
+                };
+                let mut ops = vec![Op::Create {
                     kind: stream,
                     overlapped,
-                },
-                Op::Bind {
+                }];
+                ops.extend(secure(server));
+                ops.extend([
+                    Op::Bind {
+                        h: H::Recent(0),
+                        addr: AddrSpec::Ip(at.parse().unwrap()),
+                    },
+                    Op::Listen {
+                        h: H::Recent(0),
+                        backlog,
+                    },
+                    Op::Create {
+                        kind: stream,
+                        overlapped,
+                    },
+                ]);
+                ops.extend(secure(client));
+                if let Some(name) = name {
+                    ops.push(Op::SetName {
+                        h: H::Recent(0),
+                        name,
+                        ioctl: overlapped,
+                        overlapped_args: false,
+                    });
+                }
+                ops.push(Op::Connect {
                     h: H::Recent(0),
-                    addr: AddrSpec::Ip(at.parse().unwrap()),
-                },
-                Op::Listen {
-                    h: H::Recent(0),
-                    backlog,
-                },
-                Op::Create {
-                    kind: stream,
-                    overlapped,
-                },
-            ];
-            if let Some(name) = name {
-                ops.push(Op::SetName {
-                    h: H::Recent(0),
-                    name,
-                    ioctl: overlapped,
-                    overlapped_args: false,
+                    addr: AddrSpec::Ip(to.parse().unwrap()),
+                    wsa: !overlapped,
                 });
-            }
-            ops.push(Op::Connect {
-                h: H::Recent(0),
-                addr: AddrSpec::Ip(to.parse().unwrap()),
-                wsa: !overlapped,
-            });
-            ops.push(Op::Accept {
-                h: H::Recent(1),
-                room: Some(128),
-            });
-            ops
-        })
+                // Now and then the listener closes instead, resetting the waiting connection.
+                ops.push(if close_listener {
+                    Op::Close { h: H::Recent(1) }
+                } else {
+                    Op::Accept {
+                        h: H::Recent(1),
+                        room: Some(128),
+                    }
+                });
+                ops
+            },
+        )
 }

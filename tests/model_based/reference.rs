@@ -14,10 +14,15 @@ use winsock_emu::sys::{
     WSAEOPNOTSUPP, WSAEWOULDBLOCK, WSANOTINITIALISED,
 };
 use winsock_emu::{
-    NameInfo, NetworkSnapshot, SecurityProtocol, SocketInfo, SocketState, TargetName,
+    LinkInfo, NameInfo, NetworkSnapshot, SecurityProtocol, SecuritySettings, SocketInfo,
+    SocketState, TargetName,
 };
 
 use super::ops::{AddrSpec, Kind, NameSpec};
+
+mod security;
+
+use security::{host_principal, negotiate, Link};
 
 /// What a call returns: a handle or 0, or a Winsock error code.
 pub type Outcome = Result<SOCKET, i32>;
@@ -59,8 +64,11 @@ fn family_of(addr: &SocketAddr) -> u16 {
 
 #[derive(Debug, Clone)]
 struct Pending {
+    client: SOCKET,
     from: SocketAddr,
     to: SocketAddr,
+    /// The server's view of the negotiated security (`None`: plain).
+    link: Option<Link>,
 }
 
 #[derive(Debug, Clone)]
@@ -83,6 +91,12 @@ struct Sock {
     state: St,
     /// `None` is a stream socket's one name; `Some(peer)` a datagram name.
     names: BTreeMap<Option<SocketAddr>, (SecurityProtocol, Vec<u16>)>,
+    /// What `WSASetSocketSecurity` applied (accepted sockets: the listener's).
+    settings: Option<SecuritySettings>,
+    /// A stream connection's secured link (`None`: plain or not connected).
+    link: Option<Link>,
+    /// The connection was reset (its listener closed before accepting it).
+    reset: bool,
 }
 
 impl Sock {
@@ -101,6 +115,8 @@ pub struct Reference {
     /// (type, port) → (ip, owner) in bind order.
     bound: BTreeMap<(i32, u16), Vec<(IpAddr, SOCKET)>>,
     next_ephemeral: u16,
+    /// The socket whose peer this thread impersonates.
+    impersonating: Option<SOCKET>,
 }
 
 fn collide(a: IpAddr, b: IpAddr) -> bool {
@@ -164,6 +180,9 @@ impl Reference {
             local: None,
             state: St::Idle,
             names: BTreeMap::new(),
+            settings: None,
+            link: None,
+            reset: false,
         };
         self.socks.insert(h, sock);
         Ok(h)
@@ -298,13 +317,27 @@ impl Reference {
             let Some(listener) = listener else {
                 return Err(WSAECONNREFUSED);
             };
+            let server = &self.socks[&listener];
+            let (client_view, server_view) = match negotiate(
+                s.settings.as_ref(),
+                s.names.get(&None).map(|(_, units)| &units[..]),
+                host_principal(source.ip()),
+                server.settings.as_ref(),
+                host_principal(target.ip()),
+            )? {
+                Some((mine, theirs)) => (Some(mine), Some(theirs)),
+                None => (None, None),
+            };
             if let St::Listening { pending, .. } = &mut self.socks.get_mut(&listener).unwrap().state
             {
                 pending.push_back(Pending {
+                    client: h,
                     from: source,
                     to: target,
+                    link: server_view,
                 });
             }
+            self.socks.get_mut(&h).unwrap().link = client_view;
         }
         if s.local.is_none() {
             self.record_binding(s.ty, bound, h);
@@ -333,6 +366,9 @@ impl Reference {
             local: Some(p.to),
             state: St::Connected(p.from),
             names: BTreeMap::new(),
+            settings: s.settings.clone(),
+            link: p.link,
+            reset: false,
         };
         self.socks.insert(new, sock);
         Ok(new)
@@ -357,7 +393,17 @@ impl Reference {
 
     pub fn close(&mut self, h: SOCKET) -> Outcome {
         self.sock(h)?;
-        self.socks.remove(&h);
+        if let Some(Sock {
+            state: St::Listening { pending, .. },
+            ..
+        }) = self.socks.remove(&h)
+        {
+            for p in pending {
+                if let Some(client) = self.socks.get_mut(&p.client) {
+                    client.reset = true;
+                }
+            }
+        }
         for owners in self.bound.values_mut() {
             owners.retain(|&(_, o)| o != h);
         }
@@ -476,12 +522,21 @@ impl Reference {
                         name: TargetName::from_units(units),
                     })
                     .collect(),
-                // Untouched by the calls the sequences make (no ioctlsocket, security,
-                // principal or data calls).
+                security: s.settings.clone(),
+                links: s
+                    .link
+                    .iter()
+                    .map(|link| LinkInfo {
+                        peer: None,
+                        secured: true,
+                        encrypted: link.encrypted,
+                        peer_principal: Some(TargetName::from_units(&link.peer)),
+                    })
+                    .collect(),
+                // Untouched by the calls the sequences make (no ioctlsocket, principal or
+                // data calls).
                 nonblocking: false,
-                security: None,
                 principal: None,
-                links: Vec::new(),
                 waiting: 0,
             })
             .collect();
