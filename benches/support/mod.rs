@@ -119,11 +119,7 @@ pub struct DatagramLife {
 impl DatagramLife {
     pub fn new() -> DatagramLife {
         let env = Env::new();
-        let echo = env
-            .net
-            .socket(Domain::IPV4, Type::DGRAM, Protocol::UDP)
-            .expect("socket");
-        let peer = echo.bind("127.0.0.1:5000".parse().unwrap()).expect("bind");
+        let (echo, peer) = echo_peer(&env);
         DatagramLife { env, echo, peer }
     }
 
@@ -147,6 +143,16 @@ impl DatagramLife {
     }
 }
 
+/// A datagram socket bound at 127.0.0.1:5000 of `env`'s network, to play the echo peer.
+fn echo_peer(env: &Env) -> (winsock_emu::Socket, SocketAddr) {
+    let echo = env
+        .net
+        .socket(Domain::IPV4, Type::DGRAM, Protocol::UDP)
+        .expect("socket");
+    let peer = echo.bind("127.0.0.1:5000".parse().unwrap()).expect("bind");
+    (echo, peer)
+}
+
 /// The echo peer's turn: one datagram in, the same datagram back to its sender.
 fn echo_once(echo: &winsock_emu::Socket) {
     let mut buf = [0u8; 16];
@@ -166,11 +172,7 @@ pub struct DatagramRoundTrip {
 impl DatagramRoundTrip {
     pub fn new() -> DatagramRoundTrip {
         let env = Env::new();
-        let echo = env
-            .net
-            .socket(Domain::IPV4, Type::DGRAM, Protocol::UDP)
-            .expect("socket");
-        let peer = echo.bind("127.0.0.1:5000".parse().unwrap()).expect("bind");
+        let (echo, peer) = echo_peer(&env);
         let client = env
             .net
             .socket(Domain::IPV4, Type::DGRAM, Protocol::UDP)
