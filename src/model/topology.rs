@@ -12,7 +12,42 @@ use crate::error::{Error, Result};
 use crate::wire::TargetName;
 
 /// (socket type, port) → the sockets bound to that port, with their addresses.
-type Bindings = HashMap<(i32, u16), Vec<(IpAddr, SOCKET)>, BuildHasherDefault<super::FoldHasher>>;
+type Bindings = HashMap<(i32, u16), Owners, BuildHasherDefault<super::FoldHasher>>;
+
+/// The sockets bound to one port. Almost every port has one owner, kept inline so that a
+/// bind allocates nothing beyond its map entry (`docs/performance.md`, comparison 2).
+#[derive(Debug)]
+enum Owners {
+    One((IpAddr, SOCKET)),
+    Many(Vec<(IpAddr, SOCKET)>),
+}
+
+impl Owners {
+    fn as_slice(&self) -> &[(IpAddr, SOCKET)] {
+        match self {
+            Owners::One(owner) => std::slice::from_ref(owner),
+            Owners::Many(owners) => owners,
+        }
+    }
+
+    fn push(&mut self, owner: (IpAddr, SOCKET)) {
+        match self {
+            Owners::One(first) => *self = Owners::Many(vec![*first, owner]),
+            Owners::Many(owners) => owners.push(owner),
+        }
+    }
+
+    /// Removes `handle`'s binding; true when no owner is left.
+    fn remove(&mut self, handle: SOCKET) -> bool {
+        match self {
+            Owners::One((_, owner)) => *owner == handle,
+            Owners::Many(owners) => {
+                owners.retain(|&(_, owner)| owner != handle);
+                owners.is_empty()
+            }
+        }
+    }
+}
 
 /// The bound local addresses of one network. Each socket type has its own port space (TCP
 /// port 80 and UDP port 80 are different ports).
@@ -39,7 +74,12 @@ impl Topology {
     fn is_free(&self, socket_type: i32, addr: SocketAddr) -> bool {
         self.bound
             .get(&(socket_type, addr.port()))
-            .is_none_or(|owners| owners.iter().all(|&(ip, _)| !collide(ip, addr.ip())))
+            .is_none_or(|owners| {
+                owners
+                    .as_slice()
+                    .iter()
+                    .all(|&(ip, _)| !collide(ip, addr.ip()))
+            })
     }
 
     /// Picks the address `bind` would give: `addr` itself, or with port 0 the next free
@@ -68,18 +108,18 @@ impl Topology {
             let count = choices::EPHEMERAL_PORTS.len() as u32;
             self.next_ephemeral = ((u32::from(addr.port() - first) + 1) % count) as u16;
         }
+        let owner = (addr.ip(), handle);
         self.bound
             .entry((socket_type, addr.port()))
-            .or_default()
-            .push((addr.ip(), handle));
+            .and_modify(|owners| owners.push(owner))
+            .or_insert(Owners::One(owner));
     }
 
     /// Forgets `handle`'s binding to `addr`.
     pub(crate) fn unbind(&mut self, socket_type: i32, addr: SocketAddr, handle: SOCKET) {
         let key = (socket_type, addr.port());
         if let Some(owners) = self.bound.get_mut(&key) {
-            owners.retain(|&(_, owner)| owner != handle);
-            if owners.is_empty() {
+            if owners.remove(handle) {
                 self.bound.remove(&key);
             }
         }
@@ -95,7 +135,7 @@ impl Topology {
         let owners = self
             .bound
             .get(&(socket_type, addr.port()))
-            .map_or(&[][..], Vec::as_slice);
+            .map_or(&[][..], Owners::as_slice);
         let exact = owners.iter().filter(move |&&(ip, _)| ip == addr.ip());
         let wildcard = owners
             .iter()
