@@ -86,7 +86,8 @@ pub enum Face {
 
 pub const RAW_FACES: [Face; 2] = [Face::Function, Face::Ioctl];
 
-fn outcome(rc: i32) -> Result<(), i32> {
+/// 0 as `Ok`, `SOCKET_ERROR` as the thread's last error.
+pub(crate) fn outcome(rc: i32) -> Result<(), i32> {
     if rc == 0 {
         Ok(())
     } else {
@@ -96,7 +97,7 @@ fn outcome(rc: i32) -> Result<(), i32> {
 }
 
 /// A buffer pointer (NULL for `None`), checking that the test does not overstate its length.
-fn buffer_ptr(buffer: Option<&[u8]>, len: u32) -> *const u8 {
+pub(crate) fn buffer_ptr(buffer: Option<&[u8]>, len: u32) -> *const u8 {
     if let Some(buffer) = buffer {
         assert!(
             len as usize <= buffer.len(),
@@ -108,7 +109,7 @@ fn buffer_ptr(buffer: Option<&[u8]>, len: u32) -> *const u8 {
 
 /// `WSAIoctl(s, code, ptr, len, NULL, 0, &returned, NULL, NULL)`, checking that
 /// `lpcbBytesReturned` is 0 on success and untouched on failure.
-fn ioctl(s: SOCKET, code: u32, ptr: *const u8, len: u32) -> i32 {
+pub(crate) fn ioctl(s: SOCKET, code: u32, ptr: *const u8, len: u32) -> i32 {
     let mut returned = 0xdead_beef_u32;
     let rc = unsafe {
         sys::WSAIoctl(

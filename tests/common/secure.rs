@@ -5,58 +5,21 @@
 use std::net::SocketAddr;
 use std::ptr;
 
-use winsock_emu::sys::{self, SOCKET, SOCKET_ERROR, SOCKET_SETTINGS_GUARANTEE_ENCRYPTION};
+use winsock_emu::sys::{self, SOCKET, SOCKET_SETTINGS_GUARANTEE_ENCRYPTION};
 use winsock_emu::{Domain, Network, SecuritySettings, Socket, Type};
 
-use super::{last_error, Face};
-
-fn outcome(rc: i32) -> Result<(), i32> {
-    if rc == 0 {
-        Ok(())
-    } else {
-        assert_eq!(rc, SOCKET_ERROR);
-        Err(last_error())
-    }
-}
+use super::{buffer_ptr, ioctl, outcome, Face};
 
 /// `WSASetSocketSecurity` (or `WSAIoctl(SIO_SET_SECURITY)`) with `buffer` (None: NULL) of
 /// declared length `len`.
 pub fn set_security_raw(face: Face, s: SOCKET, buffer: Option<&[u8]>, len: u32) -> Result<(), i32> {
-    if let Some(buffer) = buffer {
-        assert!(
-            len as usize <= buffer.len(),
-            "a test must not overstate its buffer"
-        );
-    }
-    let ptr = buffer.map_or(ptr::null(), |b| b.as_ptr());
-    let rc = match face {
+    let ptr = buffer_ptr(buffer, len);
+    outcome(match face {
         Face::Function => unsafe {
             sys::WSASetSocketSecurity(s, ptr.cast(), len, ptr::null(), None)
         },
-        Face::Ioctl => {
-            let mut returned = 0xdead_beef_u32;
-            let rc = unsafe {
-                sys::WSAIoctl(
-                    s,
-                    sys::SIO_SET_SECURITY,
-                    ptr.cast(),
-                    len,
-                    ptr::null_mut(),
-                    0,
-                    &mut returned,
-                    ptr::null_mut(),
-                    None,
-                )
-            };
-            assert_eq!(
-                returned,
-                if rc == 0 { 0 } else { 0xdead_beef },
-                "lpcbBytesReturned"
-            );
-            rc
-        }
-    };
-    outcome(rc)
+        Face::Ioctl => ioctl(s, sys::SIO_SET_SECURITY, ptr, len),
+    })
 }
 
 /// `WSASetSocketSecurity` with a whole settings buffer.
