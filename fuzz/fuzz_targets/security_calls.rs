@@ -27,11 +27,7 @@ fuzz_target!(|input: Input| {
     let (_owned, p) = buffer(&input.bytes, input.null);
     let len = declared_len(input.len, input.bytes.len(), input.null);
     let mut block = OVERLAPPED::default();
-    let overlapped: *const OVERLAPPED = if input.overlapped {
-        &mut block
-    } else {
-        std::ptr::null()
-    };
+    let overlapped = overlapped_ptr(&mut block, input.overlapped);
     let before = scene.net.snapshot();
     match input.call % 3 {
         0 => {

@@ -30,11 +30,7 @@ fuzz_target!(|input: Input| {
     let len = declared_len(input.len, bytes.len(), input.null);
     // A real OVERLAPPED with no event: an overlapped socket reports through its status.
     let mut block = OVERLAPPED::default();
-    let overlapped: *const OVERLAPPED = if input.overlapped {
-        &mut block
-    } else {
-        std::ptr::null()
-    };
+    let overlapped = overlapped_ptr(&mut block, input.overlapped);
     let before = scene.net.snapshot();
     let rc = unsafe { WSASetSocketPeerTargetName(s, p.cast(), len, overlapped, None) };
     check(&scene.net, &before, rc, SET_NAME_CODES);

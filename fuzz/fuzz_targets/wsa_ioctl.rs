@@ -45,11 +45,7 @@ fuzz_target!(|input: Input| {
         &mut returned as *mut u32
     };
     let mut block = OVERLAPPED::default();
-    let overlapped: *mut OVERLAPPED = if input.overlapped {
-        &mut block
-    } else {
-        std::ptr::null_mut()
-    };
+    let overlapped = overlapped_ptr(&mut block, input.overlapped);
     // The output buffer: exactly as long as declared, NULL when empty. Only
     // SIO_QUERY_SECURITY writes it; for the other codes it must stay untouched.
     let mut out = vec![0xabu8; (input.out_len % 64) as usize];

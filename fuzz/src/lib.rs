@@ -71,6 +71,16 @@ impl Scene {
     }
 }
 
+/// The `OVERLAPPED` a target passes: `block` (a real one the target owns, which an
+/// overlapped socket's completion writes to) when `wanted`, else NULL.
+pub fn overlapped_ptr(block: &mut OVERLAPPED, wanted: bool) -> *mut OVERLAPPED {
+    if wanted {
+        block
+    } else {
+        ptr::null_mut()
+    }
+}
+
 /// `bytes` as a pointer (NULL when `null`) into an allocation of exactly their length.
 pub fn buffer(bytes: &[u8], null: bool) -> (Box<[u8]>, *const u8) {
     let owned: Box<[u8]> = bytes.into();
