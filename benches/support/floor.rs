@@ -58,11 +58,18 @@ impl Floor {
         let Some(name) = buf.get(HEADER..HEADER + len) else {
             return Err(EMSGSIZE);
         };
-        let units: Box<[u16]> = name
-            .chunks_exact(2)
-            .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
-            .collect();
-        self.names.insert(peer, (protocol, units));
+        // The emulator's own decoding loop, so that both sides copy the name alike.
+        // Allocated, then zeroed and filled in place: `vec![0; n]` would go through `calloc`,
+        // which glibc's per-thread cache does not serve, and collecting from the iterator
+        // copies one unit at a time where this loop runs vectorised.
+        #[allow(clippy::slow_vector_initialization)]
+        let mut units = Vec::with_capacity(name.len() / 2);
+        units.resize(name.len() / 2, 0u16);
+        for (unit, pair) in units.iter_mut().zip(name.chunks_exact(2)) {
+            *unit = u16::from_le_bytes([pair[0], pair[1]]);
+        }
+        self.names
+            .insert(peer, (protocol, units.into_boxed_slice()));
         Ok(())
     }
 }

@@ -36,6 +36,7 @@ pub(crate) fn current() -> Arc<SocketTable> {
 /// `f` runs while this thread's stack of entered tables is borrowed, so it must not enter
 /// or leave a table, nor run user code that could: the `sys` functions pass it model
 /// operations only.
+#[inline]
 pub(crate) fn with_current<R>(f: impl FnOnce(&Arc<SocketTable>) -> R) -> R {
     let mut f = Some(f);
     let ran = ENTERED.try_with(|stack| {

@@ -36,7 +36,7 @@ pub(crate) struct Initiator {
 impl Initiator {
     /// What `entry` brings when it talks to `peer` (`None`: a stream socket's connection).
     pub(crate) fn of(entry: &SocketEntry, peer: Option<SocketAddr>) -> Self {
-        let key = super::socket::PeerKey::for_peer(entry.kind.socket_type, peer);
+        let key = super::peer_names::PeerKey::for_peer(entry.kind.socket_type, peer);
         Self {
             settings: entry.settings().cloned(),
             target_name: entry.names.get(&key).map(|stored| stored.name.clone()),

@@ -8,6 +8,7 @@
 //! | --- | --- |
 //! | `lifecycle.rs` | `WSAStartup`/`WSACleanup`, `socket`, `bind`, `listen`, `connect`, `accept`, `closesocket` |
 //! | `names.rs` | `WSASetSocketPeerTargetName`, `WSADeleteSocketPeerTargetName` |
+//! | `peer_names.rs` | where a socket keeps its names: none, one inline, or a map |
 //! | `security.rs` | `WSASetSocketSecurity`, `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, principals, negotiation |
 //! | `negotiation.rs` | the emulated IPsec negotiation: who may talk to whom |
 //! | `impersonation.rs` | the thread's impersonation (`WSARevertImpersonation` ends it) |
@@ -46,6 +47,7 @@ mod negotiation;
 mod observed_security;
 mod observer;
 pub(crate) mod overlapped;
+pub(crate) mod peer_names;
 mod security;
 pub(crate) mod snapshot;
 pub(crate) mod socket;

@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use super::lifecycle::{AddrArg, AddrFailure};
-use super::socket::{PeerKey, StoredName};
+use super::peer_names::{PeerKey, StoredName};
 use super::SocketTable;
 use crate::error::{Error, Result};
 use crate::rules;
@@ -45,29 +45,36 @@ impl SocketTable {
         handle: SOCKET,
         arg: NameArg<'_>,
     ) -> Result<()> {
+        let is_null = matches!(arg, NameArg::Null);
+        // Decoded before the lock, into the place it is read from (no re-wrapping: moving
+        // the decoded structure costs more than the checks; `docs/performance.md`, 1).
         let decoded = match arg {
-            NameArg::Null => None,
-            NameArg::Bytes(bytes) => Some(bytes.decode()),
+            NameArg::Null => Err(Error::Fault),
+            NameArg::Bytes(bytes) => bytes.decode(),
             NameArg::Value(value) => {
                 let byte_len = u32::try_from(value.name.byte_len()).unwrap_or(u32::MAX);
-                Some(rules::name_is_well_formed(byte_len).map(|()| value))
+                rules::name_is_well_formed(byte_len).map(|()| value)
             }
         };
         self.with_socket(handle, |entry| {
-            rules::pointer_is_present(decoded.is_none())?;
+            rules::pointer_is_present(is_null)?;
             rules::socket_is_ip_stream_or_datagram(entry.kind.family, entry.kind.socket_type)?;
-            let name = decoded.ok_or(Error::Fault)??;
+            let name = decoded.as_ref().map_err(|error| *error)?;
             rules::peer_family_is_usable(entry.kind.family, &name.peer)?;
             rules::connectionless_peer_is_not_zero(entry.kind.socket_type, &name.peer)?;
             rules::socket_is_not_connected(entry.is_connected())?;
             let key = PeerKey::for_peer(entry.kind.socket_type, peer_ip(&name.peer));
-            entry.names.insert(
-                key,
-                StoredName {
-                    protocol: name.protocol,
-                    name: name.name,
-                },
-            );
+            // Always `Ok`, as checked above; only the name moves.
+            if let Ok(name) = decoded {
+                let protocol = name.protocol;
+                entry.names.insert(
+                    key,
+                    StoredName {
+                        protocol,
+                        name: name.name,
+                    },
+                );
+            }
             Ok(())
         })
     }

@@ -374,11 +374,18 @@ impl SocketTable {
     }
 
     /// `WSASetSocketPeerTargetName`, observed.
+    #[inline]
     pub(crate) fn set_peer_target_name(&self, handle: SOCKET, arg: NameArg<'_>) -> Result<()> {
         if !self.observer.active.load(Ordering::Acquire) {
             return self.set_peer_target_name_unobserved(handle, arg);
         }
-        // Observed: decode and describe the name before the operation consumes it.
+        self.set_peer_target_name_observed(handle, arg)
+    }
+
+    /// `WSASetSocketPeerTargetName` while faults, a trace or strict mode are on: decodes and
+    /// describes the name before the operation consumes it.
+    #[cold]
+    fn set_peer_target_name_observed(&self, handle: SOCKET, arg: NameArg<'_>) -> Result<()> {
         let decoded = match &arg {
             NameArg::Value(value) => Some(value.clone()),
             NameArg::Bytes(bytes) => bytes.decode().ok(),

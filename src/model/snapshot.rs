@@ -10,7 +10,8 @@ use std::sync::atomic::Ordering;
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
-use super::socket::{Link, PeerKey, SocketEntry, State};
+use super::peer_names::PeerKey;
+use super::socket::{Link, SocketEntry, State};
 use super::SocketTable;
 use crate::wire::{SecurityProtocol, SecuritySettings, TargetName};
 

@@ -6,11 +6,12 @@ use std::hash::BuildHasherDefault;
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
 
-use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_DGRAM, SOCK_STREAM};
+use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_STREAM};
 
 use super::catalog::SocketKind;
+use super::peer_names::PeerNames;
 use super::FoldHasher;
-use crate::wire::{SecurityProtocol, SecuritySettings, TargetName};
+use crate::wire::{SecuritySettings, TargetName};
 
 /// A socket's connection state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,78 +100,6 @@ pub struct Io {
     pub unreachable: std::collections::HashSet<SocketAddr, BuildHasherDefault<FoldHasher>>,
 }
 
-/// What a peer target name is kept under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PeerKey {
-    /// A stream socket's one name, for the peer it will connect to
-    /// ([`crate::choices::STREAM_PEER_ADDRESS_IGNORED`]).
-    Connection,
-    /// A datagram socket's name for one peer ([`crate::choices::DATAGRAM_NAMES_PER_PEER`]).
-    Peer(SocketAddr),
-}
-
-impl PeerKey {
-    /// The key a name for `peer` is kept under on a socket of `socket_type`.
-    pub fn for_peer(socket_type: i32, peer: Option<SocketAddr>) -> PeerKey {
-        match (socket_type, peer) {
-            (SOCK_DGRAM, Some(SocketAddr::V6(mut v6))) => {
-                v6.set_flowinfo(0);
-                PeerKey::Peer(SocketAddr::V6(v6))
-            }
-            (SOCK_DGRAM, Some(addr)) => PeerKey::Peer(addr),
-            _ => PeerKey::Connection,
-        }
-    }
-}
-
-/// A stored peer target name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct StoredName {
-    /// The `SecurityProtocol` it was set with.
-    pub protocol: SecurityProtocol,
-    /// The name, as the UTF-16 units given.
-    pub name: TargetName,
-}
-
-/// A socket's peer target names, by [`PeerKey`]. A socket without names holds no map at
-/// all, only an empty pointer: most sockets never get a name, and an empty `HashMap` would
-/// cost each of them 48 bytes in the socket table (see `docs/performance.md`, comparison 6).
-/// A map whose last name is removed is dropped, so equal contents compare equal.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[allow(clippy::box_collection)] // deliberate: 8 bytes per socket, not an empty map's 48
-pub struct PeerNames(Option<Box<HashMap<PeerKey, StoredName, BuildHasherDefault<FoldHasher>>>>);
-
-impl PeerNames {
-    /// Stores `name` under `key`, returning the name it replaces.
-    pub fn insert(&mut self, key: PeerKey, name: StoredName) -> Option<StoredName> {
-        // Sized for one name at once: most sockets that get a name get just one.
-        let map = self.0.get_or_insert_with(|| {
-            Box::new(HashMap::with_capacity_and_hasher(1, Default::default()))
-        });
-        map.insert(key, name)
-    }
-
-    /// Removes the name under `key`, if any.
-    pub fn remove(&mut self, key: &PeerKey) -> Option<StoredName> {
-        let map = self.0.as_mut()?;
-        let removed = map.remove(key);
-        if map.is_empty() {
-            self.0 = None;
-        }
-        removed
-    }
-
-    /// The name under `key`, if any.
-    pub fn get(&self, key: &PeerKey) -> Option<&StoredName> {
-        self.0.as_ref()?.get(key)
-    }
-
-    /// Every key and name, in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = (&PeerKey, &StoredName)> {
-        self.0.iter().flat_map(|map| map.iter())
-    }
-}
-
 /// One socket of the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SocketEntry {
@@ -250,33 +179,5 @@ impl SocketEntry {
     /// Whether the socket is a stream socket.
     pub fn is_stream(&self) -> bool {
         self.kind.socket_type == SOCK_STREAM
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn stored(name: &str) -> StoredName {
-        StoredName {
-            protocol: SecurityProtocol::Default,
-            name: TargetName::from(name),
-        }
-    }
-
-    #[test]
-    fn names_emptied_by_removal_equal_names_never_set() {
-        let mut names = PeerNames::default();
-        assert_eq!(names.insert(PeerKey::Connection, stored("host/a")), None);
-        assert_eq!(
-            names.insert(PeerKey::Connection, stored("host/b")),
-            Some(stored("host/a"))
-        );
-        assert_eq!(names.get(&PeerKey::Connection), Some(&stored("host/b")));
-        assert_ne!(names, PeerNames::default());
-        assert_eq!(names.remove(&PeerKey::Connection), Some(stored("host/b")));
-        assert_eq!(names, PeerNames::default());
-        assert_eq!(names.iter().count(), 0);
-        assert_eq!(names.remove(&PeerKey::Connection), None);
     }
 }
