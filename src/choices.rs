@@ -544,6 +544,20 @@ pub const UDP_PORT_UNREACHABLE: Choice = Choice {
              of Windows' SIO_UDP_CONNRESET behaviour.",
 };
 
+/// A datagram exchange ends when either end closes.
+pub const EXCHANGES_END_AT_CLOSE: Choice = Choice {
+    id: "exchanges-end-at-close",
+    question: "How long does a datagram socket remember a peer it exchanged datagrams with?",
+    answer: "Until either of the two closes. Closing a datagram socket makes every socket it \
+             exchanged with forget it, so a later socket bound at the same address is a new \
+             peer: its first datagram negotiates security anew, and until an exchange \
+             WSAQuerySocketSecurity and WSAImpersonateSocketPeer for that address fail with \
+             WSAENOTCONN. An IPsec security association outlives the socket on Windows, \
+             but it belongs to the two hosts, not to the next socket that reuses a port; \
+             and a server socket that remembered every client it ever heard from would grow \
+             without bound over a long test.",
+};
+
 /// Every choice, in the order `docs/choices.md` lists them.
 pub const ALL: &[Choice] = &[
     CHECK_ORDER,
@@ -581,6 +595,7 @@ pub const ALL: &[Choice] = &[
     SECURE_NEGOTIATION,
     ACCEPTED_INHERIT_SECURITY,
     DATAGRAM_SECURITY_PER_PEER,
+    EXCHANGES_END_AT_CLOSE,
     RECEIVE_NEVER_BLOCKS,
     DATA_FLAGS,
     CLOSE_AND_RESET,

@@ -379,3 +379,42 @@ fn security_calls_are_traced_and_faults_reach_them_on_both_faces() {
     );
     assert_eq!(winsock_emu::impersonated_principal(), None);
 }
+
+#[test]
+fn closing_a_datagram_socket_ends_its_exchanges_and_the_next_socket_there_negotiates_anew() {
+    let env = env();
+    let server = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    server.bind(addr("192.0.2.1:500")).unwrap();
+    let secured = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    secured.set_security(Some(encrypting())).unwrap();
+    let at = secured.bind(addr("192.0.2.7:4000")).unwrap();
+    assert_eq!(secured.send_to(b"hi", addr("192.0.2.1:500")), Ok(2));
+    assert!(server
+        .query_security_with(template_for(at))
+        .unwrap()
+        .is_encrypted());
+
+    // The secured socket closes: the server forgets it.
+    secured.close().unwrap();
+    assert_eq!(
+        server.query_security_with(template_for(at)),
+        Err(Error::NotConnected)
+    );
+
+    // A plain socket at the same address is a new peer: its exchange is plain, not the
+    // closed socket's encrypted one.
+    let plain = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    plain.bind(at).unwrap();
+    assert_eq!(plain.send_to(b"hi", addr("192.0.2.1:500")), Ok(2));
+    assert_eq!(
+        server.query_security_with(template_for(at)).unwrap().flags,
+        0
+    );
+
+    // The other way round: the server closes, and the client forgets it too.
+    server.close().unwrap();
+    assert_eq!(
+        plain.query_security_with(template_for(addr("192.0.2.1:500"))),
+        Err(Error::NotConnected)
+    );
+}

@@ -36,7 +36,7 @@ impl Socket {
     /// `recvfrom`: [`Socket::recv`], with the sender's address.
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, SocketAddr)> {
         let received = self.network.table.recv(self.handle, buf.len(), 0)?;
-        buf[..received.data.len()].copy_from_slice(&received.data);
+        buf[..received.data.len()].copy_from_slice(received.data.as_slice());
         if received.truncated {
             return Err(Error::MessageSize);
         }

@@ -4,38 +4,44 @@
 //! A stream send appends to the peer socket's receive queue (or, before the server accepted
 //! the connection, to the sender's, handed over at `accept`). A datagram goes to the socket
 //! bound to its destination, after the sender and the receiver negotiated security for that
-//! peer on the first datagram between them ([`choices::DATAGRAM_SECURITY_PER_PEER`]).
-//! Nothing ever blocks ([`choices::RECEIVE_NEVER_BLOCKS`]).
+//! peer on the first datagram between them ([`crate::choices::DATAGRAM_SECURITY_PER_PEER`]).
+//! Nothing ever blocks ([`crate::choices::RECEIVE_NEVER_BLOCKS`]).
 #![forbid(unsafe_code)]
 
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
 
 use windows_sys::Win32::Networking::WinSock::{
-    MSG_DONTROUTE, MSG_PEEK, MSG_WAITALL, SD_BOTH, SD_RECEIVE, SD_SEND, SOCKET, SOCK_DGRAM,
-    SOCK_STREAM,
+    MSG_DONTROUTE, MSG_PEEK, MSG_WAITALL, SD_BOTH, SD_RECEIVE, SD_SEND, SOCKET, SOCK_STREAM,
 };
 
-use super::lifecycle::{AddrArg, AddrFailure, Initiator};
-use super::negotiation::{negotiate, peer_key, Endpoint};
-use super::socket::{Link, SocketEntry, State};
+use super::datagram::{datagram_sender, Sender};
+use super::lifecycle::AddrArg;
+use super::payload::Payload;
+use super::socket::{SocketEntry, State};
 use super::SocketTable;
-use crate::choices;
 use crate::error::{Error, Result};
-use crate::wire::PeerAddress;
 
 /// What a receive produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Received {
     /// The bytes (at most the length asked for).
-    pub data: Vec<u8>,
+    pub data: Payload,
     /// The sender: the datagram's source, or a stream socket's peer.
     pub from: Option<SocketAddr>,
     /// A datagram longer than the buffer: the rest was discarded (`WSAEMSGSIZE`).
     pub truncated: bool,
 }
 
-/// Checks `flags` against those a call supports ([`choices::DATA_FLAGS`]).
+/// What `send` found the socket to be.
+enum Send {
+    /// A connected datagram socket, checked: the datagram goes to its peer.
+    Datagram(Sender),
+    /// A connected stream socket, with the handle of its far end once accepted.
+    Stream(Option<SOCKET>),
+}
+
+/// Checks `flags` against those a call supports ([`crate::choices::DATA_FLAGS`]).
 fn flags_supported(flags: i32, supported: i32) -> Result<()> {
     if flags & !supported != 0 {
         return Err(Error::OperationNotSupported);
@@ -75,22 +81,26 @@ impl SocketTable {
     pub(super) fn send_unobserved(&self, handle: SOCKET, data: &[u8], flags: i32) -> Result<usize> {
         self.require_startup()?;
         let topology = self.topology.lock();
-        let (stream, peer, remote) = self.with_socket(handle, |entry| {
+        let plan = self.with_socket(handle, |entry| {
             flags_supported(flags, MSG_DONTROUTE)?;
             let State::Connected { peer, remote } = entry.state else {
                 return Err(Error::NotConnected);
             };
             direction_open(entry, true)?;
             not_reset(entry)?;
-            if entry.is_stream() && remote.is_none() && !data.is_empty() {
+            if !entry.is_stream() {
+                let sender = datagram_sender(entry, data, Some(AddrArg::Value(peer)))?;
+                return Ok(Send::Datagram(sender));
+            }
+            if remote.is_none() && !data.is_empty() {
                 entry.io_mut().unsent.extend_from_slice(data);
             }
-            Ok((entry.is_stream(), peer, remote.map(NonZeroUsize::get)))
+            Ok(Send::Stream(remote.map(NonZeroUsize::get)))
         })?;
-        if !stream {
-            drop(topology);
-            return self.send_datagram(handle, data, Some(AddrArg::Value(peer)));
-        }
+        let remote = match plan {
+            Send::Datagram(sender) => return self.send_datagram(topology, handle, data, sender),
+            Send::Stream(remote) => remote,
+        };
         let Some(remote) = remote else {
             return Ok(data.len());
         };
@@ -119,7 +129,7 @@ impl SocketTable {
 
     /// `sendto`/`WSASendTo`: one datagram to `to` (`None`: NULL). On a connected socket
     /// (stream or datagram) `to` is ignored and the call is [`Self::send`]. The first
-    /// datagram to a peer negotiates security with it ([`choices::DATAGRAM_SECURITY_PER_PEER`]);
+    /// datagram to a peer negotiates security with it ([`crate::choices::DATAGRAM_SECURITY_PER_PEER`]);
     /// if that fails, nothing is sent and nothing changes.
     ///
     /// Errors: `WSAEOPNOTSUPP` (flags), `WSAEDESTADDRREQ` (no address, unconnected),
@@ -134,127 +144,21 @@ impl SocketTable {
         to: Option<AddrArg<'_>>,
     ) -> Result<usize> {
         self.require_startup()?;
-        let connected = self.with_socket(handle, |entry| {
+        let topology = self.topology.lock();
+        let sender = self.with_socket(handle, |entry| {
             flags_supported(flags, MSG_DONTROUTE)?;
-            Ok(entry.is_connected() || entry.is_stream())
+            if entry.is_connected() || entry.is_stream() {
+                return Ok(None);
+            }
+            datagram_sender(entry, data, to).map(Some)
         })?;
-        if connected {
-            return self.send_unobserved(handle, data, flags);
-        }
-        self.send_datagram(handle, data, to)
-    }
-
-    /// One datagram from an unconnected (or connected, to its peer) datagram socket.
-    fn send_datagram(&self, handle: SOCKET, data: &[u8], to: Option<AddrArg<'_>>) -> Result<usize> {
-        let mut topology = self.topology.lock();
-        let (local, initiator, known) = self.with_socket(handle, |entry| {
-            if entry.kind.socket_type != SOCK_DGRAM || !entry.is_ip() {
-                return Err(Error::OperationNotSupported);
-            }
-            let to = match to.map(AddrArg::decode) {
-                None | Some(Err(AddrFailure::Null)) => return Err(Error::DestinationRequired),
-                Some(Err(AddrFailure::TooShort)) => return Err(Error::Fault),
-                Some(Ok(PeerAddress::Ip(addr))) if entry.family_of(&addr) => addr,
-                Some(Ok(_)) => return Err(Error::AddressFamilyNotSupported),
-            };
-            if to.ip().is_unspecified() || to.port() == 0 {
-                return Err(Error::AddressNotAvailable);
-            }
-            if data.len() > choices::MAX_DATAGRAM {
-                return Err(Error::MessageSize);
-            }
-            direction_open(entry, true)?;
-            let known = entry
-                .security
-                .as_ref()
-                .and_then(|security| security.peers.get(&peer_key(to)).cloned());
-            Ok((entry.local, (to, Initiator::of(entry, Some(to))), known))
-        })?;
-        let (to, initiator) = initiator;
-        let bound = match local {
-            Some(local) => local,
+        match sender {
+            Some(sender) => self.send_datagram(topology, handle, data, sender),
             None => {
-                let wildcard = if to.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" };
-                topology.choose(SOCK_DGRAM, wildcard.parse().map_err(|_| Error::Invalid)?)?
-            }
-        };
-        let source = if bound.ip().is_unspecified() {
-            SocketAddr::new(to.ip(), bound.port())
-        } else {
-            bound
-        };
-        let receiver = topology.receivers(SOCK_DGRAM, to).next();
-        let first_exchange = known.is_none();
-        let (mine, theirs) = match known {
-            Some(link) => (link, None),
-            None => {
-                let (settings, responder_principal) = receiver
-                    .and_then(|r| {
-                        self.shard(r)
-                            .lock()
-                            .get(&r)
-                            .map(|e| (e.settings().cloned(), e.principal().cloned()))
-                    })
-                    .unwrap_or_default();
-                if initiator.settings.is_none() && settings.is_none() {
-                    // Neither side asked for security: a plain exchange, no principals.
-                    (Link::default(), Some(Link::default()))
-                } else {
-                    let principal = initiator
-                        .principal
-                        .clone()
-                        .unwrap_or_else(|| topology.host_principal(source.ip()));
-                    let responder_principal =
-                        responder_principal.unwrap_or_else(|| topology.host_principal(to.ip()));
-                    let (mine, theirs) = negotiate(
-                        Endpoint {
-                            settings: initiator.settings.as_ref(),
-                            principal: &principal,
-                        },
-                        initiator.target_name.as_ref(),
-                        Endpoint {
-                            settings: settings.as_ref(),
-                            principal: &responder_principal,
-                        },
-                    )?;
-                    (mine, Some(theirs))
-                }
-            }
-        };
-        if local.is_none() {
-            topology.bind(SOCK_DGRAM, bound, handle);
-        }
-        let copies = self.observer.datagram_copies(handle, to, source, data);
-        if let Some(receiver) = receiver {
-            if let Some(entry) = self.shard(receiver).lock().get_mut(&receiver) {
-                for _ in 0..copies {
-                    deliver_datagram(entry, source, data);
-                }
-                if let Some(link) = theirs {
-                    entry
-                        .security_mut()
-                        .peers
-                        .entry(peer_key(source))
-                        .or_insert(link);
-                }
+                drop(topology);
+                self.send_unobserved(handle, data, flags)
             }
         }
-        self.with_socket(handle, |entry| {
-            if local.is_none() {
-                entry.local = Some(bound);
-            }
-            if receiver.is_some() {
-                if let Some(io) = entry.io.as_mut() {
-                    io.unreachable.remove(&peer_key(to));
-                }
-            } else {
-                entry.io_mut().unreachable.insert(peer_key(to));
-            }
-            if first_exchange {
-                entry.security_mut().peers.insert(peer_key(to), mine);
-            }
-            Ok(data.len())
-        })
     }
 
     /// `recv`/`recvfrom`: up to `max` bytes of a stream, or the next datagram.
@@ -262,7 +166,7 @@ impl SocketTable {
     /// Errors: `WSAEOPNOTSUPP` (flags other than `MSG_PEEK` and, on streams, `MSG_WAITALL`),
     /// `WSAENOTCONN` (unconnected stream), `WSAEINVAL` (unbound datagram socket),
     /// `WSAESHUTDOWN`, `WSAECONNRESET`, and `WSAEWOULDBLOCK` when nothing can be read yet,
-    /// blocking or not ([`choices::RECEIVE_NEVER_BLOCKS`]). A stream whose peer finished
+    /// blocking or not ([`crate::choices::RECEIVE_NEVER_BLOCKS`]). A stream whose peer finished
     /// sending gives an empty result: the graceful close.
     pub(super) fn recv_unobserved(
         &self,
@@ -297,7 +201,7 @@ impl SocketTable {
                     io.inbound.drain(..take).collect()
                 };
                 return Ok(Received {
-                    data,
+                    data: data.into(),
                     from: Some(peer),
                     truncated: false,
                 });
@@ -314,7 +218,7 @@ impl SocketTable {
                 io.datagrams.pop_front().ok_or(Error::WouldBlock)?
             };
             let truncated = datagram.len() > max;
-            let data = datagram.into_iter().take(max).collect();
+            let data = datagram.prefix(max);
             Ok(Received {
                 data,
                 from: Some(from),
@@ -372,17 +276,5 @@ impl SocketTable {
                 }
             }))
         })
-    }
-}
-
-/// Puts a datagram from `source` in `entry`'s receive queue, unless the socket is
-/// connected to someone else or has shut down receiving.
-pub(super) fn deliver_datagram(entry: &mut SocketEntry, source: SocketAddr, data: &[u8]) {
-    let accepts = match entry.state {
-        State::Connected { peer, .. } => peer_key(peer) == peer_key(source),
-        _ => true,
-    };
-    if accepts && !entry.io.as_ref().is_some_and(|io| io.shut_receive) {
-        entry.io_mut().datagrams.push_back((source, data.to_vec()));
     }
 }

@@ -6,7 +6,7 @@ use std::num::NonZeroUsize;
 
 use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
 
-use super::data::deliver_datagram;
+use super::datagram::deliver_datagram;
 use super::socket::State;
 use super::SocketTable;
 use crate::error::{Error, Result};

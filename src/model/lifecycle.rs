@@ -53,6 +53,16 @@ struct Offer<'a> {
     target_name: Option<&'a TargetName>,
 }
 
+/// The local address a socket bound at `bound` has once connected to `target`: a wildcard
+/// address becomes the target's, as the route to it would choose.
+fn connected_source(bound: SocketAddr, target: SocketAddr) -> SocketAddr {
+    if bound.ip().is_unspecified() {
+        SocketAddr::new(target.ip(), bound.port())
+    } else {
+        bound
+    }
+}
+
 /// The highest Winsock version there is: 2.2 (`MAKEWORD(2, 2)`).
 pub(crate) const HIGHEST_VERSION: u16 = 0x0202;
 
@@ -260,6 +270,25 @@ impl SocketTable {
                 return Ok((entry.kind, None, None, Initiator::default()));
             } else if target.port() == 0 {
                 return Err(Error::AddressNotAvailable);
+            } else {
+                // A datagram socket's connect only binds it (if it was not) and records the
+                // peer: done in this one turn, as nothing else needs a lock.
+                let bound = match entry.local {
+                    Some(local) => local,
+                    None => {
+                        let socket_type = entry.kind.socket_type;
+                        let bound =
+                            topology.choose(socket_type, SocketAddr::new(target.ip(), 0))?;
+                        topology.bind(socket_type, bound, handle);
+                        bound
+                    }
+                };
+                entry.local = Some(connected_source(bound, target));
+                entry.state = State::Connected {
+                    peer: target,
+                    remote: None,
+                };
+                return Ok((entry.kind, None, None, Initiator::default()));
             }
             Ok((
                 entry.kind,
@@ -273,49 +302,41 @@ impl SocketTable {
             Some(local) => local,
             None => topology.choose(kind.socket_type, SocketAddr::new(target.ip(), 0))?,
         };
-        let source = if bound.ip().is_unspecified() {
-            SocketAddr::new(target.ip(), bound.port())
-        } else {
-            bound
+        let source = connected_source(bound, target);
+        // Only a stream socket gets here: it needs a listener to take the connection.
+        let principal = initiator
+            .principal
+            .clone()
+            .unwrap_or_else(|| topology.host_principal(source.ip()));
+        let client = Endpoint {
+            settings: initiator.settings.as_ref(),
+            principal: &principal,
         };
-        let mut link = Link::default();
-        if kind.socket_type == SOCK_STREAM {
-            let principal = initiator
-                .principal
-                .clone()
-                .unwrap_or_else(|| topology.host_principal(source.ip()));
-            let client = Endpoint {
-                settings: initiator.settings.as_ref(),
-                principal: &principal,
+        let pending = Pending {
+            client: handle,
+            from: source,
+            to: target,
+            link: Link::default(),
+        };
+        let mut queued = None;
+        for listener in topology.receivers(SOCK_STREAM, target) {
+            let server_principal = |entry: &SocketEntry| {
+                entry
+                    .principal()
+                    .cloned()
+                    .unwrap_or_else(|| topology.host_principal(target.ip()))
             };
-            let pending = Pending {
-                client: handle,
-                from: source,
-                to: target,
-                link: Link::default(),
+            let offer = Offer {
+                family: kind.family,
+                client,
+                target_name: initiator.target_name.as_ref(),
             };
-            let mut queued = None;
-            for listener in topology.receivers(SOCK_STREAM, target) {
-                let server_principal = |entry: &SocketEntry| {
-                    entry
-                        .principal()
-                        .cloned()
-                        .unwrap_or_else(|| topology.host_principal(target.ip()))
-                };
-                let offer = Offer {
-                    family: kind.family,
-                    client,
-                    target_name: initiator.target_name.as_ref(),
-                };
-                if let Some(found) =
-                    self.enqueue(listener, offer, pending.clone(), server_principal)?
-                {
-                    queued = Some(found);
-                    break;
-                }
+            if let Some(found) = self.enqueue(listener, offer, pending.clone(), server_principal)? {
+                queued = Some(found);
+                break;
             }
-            link = queued.ok_or(Error::ConnectionRefused)?;
         }
+        let link = queued.ok_or(Error::ConnectionRefused)?;
         if local.is_none() {
             topology.bind(kind.socket_type, bound, handle);
         }
@@ -418,7 +439,6 @@ impl SocketTable {
                 settings,
                 principal,
                 link,
-                peers: Default::default(),
             }));
         }
         self.shard(new_handle).lock().insert(new_handle, accepted);
@@ -438,6 +458,9 @@ impl SocketTable {
             .ok_or(Error::NotSocket)?;
         if let Some(local) = entry.local {
             topology.unbind(entry.kind.socket_type, local, handle);
+            if let Some(io) = entry.io.as_deref() {
+                self.end_exchanges(&topology, local, &io.peers);
+            }
         }
         match &entry.state {
             State::Connected {
@@ -465,7 +488,13 @@ impl SocketTable {
             }
             _ => {}
         }
-        let pending = self.take_pending(Some(handle));
+        // Only a socket that started an overlapped operation can have one pending (it is
+        // marked under its shard lock while the pending list is locked, so none slips by).
+        let pending = if entry.overlapped_started {
+            self.take_pending(Some(handle))
+        } else {
+            Vec::new()
+        };
         drop(topology);
         overlapped::abort(pending);
         Ok(())

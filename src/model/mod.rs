@@ -8,7 +8,9 @@
 //! | --- | --- |
 //! | `lifecycle.rs` | `WSAStartup`/`WSACleanup`, `socket`, `bind`, `listen`, `connect`, `accept`, `closesocket` |
 //! | `names.rs` | `WSASetSocketPeerTargetName`, `WSADeleteSocketPeerTargetName` |
-//! | `peer_names.rs` | where a socket keeps its names: none, one inline, or a map |
+//! | `payload.rs` | a received datagram's bytes: in place when short, else on the heap |
+//! | `peer_names.rs` | where a socket keeps its names, and the key they are kept under |
+//! | `small_map.rs` | the per-peer map names and datagram links use: empty, one entry inline, or hashed |
 //! | `security.rs` | `WSASetSocketSecurity`, `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, principals, negotiation |
 //! | `negotiation.rs` | the emulated IPsec negotiation: who may talk to whom |
 //! | `impersonation.rs` | the thread's impersonation (`WSARevertImpersonation` ends it) |
@@ -38,6 +40,7 @@
 pub(crate) mod catalog;
 pub(crate) mod current;
 mod data;
+mod datagram;
 pub(crate) mod events;
 pub(crate) mod impersonation;
 mod injected;
@@ -47,8 +50,10 @@ mod negotiation;
 mod observed_security;
 mod observer;
 pub(crate) mod overlapped;
+mod payload;
 pub(crate) mod peer_names;
 mod security;
+mod small_map;
 pub(crate) mod snapshot;
 pub(crate) mod socket;
 mod topology;

@@ -113,6 +113,12 @@ impl Observer {
         taken
     }
 
+    /// Whether faults, a trace or strict mode are on; when not, every call runs
+    /// unobserved and every datagram arrives once.
+    pub(crate) fn is_active(&self) -> bool {
+        self.active.load(Ordering::Acquire)
+    }
+
     /// How many copies of a datagram from `sender` to `to` arrive now: 1 normally, 0 when an
     /// injected fault drops or delays it (a delayed one is parked), 2 when it duplicates it.
     /// Called under the topology lock; takes only this observer's own locks.

@@ -94,7 +94,11 @@ impl SocketTable {
         begin: impl FnOnce() -> Completer,
     ) -> Result<Start> {
         let mut deferral = self.deferral.lock();
-        if !self.with_socket(socket, |entry| Ok(entry.overlapped))? {
+        let overlapped = self.with_socket(socket, |entry| {
+            entry.overlapped_started |= entry.overlapped;
+            Ok(entry.overlapped)
+        })?;
+        if !overlapped {
             return Ok(Start::Synchronous);
         }
         let completer = begin();

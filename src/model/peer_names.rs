@@ -1,28 +1,19 @@
-//! Where a socket keeps its peer target names (`WSASetSocketPeerTargetName`): nothing, one
-//! name inline, or a map.
+//! Where a socket keeps its peer target names (`WSASetSocketPeerTargetName`), and the key
+//! they are kept under.
 //!
 //! Most sockets never get a name, and most that do get one: a stream socket keeps at most
 //! one ([`crate::choices::STREAM_PEER_ADDRESS_IGNORED`]), and a datagram client usually
-//! names its one server. So [`PeerNames`] has three shapes, and it is always in the smallest
-//! that holds its names, which keeps the derived equality honest (equal contents, equal
-//! shape):
-//!
-//! | names | shape | cost |
-//! | --- | --- | --- |
-//! | 0 | an empty pointer | 8 bytes in the socket, nothing else |
-//! | 1 | one boxed key and name | a compare to find it, no hashing |
-//! | 2 or more | a boxed hash map | a hash to find one, flat as the names grow |
-//!
-//! `docs/performance.md` (comparisons 1 and 6) has the figures this shape came from.
+//! names its one server. So a socket holds an empty pointer until its first name, and then
+//! a boxed [`SmallMap`], which finds a single name by one compare and many names by one
+//! hash (`docs/performance.md`, comparisons 1 and 6).
 #![forbid(unsafe_code)]
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
 
 use windows_sys::Win32::Networking::WinSock::SOCK_DGRAM;
 
-use super::FoldHasher;
+use super::small_map::SmallMap;
 use crate::wire::{SecurityProtocol, TargetName};
 
 /// What a peer target name is kept under.
@@ -76,92 +67,49 @@ pub struct StoredName {
     pub name: TargetName,
 }
 
-/// The map of a socket with two names or more.
-type NameMap = HashMap<PeerKey, StoredName, BuildHasherDefault<FoldHasher>>;
-
-/// The names of a socket that has at least one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Held {
-    /// Exactly one name.
-    One(PeerKey, StoredName),
-    /// Two names or more.
-    Many(NameMap),
-}
-
-/// A socket's peer target names, by [`PeerKey`]: an empty pointer until the first name, one
-/// name without a map, a map from the second on (see the module documentation). A socket
-/// whose names are removed goes back to the smaller shape, so equal contents compare equal.
+/// A socket's peer target names, by [`PeerKey`]: an empty pointer until the first name,
+/// then a boxed [`SmallMap`]. A socket whose names are all removed goes back to the empty
+/// pointer, so equal contents compare equal.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PeerNames(Option<Box<Held>>);
+pub struct PeerNames(Option<Box<SmallMap<PeerKey, StoredName>>>);
 
 impl PeerNames {
     /// Stores `name` under `key`, returning the name it replaces.
     pub fn insert(&mut self, key: PeerKey, name: StoredName) -> Option<StoredName> {
-        let Some(held) = self.0.as_mut() else {
-            self.0 = Some(Box::new(Held::One(key, name)));
-            return None;
-        };
-        match &mut **held {
-            Held::One(held_key, held_name) if *held_key == key => {
-                Some(std::mem::replace(held_name, name))
-            }
-            Held::One(..) => {
-                let mut map = NameMap::with_capacity_and_hasher(2, Default::default());
-                map.insert(key, name);
-                if let Held::One(first_key, first_name) =
-                    std::mem::replace(&mut **held, Held::Many(NameMap::default()))
-                {
-                    map.insert(first_key, first_name);
-                }
-                **held = Held::Many(map);
+        match self.0.as_mut() {
+            Some(held) => held.insert(key, name),
+            None => {
+                self.0 = Some(Box::new(SmallMap::One(key, name)));
                 None
             }
-            Held::Many(map) => map.insert(key, name),
         }
     }
 
     /// Removes the name under `key`, if any.
     pub fn remove(&mut self, key: &PeerKey) -> Option<StoredName> {
         let held = self.0.as_mut()?;
-        match &mut **held {
-            Held::One(held_key, _) if held_key == key => match *self.0.take()? {
-                Held::One(_, name) => Some(name),
-                Held::Many(_) => None,
-            },
-            Held::One(..) => None,
-            Held::Many(map) => {
-                let removed = map.remove(key);
-                let last = (map.len() == 1).then(|| map.drain().next()).flatten();
-                if let Some((last_key, last_name)) = last {
-                    **held = Held::One(last_key, last_name);
-                }
-                removed
-            }
+        let removed = held.remove(key);
+        if held.is_empty() {
+            self.0 = None;
         }
+        removed
     }
 
     /// The name under `key`, if any.
     pub fn get(&self, key: &PeerKey) -> Option<&StoredName> {
-        match &**self.0.as_ref()? {
-            Held::One(held_key, name) => (held_key == key).then_some(name),
-            Held::Many(map) => map.get(key),
-        }
+        self.0.as_ref()?.get(key)
     }
 
     /// Every key and name, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = (&PeerKey, &StoredName)> {
-        let (one, many) = match self.0.as_deref() {
-            None => (None, None),
-            Some(Held::One(key, name)) => (Some((key, name)), None),
-            Some(Held::Many(map)) => (None, Some(map.iter())),
-        };
-        one.into_iter().chain(many.into_iter().flatten())
+        self.0.iter().flat_map(|held| held.iter())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::FoldHasher;
 
     fn stored(name: &str) -> StoredName {
         StoredName {
@@ -172,14 +120,6 @@ mod tests {
 
     fn peer(last: u8) -> PeerKey {
         PeerKey::Peer(SocketAddr::from(([10, 0, 0, last], 500)))
-    }
-
-    fn shape(names: &PeerNames) -> &'static str {
-        match names.0.as_deref() {
-            None => "empty",
-            Some(Held::One(..)) => "one",
-            Some(Held::Many(_)) => "many",
-        }
     }
 
     #[test]
@@ -199,42 +139,15 @@ mod tests {
     }
 
     #[test]
-    fn the_shape_follows_the_count_both_ways() {
+    fn a_second_name_keeps_the_first() {
         let mut names = PeerNames::default();
         names.insert(peer(1), stored("host/one"));
-        assert_eq!(shape(&names), "one");
-        assert_eq!(names.get(&peer(2)), None);
-        assert_eq!(names.remove(&peer(2)), None);
         names.insert(peer(2), stored("host/two"));
-        assert_eq!(shape(&names), "many");
         assert_eq!(names.get(&peer(1)), Some(&stored("host/one")));
         assert_eq!(names.get(&peer(2)), Some(&stored("host/two")));
-        assert_eq!(names.iter().count(), 2);
         assert_eq!(names.remove(&peer(1)), Some(stored("host/one")));
-        assert_eq!(shape(&names), "one");
-        assert_eq!(
-            names.iter().collect::<Vec<_>>(),
-            [(&peer(2), &stored("host/two"))]
-        );
         assert_eq!(names.remove(&peer(2)), Some(stored("host/two")));
-        assert_eq!(shape(&names), "empty");
-    }
-
-    #[test]
-    fn equal_names_compare_equal_whatever_order_they_came_in() {
-        let mut ab = PeerNames::default();
-        ab.insert(peer(1), stored("host/a"));
-        ab.insert(peer(2), stored("host/b"));
-        ab.insert(peer(3), stored("host/c"));
-        ab.remove(&peer(3));
-        let mut ba = PeerNames::default();
-        ba.insert(peer(2), stored("host/b"));
-        ba.insert(peer(1), stored("host/a"));
-        assert_eq!(ab, ba);
-        ab.remove(&peer(1));
-        ba.remove(&peer(1));
-        assert_eq!(ab, ba);
-        assert_eq!(shape(&ab), "one");
+        assert_eq!(names, PeerNames::default());
     }
 
     #[test]

@@ -104,7 +104,10 @@ fn is_reset(entry: &SocketEntry) -> bool {
 /// unreachable ([`crate::choices::UDP_PORT_UNREACHABLE`]).
 fn port_unreachable(entry: &SocketEntry, peer: Option<SocketAddr>) -> bool {
     match (entry.io.as_ref(), peer) {
-        (Some(io), Some(peer)) => io.unreachable.contains(&peer_key(peer)),
+        (Some(io), Some(peer)) => io
+            .peers
+            .get(&peer_key(peer))
+            .is_some_and(|exchange| exchange.unreachable),
         _ => false,
     }
 }
@@ -123,7 +126,8 @@ fn link_for(entry: &SocketEntry, peer: Option<SocketAddr>) -> Option<Link> {
             _ => None,
         };
     }
-    security?.peers.get(&peer_key(peer?)).cloned()
+    let exchange = entry.io.as_ref()?.peers.get(&peer_key(peer?))?;
+    Some(exchange.link.clone())
 }
 
 impl SocketTable {

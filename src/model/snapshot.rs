@@ -143,14 +143,16 @@ impl SocketInfo {
             .map(|link| LinkInfo::of(None, link))
             .into_iter()
             .collect();
-        let mut peers: Vec<_> = security
-            .map(|security| security.peers.iter().collect())
+        let mut peers: Vec<_> = entry
+            .io
+            .as_ref()
+            .map(|io| io.peers.iter().collect())
             .unwrap_or_default();
         peers.sort_by_key(|(peer, _)| **peer);
         links.extend(
             peers
                 .into_iter()
-                .map(|(peer, link)| LinkInfo::of(Some(*peer), link)),
+                .map(|(peer, exchange)| LinkInfo::of(Some(*peer), &exchange.link)),
         );
         let waiting = entry.io.as_ref().map_or(0, |io| {
             io.inbound.len() + io.datagrams.len() + io.unsent.len()

@@ -1,16 +1,16 @@
 //! One socket's state: what it is, where it is bound, whom it talks to, which names it holds.
 #![forbid(unsafe_code)]
 
-use std::collections::{HashMap, VecDeque};
-use std::hash::BuildHasherDefault;
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
 
 use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_STREAM};
 
 use super::catalog::SocketKind;
+use super::payload::Payload;
 use super::peer_names::PeerNames;
-use super::FoldHasher;
+use super::small_map::SmallMap;
 use crate::wire::{SecuritySettings, TargetName};
 
 /// A socket's connection state.
@@ -74,8 +74,17 @@ pub struct Security {
     pub principal: Option<TargetName>,
     /// A stream socket's connection security.
     pub link: Option<Link>,
-    /// A datagram socket's security with each peer it exchanged datagrams with.
-    pub peers: HashMap<SocketAddr, Link, BuildHasherDefault<FoldHasher>>,
+}
+
+/// What a datagram socket knows of one peer it exchanged datagrams with.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Exchange {
+    /// The security the first datagram between the two settled (plain when neither asked
+    /// for any): what `WSAQuerySocketSecurity` reports for this peer.
+    pub link: Link,
+    /// The last datagram to this peer found no socket: the emulated ICMP port unreachable
+    /// ([`crate::choices::UDP_PORT_UNREACHABLE`]).
+    pub unreachable: bool,
 }
 
 /// A socket's data: what it received and has not read yet, and how its directions stand.
@@ -84,7 +93,7 @@ pub struct Io {
     /// Stream bytes received, oldest first.
     pub inbound: VecDeque<u8>,
     /// Datagrams received, with their senders, oldest first.
-    pub datagrams: VecDeque<(SocketAddr, Vec<u8>)>,
+    pub datagrams: VecDeque<(SocketAddr, Payload)>,
     /// Stream bytes sent before the server accepted the connection.
     pub unsent: Vec<u8>,
     /// `shutdown(SD_SEND)` was called.
@@ -95,9 +104,10 @@ pub struct Io {
     pub peer_finished: bool,
     /// The peer reset the connection.
     pub reset: bool,
-    /// Datagram peers whose last datagram found no socket: the emulated ICMP port
-    /// unreachable ([`crate::choices::UDP_PORT_UNREACHABLE`]).
-    pub unreachable: std::collections::HashSet<SocketAddr, BuildHasherDefault<FoldHasher>>,
+    /// A datagram socket's peers: each one it exchanged datagrams with, by address (kept
+    /// here, not with the security settings, so a plain exchange allocates nothing more
+    /// than the data it carries).
+    pub peers: SmallMap<SocketAddr, Exchange>,
 }
 
 /// One socket of the table.
@@ -107,6 +117,9 @@ pub struct SocketEntry {
     pub kind: SocketKind,
     /// Whether overlapped calls are allowed (`socket()`, or `WSA_FLAG_OVERLAPPED`).
     pub overlapped: bool,
+    /// Whether an overlapped operation was ever started on it: only then can one be
+    /// pending when it is closed.
+    pub overlapped_started: bool,
     /// The bound local address, if any.
     pub local: Option<SocketAddr>,
     /// Idle, listening or connected.
@@ -127,6 +140,7 @@ impl SocketEntry {
         Self {
             kind,
             overlapped,
+            overlapped_started: false,
             local: None,
             state: State::Idle,
             names: PeerNames::default(),

@@ -53,7 +53,7 @@ pub unsafe extern "system" fn send(s: SOCKET, buf: PCSTR, len: i32, flags: SEND_
 /// writes of `*fromlen` bytes, which the caller checked holds the address.
 unsafe fn deliver(received: Received, buf: PSTR, from: *mut SOCKADDR, fromlen: *mut i32) -> i32 {
     // SAFETY: the model returns at most the length the caller gave for `buf`.
-    unsafe { memory::write_bytes(buf, &received.data) };
+    unsafe { memory::write_bytes(buf, received.data.as_slice()) };
     if let (false, Some(peer)) = (from.is_null(), received.from) {
         let (raw, len) = encode_sockaddr(peer);
         // SAFETY: checked by the caller.

@@ -1,0 +1,355 @@
+//! Sending one datagram: `send` on a connected datagram socket, `sendto`/`WSASendTo` on an
+//! unconnected one.
+//!
+//! The topology lock is held from the sender's checks to the end, so the receiver bound at
+//! the destination cannot change half-way. Every step takes one shard lock at a time:
+//!
+//! 1. the sender ([`datagram_sender`]): the checks, in their documented order, and what
+//!    the sender knows of the destination (a link from an earlier exchange or none yet);
+//! 2. the receiver: the datagram is queued, and on a first exchange the receiver's side of
+//!    the security link is recorded;
+//! 3. the sender again, only when something changed for it: its new local address, the
+//!    link of a first exchange, the port-unreachable mark.
+//!
+//! Closing a datagram socket ends its exchanges: the sockets it exchanged with forget it
+//! ([`SocketTable::end_exchanges`]).
+//!
+//! A first exchange negotiates security ([`crate::choices::DATAGRAM_SECURITY_PER_PEER`]).
+//! When neither end applied settings and no fault is injected, that outcome is known
+//! without negotiating (a plain link both ways), and step 2 settles it under the lock it
+//! takes anyway. Otherwise the receiver's settings are read first, the negotiation runs,
+//! and if it fails nothing is sent and nothing changes.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+
+use parking_lot::MutexGuard;
+use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
+
+use super::lifecycle::{AddrArg, AddrFailure, Initiator};
+use super::negotiation::{negotiate, peer_key, Endpoint};
+use super::payload::Payload;
+use super::small_map::SmallMap;
+use super::socket::{Exchange, Link, SocketEntry, State};
+use super::topology::Topology;
+use super::SocketTable;
+use crate::choices;
+use crate::error::{Error, Result};
+use crate::wire::PeerAddress;
+
+/// What step 1 learnt of the sender.
+#[derive(Debug)]
+pub(super) struct Sender {
+    /// The destination.
+    to: SocketAddr,
+    /// The sender's local address, if bound.
+    local: Option<SocketAddr>,
+    /// The link from an earlier exchange with `to`; `None` on a first exchange.
+    known: Option<Link>,
+    /// On a first exchange of a sender with security settings, what it brings to the
+    /// negotiation (read now, as it is needed in any case; boxed, as it is rare and large).
+    initiator: Option<Box<Initiator>>,
+    /// Whether the last datagram to `to` found no socket.
+    unreachable: bool,
+}
+
+/// Step 1: the checks of a datagram from `entry` to `to`, in order, and what the sender
+/// knows of `to`. Errors: `WSAEOPNOTSUPP` (not an IP datagram socket), `WSAEDESTADDRREQ`,
+/// `WSAEFAULT` (short address), `WSAEAFNOSUPPORT`, `WSAEADDRNOTAVAIL` (zero address or
+/// port), `WSAEMSGSIZE` (over [`choices::MAX_DATAGRAM`]), `WSAESHUTDOWN`.
+pub(super) fn datagram_sender(
+    entry: &SocketEntry,
+    data: &[u8],
+    to: Option<AddrArg<'_>>,
+) -> Result<Sender> {
+    if entry.kind.socket_type != SOCK_DGRAM || !entry.is_ip() {
+        return Err(Error::OperationNotSupported);
+    }
+    let to = match to.map(AddrArg::decode) {
+        None | Some(Err(AddrFailure::Null)) => return Err(Error::DestinationRequired),
+        Some(Err(AddrFailure::TooShort)) => return Err(Error::Fault),
+        Some(Ok(PeerAddress::Ip(addr))) if entry.family_of(&addr) => addr,
+        Some(Ok(_)) => return Err(Error::AddressFamilyNotSupported),
+    };
+    if to.ip().is_unspecified() || to.port() == 0 {
+        return Err(Error::AddressNotAvailable);
+    }
+    if data.len() > choices::MAX_DATAGRAM {
+        return Err(Error::MessageSize);
+    }
+    if entry.io.as_ref().is_some_and(|io| io.shut_send) {
+        return Err(Error::Shutdown);
+    }
+    let exchange = entry.io.as_ref().and_then(|io| io.peers.get(&peer_key(to)));
+    let known = exchange.map(|exchange| exchange.link.clone());
+    let initiator = (known.is_none() && entry.settings().is_some())
+        .then(|| Box::new(Initiator::of(entry, Some(to))));
+    Ok(Sender {
+        to,
+        local: entry.local,
+        known,
+        initiator,
+        unreachable: exchange.is_some_and(|exchange| exchange.unreachable),
+    })
+}
+
+/// Puts a datagram from `source` in `entry`'s receive queue, unless the socket is
+/// connected to someone else or has shut down receiving.
+pub(super) fn deliver_datagram(entry: &mut SocketEntry, source: SocketAddr, data: &[u8]) {
+    let accepts = match entry.state {
+        State::Connected { peer, .. } => peer_key(peer) == peer_key(source),
+        _ => true,
+    };
+    if accepts && !entry.io.as_ref().is_some_and(|io| io.shut_receive) {
+        entry
+            .io_mut()
+            .datagrams
+            .push_back((source, Payload::new(data)));
+    }
+}
+
+/// Records on the receiving `entry` a first exchange with `source`, unless it knows that
+/// peer already (a datagram it sent there first settled the link).
+fn record_exchange(entry: &mut SocketEntry, source: SocketAddr, link: Link) {
+    let exchange = Exchange {
+        link,
+        unreachable: false,
+    };
+    entry
+        .io_mut()
+        .peers
+        .insert_if_absent(peer_key(source), exchange);
+}
+
+/// How a first exchange settled security, as each side records it.
+struct Settled {
+    /// The sender's link.
+    mine: Link,
+    /// The receiver's link, recorded when the datagram reaches it.
+    theirs: Link,
+}
+
+/// One datagram's way: who sends it, from which address, and which socket receives it.
+#[derive(Clone, Copy)]
+struct Route<'a> {
+    /// The sending socket.
+    handle: SOCKET,
+    /// What step 1 learnt of it.
+    sender: &'a Sender,
+    /// The address the datagram comes from.
+    source: SocketAddr,
+    /// The socket bound at the destination, if any.
+    receiver: Option<SOCKET>,
+}
+
+/// What [`SocketTable::deliver_plain`] did.
+enum Plain {
+    /// Delivered; on a first exchange, with the sender's plain link to record.
+    Delivered(Option<Link>),
+    /// Nothing, as the receiver has security settings: a negotiation must run first.
+    Secured,
+}
+
+impl SocketTable {
+    /// Steps 2 and 3 for a datagram that passed step 1: `topology` is held since then.
+    pub(super) fn send_datagram(
+        &self,
+        mut topology: MutexGuard<'_, Topology>,
+        handle: SOCKET,
+        data: &[u8],
+        sender: Sender,
+    ) -> Result<usize> {
+        let to = sender.to;
+        let bound = match sender.local {
+            Some(local) => local,
+            None => {
+                let wildcard = if to.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" };
+                topology.choose(SOCK_DGRAM, wildcard.parse().map_err(|_| Error::Invalid)?)?
+            }
+        };
+        let source = if bound.ip().is_unspecified() {
+            SocketAddr::new(to.ip(), bound.port())
+        } else {
+            bound
+        };
+        let receiver = topology.receivers(SOCK_DGRAM, to).next();
+        let first = sender.known.is_none();
+        let plain = if !self.observer.is_active() && sender.initiator.is_none() {
+            self.deliver_plain(receiver, source, data, first)
+        } else {
+            Plain::Secured
+        };
+        let mine = match plain {
+            Plain::Delivered(mine) => mine,
+            Plain::Secured => {
+                let route = Route {
+                    handle,
+                    sender: &sender,
+                    source,
+                    receiver,
+                };
+                self.deliver_negotiated(&topology, &route, data)?
+            }
+        };
+        if sender.local.is_none() {
+            topology.bind(SOCK_DGRAM, bound, handle);
+        }
+        let reached = receiver.is_some();
+        let changed = sender.local.is_none() || mine.is_some() || sender.unreachable == reached;
+        if changed {
+            self.with_socket(handle, |entry| {
+                if sender.local.is_none() {
+                    entry.local = Some(bound);
+                }
+                let peers = &mut entry.io_mut().peers;
+                match (mine, peers.get_mut(&peer_key(to))) {
+                    (Some(link), _) => {
+                        let exchange = Exchange {
+                            link,
+                            unreachable: !reached,
+                        };
+                        peers.insert(peer_key(to), exchange);
+                    }
+                    (None, Some(exchange)) => exchange.unreachable = !reached,
+                    (None, None) => {}
+                }
+                Ok(())
+            })?;
+        }
+        Ok(data.len())
+    }
+
+    /// Ends the exchanges of a datagram socket that is closing, at `local`, with `peers`:
+    /// each socket bound at one of those addresses forgets it, so a later socket at the same
+    /// address is a new peer ([`crate::choices::EXCHANGES_END_AT_CLOSE`]). Called under the
+    /// topology lock; takes one shard lock at a time.
+    pub(super) fn end_exchanges(
+        &self,
+        topology: &Topology,
+        local: SocketAddr,
+        peers: &SmallMap<SocketAddr, Exchange>,
+    ) {
+        for (&peer, _) in peers.iter() {
+            let source = if local.ip().is_unspecified() {
+                SocketAddr::new(peer.ip(), local.port())
+            } else {
+                local
+            };
+            let Some(receiver) = topology.receivers(SOCK_DGRAM, peer).next() else {
+                continue;
+            };
+            if let Some(entry) = self.shard(receiver).lock().get_mut(&receiver) {
+                if let Some(io) = entry.io.as_mut() {
+                    io.peers.remove(&peer_key(source));
+                }
+            }
+        }
+    }
+
+    /// Step 2 when no fault applies and the sender brings no settings: an exchange already
+    /// settled (`first` false), or a first one to a receiver without settings (or to no
+    /// socket at all), which is plain both ways, settled under the receiver's lock.
+    fn deliver_plain(
+        &self,
+        receiver: Option<SOCKET>,
+        source: SocketAddr,
+        data: &[u8],
+        first: bool,
+    ) -> Plain {
+        let plain = first.then(Link::default);
+        let Some(receiver) = receiver else {
+            return Plain::Delivered(plain);
+        };
+        let mut shard = self.shard(receiver).lock();
+        let Some(entry) = shard.get_mut(&receiver) else {
+            return Plain::Delivered(plain);
+        };
+        if first && entry.settings().is_some() {
+            return Plain::Secured;
+        }
+        deliver_datagram(entry, source, data);
+        if first {
+            record_exchange(entry, source, Link::default());
+        }
+        Plain::Delivered(plain)
+    }
+
+    /// Step 2 otherwise: on a first exchange, the negotiation (which may fail the call,
+    /// before anything changed), then the injected faults' say on the datagram, then the
+    /// delivery. Returns the sender's link to record, on a first exchange.
+    fn deliver_negotiated(
+        &self,
+        topology: &Topology,
+        route: &Route<'_>,
+        data: &[u8],
+    ) -> Result<Option<Link>> {
+        let Route {
+            handle,
+            sender,
+            source,
+            receiver,
+        } = *route;
+        let settled = match sender.known {
+            Some(_) => None,
+            None => Some(self.negotiate_datagram(topology, route)?),
+        };
+        let copies = self
+            .observer
+            .datagram_copies(handle, sender.to, source, data);
+        if let Some(receiver) = receiver {
+            if let Some(entry) = self.shard(receiver).lock().get_mut(&receiver) {
+                for _ in 0..copies {
+                    deliver_datagram(entry, source, data);
+                }
+                if let Some(settled) = &settled {
+                    record_exchange(entry, source, settled.theirs.clone());
+                }
+            }
+        }
+        Ok(settled.map(|settled| settled.mine))
+    }
+
+    /// A first exchange's negotiation, with the receiver's settings and principal as they
+    /// stand (each end's principal defaults to its host's).
+    fn negotiate_datagram(&self, topology: &Topology, route: &Route<'_>) -> Result<Settled> {
+        let to = route.sender.to;
+        let initiator = match &route.sender.initiator {
+            Some(initiator) => Initiator::clone(initiator),
+            None => self.with_socket(route.handle, |entry| Ok(Initiator::of(entry, Some(to))))?,
+        };
+        let (settings, responder_principal) = route
+            .receiver
+            .and_then(|r| {
+                self.shard(r)
+                    .lock()
+                    .get(&r)
+                    .map(|e| (e.settings().cloned(), e.principal().cloned()))
+            })
+            .unwrap_or_default();
+        if initiator.settings.is_none() && settings.is_none() {
+            // Neither side asked for security: a plain exchange, no principals.
+            return Ok(Settled {
+                mine: Link::default(),
+                theirs: Link::default(),
+            });
+        }
+        let principal = initiator
+            .principal
+            .clone()
+            .unwrap_or_else(|| topology.host_principal(route.source.ip()));
+        let responder_principal =
+            responder_principal.unwrap_or_else(|| topology.host_principal(to.ip()));
+        let (mine, theirs) = negotiate(
+            Endpoint {
+                settings: initiator.settings.as_ref(),
+                principal: &principal,
+            },
+            initiator.target_name.as_ref(),
+            Endpoint {
+                settings: settings.as_ref(),
+                principal: &responder_principal,
+            },
+        )?;
+        Ok(Settled { mine, theirs })
+    }
+}
