@@ -1,9 +1,11 @@
 //! The side-by-side comparisons of `docs/performance.md`, as divan benchmarks:
 //! `cargo bench --bench compare` (add a filter such as `scale` to run one group).
 //!
-//! The ratios themselves, and the memory and turmoil comparisons, come from the report:
-//! `cargo run --release -p winsock-emu-perf`. Both measure the workloads of
-//! `benches/support`.
+//! Comparison 6 (memory) is `benches/memory.rs`, with divan's allocation profiler as its
+//! global allocator; comparison 3 (turmoil) is `perf/benches/peer_simulator.rs`, in the
+//! comparison package that keeps turmoil out of this crate. The ratios themselves come from
+//! the report: `cargo run --release -p winsock-emu-perf`. All of them measure the workloads
+//! of `benches/support`.
 mod support;
 
 use std::hint::black_box;

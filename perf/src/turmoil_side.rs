@@ -11,10 +11,10 @@ use turmoil::net::UdpSocket;
 use crate::timing::median;
 
 /// The port the echo host listens on.
-const PORT: u16 = 5000;
+pub const PORT: u16 = 5000;
 
 /// A simulation with an echo host, `server`, and room for long runs.
-fn sim_with_echo_host() -> turmoil::Sim<'static> {
+pub fn sim_with_echo_host() -> turmoil::Sim<'static> {
     let mut sim = turmoil::Builder::new()
         .simulation_duration(Duration::from_secs(24 * 3600))
         .max_message_latency(Duration::from_millis(1))
