@@ -453,3 +453,41 @@ fn choice_wsabuf_arrays_are_checked_whole_before_anything_moves() {
     let mut buf = [0u8; 8];
     assert_eq!(server.recv(&mut buf), Ok(7), "the data still waits");
 }
+
+#[test]
+fn safe_vectored_calls_gather_and_scatter() {
+    use std::io::{IoSlice, IoSliceMut};
+    let env = env();
+    let (client, server) = stream_pair(&env, "127.0.0.1:6014");
+    let parts = [
+        IoSlice::new(b"vec"),
+        IoSlice::new(b""),
+        IoSlice::new(b"tored"),
+    ];
+    assert_eq!(client.send_vectored(&parts), Ok(8));
+    let (mut a, mut b) = ([0u8; 2], [0u8; 10]);
+    let mut bufs = [IoSliceMut::new(&mut a), IoSliceMut::new(&mut b)];
+    assert_eq!(server.recv_vectored(&mut bufs), Ok(8));
+    assert_eq!((&a, &b[..6]), (b"ve", &b"ctored"[..]));
+
+    let (udp_client, udp_server) = datagram_pair(&env, "127.0.0.1:6015");
+    udp_client
+        .send_vectored(&[IoSlice::new(b"0123"), IoSlice::new(b"456789")])
+        .unwrap();
+    let (mut a, mut b) = ([0u8; 3], [0u8; 3]);
+    let mut bufs = [IoSliceMut::new(&mut a), IoSliceMut::new(&mut b)];
+    assert_eq!(
+        udp_server.recv_vectored(&mut bufs),
+        Err(winsock_emu::Error::MessageSize)
+    );
+    assert_eq!((&a, &b), (b"012", b"345"), "one datagram, truncated");
+
+    let mebibyte = vec![0u8; 1 << 20];
+    let over_4_gib = vec![IoSlice::new(&mebibyte); 4097];
+    assert_fails_unchanged(&env.net, WSAEINVAL, || {
+        client
+            .send_vectored(&over_4_gib)
+            .map(drop)
+            .map_err(|e| e.code())
+    });
+}
