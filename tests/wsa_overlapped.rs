@@ -8,7 +8,7 @@ mod overlapped_support;
 use std::net::SocketAddr;
 use std::ptr;
 
-use common::wsa::{filled, recv_bufs, send_bufs, Sender, FILL};
+use common::wsa::{filled, recv_bufs, send_bufs, stream_pair, Sender, FILL};
 use common::*;
 use overlapped_support::{
     alertable_poll, is_signalled, new_event, overlapped_result, record, take_records, Ov, SENTINEL,
@@ -68,13 +68,6 @@ fn send_overlapped(s: SOCKET, bufs: &[WSABUF], ov: &Ov, count: bool) -> (i32, i3
     };
     let (rc, error) = returned(rc);
     (rc, error, sent)
-}
-
-/// An accepted stream connection between overlapped sockets: (client, server).
-fn stream_pair(env: &Env, at: &str) -> (Socket, Socket) {
-    let (listener, client) = connected_stream(&env.net, at);
-    let (server, _) = listener.accept().unwrap();
-    (client, server)
 }
 
 fn close_event(ov: &Ov) {

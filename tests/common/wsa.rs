@@ -4,6 +4,26 @@
 use std::ptr;
 
 use winsock_emu::sys::{self, SOCKET, WSABUF};
+use winsock_emu::{Domain, Socket, Type};
+
+use super::Env;
+
+/// An accepted stream connection on `at`: (client, server).
+pub fn stream_pair(env: &Env, at: &str) -> (Socket, Socket) {
+    let (listener, client) = super::connected_stream(&env.net, at);
+    let (server, _) = listener.accept().unwrap();
+    (client, server)
+}
+
+/// A datagram socket bound at `at`, and a datagram socket connected to it: (client, server).
+pub fn datagram_pair(env: &Env, at: &str) -> (Socket, Socket) {
+    let at = at.parse().unwrap();
+    let server = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    server.bind(at).unwrap();
+    let client = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    client.connect(at).unwrap();
+    (client, server)
+}
 
 /// What an out-parameter holds until a call writes it.
 pub const SENTINEL: u32 = 0xdead_beef;
