@@ -55,7 +55,8 @@ impl Completion {
     }
 
     /// Hands the transfer's result to [`overlapped_result`] and, when it completed at once,
-    /// writes the count; returns whether it did.
+    /// writes the count; `Err(WSA_IO_PENDING)` (nothing written) when it pends, or the
+    /// transfer's own error.
     ///
     /// # Safety
     /// `overlapped` and `routine` as [`overlapped_result`] requires; `count` NULL or valid
