@@ -26,6 +26,28 @@ fn check(step: &str, rc: i32) -> Result<(), String> {
     Ok(())
 }
 
+/// `WSASend` of `data` in one `WSABUF`, as the samples send.
+fn wsa_send(s: SOCKET, data: &[u8]) -> i32 {
+    let buf = WSABUF {
+        len: data.len() as u32,
+        buf: data.as_ptr().cast_mut(),
+    };
+    let mut sent = 0;
+    unsafe { WSASend(s, &buf, 1, &mut sent, 0, ptr::null_mut(), None) }
+}
+
+/// `WSARecv` into `data` with `flags`, as the samples receive: the bytes received.
+fn wsa_recv(step: &str, s: SOCKET, data: &mut [u8], flags: i32) -> Result<usize, String> {
+    let buf = WSABUF {
+        len: data.len() as u32,
+        buf: data.as_mut_ptr(),
+    };
+    let (mut received, mut flags) = (0, flags as u32);
+    let rc = unsafe { WSARecv(s, &buf, 1, &mut received, &mut flags, ptr::null_mut(), None) };
+    check(step, rc)?;
+    Ok(received as usize)
+}
+
 fn sockaddr(addr: &str) -> Vec<u8> {
     let addr: SocketAddr = addr.parse().expect("a valid address");
     PeerTargetName::new(addr, "x").to_bytes()[8..24].to_vec()
@@ -159,23 +181,17 @@ fn main() -> Result<(), String> {
     )?;
     let client_flags = query("client", client)?;
     let request = b"hello, secure server";
-    check("send(request)", unsafe {
-        send(client, request.as_ptr(), request.len() as i32, 0)
-    })?;
+    check("WSASend(request)", wsa_send(client, request))?;
 
     println!("\nServer:");
-    let accepted = unsafe { accept(listen_socket, ptr::null_mut(), ptr::null_mut()) };
+    let accepted = unsafe { WSAAccept(listen_socket, ptr::null_mut(), ptr::null_mut(), None, 0) };
     check(
-        "accept (the sample's WSAAccept)",
+        "WSAAccept(listen, NULL, NULL, NULL, 0)",
         if accepted == INVALID_SOCKET { -1 } else { 0 },
     )?;
     let mut buf = [0u8; 64];
-    let n = unsafe { recv(accepted, buf.as_mut_ptr(), buf.len() as i32, 0) };
-    check("recv", n)?;
-    println!(
-        "        received {:?}",
-        String::from_utf8_lossy(&buf[..n as usize])
-    );
+    let n = wsa_recv("WSARecv", accepted, &mut buf, 0)?;
+    println!("        received {:?}", String::from_utf8_lossy(&buf[..n]));
     query("accepted", accepted)?;
     check("WSAImpersonateSocketPeer(accepted, NULL, 0)", unsafe {
         WSAImpersonateSocketPeer(accepted, ptr::null(), 0)
@@ -191,20 +207,18 @@ fn main() -> Result<(), String> {
         impersonated_principal().map(|p| p.to_string())
     );
     let reply = b"hello, authenticated client";
-    check("send(reply)", unsafe {
-        send(accepted, reply.as_ptr(), reply.len() as i32, 0)
-    })?;
+    check("WSASend(reply)", wsa_send(accepted, reply))?;
     check("closesocket(accepted)", unsafe { closesocket(accepted) })?;
 
     println!("\nClient:");
-    let n = unsafe { recv(client, buf.as_mut_ptr(), buf.len() as i32, 0) };
-    check("recv", n)?;
-    println!(
-        "        received {:?}",
-        String::from_utf8_lossy(&buf[..n as usize])
-    );
-    let end = unsafe { recv(client, buf.as_mut_ptr(), buf.len() as i32, 0) };
-    check("recv: 0, the server closed gracefully", end)?;
+    let n = wsa_recv("WSARecv(MSG_WAITALL)", client, &mut buf, MSG_WAITALL)?;
+    println!("        received {:?}", String::from_utf8_lossy(&buf[..n]));
+    let end = wsa_recv(
+        "WSARecv: 0, the server closed gracefully",
+        client,
+        &mut buf,
+        0,
+    )?;
     check(
         "closesocket(client): the IPsec filters and policy go with it",
         unsafe { closesocket(client) },

@@ -233,6 +233,18 @@ pub const UNEMULATED_ARGUMENTS: Choice = Choice {
              offers neither. None of these pointers is ever read.",
 };
 
+/// `WSAAccept`'s condition function.
+pub const ACCEPT_CONDITION_FUNCTION: Choice = Choice {
+    id: "accept-condition-function",
+    question: "What does WSAAccept do with a condition function (a non-NULL lpfnCondition)?",
+    answer: "It fails with WSAEOPNOTSUPP, checked right after the socket, and never calls \
+             the function: no connection is taken and no out-parameter is written. \
+             Emulating CF_ACCEPT, CF_REJECT and CF_DEFER would mean running the caller's \
+             code between looking at a waiting connection and taking it, which another \
+             thread could take meanwhile; Microsoft's secure TCP server sample passes NULL. \
+             With NULL, WSAAccept is accept, and dwCallbackData is ignored.",
+};
+
 /// The error a failed security negotiation gives the connect (or first `sendto`) that
 /// started it ([`SECURE_NEGOTIATION`]).
 pub const NEGOTIATION_FAILURE_ERROR: crate::Error = crate::Error::TimedOut;
@@ -423,11 +435,52 @@ pub const DATA_FLAGS: Choice = Choice {
     id: "data-flags",
     question: "Which flags do send and recv take, and what do sendto's address arguments do \
                on a connected socket?",
-    answer: "send and sendto take MSG_DONTROUTE (ignored); recv takes MSG_PEEK, and on \
-             streams MSG_WAITALL (WSAEWOULDBLOCK until that many bytes wait, unless the \
-             peer finished); any other bit is WSAEOPNOTSUPP. On a connected socket sendto \
-             ignores its address, as its page says. A datagram longer than the receive \
-             buffer fills it and fails with WSAEMSGSIZE, the rest discarded, as on Windows.",
+    answer: "send, sendto, WSASend and WSASendTo take MSG_DONTROUTE (ignored); recv, \
+             recvfrom, WSARecv and WSARecvFrom take MSG_PEEK, and on streams MSG_WAITALL \
+             (WSAEWOULDBLOCK until that many bytes wait, unless the peer finished); WSARecv \
+             and WSARecvFrom also take MSG_PUSH_IMMEDIATE on streams, a hint with nothing \
+             to hurry in memory. Any other bit (MSG_OOB, MSG_PARTIAL, ...) is \
+             WSAEOPNOTSUPP. WSARecv and WSARecvFrom set *lpFlags to 0 on success. On a \
+             connected socket sendto ignores its address, as its page says. A datagram \
+             longer than the receive buffer fills it and fails with WSAEMSGSIZE, the rest \
+             discarded, as on Windows (see datagram-truncation).",
+};
+
+/// How `WSABUF` arrays are read and checked.
+pub const WSABUF_ARRAYS: Choice = Choice {
+    id: "wsabuf-arrays",
+    question: "How are the WSABUF arrays of WSASend, WSASendTo, WSARecv and WSARecvFrom \
+               checked, and what do a zero count, an empty buffer and a total over 4 GiB \
+               get?",
+    answer: "The array is read and checked whole, in order, before a byte is sent or \
+             consumed: a NULL lpBuffers with a non-zero count, or a WSABUF whose buf is NULL \
+             with a non-zero len, is WSAEFAULT; a running total over 4,294,967,295 bytes \
+             (more than the DWORD byte count can report) is WSAEINVAL. A zero \
+             dwBufferCount is an empty array (lpBuffers is not read) and a NULL buf with \
+             len 0 an empty buffer: the sends then send zero bytes (an empty datagram on a \
+             datagram socket) and the receives receive as recv does with len 0. \
+             lpNumberOfBytesSent and lpNumberOfBytesRecvd may be NULL only with overlapped \
+             arguments, and lpFlags never (WSAEFAULT). The order: WSANOTINITIALISED, \
+             WSAENOTSOCK, the count pointer, lpFlags, the array, lpFrom's room, then the \
+             operation's own errors. A gather send concatenates its buffers into one \
+             payload, so a datagram is never split.",
+};
+
+/// A datagram longer than a scatter receive's buffers.
+pub const DATAGRAM_TRUNCATION: Choice = Choice {
+    id: "datagram-truncation",
+    question: "What do WSARecv and WSARecvFrom do with a datagram longer than their buffers: \
+               MSG_PARTIAL or WSAEMSGSIZE, and which out-parameters are written?",
+    answer: "The buffers are filled in order with the datagram's first bytes, the rest is \
+             discarded and the call fails with WSAEMSGSIZE: the pages set MSG_PARTIAL only \
+             when the provider supports partial messages, and Windows' UDP provider does \
+             not (its protocol info lacks XP1_PARTIAL_MESSAGE), so the excess is lost, as \
+             the pages say for an unreliable protocol, and MSG_PARTIAL is never set. \
+             WSARecvFrom's lpFrom and *lpFromlen are written, as recvfrom writes them; \
+             *lpNumberOfBytesRecvd and *lpFlags keep their values, the call having failed. \
+             With MSG_PEEK the datagram stays queued. On an overlapped socket the error is \
+             reported at once and nothing completes through the OVERLAPPED, as the pages \
+             say of any error other than WSA_IO_PENDING.",
 };
 
 /// What closing does to the peer.
@@ -480,7 +533,8 @@ pub const OVERLAPPED_STATUS_FIELDS: Choice = Choice {
     answer: "Internal is STATUS_PENDING (0x103) while the operation pends, so \
              HasOverlappedIoCompleted works; then 0 on success or the Winsock error code \
              (where Windows stores an NTSTATUS). InternalHigh is the byte count (0 for \
-             these calls). WSAGetOverlappedResult reads those fields: TRUE with the count \
+             the set and delete calls, 24 for a security query, the bytes moved for the \
+             data calls). WSAGetOverlappedResult reads those fields: TRUE with the count \
              and flags 0, or FALSE with the stored error; with fWait TRUE it waits for the \
              status to change rather than for hEvent, which must still be a valid event \
              (WSA_INVALID_HANDLE otherwise). A NULL lpOverlapped, lpcbTransfer or \
@@ -580,6 +634,7 @@ pub const ALL: &[Choice] = &[
     CLEANUP_CLOSES_SOCKETS,
     IOCTL_CODES,
     UNEMULATED_ARGUMENTS,
+    ACCEPT_CONDITION_FUNCTION,
     SECURITY_SETTINGS_FORM,
     UNKNOWN_SECURITY_FLAGS,
     SECURITY_TIMING_ERRORS,
@@ -598,6 +653,8 @@ pub const ALL: &[Choice] = &[
     EXCHANGES_END_AT_CLOSE,
     RECEIVE_NEVER_BLOCKS,
     DATA_FLAGS,
+    WSABUF_ARRAYS,
+    DATAGRAM_TRUNCATION,
     CLOSE_AND_RESET,
     SECURITY_IOCTLS,
     EVENTS_ARE_PROCESS_WIDE,

@@ -27,6 +27,13 @@ fn sys_functions_have_windows_sys_signatures() {
     let _: unsafe extern "system" fn(ws::SOCKET, i32) -> i32 = sys::listen;
     let _: unsafe extern "system" fn(ws::SOCKET, *mut ws::SOCKADDR, *mut i32) -> ws::SOCKET =
         sys::accept;
+    let _: unsafe extern "system" fn(
+        ws::SOCKET,
+        *mut ws::SOCKADDR,
+        *mut i32,
+        ws::LPCONDITIONPROC,
+        usize,
+    ) -> ws::SOCKET = sys::WSAAccept;
     let _: unsafe extern "system" fn(ws::SOCKET, *const ws::SOCKADDR, i32) -> i32 = sys::connect;
     let _: unsafe extern "system" fn(
         ws::SOCKET,

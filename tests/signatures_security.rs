@@ -55,6 +55,35 @@ type WsaSendTo = unsafe extern "system" fn(
     *mut OVERLAPPED,
     ws::LPWSAOVERLAPPED_COMPLETION_ROUTINE,
 ) -> i32;
+type WsaSend = unsafe extern "system" fn(
+    ws::SOCKET,
+    *const ws::WSABUF,
+    u32,
+    *mut u32,
+    u32,
+    *mut OVERLAPPED,
+    ws::LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> i32;
+type WsaRecv = unsafe extern "system" fn(
+    ws::SOCKET,
+    *const ws::WSABUF,
+    u32,
+    *mut u32,
+    *mut u32,
+    *mut OVERLAPPED,
+    ws::LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> i32;
+type WsaRecvFrom = unsafe extern "system" fn(
+    ws::SOCKET,
+    *const ws::WSABUF,
+    u32,
+    *mut u32,
+    *mut u32,
+    *mut ws::SOCKADDR,
+    *mut i32,
+    *mut OVERLAPPED,
+    ws::LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> i32;
 type ShutdownFn = unsafe extern "system" fn(ws::SOCKET, ws::WINSOCK_SHUTDOWN_HOW) -> i32;
 type IoctlSocket = unsafe extern "system" fn(ws::SOCKET, i32, *mut u32) -> i32;
 
@@ -82,6 +111,9 @@ fn data_path_functions_have_windows_sys_signatures() {
     let sendto: SendTo = sys::sendto;
     let recvfrom: RecvFrom = sys::recvfrom;
     let wsasendto: WsaSendTo = sys::WSASendTo;
+    let wsasend: WsaSend = sys::WSASend;
+    let wsarecv: WsaRecv = sys::WSARecv;
+    let wsarecvfrom: WsaRecvFrom = sys::WSARecvFrom;
     let shutdown: ShutdownFn = sys::shutdown;
     let ioctlsocket: IoctlSocket = sys::ioctlsocket;
     let addresses = [
@@ -90,6 +122,9 @@ fn data_path_functions_have_windows_sys_signatures() {
         sendto as usize,
         recvfrom as usize,
         wsasendto as usize,
+        wsasend as usize,
+        wsarecv as usize,
+        wsarecvfrom as usize,
         shutdown as usize,
         ioctlsocket as usize,
     ];

@@ -1,5 +1,6 @@
-//! `listen`, `accept` and `closesocket`: arbitrary handles and backlogs, and accept's
-//! address buffer of arbitrary room with a sentinel that must survive a failure.
+//! `listen`, `accept`, `WSAAccept` and `closesocket`: arbitrary handles and backlogs, the
+//! accepts' address buffer of arbitrary room with a sentinel that must survive a failure,
+//! and `WSAAccept`'s condition function present or not (never to be called).
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -16,6 +17,22 @@ struct Input {
     null_addr: bool,
     null_len: bool,
     room: i32,
+    wsa: bool,
+    condition: bool,
+}
+
+/// A condition function `WSAAccept` must refuse without calling.
+unsafe extern "system" fn never_called(
+    _: *mut WSABUF,
+    _: *mut WSABUF,
+    _: *mut QOS,
+    _: *mut QOS,
+    _: *mut WSABUF,
+    _: *mut WSABUF,
+    _: *mut u32,
+    _: usize,
+) -> i32 {
+    panic!("WSAAccept called its condition function");
 }
 
 fuzz_target!(|input: Input| {
@@ -43,8 +60,17 @@ fuzz_target!(|input: Input| {
             } else {
                 &mut room
             };
-            let new = unsafe { accept(s, addr_ptr, len_ptr) };
-            check_socket(&scene.net, &before, new, ACCEPT_CODES);
+            let new = if input.wsa {
+                let condition: LPCONDITIONPROC = input.condition.then_some(never_called);
+                let new = unsafe { WSAAccept(s, addr_ptr, len_ptr, condition, 0) };
+                check_socket(&scene.net, &before, new, WSA_ACCEPT_CODES);
+                assert!(new == INVALID_SOCKET || condition.is_none());
+                new
+            } else {
+                let new = unsafe { accept(s, addr_ptr, len_ptr) };
+                check_socket(&scene.net, &before, new, ACCEPT_CODES);
+                new
+            };
             if new == INVALID_SOCKET {
                 assert!(
                     addr.iter().all(|&b| b == 0xab),

@@ -161,6 +161,19 @@ pub const DATA_CODES: &[i32] = &[
     WSAESHUTDOWN,
     WSAEWOULDBLOCK,
 ];
+/// `WSASend`, `WSARecv` and `WSARecvFrom`.
+pub const WSA_BUFFER_CODES: &[i32] = &[
+    WSANOTINITIALISED,
+    WSAENOTSOCK,
+    WSAEFAULT,
+    WSAEINVAL,
+    WSAEOPNOTSUPP,
+    WSAENOTCONN,
+    WSAESHUTDOWN,
+    WSAECONNRESET,
+    WSAEWOULDBLOCK,
+    WSAEMSGSIZE,
+];
 /// `socket` and `WSASocketW`.
 pub const SOCKET_CODES: &[i32] = &[
     WSANOTINITIALISED,
@@ -205,6 +218,15 @@ pub const LISTEN_CODES: &[i32] = &[
 pub const ACCEPT_CODES: &[i32] = &[
     WSANOTINITIALISED,
     WSAENOTSOCK,
+    WSAEFAULT,
+    WSAEINVAL,
+    WSAEWOULDBLOCK,
+];
+/// `WSAAccept`: those of `accept`, and `WSAEOPNOTSUPP` for a condition function.
+pub const WSA_ACCEPT_CODES: &[i32] = &[
+    WSANOTINITIALISED,
+    WSAENOTSOCK,
+    WSAEOPNOTSUPP,
     WSAEFAULT,
     WSAEINVAL,
     WSAEWOULDBLOCK,

@@ -1,7 +1,8 @@
-//! The safe face of the data path: `send`, `recv`, `sendto`, `recvfrom`, `shutdown`,
-//! `ioctlsocket(FIONBIO / FIONREAD)`.
+//! The safe face of the data path: `send`, `recv`, `sendto`, `recvfrom`, `WSASend` and
+//! `WSARecv` (vectored), `shutdown`, `ioctlsocket(FIONBIO / FIONREAD)`.
 #![forbid(unsafe_code)]
 
+use std::io::{IoSlice, IoSliceMut};
 use std::net::{Shutdown, SocketAddr};
 
 use windows_sys::Win32::Networking::WinSock::{SD_BOTH, SD_RECEIVE, SD_SEND};
@@ -9,6 +10,16 @@ use windows_sys::Win32::Networking::WinSock::{SD_BOTH, SD_RECEIVE, SD_SEND};
 use super::Socket;
 use crate::error::{Error, Result};
 use crate::model::AddrArg;
+
+/// The total length of a vectored call's buffers: `WSAEINVAL` beyond `u32::MAX`, as for a
+/// `WSABUF` array ([`crate::choices::WSABUF_ARRAYS`]).
+fn vectored_total(lens: impl Iterator<Item = usize>) -> Result<usize> {
+    let total = lens.fold(0usize, usize::saturating_add);
+    if u32::try_from(total).is_err() {
+        return Err(Error::Invalid);
+    }
+    Ok(total)
+}
 
 impl Socket {
     /// `send`: sends `data` on a connected socket; returns the bytes sent. Errors:
@@ -42,6 +53,38 @@ impl Socket {
         }
         let from = received.from.ok_or(Error::NotConnected)?;
         Ok((received.data.len(), from))
+    }
+
+    /// `WSASend` with several buffers: sends them as one payload (one datagram on a datagram
+    /// socket), in order; returns the bytes sent. Errors: those of [`Socket::send`], and
+    /// `WSAEINVAL` when the buffers hold more than `u32::MAX` bytes together
+    /// ([`crate::choices::WSABUF_ARRAYS`]).
+    pub fn send_vectored(&self, bufs: &[IoSlice<'_>]) -> Result<usize> {
+        let mut data = Vec::with_capacity(vectored_total(bufs.iter().map(|buf| buf.len()))?);
+        for buf in bufs {
+            data.extend_from_slice(buf);
+        }
+        self.network.table.send(self.handle, &data, 0)
+    }
+
+    /// `WSARecv` with several buffers: fills them in order, each before the next; returns
+    /// the bytes received (0 once a stream's peer finished sending). A datagram longer than
+    /// the buffers together fills them and gives `WSAEMSGSIZE`, the rest discarded
+    /// ([`crate::choices::DATAGRAM_TRUNCATION`]). Errors: those of [`Socket::recv`], and
+    /// `WSAEINVAL` when the buffers hold more than `u32::MAX` bytes together.
+    pub fn recv_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> Result<usize> {
+        let total = vectored_total(bufs.iter().map(|buf| buf.len()))?;
+        let received = self.network.table.recv(self.handle, total, 0)?;
+        let mut rest = received.data.as_slice();
+        for buf in bufs.iter_mut() {
+            let (part, tail) = rest.split_at(rest.len().min(buf.len()));
+            buf[..part.len()].copy_from_slice(part);
+            rest = tail;
+        }
+        if received.truncated {
+            return Err(Error::MessageSize);
+        }
+        Ok(received.data.len())
     }
 
     /// `shutdown`: `Read` is `SD_RECEIVE`, `Write` is `SD_SEND` (the peer's receives then end

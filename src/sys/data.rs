@@ -1,19 +1,16 @@
-//! Moving data: `send`, `recv`, `sendto`, `WSASendTo`, `recvfrom`, `shutdown`, `ioctlsocket`.
+//! Moving data: `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket`. The
+//! Winsock 2 calls over `WSABUF` arrays are in `wsa_data.rs`.
 use windows_sys::core::{PCSTR, PSTR};
 use windows_sys::Win32::Networking::WinSock::{
-    AF_INET, FIONBIO, FIONREAD, LPWSAOVERLAPPED_COMPLETION_ROUTINE, SEND_RECV_FLAGS, SOCKADDR,
-    SOCKET, SOCKET_ERROR, WINSOCK_SHUTDOWN_HOW, WSABUF,
+    FIONBIO, FIONREAD, SEND_RECV_FLAGS, SOCKADDR, SOCKET, SOCKET_ERROR, WINSOCK_SHUTDOWN_HOW,
 };
-use windows_sys::Win32::System::IO::OVERLAPPED;
 
+use super::addr_out;
 use super::last_error::{int_result, record};
 use super::memory;
-use super::overlapped::overlapped_result;
 use crate::error::{Error, Result};
 use crate::model::current::with_current;
 use crate::model::{AddrArg, Received};
-use crate::testing::Call;
-use crate::wire::encode_sockaddr;
 
 /// The `int`-returning count convention: the count, or `SOCKET_ERROR` with the last error.
 fn count_result(result: Result<usize>) -> i32 {
@@ -49,19 +46,13 @@ pub unsafe extern "system" fn send(s: SOCKET, buf: PCSTR, len: i32, flags: SEND_
 /// bytes are still copied, as on Windows).
 ///
 /// # Safety
-/// `buf` must be valid for writes of `received.data.len()` bytes; `from` NULL or valid for
-/// writes of `*fromlen` bytes, which the caller checked holds the address.
+/// `buf` must be valid for writes of `received.data.len()` bytes; `from` and `fromlen` as
+/// [`addr_out::write`] requires.
 unsafe fn deliver(received: Received, buf: PSTR, from: *mut SOCKADDR, fromlen: *mut i32) -> i32 {
     // SAFETY: the model returns at most the length the caller gave for `buf`.
     unsafe { memory::write_bytes(buf, received.data.as_slice()) };
-    if let (false, Some(peer)) = (from.is_null(), received.from) {
-        let (raw, len) = encode_sockaddr(peer);
-        // SAFETY: checked by the caller.
-        unsafe {
-            memory::write_bytes(from.cast(), &raw[..len]);
-            memory::write(fromlen, len as i32);
-        }
-    }
+    // SAFETY: checked by the caller.
+    unsafe { addr_out::write(from, fromlen, received.from) };
     if received.truncated {
         record(Error::MessageSize);
         return SOCKET_ERROR;
@@ -118,13 +109,8 @@ pub unsafe extern "system" fn recvfrom(
         if buf.is_null() && max != 0 {
             return Err(Error::Fault);
         }
-        if !from.is_null() {
-            let needed = if family == AF_INET { 16 } else { 28 };
-            // SAFETY: non-NULL, and the caller promises an i32 there.
-            if fromlen.is_null() || unsafe { memory::read(fromlen) } < needed {
-                return Err(Error::Fault);
-            }
-        }
+        // SAFETY: forwarded from the caller.
+        unsafe { addr_out::check_room(family, from, fromlen)? };
         table.recv(s, max, flags)
     });
     match received {
@@ -158,56 +144,6 @@ pub unsafe extern "system" fn sendto(
         // SAFETY: forwarded from the caller.
         let to = (!to.is_null()).then(|| unsafe { memory::sockaddr(to, tolen.into()) });
         table.send_to(s, data, flags, to.map(|arg: AddrArg<'_>| arg))
-    }))
-}
-
-/// [`WSASendTo`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsasendto):
-/// [`sendto`] with the data gathered from `dwbuffercount` `WSABUF`s into one datagram, the
-/// count written to `*lpnumberofbytessent`. `lpnumberofbytessent` may be NULL only with
-/// overlapped arguments (`WSAEFAULT` otherwise). On an overlapped socket with
-/// `lpoverlapped` the send completes through it, as every overlapped call does (the
-/// datagram is sent at once; a deferred completion leaves `*lpnumberofbytessent` unwritten
-/// and reports `WSA_IO_PENDING`); on a non-overlapped socket both arguments are ignored.
-///
-/// # Safety
-/// `lpbuffers` must be NULL or valid for reads of `dwbuffercount` `WSABUF`s whose buffers
-/// are readable; `lpnumberofbytessent` NULL or valid for writes of a `u32`; `lpto` NULL or
-/// valid for reads of `itolen` bytes; `lpoverlapped` NULL or aligned and valid for reads and
-/// writes of an `OVERLAPPED` until the operation completes.
-#[allow(non_snake_case, clippy::too_many_arguments)]
-pub unsafe extern "system" fn WSASendTo(
-    s: SOCKET,
-    lpbuffers: *const WSABUF,
-    dwbuffercount: u32,
-    lpnumberofbytessent: *mut u32,
-    dwflags: u32,
-    lpto: *const SOCKADDR,
-    itolen: i32,
-    lpoverlapped: *mut OVERLAPPED,
-    lpcompletionroutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
-) -> i32 {
-    let overlapped_args = !lpoverlapped.is_null() || lpcompletionroutine.is_some();
-    int_result(with_current(|table| {
-        table.with_socket(s, |_| Ok(()))?;
-        if lpnumberofbytessent.is_null() && !overlapped_args {
-            return Err(Error::Fault);
-        }
-        // SAFETY: forwarded from the caller.
-        let data = unsafe { memory::gather(lpbuffers, dwbuffercount)? };
-        // SAFETY: forwarded from the caller.
-        let to = (!lpto.is_null()).then(|| unsafe { memory::sockaddr(lpto, itolen.into()) });
-        let result = table
-            .send_to(s, &data, dwflags as i32, to)
-            .map(|sent| sent as u32);
-        let (overlapped, routine) = (lpoverlapped, lpcompletionroutine);
-        // SAFETY: forwarded from the caller.
-        let sent =
-            unsafe { overlapped_result(table, Call::SendTo, s, overlapped, routine, result)? };
-        if !lpnumberofbytessent.is_null() {
-            // SAFETY: non-NULL, and the caller promises a writable u32.
-            unsafe { memory::write(lpnumberofbytessent, sent) };
-        }
-        Ok(())
     }))
 }
 

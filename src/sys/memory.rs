@@ -138,27 +138,96 @@ pub(super) unsafe fn data_in<'a>(ptr: *const u8, len: i64) -> Result<&'a [u8], E
     Ok(unsafe { bytes(ptr, len) })
 }
 
-/// The bytes of `count` `WSABUF`s at `buffers`, gathered in order. A NULL array with a
-/// non-zero count, or a NULL buffer with a non-zero length, is `WSAEFAULT`.
+/// The most bytes one `WSABUF` array may hold in total: what the DWORD byte counts
+/// (`*lpNumberOfBytesSent`, `*lpNumberOfBytesRecvd`, `InternalHigh`) can report
+/// ([`crate::choices::WSABUF_ARRAYS`]).
+const MAX_ARRAY_BYTES: u64 = u32::MAX as u64;
+
+/// A caller's `WSABUF` array, checked: the non-empty buffers' pointers and lengths, in
+/// order, and their total. No byte of any buffer has been read or written yet.
+pub(super) struct BufferArray {
+    buffers: Vec<WSABUF>,
+    total: usize,
+}
+
+/// Reads and checks the `count` `WSABUF`s at `array` ([`crate::choices::WSABUF_ARRAYS`]),
+/// in order, before any of their bytes is touched: a NULL array with a non-zero count, or a
+/// NULL `buf` with a non-zero `len`, is `WSAEFAULT`; lengths whose running total exceeds
+/// `u32::MAX` are `WSAEINVAL`. A zero count is an empty array (the array is not read).
 ///
 /// # Safety
-/// If non-NULL, `buffers` must be valid for reads of `count` `WSABUF`s, each of whose
-/// `buf` is NULL or valid for reads of its `len` bytes.
-pub(super) unsafe fn gather(buffers: *const WSABUF, count: u32) -> Result<Vec<u8>, Error> {
+/// If `count` is non-zero and `array` non-NULL, `array` must be valid for reads of `count`
+/// `WSABUF`s. Their buffers are not read here; see [`BufferArray::gather`] and
+/// [`BufferArray::scatter`].
+pub(super) unsafe fn buffer_array(array: *const WSABUF, count: u32) -> Result<BufferArray, Error> {
+    let mut checked = BufferArray {
+        buffers: Vec::new(),
+        total: 0,
+    };
     if count == 0 {
-        return Ok(Vec::new());
+        return Ok(checked);
     }
-    if buffers.is_null() {
+    if array.is_null() {
         return Err(Error::Fault);
     }
-    let mut out = Vec::new();
+    let mut total = 0u64;
     for i in 0..count as usize {
         // SAFETY: `i < count`, and the caller promises `count` readable WSABUFs.
-        let buffer = unsafe { read(buffers.add(i)) };
-        // SAFETY: the caller promises `buf` is readable for `len` bytes.
-        out.extend_from_slice(unsafe { data_in(buffer.buf, buffer.len.into())? });
+        let buffer = unsafe { read(array.add(i)) };
+        if buffer.len == 0 {
+            continue;
+        }
+        if buffer.buf.is_null() {
+            return Err(Error::Fault);
+        }
+        total += u64::from(buffer.len);
+        if total > MAX_ARRAY_BYTES {
+            return Err(Error::Invalid);
+        }
+        checked.buffers.push(buffer);
     }
-    Ok(out)
+    checked.total = usize::try_from(total).map_err(|_| Error::Invalid)?;
+    Ok(checked)
+}
+
+impl BufferArray {
+    /// The buffers' total length in bytes (at most `u32::MAX`).
+    pub(super) fn total(&self) -> usize {
+        self.total
+    }
+
+    /// The buffers' bytes, concatenated in order: a gather send's one payload.
+    ///
+    /// # Safety
+    /// Each buffer must be valid for reads of its `len` bytes (the send's `lpBuffers`
+    /// contract).
+    pub(super) unsafe fn gather(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.total);
+        for buffer in &self.buffers {
+            // SAFETY: non-NULL (checked when the array was read) and readable for `len`
+            // bytes, as the caller promises.
+            out.extend_from_slice(unsafe { bytes(buffer.buf, buffer.len as usize) });
+        }
+        out
+    }
+
+    /// Copies `data` across the buffers in order, each filled before the next; `data` must
+    /// be at most [`Self::total`] bytes (a longer tail is not copied).
+    ///
+    /// # Safety
+    /// Each buffer must be valid for writes of its `len` bytes (the receive's `lpBuffers`
+    /// contract) and must not overlap `data`.
+    pub(super) unsafe fn scatter(&self, mut data: &[u8]) {
+        for buffer in &self.buffers {
+            if data.is_empty() {
+                break;
+            }
+            let (part, rest) = data.split_at(data.len().min(buffer.len as usize));
+            // SAFETY: non-NULL and writable for `len` bytes, of which `part` is at most.
+            unsafe { write_bytes(buffer.buf, part) };
+            data = rest;
+        }
+    }
 }
 
 /// Reads a `T` at `ptr`, whatever its alignment.

@@ -37,6 +37,7 @@
 //!   ([`SleepEx`], [`WSAWaitForMultipleEvents`]); see `docs/overlapped.md`.
 #![allow(unsafe_code)]
 
+mod addr_out;
 mod data;
 mod events;
 mod ioctl;
@@ -48,8 +49,9 @@ mod security;
 mod sockets;
 mod startup;
 pub mod types;
+mod wsa_data;
 
-pub use data::{ioctlsocket, recv, recvfrom, send, sendto, shutdown, WSASendTo};
+pub use data::{ioctlsocket, recv, recvfrom, send, sendto, shutdown};
 pub use events::{
     SleepEx, WSACloseEvent, WSACreateEvent, WSAResetEvent, WSASetEvent, WSAWaitForMultipleEvents,
 };
@@ -60,7 +62,9 @@ pub use peer_names::{WSADeleteSocketPeerTargetName, WSASetSocketPeerTargetName};
 pub use security::{
     WSAImpersonateSocketPeer, WSAQuerySocketSecurity, WSARevertImpersonation, WSASetSocketSecurity,
 };
-pub use sockets::{accept, bind, closesocket, connect, listen, socket, WSAConnect, WSASocketW};
+pub use sockets::{
+    accept, bind, closesocket, connect, listen, socket, WSAAccept, WSAConnect, WSASocketW,
+};
 pub use startup::{WSACleanup, WSAStartup};
 #[doc(no_inline)]
 pub use types::*;
@@ -70,3 +74,4 @@ pub use windows_sys::core::{BOOL, GUID, PCSTR, PSTR};
 pub use windows_sys::Win32::Foundation::{FALSE, HANDLE, TRUE, WAIT_EVENT, WAIT_IO_COMPLETION};
 #[doc(no_inline)]
 pub use windows_sys::Win32::System::IO::OVERLAPPED;
+pub use wsa_data::{WSARecv, WSARecvFrom, WSASend, WSASendTo};

@@ -1,13 +1,14 @@
-//! Creating, binding, connecting, accepting and closing sockets.
+//! Creating, binding, connecting, accepting (`accept`, `WSAAccept`) and closing sockets.
 use windows_sys::Win32::Networking::WinSock::{
-    AF_INET, QOS, SOCKADDR, SOCKET, WSABUF, WSAPROTOCOL_INFOW, WSA_FLAG_OVERLAPPED,
+    LPCONDITIONPROC, QOS, SOCKADDR, SOCKET, WSABUF, WSAPROTOCOL_INFOW, WSA_FLAG_OVERLAPPED,
 };
 
+use super::addr_out;
 use super::last_error::{int_result, socket_result};
 use super::memory;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::model::current::with_current;
-use crate::wire::encode_sockaddr;
+use crate::model::SocketTable;
 
 /// [`socket`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-socket):
 /// creates a socket of the current network. Sockets made by `socket` are overlapped, as on
@@ -71,6 +72,26 @@ pub unsafe extern "system" fn listen(s: SOCKET, backlog: i32) -> i32 {
     int_result(with_current(|table| table.listen(s, backlog)))
 }
 
+/// Takes the oldest connection waiting on `s` and reports the client through `addr` and
+/// `addrlen` (checked before the connection is taken): what `accept` and `WSAAccept` share.
+///
+/// # Safety
+/// As [`accept`].
+unsafe fn accept_into(
+    table: &SocketTable,
+    s: SOCKET,
+    addr: *mut SOCKADDR,
+    addrlen: *mut i32,
+) -> Result<SOCKET> {
+    let family = table.with_socket(s, |entry| Ok(entry.kind.family))?;
+    // SAFETY: forwarded from the caller.
+    unsafe { addr_out::check_room(family, addr, addrlen)? };
+    let (handle, peer) = table.accept(s)?;
+    // SAFETY: checked above, and still valid as the caller promises.
+    unsafe { addr_out::write(addr, addrlen, Some(peer)) };
+    Ok(handle)
+}
+
 /// [`accept`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-accept):
 /// takes the oldest waiting connection. If `addr` is not NULL the client's address is
 /// written there and its length to `*addrlen`, which must be non-NULL and hold at least the
@@ -82,29 +103,38 @@ pub unsafe extern "system" fn listen(s: SOCKET, backlog: i32) -> i32 {
 /// `addr` must be NULL or valid for writes of `*addrlen` bytes; `addrlen` must be NULL or
 /// valid for reads and writes of an `i32`.
 pub unsafe extern "system" fn accept(s: SOCKET, addr: *mut SOCKADDR, addrlen: *mut i32) -> SOCKET {
+    // SAFETY: forwarded from the caller.
+    socket_result(with_current(|table| unsafe {
+        accept_into(table, s, addr, addrlen)
+    }))
+}
+
+/// [`WSAAccept`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsaaccept):
+/// [`accept`] with an optional condition function. Without one (`lpfncondition` NULL, as
+/// Microsoft's secure TCP server sample calls it) it is [`accept`] exactly, and
+/// `dwcallbackdata` is ignored. A condition function is not emulated: a non-NULL
+/// `lpfncondition` is `WSAEOPNOTSUPP`, checked after the socket and before anything else,
+/// and the function is never called ([`crate::choices::ACCEPT_CONDITION_FUNCTION`]).
+/// Errors otherwise: those of [`accept`] (`WSAENOTSOCK`, `WSAEFAULT`, `WSAEINVAL` when not
+/// listening, `WSAEWOULDBLOCK`).
+///
+/// # Safety
+/// As [`accept`]; `lpfncondition` is never called.
+#[allow(non_snake_case)]
+pub unsafe extern "system" fn WSAAccept(
+    s: SOCKET,
+    addr: *mut SOCKADDR,
+    addrlen: *mut i32,
+    lpfncondition: LPCONDITIONPROC,
+    _dwcallbackdata: usize,
+) -> SOCKET {
     socket_result(with_current(|table| {
-        let family = table.with_socket(s, |entry| Ok(entry.kind.family))?;
-        if !addr.is_null() {
-            if addrlen.is_null() {
-                return Err(Error::Fault);
-            }
-            let needed = if family == AF_INET { 16 } else { 28 };
-            // SAFETY: non-NULL, and the caller promises an i32 there.
-            if unsafe { memory::read(addrlen) } < needed {
-                return Err(Error::Fault);
-            }
+        table.with_socket(s, |_| Ok(()))?;
+        if lpfncondition.is_some() {
+            return Err(Error::OperationNotSupported);
         }
-        let (handle, peer) = table.accept(s)?;
-        if !addr.is_null() {
-            let (raw, len) = encode_sockaddr(peer);
-            // SAFETY: checked above that `*addrlen` (which the caller promises is writable
-            // room at `addr`) holds at least `len` bytes; `addrlen` is non-NULL.
-            unsafe {
-                memory::write_bytes(addr.cast(), &raw[..len]);
-                memory::write(addrlen, len as i32);
-            }
-        }
-        Ok(handle)
+        // SAFETY: forwarded from the caller.
+        unsafe { accept_into(table, s, addr, addrlen) }
     }))
 }
 

@@ -20,7 +20,7 @@ pub enum Call {
     Bind,
     /// `listen`.
     Listen,
-    /// `accept`.
+    /// `accept`, `WSAAccept`.
     Accept,
     /// `connect`, `WSAConnect`.
     Connect,
@@ -36,11 +36,11 @@ pub enum Call {
     QuerySocketSecurity,
     /// `WSAImpersonateSocketPeer`.
     ImpersonateSocketPeer,
-    /// `send` (and `sendto` on a connected socket).
+    /// `send`, `WSASend` (and `sendto` on a connected socket).
     Send,
     /// `sendto`, `WSASendTo`.
     SendTo,
-    /// `recv`, `recvfrom`.
+    /// `recv`, `recvfrom`, `WSARecv`, `WSARecvFrom`.
     Recv,
     /// `shutdown`.
     Shutdown,

@@ -194,3 +194,4 @@ pub fn connected_stream(net: &Network, addr: &str) -> (winsock_emu::Socket, wins
     (listener, client)
 }
 pub mod secure;
+pub mod wsa;
