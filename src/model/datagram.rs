@@ -172,7 +172,12 @@ impl SocketTable {
         } else {
             bound
         };
-        let receiver = topology.receivers(SOCK_DGRAM, to).next();
+        // An unbound sender is bound before its datagram leaves, so one sent to the very
+        // address it is given reaches it (nobody else can be bound at that free port).
+        let receiver = topology
+            .receivers(SOCK_DGRAM, to)
+            .next()
+            .or_else(|| (sender.local.is_none() && bound.port() == to.port()).then_some(handle));
         let first = sender.known.is_none();
         let plain = if !self.observer.is_active() && sender.initiator.is_none() {
             self.deliver_plain(receiver, source, data, first)
@@ -219,28 +224,27 @@ impl SocketTable {
         Ok(data.len())
     }
 
-    /// Ends the exchanges of a datagram socket that is closing, at `local`, with `peers`:
-    /// each socket bound at one of those addresses forgets it, so a later socket at the same
-    /// address is a new peer ([`crate::choices::EXCHANGES_END_AT_CLOSE`]). Called under the
-    /// topology lock; takes one shard lock at a time.
+    /// Ends the exchanges of the datagram socket `handle`, which is closing, with `peers`:
+    /// each socket bound at one of those addresses forgets every address at which it
+    /// reached `handle` (whether it learnt it from a datagram `handle` sent, or by sending
+    /// there itself), so a later socket there is a new peer
+    /// ([`crate::choices::EXCHANGES_END_AT_CLOSE`]). Called under the topology lock while
+    /// `handle` is still bound; takes one shard lock at a time.
     pub(super) fn end_exchanges(
         &self,
         topology: &Topology,
-        local: SocketAddr,
+        handle: SOCKET,
         peers: &SmallMap<SocketAddr, Exchange>,
     ) {
+        let reaches_closing =
+            |addr: &SocketAddr| topology.receivers(SOCK_DGRAM, *addr).next() == Some(handle);
         for (&peer, _) in peers.iter() {
-            let source = if local.ip().is_unspecified() {
-                SocketAddr::new(peer.ip(), local.port())
-            } else {
-                local
-            };
             let Some(receiver) = topology.receivers(SOCK_DGRAM, peer).next() else {
                 continue;
             };
             if let Some(entry) = self.shard(receiver).lock().get_mut(&receiver) {
                 if let Some(io) = entry.io.as_mut() {
-                    io.peers.remove(&peer_key(source));
+                    io.peers.retain(|addr, _| !reaches_closing(addr));
                 }
             }
         }
