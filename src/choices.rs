@@ -545,8 +545,11 @@ pub const UDP_PORT_UNREACHABLE: Choice = Choice {
     answer: "When the datagram finds no socket bound at its destination in the network. The \
              sendto itself succeeds, as on Windows; from then on WSAQuerySocketSecurity for \
              that peer fails with WSAECONNRESET, until a later datagram to the peer is \
-             delivered. recvfrom does not report it: the emulator keeps the data path free \
-             of Windows' SIO_UDP_CONNRESET behaviour.",
+             delivered. That datagram is a first exchange with the socket it reaches (it \
+             negotiates with that socket's settings, and both record it, as \
+             datagram-security-per-peer says): what was settled when nobody was there was \
+             settled with no socket. recvfrom does not report it: the emulator keeps the data \
+             path free of Windows' SIO_UDP_CONNRESET behaviour.",
 };
 
 /// A datagram exchange ends when either end closes.

@@ -483,3 +483,48 @@ fn a_closed_socket_is_forgotten_at_every_address_its_peers_reached_it() {
         }
     }
 }
+
+/// Regression: a datagram socket that had sent to an address nobody bound kept that
+/// exchange (negotiated with the host) for whatever socket bound there later: its next
+/// datagram reached the new socket without negotiating with it (bypassing the new socket's
+/// settings), the new socket recorded no exchange, and when it closed the sender was not
+/// told. Now the first datagram that reaches a socket where the last one found nobody is a
+/// first exchange with it. Found while tracing a failure of the concurrency stress test's
+/// first, too strict, end-of-exchange check; the model-based test covers it now.
+#[test]
+fn a_socket_bound_where_datagrams_found_nobody_is_met_as_a_new_peer() {
+    let env = env();
+    let at = addr("192.0.2.1:500");
+    let client = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    assert_eq!(client.send_to(b"anyone?", at), Ok(7));
+    assert_eq!(
+        client.query_security_with(template_for(at)),
+        Err(Error::ConnectionReset),
+        "port unreachable"
+    );
+
+    let server = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    server.set_security(Some(encrypting())).unwrap();
+    server.bind(at).unwrap();
+    assert_eq!(client.send_to(b"hi", at), Ok(2));
+    assert!(
+        client
+            .query_security_with(template_for(at))
+            .unwrap()
+            .is_encrypted(),
+        "negotiated with the server's settings"
+    );
+    let mut buf = [0u8; 8];
+    let (_, from) = server.recv_from(&mut buf).unwrap();
+    assert!(server
+        .query_security_with(template_for(from))
+        .unwrap()
+        .is_encrypted());
+
+    server.close().unwrap();
+    assert_eq!(
+        client.query_security_with(template_for(at)),
+        Err(Error::NotConnected),
+        "the client forgets the closed server"
+    );
+}

@@ -82,14 +82,16 @@ pub(super) fn datagram_sender(
     }
     let exchange = entry.io.as_ref().and_then(|io| io.peers.get(&peer_key(to)));
     let known = exchange.map(|exchange| exchange.link.clone());
-    let initiator = (known.is_none() && entry.settings().is_some())
+    let unreachable = exchange.is_some_and(|exchange| exchange.unreachable);
+    // A peer that found nobody last time may be a first exchange again (step 2 knows).
+    let initiator = ((known.is_none() || unreachable) && entry.settings().is_some())
         .then(|| Box::new(Initiator::of(entry, Some(to))));
     Ok(Sender {
         to,
         local: entry.local,
         known,
         initiator,
-        unreachable: exchange.is_some_and(|exchange| exchange.unreachable),
+        unreachable,
     })
 }
 
@@ -157,7 +159,7 @@ impl SocketTable {
         mut topology: MutexGuard<'_, Topology>,
         handle: SOCKET,
         data: &[u8],
-        sender: Sender,
+        mut sender: Sender,
     ) -> Result<usize> {
         let to = sender.to;
         let bound = match sender.local {
@@ -178,6 +180,11 @@ impl SocketTable {
             .receivers(SOCK_DGRAM, to)
             .next()
             .or_else(|| (sender.local.is_none() && bound.port() == to.port()).then_some(handle));
+        // The exchange with whoever was there when a datagram found nobody is no exchange
+        // with a socket: the first datagram that finds one there now is a first exchange.
+        if sender.unreachable && receiver.is_some() {
+            sender.known = None;
+        }
         let first = sender.known.is_none();
         let plain = if !self.observer.is_active() && sender.initiator.is_none() {
             self.deliver_plain(receiver, source, data, first)

@@ -203,7 +203,13 @@ impl Reference {
         let receiver = self
             .receiver(SOCK_DGRAM, to)
             .or_else(|| (!was_bound && bound.port() == to.port()).then_some(h));
-        let settled = if s.io.peers.contains_key(&key(to)) {
+        // A first exchange: a new peer, or one whose last datagram found nobody, where a
+        // socket is now.
+        let first =
+            s.io.peers
+                .get(&key(to))
+                .is_none_or(|e| e.unreachable && receiver.is_some());
+        let settled = if !first {
             None
         } else {
             let theirs = receiver.and_then(|r| self.socks[&r].settings.as_ref());
