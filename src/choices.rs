@@ -160,7 +160,10 @@ pub const ONE_HOST_OWNS_EVERY_ADDRESS: Choice = Choice {
     question: "Which addresses can be bound, and which source address does a connect use?",
     answer: "A network is one host that owns every IPv4 and IPv6 address, so any address can \
              be bound. An unbound socket that connects is bound implicitly to the destination \
-             address and the next free ephemeral port (49152 upwards, in order).",
+             address and the next free ephemeral port (49152 upwards, in order); an unbound \
+             socket that sends a datagram, to its family's wildcard address and the next \
+             free ephemeral port, before the datagram leaves (so a datagram to that very \
+             address reaches the sender).",
 };
 
 /// Calls that would block forever.
@@ -488,11 +491,13 @@ pub const CLOSE_AND_RESET: Choice = Choice {
     id: "close-and-reset",
     question: "What does the peer see when a connected stream socket closes, or when a \
                listener closes with connections waiting?",
-    answer: "A graceful close: the peer's receives return 0 once drained; but a socket \
-             closed with unread data resets the connection, as TCP does, and the peer's \
-             recv, send and query then fail with WSAECONNRESET. Connections still waiting in \
-             a closed listener's backlog are reset. A send to a peer that is gone is \
-             WSAECONNRESET.",
+    answer: "A graceful close: the peer's receives return 0 once drained (a client that \
+             closes before the server accepts it too: the accepted socket receives what it \
+             sent, then 0); but a socket closed with unread data resets the connection, as \
+             TCP does, and the peer's recv, send and query then fail with WSAECONNRESET. \
+             Connections still waiting in a closed listener's backlog are reset. A send of \
+             one byte or more to a peer that is gone is WSAECONNRESET (a zero-byte send \
+             moves nothing, and succeeds).",
 };
 
 /// The security IOCTLs.
@@ -594,8 +599,11 @@ pub const UDP_PORT_UNREACHABLE: Choice = Choice {
     answer: "When the datagram finds no socket bound at its destination in the network. The \
              sendto itself succeeds, as on Windows; from then on WSAQuerySocketSecurity for \
              that peer fails with WSAECONNRESET, until a later datagram to the peer is \
-             delivered. recvfrom does not report it: the emulator keeps the data path free \
-             of Windows' SIO_UDP_CONNRESET behaviour.",
+             delivered. That datagram is a first exchange with the socket it reaches (it \
+             negotiates with that socket's settings, and both record it, as \
+             datagram-security-per-peer says): what was settled when nobody was there was \
+             settled with no socket. recvfrom does not report it: the emulator keeps the data \
+             path free of Windows' SIO_UDP_CONNRESET behaviour.",
 };
 
 /// A datagram exchange ends when either end closes.
@@ -603,7 +611,9 @@ pub const EXCHANGES_END_AT_CLOSE: Choice = Choice {
     id: "exchanges-end-at-close",
     question: "How long does a datagram socket remember a peer it exchanged datagrams with?",
     answer: "Until either of the two closes. Closing a datagram socket makes every socket it \
-             exchanged with forget it, so a later socket bound at the same address is a new \
+             exchanged with forget it, at every address at which it reached it (a socket \
+             bound at a wildcard address is reached at any of its family's addresses), so a \
+             later socket bound at the same address is a new \
              peer: its first datagram negotiates security anew, and until an exchange \
              WSAQuerySocketSecurity and WSAImpersonateSocketPeer for that address fail with \
              WSAENOTCONN. An IPsec security association outlives the socket on Windows, \

@@ -1,16 +1,21 @@
 //! Many threads hammering one network through the raw `sys` face: creating, binding,
 //! listening, connecting, accepting, naming and closing sockets, their own and each
-//! other's, for a bounded number of calls.
+//! other's, and moving data: datagrams between each other's sockets (some of them secured,
+//! so first datagrams negotiate), stream and connected sends, receives, and closes of
+//! sockets that exchanged datagrams (whose peers must forget them), for a bounded number
+//! of calls.
 //!
 //! Proven: no deadlock (parking_lot's deadlock detector polled by a watchdog, which also
 //! fails the test if the workers do not finish in time), no handle handed out twice or
 //! reused after a close, no name lost or duplicated on the sockets a thread keeps to
 //! itself, no name string ever on two sockets, every failure a code the called function
-//! documents on Windows, and the table's invariants at the end.
+//! documents on Windows, every byte received part of a record some thread sent, intact and
+//! in the sender's order, a closed datagram socket forgotten by the sockets it exchanged
+//! with, and the table's invariants at the end.
 //!
 //! Size: `STRESS_THREADS` (default 8) threads × `STRESS_OPS` (default 25,000) calls.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::SocketAddr;
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -19,7 +24,7 @@ use std::thread;
 use std::time::Duration;
 
 use winsock_emu::sys::*;
-use winsock_emu::{Network, SocketState, TargetName};
+use winsock_emu::{Error, Network, SocketState, TargetName};
 
 /// A small deterministic generator (xorshift64*), one per thread.
 struct Rng(u64);
@@ -67,6 +72,8 @@ fn int(rc: i32) -> Result<(), i32> {
 /// of every handle given out and every handle closed.
 struct Shared {
     net: Network,
+    /// The addresses of the threads' private datagram sockets now open.
+    mailboxes: Mutex<Vec<SocketAddr>>,
     pool: Mutex<Vec<SOCKET>>,
     given: Mutex<HashSet<SOCKET>>,
     closed: Mutex<HashSet<SOCKET>>,
@@ -107,22 +114,83 @@ fn allowed(call: &str, result: Result<(), i32>, codes: &[i32]) {
 /// Calls on shared handles that succeeded, and that failed with a documented code.
 static SUCCEEDED: AtomicUsize = AtomicUsize::new(0);
 static FAILED: AtomicUsize = AtomicUsize::new(0);
+/// Records received, by any thread on any socket.
+static RECORDS: AtomicUsize = AtomicUsize::new(0);
 
-/// The listening addresses workers connect to.
+/// The listening addresses workers connect to (and datagram sockets bind and send to).
 const SERVICES: [&str; 3] = ["127.0.0.1:7000", "127.0.0.1:7001", "[::1]:7000"];
+
+/// How many private datagram sockets a thread keeps at most.
+const PRIVATE_SLOTS: u64 = 4;
+
+/// Where thread `id` binds its private datagram socket `slot`: an address only it binds.
+fn private_addr(id: usize, slot: u64) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, id as u8 + 2], 7200 + slot as u16))
+}
+
+/// One of this thread's datagram sockets: where it is bound, and the names it holds.
+struct Private {
+    at: SocketAddr,
+    names: BTreeMap<SocketAddr, String>,
+}
+
+/// What every send carries: the sending thread, its complement (so a torn or mixed record
+/// shows), and the thread's serial, which grows with every send.
+fn record(id: usize, serial: u64) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    out[..4].copy_from_slice(&(id as u32).to_le_bytes());
+    out[4..8].copy_from_slice(&(!(id as u32)).to_le_bytes());
+    out[8..].copy_from_slice(&serial.to_le_bytes());
+    out
+}
+
+/// Checks that received bytes are whole, intact records, and that each sender's records
+/// reach this thread on socket `s` in the order they were sent (queues are first in,
+/// first out, and this thread's receives follow one another).
+fn check_records(bytes: &[u8], s: SOCKET, last: &mut HashMap<(SOCKET, u32), u64>) {
+    assert_eq!(bytes.len() % 16, 0, "a torn record on {s:#x}");
+    RECORDS.fetch_add(bytes.len() / 16, Ordering::Relaxed);
+    for chunk in bytes.chunks_exact(16) {
+        let word = |at: usize| u32::from_le_bytes(chunk[at..at + 4].try_into().unwrap());
+        let (id, check) = (word(0), word(4));
+        assert_eq!(check, !id, "a corrupted record on {s:#x}: {chunk:?}");
+        let serial = u64::from_le_bytes(chunk[8..].try_into().unwrap());
+        if let Some(before) = last.insert((s, id), serial) {
+            assert!(before < serial, "thread {id}'s records reordered on {s:#x}");
+        }
+    }
+}
+
+/// Where a datagram goes: mostly a thread's private socket now open (or just closed), else
+/// a service address (of either family, for a pool socket).
+fn destination(rng: &mut Rng, shared: &Shared, v4_only: bool) -> SocketAddr {
+    if rng.below(3) != 0 {
+        let mailboxes = shared.mailboxes.lock().unwrap();
+        if !mailboxes.is_empty() {
+            return mailboxes[rng.below(mailboxes.len() as u64) as usize];
+        }
+    }
+    let services = if v4_only { 2 } else { 3 };
+    SERVICES[rng.below(services) as usize].parse().unwrap()
+}
 
 fn worker(id: usize, shared: &Shared, ops: usize) -> usize {
     let _enter = shared.net.enter();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ ((id as u64 + 1) * 0x1000_0000_01b3));
-    // Datagram sockets only this thread names or deletes names on: expected names by peer.
-    let mut private: BTreeMap<SOCKET, BTreeMap<SocketAddr, String>> = BTreeMap::new();
+    // Datagram sockets only this thread binds, names, deletes names on and closes: where
+    // each is bound, and its expected names by peer.
+    let mut private: BTreeMap<SOCKET, Private> = BTreeMap::new();
+    // The serial of this thread's next record, and the last serial seen from each sender
+    // on each socket.
+    let mut sent = 0u64;
+    let mut last = HashMap::new();
     let mut serial = 0usize;
     let mut unique = |prefix: &str| {
         serial += 1;
         format!("host/{prefix}-{id}-{serial}")
     };
     for step in 0..ops {
-        match rng.below(12) {
+        match rng.below(20) {
             0 | 1 => {
                 let (af, ty) = [
                     (AF_INET, SOCK_STREAM),
@@ -254,16 +322,31 @@ fn worker(id: usize, shared: &Shared, ops: usize) -> usize {
                 }
             }
             9 => {
-                if private.len() < 4 {
+                let used: Vec<SocketAddr> = private.values().map(|p| p.at).collect();
+                let free = (0..PRIVATE_SLOTS)
+                    .map(|slot| private_addr(id, slot))
+                    .find(|at| !used.contains(at));
+                if let Some(at) = free {
                     let s = unsafe { WSASocketW(AF_INET.into(), SOCK_DGRAM, 0, ptr::null(), 0, 0) };
                     assert_ne!(s, INVALID_SOCKET);
                     shared.record(s);
-                    private.insert(s, BTreeMap::new());
+                    if rng.below(2) == 0 {
+                        // Secured: its first datagram to each peer negotiates.
+                        let rc =
+                            unsafe { WSASetSocketSecurity(s, ptr::null(), 0, ptr::null(), None) };
+                        assert_eq!(rc, 0, "securing a private socket");
+                    }
+                    let raw = sockaddr(at);
+                    let rc = int(unsafe { bind(s, raw.as_ptr().cast(), raw.len() as i32) });
+                    assert_eq!(rc, Ok(()), "binding a private socket at {at}");
+                    let names = BTreeMap::new();
+                    private.insert(s, Private { at, names });
+                    shared.mailboxes.lock().unwrap().push(at);
                 }
             }
             10 => {
                 let at = rng.below(4) as usize % private.len().max(1);
-                let Some((&s, names)) = private.iter_mut().nth(at) else {
+                let Some((&s, Private { names, .. })) = private.iter_mut().nth(at) else {
                     continue;
                 };
                 let peer: SocketAddr = format!("198.51.100.{}:{}", rng.below(8) + 1, 1000 + id)
@@ -300,11 +383,118 @@ fn worker(id: usize, shared: &Shared, ops: usize) -> usize {
                     names.insert(peer, name);
                 }
             }
-            _ => {
+            11 => {
                 // Another user of Winsock comes and goes; the base startup keeps it running.
                 let mut data = WSADATA::default();
                 assert_eq!(unsafe { WSAStartup(0x0202, &mut data) }, 0);
                 assert_eq!(unsafe { WSACleanup() }, 0);
+            }
+            12..=14 => {
+                // A datagram from one of this thread's private sockets (which must go: it is
+                // bound, of the right family, and no name stands in its negotiation's way),
+                // or from a pool socket of any kind and state.
+                sent += 1;
+                let data = record(id, sent);
+                let mine = private
+                    .keys()
+                    .nth(rng.below(PRIVATE_SLOTS) as usize)
+                    .copied();
+                let (s, to) = match mine {
+                    Some(s) if rng.below(2) == 0 => (s, destination(&mut rng, shared, true)),
+                    _ => (shared.pick(&mut rng), destination(&mut rng, shared, false)),
+                };
+                let raw = sockaddr(to);
+                let rc = unsafe {
+                    sendto(
+                        s,
+                        data.as_ptr(),
+                        16,
+                        0,
+                        raw.as_ptr().cast(),
+                        raw.len() as i32,
+                    )
+                };
+                if Some(s) == mine {
+                    assert_eq!(rc, 16, "a private datagram to {to}: {}", unsafe {
+                        WSAGetLastError()
+                    });
+                } else {
+                    let codes = [WSAENOTSOCK, WSAENOTCONN, WSAEAFNOSUPPORT, WSAECONNRESET];
+                    allowed("sendto", sent_whole(rc), &codes);
+                }
+            }
+            15..=17 => {
+                // Receives on a private socket (only ever datagrams, or nothing yet: up to
+                // four, while there are some), or one on a pool socket of any kind.
+                let mine = private
+                    .keys()
+                    .nth(rng.below(PRIVATE_SLOTS) as usize)
+                    .copied();
+                match mine {
+                    Some(s) if rng.below(2) == 0 => {
+                        for _ in 0..4 {
+                            match receive(s, &mut last) {
+                                Ok((n, from_len)) => assert!(
+                                    n == 16 && from_len == 16,
+                                    "a private datagram: {n} bytes from {from_len}"
+                                ),
+                                Err(code) => {
+                                    assert_eq!(code, WSAEWOULDBLOCK);
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    _ => {
+                        let s = shared.pick(&mut rng);
+                        let codes = [
+                            WSAENOTSOCK,
+                            WSAEINVAL,
+                            WSAEWOULDBLOCK,
+                            WSAENOTCONN,
+                            WSAECONNRESET,
+                        ];
+                        allowed("recvfrom", receive(s, &mut last).map(drop), &codes);
+                    }
+                }
+            }
+            18 => {
+                // A send on a pool socket: a connected stream's bytes, a connected datagram
+                // socket's datagram, or a refusal.
+                sent += 1;
+                let data = record(id, sent);
+                let s = shared.pick(&mut rng);
+                let rc = unsafe { send(s, data.as_ptr(), 16, 0) };
+                let codes = [WSAENOTSOCK, WSAENOTCONN, WSAECONNRESET];
+                allowed("send", sent_whole(rc), &codes);
+            }
+            _ => {
+                // One of this thread's private sockets, which has likely exchanged datagrams,
+                // closes: its other private sockets (which only this thread sends from, and
+                // only it sends to from that address) forget it at once, whatever other
+                // threads are doing. A query for its address may still find a datagram that
+                // found nobody there (WSAECONNRESET), never an exchange.
+                let Some((&s, _)) = private.iter().nth(rng.below(4 * PRIVATE_SLOTS) as usize)
+                else {
+                    continue;
+                };
+                let gone = private.remove(&s).expect("just found").at;
+                shared.mailboxes.lock().unwrap().retain(|&at| at != gone);
+                assert_eq!(unsafe { closesocket(s) }, 0, "closing a private socket");
+                assert!(shared.closed.lock().unwrap().insert(s));
+                let template = winsock_emu::SecurityQueryTemplate {
+                    peer: Some(gone),
+                    ..Default::default()
+                };
+                for &other in private.keys() {
+                    let socket = winsock_emu::Socket::from_raw(&shared.net, other);
+                    let answer = socket.query_security_with(template);
+                    socket.into_raw();
+                    assert!(
+                        matches!(answer, Err(Error::NotConnected | Error::ConnectionReset)),
+                        "{other:#x} still knows the closed {gone}: {answer:?}"
+                    );
+                }
             }
         }
         if step % 500 == 499 {
@@ -318,9 +508,42 @@ fn worker(id: usize, shared: &Shared, ops: usize) -> usize {
     ops
 }
 
+/// `recvfrom` on `s` into 64 bytes, checking the records received: the count and the
+/// sender's address length, or the error.
+fn receive(s: SOCKET, last: &mut HashMap<(SOCKET, u32), u64>) -> Result<(usize, i32), i32> {
+    let mut buf = [0u8; 64];
+    let mut from = [0u8; 128];
+    let mut from_len = 128;
+    let from_ptr = from.as_mut_ptr().cast();
+    let n = moved(unsafe { recvfrom(s, buf.as_mut_ptr(), 64, 0, from_ptr, &mut from_len) })?;
+    check_records(&buf[..n], s, last);
+    Ok((n, from_len))
+}
+
+/// A count-returning call's outcome: the count, or the last error.
+fn moved(rc: i32) -> Result<usize, i32> {
+    usize::try_from(rc).map_err(|_| {
+        assert_eq!(rc, SOCKET_ERROR, "a negative count");
+        unsafe { WSAGetLastError() }
+    })
+}
+
+/// A send's outcome, which moves the whole record or nothing.
+fn sent_whole(rc: i32) -> Result<(), i32> {
+    let n = moved(rc)?;
+    assert_eq!(n, 16, "a partial send");
+    Ok(())
+}
+
 /// The names on this thread's private sockets are exactly those it set and did not delete.
-fn check_private(shared: &Shared, private: &BTreeMap<SOCKET, BTreeMap<SocketAddr, String>>) {
-    for (&s, expected) in private {
+fn check_private(shared: &Shared, private: &BTreeMap<SOCKET, Private>) {
+    for (
+        &s,
+        Private {
+            names: expected, ..
+        },
+    ) in private
+    {
         let info = winsock_emu::Socket::from_raw(&shared.net, s);
         let result = info.info();
         info.into_raw();
@@ -350,6 +573,7 @@ fn threads_hammering_one_table_keep_every_promise() {
     let _startup = net.startup().unwrap();
     let shared = Arc::new(Shared {
         net: net.clone(),
+        mailboxes: Mutex::default(),
         pool: Mutex::default(),
         given: Mutex::default(),
         closed: Mutex::default(),
@@ -434,11 +658,13 @@ fn threads_hammering_one_table_keep_every_promise() {
         SUCCEEDED.load(Ordering::Relaxed),
         FAILED.load(Ordering::Relaxed),
     );
-    eprintln!("{threads} threads x {ops} calls: {} handles, {} closed, shared calls {ok} ok / {failed} refused", given.len(), closed.len());
+    let records = RECORDS.load(Ordering::Relaxed);
+    eprintln!("{threads} threads x {ops} calls: {} handles, {} closed, shared calls {ok} ok / {failed} refused, {records} records received", given.len(), closed.len());
     assert!(
         ok > 0 && failed > 0,
         "the shared calls both succeeded and failed"
     );
+    assert!(records > 0, "the threads exchanged data");
     // Everything still open closes cleanly, once.
     let _enter = net.enter();
     for s in &snap.sockets {

@@ -448,3 +448,50 @@ fn a_sender_thread_and_a_receiver_thread_lose_and_reorder_nothing() {
         assert_eq!(u32::from_le_bytes(chunk.try_into().unwrap()), i as u32);
     }
 }
+
+/// Regression: a client that sent and then closed before the server accepted the
+/// connection lost what it sent; the accepted socket read the end of the stream at once.
+/// A graceful close delivers what came before it (`close-and-reset`), accepted or not yet.
+/// Found by the model-based test.
+#[test]
+fn bytes_sent_before_a_close_reach_the_socket_accepted_after_it() {
+    let env = env();
+    let (listener, client) = connected_stream(&env.net, "127.0.0.1:8300");
+    assert_eq!(raw_send(client.as_raw(), b"last words", 0), Ok(10));
+    client.close().unwrap();
+    let (server, _) = listener.accept().unwrap();
+    assert_eq!(server.info().unwrap().waiting, 10);
+    let mut buf = [0u8; 16];
+    assert_eq!(raw_recv(server.as_raw(), &mut buf, 0), Ok(10));
+    assert_eq!(&buf[..10], b"last words");
+    assert_eq!(
+        raw_recv(server.as_raw(), &mut buf, 0),
+        Ok(0),
+        "then the end"
+    );
+}
+
+/// Regression: an unbound socket is bound by its first datagram before the datagram
+/// leaves, so one sent to the very address it is given arrives; the emulator looked for
+/// the receiver before binding the sender, dropped the datagram and marked the peer
+/// unreachable. Found by the model-based test.
+#[test]
+fn an_unbound_socket_reaches_itself_at_the_address_its_first_datagram_binds() {
+    let env = env();
+    let udp = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    let own = addr("127.0.0.1:49152");
+    assert_eq!(udp.send_to(b"echo", own), Ok(4));
+    assert_eq!(udp.local_addr(), Ok(addr("0.0.0.0:49152")));
+    let mut buf = [0u8; 8];
+    assert_eq!(udp.recv_from(&mut buf), Ok((4, own)));
+    assert_eq!(&buf[..4], b"echo");
+    let template = winsock_emu::SecurityQueryTemplate {
+        peer: Some(own),
+        ..Default::default()
+    };
+    assert_eq!(
+        udp.query_security_with(template).unwrap().flags,
+        0,
+        "reached"
+    );
+}

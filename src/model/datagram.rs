@@ -82,14 +82,16 @@ pub(super) fn datagram_sender(
     }
     let exchange = entry.io.as_ref().and_then(|io| io.peers.get(&peer_key(to)));
     let known = exchange.map(|exchange| exchange.link.clone());
-    let initiator = (known.is_none() && entry.settings().is_some())
+    let unreachable = exchange.is_some_and(|exchange| exchange.unreachable);
+    // A peer that found nobody last time may be a first exchange again (step 2 knows).
+    let initiator = ((known.is_none() || unreachable) && entry.settings().is_some())
         .then(|| Box::new(Initiator::of(entry, Some(to))));
     Ok(Sender {
         to,
         local: entry.local,
         known,
         initiator,
-        unreachable: exchange.is_some_and(|exchange| exchange.unreachable),
+        unreachable,
     })
 }
 
@@ -157,7 +159,7 @@ impl SocketTable {
         mut topology: MutexGuard<'_, Topology>,
         handle: SOCKET,
         data: &[u8],
-        sender: Sender,
+        mut sender: Sender,
     ) -> Result<usize> {
         let to = sender.to;
         let bound = match sender.local {
@@ -172,7 +174,17 @@ impl SocketTable {
         } else {
             bound
         };
-        let receiver = topology.receivers(SOCK_DGRAM, to).next();
+        // An unbound sender is bound before its datagram leaves, so one sent to the very
+        // address it is given reaches it (nobody else can be bound at that free port).
+        let receiver = topology
+            .receivers(SOCK_DGRAM, to)
+            .next()
+            .or_else(|| (sender.local.is_none() && bound.port() == to.port()).then_some(handle));
+        // The exchange with whoever was there when a datagram found nobody is no exchange
+        // with a socket: the first datagram that finds one there now is a first exchange.
+        if sender.unreachable && receiver.is_some() {
+            sender.known = None;
+        }
         let first = sender.known.is_none();
         let plain = if !self.observer.is_active() && sender.initiator.is_none() {
             self.deliver_plain(receiver, source, data, first)
@@ -219,28 +231,27 @@ impl SocketTable {
         Ok(data.len())
     }
 
-    /// Ends the exchanges of a datagram socket that is closing, at `local`, with `peers`:
-    /// each socket bound at one of those addresses forgets it, so a later socket at the same
-    /// address is a new peer ([`crate::choices::EXCHANGES_END_AT_CLOSE`]). Called under the
-    /// topology lock; takes one shard lock at a time.
+    /// Ends the exchanges of the datagram socket `handle`, which is closing, with `peers`:
+    /// each socket bound at one of those addresses forgets every address at which it
+    /// reached `handle` (whether it learnt it from a datagram `handle` sent, or by sending
+    /// there itself), so a later socket there is a new peer
+    /// ([`crate::choices::EXCHANGES_END_AT_CLOSE`]). Called under the topology lock while
+    /// `handle` is still bound; takes one shard lock at a time.
     pub(super) fn end_exchanges(
         &self,
         topology: &Topology,
-        local: SocketAddr,
+        handle: SOCKET,
         peers: &SmallMap<SocketAddr, Exchange>,
     ) {
+        let reaches_closing =
+            |addr: &SocketAddr| topology.receivers(SOCK_DGRAM, *addr).next() == Some(handle);
         for (&peer, _) in peers.iter() {
-            let source = if local.ip().is_unspecified() {
-                SocketAddr::new(peer.ip(), local.port())
-            } else {
-                local
-            };
             let Some(receiver) = topology.receivers(SOCK_DGRAM, peer).next() else {
                 continue;
             };
             if let Some(entry) = self.shard(receiver).lock().get_mut(&receiver) {
                 if let Some(io) = entry.io.as_mut() {
-                    io.peers.remove(&peer_key(source));
+                    io.peers.retain(|addr, _| !reaches_closing(addr));
                 }
             }
         }

@@ -17,6 +17,7 @@ use super::catalog;
 use super::negotiation::{negotiate, Endpoint};
 use super::overlapped;
 use super::socket::{Io, Link, Listener, Pending, Security, SocketEntry, State};
+use super::topology::Topology;
 use super::SocketTable;
 use crate::choices;
 use crate::error::{Error, Result};
@@ -317,6 +318,7 @@ impl SocketTable {
             from: source,
             to: target,
             link: Link::default(),
+            unsent: Vec::new(),
         };
         let mut queued = None;
         for listener in topology.receivers(SOCK_STREAM, target) {
@@ -398,7 +400,7 @@ impl SocketTable {
     pub(super) fn accept_unobserved(&self, handle: SOCKET) -> Result<(SOCKET, SocketAddr)> {
         self.require_startup()?;
         let _topology = self.topology.lock();
-        let (pending, kind, overlapped, inherited) = self.with_socket(handle, |entry| {
+        let (mut pending, kind, overlapped, inherited) = self.with_socket(handle, |entry| {
             let inherited = entry
                 .security
                 .as_ref()
@@ -421,7 +423,11 @@ impl SocketTable {
                     io.peer_finished = client_io.shut_send;
                 }
             }
-            None => io.peer_finished = true,
+            None => {
+                // The client closed before it was accepted: what it sent, then the end.
+                io.inbound = std::mem::take(&mut pending.unsent).into();
+                io.peer_finished = true;
+            }
         }
         let mut accepted = SocketEntry::new(kind, overlapped);
         accepted.local = Some(pending.to);
@@ -457,10 +463,10 @@ impl SocketTable {
             .remove(&handle)
             .ok_or(Error::NotSocket)?;
         if let Some(local) = entry.local {
-            topology.unbind(entry.kind.socket_type, local, handle);
             if let Some(io) = entry.io.as_deref() {
-                self.end_exchanges(&topology, local, &io.peers);
+                self.end_exchanges(&topology, handle, &io.peers);
             }
+            topology.unbind(entry.kind.socket_type, local, handle);
         }
         match &entry.state {
             State::Connected {
@@ -476,6 +482,15 @@ impl SocketTable {
                     } else {
                         io.peer_finished = true;
                     }
+                }
+            }
+            State::Connected {
+                peer, remote: None, ..
+            } if entry.is_stream() => {
+                // Not accepted yet: what it sent waits with the connection in the backlog.
+                let unsent = entry.io.map(|io| io.unsent).unwrap_or_default();
+                if !unsent.is_empty() {
+                    self.leave_unsent(&topology, handle, *peer, unsent);
                 }
             }
             State::Listening(listener) => {
@@ -498,6 +513,21 @@ impl SocketTable {
         drop(topology);
         overlapped::abort(pending);
         Ok(())
+    }
+
+    /// Gives what the stream client `handle`, closing before it was accepted, had sent
+    /// to its connection in the backlog of the listener at `peer`.
+    fn leave_unsent(&self, topology: &Topology, handle: SOCKET, peer: SocketAddr, unsent: Vec<u8>) {
+        for listener in topology.receivers(SOCK_STREAM, peer) {
+            if let Some(entry) = self.shard(listener).lock().get_mut(&listener) {
+                if let State::Listening(queue) = &mut entry.state {
+                    if let Some(pending) = queue.pending.iter_mut().find(|p| p.client == handle) {
+                        pending.unsent = unsent;
+                        return;
+                    }
+                }
+            }
+        }
     }
 
     /// The socket's local address: `getsockname`. Unbound sockets get `WSAEINVAL`.

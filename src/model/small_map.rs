@@ -90,6 +90,24 @@ impl<K: Eq + Hash, V> SmallMap<K, V> {
         }
     }
 
+    /// Keeps only the entries `keep` accepts.
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
+        let smaller = match self {
+            SmallMap::One(key, value) if !keep(key, value) => Some(SmallMap::Empty),
+            SmallMap::Many(map) => {
+                map.retain(|key, value| keep(key, value));
+                (map.len() <= 1).then(|| match map.drain().next() {
+                    Some((key, value)) => SmallMap::One(key, value),
+                    None => SmallMap::Empty,
+                })
+            }
+            SmallMap::Empty | SmallMap::One(..) => None,
+        };
+        if let Some(smaller) = smaller {
+            *self = smaller;
+        }
+    }
+
     /// The value under `key`, if any.
     #[inline]
     pub fn get(&self, key: &K) -> Option<&V> {
@@ -173,6 +191,30 @@ mod tests {
         ba.remove(&1);
         assert_eq!(abc, ba);
         assert_eq!(shape(&abc), "one");
+    }
+
+    #[test]
+    fn retain_keeps_the_accepted_entries_in_the_smallest_shape() {
+        let mut map = SmallMap::default();
+        for key in 1..=4 {
+            map.insert(key, "x");
+        }
+        map.retain(|&key, _| key % 2 == 0);
+        assert_eq!((shape(&map), map.iter().count()), ("many", 2));
+        assert_eq!((map.get(&1), map.get(&2)), (None, Some(&"x")));
+        map.retain(|&key, _| key == 4);
+        assert_eq!(shape(&map), "one");
+        assert_eq!(map.iter().collect::<Vec<_>>(), [(&4, &"x")]);
+        map.retain(|_, _| true);
+        assert_eq!(shape(&map), "one");
+        map.retain(|_, _| false);
+        assert!(map.is_empty());
+        map.retain(|_, _| false);
+        assert!(map.is_empty());
+        map.insert(1, "a");
+        map.insert(2, "b");
+        map.retain(|_, _| false);
+        assert!(map.is_empty(), "many to empty at once");
     }
 
     #[test]

@@ -51,6 +51,9 @@ pub struct Pending {
     pub to: SocketAddr,
     /// The security the connection was set up with, as the server side sees it.
     pub link: Link,
+    /// What the client sent before it closed, if it closed before being accepted: the
+    /// accepted socket still receives it, then the end of the stream.
+    pub unsent: Vec<u8>,
 }
 
 /// The outcome of a security negotiation with one peer: what `WSAQuerySocketSecurity`

@@ -2,7 +2,8 @@
 //! through the raw `sys` face (with buffers laid out by hand here, not by the crate).
 //!
 //! To cover a new entry point: add a variant to [`Op`], a strategy arm in [`op`], a `run`
-//! arm below and the rule in `reference.rs`.
+//! arm below and the rule in `reference.rs`. Pieces of several calls that random calls
+//! would rarely line up are in `pieces.rs`.
 
 use std::net::SocketAddr;
 use std::ptr;
@@ -14,8 +15,9 @@ use winsock_emu::sys::{
     WSADATA, WSAEAFNOSUPPORT, WSAEFAULT, WSAEPROTONOSUPPORT, WSAEPROTOTYPE, WSAESOCKTNOSUPPORT,
 };
 
+use super::data_ops::{data_op, run_data, DataOp};
 use super::reference::{Outcome, Reference};
-use super::security_ops::{run_security, security_op, settings, SecurityOp, SettingsSpec};
+use super::security_ops::{run_security, security_op, SecurityOp};
 
 /// A handle argument: one the sequence was given earlier (possibly closed since), or a raw
 /// value no socket ever had.
@@ -254,6 +256,11 @@ pub enum Op {
         h: H,
         op: SecurityOp,
     },
+    /// `send`, `sendto`, `WSASendTo`, `recv`, `recvfrom`, `shutdown`.
+    Data {
+        h: H,
+        op: DataOp,
+    },
 }
 
 pub fn ip() -> impl Strategy<Value = SocketAddr> {
@@ -300,7 +307,7 @@ pub fn addr() -> impl Strategy<Value = AddrSpec> {
     ]
 }
 
-fn name() -> impl Strategy<Value = NameSpec> {
+pub fn name() -> impl Strategy<Value = NameSpec> {
     let peer = prop_oneof![
         6 => ip().prop_map(AddrSpec::Ip),
         2 => Just(AddrSpec::UnspecifiedZero),
@@ -402,6 +409,7 @@ pub fn op() -> impl Strategy<Value = Op> {
         10 => (handle(), addr(), any::<bool>(), prop::bool::weighted(0.1))
             .prop_map(|(h, addr, ioctl, overlapped_args)| Op::DeleteName { h, addr, ioctl, overlapped_args }),
         24 => (handle(), security_op()).prop_map(|(h, op)| Op::Security { h, op }),
+        30 => (handle(), data_op()).prop_map(|(h, op)| Op::Data { h, op }),
     ]
 }
 
@@ -601,6 +609,7 @@ pub fn run(op: &Op, seen: &mut Seen, model: &mut Reference) -> (Outcome, Outcome
             (actual, model.delete_name(s, addr))
         }
         Op::Security { h, op } => run_security(op, seen.resolve(*h), model),
+        Op::Data { h, op } => run_data(op, seen.resolve(*h), model),
     };
     if let (Ok(s), Op::Create { .. } | Op::Accept { .. }) = (actual, op) {
         seen.0.push(s);
@@ -641,88 +650,4 @@ fn accept(s: SOCKET, room: Option<i32>, model: &mut Reference) -> (Outcome, Outc
         _ => {}
     }
     (actual, expected)
-}
-
-/// A server and a client, as calls: socket, (security), bind, listen; socket, (security),
-/// (name), connect; accept (or close the listener).
-/// Random calls alone rarely line these up; each call can still shrink away on its own.
-pub fn handshake() -> impl Strategy<Value = Vec<Op>> {
-    let setup = prop::sample::select(vec![
-        (AF_INET, "127.0.0.1:80", "127.0.0.1:80"),
-        (AF_INET, "0.0.0.0:80", "127.0.0.1:80"),
-        (AF_INET, "0.0.0.0:0", "127.0.0.1:49152"),
-        (AF_INET6, "[::1]:80", "[::1]:80"),
-        (AF_INET6, "[::]:80", "[2001:db8::1%3]:80"),
-    ]);
-    (
-        setup,
-        prop::option::of(name()),
-        prop::sample::select(vec![1, 2, 5]),
-        any::<bool>(),
-        prop::option::weighted(0.4, settings()),
-        prop::option::weighted(0.4, settings()),
-        prop::bool::weighted(0.1),
-    )
-        .prop_map(
-            |((af, at, to), name, backlog, overlapped, server, client, close_listener)| {
-                let secure = |settings: Option<SettingsSpec>| {
-                    settings.map(|settings| Op::Security {
-                        h: H::Recent(0),
-                        op: SecurityOp::Set {
-                            settings,
-                            ioctl: false,
-                            overlapped_args: false,
-                        },
-                    })
-                };
-                let stream = Kind {
-                    af: i32::from(af),
-                    ty: SOCK_STREAM,
-                    protocol: 0,
-                };
-                let mut ops = vec![Op::Create {
-                    kind: stream,
-                    overlapped,
-                }];
-                ops.extend(secure(server));
-                ops.extend([
-                    Op::Bind {
-                        h: H::Recent(0),
-                        addr: AddrSpec::Ip(at.parse().unwrap()),
-                    },
-                    Op::Listen {
-                        h: H::Recent(0),
-                        backlog,
-                    },
-                    Op::Create {
-                        kind: stream,
-                        overlapped,
-                    },
-                ]);
-                ops.extend(secure(client));
-                if let Some(name) = name {
-                    ops.push(Op::SetName {
-                        h: H::Recent(0),
-                        name,
-                        ioctl: overlapped,
-                        overlapped_args: false,
-                    });
-                }
-                ops.push(Op::Connect {
-                    h: H::Recent(0),
-                    addr: AddrSpec::Ip(to.parse().unwrap()),
-                    wsa: !overlapped,
-                });
-                // Now and then the listener closes instead, resetting the waiting connection.
-                ops.push(if close_listener {
-                    Op::Close { h: H::Recent(1) }
-                } else {
-                    Op::Accept {
-                        h: H::Recent(1),
-                        room: Some(128),
-                    }
-                });
-                ops
-            },
-        )
 }

@@ -1,5 +1,6 @@
 //! The reference model: a small, obviously correct Winsock written from `src/rules.rs`,
 //! `src/choices.rs` and `choices::CHECK_ORDER`, sharing no code with the crate's model.
+//! Its security calls are in `reference/security.rs`, its data path in `reference/data.rs`.
 //!
 //! It keeps plain maps and vectors, decides each call with one `if` per documented rule in
 //! the documented order, and can say what the whole table must look like afterwards as a
@@ -20,9 +21,13 @@ use winsock_emu::{
 
 use super::ops::{AddrSpec, Kind, NameSpec};
 
+mod data;
 mod security;
 
+use data::Io;
 use security::{host_principal, negotiate, Link};
+
+pub use data::Received;
 
 /// What a call returns: a handle or 0, or a Winsock error code.
 pub type Outcome = Result<SOCKET, i32>;
@@ -69,6 +74,9 @@ struct Pending {
     to: SocketAddr,
     /// The server's view of the negotiated security (`None`: plain).
     link: Option<Link>,
+    /// Set when the client closed before it was accepted: the bytes it had sent, which the
+    /// accepted socket receives, followed by the end of the stream (`close-and-reset`).
+    closed_with: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone)]
@@ -95,8 +103,13 @@ struct Sock {
     settings: Option<SecuritySettings>,
     /// A stream connection's secured link (`None`: plain or not connected).
     link: Option<Link>,
-    /// The connection was reset (its listener closed before accepting it).
+    /// The connection was reset (its listener closed before accepting it, or the peer
+    /// closed with data unread, or a send found the peer gone).
     reset: bool,
+    /// A connected stream socket's far end, once the server accepted the connection.
+    remote: Option<SOCKET>,
+    /// Data waiting, shutdown state and datagram peers.
+    io: Io,
 }
 
 impl Sock {
@@ -115,8 +128,19 @@ pub struct Reference {
     /// (type, port) → (ip, owner) in bind order.
     bound: BTreeMap<(i32, u16), Vec<(IpAddr, SOCKET)>>,
     next_ephemeral: u16,
-    /// The socket whose peer this thread impersonates.
-    impersonating: Option<SOCKET>,
+    /// The socket whose peer this thread impersonates (and, on a datagram socket, the
+    /// peer, without its flow label).
+    impersonating: Option<(SOCKET, Option<SocketAddr>)>,
+}
+
+/// The address a socket bound at `bound` sends to `to` from: a wildcard address becomes
+/// the destination's.
+fn source_for(bound: SocketAddr, to: SocketAddr) -> SocketAddr {
+    if bound.ip().is_unspecified() {
+        SocketAddr::new(to.ip(), bound.port())
+    } else {
+        bound
+    }
 }
 
 fn collide(a: IpAddr, b: IpAddr) -> bool {
@@ -183,6 +207,8 @@ impl Reference {
             settings: None,
             link: None,
             reset: false,
+            remote: None,
+            io: Io::default(),
         };
         self.socks.insert(h, sock);
         Ok(h)
@@ -295,11 +321,7 @@ impl Reference {
             Some(local) => local,
             None => self.choose(s.ty, SocketAddr::new(target.ip(), 0))?,
         };
-        let source = if bound.ip().is_unspecified() {
-            SocketAddr::new(target.ip(), bound.port())
-        } else {
-            bound
-        };
+        let source = source_for(bound, target);
         if s.ty == SOCK_STREAM {
             let owners = self
                 .bound
@@ -335,6 +357,7 @@ impl Reference {
                     from: source,
                     to: target,
                     link: server_view,
+                    closed_with: None,
                 });
             }
             self.socks.get_mut(&h).unwrap().link = client_view;
@@ -356,8 +379,21 @@ impl Reference {
         let St::Listening { pending, .. } = &mut self.socks.get_mut(&h).unwrap().state else {
             unreachable!()
         };
-        let p = pending.pop_front().ok_or(WSAEWOULDBLOCK)?;
+        let mut p = pending.pop_front().ok_or(WSAEWOULDBLOCK)?;
         let new = self.new_handle();
+        // What the client sent before it was accepted, and whether it finished sending.
+        let mut io = Io::default();
+        match self.socks.get_mut(&p.client) {
+            Some(client) => {
+                client.remote = Some(new);
+                io.inbound = std::mem::take(&mut client.io.unsent).into();
+                io.peer_finished = client.io.shut_send;
+            }
+            None => {
+                io.inbound = p.closed_with.take().unwrap_or_default().into();
+                io.peer_finished = true;
+            }
+        }
         let sock = Sock {
             family: s.family,
             ty: s.ty,
@@ -369,6 +405,8 @@ impl Reference {
             settings: s.settings.clone(),
             link: p.link,
             reset: false,
+            remote: Some(p.client),
+            io,
         };
         self.socks.insert(new, sock);
         Ok(new)
@@ -393,22 +431,48 @@ impl Reference {
 
     pub fn close(&mut self, h: SOCKET) -> Outcome {
         self.sock(h)?;
-        if let Some(Sock {
-            state: St::Listening { pending, .. },
-            ..
-        }) = self.socks.remove(&h)
-        {
-            for p in pending {
-                if let Some(client) = self.socks.get_mut(&p.client) {
-                    client.reset = true;
-                }
-            }
-        }
+        let sock = self.socks.remove(&h).unwrap();
+        let binding = self.binding_of(h);
         for owners in self.bound.values_mut() {
             owners.retain(|&(_, o)| o != h);
         }
         self.bound.retain(|_, owners| !owners.is_empty());
+        match &sock.state {
+            St::Listening { pending, .. } => {
+                for p in pending {
+                    if let Some(client) = self.socks.get_mut(&p.client) {
+                        client.reset = true;
+                    }
+                }
+            }
+            St::Connected(_) if sock.ty == SOCK_STREAM => self.stream_closed(h, &sock),
+            _ => {}
+        }
+        if let (SOCK_DGRAM, Some(binding)) = (sock.ty, binding) {
+            self.end_exchanges(binding, &sock);
+        }
         Ok(0)
+    }
+
+    /// The (type, address) `h` is bound at in the port table.
+    fn binding_of(&self, h: SOCKET) -> Option<SocketAddr> {
+        self.bound.iter().find_map(|(&(_, port), owners)| {
+            owners
+                .iter()
+                .find(|&&(_, o)| o == h)
+                .map(|&(ip, _)| SocketAddr::new(ip, port))
+        })
+    }
+
+    /// The socket a datagram (or connection) of type `ty` sent to `addr` reaches: the one
+    /// bound at exactly that address, else the one bound at its family's wildcard address.
+    fn receiver(&self, ty: i32, addr: SocketAddr) -> Option<SOCKET> {
+        let owners = self.bound.get(&(ty, addr.port()))?;
+        let exact = owners.iter().find(|(ip, _)| *ip == addr.ip());
+        let wild = owners
+            .iter()
+            .find(|(ip, _)| ip.is_unspecified() && ip.is_ipv4() == addr.is_ipv4());
+        exact.or(wild).map(|&(_, o)| o)
     }
 
     /// `WSASetSocketPeerTargetName`, in the order of `choices::CHECK_ORDER`. An `OVERLAPPED`
@@ -523,21 +587,23 @@ impl Reference {
                     })
                     .collect(),
                 security: s.settings.clone(),
-                links: s
-                    .link
-                    .iter()
-                    .map(|link| LinkInfo {
-                        peer: None,
-                        secured: true,
-                        encrypted: link.encrypted,
-                        peer_principal: Some(TargetName::from_units(&link.peer)),
+                links: std::iter::once((None, &s.link))
+                    .chain(s.io.peers.iter().map(|(peer, e)| (Some(*peer), &e.link)))
+                    .filter(|(peer, link)| peer.is_some() || link.is_some())
+                    .map(|(peer, link)| LinkInfo {
+                        peer,
+                        secured: link.is_some(),
+                        encrypted: link.as_ref().is_some_and(|link| link.encrypted),
+                        peer_principal: link
+                            .as_ref()
+                            .map(|link| TargetName::from_units(&link.peer)),
                     })
                     .collect(),
-                // Untouched by the calls the sequences make (no ioctlsocket, principal or
-                // data calls).
+                // Untouched by the calls the sequences make (no ioctlsocket or principal
+                // calls).
                 nonblocking: false,
                 principal: None,
-                waiting: 0,
+                waiting: s.io.waiting(),
             })
             .collect();
         NetworkSnapshot {

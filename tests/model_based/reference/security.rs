@@ -2,7 +2,10 @@
 //! `security-*`, `query-*`, `impersonate-*`, `secure-negotiation` and
 //! `accepted-inherit-security` choices: `WSASetSocketSecurity` (with its own decoding of
 //! the two settings forms from the documented offsets), `WSAQuerySocketSecurity`,
-//! `WSAImpersonateSocketPeer`, `WSARevertImpersonation`, and what a connect negotiates.
+//! `WSAImpersonateSocketPeer`, `WSARevertImpersonation`, and what a connect or a first
+//! datagram negotiates. A datagram socket answers for the peers it exchanged datagrams with
+//! (`reference/data.rs`), and with WSAECONNRESET for one whose last datagram found nobody
+//! (`udp-port-unreachable`).
 
 use std::net::IpAddr;
 
@@ -14,6 +17,7 @@ use winsock_emu::sys::{
 };
 use winsock_emu::{IpsecSettings, SecurityProtocol, SecuritySettings, TargetName};
 
+use super::data::key;
 use super::{peer_of, Outcome, Peer, Reference, St};
 use crate::ops::AddrSpec;
 
@@ -231,29 +235,41 @@ impl Reference {
                 _ => {}
             }
         }
-        if s.reset {
-            return fail(WSAECONNRESET);
-        }
-        // Datagram peers are secured only by sends, which the sequences do not make.
-        if !stream || !matches!(s.state, St::Connected(_)) {
-            return fail(WSAENOTCONN);
-        }
+        let (link, this_peer) = if s.ty == SOCK_DGRAM {
+            let Peer::Ip(peer) = peer else { unreachable!() };
+            let exchange = s.io.peers.get(&key(peer));
+            if exchange.is_some_and(|e| e.unreachable) {
+                return fail(WSAECONNRESET);
+            }
+            let Some(exchange) = exchange else {
+                return fail(WSAENOTCONN);
+            };
+            (&exchange.link, Some(key(peer)))
+        } else {
+            if s.reset {
+                return fail(WSAECONNRESET);
+            }
+            if !matches!(s.state, St::Connected(_)) {
+                return fail(WSAENOTCONN);
+            }
+            (&s.link, None)
+        };
         if !info_given || info_len < INFO_LEN {
             return Err((WSAEMSGSIZE, Some(INFO_LEN)));
         }
         let mut flags = 0;
-        if let Some(link) = &s.link {
+        if let Some(link) = link {
             flags |= SECURED;
             if link.encrypted {
                 flags |= ENCRYPTED;
             }
         }
-        if self.impersonating == Some(h) {
+        if self.impersonating == Some((h, this_peer)) {
             flags |= IMPERSONATED;
         }
         let protocol = match &s.settings {
             Some(settings) if settings.protocol != SecurityProtocol::Default => settings.protocol,
-            _ if s.link.is_some() => SecurityProtocol::Ipsec,
+            _ if link.is_some() => SecurityProtocol::Ipsec,
             _ => SecurityProtocol::Default,
         };
         let raw = match protocol {
@@ -275,7 +291,7 @@ impl Reference {
         if !s.is_ip_stream_or_dgram() {
             return Err(WSAEINVAL);
         }
-        if s.ty == SOCK_DGRAM {
+        let peer = if s.ty == SOCK_DGRAM {
             if null {
                 return Err(WSAEFAULT);
             }
@@ -287,19 +303,25 @@ impl Reference {
                 Peer::Other => return Err(WSAEAFNOSUPPORT),
                 Peer::Unspecified => return Err(WSAEINVAL),
                 Peer::Ip(a) if a.ip().is_unspecified() && a.port() == 0 => return Err(WSAEINVAL),
-                _ => {}
+                Peer::Ip(a) => Some(key(a)),
+                Peer::Null => unreachable!(),
             }
-        }
+        } else {
+            None
+        };
         if s.reset {
             return Err(WSAECONNRESET);
         }
-        if s.ty == SOCK_DGRAM || !matches!(s.state, St::Connected(_)) {
-            return Err(WSAENOTCONN);
-        }
-        if s.link.is_none() {
+        // The port-unreachable mark answers queries only (`udp-port-unreachable`).
+        let link = match peer {
+            Some(peer) => &s.io.peers.get(&peer).ok_or(WSAENOTCONN)?.link,
+            None if matches!(s.state, St::Connected(_)) => &s.link,
+            None => return Err(WSAENOTCONN),
+        };
+        if link.is_none() {
             return Err(WSAEOPNOTSUPP);
         }
-        self.impersonating = Some(h);
+        self.impersonating = Some((h, peer));
         Ok(0)
     }
 
