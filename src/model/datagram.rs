@@ -236,15 +236,22 @@ impl SocketTable {
     /// reached `handle` (whether it learnt it from a datagram `handle` sent, or by sending
     /// there itself), so a later socket there is a new peer
     /// ([`crate::choices::EXCHANGES_END_AT_CLOSE`]). Called under the topology lock while
-    /// `handle` is still bound; takes one shard lock at a time.
+    /// `handle` is still bound at `local`; takes one shard lock at a time.
+    ///
+    /// A peer's record of `handle` can only be at an address with `handle`'s port, so only
+    /// those records are looked up in the port bindings: a server with many peers pays one
+    /// compare per record for each of them that closes, not a lookup.
     pub(super) fn end_exchanges(
         &self,
         topology: &Topology,
         handle: SOCKET,
+        local: SocketAddr,
         peers: &SmallMap<SocketAddr, Exchange>,
     ) {
-        let reaches_closing =
-            |addr: &SocketAddr| topology.receivers(SOCK_DGRAM, *addr).next() == Some(handle);
+        let reaches_closing = |addr: &SocketAddr| {
+            addr.port() == local.port()
+                && topology.receivers(SOCK_DGRAM, *addr).next() == Some(handle)
+        };
         for (&peer, _) in peers.iter() {
             let Some(receiver) = topology.receivers(SOCK_DGRAM, peer).next() else {
                 continue;

@@ -464,7 +464,7 @@ impl SocketTable {
             .ok_or(Error::NotSocket)?;
         if let Some(local) = entry.local {
             if let Some(io) = entry.io.as_deref() {
-                self.end_exchanges(&topology, handle, &io.peers);
+                self.end_exchanges(&topology, handle, local, &io.peers);
             }
             topology.unbind(entry.kind.socket_type, local, handle);
         }
