@@ -218,11 +218,12 @@ pub const IOCTL_CODES: Choice = Choice {
     question: "What does WSAIoctl do with codes other than the two peer-name codes, and with \
                a NULL lpcbBytesReturned?",
     answer: "SIO_SET_SECURITY and SIO_QUERY_SECURITY reach WSASetSocketSecurity and \
-             WSAQuerySocketSecurity (see security-ioctls); every other code gets WSAEINVAL \
+             WSAQuerySocketSecurity (see security-ioctls), SIO_UDP_CONNRESET turns port-unreachable \
+             reporting on or off (see udp-connreset-control); every other code gets WSAEINVAL \
              ('not a valid command'). A call without overlapped arguments needs \
              lpcbBytesReturned (WSAEFAULT otherwise), checked after the socket and the code; \
-             on success it is set to 0 for the set and delete codes, which return no \
-             output, and to 24 for SIO_QUERY_SECURITY.",
+             on success it is set to 0 for the set and delete codes and \
+             SIO_UDP_CONNRESET, which return no output, and to 24 for SIO_QUERY_SECURITY.",
 };
 
 /// Arguments of other functions that are not emulated.
@@ -594,16 +595,55 @@ pub const WAIT_ARGUMENTS: Choice = Choice {
 /// A datagram to an address where no socket is bound.
 pub const UDP_PORT_UNREACHABLE: Choice = Choice {
     id: "udp-port-unreachable",
-    question: "When does an emulated UDP send draw the ICMP Port Unreachable that \
-               WSAQuerySocketSecurity reports as WSAECONNRESET?",
+    question: "When does an emulated UDP send draw an ICMP Port Unreachable, and how is it \
+               reported?",
     answer: "When the datagram finds no socket bound at its destination in the network. The \
-             sendto itself succeeds, as on Windows; from then on WSAQuerySocketSecurity for \
-             that peer fails with WSAECONNRESET, until a later datagram to the peer is \
-             delivered. That datagram is a first exchange with the socket it reaches (it \
-             negotiates with that socket's settings, and both record it, as \
-             datagram-security-per-peer says): what was settled when nobody was there was \
-             settled with no socket. recvfrom does not report it: the emulator keeps the data \
-             path free of Windows' SIO_UDP_CONNRESET behaviour.",
+             sendto (or send) itself succeeds, as on Windows. Two things follow. The \
+             sender's receive queue gets a notification, in order with the datagrams it \
+             receives: the receive that meets it (recv, recvfrom, WSARecv, WSARecvFrom) \
+             fails with WSAECONNRESET and consumes it, once per datagram that found nobody, \
+             and the next receive goes on with the datagrams behind it, as the recvfrom \
+             page says ('a previous send operation resulted in an ICMP Port Unreachable \
+             message'); a receive with MSG_PEEK fails with WSAECONNRESET too but leaves the \
+             notification for the next receive, as it leaves a datagram. \
+             WSAIoctl(SIO_UDP_CONNRESET, FALSE) turns this off (see udp-connreset-control). \
+             And WSAQuerySocketSecurity for that peer fails with WSAECONNRESET, until a \
+             later datagram to the peer is delivered. That datagram is a first exchange \
+             with the socket it reaches (it negotiates with that socket's settings, and both \
+             record it, as datagram-security-per-peer says): what was settled when nobody \
+             was there was settled with no socket.",
+};
+
+/// `WSAIoctl(SIO_UDP_CONNRESET)`: its input, its errors, and what it does to notifications
+/// already queued.
+pub const UDP_CONNRESET_CONTROL: Choice = Choice {
+    id: "udp-connreset-control",
+    question: "What does WSAIoctl(SIO_UDP_CONNRESET) take, when does it fail, and what \
+               becomes of port-unreachable notifications already queued?",
+    answer: "The input buffer is a BOOL: TRUE (any non-zero value) reports port-unreachable \
+             notifications in receives, FALSE stops it; reporting is on when a socket is \
+             created, Windows' default. There is no output: lpcbBytesReturned is set to 0. After the checks every \
+             WSAIoctl code shares (the socket, then lpcbBytesReturned, see ioctl-codes), a \
+             NULL input buffer or one under 4 bytes is WSAEFAULT, the usual Winsock answer \
+             for a buffer too small, and then a socket that is not a UDP socket (a datagram \
+             socket of AF_INET or AF_INET6) is WSAEINVAL, the answer WSAIoctl gives a code \
+             that is no valid command for the socket. Turning reporting off discards the \
+             notifications already waiting (the datagrams stay); turning it on again \
+             reports only datagrams sent from then on: a send made while it was off drew \
+             nothing to report.",
+};
+
+/// What `FIONREAD`, the snapshot and `shutdown` make of a queued port-unreachable
+/// notification.
+pub const PORT_UNREACHABLE_UNCOUNTED: Choice = Choice {
+    id: "port-unreachable-uncounted",
+    question: "Do FIONREAD and a socket snapshot's waiting count see a port-unreachable \
+               notification, and does shutdown(SD_RECEIVE) drop it?",
+    answer: "Neither counts it: it carries no data. ioctlsocket(FIONREAD) gives the size of \
+             the first datagram waiting, behind any notification (0 if there is none), and \
+             SocketInfo::waiting counts datagrams only. After shutdown(SD_RECEIVE) no new \
+             notification is queued (as no datagram is), and those already queued stay but \
+             are never met: every receive fails with WSAESHUTDOWN first.",
 };
 
 /// A datagram exchange ends when either end closes.
@@ -674,6 +714,8 @@ pub const ALL: &[Choice] = &[
     SIGNALLED_EVENTS_WIN,
     WAIT_ARGUMENTS,
     UDP_PORT_UNREACHABLE,
+    UDP_CONNRESET_CONTROL,
+    PORT_UNREACHABLE_UNCOUNTED,
 ];
 
 #[cfg(test)]

@@ -39,7 +39,9 @@ impl Socket {
 
     /// `recv`: reads into `buf`; `Ok(0)` once a stream's peer finished sending. Nothing to
     /// read is `WSAEWOULDBLOCK`, blocking or not: the emulator never blocks. A datagram
-    /// longer than `buf` fills it and gives `WSAEMSGSIZE`.
+    /// longer than `buf` fills it and gives `WSAEMSGSIZE`. On a UDP socket whose datagram
+    /// found nobody at its destination, the receive that comes to that point fails with
+    /// `WSAECONNRESET` once ([`crate::choices::UDP_PORT_UNREACHABLE`]).
     pub fn recv(&self, buf: &mut [u8]) -> Result<usize> {
         self.recv_from(buf).map(|(count, _)| count)
     }
@@ -101,6 +103,16 @@ impl Socket {
     /// `ioctlsocket(FIONBIO)`: non-blocking mode on or off.
     pub fn set_nonblocking(&self, nonblocking: bool) -> Result<()> {
         self.network.table.set_nonblocking(self.handle, nonblocking)
+    }
+
+    /// `WSAIoctl(SIO_UDP_CONNRESET)`: whether a receive reports, with `WSAECONNRESET`, the
+    /// ICMP Port Unreachable a datagram this UDP socket sent drew (on by default; off
+    /// discards those waiting). `WSAEINVAL` on a socket other than a UDP one
+    /// ([`crate::choices::UDP_CONNRESET_CONTROL`]).
+    pub fn set_report_port_unreachable(&self, report: bool) -> Result<()> {
+        self.network
+            .table
+            .set_port_unreachable_reports(self.handle, Some(report))
     }
 
     /// `ioctlsocket(FIONREAD)`: bytes waiting on a stream, or the next datagram's size.

@@ -18,7 +18,7 @@ use windows_sys::Win32::Networking::WinSock::{
 use super::datagram::{datagram_sender, Sender};
 use super::lifecycle::AddrArg;
 use super::payload::Payload;
-use super::socket::{SocketEntry, State};
+use super::socket::{Queued, SocketEntry, State};
 use super::SocketTable;
 use crate::error::{Error, Result};
 
@@ -55,6 +55,14 @@ fn not_reset(entry: &SocketEntry) -> Result<()> {
         return Err(Error::ConnectionReset);
     }
     Ok(())
+}
+
+/// A queue entry's size if it is a datagram (a port-unreachable notification has none).
+fn datagram_len(queued: &Queued) -> Option<usize> {
+    match queued {
+        Queued::Datagram(_, data) => Some(data.len()),
+        Queued::PortUnreachable => None,
+    }
 }
 
 /// `WSAESHUTDOWN` once the direction was shut down.
@@ -165,7 +173,9 @@ impl SocketTable {
     ///
     /// Errors: `WSAEOPNOTSUPP` (flags other than `MSG_PEEK` and, on streams, `MSG_WAITALL`),
     /// `WSAENOTCONN` (unconnected stream), `WSAEINVAL` (unbound datagram socket),
-    /// `WSAESHUTDOWN`, `WSAECONNRESET`, and `WSAEWOULDBLOCK` when nothing can be read yet,
+    /// `WSAESHUTDOWN`, `WSAECONNRESET` (a reset stream; on a datagram socket, a
+    /// port-unreachable notification next in the queue: [`crate::choices::UDP_PORT_UNREACHABLE`],
+    /// consumed unless `MSG_PEEK`), and `WSAEWOULDBLOCK` when nothing can be read yet,
     /// blocking or not ([`crate::choices::RECEIVE_NEVER_BLOCKS`]). A stream whose peer finished
     /// sending gives an empty result: the graceful close.
     pub(super) fn recv_unobserved(
@@ -212,10 +222,15 @@ impl SocketTable {
             }
             direction_open(entry, false)?;
             let io = entry.io_mut();
-            let (from, datagram) = if peek {
-                io.datagrams.front().cloned().ok_or(Error::WouldBlock)?
+            let next = if peek {
+                io.datagrams.front().cloned()
             } else {
-                io.datagrams.pop_front().ok_or(Error::WouldBlock)?
+                io.datagrams.pop_front()
+            };
+            let (from, datagram) = match next.ok_or(Error::WouldBlock)? {
+                Queued::Datagram(from, datagram) => (from, datagram),
+                // A peek leaves it for the next receive (`udp-port-unreachable`).
+                Queued::PortUnreachable => return Err(Error::ConnectionReset),
             };
             let truncated = datagram.len() > max;
             let data = datagram.prefix(max);
@@ -265,14 +280,14 @@ impl SocketTable {
     }
 
     /// `ioctlsocket(FIONREAD)`: the bytes a stream socket can read, or the size of the next
-    /// datagram.
+    /// datagram (behind any port-unreachable notification: [`crate::choices::PORT_UNREACHABLE_UNCOUNTED`]).
     pub(crate) fn readable(&self, handle: SOCKET) -> Result<usize> {
         self.with_socket(handle, |entry| {
             Ok(entry.io.as_ref().map_or(0, |io| {
                 if entry.kind.socket_type == SOCK_STREAM {
                     io.inbound.len()
                 } else {
-                    io.datagrams.front().map_or(0, |(_, data)| data.len())
+                    io.datagrams.iter().find_map(datagram_len).unwrap_or(0)
                 }
             }))
         })

@@ -9,7 +9,9 @@
 //! 2. the receiver: the datagram is queued, and on a first exchange the receiver's side of
 //!    the security link is recorded;
 //! 3. the sender again, only when something changed for it: its new local address, the
-//!    link of a first exchange, the port-unreachable mark.
+//!    link of a first exchange, the port-unreachable mark and, unless `SIO_UDP_CONNRESET`
+//!    turned reporting off or receiving was shut down, the port-unreachable notification
+//!    its next receive meets ([`crate::choices::UDP_PORT_UNREACHABLE`]).
 //!
 //! Closing a datagram socket ends its exchanges: the sockets it exchanged with forget it
 //! ([`SocketTable::end_exchanges`]).
@@ -30,7 +32,7 @@ use super::lifecycle::{AddrArg, AddrFailure, Initiator};
 use super::negotiation::{negotiate, peer_key, Endpoint};
 use super::payload::Payload;
 use super::small_map::SmallMap;
-use super::socket::{Exchange, Link, SocketEntry, State};
+use super::socket::{Exchange, Link, Queued, SocketEntry, State};
 use super::topology::Topology;
 use super::SocketTable;
 use crate::choices;
@@ -106,7 +108,7 @@ pub(super) fn deliver_datagram(entry: &mut SocketEntry, source: SocketAddr, data
         entry
             .io_mut()
             .datagrams
-            .push_back((source, Payload::new(data)));
+            .push_back(Queued::Datagram(source, Payload::new(data)));
     }
 }
 
@@ -207,13 +209,17 @@ impl SocketTable {
             topology.bind(SOCK_DGRAM, bound, handle);
         }
         let reached = receiver.is_some();
-        let changed = sender.local.is_none() || mine.is_some() || sender.unreachable == reached;
+        let changed = sender.local.is_none() || mine.is_some() || !reached || sender.unreachable;
         if changed {
             self.with_socket(handle, |entry| {
                 if sender.local.is_none() {
                     entry.local = Some(bound);
                 }
-                let peers = &mut entry.io_mut().peers;
+                let io = entry.io_mut();
+                if !reached && !io.unreachable_unreported && !io.shut_receive {
+                    io.datagrams.push_back(Queued::PortUnreachable);
+                }
+                let peers = &mut io.peers;
                 match (mine, peers.get_mut(&peer_key(to))) {
                     (Some(link), _) => {
                         let exchange = Exchange {

@@ -57,6 +57,7 @@ mod small_map;
 pub(crate) mod snapshot;
 pub(crate) mod socket;
 mod topology;
+mod unreachable;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

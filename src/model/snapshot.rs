@@ -11,7 +11,7 @@ use std::sync::atomic::Ordering;
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use super::peer_names::PeerKey;
-use super::socket::{Link, SocketEntry, State};
+use super::socket::{Link, Queued, SocketEntry, State};
 use super::SocketTable;
 use crate::wire::{SecurityProtocol, SecuritySettings, TargetName};
 
@@ -55,7 +55,8 @@ pub struct SocketInfo {
     /// in address order.
     pub links: Vec<LinkInfo>,
     /// Stream bytes or datagrams received and not read yet, plus stream bytes sent before
-    /// the peer accepted the connection.
+    /// the peer accepted the connection (port-unreachable notifications are not counted:
+    /// [`crate::choices::PORT_UNREACHABLE_UNCOUNTED`]).
     pub waiting: usize,
 }
 
@@ -155,7 +156,9 @@ impl SocketInfo {
                 .map(|(peer, exchange)| LinkInfo::of(Some(*peer), &exchange.link)),
         );
         let waiting = entry.io.as_ref().map_or(0, |io| {
-            io.inbound.len() + io.datagrams.len() + io.unsent.len()
+            let datagrams = io.datagrams.iter();
+            let datagrams = datagrams.filter(|queued| matches!(queued, Queued::Datagram(..)));
+            io.inbound.len() + datagrams.count() + io.unsent.len()
         });
         Self {
             handle,

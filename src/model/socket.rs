@@ -90,13 +90,24 @@ pub struct Exchange {
     pub unreachable: bool,
 }
 
+/// One entry of a datagram socket's receive queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Queued {
+    /// A datagram, with its sender.
+    Datagram(SocketAddr, Payload),
+    /// The emulated ICMP Port Unreachable a datagram this socket sent drew: the receive
+    /// that meets it fails with `WSAECONNRESET` ([`crate::choices::UDP_PORT_UNREACHABLE`]).
+    PortUnreachable,
+}
+
 /// A socket's data: what it received and has not read yet, and how its directions stand.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Io {
     /// Stream bytes received, oldest first.
     pub inbound: VecDeque<u8>,
-    /// Datagrams received, with their senders, oldest first.
-    pub datagrams: VecDeque<(SocketAddr, Payload)>,
+    /// Datagrams received, with their senders, and port-unreachable notifications, oldest
+    /// first.
+    pub datagrams: VecDeque<Queued>,
     /// Stream bytes sent before the server accepted the connection.
     pub unsent: Vec<u8>,
     /// `shutdown(SD_SEND)` was called.
@@ -107,6 +118,9 @@ pub struct Io {
     pub peer_finished: bool,
     /// The peer reset the connection.
     pub reset: bool,
+    /// `WSAIoctl(SIO_UDP_CONNRESET)` turned port-unreachable reporting off (it is on by
+    /// default, [`crate::choices::UDP_CONNRESET_CONTROL`]).
+    pub unreachable_unreported: bool,
     /// A datagram socket's peers: each one it exchanged datagrams with, by address (kept
     /// here, not with the security settings, so a plain exchange allocates nothing more
     /// than the data it carries).

@@ -1,9 +1,9 @@
-//! `WSAIoctl`, for the secure-socket control codes.
+//! `WSAIoctl`, for the secure-socket control codes and `SIO_UDP_CONNRESET`.
 use core::ffi::c_void;
 
 use windows_sys::Win32::Networking::WinSock::{
     LPWSAOVERLAPPED_COMPLETION_ROUTINE, SIO_DELETE_PEER_TARGET_NAME, SIO_QUERY_SECURITY,
-    SIO_SET_PEER_TARGET_NAME, SIO_SET_SECURITY, SOCKET,
+    SIO_SET_PEER_TARGET_NAME, SIO_SET_SECURITY, SIO_UDP_CONNRESET, SOCKET,
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
@@ -16,7 +16,7 @@ use crate::model::current::with_current;
 use crate::testing::Call;
 
 /// [`WSAIoctl`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsaioctl)
-/// for the secure-socket codes. The seed says `WSASetSocketPeerTargetName` "simplifies
+/// for the secure-socket codes and `SIO_UDP_CONNRESET`. The seed says `WSASetSocketPeerTargetName` "simplifies
 /// having to call WSAIoctl with SIO_SET_PEER_TARGET_NAME"; here each code and its function
 /// reach the same code ([`crate::choices::SECURITY_IOCTLS`]):
 ///
@@ -30,6 +30,11 @@ use crate::testing::Call;
 ///   `cboutbuffer` bytes receives the `SOCKET_SECURITY_QUERY_INFO`; same as
 ///   [`super::WSAQuerySocketSecurity`], with `*lpcbbytesreturned` playing
 ///   *SecurityQueryInfoLen*'s part on the way out (24, or the size needed).
+/// - `SIO_UDP_CONNRESET`: the input buffer is a `BOOL` of `cbinbuffer` bytes: TRUE (any
+///   non-zero value) reports the ICMP Port Unreachable a datagram drew in the next receive
+///   (`WSAECONNRESET`, the default), FALSE stops it and discards those waiting. NULL or
+///   under 4 bytes: `WSAEFAULT`; a socket other than a UDP one: `WSAEINVAL`
+///   ([`crate::choices::UDP_CONNRESET_CONTROL`]).
 /// - any other code: `WSAEINVAL`, "the dwIoControlCode parameter is not a valid command"
 ///   ([`crate::choices::IOCTL_CODES`]).
 ///
@@ -67,6 +72,7 @@ pub unsafe extern "system" fn WSAIoctl(
         SIO_DELETE_PEER_TARGET_NAME => Some(Call::DeletePeerTargetName),
         SIO_SET_SECURITY => Some(Call::SetSocketSecurity),
         SIO_QUERY_SECURITY => Some(Call::QuerySocketSecurity),
+        SIO_UDP_CONNRESET => Some(Call::UdpConnReset),
         _ => None,
     };
     with_current(|table| {
@@ -111,6 +117,11 @@ pub unsafe extern "system" fn WSAIoctl(
                 // SAFETY: forwarded from the caller.
                 let addr = unsafe { memory::sockaddr(lpvinbuffer.cast(), cbinbuffer.into()) };
                 table.delete_peer_target_name(s, addr)
+            }
+            Call::UdpConnReset => {
+                // SAFETY: forwarded from the caller.
+                let report = unsafe { memory::bool_input(lpvinbuffer.cast(), cbinbuffer) };
+                table.set_port_unreachable_reports(s, report)
             }
             _ => {
                 // SAFETY: forwarded from the caller.

@@ -6,10 +6,12 @@
 //! structure itself says it holds, and every read and write is unaligned-safe. Everything
 //! else (which length is too short, which family is wrong) is decided by the safe `wire`
 //! and `model` layers on the slices produced here.
+use std::mem::size_of;
 use std::ptr;
 use std::slice;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use windows_sys::core::BOOL;
 use windows_sys::Win32::Foundation::HANDLE;
 use windows_sys::Win32::Networking::WinSock::{
     SOCKADDR, SOCKET_PEER_TARGET_NAME, SOCKET_SECURITY_QUERY_TEMPLATE, SOCKET_SECURITY_SETTINGS,
@@ -228,6 +230,19 @@ impl BufferArray {
             data = rest;
         }
     }
+}
+
+/// The `BOOL` input buffer of `WSAIoctl(SIO_UDP_CONNRESET)`: `None` when `ptr` is NULL or
+/// `len` is under 4 bytes; any non-zero value is TRUE.
+///
+/// # Safety
+/// If non-NULL, `ptr` must be valid for reads of `len` bytes.
+pub(super) unsafe fn bool_input(ptr: *const u8, len: u32) -> Option<bool> {
+    if ptr.is_null() || (len as usize) < size_of::<BOOL>() {
+        return None;
+    }
+    // SAFETY: non-NULL and, as the caller promises, readable for `len` >= 4 bytes.
+    Some(unsafe { read(ptr.cast::<BOOL>()) } != 0)
 }
 
 /// Reads a `T` at `ptr`, whatever its alignment.

@@ -46,6 +46,8 @@ pub enum Call {
     Shutdown,
     /// `WSARevertImpersonation`.
     RevertImpersonation,
+    /// `WSAIoctl(SIO_UDP_CONNRESET)`: port-unreachable reporting on a UDP socket.
+    UdpConnReset,
 }
 
 impl Call {
@@ -70,6 +72,7 @@ impl Call {
             Call::Recv => "recv",
             Call::Shutdown => "shutdown",
             Call::RevertImpersonation => "WSARevertImpersonation",
+            Call::UdpConnReset => "WSAIoctl(SIO_UDP_CONNRESET)",
         }
     }
 }

@@ -8,10 +8,10 @@ use std::ptr;
 use proptest::prelude::*;
 use winsock_emu::sys::{
     self, MSG_DONTROUTE, MSG_OOB, MSG_PEEK, MSG_WAITALL, OVERLAPPED, SD_BOTH, SD_RECEIVE, SD_SEND,
-    SOCKADDR, SOCKET, SOCKET_ERROR, WSABUF, WSAEMSGSIZE,
+    SIO_UDP_CONNRESET, SOCKADDR, SOCKET, SOCKET_ERROR, WSABUF, WSAEMSGSIZE,
 };
 
-use super::ops::{addr, encode, int, overlapped_arg, AddrSpec};
+use super::ops::{addr, encode, int, ioctl, overlapped_arg, AddrSpec};
 use super::reference::{Outcome, Received, Reference};
 
 /// A `buf`/`len` pair to send from.
@@ -95,6 +95,12 @@ pub enum DataOp {
     },
     Shutdown {
         how: i32,
+    },
+    /// `WSAIoctl(SIO_UDP_CONNRESET)` with `input` as its `BOOL` (None: a NULL buffer) and
+    /// `len` as `cbInBuffer`.
+    UdpConnReset {
+        input: Option<i32>,
+        len: u32,
     },
 }
 
@@ -206,6 +212,11 @@ pub fn data_op() -> impl Strategy<Value = DataOp> {
             .prop_map(|(room, flags, from)| DataOp::Recv { room, flags, from }),
         2 => prop_oneof![8 => prop::sample::select(vec![SD_RECEIVE, SD_SEND, SD_BOTH]), 1 => Just(7)]
             .prop_map(|how| DataOp::Shutdown { how }),
+        2 => (
+            prop_oneof![4 => prop::sample::select(vec![0, 1, -2]).prop_map(Some), 1 => Just(None)],
+            prop_oneof![8 => Just(4u32), 1 => prop::sample::select(vec![0u32, 3, 8])],
+        )
+            .prop_map(|(input, len)| DataOp::UdpConnReset { input, len }),
     ]
 }
 
@@ -266,6 +277,12 @@ pub fn run_data(op: &DataOp, s: SOCKET, model: &mut Reference) -> (Outcome, Outc
             int(unsafe { sys::shutdown(s, *how) }),
             model.shutdown(s, *how),
         ),
+        DataOp::UdpConnReset { input, len } => {
+            // Room for the 8 bytes the longest `len` declares.
+            let bytes = input.map(|v| [v.to_ne_bytes(), [0; 4]].concat());
+            let actual = ioctl(s, SIO_UDP_CONNRESET, ptr_of(&bytes), *len, false);
+            (actual, model.udp_connreset(s, *input, *len))
+        }
     }
 }
 

@@ -14,6 +14,11 @@
 //!   last datagram it sent there found nobody (the emulated ICMP port unreachable).
 //! - A socket that has not bound is bound by its first datagram, to its family's wildcard
 //!   address and the next ephemeral port, before the datagram leaves.
+//! - A datagram that finds nobody leaves the sender a port-unreachable notice in its own
+//!   receive queue, behind what it received before (unless it shut down receiving): the
+//!   receive that comes to the notice fails with `WSAECONNRESET`, and takes it unless it
+//!   only peeks. The snapshot's `waiting` counts datagrams, not notices
+//!   (`port-unreachable-uncounted`).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
@@ -40,6 +45,15 @@ pub struct Exchange {
     pub unreachable: bool,
 }
 
+/// One thing waiting in a datagram socket's receive queue.
+#[derive(Debug, Clone)]
+pub enum Arrival {
+    /// A datagram and its sender.
+    Datagram(SocketAddr, Vec<u8>),
+    /// One of this socket's datagrams found nobody: the ICMP Port Unreachable it drew.
+    PortUnreachable,
+}
+
 /// A socket's data and shutdown state.
 #[derive(Debug, Clone, Default)]
 pub struct Io {
@@ -47,21 +61,28 @@ pub struct Io {
     pub inbound: VecDeque<u8>,
     /// Stream bytes sent before the server accepted the connection.
     pub unsent: Vec<u8>,
-    /// Datagrams received, with their senders.
-    pub datagrams: VecDeque<(SocketAddr, Vec<u8>)>,
+    /// What a datagram socket has to read, in arrival order.
+    pub datagrams: VecDeque<Arrival>,
     pub shut_send: bool,
     pub shut_receive: bool,
     /// The stream's far end will send no more (it shut down sending, or closed).
     pub peer_finished: bool,
     /// A datagram socket's peers, by address without the flow label.
     pub peers: BTreeMap<SocketAddr, Exchange>,
+    /// `SIO_UDP_CONNRESET` FALSE: datagrams that find nobody leave no notice.
+    pub notices_off: bool,
 }
 
 impl Io {
     /// What the snapshot's `waiting` counts: stream bytes received or not yet handed over,
-    /// and datagrams.
+    /// and datagrams (not port-unreachable notices).
     pub fn waiting(&self) -> usize {
-        self.inbound.len() + self.unsent.len() + self.datagrams.len()
+        let datagrams = self
+            .datagrams
+            .iter()
+            .filter(|a| matches!(a, Arrival::Datagram(..)))
+            .count();
+        self.inbound.len() + self.unsent.len() + datagrams
     }
 }
 
@@ -233,7 +254,8 @@ impl Reference {
                 _ => true,
             };
             if hears && !r.io.shut_receive {
-                r.io.datagrams.push_back((source, data.to_vec()));
+                r.io.datagrams
+                    .push_back(Arrival::Datagram(source, data.to_vec()));
             }
             if let Some((_, theirs)) = &settled {
                 r.io.peers.entry(key(source)).or_insert(Exchange {
@@ -243,7 +265,11 @@ impl Reference {
             }
         }
         let unreachable = receiver.is_none();
-        let peers = &mut self.socks.get_mut(&h).unwrap().io.peers;
+        let io = &mut self.socks.get_mut(&h).unwrap().io;
+        if unreachable && !io.shut_receive && !io.notices_off {
+            io.datagrams.push_back(Arrival::PortUnreachable);
+        }
+        let peers = &mut io.peers;
         match settled {
             Some((mine, _)) => {
                 peers.insert(
@@ -289,12 +315,15 @@ impl Reference {
             return Err(WSAESHUTDOWN);
         }
         let queue = &mut self.socks.get_mut(&h).unwrap().io.datagrams;
-        let (from, datagram) = if flags & MSG_PEEK != 0 {
+        let arrival = if flags & MSG_PEEK != 0 {
             queue.front().cloned()
         } else {
             queue.pop_front()
         }
         .ok_or(WSAEWOULDBLOCK)?;
+        let Arrival::Datagram(from, datagram) = arrival else {
+            return Err(WSAECONNRESET);
+        };
         Ok(Received {
             truncated: datagram.len() > max,
             data: datagram[..datagram.len().min(max)].to_vec(),
@@ -326,6 +355,27 @@ impl Reference {
             from: peer,
             truncated: false,
         })
+    }
+
+    /// `WSAIoctl(SIO_UDP_CONNRESET)` (`udp-connreset-control`): `input` the `BOOL` (None:
+    /// NULL), `len` its declared size. A whole `BOOL` is needed (`WSAEFAULT`), on a UDP
+    /// socket (`WSAEINVAL`); FALSE also drops the notices waiting.
+    pub fn udp_connreset(&mut self, h: SOCKET, input: Option<i32>, len: u32) -> Outcome {
+        self.sock(h)?;
+        let on = match input {
+            Some(value) if len >= 4 => value != 0,
+            _ => return Err(WSAEFAULT),
+        };
+        let s = self.socks.get_mut(&h).unwrap();
+        if s.ty != SOCK_DGRAM || !(s.family == AF_INET || s.family == AF_INET6) {
+            return Err(WSAEINVAL);
+        }
+        s.io.notices_off = !on;
+        if !on {
+            s.io.datagrams
+                .retain(|a| matches!(a, Arrival::Datagram(..)));
+        }
+        Ok(0)
     }
 
     /// `shutdown`: a stream must be connected; shutting down sending ends the far end's
