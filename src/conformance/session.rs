@@ -255,6 +255,11 @@ impl<'b> Session<'b> {
         step("send()", self.backend.send(s, data)).map(drop)
     }
 
+    /// Setup: `sendto(s, data, to)`, which must send it all.
+    pub fn sent_to(&mut self, s: SOCKET, data: &[u8], to: &[u8]) -> Setup {
+        step("sendto()", self.backend.send_to(s, data, Buffer::Bytes(to))).map(drop)
+    }
+
     /// Setup: `connect(s, at)`.
     pub fn connect_to(&mut self, s: SOCKET, at: SocketAddr) -> Setup {
         step("connect()", self.backend.connect(s, at))

@@ -13,6 +13,7 @@
 //! | `overlapped.rs` | overlapped completion through an event or a routine, event handles |
 //! | `pending.rs` | overlapped operations that pend, through the backend's `Deferral` (`n/a` without one) |
 //! | `names_in_use.rs` | what a deleted name, or a failed set, does to a later authentication |
+//! | `udp_connreset.rs` | the ICMP Port Unreachable a datagram drew, in receives; `SIO_UDP_CONNRESET` |
 #![forbid(unsafe_code)]
 
 mod data_path;
@@ -25,6 +26,7 @@ mod pending;
 mod query;
 mod security;
 mod set;
+mod udp_connreset;
 
 use super::session::addr;
 use super::Case;
@@ -61,6 +63,7 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(overlapped::CASES)
         .chain(pending::CASES)
         .chain(names_in_use::CASES)
+        .chain(udp_connreset::CASES)
         .collect()
 }
 
