@@ -324,3 +324,42 @@ fn traces_and_faults_name_the_ioctl() {
     s.send_to(b"lost", addr(NOBODY)).unwrap();
     assert_eq!(s.recv(&mut [0; 8]), Err(Error::WouldBlock));
 }
+
+#[test]
+fn overlapped_sio_udp_connreset_completes_through_the_overlapped() {
+    let env = env();
+    let socket = after_a_lost_datagram(&env);
+    let s = socket.as_raw();
+    let mut overlapped = OVERLAPPED {
+        hEvent: unsafe { WSACreateEvent() } as _,
+        ..OVERLAPPED::default()
+    };
+    let mut returned = 0xdead_beef_u32;
+    let mut call = |overlapped: &mut OVERLAPPED| unsafe {
+        WSAIoctl(
+            s,
+            SIO_UDP_CONNRESET,
+            (&FALSE as *const BOOL).cast(),
+            4,
+            ptr::null_mut(),
+            0,
+            &mut returned,
+            overlapped,
+            None,
+        )
+    };
+    // Completed at once: 0, the status in the OVERLAPPED, the event signalled.
+    assert_eq!(call(&mut overlapped), 0);
+    let (mut transferred, mut flags) = (7u32, 7u32);
+    let done =
+        unsafe { WSAGetOverlappedResult(s, &overlapped, &mut transferred, FALSE, &mut flags) };
+    assert_eq!((done, transferred), (TRUE, 0));
+    assert_eq!(raw_recvfrom(s, 0), Err(WSAEWOULDBLOCK), "reporting is off");
+    // A pend fault makes it pend, as for every WSAIoctl code.
+    env.net.inject(Fault::pend(Call::UdpConnReset).on_socket(s));
+    assert_eq!(call(&mut overlapped), SOCKET_ERROR);
+    assert_eq!(last_error(), WSA_IO_PENDING);
+    let pending = env.net.pending_operations();
+    assert_eq!(pending.len(), 1);
+    assert!(pending[0].complete());
+}
