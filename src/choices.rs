@@ -601,8 +601,10 @@ pub const UDP_PORT_UNREACHABLE: Choice = Choice {
              sendto (or send) itself succeeds, as on Windows. Two things follow. The \
              sender's receive queue gets a notification, in order with the datagrams it \
              receives: the receive that meets it (recv, recvfrom, WSARecv, WSARecvFrom) \
-             fails with WSAECONNRESET and consumes it, once per datagram that found nobody, \
-             and the next receive goes on with the datagrams behind it, as the recvfrom \
+             fails with WSAECONNRESET and consumes it, once per run of datagrams that \
+             found nobody with nothing queued between them (a socket that only sends keeps \
+             a bounded queue), and the next receive goes on with the datagrams behind it, \
+             as the recvfrom \
              page says ('a previous send operation resulted in an ICMP Port Unreachable \
              message'); a receive with MSG_PEEK fails with WSAECONNRESET too but leaves the \
              notification for the next receive, as it leaves a datagram. \

@@ -106,10 +106,9 @@ fn recvfrom_after_port_unreachable_fails_once_then_would_block() {
     let s = socket.as_raw();
     assert_eq!(raw_recvfrom(s, 0), Err(WSAECONNRESET));
     assert_eq!(raw_recvfrom(s, 0), Err(WSAEWOULDBLOCK));
-    // Once per datagram that found nobody.
+    // Once per run of lost datagrams: two in a row are reported once.
     assert_eq!(raw_sendto(s, b"a", NOBODY), Ok(1));
     assert_eq!(raw_sendto(s, b"b", NOBODY), Ok(1));
-    assert_eq!(raw_recvfrom(s, 0), Err(WSAECONNRESET));
     assert_eq!(raw_recvfrom(s, 0), Err(WSAECONNRESET));
     assert_eq!(raw_recvfrom(s, 0), Err(WSAEWOULDBLOCK));
 }
@@ -167,10 +166,10 @@ fn wsa_recv_and_wsa_recv_from_report_it() {
     let env = env();
     let socket = after_a_lost_datagram(&env);
     let s = socket.as_raw();
-    raw_sendto(s, b"y", NOBODY).unwrap();
     let (reported, buffers) = recv_into(s, &[8], 0);
     assert_eq!(reported, Reported::failed(WSAECONNRESET, 0));
     assert!(buffers[0].iter().all(|&b| b == common::wsa::FILL));
+    raw_sendto(s, b"y", NOBODY).unwrap();
     let mut from = Sender::room(16);
     let (reported, _) = recv_from_into(s, &[8], 0, Some(&mut from));
     assert_eq!(reported, Reported::failed(WSAECONNRESET, 0));
@@ -362,4 +361,25 @@ fn overlapped_sio_udp_connreset_completes_through_the_overlapped() {
     let pending = env.net.pending_operations();
     assert_eq!(pending.len(), 1);
     assert!(pending[0].complete());
+}
+
+#[test]
+fn a_run_of_lost_datagrams_is_reported_once() {
+    let env = env();
+    let socket = udp(&env, "192.0.2.1:5000");
+    for _ in 0..1000 {
+        assert_eq!(socket.send_to(b"lost", addr("192.0.2.9:9")), Ok(4));
+    }
+    let mut buf = [0u8; 8];
+    assert_eq!(socket.recv_from(&mut buf), Err(Error::ConnectionReset));
+    assert_eq!(socket.recv_from(&mut buf), Err(Error::WouldBlock));
+    // A datagram between two lost ones separates the runs: each run is reported.
+    let peer = udp(&env, "192.0.2.2:5000");
+    assert_eq!(socket.send_to(b"lost", addr("192.0.2.9:9")), Ok(4));
+    assert_eq!(peer.send_to(b"hi", addr("192.0.2.1:5000")), Ok(2));
+    assert_eq!(socket.send_to(b"lost", addr("192.0.2.9:9")), Ok(4));
+    assert_eq!(socket.recv_from(&mut buf), Err(Error::ConnectionReset));
+    assert_eq!(socket.recv_from(&mut buf).map(|(n, _)| n), Ok(2));
+    assert_eq!(socket.recv_from(&mut buf), Err(Error::ConnectionReset));
+    assert_eq!(socket.recv_from(&mut buf), Err(Error::WouldBlock));
 }

@@ -216,7 +216,10 @@ impl SocketTable {
                     entry.local = Some(bound);
                 }
                 let io = entry.io_mut();
-                if !reached && !io.unreachable_unreported && !io.shut_receive {
+                // One notification for a run of lost datagrams with nothing queued between
+                // them, so a socket that only sends keeps a bounded queue.
+                let after_notice = matches!(io.datagrams.back(), Some(Queued::PortUnreachable));
+                if !reached && !io.unreachable_unreported && !io.shut_receive && !after_notice {
                     io.datagrams.push_back(Queued::PortUnreachable);
                 }
                 let peers = &mut io.peers;

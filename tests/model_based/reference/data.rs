@@ -15,7 +15,8 @@
 //! - A socket that has not bound is bound by its first datagram, to its family's wildcard
 //!   address and the next ephemeral port, before the datagram leaves.
 //! - A datagram that finds nobody leaves the sender a port-unreachable notice in its own
-//!   receive queue, behind what it received before (unless it shut down receiving): the
+//!   receive queue, behind what it received before (unless it shut down receiving, or the
+//!   last thing queued is already such a notice: a run of lost datagrams is one): the
 //!   receive that comes to the notice fails with `WSAECONNRESET`, and takes it unless it
 //!   only peeks. The snapshot's `waiting` counts datagrams, not notices
 //!   (`port-unreachable-uncounted`).
@@ -266,7 +267,9 @@ impl Reference {
         }
         let unreachable = receiver.is_none();
         let io = &mut self.socks.get_mut(&h).unwrap().io;
-        if unreachable && !io.shut_receive && !io.notices_off {
+        // A run of lost datagrams with nothing queued between them is one notice.
+        let after_notice = matches!(io.datagrams.back(), Some(Arrival::PortUnreachable));
+        if unreachable && !io.shut_receive && !io.notices_off && !after_notice {
             io.datagrams.push_back(Arrival::PortUnreachable);
         }
         let peers = &mut io.peers;
