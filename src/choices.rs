@@ -237,16 +237,61 @@ pub const UNEMULATED_ARGUMENTS: Choice = Choice {
              offers neither. None of these pointers is ever read.",
 };
 
-/// `WSAAccept`'s condition function.
+/// `WSAAccept`'s condition function: what it is shown.
 pub const ACCEPT_CONDITION_FUNCTION: Choice = Choice {
     id: "accept-condition-function",
-    question: "What does WSAAccept do with a condition function (a non-NULL lpfnCondition)?",
-    answer: "It fails with WSAEOPNOTSUPP, checked right after the socket, and never calls \
-             the function: no connection is taken and no out-parameter is written. \
-             Emulating CF_ACCEPT, CF_REJECT and CF_DEFER would mean running the caller's \
-             code between looking at a waiting connection and taking it, which another \
-             thread could take meanwhile; Microsoft's secure TCP server sample passes NULL. \
-             With NULL, WSAAccept is accept, and dwCallbackData is ignored.",
+    question: "What does WSAAccept's condition function (a non-NULL lpfnCondition) get, and \
+               when is it called?",
+    answer: "It is called about the oldest waiting connection, after every check accept \
+             makes (WSANOTINITIALISED, WSAENOTSOCK, WSAEFAULT for addr/addrlen, WSAEINVAL \
+             when not listening, WSAEWOULDBLOCK when nothing waits: then it is not called), \
+             and with no lock held, so it may call any Winsock function. lpCallerId is a \
+             WSABUF over the client's SOCKADDR_IN or SOCKADDR_IN6 (16 or 28 bytes), \
+             lpCalleeId one over the address the client connected to (the listener's \
+             local address for that connection). lpCallerData, lpCalleeData, lpSQOS and \
+             lpGQOS are NULL: the emulator carries no connect data and no QOS, as TCP/IP \
+             offers neither. g points to 0 (socket groups are not emulated) and \
+             dwCallbackData is passed through. The buffers live only during the call. \
+             CF_ACCEPT takes the connection as accept does; CF_DEFER leaves it first in the \
+             backlog and fails with WSATRY_AGAIN. With NULL, WSAAccept is accept, and \
+             dwCallbackData is ignored.",
+};
+
+/// What `CF_REJECT` does to the client.
+pub const ACCEPT_CONDITION_REJECT: Choice = Choice {
+    id: "accept-condition-reject",
+    question: "The emulator's connect succeeds when the connection is queued on the \
+               listener; what does the client see when a condition function answers \
+               CF_REJECT?",
+    answer: "The connection is removed from the backlog and WSAAccept fails with \
+             WSAECONNREFUSED. The client's connection is reset, as when a listener closes \
+             with connections waiting: its next send or recv fails with WSAECONNRESET. \
+             (On Windows, with the TCP/IP provider the handshake has completed before the \
+             condition function runs, so the client learns of the rejection by a reset \
+             too.)",
+};
+
+/// A condition function's answer other than `CF_ACCEPT`, `CF_REJECT`, `CF_DEFER`.
+pub const ACCEPT_CONDITION_OTHER_VALUE: Choice = Choice {
+    id: "accept-condition-other-value",
+    question: "What does WSAAccept do when the condition function returns something other \
+               than CF_ACCEPT, CF_REJECT or CF_DEFER?",
+    answer: "It fails with WSAEINVAL (WSAAccept's page: 'the return value of the \
+             condition function is not a valid one') and leaves the connection first in the \
+             backlog, so a later accept or WSAAccept can still take it.",
+};
+
+/// A condition function racing another thread's accept.
+pub const ACCEPT_CONDITION_RACE: Choice = Choice {
+    id: "accept-condition-race",
+    question: "The condition function runs with no lock held; what if another thread takes \
+               the connection it is deciding about?",
+    answer: "CF_ACCEPT and CF_REJECT are carried out only if the connection the function \
+             was shown is still the oldest waiting one. If it is not (another accept took \
+             it), the function is called again about the new oldest connection, or \
+             WSAAccept fails with WSAEWOULDBLOCK if none is left; a connection is never \
+             taken or rejected without the function having been asked about it. CF_DEFER \
+             and other values change nothing, so they are reported as they are.",
 };
 
 /// The error a failed security negotiation gives the connect (or first `sendto`) that
@@ -687,6 +732,9 @@ pub const ALL: &[Choice] = &[
     IOCTL_CODES,
     UNEMULATED_ARGUMENTS,
     ACCEPT_CONDITION_FUNCTION,
+    ACCEPT_CONDITION_REJECT,
+    ACCEPT_CONDITION_OTHER_VALUE,
+    ACCEPT_CONDITION_RACE,
     SECURITY_SETTINGS_FORM,
     UNKNOWN_SECURITY_FLAGS,
     SECURITY_TIMING_ERRORS,

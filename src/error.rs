@@ -122,6 +122,9 @@ wsa_errors! {
     ConnectionRefused = WSAECONNREFUSED, "no connection could be made because the target refused it";
     /// No route to the host.
     HostUnreachable = WSAEHOSTUNREACH, "a socket operation was attempted to an unreachable host";
+    /// A nonauthoritative failure, to be retried: `WSAAccept`'s condition function deferred
+    /// the connection (`CF_DEFER`).
+    TryAgain = WSATRY_AGAIN, "nonauthoritative host not found; a retry at some time later may be successful";
     /// `WSAStartup` has not been called (or every call was matched by `WSACleanup`).
     NotInitialised = WSANOTINITIALISED, "a successful WSAStartup call must occur before using this function";
     /// Too many outstanding `WSAStartup` calls.

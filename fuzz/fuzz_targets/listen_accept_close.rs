@@ -1,7 +1,10 @@
 //! `listen`, `accept`, `WSAAccept` and `closesocket`: arbitrary handles and backlogs, the
 //! accepts' address buffer of arbitrary room with a sentinel that must survive a failure,
-//! and `WSAAccept`'s condition function present or not (never to be called).
+//! and `WSAAccept`'s condition function present or not, answering `CF_ACCEPT`, `CF_REJECT`,
+//! `CF_DEFER` or an invalid value.
 #![no_main]
+
+use std::cell::Cell;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
@@ -19,10 +22,19 @@ struct Input {
     room: i32,
     wsa: bool,
     condition: bool,
+    answer: u8,
 }
 
-/// A condition function `WSAAccept` must refuse without calling.
-unsafe extern "system" fn never_called(
+/// What [`condition`] answers: `CF_ACCEPT`, `CF_REJECT`, `CF_DEFER`, or an invalid value.
+const ANSWERS: [i32; 4] = [CF_ACCEPT as i32, CF_REJECT as i32, CF_DEFER as i32, 7];
+
+thread_local! {
+    /// The answer [`condition`] gives, and whether it was called.
+    static ANSWER: Cell<(i32, bool)> = const { Cell::new((0, false)) };
+}
+
+/// A condition function that answers ANSWER and notes that it was called.
+unsafe extern "system" fn condition(
     _: *mut WSABUF,
     _: *mut WSABUF,
     _: *mut QOS,
@@ -32,7 +44,9 @@ unsafe extern "system" fn never_called(
     _: *mut u32,
     _: usize,
 ) -> i32 {
-    panic!("WSAAccept called its condition function");
+    let (answer, _) = ANSWER.get();
+    ANSWER.set((answer, true));
+    answer
 }
 
 fuzz_target!(|input: Input| {
@@ -61,10 +75,24 @@ fuzz_target!(|input: Input| {
                 &mut room
             };
             let new = if input.wsa {
-                let condition: LPCONDITIONPROC = input.condition.then_some(never_called);
+                let answer = ANSWERS[usize::from(input.answer % 4)];
+                ANSWER.set((answer, false));
+                let condition: LPCONDITIONPROC = input.condition.then_some(condition);
                 let new = unsafe { WSAAccept(s, addr_ptr, len_ptr, condition, 0) };
-                check_socket(&scene.net, &before, new, WSA_ACCEPT_CODES);
-                assert!(new == INVALID_SOCKET || condition.is_none());
+                let (_, called) = ANSWER.get();
+                let code = unsafe { WSAGetLastError() };
+                if new == INVALID_SOCKET && code == WSAECONNREFUSED {
+                    assert!(called && answer == CF_REJECT as i32, "refused unasked");
+                    assert_ne!(scene.net.snapshot(), before, "the rejected one stayed");
+                } else {
+                    check_socket(&scene.net, &before, new, WSA_ACCEPT_CODES);
+                }
+                if new != INVALID_SOCKET && condition.is_some() {
+                    assert!(called && answer == CF_ACCEPT as i32, "accepted unasked");
+                }
+                if new == INVALID_SOCKET && code == WSATRY_AGAIN {
+                    assert!(called && answer == CF_DEFER as i32, "deferred unasked");
+                }
                 new
             } else {
                 let new = unsafe { accept(s, addr_ptr, len_ptr) };

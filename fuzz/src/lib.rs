@@ -222,14 +222,15 @@ pub const ACCEPT_CODES: &[i32] = &[
     WSAEINVAL,
     WSAEWOULDBLOCK,
 ];
-/// `WSAAccept`: those of `accept`, and `WSAEOPNOTSUPP` for a condition function.
+/// `WSAAccept` that leaves the network as it was: those of `accept`, and `WSATRY_AGAIN`
+/// for a deferred connection (`WSAECONNREFUSED`, for a rejected one, changes it).
 pub const WSA_ACCEPT_CODES: &[i32] = &[
     WSANOTINITIALISED,
     WSAENOTSOCK,
-    WSAEOPNOTSUPP,
     WSAEFAULT,
     WSAEINVAL,
     WSAEWOULDBLOCK,
+    WSATRY_AGAIN,
 ];
 /// `closesocket`.
 pub const CLOSE_CODES: &[i32] = &[WSANOTINITIALISED, WSAENOTSOCK];

@@ -1,5 +1,5 @@
 //! A socket's life: `WSAStartup`/`WSACleanup`, `socket`, `bind`, `listen`, `connect`,
-//! `accept`, `closesocket`.
+//! `closesocket` (`accept` is in `accepting.rs`).
 //!
 //! Connections are real within one table: a stream `connect` to a listening socket queues
 //! the connection in its backlog and `accept` takes it; with nobody listening the connect
@@ -8,7 +8,6 @@
 #![forbid(unsafe_code)]
 
 use std::net::SocketAddr;
-use std::num::NonZeroUsize;
 use std::sync::atomic::Ordering;
 
 use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_STREAM};
@@ -16,7 +15,7 @@ use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_ST
 use super::catalog;
 use super::negotiation::{negotiate, Endpoint};
 use super::overlapped;
-use super::socket::{Io, Link, Listener, Pending, Security, SocketEntry, State};
+use super::socket::{Link, Listener, Pending, SocketEntry, State};
 use super::topology::Topology;
 use super::SocketTable;
 use crate::choices;
@@ -388,67 +387,6 @@ impl SocketTable {
             }
             _ => Ok(None),
         }
-    }
-
-    /// `accept`: takes the oldest waiting connection and returns the new socket and the
-    /// client's address. The new socket inherits the listener's security settings and
-    /// principal ([`choices::ACCEPTED_INHERIT_SECURITY`]) and receives what the client sent
-    /// before it was accepted.
-    ///
-    /// Errors: `WSAEINVAL` if the socket is not listening; `WSAEWOULDBLOCK` if nothing is
-    /// waiting ([`choices::NEVER_BLOCK`]).
-    pub(super) fn accept_unobserved(&self, handle: SOCKET) -> Result<(SOCKET, SocketAddr)> {
-        self.require_startup()?;
-        let _topology = self.topology.lock();
-        let (mut pending, kind, overlapped, inherited) = self.with_socket(handle, |entry| {
-            let inherited = entry
-                .security
-                .as_ref()
-                .map(|security| (security.settings.clone(), security.principal.clone()));
-            let State::Listening(listener) = &mut entry.state else {
-                return Err(Error::Invalid);
-            };
-            let pending = listener.pending.pop_front().ok_or(Error::WouldBlock)?;
-            Ok((pending, entry.kind, entry.overlapped, inherited))
-        })?;
-        let new_handle = self.allocate_handle()?;
-        let mut io = Io::default();
-        match self.shard(pending.client).lock().get_mut(&pending.client) {
-            Some(client) => {
-                if let State::Connected { remote, .. } = &mut client.state {
-                    *remote = NonZeroUsize::new(new_handle);
-                }
-                if let Some(client_io) = client.io.as_mut() {
-                    io.inbound = std::mem::take(&mut client_io.unsent).into();
-                    io.peer_finished = client_io.shut_send;
-                }
-            }
-            None => {
-                // The client closed before it was accepted: what it sent, then the end.
-                io.inbound = std::mem::take(&mut pending.unsent).into();
-                io.peer_finished = true;
-            }
-        }
-        let mut accepted = SocketEntry::new(kind, overlapped);
-        accepted.local = Some(pending.to);
-        accepted.state = State::Connected {
-            peer: pending.from,
-            remote: NonZeroUsize::new(pending.client),
-        };
-        if io != Io::default() {
-            accepted.io = Some(Box::new(io));
-        }
-        let (settings, principal) = inherited.unwrap_or_default();
-        if settings.is_some() || principal.is_some() || pending.link != Link::default() {
-            let link = Some(pending.link).filter(|link| *link != Link::default());
-            accepted.security = Some(Box::new(Security {
-                settings,
-                principal,
-                link,
-            }));
-        }
-        self.shard(new_handle).lock().insert(new_handle, accepted);
-        Ok((new_handle, pending.from))
     }
 
     /// `closesocket`: removes the socket and frees its local address. Its handle is never

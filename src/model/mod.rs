@@ -37,6 +37,7 @@
 //! code (a completion routine) runs.
 #![forbid(unsafe_code)]
 
+mod accepting;
 pub(crate) mod catalog;
 pub(crate) mod current;
 mod data;
@@ -74,6 +75,7 @@ use observer::Observer;
 use socket::SocketEntry;
 use topology::Topology;
 
+pub(crate) use accepting::{Verdict, Waiting};
 pub(crate) use data::Received;
 pub(crate) use lifecycle::{AddrArg, HIGHEST_VERSION};
 pub(crate) use names::NameArg;

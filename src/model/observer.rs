@@ -372,6 +372,18 @@ impl SocketTable {
         })
     }
 
+    /// `WSAAccept` with a condition function, observed as one `accept` call: an injected
+    /// failure is reported before `decide` runs.
+    pub(crate) fn accept_deciding(
+        &self,
+        handle: SOCKET,
+        decide: impl FnMut(super::Waiting) -> super::Verdict,
+    ) -> Result<(SOCKET, SocketAddr)> {
+        self.observe(Call::Accept, Some(handle), None, String::new, || {
+            self.accept_deciding_unobserved(handle, decide)
+        })
+    }
+
     /// `closesocket`, observed.
     pub(crate) fn close(&self, handle: SOCKET) -> Result<()> {
         self.observe(Call::CloseSocket, Some(handle), None, String::new, || {

@@ -38,6 +38,7 @@
 #![allow(unsafe_code)]
 
 mod addr_out;
+mod condition;
 mod data;
 mod events;
 mod ioctl;

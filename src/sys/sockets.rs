@@ -1,13 +1,16 @@
 //! Creating, binding, connecting, accepting (`accept`, `WSAAccept`) and closing sockets.
+use std::net::SocketAddr;
+
 use windows_sys::Win32::Networking::WinSock::{
     LPCONDITIONPROC, QOS, SOCKADDR, SOCKET, WSABUF, WSAPROTOCOL_INFOW, WSA_FLAG_OVERLAPPED,
 };
 
 use super::addr_out;
+use super::condition;
 use super::last_error::{int_result, socket_result};
 use super::memory;
 use crate::error::{Error, Result};
-use crate::model::current::with_current;
+use crate::model::current::{current, with_current};
 use crate::model::SocketTable;
 
 /// [`socket`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-socket):
@@ -72,8 +75,8 @@ pub unsafe extern "system" fn listen(s: SOCKET, backlog: i32) -> i32 {
     int_result(with_current(|table| table.listen(s, backlog)))
 }
 
-/// Takes the oldest connection waiting on `s` and reports the client through `addr` and
-/// `addrlen` (checked before the connection is taken): what `accept` and `WSAAccept` share.
+/// Takes a connection waiting on `s` with `take` and reports the client through `addr` and
+/// `addrlen` (checked before `take` runs): what `accept` and `WSAAccept` share.
 ///
 /// # Safety
 /// As [`accept`].
@@ -82,11 +85,12 @@ unsafe fn accept_into(
     s: SOCKET,
     addr: *mut SOCKADDR,
     addrlen: *mut i32,
+    take: impl FnOnce(&SocketTable) -> Result<(SOCKET, SocketAddr)>,
 ) -> Result<SOCKET> {
     let family = table.with_socket(s, |entry| Ok(entry.kind.family))?;
     // SAFETY: forwarded from the caller.
     unsafe { addr_out::check_room(family, addr, addrlen)? };
-    let (handle, peer) = table.accept(s)?;
+    let (handle, peer) = take(table)?;
     // SAFETY: checked above, and still valid as the caller promises.
     unsafe { addr_out::write(addr, addrlen, Some(peer)) };
     Ok(handle)
@@ -105,37 +109,51 @@ unsafe fn accept_into(
 pub unsafe extern "system" fn accept(s: SOCKET, addr: *mut SOCKADDR, addrlen: *mut i32) -> SOCKET {
     // SAFETY: forwarded from the caller.
     socket_result(with_current(|table| unsafe {
-        accept_into(table, s, addr, addrlen)
+        accept_into(table, s, addr, addrlen, |table| table.accept(s))
     }))
 }
 
 /// [`WSAAccept`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsaaccept):
 /// [`accept`] with an optional condition function. Without one (`lpfncondition` NULL, as
 /// Microsoft's secure TCP server sample calls it) it is [`accept`] exactly, and
-/// `dwcallbackdata` is ignored. A condition function is not emulated: a non-NULL
-/// `lpfncondition` is `WSAEOPNOTSUPP`, checked after the socket and before anything else,
-/// and the function is never called ([`crate::choices::ACCEPT_CONDITION_FUNCTION`]).
-/// Errors otherwise: those of [`accept`] (`WSAENOTSOCK`, `WSAEFAULT`, `WSAEINVAL` when not
-/// listening, `WSAEWOULDBLOCK`).
+/// `dwcallbackdata` is ignored. With one, the function is called about the oldest waiting
+/// connection, with no lock held, after every check of [`accept`] (so never when nothing
+/// waits): `CF_ACCEPT` takes it as [`accept`] does; `CF_REJECT` removes it from the backlog
+/// and resets the client, and fails with `WSAECONNREFUSED`
+/// ([`crate::choices::ACCEPT_CONDITION_REJECT`]); `CF_DEFER` leaves it first in the
+/// backlog and fails with `WSATRY_AGAIN`; any other value is `WSAEINVAL`
+/// ([`crate::choices::ACCEPT_CONDITION_OTHER_VALUE`]). If another thread took the
+/// connection while the function ran, the function is called again about the new oldest
+/// ([`crate::choices::ACCEPT_CONDITION_RACE`]). The arguments it gets are those of
+/// [`crate::choices::ACCEPT_CONDITION_FUNCTION`]. Errors otherwise: those of [`accept`]
+/// (`WSAENOTSOCK`, `WSAEFAULT`, `WSAEINVAL` when not listening, `WSAEWOULDBLOCK`).
 ///
 /// # Safety
-/// As [`accept`]; `lpfncondition` is never called.
+/// As [`accept`]; `lpfncondition` must be NULL or sound to call with the arguments
+/// `WSAAccept`'s page describes, valid only during the call.
 #[allow(non_snake_case)]
 pub unsafe extern "system" fn WSAAccept(
     s: SOCKET,
     addr: *mut SOCKADDR,
     addrlen: *mut i32,
     lpfncondition: LPCONDITIONPROC,
-    _dwcallbackdata: usize,
+    dwcallbackdata: usize,
 ) -> SOCKET {
-    socket_result(with_current(|table| {
-        table.with_socket(s, |_| Ok(()))?;
-        if lpfncondition.is_some() {
-            return Err(Error::OperationNotSupported);
-        }
+    let Some(condition) = lpfncondition else {
         // SAFETY: forwarded from the caller.
-        unsafe { accept_into(table, s, addr, addrlen) }
-    }))
+        return unsafe { accept(s, addr, addrlen) };
+    };
+    // The function may enter or leave a network, so it runs outside `with_current`, on
+    // this table held apart.
+    let table = current();
+    let take = |table: &SocketTable| {
+        table.accept_deciding(s, |waiting| {
+            // SAFETY: the caller promises the function is sound to call.
+            unsafe { condition::ask(condition, waiting, dwcallbackdata) }
+        })
+    };
+    // SAFETY: forwarded from the caller.
+    socket_result(unsafe { accept_into(&table, s, addr, addrlen, take) })
 }
 
 /// [`connect`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-connect):
