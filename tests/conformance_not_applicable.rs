@@ -94,6 +94,22 @@ impl Backend for WithoutDeferral {
     fn recv_from(&self, s: SOCKET, capacity: u16) -> CallResult<(Vec<u8>, Option<SocketAddr>)> {
         self.0.recv_from(s, capacity)
     }
+    fn wsa_send(&self, s: SOCKET, buffers: &[&[u8]]) -> CallResult<u32> {
+        self.0.wsa_send(s, buffers)
+    }
+    fn wsa_recv(&self, s: SOCKET, capacities: &[u16]) -> CallResult<Vec<Vec<u8>>> {
+        self.0.wsa_recv(s, capacities)
+    }
+    fn wsa_recv_from(
+        &self,
+        s: SOCKET,
+        capacities: &[u16],
+    ) -> CallResult<(Vec<Vec<u8>>, Option<SocketAddr>)> {
+        self.0.wsa_recv_from(s, capacities)
+    }
+    fn wsa_accept_answering(&self, s: SOCKET, answer: u32) -> CallResult<SOCKET> {
+        self.0.wsa_accept_answering(s, answer)
+    }
     fn shutdown(&self, s: SOCKET, how: i32) -> CallResult {
         self.0.shutdown(s, how)
     }

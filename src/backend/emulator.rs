@@ -13,7 +13,7 @@ use super::{
 use crate::error::Error;
 use crate::native::{
     self, address, data, ioctl, last_error, overlapped, peer_name, security, socket, startup,
-    EMULATED,
+    wsa_data, EMULATED,
 };
 use crate::Network;
 
@@ -159,6 +159,26 @@ impl Backend for Emulator {
 
     fn recv_from(&self, s: SOCKET, capacity: u16) -> CallResult<(Vec<u8>, Option<SocketAddr>)> {
         self.call(|api| data::recv_from(api, s, capacity))
+    }
+
+    fn wsa_send(&self, s: SOCKET, buffers: &[&[u8]]) -> CallResult<u32> {
+        self.call(|api| wsa_data::wsa_send(api, s, buffers))
+    }
+
+    fn wsa_recv(&self, s: SOCKET, capacities: &[u16]) -> CallResult<Vec<Vec<u8>>> {
+        self.call(|api| wsa_data::wsa_recv(api, s, capacities))
+    }
+
+    fn wsa_recv_from(
+        &self,
+        s: SOCKET,
+        capacities: &[u16],
+    ) -> CallResult<(Vec<Vec<u8>>, Option<SocketAddr>)> {
+        self.call(|api| wsa_data::wsa_recv_from(api, s, capacities))
+    }
+
+    fn wsa_accept_answering(&self, s: SOCKET, answer: u32) -> CallResult<SOCKET> {
+        self.call(|api| address::wsa_accept(api, s, answer))
     }
 
     fn shutdown(&self, s: SOCKET, how: i32) -> CallResult {

@@ -276,6 +276,28 @@ pub trait Backend {
     /// `recvfrom(s, buf, capacity, 0, &from, &fromlen)`: the bytes and the sender.
     fn recv_from(&self, s: SOCKET, capacity: u16) -> CallResult<(Vec<u8>, Option<SocketAddr>)>;
 
+    /// `WSASend(s, bufs, n, &sent, 0, NULL, NULL)`, a `WSABUF` over each of `buffers` in
+    /// order: the count sent.
+    fn wsa_send(&self, s: SOCKET, buffers: &[&[u8]]) -> CallResult<u32>;
+
+    /// `WSARecv(s, bufs, n, &received, &flags, NULL, NULL)` with flags 0, over buffers of
+    /// `capacities` bytes: what each buffer received, in order. As for [`Backend::recv`],
+    /// set `FIONBIO` first where nothing may be waiting.
+    fn wsa_recv(&self, s: SOCKET, capacities: &[u16]) -> CallResult<Vec<Vec<u8>>>;
+
+    /// `WSARecvFrom(s, bufs, n, &received, &flags, &from, &fromlen, NULL, NULL)` with flags
+    /// 0, over buffers of `capacities` bytes: what each buffer received, and the sender.
+    fn wsa_recv_from(
+        &self,
+        s: SOCKET,
+        capacities: &[u16],
+    ) -> CallResult<(Vec<Vec<u8>>, Option<SocketAddr>)>;
+
+    /// `WSAAccept(s, NULL, NULL, condition, answer)`, with a condition function that returns
+    /// `answer` (`CF_ACCEPT`, `CF_REJECT`, `CF_DEFER`): the accepted socket. As for
+    /// [`Backend::accept`], call it only when a connection is waiting.
+    fn wsa_accept_answering(&self, s: SOCKET, answer: u32) -> CallResult<SOCKET>;
+
     /// `shutdown(s, how)`.
     fn shutdown(&self, s: SOCKET, how: i32) -> CallResult;
 

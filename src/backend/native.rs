@@ -9,8 +9,8 @@ use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 
 use super::{Backend, BackendKind, Buffer, CallResult, Completion, Deferral, Overlapped, Queried};
 use crate::native::{
-    address, data, ioctl, last_error, overlapped, peer_name, security, socket, startup, Winsock,
-    WINDOWS,
+    address, data, ioctl, last_error, overlapped, peer_name, security, socket, startup, wsa_data,
+    Winsock, WINDOWS,
 };
 
 /// Runs `call` on the real Winsock's function table.
@@ -140,6 +140,26 @@ impl Backend for Native {
 
     fn recv_from(&self, s: SOCKET, capacity: u16) -> CallResult<(Vec<u8>, Option<SocketAddr>)> {
         with_windows(|api| data::recv_from(api, s, capacity))
+    }
+
+    fn wsa_send(&self, s: SOCKET, buffers: &[&[u8]]) -> CallResult<u32> {
+        with_windows(|api| wsa_data::wsa_send(api, s, buffers))
+    }
+
+    fn wsa_recv(&self, s: SOCKET, capacities: &[u16]) -> CallResult<Vec<Vec<u8>>> {
+        with_windows(|api| wsa_data::wsa_recv(api, s, capacities))
+    }
+
+    fn wsa_recv_from(
+        &self,
+        s: SOCKET,
+        capacities: &[u16],
+    ) -> CallResult<(Vec<Vec<u8>>, Option<SocketAddr>)> {
+        with_windows(|api| wsa_data::wsa_recv_from(api, s, capacities))
+    }
+
+    fn wsa_accept_answering(&self, s: SOCKET, answer: u32) -> CallResult<SOCKET> {
+        with_windows(|api| address::wsa_accept(api, s, answer))
     }
 
     fn shutdown(&self, s: SOCKET, how: i32) -> CallResult {

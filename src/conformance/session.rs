@@ -3,10 +3,12 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::thread;
+use std::time::Duration;
 
 use windows_sys::Win32::Networking::WinSock::{
     AF_INET, AF_INET6, FIONBIO, IPPROTO_TCP, IPPROTO_UDP, SIO_SET_SECURITY, SOCKET, SOCK_DGRAM,
-    SOCK_STREAM, WSAEVENT,
+    SOCK_STREAM, WSAEVENT, WSAEWOULDBLOCK,
 };
 
 use parking_lot::{Mutex, MutexGuard};
@@ -272,6 +274,11 @@ impl<'b> Session<'b> {
         Ok(accepted)
     }
 
+    /// Closes `s` at teardown: a socket the call under test returned.
+    pub fn keep(&mut self, s: SOCKET) {
+        self.sockets.push(s);
+    }
+
     /// Setup: `listen(s, 5)`.
     pub fn listen(&mut self, s: SOCKET) -> Setup {
         step("listen()", self.backend.listen(s, 5))
@@ -350,6 +357,25 @@ impl Drop for Session<'_> {
             let _ = self.backend.cleanup();
         }
         self.startups = 0;
+    }
+}
+
+/// How many times, 10 ms apart, [`polled`] retries a call while it would block.
+const POLLS: u32 = 200;
+
+/// `call`, retried while it fails with `WSAEWOULDBLOCK`, up to [`POLLS`] times 10 ms apart:
+/// for a receive on a non-blocking socket, where on Windows the data (or an ICMP message)
+/// may arrive a moment later. The emulator answers the first call.
+pub(crate) fn polled<T>(mut call: impl FnMut() -> CallResult<T>) -> CallResult<T> {
+    let mut polls = 0;
+    loop {
+        match call() {
+            Err(Code(WSAEWOULDBLOCK)) if polls < POLLS => {
+                polls += 1;
+                thread::sleep(Duration::from_millis(10));
+            }
+            result => return result,
+        }
     }
 }
 

@@ -1,8 +1,8 @@
-//! `bind`, `listen`, `connect`, `accept`, and (on Windows) `getsockname`.
+//! `bind`, `listen`, `connect`, `accept`, `WSAAccept`, and (on Windows) `getsockname`.
 use std::net::SocketAddr;
 use std::ptr;
 
-use windows_sys::Win32::Networking::WinSock::SOCKET;
+use windows_sys::Win32::Networking::WinSock::{QOS, SOCKET, WSABUF};
 
 use super::{aligned, last_error, Winsock};
 use crate::backend::CallResult;
@@ -41,6 +41,37 @@ pub(crate) fn connect(api: &Winsock, s: SOCKET, addr: SocketAddr) -> CallResult 
 pub(crate) fn accept(api: &Winsock, s: SOCKET) -> CallResult<SOCKET> {
     // SAFETY: NULL address and length are allowed by the prototype; nothing is written.
     let accepted = unsafe { (api.accept)(s, ptr::null_mut(), ptr::null_mut()) };
+    last_error::socket_result(api, accepted)
+}
+
+/// A condition function that answers what `WSAAccept` passed as its callback data.
+extern "system" fn answer_callback_data(
+    _caller_id: *mut WSABUF,
+    _caller_data: *mut WSABUF,
+    _sqos: *mut QOS,
+    _gqos: *mut QOS,
+    _callee_id: *mut WSABUF,
+    _callee_data: *mut WSABUF,
+    _group: *mut u32,
+    callback_data: usize,
+) -> i32 {
+    callback_data as i32
+}
+
+/// `WSAAccept(s, NULL, NULL, condition, answer)`, with a condition function that returns
+/// `answer` (`CF_ACCEPT`, `CF_REJECT`, `CF_DEFER`): the new socket's handle.
+pub(crate) fn wsa_accept(api: &Winsock, s: SOCKET, answer: u32) -> CallResult<SOCKET> {
+    // SAFETY: NULL address and length are allowed by the prototype; the condition function
+    // reads none of its pointers.
+    let accepted = unsafe {
+        (api.wsa_accept)(
+            s,
+            ptr::null_mut(),
+            ptr::null_mut(),
+            Some(answer_callback_data),
+            answer as usize,
+        )
+    };
     last_error::socket_result(api, accepted)
 }
 

@@ -9,7 +9,7 @@ use crate::backend::{Buffer, CallResult, Code};
 use crate::wire::{decode_sockaddr, PeerAddress, MAX_SOCKADDR_LEN};
 
 /// The count convention: a count, or `SOCKET_ERROR` meaning "ask `WSAGetLastError`".
-fn count_result(api: &Winsock, rc: i32) -> CallResult<u32> {
+pub(super) fn count_result(api: &Winsock, rc: i32) -> CallResult<u32> {
     if rc == SOCKET_ERROR {
         Err(Code(last_error::get(api)))
     } else {
@@ -83,13 +83,17 @@ pub(crate) fn recv_from(
     };
     let count = count_result(api, rc)? as usize;
     buf.truncate(count);
-    let filled = usize::try_from(from_len).unwrap_or(0).min(MAX_SOCKADDR_LEN);
+    Ok((buf, sender(&from, from_len)))
+}
+
+/// The IP address in the first `from_len` bytes of `from` (`None` if it is no IP address).
+pub(super) fn sender(from: &[u64], from_len: i32) -> Option<SocketAddr> {
     let bytes: Vec<u8> = from.iter().flat_map(|word| word.to_ne_bytes()).collect();
-    let sender = match decode_sockaddr(&bytes[..filled]) {
+    let filled = usize::try_from(from_len).unwrap_or(0).min(bytes.len());
+    match decode_sockaddr(&bytes[..filled]) {
         Ok(PeerAddress::Ip(addr)) => Some(addr),
         _ => None,
-    };
-    Ok((buf, sender))
+    }
 }
 
 /// `shutdown(s, how)`.

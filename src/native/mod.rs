@@ -16,11 +16,12 @@
 //! | `startup.rs` | `WSAStartup`, `WSACleanup` |
 //! | `last_error.rs` | `WSAGetLastError`, `WSASetLastError` |
 //! | `socket.rs` | `socket`, `WSASocketW`, `closesocket` |
-//! | `address.rs` | `bind`, `listen`, `connect`, `accept`, and `getsockname` (Windows only) |
+//! | `address.rs` | `bind`, `listen`, `connect`, `accept`, `WSAAccept` (with a condition function), and `getsockname` (Windows only) |
 //! | `peer_name.rs` | `WSASetSocketPeerTargetName`, `WSADeleteSocketPeerTargetName` |
 //! | `ioctl.rs` | `WSAIoctl` |
 //! | `security.rs` | `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, `WSARevertImpersonation` |
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
+//! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom` |
 //! | `overlapped.rs` | `WSACreateEvent`, `WSACloseEvent`, `WSAWaitForMultipleEvents`, `WSAIoctl` with an `OVERLAPPED`, `WSAGetOverlappedResult` |
 //!
 //! This is the only place outside [`crate::sys`] with `unsafe` code: each call passes
@@ -40,15 +41,16 @@ pub(crate) mod peer_name;
 pub(crate) mod security;
 pub(crate) mod socket;
 pub(crate) mod startup;
+pub(crate) mod wsa_data;
 
 use core::ffi::c_void;
 
 use windows_sys::core::{BOOL, PCSTR, PSTR};
 use windows_sys::Win32::Foundation::{HANDLE, WAIT_EVENT};
 use windows_sys::Win32::Networking::WinSock::{
-    LPWSAOVERLAPPED_COMPLETION_ROUTINE, SEND_RECV_FLAGS, SOCKADDR, SOCKET, SOCKET_PEER_TARGET_NAME,
-    SOCKET_SECURITY_QUERY_INFO, SOCKET_SECURITY_QUERY_TEMPLATE, WINSOCK_SHUTDOWN_HOW, WSADATA,
-    WSAEVENT, WSAPROTOCOL_INFOW, WSA_ERROR,
+    LPCONDITIONPROC, LPWSAOVERLAPPED_COMPLETION_ROUTINE, SEND_RECV_FLAGS, SOCKADDR, SOCKET,
+    SOCKET_PEER_TARGET_NAME, SOCKET_SECURITY_QUERY_INFO, SOCKET_SECURITY_QUERY_TEMPLATE,
+    WINSOCK_SHUTDOWN_HOW, WSABUF, WSADATA, WSAEVENT, WSAPROTOCOL_INFOW, WSA_ERROR,
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
@@ -78,6 +80,14 @@ pub(crate) struct Winsock {
     pub connect: unsafe extern "system" fn(SOCKET, *const SOCKADDR, i32) -> i32,
     /// `accept`.
     pub accept: unsafe extern "system" fn(SOCKET, *mut SOCKADDR, *mut i32) -> SOCKET,
+    /// `WSAAccept`.
+    pub wsa_accept: unsafe extern "system" fn(
+        SOCKET,
+        *mut SOCKADDR,
+        *mut i32,
+        LPCONDITIONPROC,
+        usize,
+    ) -> SOCKET,
     /// `WSASetSocketPeerTargetName`.
     pub set_peer_target_name: unsafe extern "system" fn(
         SOCKET,
@@ -129,6 +139,39 @@ pub(crate) struct Winsock {
     pub sendto: unsafe extern "system" fn(SOCKET, PCSTR, i32, i32, *const SOCKADDR, i32) -> i32,
     /// `recvfrom`.
     pub recvfrom: unsafe extern "system" fn(SOCKET, PSTR, i32, i32, *mut SOCKADDR, *mut i32) -> i32,
+    /// `WSASend`.
+    pub wsa_send: unsafe extern "system" fn(
+        SOCKET,
+        *const WSABUF,
+        u32,
+        *mut u32,
+        u32,
+        *mut OVERLAPPED,
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    ) -> i32,
+    /// `WSARecv`.
+    pub wsa_recv: unsafe extern "system" fn(
+        SOCKET,
+        *const WSABUF,
+        u32,
+        *mut u32,
+        *mut u32,
+        *mut OVERLAPPED,
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    ) -> i32,
+    /// `WSARecvFrom`.
+    #[allow(clippy::type_complexity)]
+    pub wsa_recv_from: unsafe extern "system" fn(
+        SOCKET,
+        *const WSABUF,
+        u32,
+        *mut u32,
+        *mut u32,
+        *mut SOCKADDR,
+        *mut i32,
+        *mut OVERLAPPED,
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    ) -> i32,
     /// `shutdown`.
     pub shutdown: unsafe extern "system" fn(SOCKET, WINSOCK_SHUTDOWN_HOW) -> i32,
     /// `ioctlsocket`.
@@ -160,6 +203,7 @@ pub(crate) const EMULATED: Winsock = {
         listen: sys::listen,
         connect: sys::connect,
         accept: sys::accept,
+        wsa_accept: sys::WSAAccept,
         set_peer_target_name: sys::WSASetSocketPeerTargetName,
         delete_peer_target_name: sys::WSADeleteSocketPeerTargetName,
         ioctl: sys::WSAIoctl,
@@ -170,6 +214,9 @@ pub(crate) const EMULATED: Winsock = {
         recv: sys::recv,
         sendto: sys::sendto,
         recvfrom: sys::recvfrom,
+        wsa_send: sys::WSASend,
+        wsa_recv: sys::WSARecv,
+        wsa_recv_from: sys::WSARecvFrom,
         shutdown: sys::shutdown,
         ioctlsocket: sys::ioctlsocket,
         create_event: sys::WSACreateEvent,
@@ -195,6 +242,7 @@ pub(crate) const WINDOWS: Winsock = {
         listen: ws::listen,
         connect: ws::connect,
         accept: ws::accept,
+        wsa_accept: ws::WSAAccept,
         set_peer_target_name: ws::WSASetSocketPeerTargetName,
         delete_peer_target_name: ws::WSADeleteSocketPeerTargetName,
         ioctl: ws::WSAIoctl,
@@ -205,6 +253,9 @@ pub(crate) const WINDOWS: Winsock = {
         recv: ws::recv,
         sendto: ws::sendto,
         recvfrom: ws::recvfrom,
+        wsa_send: ws::WSASend,
+        wsa_recv: ws::WSARecv,
+        wsa_recv_from: ws::WSARecvFrom,
         shutdown: ws::shutdown,
         ioctlsocket: ws::ioctlsocket,
         create_event: ws::WSACreateEvent,

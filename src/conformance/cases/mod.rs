@@ -14,6 +14,7 @@
 //! | `pending.rs` | overlapped operations that pend, through the backend's `Deferral` (`n/a` without one) |
 //! | `names_in_use.rs` | what a deleted name, or a failed set, does to a later authentication |
 //! | `udp_connreset.rs` | the ICMP Port Unreachable a datagram drew, in receives; `SIO_UDP_CONNRESET` |
+//! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom` over `WSABUF` arrays; `WSAAccept`'s condition function |
 #![forbid(unsafe_code)]
 
 mod data_path;
@@ -27,6 +28,7 @@ mod query;
 mod security;
 mod set;
 mod udp_connreset;
+mod wsa_data;
 
 use super::session::addr;
 use super::Case;
@@ -64,6 +66,7 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(pending::CASES)
         .chain(names_in_use::CASES)
         .chain(udp_connreset::CASES)
+        .chain(wsa_data::CASES)
         .collect()
 }
 

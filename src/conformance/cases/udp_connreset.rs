@@ -9,8 +9,6 @@
 #![forbid(unsafe_code)]
 
 use std::net::SocketAddr;
-use std::thread;
-use std::time::Duration;
 
 use windows_sys::Win32::Foundation::FALSE;
 use windows_sys::Win32::Networking::WinSock::{
@@ -19,11 +17,8 @@ use windows_sys::Win32::Networking::WinSock::{
 
 use super::sockaddr;
 use crate::backend::{Buffer, CallResult, Code};
-use crate::conformance::session::{addr, Session, Setup};
+use crate::conformance::session::{addr, polled, Session, Setup};
 use crate::conformance::{check_value, Case};
-
-/// How many times, 10 ms apart, a receive is retried while it would block.
-const POLLS: u32 = 200;
 
 /// Setup: a non-blocking UDP socket bound on 127.0.0.1, and a loopback address where
 /// nobody is bound (a socket's, closed).
@@ -46,18 +41,9 @@ fn send_lost_then_marker(s: &mut Session<'_>, sender: SOCKET, nobody: SocketAddr
     s.sent_to(sender, b"marker", &sockaddr(&me.to_string()))
 }
 
-/// `recvfrom(sender)`, retried while it would block, up to [`POLLS`] times.
+/// `recvfrom(sender)`, retried while it would block ([`polled`]).
 fn first_arrival(s: &mut Session<'_>, sender: SOCKET) -> CallResult<Vec<u8>> {
-    let mut polls = 0;
-    loop {
-        match s.backend().recv_from(sender, 64) {
-            Err(Code(WSAEWOULDBLOCK)) if polls < POLLS => {
-                polls += 1;
-                thread::sleep(Duration::from_millis(10));
-            }
-            result => return result.map(|(bytes, _)| bytes),
-        }
-    }
+    polled(|| s.backend().recv_from(sender, 64)).map(|(bytes, _)| bytes)
 }
 
 /// The cases of this file.
