@@ -28,7 +28,7 @@ use std::net::SocketAddr;
 use parking_lot::MutexGuard;
 use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
 
-use super::lifecycle::{AddrArg, AddrFailure, Initiator};
+use super::lifecycle::{source_toward, AddrArg, AddrFailure, Initiator};
 use super::negotiation::{negotiate, peer_key, Endpoint};
 use super::payload::Payload;
 use super::small_map::SmallMap;
@@ -171,11 +171,7 @@ impl SocketTable {
                 topology.choose(SOCK_DGRAM, wildcard.parse().map_err(|_| Error::Invalid)?)?
             }
         };
-        let source = if bound.ip().is_unspecified() {
-            SocketAddr::new(to.ip(), bound.port())
-        } else {
-            bound
-        };
+        let source = source_toward(bound, to);
         // An unbound sender is bound before its datagram leaves, so one sent to the very
         // address it is given reaches it (nobody else can be bound at that free port).
         let receiver = topology

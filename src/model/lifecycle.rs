@@ -53,9 +53,10 @@ struct Offer<'a> {
     target_name: Option<&'a TargetName>,
 }
 
-/// The local address a socket bound at `bound` has once connected to `target`: a wildcard
-/// address becomes the target's, as the route to it would choose.
-fn connected_source(bound: SocketAddr, target: SocketAddr) -> SocketAddr {
+/// The local address a socket bound at `bound` uses toward `target` (once connected to it,
+/// or as a datagram's source): a wildcard address becomes the target's, as the route to it
+/// would choose ([`choices::ONE_HOST_OWNS_EVERY_ADDRESS`]).
+pub(super) fn source_toward(bound: SocketAddr, target: SocketAddr) -> SocketAddr {
     if bound.ip().is_unspecified() {
         SocketAddr::new(target.ip(), bound.port())
     } else {
@@ -283,7 +284,7 @@ impl SocketTable {
                         bound
                     }
                 };
-                entry.local = Some(connected_source(bound, target));
+                entry.local = Some(source_toward(bound, target));
                 entry.state = State::Connected {
                     peer: target,
                     remote: None,
@@ -302,7 +303,7 @@ impl SocketTable {
             Some(local) => local,
             None => topology.choose(kind.socket_type, SocketAddr::new(target.ip(), 0))?,
         };
-        let source = connected_source(bound, target);
+        let source = source_toward(bound, target);
         // Only a stream socket gets here: it needs a listener to take the connection.
         let principal = initiator
             .principal

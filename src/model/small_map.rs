@@ -80,10 +80,7 @@ impl<K: Eq + Hash, V> SmallMap<K, V> {
             },
             SmallMap::Many(map) => {
                 let removed = map.remove(key);
-                let last = (map.len() == 1).then(|| map.drain().next()).flatten();
-                if let Some((last_key, last_value)) = last {
-                    *self = SmallMap::One(last_key, last_value);
-                }
+                self.shrink();
                 removed
             }
             SmallMap::Empty | SmallMap::One(..) => None,
@@ -92,20 +89,26 @@ impl<K: Eq + Hash, V> SmallMap<K, V> {
 
     /// Keeps only the entries `keep` accepts.
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
-        let smaller = match self {
-            SmallMap::One(key, value) if !keep(key, value) => Some(SmallMap::Empty),
+        match self {
+            SmallMap::One(key, value) if !keep(key, value) => *self = SmallMap::Empty,
             SmallMap::Many(map) => {
                 map.retain(|key, value| keep(key, value));
-                (map.len() <= 1).then(|| match map.drain().next() {
-                    Some((key, value)) => SmallMap::One(key, value),
-                    None => SmallMap::Empty,
-                })
+                self.shrink();
             }
-            SmallMap::Empty | SmallMap::One(..) => None,
-        };
-        if let Some(smaller) = smaller {
-            *self = smaller;
+            SmallMap::Empty | SmallMap::One(..) => {}
         }
+    }
+
+    /// Puts a map that removals left with one entry or none back in the smaller shape.
+    fn shrink(&mut self) {
+        let smaller = match self {
+            SmallMap::Many(map) if map.len() <= 1 => match map.drain().next() {
+                Some((key, value)) => SmallMap::One(key, value),
+                None => SmallMap::Empty,
+            },
+            _ => return,
+        };
+        *self = smaller;
     }
 
     /// The value under `key`, if any.
