@@ -30,7 +30,8 @@ use super::verdict::{Observed, Stopped, ValueMismatch};
 use super::{cases, Case};
 use crate::backend::{not_implemented_by_wine, wine_version, BackendKind, CallResult, Code};
 
-/// What starts the child's line on its stdout; the parent ignores every other line.
+/// What starts the child's line on its stdout (wherever it is on its line: a test harness
+/// may print before it); the parent ignores every other line.
 pub const CHILD_PREFIX: &str = "conformance-child: ";
 
 /// The exception Wine raises when a program calls a function Wine has only as a stub; a
@@ -250,7 +251,7 @@ fn observe_child(mut command: Command, timeout: Duration) -> Observed {
 fn classify(status: ExitStatus, stdout: &str, stderr: &str) -> Observed {
     if let Some(line) = stdout
         .lines()
-        .filter_map(|line| line.trim_end().strip_prefix(CHILD_PREFIX))
+        .filter_map(|line| Some(line.trim_end().split_once(CHILD_PREFIX)?.1))
         .next_back()
     {
         return decode(line).unwrap_or_else(|| {

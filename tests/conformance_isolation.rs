@@ -1,0 +1,111 @@
+//! The runner's process per case (`--isolate`): a case whose process aborts, panics or hangs
+//! is that case's verdict, and the other cases' rows still come out, judged as in-process
+//! runs are.
+//!
+//! The children are this test binary itself, started on the ignored test [`child`] with
+//! the behaviour in an environment variable.
+
+use std::process::Command;
+use std::time::Duration;
+
+use winsock_emu::backend::{BackendKind, Emulator};
+use winsock_emu::conformance::{cases, isolate, Case, Stopped, Verdict};
+
+/// The environment variable that tells [`child`] what to do.
+const BEHAVIOUR: &str = "WINSOCK_EMU_ISOLATION_CHILD";
+
+/// In a child: run the case named by [`BEHAVIOUR`] (`run:<id>`) and print its line, or
+/// abort, panic, or hang (for at most a minute: the parent kills it long before).
+#[test]
+#[ignore = "a child process of the tests below, started by them"]
+fn child() {
+    let Ok(behaviour) = std::env::var(BEHAVIOUR) else {
+        return;
+    };
+    match behaviour.split_once(':') {
+        Some(("run", id)) => println!(
+            "{}",
+            isolate::child_line(id, BackendKind::Emulator).expect("a case of the suite")
+        ),
+        _ if behaviour == "abort" => std::process::abort(),
+        _ if behaviour == "panic" => panic!("the case's own panic"),
+        _ if behaviour == "hang" => std::thread::sleep(Duration::from_secs(60)),
+        _ => unreachable!("unknown behaviour {behaviour}"),
+    }
+}
+
+/// A command that starts [`child`] with `behaviour`.
+fn child_doing(behaviour: &str) -> Command {
+    let mut command = Command::new(std::env::current_exe().expect("the test binary"));
+    command
+        .args([
+            "--exact",
+            "child",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(BEHAVIOUR, behaviour);
+    command
+}
+
+#[test]
+fn a_crash_or_a_hang_is_that_cases_verdict_and_the_rest_still_runs() {
+    let all = cases();
+    let chosen: Vec<&'static Case> = all.iter().copied().take(5).collect();
+    let behaviours = |case: &Case| {
+        let at = chosen.iter().position(|c| c.id == case.id).unwrap();
+        match at {
+            1 => "abort".to_owned(),
+            2 => "panic".to_owned(),
+            3 => "hang".to_owned(),
+            _ => format!("run:{}", case.id),
+        }
+    };
+    let command = |case: &Case, _kind: BackendKind| child_doing(&behaviours(case));
+    let report = isolate::run_isolated(
+        &chosen,
+        &[BackendKind::Emulator],
+        &command,
+        Duration::from_secs(5),
+    );
+    assert_eq!(report.rows.len(), 5, "every row comes out");
+    let run = |i: usize| report.rows[i].run(BackendKind::Emulator).unwrap();
+    for i in [0, 4] {
+        let in_process = chosen[i].run(&Emulator::new());
+        assert_eq!(run(i).observed, in_process.observed, "{}", chosen[i].id);
+        assert_eq!(run(i).verdict, in_process.verdict, "{}", chosen[i].id);
+    }
+    assert_eq!(run(1).verdict, Verdict::Crashed, "{:?}", run(1));
+    assert_eq!(run(2).verdict, Verdict::Crashed, "{:?}", run(2));
+    match run(2).observed {
+        Err(Stopped::Crashed(how)) => assert!(how.contains("the case's own panic"), "{how}"),
+        ref other => panic!("{other:?}"),
+    }
+    assert_eq!(run(3).verdict, Verdict::TimedOut, "{:?}", run(3));
+    assert_eq!(run(3).observed, Err(Stopped::TimedOut(5)));
+    assert!(!report.passed());
+    let text = report.to_text();
+    assert!(
+        text.contains("FAIL: crashed") && text.contains("FAIL: timed out"),
+        "{text}"
+    );
+    let json = report.to_json();
+    assert!(json.contains("\"verdict\": \"FAIL: crashed\""), "{json}");
+    assert!(json.contains("\"verdict\": \"FAIL: timed out\""), "{json}");
+}
+
+#[test]
+fn a_child_that_cannot_start_is_a_crash_not_a_panic() {
+    let chosen = [cases()[0]];
+    let command =
+        |_: &Case, _: BackendKind| Command::new("/no/such/program/winsock-emu-conformance");
+    let report = isolate::run_isolated(
+        &chosen,
+        &[BackendKind::Emulator],
+        &command,
+        Duration::from_secs(5),
+    );
+    let run = report.rows[0].run(BackendKind::Emulator).unwrap();
+    assert_eq!(run.verdict, Verdict::Crashed, "{run:?}");
+}
