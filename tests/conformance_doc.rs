@@ -27,10 +27,20 @@ fn docs_conformance_md_has_a_current_row_for_every_case() {
     };
     let now = emulator_cells(&markdown);
     let published = emulator_cells(TABLE);
-    assert_eq!(
-        published, now,
-        "docs/conformance.md is stale (case, expected, emulator): regenerate it under Wine \
-         with `conformance.exe --isolate --markdown` (README: Conformance)"
+    let stale = published
+        .iter()
+        .zip(&now)
+        .find(|(published, now)| published != now)
+        .map(|(published, now)| format!("it shows {published:?} where the run gives {now:?}"))
+        .or_else(|| {
+            (published.len() != now.len())
+                .then(|| format!("{} rows, for {} cases", published.len(), now.len()))
+        });
+    assert!(
+        stale.is_none(),
+        "docs/conformance.md is stale (case, expected, emulator): {}; regenerate it under \
+         Wine with `conformance.exe --isolate --markdown` (README: Conformance)",
+        stale.unwrap_or_default()
     );
     assert_eq!(now.len(), cases().len());
     assert!(report.count(BackendKind::Emulator, conformance::Verdict::Pass) > 0);

@@ -98,13 +98,17 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
     ),
     wine(
         "data-sendto-port-zero",
-        "Wine answers sendto to 127.0.0.1 port 0 with WSAEINVAL. The emulator follows the \
-         sendto page (WSAEADDRNOTAVAIL); Windows itself, per sock.c, sends: see the \
-         evidence.",
+        "Wine 8.0 answers sendto to 127.0.0.1 port 0 with WSAEINVAL (Linux refuses UDP \
+         port 0 with EINVAL, and Wine passes that on).",
+        "sock.c test_UDP: on Windows, sendto to port 0 on 127.0.0.1 or ::1 succeeds and \
+         returns the length (the sendto page's WSAEADDRNOTAVAIL names ADDR_ANY, not port \
+         0).",
+    ),
+    wine(
+        "data-sendto-zero-address",
+        "Wine 8.0 sends a datagram to 0.0.0.0 (Linux takes the zero address for this host).",
         "sendto page, Return value: WSAEADDRNOTAVAIL, \"The remote address is not a valid \
-         address\"; but the shared facts (winsock-core-facts.md) record from sock.c \
-         test_UDP that Windows's sendto to port 0 on 127.0.0.1 succeeds: an open \
-         question for the emulator, which neither Wine's answer nor the page settles.",
+         address, for example, ADDR_ANY\".",
     ),
 ];
 
