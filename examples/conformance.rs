@@ -120,6 +120,15 @@ fn main() -> ExitCode {
     }
     let cases = options.selection.cases();
     let backends = options.selection.backends();
+    if let (Some(version), false) = (winsock_emu::backend::wine_version(), options.isolate) {
+        if backends.contains(&BackendKind::Windows) {
+            eprintln!(
+                "conformance: under Wine {version} the first call to a secure-socket function \
+                 ends this process (Wine has them as stubs); add --isolate to run each case \
+                 in a process of its own"
+            );
+        }
+    }
     let report = if options.isolate {
         let exe = match std::env::current_exe() {
             Ok(exe) => exe,

@@ -22,8 +22,14 @@
 //! assert!(report.passed(), "{}", report.to_text());
 //! ```
 //!
-//! `cargo run --example conformance` prints the table (`-- --json` for JSON) and exits
-//! non-zero when a rule fails.
+//! `cargo run --example conformance` prints the table (`-- --json` for JSON, `--markdown`
+//! for a job summary or `docs/conformance.md`) and exits non-zero when a rule fails. A run
+//! can be narrowed ([`Selection`]: cases by id or pattern, backends by kind), and each case
+//! can run in a process of its own ([`isolate`]), so a crash or a hang is that case's
+//! verdict. Under Wine the `windows` column is Wine's `ws2_32`
+//! ([`crate::backend::wine_version`]): the calls Wine does not implement are found by
+//! running them and make their cases `n/a`, and Wine's differences from Windows on the calls
+//! it does implement are listed with their evidence in [`WINE_DIVERGENCES`].
 #![forbid(unsafe_code)]
 
 mod cases;
