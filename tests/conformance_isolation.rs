@@ -49,29 +49,22 @@ fn child_doing(behaviour: &str) -> Command {
     command
 }
 
+/// Long enough for any case's process, however loaded the machine: only a hang meets it.
+const GENEROUS: Duration = Duration::from_secs(120);
+
 #[test]
-fn a_crash_or_a_hang_is_that_cases_verdict_and_the_rest_still_runs() {
-    let all = cases();
-    let chosen: Vec<&'static Case> = all.iter().copied().take(5).collect();
-    let behaviours = |case: &Case| {
-        let at = chosen.iter().position(|c| c.id == case.id).unwrap();
-        match at {
-            1 => "abort".to_owned(),
-            2 => "panic".to_owned(),
-            3 => "hang".to_owned(),
-            _ => format!("run:{}", case.id),
-        }
+fn a_crash_is_that_cases_verdict_and_the_rest_still_runs() {
+    let chosen: Vec<&'static Case> = cases().into_iter().take(4).collect();
+    let behaviours = |case: &Case| match chosen.iter().position(|c| c.id == case.id) {
+        Some(1) => "abort".to_owned(),
+        Some(2) => "panic".to_owned(),
+        _ => format!("run:{}", case.id),
     };
     let command = |case: &Case, _kind: BackendKind| child_doing(&behaviours(case));
-    let report = isolate::run_isolated(
-        &chosen,
-        &[BackendKind::Emulator],
-        &command,
-        Duration::from_secs(5),
-    );
-    assert_eq!(report.rows.len(), 5, "every row comes out");
+    let report = isolate::run_isolated(&chosen, &[BackendKind::Emulator], &command, GENEROUS);
+    assert_eq!(report.rows.len(), 4, "every row comes out");
     let run = |i: usize| report.rows[i].run(BackendKind::Emulator).unwrap();
-    for i in [0, 4] {
+    for i in [0, 3] {
         let in_process = chosen[i].run(&Emulator::new());
         assert_eq!(run(i).observed, in_process.observed, "{}", chosen[i].id);
         assert_eq!(run(i).verdict, in_process.verdict, "{}", chosen[i].id);
@@ -82,17 +75,31 @@ fn a_crash_or_a_hang_is_that_cases_verdict_and_the_rest_still_runs() {
         Err(Stopped::Crashed(how)) => assert!(how.contains("the case's own panic"), "{how}"),
         ref other => panic!("{other:?}"),
     }
-    assert_eq!(run(3).verdict, Verdict::TimedOut, "{:?}", run(3));
-    assert_eq!(run(3).observed, Err(Stopped::TimedOut(5)));
     assert!(!report.passed());
     let text = report.to_text();
-    assert!(
-        text.contains("FAIL: crashed") && text.contains("FAIL: timed out"),
-        "{text}"
-    );
+    assert!(text.contains("FAIL: crashed"), "{text}");
     let json = report.to_json();
     assert!(json.contains("\"verdict\": \"FAIL: crashed\""), "{json}");
-    assert!(json.contains("\"verdict\": \"FAIL: timed out\""), "{json}");
+}
+
+#[test]
+fn a_case_whose_process_hangs_is_killed_and_timed_out() {
+    let chosen = [cases()[0]];
+    // The child sleeps a minute; the parent waits two seconds: no race either way.
+    let command = |_: &Case, _: BackendKind| child_doing("hang");
+    let report = isolate::run_isolated(
+        &chosen,
+        &[BackendKind::Emulator],
+        &command,
+        Duration::from_secs(2),
+    );
+    let run = report.rows[0].run(BackendKind::Emulator).unwrap();
+    assert_eq!(run.verdict, Verdict::TimedOut, "{run:?}");
+    assert_eq!(run.observed, Err(Stopped::TimedOut(2)));
+    assert!(report
+        .to_json()
+        .contains("\"verdict\": \"FAIL: timed out\""));
+    assert!(report.to_text().contains("timed out after 2 s"));
 }
 
 #[test]
@@ -100,12 +107,7 @@ fn a_child_that_cannot_start_is_a_crash_not_a_panic() {
     let chosen = [cases()[0]];
     let command =
         |_: &Case, _: BackendKind| Command::new("/no/such/program/winsock-emu-conformance");
-    let report = isolate::run_isolated(
-        &chosen,
-        &[BackendKind::Emulator],
-        &command,
-        Duration::from_secs(5),
-    );
+    let report = isolate::run_isolated(&chosen, &[BackendKind::Emulator], &command, GENEROUS);
     let run = report.rows[0].run(BackendKind::Emulator).unwrap();
     assert_eq!(run.verdict, Verdict::Crashed, "{run:?}");
 }
