@@ -167,6 +167,12 @@ pub fn wine_version() -> Option<&'static str> {
     }
 }
 
+/// The exception Wine raises when a program calls a function it has only as a stub
+/// (`EXCEPTION_WINE_STUB`, which Wine's stubs raise), with the module's and the function's
+/// names as its two parameters; a process that does not handle it ends with it as its
+/// exit code.
+pub(crate) const EXCEPTION_WINE_STUB: u32 = 0x8000_0100;
+
 /// `not implemented by Wine <version>: <call>`: why a case is `n/a` on the Windows column
 /// run under Wine, whether Wine answered the call as unknown or aborted in a stub.
 pub(crate) fn not_implemented_by_wine(version: &str, call: &str) -> String {

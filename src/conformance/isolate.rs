@@ -28,15 +28,13 @@ use super::select::backend_of_kind;
 use super::session::SetupFailure;
 use super::verdict::{Observed, Stopped, ValueMismatch};
 use super::{cases, Case};
-use crate::backend::{not_implemented_by_wine, wine_version, BackendKind, CallResult, Code};
+use crate::backend::{
+    not_implemented_by_wine, wine_version, BackendKind, CallResult, Code, EXCEPTION_WINE_STUB,
+};
 
 /// What starts the child's line on its stdout (wherever it is on its line: a test harness
 /// may print before it); the parent ignores every other line.
 pub const CHILD_PREFIX: &str = "conformance-child: ";
-
-/// The exception Wine raises when a program calls a function Wine has only as a stub; a
-/// process that does not handle it ends with it as its exit code.
-const EXCEPTION_WINE_STUB: u32 = 0x8000_0100;
 
 /// In the child under Wine: a stub called prints the case's line, `n/a` with the stub's
 /// name, and ends the process (exit status 0): the stub would have ended it anyway.

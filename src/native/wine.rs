@@ -9,6 +9,8 @@ use std::ffi::{c_char, CStr};
 use std::sync::OnceLock;
 
 use windows_sys::core::{s, w};
+
+use crate::backend::EXCEPTION_WINE_STUB;
 use windows_sys::Win32::System::Diagnostics::Debug::{
     AddVectoredExceptionHandler, EXCEPTION_CONTINUE_SEARCH, EXCEPTION_POINTERS,
 };
@@ -46,10 +48,6 @@ fn query() -> Option<String> {
             .into_owned(),
     )
 }
-
-/// The exception Wine raises when a program calls a function it has only as a stub, with
-/// the module's and the function's names (C strings) as its two parameters.
-const EXCEPTION_WINE_STUB: u32 = 0x8000_0100;
 
 /// What [`on_stub`] calls with the stub's name (`fwpuclnt.dll.WSAQuerySocketSecurity`).
 static ON_STUB: OnceLock<fn(&str)> = OnceLock::new();
