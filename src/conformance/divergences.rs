@@ -57,15 +57,16 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
         "data-send-unconnected-stream",
         "Wine answers send on a stream socket never connected with WSAECONNRESET.",
         "send page, Return value: WSAENOTCONN, \"The socket is not connected\"; sock.c \
-         test_connecting_socket: send before a connection is made fails with WSAENOTCONN \
-         on Windows (marked todo_wine, so Wine differs).",
+         test_connecting_socket: on Windows send fails with WSAENOTCONN even while a \
+         connect is in progress (marked todo_wine: Wine differs there too).",
     ),
     wine(
         "wsasend-unconnected-stream",
         "Wine answers WSASend on a stream socket never connected with WSAECONNRESET, as it \
          does send.",
         "WSASend page, Return value: WSAENOTCONN, \"The socket is not connected\"; sock.c \
-         test_connecting_socket (todo_wine on the WSAENOTCONN of send).",
+         test_connecting_socket: on Windows send fails with WSAENOTCONN even while a \
+         connect is in progress (marked todo_wine: Wine differs there too).",
     ),
     wine(
         "wsarecv-unbound-datagram",
