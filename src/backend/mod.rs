@@ -43,6 +43,8 @@
 mod emulator;
 #[cfg(windows)]
 mod native;
+#[cfg(windows)]
+mod wine;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -150,6 +152,33 @@ pub enum Completion {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Overlapped(pub(crate) NonNull<OVERLAPPED>);
 
+/// The version of the Wine the process runs under (`"8.0"`), found through
+/// `wine_get_version` in `ntdll.dll`; `None` on real Windows and off Windows. The `Native`
+/// backend is then Wine's `ws2_32`, not Windows's: see the [Wine FAQ on detecting
+/// Wine](https://gitlab.winehq.org/wine/wine/-/wikis/Developer-FAQ#how-can-i-detect-wine).
+pub fn wine_version() -> Option<&'static str> {
+    #[cfg(windows)]
+    {
+        crate::native::wine::version()
+    }
+    #[cfg(not(windows))]
+    {
+        None
+    }
+}
+
+/// The exception Wine raises when a program calls a function it has only as a stub
+/// (`EXCEPTION_WINE_STUB`, which Wine's stubs raise), with the module's and the function's
+/// names as its two parameters; a process that does not handle it ends with it as its
+/// exit code.
+pub(crate) const EXCEPTION_WINE_STUB: u32 = 0x8000_0100;
+
+/// `not implemented by Wine <version>: <call>`: why a case is `n/a` on the Windows column
+/// run under Wine, whether Wine answered the call as unknown or aborted in a stub.
+pub(crate) fn not_implemented_by_wine(version: &str, call: &str) -> String {
+    format!("not implemented by Wine {version}: {call}")
+}
+
 /// Which implementation a backend is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -163,6 +192,11 @@ pub enum BackendKind {
 impl BackendKind {
     /// Every kind, in report order.
     pub const ALL: [BackendKind; 2] = [BackendKind::Emulator, BackendKind::Windows];
+
+    /// The kind named `name` ([`BackendKind::name`]), if any.
+    pub fn from_name(name: &str) -> Option<BackendKind> {
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
 
     /// A short lower-case name: `emulator`, `windows`.
     pub const fn name(self) -> &'static str {
@@ -339,6 +373,15 @@ pub trait Backend {
     /// The `dwError` the calling layer's completion routine got in its latest run on the
     /// calling thread (`None`: it has not run on this thread).
     fn last_routine_error(&self) -> Option<u32>;
+
+    /// The call of the scenario so far that this backend does not implement although
+    /// Windows does, as the reason the case is not applicable (`not implemented by Wine
+    /// 8.0: WSAIoctl(SIO_SET_SECURITY)`); reading it clears it. `None` (the default) on
+    /// every backend but `Native` under Wine, which finds such calls by their answers
+    /// (see [`wine_version`]).
+    fn take_not_implemented(&self) -> Option<String> {
+        None
+    }
 
     /// The backend's [`Deferral`]: a way to make overlapped operations pend, if it has one.
     /// `None` (the default) when it cannot, as real Windows cannot for these calls

@@ -7,6 +7,7 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 
+use super::wine;
 use super::{Backend, BackendKind, Buffer, CallResult, Completion, Deferral, Overlapped, Queried};
 use crate::native::{
     address, data, ioctl, last_error, overlapped, peer_name, security, socket, startup, wsa_data,
@@ -55,7 +56,9 @@ impl Backend for Native {
     }
 
     fn socket(&self, af: u16, socket_type: i32, protocol: i32) -> CallResult<SOCKET> {
-        socket::socket(&WINDOWS, af, socket_type, protocol)
+        let result = socket::socket(&WINDOWS, af, socket_type, protocol);
+        wine::after_socket(af, &result);
+        result
     }
 
     fn wsa_socket(
@@ -65,7 +68,9 @@ impl Backend for Native {
         protocol: i32,
         flags: u32,
     ) -> CallResult<SOCKET> {
-        socket::wsa_socket(&WINDOWS, af, socket_type, protocol, flags)
+        let result = socket::wsa_socket(&WINDOWS, af, socket_type, protocol, flags);
+        wine::after_socket(af, &result);
+        result
     }
 
     fn close(&self, s: SOCKET) -> CallResult {
@@ -105,7 +110,9 @@ impl Backend for Native {
     }
 
     fn ioctl(&self, s: SOCKET, code: u32, input: Buffer<'_>) -> CallResult<u32> {
-        ioctl::ioctl(&WINDOWS, s, code, input)
+        let result = ioctl::ioctl(&WINDOWS, s, code, input);
+        wine::after_ioctl(code, &result);
+        result
     }
 
     fn query_security(
@@ -189,7 +196,14 @@ impl Backend for Native {
         input: Buffer<'_>,
         completion: Completion,
     ) -> (Overlapped, CallResult) {
-        with_windows(|api| overlapped::ioctl(api, s, code, input, completion))
+        let (overlapped, result) =
+            with_windows(|api| overlapped::ioctl(api, s, code, input, completion));
+        if wine::pended(&result) {
+            wine::after_pending_ioctl(code, || self.overlapped_result(s, overlapped, false));
+        } else {
+            wine::after_ioctl(code, &result);
+        }
+        (overlapped, result)
     }
 
     fn overlapped_result(&self, s: SOCKET, overlapped: Overlapped, wait: bool) -> CallResult<u32> {
@@ -202,6 +216,10 @@ impl Backend for Native {
 
     fn last_routine_error(&self) -> Option<u32> {
         overlapped::last_routine_error()
+    }
+
+    fn take_not_implemented(&self) -> Option<String> {
+        wine::take_not_implemented()
     }
 
     /// None: Windows completes `WSASetSocketPeerTargetName` and `WSAIoctl` with the

@@ -9,9 +9,16 @@
 //!
 //! A difference between real Windows and the emulator that is not listed here fails the
 //! run on Windows: it is never hidden.
+//!
+//! [`WINE_DIVERGENCES`] holds the differences of Wine's `ws2_32` from Windows on calls
+//! Wine implements: they mark the `windows` column only when it runs under Wine
+//! ([`crate::backend::wine_version`]), each with the evidence that Windows gives the
+//! expected result (a Microsoft page, or the Wine conformance test in
+//! `dlls/ws2_32/tests/sock.c`, which runs on real Windows, by test function). On real
+//! Windows they do not apply: there the case must pass.
 #![forbid(unsafe_code)]
 
-use crate::backend::BackendKind;
+use crate::backend::{wine_version, BackendKind};
 
 /// One case on which one backend is known to differ from the expected result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,15 +29,100 @@ pub struct Divergence {
     pub backend: BackendKind,
     /// Why, and what would end it.
     pub reason: &'static str,
+    /// What shows that the expected result is Windows's: a Microsoft page, or the Wine
+    /// conformance test (`dlls/ws2_32/tests/sock.c`, by test function) that records what
+    /// Windows does where Wine differs.
+    pub evidence: &'static str,
 }
 
 /// Every known divergence. None today: the last one (`ioctl-set-security-defaults`, from
 /// before `WSASetSocketSecurity` was emulated) was removed when it landed.
 pub const KNOWN_DIVERGENCES: &[Divergence] = &[];
 
-/// The known divergence of `case` on `backend`, if one is listed.
+/// A difference of Wine (8.0) from Windows on a call Wine implements, on the `windows`
+/// column.
+const fn wine(case: &'static str, reason: &'static str, evidence: &'static str) -> Divergence {
+    Divergence {
+        case,
+        backend: BackendKind::Windows,
+        reason,
+        evidence,
+    }
+}
+
+/// Where Wine's `ws2_32` differs from Windows on a call it implements: listed for the
+/// `windows` column run under Wine only.
+pub const WINE_DIVERGENCES: &[Divergence] = &[
+    wine(
+        "data-send-unconnected-stream",
+        "Wine answers send on a stream socket never connected with WSAECONNRESET.",
+        "send page, Return value: WSAENOTCONN, \"The socket is not connected\"; sock.c \
+         test_connecting_socket: on Windows send fails with WSAENOTCONN even while a \
+         connect is in progress (marked todo_wine: Wine differs there too).",
+    ),
+    wine(
+        "wsasend-unconnected-stream",
+        "Wine answers WSASend on a stream socket never connected with WSAECONNRESET, as it \
+         does send.",
+        "WSASend page, Return value: WSAENOTCONN, \"The socket is not connected\"; sock.c \
+         test_connecting_socket: on Windows send fails with WSAENOTCONN even while a \
+         connect is in progress (marked todo_wine: Wine differs there too).",
+    ),
+    wine(
+        "wsarecv-unbound-datagram",
+        "Wine answers a receive on an unbound datagram socket with WSAEWOULDBLOCK.",
+        "sock.c test_connect_udp: recv on an unbound UDP socket gives WSAEINVAL on \
+         Windows, marked todo_wine; WSARecv page, Return value: WSAEINVAL, \"The socket \
+         has not been bound (for example, with bind)\".",
+    ),
+    wine(
+        "udp-recvfrom-after-port-unreachable",
+        "Wine never reports the ICMP Port Unreachable a datagram drew: the later recvfrom \
+         receives the next datagram.",
+        "recvfrom page, Return value: WSAECONNRESET, \"On a UDP-datagram socket this error \
+         indicates a previous send operation resulted in an ICMP Port Unreachable \
+         message\"; the SIO_UDP_CONNRESET page (Winsock IOCTLs) turns that report off.",
+    ),
+    wine(
+        "data-sendto-other-family",
+        "Wine answers an IPv6 destination on an IPv4 socket with WSAEOPNOTSUPP.",
+        "sendto page, Return value: WSAEAFNOSUPPORT, \"Addresses in the specified family \
+         cannot be used with this socket\".",
+    ),
+    wine(
+        "data-sendto-null-address",
+        "Wine answers sendto with a NULL address on an unconnected datagram socket with \
+         WSAEINVAL.",
+        "sendto page, Return value: WSAEDESTADDRREQ, \"A destination address is \
+         required\" (WSAENOTCONN is listed for connection-oriented sockets only); the \
+         stored sock.c asserts no code for this call, so the page decides.",
+    ),
+    wine(
+        "data-sendto-port-zero",
+        "Wine 8.0 answers sendto to 127.0.0.1 port 0 with WSAEINVAL (Linux refuses UDP \
+         port 0 with EINVAL, and Wine passes that on).",
+        "sock.c test_UDP: on Windows, sendto to port 0 on 127.0.0.1 or ::1 succeeds and \
+         returns the length (the sendto page's WSAEADDRNOTAVAIL names ADDR_ANY, not port \
+         0).",
+    ),
+    wine(
+        "data-sendto-zero-address",
+        "Wine 8.0 sends a datagram to 0.0.0.0 (Linux takes the zero address for this host).",
+        "sendto page, Return value: WSAEADDRNOTAVAIL, \"The remote address is not a valid \
+         address, for example, ADDR_ANY\".",
+    ),
+];
+
+/// The known divergence of `case` on `backend`, if one is listed: from
+/// [`KNOWN_DIVERGENCES`], or, for the `windows` column under Wine, [`WINE_DIVERGENCES`].
 pub fn known_divergence(case: &str, backend: BackendKind) -> Option<&'static Divergence> {
+    let wine = if backend == BackendKind::Windows && wine_version().is_some() {
+        WINE_DIVERGENCES
+    } else {
+        &[]
+    };
     KNOWN_DIVERGENCES
         .iter()
+        .chain(wine)
         .find(|divergence| divergence.case == case && divergence.backend == backend)
 }

@@ -22,23 +22,35 @@
 //! assert!(report.passed(), "{}", report.to_text());
 //! ```
 //!
-//! `cargo run --example conformance` prints the table (`-- --json` for JSON) and exits
-//! non-zero when a rule fails.
+//! `cargo run --example conformance` prints the table (`-- --json` for JSON, `--markdown`
+//! for a job summary or `docs/conformance.md`) and exits non-zero when a rule fails. A run
+//! can be narrowed ([`Selection`]: cases by id or pattern, backends by kind), and each case
+//! can run in a process of its own ([`isolate`]), so a crash or a hang is that case's
+//! verdict. Under Wine the `windows` column is Wine's `ws2_32`
+//! ([`crate::backend::wine_version`]): the calls Wine does not implement are found by
+//! running them and make their cases `n/a`, and Wine's differences from Windows on the calls
+//! it does implement are listed with their evidence in [`WINE_DIVERGENCES`].
 #![forbid(unsafe_code)]
 
 mod cases;
 mod divergences;
+mod fitted;
+mod interned;
+pub mod isolate;
+mod markdown;
 mod report;
+mod select;
 mod session;
 mod verdict;
 
 use std::fmt;
 
-use crate::backend::{Backend, CallResult};
+use crate::backend::{Backend, BackendKind, CallResult};
 
 pub use cases::{cases, Uncovered, OUTSIDE_THE_SUITE};
-pub use divergences::{known_divergence, Divergence, KNOWN_DIVERGENCES};
+pub use divergences::{known_divergence, Divergence, KNOWN_DIVERGENCES, WINE_DIVERGENCES};
 pub use report::{Report, Row, Run};
+pub use select::{available_backends, backend_of_kind, Selection};
 pub use session::{Session, Setup, SetupFailure};
 pub use verdict::{check_value, judge, Observed, Stopped, ValueMismatch, Verdict};
 
@@ -81,24 +93,31 @@ impl fmt::Debug for Case {
 }
 
 impl Case {
-    /// Runs the scenario on `backend` and tears it down. What it observed.
+    /// Runs the scenario on `backend` and tears it down. What it observed; or, when the
+    /// scenario made a call the backend does not implement although Windows does
+    /// ([`Backend::take_not_implemented`]: Wine), `n/a` with that call.
     pub fn observe(&self, backend: &dyn Backend) -> Observed {
+        let _earlier = backend.take_not_implemented();
         let mut session = Session::new(backend);
         let observed = (self.scenario)(&mut session);
         session.finish();
-        observed
+        match backend.take_not_implemented() {
+            Some(reason) => Err(Stopped::NotApplicable(interned::intern(&reason))),
+            None => observed,
+        }
     }
 
     /// Runs the case on `backend` and judges the result.
     pub fn run(&self, backend: &dyn Backend) -> Run {
-        let observed = self.observe(backend);
-        let verdict = judge(
-            self.expected,
-            &observed,
-            known_divergence(self.id, backend.kind()),
-        );
+        self.judged(backend.kind(), self.observe(backend))
+    }
+
+    /// Judges what the case observed on a backend of `kind` (in this process, or in a
+    /// process of its own: [`isolate`]).
+    pub fn judged(&self, backend: BackendKind, observed: Observed) -> Run {
+        let verdict = judge(self.expected, &observed, known_divergence(self.id, backend));
         Run {
-            backend: backend.kind(),
+            backend,
             observed,
             verdict,
         }
@@ -107,17 +126,22 @@ impl Case {
 
 /// Runs every case on each backend, one case at a time (Winsock is one per process).
 pub fn run(backends: &[&dyn Backend]) -> Report {
-    let rows = cases()
-        .into_iter()
-        .map(|case| Row {
+    run_cases(&cases(), backends)
+}
+
+/// Runs `cases` on each backend in this process, one case at a time.
+pub fn run_cases(cases: &[&'static Case], backends: &[&dyn Backend]) -> Report {
+    let rows = cases
+        .iter()
+        .map(|&case| Row {
             case,
             runs: backends.iter().map(|backend| case.run(*backend)).collect(),
         })
         .collect();
-    Report {
-        backends: backends.iter().map(|backend| backend.kind()).collect(),
+    Report::new(
+        backends.iter().map(|backend| backend.kind()).collect(),
         rows,
-    }
+    )
 }
 
 /// Runs the suite on every backend this platform has: a fresh emulator everywhere, and
@@ -331,16 +355,36 @@ mod tests {
     }
 
     #[test]
+    fn wine_divergences_mark_the_windows_column_under_wine_only() {
+        for divergence in WINE_DIVERGENCES {
+            assert_eq!(divergence.backend, crate::backend::BackendKind::Windows);
+            assert_eq!(
+                known_divergence(divergence.case, divergence.backend).is_some(),
+                crate::backend::wine_version().is_some(),
+                "{}",
+                divergence.case
+            );
+            assert!(known_divergence(divergence.case, BackendKind::Emulator).is_none());
+        }
+    }
+
+    #[test]
     fn every_known_divergence_names_a_case_once() {
-        for (i, divergence) in KNOWN_DIVERGENCES.iter().enumerate() {
+        for list in [KNOWN_DIVERGENCES, WINE_DIVERGENCES] {
+            every_divergence_names_a_case_once(list);
+        }
+    }
+
+    fn every_divergence_names_a_case_once(list: &[Divergence]) {
+        for (i, divergence) in list.iter().enumerate() {
             assert!(
                 cases().iter().any(|case| case.id == divergence.case),
                 "no case {}",
                 divergence.case
             );
-            assert!(!divergence.reason.is_empty());
+            assert!(!divergence.reason.is_empty() && !divergence.evidence.is_empty());
             assert!(
-                KNOWN_DIVERGENCES[i + 1..]
+                list[i + 1..]
                     .iter()
                     .all(|other| (other.case, other.backend)
                         != (divergence.case, divergence.backend)),

@@ -58,10 +58,13 @@ pub struct Report {
     pub backends: Vec<BackendKind>,
     /// One row per case.
     pub rows: Vec<Row>,
+    /// The version of the Wine the `windows` column ran under
+    /// ([`crate::backend::wine_version`]), `None` for real Windows (or no such column).
+    pub wine: Option<&'static str>,
 }
 
 /// `success`, or the code's name and number.
-fn result_text(result: &CallResult) -> String {
+pub(super) fn result_text(result: &CallResult) -> String {
     match result {
         Ok(()) => "success".to_owned(),
         Err(code) => code.to_string(),
@@ -69,7 +72,7 @@ fn result_text(result: &CallResult) -> String {
 }
 
 /// What was observed, in words.
-fn observed_text(observed: &Observed) -> String {
+pub(super) fn observed_text(observed: &Observed) -> String {
     match observed {
         Ok(result) => result_text(result),
         Err(stopped) => stopped.to_string(),
@@ -82,7 +85,12 @@ fn observed_code(observed: &Observed) -> Option<i32> {
         Ok(result) | Err(Stopped::Value(super::ValueMismatch { result, .. })) => {
             Some(result_code(result))
         }
-        Err(Stopped::Setup(_) | Stopped::NotApplicable(_)) => None,
+        Err(
+            Stopped::Setup(_)
+            | Stopped::NotApplicable(_)
+            | Stopped::Crashed(_)
+            | Stopped::TimedOut(_),
+        ) => None,
     }
 }
 
@@ -111,6 +119,27 @@ fn json_string(text: &str) -> String {
 }
 
 impl Report {
+    /// The report of `rows` run on `backends` in this process's environment (so a
+    /// `windows` column run under Wine says which Wine).
+    pub fn new(backends: Vec<BackendKind>, rows: Vec<Row>) -> Self {
+        let wine =
+            crate::backend::wine_version().filter(|_| backends.contains(&BackendKind::Windows));
+        Report {
+            backends,
+            rows,
+            wine,
+        }
+    }
+
+    /// The name of `backend`'s column: its [`BackendKind::name`], or `wine <version>` for
+    /// the `windows` column run under Wine.
+    pub fn column_name(&self, backend: BackendKind) -> String {
+        match (backend, self.wine) {
+            (BackendKind::Windows, Some(version)) => format!("wine {version}"),
+            _ => backend.name().to_owned(),
+        }
+    }
+
     /// Whether no case failed on any backend (a stale divergence or a failed setup is a
     /// failure).
     pub fn passed(&self) -> bool {
@@ -138,7 +167,7 @@ impl Report {
 
     /// The cell of one backend: what it observed and the verdict, `n/a: <reason>` when
     /// the backend cannot run the scenario, or `not run`.
-    fn cell(&self, row: &Row, backend: BackendKind) -> String {
+    pub(super) fn cell(&self, row: &Row, backend: BackendKind) -> String {
         match row.run(backend) {
             Some(run) if run.verdict == Verdict::Pass => {
                 format!("{} ok", observed_text(&run.observed))
@@ -149,65 +178,61 @@ impl Report {
         }
     }
 
-    /// The table as text: one line per case with the expected result, what each backend
-    /// observed and its verdict (`not run` for a backend this platform lacks, `n/a: <reason>`
-    /// for a backend that cannot run the scenario), then the rule and its source; then the
-    /// known divergences met, the failures, and a summary (with the count of `n/a` cases).
-    pub fn to_text(&self) -> String {
-        let header = ["case", "expected", "emulator", "windows", "rule [source]"];
-        let lines: Vec<[String; 5]> = self
+    /// The rule cell of a row: its `docs/rules.md` ids, the rule, and its source (with the
+    /// choice it rests on).
+    pub(super) fn rule_text(row: &Row) -> String {
+        let mut source = row.case.source.to_owned();
+        if let Some(choice) = row.case.choice {
+            let _ = write!(source, "; choice `{choice}`");
+        }
+        if row.case.docs.is_empty() {
+            format!("{} [{}]", row.case.rule, source)
+        } else {
+            format!(
+                "{}: {} [{}]",
+                row.case.docs.join(", "),
+                row.case.rule,
+                source
+            )
+        }
+    }
+
+    /// The text table's header and one line of cells per case.
+    pub(super) fn text_cells(&self) -> ([String; 5], Vec<[String; 5]>) {
+        let header = [
+            "case".to_owned(),
+            "expected".to_owned(),
+            self.column_name(BackendKind::Emulator),
+            self.column_name(BackendKind::Windows),
+            "rule [source]".to_owned(),
+        ];
+        let lines = self
             .rows
             .iter()
             .map(|row| {
-                let mut source = row.case.source.to_owned();
-                if let Some(choice) = row.case.choice {
-                    let _ = write!(source, "; choice `{choice}`");
-                }
                 [
                     row.case.id.to_owned(),
                     result_text(&row.case.expected),
                     self.cell(row, BackendKind::Emulator),
                     self.cell(row, BackendKind::Windows),
-                    if row.case.docs.is_empty() {
-                        format!("{} [{}]", row.case.rule, source)
-                    } else {
-                        format!(
-                            "{}: {} [{}]",
-                            row.case.docs.join(", "),
-                            row.case.rule,
-                            source
-                        )
-                    },
+                    Self::rule_text(row),
                 ]
             })
             .collect();
-        let mut widths = header.map(str::len);
-        for line in &lines {
-            for (width, cell) in widths.iter_mut().zip(line) {
-                *width = (*width).max(cell.chars().count());
-            }
-        }
-        let mut out = String::new();
-        let mut emit = |cells: [&str; 5]| {
-            for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
-                if i + 1 == cells.len() {
-                    out.push_str(cell);
-                } else {
-                    let _ = write!(out, "{cell:<width$}  ");
-                }
-            }
-            out.push('\n');
-        };
-        emit(header);
-        for line in &lines {
-            emit([&line[0], &line[1], &line[2], &line[3], &line[4]]);
-        }
-        self.write_notes(&mut out);
-        out
+        (header, lines)
+    }
+
+    /// The table as text: one line per case with the expected result, what each backend
+    /// observed and its verdict (`not run` for a backend this platform lacks, `n/a: <reason>`
+    /// for a backend that cannot run the scenario), then the rule and its source; then the
+    /// known divergences met, the failures, and a summary (with the count of `n/a` cases).
+    /// Lines are as long as their text; [`Report::to_text_fitted`] fits them to a width.
+    pub fn to_text(&self) -> String {
+        self.to_text_fitted(None)
     }
 
     /// The notes under the table: divergences met, differences, failures, summary.
-    fn write_notes(&self, out: &mut String) {
+    pub(super) fn write_notes(&self, out: &mut String) {
         for row in &self.rows {
             for run in &row.runs {
                 if let Some(divergence) = known_divergence(row.case.id, run.backend) {
@@ -215,9 +240,10 @@ impl Report {
                         out,
                         "\nknown divergence, {} on {}: {}",
                         row.case.id,
-                        run.backend.name(),
+                        self.column_name(run.backend),
                         divergence.reason
                     );
+                    let _ = write!(out, " (evidence: {})", divergence.evidence);
                     if run.verdict == Verdict::StaleDivergence {
                         out.push_str(" -- it now passes: remove the entry from KNOWN_DIVERGENCES");
                     }
@@ -227,7 +253,8 @@ impl Report {
             if row.windows_differs_from_emulator() {
                 let _ = writeln!(
                     out,
-                    "\nwindows differs from the emulator on {}",
+                    "\n{} differs from the emulator on {}",
+                    self.column_name(BackendKind::Windows),
                     row.case.id
                 );
             }
@@ -237,7 +264,7 @@ impl Report {
                 out,
                 "\nFAILED {} on {}: expected {}, observed {} [{}]",
                 case.id,
-                run.backend.name(),
+                self.column_name(run.backend),
                 result_text(&case.expected),
                 observed_text(&run.observed),
                 run.verdict
@@ -255,7 +282,7 @@ impl Report {
         );
         for backend in BackendKind::ALL {
             if !self.backends.contains(&backend) {
-                let _ = writeln!(out, "{}: not run", backend.name());
+                let _ = writeln!(out, "{}: not run", self.column_name(backend));
                 continue;
             }
             let failed = self
@@ -267,7 +294,7 @@ impl Report {
             let _ = writeln!(
                 out,
                 "{}: {} cases, {} pass, {} known divergence, {} n/a, {} failed",
-                backend.name(),
+                self.column_name(backend),
                 self.rows.len(),
                 self.count(backend, Verdict::Pass),
                 self.count(backend, Verdict::KnownDivergence),
@@ -282,7 +309,8 @@ impl Report {
         });
     }
 
-    /// The report as JSON: `{"passed", "backends", "cases": [{"id", "rule", "docs", "checks",
+    /// The report as JSON: `{"passed", "backends", "wine" (the Wine version the `windows`
+    /// column ran under, or null), "cases": [{"id", "rule", "docs", "checks",
     /// "choice", "source", "expected", "expected_code", "results": {"emulator": {...},
     /// "windows": {...}}, "windows_differs_from_emulator"}]}`, where each result has `observed`, `observed_code` (the code of the call under
     /// test, 0 for success, even when a value differed; null when setup failed or the case
@@ -298,6 +326,8 @@ impl Report {
             .map(|backend| json_string(backend.name()))
             .collect();
         let _ = writeln!(out, "  \"backends\": [{}],", backends.join(", "));
+        let wine = self.wine.map_or("null".to_owned(), json_string);
+        let _ = writeln!(out, "  \"wine\": {wine},");
         out.push_str("  \"cases\": [\n");
         for (i, row) in self.rows.iter().enumerate() {
             let case = row.case;
@@ -368,6 +398,7 @@ mod tests {
                     run(BackendKind::Windows, windows),
                 ],
             }],
+            wine: None,
         }
     }
 

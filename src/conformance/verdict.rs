@@ -23,6 +23,13 @@ pub enum Stopped {
     /// The backend lacks a capability the scenario needs (it cannot make an overlapped
     /// operation pend): the rule cannot be tested there. The reason, in a few words.
     NotApplicable(&'static str),
+    /// The case ran in a process of its own ([`crate::conformance::isolate`]), which ended
+    /// without giving a result: how it ended (the exit status, and the first line of what
+    /// it printed to stderr, such as a panic's message).
+    Crashed(&'static str),
+    /// The case ran in a process of its own, which gave no result within this many
+    /// seconds and was killed.
+    TimedOut(u64),
 }
 
 impl From<SetupFailure> for Stopped {
@@ -37,6 +44,8 @@ impl fmt::Display for Stopped {
             Stopped::Setup(failure) => failure.fmt(f),
             Stopped::Value(mismatch) => mismatch.fmt(f),
             Stopped::NotApplicable(reason) => write!(f, "n/a: {reason}"),
+            Stopped::Crashed(how) => write!(f, "crashed: {how}"),
+            Stopped::TimedOut(seconds) => write!(f, "timed out after {seconds} s"),
         }
     }
 }
@@ -108,6 +117,12 @@ pub enum Verdict {
     /// there ([`Stopped::NotApplicable`]). Neither a pass nor a failure: reports show it,
     /// with its reason. Never given on the emulator, which has every capability.
     NotApplicable,
+    /// The case's own process ended without a result ([`Stopped::Crashed`]): an abort, a
+    /// panic, an exception. Counts as a failure.
+    Crashed,
+    /// The case's own process gave no result in time ([`Stopped::TimedOut`]). Counts as a
+    /// failure.
+    TimedOut,
 }
 
 impl Verdict {
@@ -115,7 +130,11 @@ impl Verdict {
     pub const fn is_failure(self) -> bool {
         matches!(
             self,
-            Verdict::Fail | Verdict::StaleDivergence | Verdict::SetupFailed
+            Verdict::Fail
+                | Verdict::StaleDivergence
+                | Verdict::SetupFailed
+                | Verdict::Crashed
+                | Verdict::TimedOut
         )
     }
 
@@ -128,6 +147,8 @@ impl Verdict {
             Verdict::StaleDivergence => "FAIL: stale divergence",
             Verdict::SetupFailed => "FAIL: setup",
             Verdict::NotApplicable => "n/a",
+            Verdict::Crashed => "FAIL: crashed",
+            Verdict::TimedOut => "FAIL: timed out",
         }
     }
 }
@@ -141,11 +162,13 @@ impl fmt::Display for Verdict {
 /// Judges `observed` against `expected`, given the known divergence listed for this case
 /// and backend, if any. A value that differs fails as a wrong result does (or is a known
 /// divergence, when one is listed). A scenario the backend cannot run is not applicable,
-/// whatever is listed.
+/// and a case whose process crashed or hung is that, whatever is listed.
 pub fn judge(expected: CallResult, observed: &Observed, known: Option<&Divergence>) -> Verdict {
     match (observed, known) {
         (Err(Stopped::Setup(_)), _) => Verdict::SetupFailed,
         (Err(Stopped::NotApplicable(_)), _) => Verdict::NotApplicable,
+        (Err(Stopped::Crashed(_)), _) => Verdict::Crashed,
+        (Err(Stopped::TimedOut(_)), _) => Verdict::TimedOut,
         (Ok(result), None) if *result == expected => Verdict::Pass,
         (Ok(_) | Err(Stopped::Value(_)), None) => Verdict::Fail,
         (Ok(result), Some(_)) if *result == expected => Verdict::StaleDivergence,
@@ -165,6 +188,7 @@ mod tests {
         case: "some-case",
         backend: BackendKind::Emulator,
         reason: "for the test",
+        evidence: "none",
     };
 
     #[test]
@@ -243,6 +267,30 @@ mod tests {
             Stopped::NotApplicable("cannot pend").to_string(),
             "n/a: cannot pend"
         );
+    }
+
+    #[test]
+    fn a_crash_or_a_hang_fails_whatever_is_listed() {
+        for (observed, verdict, text) in [
+            (
+                Stopped::Crashed("exit code: 3; boom"),
+                Verdict::Crashed,
+                "crashed: exit code: 3; boom",
+            ),
+            (
+                Stopped::TimedOut(30),
+                Verdict::TimedOut,
+                "timed out after 30 s",
+            ),
+        ] {
+            assert_eq!(observed.to_string(), text);
+            for known in [None, Some(&MARKER)] {
+                assert_eq!(judge(Ok(()), &Err(observed), known), verdict);
+            }
+            assert!(verdict.is_failure());
+        }
+        assert_eq!(Verdict::Crashed.label(), "FAIL: crashed");
+        assert_eq!(Verdict::TimedOut.label(), "FAIL: timed out");
     }
 
     const SHORT: ValueMismatch = ValueMismatch {

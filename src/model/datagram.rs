@@ -57,8 +57,8 @@ pub(super) struct Sender {
 
 /// Step 1: the checks of a datagram from `entry` to `to`, in order, and what the sender
 /// knows of `to`. Errors: `WSAEOPNOTSUPP` (not an IP datagram socket), `WSAEDESTADDRREQ`,
-/// `WSAEFAULT` (short address), `WSAEAFNOSUPPORT`, `WSAEADDRNOTAVAIL` (zero address or
-/// port), `WSAEMSGSIZE` (over [`choices::MAX_DATAGRAM`]), `WSAESHUTDOWN`.
+/// `WSAEFAULT` (short address), `WSAEAFNOSUPPORT`, `WSAEADDRNOTAVAIL` (the zero address;
+/// a port of 0 is sent to, as Windows does: Wine's `sock.c`, `test_UDP`), `WSAEMSGSIZE` (over [`choices::MAX_DATAGRAM`]), `WSAESHUTDOWN`.
 pub(super) fn datagram_sender(
     entry: &SocketEntry,
     data: &[u8],
@@ -73,7 +73,7 @@ pub(super) fn datagram_sender(
         Some(Ok(PeerAddress::Ip(addr))) if entry.family_of(&addr) => addr,
         Some(Ok(_)) => return Err(Error::AddressFamilyNotSupported),
     };
-    if to.ip().is_unspecified() || to.port() == 0 {
+    if to.ip().is_unspecified() {
         return Err(Error::AddressNotAvailable);
     }
     if data.len() > choices::MAX_DATAGRAM {

@@ -22,6 +22,7 @@
 //! | `security.rs` | `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, `WSARevertImpersonation` |
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
 //! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom` |
+//! | `wine.rs` | `wine_get_version` (through `GetModuleHandleW`, `GetProcAddress`): whether this is Wine (Windows only) |
 //! | `overlapped.rs` | `WSACreateEvent`, `WSACloseEvent`, `WSAWaitForMultipleEvents`, `WSAIoctl` with an `OVERLAPPED`, `WSAGetOverlappedResult` |
 //!
 //! This is the only place outside [`crate::sys`] with `unsafe` code: each call passes
@@ -41,6 +42,8 @@ pub(crate) mod peer_name;
 pub(crate) mod security;
 pub(crate) mod socket;
 pub(crate) mod startup;
+#[cfg(windows)]
+pub(crate) mod wine;
 pub(crate) mod wsa_data;
 
 use core::ffi::c_void;

@@ -232,14 +232,27 @@ pub(super) const CASES: &[Case] = &[
     },
     Case {
         id: "data-sendto-port-zero",
-        rule: "a destination port of 0 is WSAEADDRNOTAVAIL",
+        rule: "a datagram to port 0 of 127.0.0.1 is sent (nobody can be bound there)",
         docs: &["N5"],
         checks: &[],
         choice: None,
-        source: "sendto: Return value, WSAEADDRNOTAVAIL",
-        expected: Err(Code(WSAEADDRNOTAVAIL)),
+        source: "Wine's sock.c, test_UDP (Windows: sendto to port 0 on 127.0.0.1 or ::1 returns the length)",
+        expected: Ok(()),
         scenario: |s| {
             let to = sockaddr("127.0.0.1:0");
+            send_to(s, Buffer::Bytes(&to))
+        },
+    },
+    Case {
+        id: "data-sendto-zero-address",
+        rule: "a datagram to the zero address (INADDR_ANY) is WSAEADDRNOTAVAIL",
+        docs: &["N5"],
+        checks: &[],
+        choice: None,
+        source: "sendto: Return value, WSAEADDRNOTAVAIL (\"for example, ADDR_ANY\")",
+        expected: Err(Code(WSAEADDRNOTAVAIL)),
+        scenario: |s| {
+            let to = sockaddr("0.0.0.0:9");
             send_to(s, Buffer::Bytes(&to))
         },
     },

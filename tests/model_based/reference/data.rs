@@ -475,7 +475,8 @@ fn datagram_checks(s: &Sock, data: &[u8], to: Peer) -> Result<SocketAddr, i32> {
         Peer::Ip(a) if family_of(&a) == s.family => a,
         _ => return Err(WSAEAFNOSUPPORT),
     };
-    if to.ip().is_unspecified() || to.port() == 0 {
+    // Port 0 is sent to, as Windows does (sock.c test_UDP); nobody can be bound there.
+    if to.ip().is_unspecified() {
         return Err(WSAEADDRNOTAVAIL);
     }
     if data.len() > MAX_DATAGRAM {
