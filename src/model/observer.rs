@@ -8,7 +8,7 @@
 #![forbid(unsafe_code)]
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use parking_lot::Mutex;
 use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
@@ -35,6 +35,8 @@ pub(crate) struct Observer {
     /// Whether strict mode is on (kept apart so `refresh` needs no third lock).
     strict_enabled: AtomicBool,
     strict: Mutex<StrictTracker>,
+    /// The number of the last `ADDRINFO` list this network handed out.
+    lists: AtomicU64,
 }
 
 /// How a successful result appears in a trace.
@@ -172,6 +174,12 @@ impl Observer {
         let reports = strict.reports();
         strict.clear_reports();
         reports
+    }
+
+    /// A number for the next `ADDRINFO` list this network hands out: 1, 2, ... in the
+    /// network's own order, so traces name lists the same way in every run.
+    pub(crate) fn next_list_id(&self) -> u64 {
+        self.lists.fetch_add(1, Ordering::Relaxed) + 1
     }
 
     /// `getaddrinfo` handed out `ADDRINFO` list number `id`, for `node`: strict mode

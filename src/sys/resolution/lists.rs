@@ -140,7 +140,7 @@ impl Owned {
     }
 }
 
-/// A live list: its memory, its number, and the network that handed it out.
+/// A live list: its memory, its number in its network, and the network that handed it out.
 struct Live {
     owned: Owned,
     wide: bool,
@@ -152,13 +152,11 @@ struct Live {
 struct Registry {
     live: BTreeMap<usize, Live>,
     freed: VecDeque<Owned>,
-    next_id: u64,
 }
 
 static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
     live: BTreeMap::new(),
     freed: VecDeque::new(),
-    next_id: 1,
 });
 
 /// Whether `N` is the wide node.
@@ -227,9 +225,8 @@ pub(super) fn hand_out<N: Node>(results: &Results, table: &Arc<SocketTable>, nod
     } else {
         Owned::A(NonNull::from(Box::leak(list)).cast())
     };
+    let id = table.observer.next_list_id();
     let mut registry = REGISTRY.lock();
-    let id = registry.next_id;
-    registry.next_id += 1;
     registry.live.insert(
         base.addr(),
         Live {
