@@ -45,7 +45,7 @@ fn lookup(
     service: Option<&CStr>,
     hints: Option<ADDRINFOA>,
 ) -> (i32, Vec<SocketAddr>) {
-    let mut list: *mut ADDRINFOA = 0x1 as *mut ADDRINFOA;
+    let mut list: *mut ADDRINFOA = ptr::dangling_mut();
     unsafe {
         let rc = getaddrinfo(
             node.map_or(ptr::null(), |n| n.as_ptr().cast()),
