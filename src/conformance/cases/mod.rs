@@ -63,7 +63,7 @@ pub const OUTSIDE_THE_SUITE: &[Uncovered] = &[
     Uncovered {
         rule: "R22",
         reason: "byte order is arithmetic with no Winsock state to observe; the functions are \
-                 typed as windows-sys declares them (tests/signatures.rs) and proved by \
+                 typed as windows-sys declares them (tests/signatures_resolution.rs) and proved by \
                  tests/address_text.rs",
     },
 ];
