@@ -167,6 +167,19 @@ impl Fault {
 
     /// The next lookup of `name` fails temporarily, with `WSATRY_AGAIN` (`EAI_AGAIN`), as
     /// when the DNS server does not answer; the lookup after it succeeds.
+    ///
+    /// ```
+    /// use winsock_emu::testing::Fault;
+    /// use winsock_emu::{Error, Network};
+    ///
+    /// let net = Network::new();
+    /// let _wsa = net.startup()?;
+    /// net.inject(Fault::lookup_fails_temporarily("localhost").times(2));
+    /// assert_eq!(net.resolve("localhost"), Err(Error::TryAgain));
+    /// assert_eq!(net.resolve("localhost"), Err(Error::TryAgain));
+    /// assert!(net.resolve("localhost").is_ok());
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn lookup_fails_temporarily(name: &str) -> Fault {
         Fault::fail(Call::GetAddrInfo, Error::TryAgain).for_name(name)
     }
@@ -200,6 +213,18 @@ impl Fault {
 
     /// Only lookups of this name (ASCII case and one trailing dot ignored). A fault with a
     /// name matches name lookups only.
+    ///
+    /// ```
+    /// use winsock_emu::testing::{Call, Fault};
+    /// use winsock_emu::{Error, Network};
+    ///
+    /// let net = Network::new();
+    /// let _wsa = net.startup()?;
+    /// net.inject(Fault::fail(Call::GetAddrInfo, Error::NoRecovery).for_name("LOCALHOST."));
+    /// assert!(net.resolve("127.0.0.1").is_ok()); // another name
+    /// assert_eq!(net.resolve("localhost"), Err(Error::NoRecovery));
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn for_name(mut self, name: &str) -> Fault {
         self.host = Some(name.to_owned());
         self
