@@ -22,7 +22,9 @@ struct Input {
 }
 
 fuzz_target!(|input: Input| {
-    let _scene = winsock_emu_fuzz::scene();
+    let net = winsock_emu::Network::new();
+    let _current = net.enter();
+    let _wsa = net.startup().expect("WSAStartup");
     let mut addr = input.addr;
     let family = match input.family_selector % 3 {
         0 => AF_INET,
@@ -36,38 +38,91 @@ fuzz_target!(|input: Input| {
     let rc = unsafe {
         if input.wide {
             let mut buffer = vec![0u16; room as usize];
-            WSAAddressToStringW(addr.as_ptr().cast(), addr_len, std::ptr::null(), buffer.as_mut_ptr(), &mut size)
+            WSAAddressToStringW(
+                addr.as_ptr().cast(),
+                addr_len,
+                std::ptr::null(),
+                buffer.as_mut_ptr(),
+                &mut size,
+            )
         } else {
             let mut buffer = vec![0u8; room as usize];
-            WSAAddressToStringA(addr.as_ptr().cast(), addr_len, std::ptr::null(), buffer.as_mut_ptr(), &mut size)
+            WSAAddressToStringA(
+                addr.as_ptr().cast(),
+                addr_len,
+                std::ptr::null(),
+                buffer.as_mut_ptr(),
+                &mut size,
+            )
         }
     };
     if rc == 0 {
         assert!(size <= room && size > 0);
     } else {
         let code = unsafe { WSAGetLastError() };
-        assert!(code == WSAEFAULT || code == WSAEINVAL, "undocumented code {code}");
+        assert!(
+            code == WSAEFAULT || code == WSAEINVAL,
+            "undocumented code {code}"
+        );
         if code == WSAEFAULT && size > room {
             let mut buffer = vec![0u16; size as usize];
             let mut again = size;
-            let rc = unsafe { WSAAddressToStringW(addr.as_ptr().cast(), addr_len, std::ptr::null(), buffer.as_mut_ptr(), &mut again) };
+            let rc = unsafe {
+                WSAAddressToStringW(
+                    addr.as_ptr().cast(),
+                    addr_len,
+                    std::ptr::null(),
+                    buffer.as_mut_ptr(),
+                    &mut again,
+                )
+            };
             assert_eq!((rc, again), (0, size), "the size reported is enough");
         }
     }
     let bytes_at = if family == AF_INET { 4 } else { 8 };
     let mut text = vec![0u8; room as usize];
-    let got = unsafe { inet_ntop(family.into(), addr[bytes_at..].as_ptr().cast(), text.as_mut_ptr(), text.len()) };
+    let got = unsafe {
+        inet_ntop(
+            family.into(),
+            addr[bytes_at..].as_ptr().cast(),
+            text.as_mut_ptr(),
+            text.len(),
+        )
+    };
     if !got.is_null() {
         assert!(text.contains(&0), "NUL-terminated within the buffer");
     }
     let mut wide_text = vec![0u16; room as usize];
-    let _ = unsafe { InetNtopW(family.into(), addr[bytes_at..].as_ptr().cast(), wide_text.as_mut_ptr(), wide_text.len()) };
+    let _ = unsafe {
+        InetNtopW(
+            family.into(),
+            addr[bytes_at..].as_ptr().cast(),
+            wide_text.as_mut_ptr(),
+            wide_text.len(),
+        )
+    };
     let mut host = vec![0u8; usize::from(input.host_room % 64)];
     let mut service = vec![0u8; usize::from(input.service_room % 16)];
-    let host_ptr = if host.is_empty() { std::ptr::null_mut() } else { host.as_mut_ptr() };
-    let service_ptr = if service.is_empty() { std::ptr::null_mut() } else { service.as_mut_ptr() };
+    let host_ptr = if host.is_empty() {
+        std::ptr::null_mut()
+    } else {
+        host.as_mut_ptr()
+    };
+    let service_ptr = if service.is_empty() {
+        std::ptr::null_mut()
+    } else {
+        service.as_mut_ptr()
+    };
     let rc = unsafe {
-        getnameinfo(addr.as_ptr().cast(), addr_len as i32, host_ptr, host.len() as u32, service_ptr, service.len() as u32, i32::from(input.flags & 0x1f))
+        getnameinfo(
+            addr.as_ptr().cast(),
+            addr_len as i32,
+            host_ptr,
+            host.len() as u32,
+            service_ptr,
+            service.len() as u32,
+            i32::from(input.flags & 0x1f),
+        )
     };
     let documented = [0, WSAEFAULT, WSAEINVAL, WSAEAFNOSUPPORT, WSAHOST_NOT_FOUND];
     assert!(documented.contains(&rc), "getnameinfo returned {rc}");

@@ -28,27 +28,45 @@ const CODES: [i32; 9] = [
 ];
 
 fn c_string(bytes: &Option<Vec<u8>>) -> Option<Vec<u8>> {
-    bytes.as_ref().map(|b| b.iter().copied().filter(|&c| c != 0).chain([0]).collect())
+    bytes
+        .as_ref()
+        .map(|b| b.iter().copied().filter(|&c| c != 0).chain([0]).collect())
 }
 
 fn wide(bytes: &Option<Vec<u8>>) -> Option<Vec<u16>> {
-    bytes
-        .as_ref()
-        .map(|b| String::from_utf8_lossy(b).encode_utf16().filter(|&u| u != 0).chain([0]).collect())
+    bytes.as_ref().map(|b| {
+        String::from_utf8_lossy(b)
+            .encode_utf16()
+            .filter(|&u| u != 0)
+            .chain([0])
+            .collect()
+    })
 }
 
 fuzz_target!(|input: Input| {
-    let scene = winsock_emu_fuzz::scene();
-    scene.net.add_host("server.contoso.com", ["192.0.2.10".parse().unwrap(), "2001:db8::10".parse().unwrap()]);
-    let hints = input.hints.map(|(flags, family, socktype, protocol, tail)| ADDRINFOA {
-        ai_flags: flags,
-        ai_family: [0, 2, 23, i32::from(family)][usize::from(family % 4)],
-        ai_socktype: socktype,
-        ai_protocol: protocol,
-        ai_addrlen: usize::from(tail),
-        ..Default::default()
-    });
-    let hints_ptr = hints.as_ref().map_or(std::ptr::null(), |h| h as *const ADDRINFOA);
+    let net = winsock_emu::Network::new();
+    let _current = net.enter();
+    let _wsa = net.startup().expect("WSAStartup");
+    net.add_host(
+        "server.contoso.com",
+        [
+            "192.0.2.10".parse().unwrap(),
+            "2001:db8::10".parse().unwrap(),
+        ],
+    );
+    let hints = input
+        .hints
+        .map(|(flags, family, socktype, protocol, tail)| ADDRINFOA {
+            ai_flags: flags,
+            ai_family: [0, 2, 23, i32::from(family)][usize::from(family % 4)],
+            ai_socktype: socktype,
+            ai_protocol: protocol,
+            ai_addrlen: usize::from(tail),
+            ..Default::default()
+        });
+    let hints_ptr = hints
+        .as_ref()
+        .map_or(std::ptr::null(), |h| h as *const ADDRINFOA);
     unsafe {
         if input.wide {
             let (node, service) = (wide(&input.node), wide(&input.service));
@@ -64,10 +82,15 @@ fuzz_target!(|input: Input| {
             let rc = GetAddrInfoW(
                 node.as_ref().map_or(std::ptr::null(), |n| n.as_ptr()),
                 service.as_ref().map_or(std::ptr::null(), |s| s.as_ptr()),
-                hints_w.as_ref().map_or(std::ptr::null(), |h| h as *const ADDRINFOW),
+                hints_w
+                    .as_ref()
+                    .map_or(std::ptr::null(), |h| h as *const ADDRINFOW),
                 &mut list,
             );
-            assert!(rc == 0 || (CODES.contains(&rc) && list.is_null()), "code {rc}");
+            assert!(
+                rc == 0 || (CODES.contains(&rc) && list.is_null()),
+                "code {rc}"
+            );
             let mut node = list;
             while !node.is_null() {
                 assert!((*node).ai_addrlen == 16 || (*node).ai_addrlen == 28);
@@ -84,7 +107,10 @@ fuzz_target!(|input: Input| {
                 hints_ptr,
                 &mut list,
             );
-            assert!(rc == 0 || (CODES.contains(&rc) && list.is_null()), "code {rc}");
+            assert!(
+                rc == 0 || (CODES.contains(&rc) && list.is_null()),
+                "code {rc}"
+            );
             let mut node = list;
             while !node.is_null() {
                 let len = (*node).ai_addrlen;

@@ -38,16 +38,29 @@ fuzz_target!(|input: Input| {
     match rc {
         1 => {
             let mut printed = [0u8; 65];
-            let got = unsafe { inet_ntop(family, out.as_ptr().cast(), printed.as_mut_ptr(), printed.len()) };
+            let got = unsafe {
+                inet_ntop(
+                    family,
+                    out.as_ptr().cast(),
+                    printed.as_mut_ptr(),
+                    printed.len(),
+                )
+            };
             assert!(!got.is_null(), "a parsed address formats");
             let mut back = vec![0u8; size];
-            assert_eq!(unsafe { inet_pton(family, printed.as_ptr(), back.as_mut_ptr().cast()) }, 1);
+            assert_eq!(
+                unsafe { inet_pton(family, printed.as_ptr(), back.as_mut_ptr().cast()) },
+                1
+            );
             assert_eq!(back, out, "format then parse gives the same address");
         }
         0 => {}
         -1 => {
             let code = unsafe { WSAGetLastError() };
-            assert!(code == WSAEFAULT || code == WSAEAFNOSUPPORT, "undocumented code {code}");
+            assert!(
+                code == WSAEFAULT || code == WSAEAFNOSUPPORT,
+                "undocumented code {code}"
+            );
         }
         other => panic!("inet_pton returned {other}"),
     }
