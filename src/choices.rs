@@ -709,6 +709,129 @@ pub const EXCHANGES_END_AT_CLOSE: Choice = Choice {
              without bound over a long test.",
 };
 
+/// The machine name of a new network: what `gethostname` returns until
+/// `Network::set_machine_name` renames it.
+pub const DEFAULT_MACHINE_NAME: &str = "WINSOCK-EMU";
+
+/// What does declaring a host with Network::add_host do besides naming it?
+pub const DECLARED_HOSTS: Choice = Choice {
+    id: "declared-hosts",
+    question: "What does declaring a host with Network::add_host do besides naming it?",
+    answer: "It gives each of the host's addresses the principal host/<name>, so a secured socket bound there authenticates as the host, as a domain member's machine account does; a socket's own principal (Socket::set_principal) still wins. Declaring the same name again replaces its addresses. Removing a host forgets its name, not its principals.",
+};
+
+/// When are two host names the same name?
+pub const NAME_MATCHING: Choice = Choice {
+    id: "name-matching",
+    question: "When are two host names the same name?",
+    answer: "When they are equal ignoring ASCII case and one trailing dot (\"Server.Contoso.com.\" is \"server.contoso.com\"). No DNS suffix is appended: \"server\" does not find \"server.contoso.com\". A name that is not valid UTF-8 (A functions) or UTF-16 (W functions) is WSAHOST_NOT_FOUND.",
+};
+
+/// What do localhost, "", ..localmachine and the machine name resolve to, and in which order?
+pub const LOCAL_NAMES: Choice = Choice {
+    id: "local-names",
+    question: "What do localhost, \"\", ..localmachine and the machine name resolve to, and in which order?",
+    answer: "localhost to ::1 then 127.0.0.1; \"\", ..localmachine and the machine name to the addresses declared for the machine name, else to ::1 then 127.0.0.1 (the emulator has no interfaces). A NULL node is ::1 then 127.0.0.1, or :: then 0.0.0.0 with AI_PASSIVE. A declared host keeps the order its addresses were given in.",
+};
+
+/// Which name does an address have, for getnameinfo and gethostbyaddr?
+pub const REVERSE_LOOKUP: Choice = Choice {
+    id: "reverse-lookup",
+    question: "Which name does an address have, for getnameinfo and gethostbyaddr?",
+    answer: "The first declared host holding the address (a v4-mapped IPv6 address counts as its IPv4 address), else localhost for a loopback address, else none (the numeric form, or WSAHOST_NOT_FOUND with NI_NAMEREQD and from gethostbyaddr).",
+};
+
+/// Which service names are known, and what does an unknown one get?
+pub const SERVICE_NAMES: Choice = Choice {
+    id: "service-names",
+    question: "Which service names are known, and what does an unknown one get?",
+    answer: "The common ports of the services file (echo, ftp, ssh, telnet, smtp, domain, http/www, kerberos, pop3, ntp, epmap, netbios, imap, snmp, ldap, https, microsoft-ds, isakmp, syslog, ldaps, imaps, pop3s, ms-sql-s, ipsec-msft), ASCII case ignored, each for TCP, UDP or both; with ai_socktype SOCK_DGRAM the UDP entry, otherwise the TCP one (then UDP when ai_socktype is 0). NULL, \"\" and decimal numbers up to 65535 are ports; any other service, and a larger number, is WSATYPE_NOT_FOUND. AI_NUMERICSERV is accepted and ignored, as the page says Microsoft providers do.",
+};
+
+/// Which error wins when several getaddrinfo rules are broken at once?
+pub const GETADDRINFO_CHECK_ORDER: Choice = Choice {
+    id: "getaddrinfo-check-order",
+    question: "Which error wins when several getaddrinfo rules are broken at once?",
+    answer: "WSANOTINITIALISED; WSAHOST_NOT_FOUND for NULL node and service; WSANO_RECOVERY for hints whose ai_addrlen, ai_canonname, ai_addr or ai_next is set; WSAEINVAL for unknown ai_flags bits or AI_CANONNAME with AI_FQDN; WSANO_RECOVERY for AI_CANONNAME or AI_FQDN without a node; WSAEAFNOSUPPORT; WSAESOCKTNOSUPPORT (ai_socktype beyond 0 to 5; ai_protocol is not checked, as Wine records); WSATYPE_NOT_FOUND (service); then the node. An injected resolution fault answers before any of them. ppResult NULL is WSAEFAULT; otherwise *ppResult is set to NULL first, and stays NULL on failure. Success sets the last error to 0.",
+};
+
+/// What does a name with no address of the hinted family give, and what does AI_V4MAPPED do?
+pub const GETADDRINFO_FAMILIES: Choice = Choice {
+    id: "getaddrinfo-families",
+    question: "What does a name with no address of the hinted family give, and what does AI_V4MAPPED do?",
+    answer: "AF_INET keeps the IPv4 addresses and AF_INET6 the IPv6 ones; none left is WSANO_DATA (\"the requested name is valid, but no data of the requested type was found\"). With AF_INET6 and AI_V4MAPPED, a name without IPv6 addresses gives its IPv4 ones as v4-mapped addresses (with AI_ALL, always, after the IPv6 ones). A numeric host of the other family is WSAHOST_NOT_FOUND, as Wine records for \"[beef::cafe]\" with AF_INET. One node per address, echoing the hinted ai_socktype and ai_protocol.",
+};
+
+/// Which node strings are numeric hosts?
+pub const GETADDRINFO_NUMERIC_HOSTS: Choice = Choice {
+    id: "getaddrinfo-numeric-hosts",
+    question: "Which node strings are numeric hosts?",
+    answer: "Strict dotted-decimal IPv4 as inet_pton reads it, the whole string (\"192.168.1.253:1024\" is a name, so WSAHOST_NOT_FOUND); IPv6 with an optional %scope (kept as sin6_scope_id), optionally in brackets, which may be followed by :port (ignored: the port comes from the service), as Wine records; unmatched brackets make a name. The BSD short forms (\"127.1\") are names. A numeric host's canonical name (AI_CANONNAME) is the string as given.",
+};
+
+/// What host and service text does getnameinfo write, and what does a small buffer get?
+pub const GETNAMEINFO_TEXT: Choice = Choice {
+    id: "getnameinfo-text",
+    question: "What host and service text does getnameinfo write, and what does a small buffer get?",
+    answer: "The host: the numeric address with NI_NUMERICHOST (an IPv6 scope as %scope); else the reverse-lookup name, only its first label with NI_NOFQDN (for any host: the emulator has no domain of its own); else the numeric address, or WSAHOST_NOT_FOUND with NI_NAMEREQD. The service: the number with NI_NUMERICSERV or when no common service has the port; else its name, UDP's with NI_DGRAM. A buffer that cannot hold its text and NUL is WSAEFAULT and nothing is written; unknown flags are WSAEINVAL. Success leaves the last error as it was.",
+};
+
+/// How does Windows print an IPv6 address, and which IPv6 strings does it read?
+pub const IPV6_TEXT_FORM: Choice = Choice {
+    id: "ipv6-text-form",
+    question: "How does Windows print an IPv6 address, and which IPv6 strings does it read?",
+    answer: "As RtlIpv6AddressToString: an address whose first 64 bits are zero and whose last 32 bits are not is printed with a dotted IPv4 tail when it is v4-compatible (::a.b.c.d), v4-mapped (::ffff:a.b.c.d) or v4-translated (::ffff:0:a.b.c.d); otherwise eight lowercase hex groups without leading zeros, the longest run of two or more zero groups (the first on a tie) written ::. ISATAP addresses are printed in hex. Parsing takes eight groups of one to four hex digits, one :: and an optional dotted IPv4 tail (Rust's Ipv6Addr grammar); inet_pton writes nothing for a failed IPv6 string.",
+};
+
+/// Which strings does inet_addr accept?
+pub const INET_ADDR_FORMS: Choice = Choice {
+    id: "inet-addr-forms",
+    question: "Which strings does inet_addr accept?",
+    answer: "Wine's table of what Windows answers: 1 to 4 parts separated by dots, each hex (0x, at least one digit), octal (leading 0) or decimal, the last filling the bytes the others left (\"1.2\" is 1.0.0.2); the address must be followed by the end of the string or a whitespace character, after which anything is ignored (\"3.4.5.6  7\" is 3.4.5.6); leading whitespace, a dot without a number, a fifth part or an overflowing part is INADDR_NONE; \"\" is INADDR_NONE and \" \" (exactly one space) is 0. Only NULL touches the last error (WSAEFAULT).",
+};
+
+/// What does inet_pton write when it returns 0?
+pub const INET_PTON_PARTIAL_WRITE: Choice = Choice {
+    id: "inet-pton-partial-write",
+    question: "What does inet_pton write when it returns 0?",
+    answer: "For AF_INET, when four strict parts were read and something else follows (\"127.127.127.255:123\", \"3.4.5.6 \", \"1.1.1.0a\"), the address read is written and 0 returned, as Wine records Windows doing; otherwise nothing is written. For AF_INET6 nothing is written. inet_pton leaves the last error alone; InetPtonW sets WSAEINVAL.",
+};
+
+/// What last error does inet_ntop leave for a NULL or too small buffer?
+pub const INET_NTOP_ERRORS: Choice = Choice {
+    id: "inet-ntop-errors",
+    question: "What last error does inet_ntop leave for a NULL or too small buffer?",
+    answer: "STATUS_INVALID_PARAMETER (0xC000000D), which Wine records Windows 8 and later leaving (the page says ERROR_INVALID_PARAMETER; Windows 7 gave WSAEINVAL); the same for a NULL address. The size counts characters and must hold the text and its NUL: the text's own length decides, not the 16 or 46 the page recommends. A family other than AF_INET and AF_INET6 is WSAEAFNOSUPPORT, checked first.",
+};
+
+/// How long do the results of gethostbyname, gethostbyaddr and inet_ntoa live?
+pub const PER_THREAD_RESULTS: Choice = Choice {
+    id: "per-thread-results",
+    question: "How long do the results of gethostbyname, gethostbyaddr and inet_ntoa live?",
+    answer: "Each thread has one HOSTENT, shared by gethostbyname and gethostbyaddr, and one inet_ntoa buffer: a call replaces the thread's previous result (its pointer must not be used after that), another thread's calls never touch it, and it is freed when the thread ends. gethostbyname returns IPv4 addresses only (h_addrtype AF_INET, h_length 4), no aliases, the canonical name as h_name; NULL and \"\" are the machine.",
+};
+
+/// Which errors and lengths do WSAStringToAddress and WSAAddressToString give?
+pub const ADDRESS_STRINGS: Choice = Choice {
+    id: "address-strings",
+    question: "Which errors and lengths do WSAStringToAddress and WSAAddressToString give?",
+    answer: "Both need WSAStartup and never read lpProtocolInfo. WSAStringToAddress: a NULL address or length pointer is WSAEFAULT; a family other than AF_INET and AF_INET6 is WSAEINVAL; a length under 16 (AF_INET) or 28 (AF_INET6) is WSAEFAULT with that size written back; a NULL string or text that is no address is WSAEINVAL, the address then zeroed (family 0) and the length unchanged; success writes the address and sets the length to 16 or 28. Ports are 1 to 65535, in decimal, hex or octal. WSAAddressToString: a NULL address, or a length under its family's size, is WSAEFAULT; another family is WSAEINVAL; a NULL length pointer is WSAEFAULT; a count of characters that cannot hold the text and NUL, or a NULL buffer, is WSAEFAULT with the count needed written back; success sets it to that count.",
+};
+
+/// How are ADDRINFO lists allocated and freed, and what does a bad free do?
+pub const ADDRINFO_LISTS: Choice = Choice {
+    id: "addrinfo-lists",
+    question: "How are ADDRINFO lists allocated and freed, and what does a bad free do?",
+    answer: "Each getaddrinfo or GetAddrInfoW call returns one allocation, registered by the address of its first node: the nodes, their socket addresses (16 or 28 bytes each) and the canonical name. freeaddrinfo and FreeAddrInfoW never read the pointer: a registered list of their kind is freed, NULL does nothing, and any other pointer (freed already, never handed out, a node inside a list, a list of the other kind) is recorded in the trace as ignored and reported by strict mode (addrinfo-freed-twice). A list never freed is reported by strict mode (addrinfo-not-freed). Freed lists stay allocated in a quarantine of the last 1,024, so a second free of a recent list is always recognised and a read of a freed list reads memory that exists.",
+};
+
+/// What do WSAConnectByName's timeout, addresses and failures do in the emulator?
+pub const CONNECT_BY_NAME: Choice = Choice {
+    id: "connect-by-name",
+    question: "What do WSAConnectByName's timeout, addresses and failures do in the emulator?",
+    answer: "The socket must be a stream socket (WSAEOPNOTSUPP otherwise), bound or not (the Windows 10 rule). The name is resolved as getaddrinfo does for the socket's family, SOCK_STREAM; each address is tried in order with the model's connect (so a peer target name and security settings apply) and the first that connects wins; when none does, the last address's error is returned. Connects complete at once in the emulator, so a timeout is read (a negative member is WSAEINVAL) and never reached. LocalAddress and RemoteAddress, when not NULL, need a length of at least the family's SOCKADDR size (WSAEFAULT, checked before connecting); they are written, with their lengths, only on success.",
+};
+
 /// Every choice, in the order `docs/choices.md` lists them.
 pub const ALL: &[Choice] = &[
     CHECK_ORDER,
@@ -766,6 +889,23 @@ pub const ALL: &[Choice] = &[
     UDP_PORT_UNREACHABLE,
     UDP_CONNRESET_CONTROL,
     PORT_UNREACHABLE_UNCOUNTED,
+    DECLARED_HOSTS,
+    NAME_MATCHING,
+    LOCAL_NAMES,
+    REVERSE_LOOKUP,
+    SERVICE_NAMES,
+    GETADDRINFO_CHECK_ORDER,
+    GETADDRINFO_FAMILIES,
+    GETADDRINFO_NUMERIC_HOSTS,
+    GETNAMEINFO_TEXT,
+    IPV6_TEXT_FORM,
+    INET_ADDR_FORMS,
+    INET_PTON_PARTIAL_WRITE,
+    INET_NTOP_ERRORS,
+    PER_THREAD_RESULTS,
+    ADDRESS_STRINGS,
+    ADDRINFO_LISTS,
+    CONNECT_BY_NAME,
 ];
 
 #[cfg(test)]

@@ -141,6 +141,15 @@ wsa_errors! {
     InvalidParameter = WSA_INVALID_PARAMETER, "one or more parameters are invalid";
     /// No more event objects can be created (`ERROR_NOT_ENOUGH_MEMORY`).
     NotEnoughMemory = WSA_NOT_ENOUGH_MEMORY, "insufficient memory available";
+    /// No such host is known: the name does not resolve (`EAI_NONAME`), or both the node and
+    /// the service were NULL.
+    HostNotFound = WSAHOST_NOT_FOUND, "no such host is known";
+    /// The name is valid, but no data of the requested type was found (`WSANO_DATA`).
+    NoData = WSANO_DATA, "the requested name is valid, but no data of the requested type was found";
+    /// A nonrecoverable failure in name resolution (`EAI_FAIL`).
+    NoRecovery = WSANO_RECOVERY, "a nonrecoverable error occurred during a database lookup";
+    /// The service is not known for the socket type (`EAI_SERVICE`).
+    TypeNotFound = WSATYPE_NOT_FOUND, "the specified class was not found";
 }
 
 impl From<Error> for io::Error {

@@ -37,6 +37,13 @@
 //! [`Socket::impersonate_peer`] (with [`impersonated_principal`]) answer from the outcome.
 //! See `docs/guide.md` and the `secure_client_server` and `rogue_server` examples.
 //!
+//! ## Names
+//! Each network has a resolver: hosts a test declares ([`Network::add_host`]), `localhost`
+//! and the machine name, behind `getaddrinfo`, `getnameinfo`, `gethostbyname` and
+//! `WSAConnectByNameW` (and [`Network::resolve`], [`Socket::connect_to_host`]), with
+//! resolution faults ([`testing::Fault::poison_name`]) to teach and test what a spoofed
+//! name does. See the `spoofed_name` example and [`testing::Trace::to_mermaid`].
+//!
 //! ## Isolation
 //! Each [`Network::new`] is a separate Winsock: its own sockets, ports and `WSAStartup`
 //! count. The `sys` functions use the process-wide network unless a thread has

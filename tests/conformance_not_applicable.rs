@@ -6,7 +6,8 @@
 use std::net::SocketAddr;
 
 use winsock_emu::backend::{
-    Backend, BackendKind, Buffer, CallResult, Completion, Emulator, Overlapped, Queried,
+    AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Completion, Emulator,
+    Overlapped, Parsed, Queried,
 };
 use winsock_emu::conformance::{self, cases, Stopped, Verdict};
 use winsock_emu::sys::{SOCKET, WSAEVENT};
@@ -139,6 +140,54 @@ impl Backend for WithoutDeferral {
     }
     fn routines_run(&self) -> u32 {
         self.0.routines_run()
+    }
+    fn get_addr_info(
+        &self,
+        node: Option<&str>,
+        service: Option<&str>,
+        hints: Option<AddrInfoHints>,
+    ) -> CallResult<AddrInfoList> {
+        self.0.get_addr_info(node, service, hints)
+    }
+    fn get_name_info(
+        &self,
+        addr: SocketAddr,
+        host_len: Option<u32>,
+        service_len: Option<u32>,
+        flags: i32,
+    ) -> CallResult<(Option<String>, Option<String>)> {
+        self.0.get_name_info(addr, host_len, service_len, flags)
+    }
+    fn host_name(&self, len: i32) -> CallResult<String> {
+        self.0.host_name(len)
+    }
+    fn inet_pton(&self, family: i32, text: Option<&str>) -> Parsed {
+        self.0.inet_pton(family, text)
+    }
+    fn inet_ntop(&self, family: i32, address: &[u8; 16], size: usize) -> CallResult<String> {
+        self.0.inet_ntop(family, address, size)
+    }
+    fn inet_addr(&self, text: &str) -> u32 {
+        self.0.inet_addr(text)
+    }
+    fn string_to_address(
+        &self,
+        text: &str,
+        family: i32,
+        len: i32,
+    ) -> (CallResult<SocketAddr>, i32) {
+        self.0.string_to_address(text, family, len)
+    }
+    fn address_to_string(&self, addr: SocketAddr, size: u32) -> (CallResult<String>, u32) {
+        self.0.address_to_string(addr, size)
+    }
+    fn connect_by_name(
+        &self,
+        s: SOCKET,
+        node: Option<&str>,
+        service: Option<&str>,
+    ) -> CallResult<SocketAddr> {
+        self.0.connect_by_name(s, node, service)
     }
     fn last_routine_error(&self) -> Option<u32> {
         self.0.last_routine_error()

@@ -7,6 +7,7 @@
 mod data;
 mod network;
 mod pending;
+mod resolution;
 mod security;
 mod socket;
 mod testing;

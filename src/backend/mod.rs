@@ -43,6 +43,7 @@
 mod emulator;
 #[cfg(windows)]
 mod native;
+mod resolution;
 #[cfg(windows)]
 mod wine;
 
@@ -58,6 +59,7 @@ use crate::error::Error;
 pub use emulator::Emulator;
 #[cfg(windows)]
 pub use native::Native;
+pub use resolution::{AddrInfoHints, AddrInfoList, Parsed};
 
 /// A Winsock error code: what `WSAGetLastError` returned (or `WSAStartup` itself).
 ///
@@ -382,6 +384,55 @@ pub trait Backend {
     fn take_not_implemented(&self) -> Option<String> {
         None
     }
+    /// `getaddrinfo(node, service, hints, &list)` (`None`: NULL), then `freeaddrinfo(list)`:
+    /// the nodes' addresses and the first one's canonical name, or the code returned.
+    fn get_addr_info(
+        &self,
+        node: Option<&str>,
+        service: Option<&str>,
+        hints: Option<AddrInfoHints>,
+    ) -> CallResult<AddrInfoList>;
+
+    /// `getnameinfo(&addr, len, host, host_len, service, service_len, flags)` with buffers
+    /// of the sizes given (`None`: NULL): the texts, or the code returned.
+    fn get_name_info(
+        &self,
+        addr: SocketAddr,
+        host_len: Option<u32>,
+        service_len: Option<u32>,
+        flags: i32,
+    ) -> CallResult<(Option<String>, Option<String>)>;
+
+    /// `gethostname(buffer, len)` with a buffer of `len` bytes.
+    fn host_name(&self, len: i32) -> CallResult<String>;
+
+    /// `inet_pton(family, text, buffer)` (`None`: NULL), the last error set to 0 before.
+    fn inet_pton(&self, family: i32, text: Option<&str>) -> Parsed;
+
+    /// `inet_ntop(family, address, buffer, size)` with a buffer of `size` bytes: the text,
+    /// or the last error after a NULL return.
+    fn inet_ntop(&self, family: i32, address: &[u8; 16], size: usize) -> CallResult<String>;
+
+    /// `inet_addr(text)`.
+    fn inet_addr(&self, text: &str) -> u32;
+
+    /// `WSAStringToAddressW(text, family, NULL, &address, &len)` with `len` before: the
+    /// address (or the code) and `len` after.
+    fn string_to_address(&self, text: &str, family: i32, len: i32)
+        -> (CallResult<SocketAddr>, i32);
+
+    /// `WSAAddressToStringW(&addr, len, NULL, buffer, &size)` with `size` characters: the
+    /// text (or the code) and `size` after.
+    fn address_to_string(&self, addr: SocketAddr, size: u32) -> (CallResult<String>, u32);
+
+    /// `WSAConnectByNameW(s, node, service, ...)` with room for both addresses (`None`:
+    /// NULL strings): the remote address it wrote.
+    fn connect_by_name(
+        &self,
+        s: SOCKET,
+        node: Option<&str>,
+        service: Option<&str>,
+    ) -> CallResult<SocketAddr>;
 
     /// The backend's [`Deferral`]: a way to make overlapped operations pend, if it has one.
     /// `None` (the default) when it cannot, as real Windows cannot for these calls

@@ -8,10 +8,13 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 
 use super::wine;
-use super::{Backend, BackendKind, Buffer, CallResult, Completion, Deferral, Overlapped, Queried};
+use super::{
+    AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Completion, Deferral,
+    Overlapped, Parsed, Queried,
+};
 use crate::native::{
-    address, data, ioctl, last_error, overlapped, peer_name, security, socket, startup, wsa_data,
-    Winsock, WINDOWS,
+    address, data, ioctl, last_error, overlapped, peer_name, resolution, security, socket, startup,
+    wsa_data, Winsock, WINDOWS,
 };
 
 /// Runs `call` on the real Winsock's function table.
@@ -208,6 +211,63 @@ impl Backend for Native {
 
     fn overlapped_result(&self, s: SOCKET, overlapped: Overlapped, wait: bool) -> CallResult<u32> {
         with_windows(|api| overlapped::get_result(api, s, overlapped, wait))
+    }
+
+    fn get_addr_info(
+        &self,
+        node: Option<&str>,
+        service: Option<&str>,
+        hints: Option<AddrInfoHints>,
+    ) -> CallResult<AddrInfoList> {
+        with_windows(|api| resolution::get_addr_info(api, node, service, hints))
+    }
+
+    fn get_name_info(
+        &self,
+        addr: SocketAddr,
+        host_len: Option<u32>,
+        service_len: Option<u32>,
+        flags: i32,
+    ) -> CallResult<(Option<String>, Option<String>)> {
+        with_windows(|api| resolution::get_name_info(api, addr, host_len, service_len, flags))
+    }
+
+    fn host_name(&self, len: i32) -> CallResult<String> {
+        with_windows(|api| resolution::host_name(api, len))
+    }
+
+    fn inet_pton(&self, family: i32, text: Option<&str>) -> Parsed {
+        with_windows(|api| resolution::inet_pton(api, family, text))
+    }
+
+    fn inet_ntop(&self, family: i32, address: &[u8; 16], size: usize) -> CallResult<String> {
+        with_windows(|api| resolution::inet_ntop(api, family, address, size))
+    }
+
+    fn inet_addr(&self, text: &str) -> u32 {
+        with_windows(|api| resolution::inet_addr(api, text))
+    }
+
+    fn string_to_address(
+        &self,
+        text: &str,
+        family: i32,
+        len: i32,
+    ) -> (CallResult<SocketAddr>, i32) {
+        with_windows(|api| resolution::string_to_address(api, text, family, len))
+    }
+
+    fn address_to_string(&self, addr: SocketAddr, size: u32) -> (CallResult<String>, u32) {
+        with_windows(|api| resolution::address_to_string(api, addr, size))
+    }
+
+    fn connect_by_name(
+        &self,
+        s: SOCKET,
+        node: Option<&str>,
+        service: Option<&str>,
+    ) -> CallResult<SocketAddr> {
+        with_windows(|api| resolution::connect_by_name(api, s, node, service))
     }
 
     fn routines_run(&self) -> u32 {

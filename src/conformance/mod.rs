@@ -164,12 +164,13 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    /// The `pub fn` names of `src/rules.rs` and `src/rules/security.rs`: the documented
-    /// rules.
+    /// The `pub fn` names of `src/rules.rs`, `src/rules/security.rs` and
+    /// `src/rules/resolution.rs`: the documented rules.
     fn rule_functions() -> BTreeSet<&'static str> {
         [
             include_str!("../rules.rs"),
             include_str!("../rules/security.rs"),
+            include_str!("../rules/resolution.rs"),
         ]
         .into_iter()
         .flat_map(str::lines)

@@ -21,6 +21,7 @@
 //! | `current.rs` | which table the `sys` functions of a thread use |
 //! | `overlapped.rs` | overlapped operations: immediate, pending, aborted by `closesocket` |
 //! | `events.rs` | process-wide event objects, per-thread completion-routine queues, waits |
+//! | `resolution/` | the network's names: declared hosts, `localhost`, the machine name, `getaddrinfo` and `getnameinfo` |
 //!
 //! ## Locking
 //! Sockets live in [`SHARDS`] shards, each a `parking_lot::Mutex` around a `HashMap`, so
@@ -49,10 +50,11 @@ mod lifecycle;
 mod names;
 mod negotiation;
 mod observed_security;
-mod observer;
+pub(crate) mod observer;
 pub(crate) mod overlapped;
 mod payload;
 pub(crate) mod peer_names;
+pub(crate) mod resolution;
 mod security;
 mod small_map;
 pub(crate) mod snapshot;
@@ -65,7 +67,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Deref;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
-use parking_lot::Mutex;
+use parking_lot::{Mutex, RwLock};
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use crate::choices;
@@ -170,6 +172,8 @@ pub(crate) struct SocketTable {
     deferral: Mutex<overlapped::Deferral>,
     /// Injected faults and the call trace.
     pub(crate) observer: Observer,
+    /// The names of the network (`resolution/`): a leaf lock, taken alone.
+    resolver: RwLock<resolution::Resolver>,
 }
 
 impl Default for SocketTable {
@@ -181,6 +185,7 @@ impl Default for SocketTable {
             topology: Mutex::new(Topology::default()),
             deferral: Mutex::new(overlapped::Deferral::default()),
             observer: Observer::default(),
+            resolver: RwLock::new(resolution::Resolver::default()),
         }
     }
 }

@@ -8,7 +8,7 @@
 #![forbid(unsafe_code)]
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use parking_lot::Mutex;
 use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
@@ -35,10 +35,12 @@ pub(crate) struct Observer {
     /// Whether strict mode is on (kept apart so `refresh` needs no third lock).
     strict_enabled: AtomicBool,
     strict: Mutex<StrictTracker>,
+    /// The number of the last `ADDRINFO` list this network handed out.
+    lists: AtomicU64,
 }
 
 /// How a successful result appears in a trace.
-pub(super) trait Outcome {
+pub(crate) trait Outcome {
     /// The result as a trace shows it.
     fn describe(&self) -> String;
 }
@@ -174,6 +176,50 @@ impl Observer {
         reports
     }
 
+    /// A number for the next `ADDRINFO` list this network hands out: 1, 2, ... in the
+    /// network's own order, so traces name lists the same way in every run.
+    pub(crate) fn next_list_id(&self) -> u64 {
+        self.lists.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// `getaddrinfo` handed out `ADDRINFO` list number `id`, for `node`: strict mode
+    /// expects it freed.
+    pub(crate) fn list_handed_out(&self, id: u64, node: &str) {
+        if self.strict_enabled.load(Ordering::Acquire) {
+            self.strict.lock().list_handed_out(id, node.to_owned());
+        }
+    }
+
+    /// `freeaddrinfo` was called: on list number `id`, or (`None`) on a pointer that is no
+    /// live list, which strict mode reports. Recorded in the trace either way.
+    pub(crate) fn list_freed(&self, id: Option<u64>) {
+        let mut recorder = self.recorder.lock();
+        if recorder.is_recording() {
+            recorder.record(CallRecord {
+                seq: 0,
+                thread: crate::testing::thread_label(),
+                call: Call::FreeAddrInfo,
+                socket: None,
+                peer: None,
+                args: id.map_or("list=<not a live list>".into(), |id| format!("list=#{id}")),
+                result: Ok(if id.is_some() { "freed" } else { "ignored" }.into()),
+                injected: false,
+            });
+        }
+        drop(recorder);
+        if self.strict_enabled.load(Ordering::Acquire) {
+            let mut strict = self.strict.lock();
+            match id {
+                Some(id) => strict.list_freed(id),
+                None => strict.bad_free(
+                    "freeaddrinfo was given a pointer that is not a live list (never handed \
+                     out, already freed, or not a list's first node); ignored"
+                        .into(),
+                ),
+            }
+        }
+    }
+
     pub(crate) fn start_trace(&self) {
         let faults = self.faults.lock();
         let mut recorder = self.recorder.lock();
@@ -237,6 +283,51 @@ impl SocketTable {
             Some(FaultAction::Fail(error)) => Err(error),
             _ => op(),
         };
+        self.record(call, socket, peer, args, &result, injected.is_some());
+        if self.observer.strict_enabled.load(Ordering::Acquire) {
+            self.check_strict(call, socket, peer, result.is_ok());
+        }
+        result
+    }
+
+    /// Runs a name lookup as `call`: an injected resolution fault for `name` may answer
+    /// instead ([`FaultAction::Fail`]) or be handed to `op` to act on
+    /// ([`FaultAction::PoisonAnswer`]); the call is recorded if a trace is running.
+    pub(crate) fn observe_lookup<R: Outcome>(
+        &self,
+        call: Call,
+        name: Option<&str>,
+        args: impl FnOnce() -> String,
+        op: impl FnOnce(Option<FaultAction>) -> Result<R>,
+    ) -> Result<R> {
+        if !self.observer.active.load(Ordering::Acquire) {
+            return op(None);
+        }
+        let injected = {
+            let mut faults = self.observer.faults.lock();
+            let injected = faults.take_lookup(call, name);
+            self.observer
+                .refresh(&faults, &self.observer.recorder.lock());
+            injected
+        };
+        let result = match injected {
+            Some(FaultAction::Fail(error)) => Err(error),
+            other => op(other),
+        };
+        self.record(call, None, None, args, &result, injected.is_some());
+        result
+    }
+
+    /// Records a finished call, if a trace is running.
+    fn record<R: Outcome>(
+        &self,
+        call: Call,
+        socket: Option<SOCKET>,
+        peer: Option<SocketAddr>,
+        args: impl FnOnce() -> String,
+        result: &Result<R>,
+        injected: bool,
+    ) {
         let mut recorder = self.observer.recorder.lock();
         if recorder.is_recording() {
             recorder.record(CallRecord {
@@ -250,14 +341,9 @@ impl SocketTable {
                     .as_ref()
                     .map(Outcome::describe)
                     .map_err(|&e: &Error| e),
-                injected: injected.is_some(),
+                injected,
             });
         }
-        drop(recorder);
-        if self.observer.strict_enabled.load(Ordering::Acquire) {
-            self.check_strict(call, socket, peer, result.is_ok());
-        }
-        result
     }
 
     /// The facts strict mode needs about `socket`, as the table holds them now.

@@ -23,6 +23,7 @@
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
 //! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom` |
 //! | `wine.rs` | `wine_get_version` (through `GetModuleHandleW`, `GetProcAddress`): whether this is Wine (Windows only) |
+//! | `resolution.rs` | `getaddrinfo`, `freeaddrinfo`, `getnameinfo`, `gethostname`, `inet_pton`, `inet_ntop`, `inet_addr`, `WSAStringToAddressW`, `WSAAddressToStringW`, `WSAConnectByNameW` |
 //! | `overlapped.rs` | `WSACreateEvent`, `WSACloseEvent`, `WSAWaitForMultipleEvents`, `WSAIoctl` with an `OVERLAPPED`, `WSAGetOverlappedResult` |
 //!
 //! This is the only place outside [`crate::sys`] with `unsafe` code: each call passes
@@ -39,6 +40,7 @@ pub(crate) mod ioctl;
 pub(crate) mod last_error;
 pub(crate) mod overlapped;
 pub(crate) mod peer_name;
+pub(crate) mod resolution;
 pub(crate) mod security;
 pub(crate) mod socket;
 pub(crate) mod startup;
@@ -48,12 +50,12 @@ pub(crate) mod wsa_data;
 
 use core::ffi::c_void;
 
-use windows_sys::core::{BOOL, PCSTR, PSTR};
+use windows_sys::core::{BOOL, PCSTR, PCWSTR, PSTR, PWSTR};
 use windows_sys::Win32::Foundation::{HANDLE, WAIT_EVENT};
 use windows_sys::Win32::Networking::WinSock::{
-    LPCONDITIONPROC, LPWSAOVERLAPPED_COMPLETION_ROUTINE, SEND_RECV_FLAGS, SOCKADDR, SOCKET,
-    SOCKET_PEER_TARGET_NAME, SOCKET_SECURITY_QUERY_INFO, SOCKET_SECURITY_QUERY_TEMPLATE,
-    WINSOCK_SHUTDOWN_HOW, WSABUF, WSADATA, WSAEVENT, WSAPROTOCOL_INFOW, WSA_ERROR,
+    ADDRINFOA, LPCONDITIONPROC, LPWSAOVERLAPPED_COMPLETION_ROUTINE, SEND_RECV_FLAGS, SOCKADDR,
+    SOCKET, SOCKET_PEER_TARGET_NAME, SOCKET_SECURITY_QUERY_INFO, SOCKET_SECURITY_QUERY_TEMPLATE,
+    TIMEVAL, WINSOCK_SHUTDOWN_HOW, WSABUF, WSADATA, WSAEVENT, WSAPROTOCOL_INFOW, WSA_ERROR,
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
@@ -189,6 +191,51 @@ pub(crate) struct Winsock {
     /// `WSAGetOverlappedResult`.
     pub get_overlapped_result:
         unsafe extern "system" fn(SOCKET, *const OVERLAPPED, *mut u32, BOOL, *mut u32) -> BOOL,
+    /// `getaddrinfo`.
+    pub getaddrinfo:
+        unsafe extern "system" fn(PCSTR, PCSTR, *const ADDRINFOA, *mut *mut ADDRINFOA) -> i32,
+    /// `freeaddrinfo`.
+    pub freeaddrinfo: unsafe extern "system" fn(*const ADDRINFOA),
+    /// `getnameinfo`.
+    pub getnameinfo:
+        unsafe extern "system" fn(*const SOCKADDR, i32, PSTR, u32, PSTR, u32, i32) -> i32,
+    /// `gethostname`.
+    pub gethostname: unsafe extern "system" fn(PSTR, i32) -> i32,
+    /// `inet_pton`.
+    pub inet_pton: unsafe extern "system" fn(i32, PCSTR, *mut c_void) -> i32,
+    /// `inet_ntop`.
+    pub inet_ntop: unsafe extern "system" fn(i32, *const c_void, PSTR, usize) -> PCSTR,
+    /// `inet_addr`.
+    pub inet_addr: unsafe extern "system" fn(PCSTR) -> u32,
+    /// `WSAStringToAddressW`.
+    pub wsa_string_to_address_w: unsafe extern "system" fn(
+        PCWSTR,
+        i32,
+        *const WSAPROTOCOL_INFOW,
+        *mut SOCKADDR,
+        *mut i32,
+    ) -> i32,
+    /// `WSAAddressToStringW`.
+    pub wsa_address_to_string_w: unsafe extern "system" fn(
+        *const SOCKADDR,
+        u32,
+        *const WSAPROTOCOL_INFOW,
+        PWSTR,
+        *mut u32,
+    ) -> i32,
+    /// `WSAConnectByNameW`.
+    #[allow(clippy::type_complexity)]
+    pub wsa_connect_by_name_w: unsafe extern "system" fn(
+        SOCKET,
+        PCWSTR,
+        PCWSTR,
+        *mut u32,
+        *mut SOCKADDR,
+        *mut u32,
+        *mut SOCKADDR,
+        *const TIMEVAL,
+        *const OVERLAPPED,
+    ) -> BOOL,
 }
 
 /// The emulator's C face ([`crate::sys`]); calls go to the thread's current network.
@@ -226,6 +273,16 @@ pub(crate) const EMULATED: Winsock = {
         close_event: sys::WSACloseEvent,
         wait_for_multiple_events: sys::WSAWaitForMultipleEvents,
         get_overlapped_result: sys::WSAGetOverlappedResult,
+        getaddrinfo: sys::getaddrinfo,
+        freeaddrinfo: sys::freeaddrinfo,
+        getnameinfo: sys::getnameinfo,
+        gethostname: sys::gethostname,
+        inet_pton: sys::inet_pton,
+        inet_ntop: sys::inet_ntop,
+        inet_addr: sys::inet_addr,
+        wsa_string_to_address_w: sys::WSAStringToAddressW,
+        wsa_address_to_string_w: sys::WSAAddressToStringW,
+        wsa_connect_by_name_w: sys::WSAConnectByNameW,
     }
 };
 
@@ -265,6 +322,16 @@ pub(crate) const WINDOWS: Winsock = {
         close_event: ws::WSACloseEvent,
         wait_for_multiple_events: ws::WSAWaitForMultipleEvents,
         get_overlapped_result: ws::WSAGetOverlappedResult,
+        getaddrinfo: ws::getaddrinfo,
+        freeaddrinfo: ws::freeaddrinfo,
+        getnameinfo: ws::getnameinfo,
+        gethostname: ws::gethostname,
+        inet_pton: ws::inet_pton,
+        inet_ntop: ws::inet_ntop,
+        inet_addr: ws::inet_addr,
+        wsa_string_to_address_w: ws::WSAStringToAddressW,
+        wsa_address_to_string_w: ws::WSAAddressToStringW,
+        wsa_connect_by_name_w: ws::WSAConnectByNameW,
     }
 };
 

@@ -54,3 +54,9 @@ pub(super) fn socket_result(result: crate::Result<SOCKET>) -> SOCKET {
         INVALID_SOCKET
     })
 }
+
+/// Records a raw code (one that is no [`Error`], such as an NTSTATUS Windows leaves in the
+/// last error) as the thread's last error.
+pub(super) fn record_code(code: i32) {
+    LAST_ERROR.with(|cell| cell.set(code));
+}

@@ -338,3 +338,42 @@ pub(super) unsafe fn handles(ptr: *const HANDLE, count: usize) -> Vec<HANDLE> {
         .map(|i| unsafe { ptr::read_unaligned(ptr.add(i)) })
         .collect()
 }
+
+/// The most units a NUL-terminated string argument is read for: a longer string is cut
+/// there, and every function that takes one refuses a string that long (no host name,
+/// service or address text comes near it).
+pub(super) const MAX_STRING_UNITS: usize = 4096;
+
+/// A NUL-terminated string of `C` units (bytes for the `A` functions, UTF-16 units for the
+/// `W` ones) at `ptr`, without its NUL: `None` when `ptr` is NULL. At most
+/// [`MAX_STRING_UNITS`] units are read; a string that has no NUL by then is returned cut
+/// at that length.
+///
+/// # Safety
+/// If non-NULL, `ptr` must point to a NUL-terminated string of `C`s (the prototypes'
+/// `PCSTR`/`PCWSTR`), readable up to its NUL or [`MAX_STRING_UNITS`] units, whichever
+/// comes first.
+pub(super) unsafe fn c_string<'a, C: Copy + Default + PartialEq>(ptr: *const C) -> Option<&'a [C]> {
+    if ptr.is_null() {
+        return None;
+    }
+    let nul = C::default();
+    let mut len = 0;
+    // SAFETY: each unit up to the NUL (or the cap) is readable, as the caller promises.
+    while len < MAX_STRING_UNITS && unsafe { ptr::read_unaligned(ptr.add(len)) } != nul {
+        len += 1;
+    }
+    // SAFETY: the `len` units just read are readable; `C` is a plain integer unit.
+    Some(unsafe { slice::from_raw_parts(ptr, len) })
+}
+
+/// Copies `src` to `ptr`, unit by unit.
+///
+/// # Safety
+/// `ptr` must be non-NULL and valid for writes of `src.len()` `C`s.
+pub(super) unsafe fn write_units<C: Copy>(ptr: *mut C, src: &[C]) {
+    for (i, &unit) in src.iter().enumerate() {
+        // SAFETY: `i < src.len()`, within what the caller promises is writable.
+        unsafe { ptr::write_unaligned(ptr.add(i), unit) };
+    }
+}

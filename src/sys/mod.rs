@@ -46,6 +46,7 @@ mod last_error;
 mod memory;
 mod overlapped;
 mod peer_names;
+mod resolution;
 mod security;
 mod sockets;
 mod startup;
@@ -60,6 +61,17 @@ pub use ioctl::WSAIoctl;
 pub use last_error::{WSAGetLastError, WSASetLastError};
 pub use overlapped::WSAGetOverlappedResult;
 pub use peer_names::{WSADeleteSocketPeerTargetName, WSASetSocketPeerTargetName};
+pub use resolution::address_string::{
+    WSAAddressToStringA, WSAAddressToStringW, WSAStringToAddressA, WSAStringToAddressW,
+};
+pub use resolution::addrinfo::{freeaddrinfo, getaddrinfo, FreeAddrInfoW, GetAddrInfoW};
+pub use resolution::byte_order::{
+    htonl, htons, ntohl, ntohs, WSAHtonl, WSAHtons, WSANtohl, WSANtohs,
+};
+pub use resolution::connect_by_name::{WSAConnectByNameA, WSAConnectByNameW};
+pub use resolution::hostent::{gethostbyaddr, gethostbyname, gethostname, GetHostNameW};
+pub use resolution::nameinfo::{getnameinfo, GetNameInfoW};
+pub use resolution::text::{inet_addr, inet_ntoa, inet_ntop, inet_pton, InetNtopW, InetPtonW};
 pub use security::{
     WSAImpersonateSocketPeer, WSAQuerySocketSecurity, WSARevertImpersonation, WSASetSocketSecurity,
 };
@@ -70,7 +82,7 @@ pub use startup::{WSACleanup, WSAStartup};
 #[doc(no_inline)]
 pub use types::*;
 #[doc(no_inline)]
-pub use windows_sys::core::{BOOL, GUID, PCSTR, PSTR};
+pub use windows_sys::core::{BOOL, GUID, PCSTR, PCWSTR, PSTR, PWSTR};
 #[doc(no_inline)]
 pub use windows_sys::Win32::Foundation::{FALSE, HANDLE, TRUE, WAIT_EVENT, WAIT_IO_COMPLETION};
 #[doc(no_inline)]

@@ -48,6 +48,13 @@ pub enum Call {
     RevertImpersonation,
     /// `WSAIoctl(SIO_UDP_CONNRESET)`: port-unreachable reporting on a UDP socket.
     UdpConnReset,
+    /// `getaddrinfo`, `GetAddrInfoW`, and the name lookups of `gethostbyname`,
+    /// `WSAConnectByNameW`/`A` and [`Network::resolve`](crate::Network::resolve).
+    GetAddrInfo,
+    /// `getnameinfo`, `GetNameInfoW`, `gethostbyaddr`.
+    GetNameInfo,
+    /// `freeaddrinfo`, `FreeAddrInfoW`.
+    FreeAddrInfo,
 }
 
 impl Call {
@@ -73,6 +80,9 @@ impl Call {
             Call::Shutdown => "shutdown",
             Call::RevertImpersonation => "WSARevertImpersonation",
             Call::UdpConnReset => "WSAIoctl(SIO_UDP_CONNRESET)",
+            Call::GetAddrInfo => "getaddrinfo",
+            Call::GetNameInfo => "getnameinfo",
+            Call::FreeAddrInfo => "freeaddrinfo",
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Fault injection: make chosen calls of one network fail with a chosen code.
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
@@ -24,6 +24,11 @@ pub enum FaultAction {
     /// the test completes it (`Network::pending_operations`). A call without an
     /// `OVERLAPPED`, or on a socket that is not overlapped, completes as usual.
     Pend,
+    /// A name lookup answers with this address alone, whatever the resolver holds: a
+    /// poisoned answer ([`Fault::poison_name`]). Resolution faults are taken when a name is
+    /// looked up; a later kind (a lookup that takes time on the network clock) would be one
+    /// more variant acted on there.
+    PoisonAnswer(IpAddr),
 }
 
 impl FaultAction {
@@ -31,6 +36,11 @@ impl FaultAction {
     /// overlapped stage, or on a datagram in flight).
     fn answers_calls(self) -> bool {
         matches!(self, FaultAction::Fail(_))
+    }
+
+    /// Whether the action answers a name lookup.
+    fn answers_lookups(self) -> bool {
+        matches!(self, FaultAction::Fail(_) | FaultAction::PoisonAnswer(_))
     }
 
     /// Whether the action acts on a datagram in flight.
@@ -62,6 +72,7 @@ pub struct Fault {
     call: Option<Call>,
     socket: Option<SOCKET>,
     peer: Option<SocketAddr>,
+    host: Option<String>,
     remaining: Option<u32>,
     action: FaultAction,
 }
@@ -73,6 +84,7 @@ impl Fault {
             call: Some(call),
             socket: None,
             peer: None,
+            host: None,
             remaining: Some(1),
             action: FaultAction::Fail(error),
         }
@@ -131,6 +143,93 @@ impl Fault {
             .always()
     }
 
+    /// The name `name` does not exist: every lookup of it fails with `WSAHOST_NOT_FOUND`
+    /// (`EAI_NONAME`), until the fault is removed, whatever the resolver holds.
+    ///
+    /// ```
+    /// use winsock_emu::testing::Fault;
+    /// use winsock_emu::{Error, Network};
+    ///
+    /// let net = Network::new();
+    /// net.add_host("server.contoso.com", ["192.0.2.10".parse().unwrap()]);
+    /// let _wsa = net.startup()?;
+    /// let gone = net.inject(Fault::name_not_found("server.contoso.com"));
+    /// assert_eq!(net.resolve("server.contoso.com"), Err(Error::HostNotFound));
+    /// net.remove_fault(gone);
+    /// assert!(net.resolve("server.contoso.com").is_ok());
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn name_not_found(name: &str) -> Fault {
+        Fault::fail(Call::GetAddrInfo, Error::HostNotFound)
+            .for_name(name)
+            .always()
+    }
+
+    /// The next lookup of `name` fails temporarily, with `WSATRY_AGAIN` (`EAI_AGAIN`), as
+    /// when the DNS server does not answer; the lookup after it succeeds.
+    ///
+    /// ```
+    /// use winsock_emu::testing::Fault;
+    /// use winsock_emu::{Error, Network};
+    ///
+    /// let net = Network::new();
+    /// let _wsa = net.startup()?;
+    /// net.inject(Fault::lookup_fails_temporarily("localhost").times(2));
+    /// assert_eq!(net.resolve("localhost"), Err(Error::TryAgain));
+    /// assert_eq!(net.resolve("localhost"), Err(Error::TryAgain));
+    /// assert!(net.resolve("localhost").is_ok());
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn lookup_fails_temporarily(name: &str) -> Fault {
+        Fault::fail(Call::GetAddrInfo, Error::TryAgain).for_name(name)
+    }
+
+    /// Lookups of `name` answer `addr` alone, until the fault is removed: a poisoned
+    /// answer, as a spoofed DNS reply or a tampered hosts file gives. The trace marks each
+    /// poisoned lookup `[injected]`.
+    ///
+    /// ```
+    /// use winsock_emu::testing::Fault;
+    /// use winsock_emu::Network;
+    ///
+    /// let net = Network::new();
+    /// net.add_host("server.contoso.com", ["192.0.2.10".parse().unwrap()]);
+    /// let _wsa = net.startup()?;
+    /// let rogue = "203.0.113.66".parse().unwrap();
+    /// let poison = net.inject(Fault::poison_name("server.contoso.com", rogue));
+    /// assert_eq!(net.resolve("server.contoso.com")?, [rogue]);
+    /// net.remove_fault(poison); // the resolver is repaired
+    /// assert_eq!(net.resolve("server.contoso.com")?, ["192.0.2.10".parse::<std::net::IpAddr>().unwrap()]);
+    /// # Ok::<(), winsock_emu::Error>(())
+    /// ```
+    pub fn poison_name(name: &str, addr: IpAddr) -> Fault {
+        Fault {
+            action: FaultAction::PoisonAnswer(addr),
+            ..Fault::fail(Call::GetAddrInfo, Error::HostNotFound)
+        }
+        .for_name(name)
+        .always()
+    }
+
+    /// Only lookups of this name (ASCII case and one trailing dot ignored). A fault with a
+    /// name matches name lookups only.
+    ///
+    /// ```
+    /// use winsock_emu::testing::{Call, Fault};
+    /// use winsock_emu::{Error, Network};
+    ///
+    /// let net = Network::new();
+    /// let _wsa = net.startup()?;
+    /// net.inject(Fault::fail(Call::GetAddrInfo, Error::NoRecovery).for_name("LOCALHOST."));
+    /// assert!(net.resolve("127.0.0.1").is_ok()); // another name
+    /// assert_eq!(net.resolve("localhost"), Err(Error::NoRecovery));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn for_name(mut self, name: &str) -> Fault {
+        self.host = Some(name.to_owned());
+        self
+    }
+
     /// Only calls on this socket.
     pub fn on_socket(mut self, socket: SOCKET) -> Fault {
         self.socket = Some(socket);
@@ -157,7 +256,8 @@ impl Fault {
     }
 
     fn matches(&self, call: Call, socket: Option<SOCKET>, peer: Option<SocketAddr>) -> bool {
-        self.call.is_none_or(|c| c == call)
+        self.host.is_none()
+            && self.call.is_none_or(|c| c == call)
             && self.socket.is_none_or(|s| Some(s) == socket)
             && self.peer.is_none_or(|p| Some(p) == peer)
     }
@@ -209,6 +309,20 @@ impl FaultPlan {
         peer: Option<SocketAddr>,
     ) -> Option<FaultAction> {
         self.take_where(|rule| rule.action.answers_calls() && rule.matches(call, socket, peer))
+    }
+
+    /// The action of the oldest rule answering a lookup of `name` by `call`, counting the
+    /// lookup against it: failures and poisoned answers, for any name or this one.
+    pub(crate) fn take_lookup(&mut self, call: Call, name: Option<&str>) -> Option<FaultAction> {
+        self.take_where(|rule| {
+            rule.action.answers_lookups()
+                && rule.call.is_none_or(|c| c == call)
+                && rule.socket.is_none()
+                && rule.peer.is_none()
+                && rule.host.as_deref().is_none_or(|host| {
+                    name.is_some_and(|name| crate::model::resolution::same_name(host, name))
+                })
+        })
     }
 
     /// Whether a pend rule matches the overlapped stage of `call` on `socket`, counting the
@@ -283,5 +397,31 @@ mod tests {
         assert!(!plan.remove(id));
         plan.clear();
         assert_eq!(plan.take(Call::Connect, Some(0x100), Some(peer)), None);
+    }
+
+    #[test]
+    fn name_faults_match_only_lookups_of_their_name() {
+        let mut plan = FaultPlan::default();
+        let ip: IpAddr = "203.0.113.66".parse().unwrap();
+        plan.add(Fault::poison_name("server.contoso.com", ip));
+        plan.add(Fault::lookup_fails_temporarily("other.contoso.com"));
+        assert_eq!(plan.take(Call::GetAddrInfo, None, None), None);
+        assert_eq!(plan.take_lookup(Call::GetAddrInfo, Some("nowhere")), None);
+        assert_eq!(
+            plan.take_lookup(Call::GetAddrInfo, Some("SERVER.contoso.com.")),
+            Some(FaultAction::PoisonAnswer(ip))
+        );
+        assert_eq!(
+            plan.take_lookup(Call::GetAddrInfo, Some("other.contoso.com")),
+            Some(FaultAction::Fail(Error::TryAgain))
+        );
+        assert_eq!(
+            plan.take_lookup(Call::GetAddrInfo, Some("other.contoso.com")),
+            None
+        );
+        assert_eq!(
+            plan.take_lookup(Call::GetNameInfo, Some("server.contoso.com")),
+            None
+        );
     }
 }

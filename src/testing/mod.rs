@@ -16,6 +16,7 @@
 
 mod call;
 mod faults;
+mod mermaid;
 mod strict;
 mod trace;
 
@@ -24,8 +25,9 @@ pub(crate) use faults::FaultPlan;
 pub use faults::{Fault, FaultAction, FaultId};
 pub(crate) use strict::{SocketFacts, StrictTracker};
 pub use strict::{
-    StrictGuard, StrictReport, StrictRule, IMPERSONATION_NOT_REVERTED, NAME_AFTER_FIRST_SEND,
-    NAME_WITHOUT_SECURITY, SETTINGS_AFTER_CONNECT, STRICT_RULES,
+    StrictGuard, StrictReport, StrictRule, ADDRINFO_FREED_TWICE, ADDRINFO_NOT_FREED,
+    IMPERSONATION_NOT_REVERTED, NAME_AFTER_FIRST_SEND, NAME_WITHOUT_SECURITY,
+    SETTINGS_AFTER_CONNECT, STRICT_RULES,
 };
 pub(crate) use trace::{thread_label, Recorder};
 pub use trace::{CallRecord, Trace, TraceOnFailure};

@@ -52,12 +52,32 @@ pub const IMPERSONATION_NOT_REVERTED: StrictRule = StrictRule {
     source: "WSAImpersonateSocketPeer, Remarks; WSARevertImpersonation",
 };
 
+/// `freeaddrinfo` (or `FreeAddrInfoW`) was given a pointer that is not a live list of
+/// this process: never handed out, already freed, or a node inside a list.
+pub const ADDRINFO_FREED_TWICE: StrictRule = StrictRule {
+    id: "addrinfo-freed-twice",
+    rule: "freeaddrinfo frees the list one getaddrinfo call returned, by its first node, \
+           once; the emulator records any other pointer and ignores it",
+    source: "freeaddrinfo, Remarks; getaddrinfo, Remarks (freeing the results)",
+};
+
+/// A list `getaddrinfo` (or `GetAddrInfoW`) returned was never freed.
+pub const ADDRINFO_NOT_FREED: StrictRule = StrictRule {
+    id: "addrinfo-not-freed",
+    rule: "all information returned by getaddrinfo in the ppResult list is dynamically \
+           allocated and must be released with freeaddrinfo (FreeAddrInfoW for \
+           GetAddrInfoW)",
+    source: "getaddrinfo, Remarks; GetAddrInfoW, Remarks",
+};
+
 /// Every strict rule.
 pub const STRICT_RULES: &[StrictRule] = &[
     NAME_AFTER_FIRST_SEND,
     NAME_WITHOUT_SECURITY,
     SETTINGS_AFTER_CONNECT,
     IMPERSONATION_NOT_REVERTED,
+    ADDRINFO_FREED_TWICE,
+    ADDRINFO_NOT_FREED,
 ];
 
 /// One misuse strict mode found.
@@ -100,6 +120,8 @@ pub(crate) struct StrictTracker {
     reported_unsecured: HashSet<SOCKET>,
     /// Threads impersonating now: thread label → the socket whose peer they act as.
     impersonating: BTreeMap<String, SOCKET>,
+    /// `ADDRINFO` lists handed out and not freed: list number → thread and node name.
+    lists: BTreeMap<u64, (String, String)>,
     reports: Vec<StrictReport>,
 }
 
@@ -188,9 +210,34 @@ impl StrictTracker {
         self.impersonating.remove(&super::thread_label());
     }
 
-    /// The reports so far, plus one for each thread still impersonating.
+    /// `getaddrinfo` handed out list number `id` for the node `node`.
+    pub(crate) fn list_handed_out(&mut self, id: u64, node: String) {
+        self.lists.insert(id, (super::thread_label(), node));
+    }
+
+    /// `freeaddrinfo` freed list number `id`.
+    pub(crate) fn list_freed(&mut self, id: u64) {
+        self.lists.remove(&id);
+    }
+
+    /// `freeaddrinfo` was given a pointer that is no live list.
+    pub(crate) fn bad_free(&mut self, what: String) {
+        self.report(ADDRINFO_FREED_TWICE, None, None, what);
+    }
+
+    /// The reports so far, plus one for each thread still impersonating and one for each
+    /// `ADDRINFO` list not freed.
     pub(crate) fn reports(&self) -> Vec<StrictReport> {
         let mut reports = self.reports.clone();
+        for (id, (thread, node)) in &self.lists {
+            reports.push(StrictReport {
+                rule: ADDRINFO_NOT_FREED,
+                socket: None,
+                peer: None,
+                thread: thread.clone(),
+                what: format!("ADDRINFO list #{id} (node {node}) was never freed"),
+            });
+        }
         for (thread, socket) in &self.impersonating {
             reports.push(StrictReport {
                 rule: IMPERSONATION_NOT_REVERTED,
@@ -207,6 +254,7 @@ impl StrictTracker {
     pub(crate) fn clear_reports(&mut self) {
         self.reports.clear();
         self.impersonating.clear();
+        self.lists.clear();
     }
 }
 

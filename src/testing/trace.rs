@@ -26,7 +26,8 @@ pub struct CallRecord {
     pub args: String,
     /// What it returned: a description of the value, or the Winsock error.
     pub result: Result<String, Error>,
-    /// Whether the error came from an injected [`Fault`](super::Fault).
+    /// Whether an injected [`Fault`](super::Fault) answered the call: its error, or (for a
+    /// poisoned name) its answer.
     pub injected: bool,
 }
 
@@ -45,6 +46,7 @@ impl fmt::Display for CallRecord {
         }
         write!(f, "{})", parts.join(", "))?;
         match &self.result {
+            Ok(value) if self.injected => write!(f, " -> {value} [injected]"),
             Ok(value) => write!(f, " -> {value}"),
             Err(error) if self.injected => write!(f, " -> {error} [injected]"),
             Err(error) => write!(f, " -> {error}"),
@@ -75,7 +77,7 @@ impl fmt::Display for CallRecord {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Trace {
-    records: Vec<CallRecord>,
+    pub(super) records: Vec<CallRecord>,
 }
 
 impl Trace {

@@ -13,6 +13,7 @@
 //! the unit tests check them against `core::mem::offset_of!` on those very types.
 #![forbid(unsafe_code)]
 
+pub(crate) mod address_text;
 mod peer_target_name;
 mod security;
 mod sockaddr;
