@@ -2,9 +2,8 @@
 //! run, one `ratio <what>: <number>` line each, followed by the medians it came from.
 //!
 //! `cargo run --release -p winsock-emu-perf` (from the repository root). The workloads are
-//! those of the divan benches (`benches/support`), shared by path so the main crate never
-//! depends on this package's comparison dependencies (turmoil, tokio).
-#[path = "../../benches/support/mod.rs"]
+//! those of the divan benches (`perf/benches/support`), shared by path with them.
+#[path = "../benches/support/mod.rs"]
 mod support;
 
 mod counting;

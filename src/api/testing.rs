@@ -6,16 +6,31 @@ use std::thread::{self, JoinHandle};
 
 use super::{Network, Socket};
 use crate::error::Result;
-use crate::testing::{Fault, FaultId, StrictGuard, StrictReport, Trace, TraceOnFailure};
+use crate::testing::{
+    Fault, FaultGuard, FaultId, StrictGuard, StrictReport, Trace, TraceOnFailure,
+};
 
 impl Network {
     /// Injects a fault: matching calls on this network, through either face, fail as the
-    /// fault says. Returns an id to remove it with.
-    pub fn inject(&self, fault: Fault) -> FaultId {
-        self.table.observer.inject(fault)
+    /// fault says, while the returned guard lives. Dropping the guard removes the rule;
+    /// [`FaultGuard::forever`] keeps it.
+    ///
+    /// ```
+    /// use winsock_emu::testing::{Call, Fault};
+    /// use winsock_emu::{Domain, Error, Network, Type};
+    ///
+    /// let net = Network::new();
+    /// let _wsa = net.startup()?;
+    /// let _fault = net.inject(Fault::fail(Call::Socket, Error::NetworkDown));
+    /// assert_eq!(net.socket(Domain::IPV4, Type::STREAM, None).err(), Some(Error::NetworkDown));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn inject(&self, fault: Fault) -> FaultGuard {
+        FaultGuard::new(&self.table, self.table.observer.inject(fault))
     }
 
-    /// Removes an injected fault; false if it was already used up or removed.
+    /// Removes an injected fault kept with [`FaultGuard::forever`]; false if it was already
+    /// used up or removed.
     pub fn remove_fault(&self, id: FaultId) -> bool {
         self.table.observer.remove_fault(id)
     }

@@ -51,7 +51,7 @@ impl FaultAction {
 /// let net = Network::new();
 /// let _wsa = net.startup()?;
 /// let udp = net.socket(Domain::IPV4, Type::DGRAM, None)?;
-/// net.inject(Fault::fail(Call::SetPeerTargetName, Error::NoBufferSpace).on_socket(udp.as_raw()));
+/// let _fault = net.inject(Fault::fail(Call::SetPeerTargetName, Error::NoBufferSpace).on_socket(udp.as_raw()));
 /// let peer = "192.0.2.1:500".parse().unwrap();
 /// assert_eq!(udp.set_peer_target_name(peer, "host/a"), Err(Error::NoBufferSpace));
 /// assert_eq!(udp.set_peer_target_name(peer, "host/a"), Ok(())); // only the next call

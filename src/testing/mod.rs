@@ -5,7 +5,8 @@
 //! (the `sys` functions and the safe API), because both reach the same model operations:
 //!
 //! - [`Fault`]: make the next call, the next N calls, or every call matching a function
-//!   (and a socket) fail with a chosen `WSAE*` code, or refuse connections; removable.
+//!   (and a socket) fail with a chosen `WSAE*` code, or refuse connections; the
+//!   [`FaultGuard`] `inject` returns removes the rule when dropped.
 //! - strict mode ([`StrictGuard`]): misuse Windows accepts silently, reported with the rule
 //!   it breaks and its source.
 //! - [`Trace`]: every call in order, with its thread, its decoded arguments, its result or
@@ -15,11 +16,13 @@
 #![forbid(unsafe_code)]
 
 mod call;
+mod fault_guard;
 mod faults;
 mod strict;
 mod trace;
 
 pub use call::Call;
+pub use fault_guard::FaultGuard;
 pub(crate) use faults::FaultPlan;
 pub use faults::{Fault, FaultAction, FaultId};
 pub(crate) use strict::{SocketFacts, StrictTracker};
