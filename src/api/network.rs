@@ -30,15 +30,28 @@ use crate::model::SocketTable;
 /// udp.set_peer_target_name("192.0.2.10:500".parse().unwrap(), "host/peer.contoso.com")?;
 /// # Ok::<(), winsock_emu::Error>(())
 /// ```
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Network {
     pub(crate) table: Arc<SocketTable>,
 }
 
+impl Default for Network {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Network {
     /// A new, isolated network, with `WSAStartup` not yet called.
+    ///
+    /// The calling thread remembers it: if a `sys` call of this thread then fails with
+    /// `WSANOTINITIALISED` on the process-wide network because this one was not
+    /// [entered](Network::enter), strict mode and this network's trace say so
+    /// ([`crate::testing::NETWORK_NOT_ENTERED`]).
     pub fn new() -> Self {
-        Self::default()
+        let table = Arc::<SocketTable>::default();
+        crate::model::stray::made_here(&table);
+        Self { table }
     }
 
     /// The process-wide network: what [`crate::sys`] uses when no network is entered.

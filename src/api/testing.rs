@@ -7,7 +7,7 @@ use std::thread::{self, JoinHandle};
 use super::{Network, Socket};
 use crate::error::Result;
 use crate::testing::{
-    Fault, FaultGuard, FaultId, StrictGuard, StrictReport, Trace, TraceOnFailure,
+    Fault, FaultGuard, FaultId, SecurityFailure, StrictGuard, StrictReport, Trace, TraceOnFailure,
 };
 
 impl Network {
@@ -38,6 +38,26 @@ impl Network {
     /// Removes every injected fault.
     pub fn clear_faults(&self) {
         self.table.observer.clear_faults();
+    }
+
+    /// Why secure connects on this network failed, oldest first (the most recent 64 are
+    /// kept): for each, the peer target name the client expected, the principal it met,
+    /// and which side applied security settings. The failed calls themselves return what
+    /// Windows returns, `WSAETIMEDOUT`, which cannot tell a wrong name from a dead server.
+    /// See [`SecurityFailure`] for an example.
+    pub fn security_failures(&self) -> Vec<SecurityFailure> {
+        self.table.observer.security_failures()
+    }
+
+    /// Forgets the failures [`Network::security_failures`] reports.
+    ///
+    /// ```
+    /// let net = winsock_emu::Network::new();
+    /// net.clear_security_failures();
+    /// assert!(net.security_failures().is_empty());
+    /// ```
+    pub fn clear_security_failures(&self) {
+        self.table.observer.clear_security_failures();
     }
 
     /// Starts recording every call on this network (both faces, every thread) in order.

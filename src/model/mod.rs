@@ -53,11 +53,16 @@ mod observer;
 pub(crate) mod overlapped;
 mod payload;
 pub(crate) mod peer_names;
+pub(crate) mod refusals;
 mod security;
 mod small_map;
 pub(crate) mod snapshot;
+mod snapshot_table;
 pub(crate) mod socket;
+pub(crate) mod stray;
 mod topology;
+#[cfg(feature = "tracing")]
+mod tracing_events;
 mod unreachable;
 
 use std::collections::HashMap;

@@ -18,6 +18,7 @@
 mod call;
 mod fault_guard;
 mod faults;
+mod security_failure;
 mod strict;
 mod trace;
 
@@ -25,10 +26,31 @@ pub use call::Call;
 pub use fault_guard::FaultGuard;
 pub(crate) use faults::FaultPlan;
 pub use faults::{Fault, FaultAction, FaultId};
+pub use security_failure::SecurityFailure;
 pub(crate) use strict::{SocketFacts, StrictTracker};
 pub use strict::{
     StrictGuard, StrictReport, StrictRule, IMPERSONATION_NOT_REVERTED, NAME_AFTER_FIRST_SEND,
-    NAME_WITHOUT_SECURITY, SETTINGS_AFTER_CONNECT, STRICT_RULES,
+    NAME_WITHOUT_SECURITY, NETWORK_NOT_ENTERED, SETTINGS_AFTER_CONNECT, STRICT_RULES,
 };
 pub(crate) use trace::{thread_label, Recorder};
 pub use trace::{CallRecord, Trace, TraceOnFailure};
+
+/// What a failed test prints about `network`: its trace (if one was recorded), why its
+/// secure connects failed, and its socket table.
+fn failure_report(network: &crate::Network, trace: &Trace) -> String {
+    use std::fmt::Write;
+    let mut text = String::new();
+    if !trace.records().is_empty() {
+        let _ = writeln!(text, "{trace}");
+    }
+    let failures = network.security_failures();
+    if !failures.is_empty() {
+        let _ = writeln!(text, "secure connects that failed:");
+        for failure in &failures {
+            let _ = writeln!(text, "  {failure}");
+        }
+        text.push('\n');
+    }
+    let _ = write!(text, "{}", network.snapshot());
+    text
+}
