@@ -4,13 +4,13 @@
 //! of the checks when several fail, what an odd name length gets, whether a second name for
 //! the same peer replaces the first. Each such case is one [`Choice`] below, named, with the
 //! answer the emulator gives and why. The code that implements a choice links to it, the
-//! tests named in `docs/choices.md` prove it, and changing a choice means changing it here.
+//! tests named in [`docs/choices.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/choices.md) prove it, and changing a choice means changing it here.
 #![forbid(unsafe_code)]
 
 /// One decision the documentation leaves to the implementer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Choice {
-    /// A short, stable identifier (used in `docs/choices.md` and in test names).
+    /// A short, stable identifier (used in [`docs/choices.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/choices.md) and in test names).
     pub id: &'static str,
     /// The open question.
     pub question: &'static str,
@@ -709,7 +709,7 @@ pub const EXCHANGES_END_AT_CLOSE: Choice = Choice {
              without bound over a long test.",
 };
 
-/// Every choice, in the order `docs/choices.md` lists them.
+/// Every choice, in the order [`docs/choices.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/choices.md) lists them.
 pub const ALL: &[Choice] = &[
     CHECK_ORDER,
     NAME_LENGTH_IN_BYTES,

@@ -32,7 +32,7 @@ use crate::testing::Call;
 /// does: its status fields are written and `hEvent` signalled, or the routine is queued
 /// to this thread for its next alertable wait; if the network defers the operation the
 /// call returns `SOCKET_ERROR` with `WSA_IO_PENDING` and completes later (see
-/// `docs/overlapped.md`).
+/// [`docs/overlapped.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/overlapped.md)).
 ///
 /// # Safety
 /// `peertargetname` must be NULL or valid for reads of `peertargetnamelen` bytes.

@@ -12,7 +12,7 @@
 //! - [`Trace`]: every call in order, with its thread, its decoded arguments, its result or
 //!   error code; ordering assertions that print the whole trace when they fail.
 //!
-//! See `docs/testing.md` for a user's test that uses them.
+//! See [`docs/testing.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/testing.md) for a user's test that uses them.
 #![forbid(unsafe_code)]
 
 mod call;

@@ -75,6 +75,7 @@ pub const STRICT_RULES: &[StrictRule] = &[
 
 /// One misuse strict mode found.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StrictReport {
     /// The rule broken.
     pub rule: StrictRule,
