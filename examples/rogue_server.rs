@@ -104,6 +104,13 @@ fn main() -> Result<(), Error> {
     );
     println!("   connection is made. The emulator reports WSAETIMEDOUT, as the real connect times");
     println!("   out (docs/choices.md, secure-negotiation).");
+    // The error code cannot tell a wrong name from a dead server; the network can.
+    let why = net.security_failures();
+    let why = why.last().ok_or(Error::Invalid)?;
+    if why.met.to_string() != ROGUE_SPN {
+        return Err(Error::Invalid);
+    }
+    println!("   The emulator's record (Network::security_failures): {why}");
     println!();
 
     let nothing = rogue.accept().err();

@@ -228,7 +228,7 @@ pub fn run(say: &mut dyn FnMut(&str)) -> Trace {
         nothing.err().unwrap_or(0)
     ));
 
-    net.remove_fault(poison);
+    poison.remove();
     say(&format!(
         "\nThe resolver is repaired: {NAME} is {SERVER_IP} again."
     ));
@@ -267,7 +267,7 @@ pub fn run(say: &mut dyn FnMut(&str)) -> Trace {
         "   It resolved {NAME} to {SERVER_IP}, the server proved it is {SERVER_SPN}, and the server reads {:?}.",
         delivered.as_deref().unwrap_or("")
     ));
-    unsafe { closesocket(reached) };
+    as_party(&net, "client", move || unsafe { closesocket(reached) });
     net.stop_trace()
 }
 

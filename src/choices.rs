@@ -4,13 +4,13 @@
 //! of the checks when several fail, what an odd name length gets, whether a second name for
 //! the same peer replaces the first. Each such case is one [`Choice`] below, named, with the
 //! answer the emulator gives and why. The code that implements a choice links to it, the
-//! tests named in `docs/choices.md` prove it, and changing a choice means changing it here.
+//! tests named in [`docs/choices.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/choices.md) prove it, and changing a choice means changing it here.
 #![forbid(unsafe_code)]
 
 /// One decision the documentation leaves to the implementer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Choice {
-    /// A short, stable identifier (used in `docs/choices.md` and in test names).
+    /// A short, stable identifier (used in [`docs/choices.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/choices.md) and in test names).
     pub id: &'static str,
     /// The open question.
     pub question: &'static str,
@@ -832,7 +832,7 @@ pub const CONNECT_BY_NAME: Choice = Choice {
     answer: "The socket must be a stream socket (WSAEOPNOTSUPP otherwise), bound or not (the Windows 10 rule). The name is resolved as getaddrinfo does for the socket's family, SOCK_STREAM; each address is tried in order with the model's connect (so a peer target name and security settings apply) and the first that connects wins; when none does, the last address's error is returned. Connects complete at once in the emulator, so a timeout is read (a negative member is WSAEINVAL) and never reached. LocalAddress and RemoteAddress, when not NULL, need a length of at least the family's SOCKADDR size (WSAEFAULT, checked before connecting); they are written, with their lengths, only on success.",
 };
 
-/// Every choice, in the order `docs/choices.md` lists them.
+/// Every choice, in the order [`docs/choices.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/choices.md) lists them.
 pub const ALL: &[Choice] = &[
     CHECK_ORDER,
     NAME_LENGTH_IN_BYTES,

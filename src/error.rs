@@ -17,11 +17,12 @@ use std::io;
 
 use windows_sys::Win32::Networking::WinSock as ws;
 
-/// Declares [`Error`] from one table: variant, the windows-sys constant, its name, its meaning.
+/// Declares [`Error`] from one table: variant, the windows-sys constant and its number (checked
+/// against windows-sys at compile time), its meaning.
 ///
 /// One table keeps the code, the name and the message of a variant from disagreeing.
 macro_rules! wsa_errors {
-    ($( $(#[$doc:meta])* $variant:ident = $code:ident, $meaning:literal; )*) => {
+    ($( $(#[$doc:meta])* $variant:ident = $code:ident ($number:literal), $meaning:literal; )*) => {
         /// A Winsock error: the code `WSAGetLastError` would return on Windows.
         ///
         /// Converts into [`std::io::Error`] with `raw_os_error() == Some(self.code())`.
@@ -30,10 +31,21 @@ macro_rules! wsa_errors {
         pub enum Error {
             $(
                 $(#[$doc])*
+                ///
+                #[doc = concat!(
+                    "`", stringify!($code), "` (", stringify!($number), "): \"", $meaning,
+                    "\". [Microsoft's entry](https://learn.microsoft.com/windows/win32/winsock/windows-sockets-error-codes-2#",
+                    stringify!($code), ")."
+                )]
                 #[error("{} ({}): {}", stringify!($code), ws::$code, $meaning)]
                 $variant,
             )*
         }
+
+        // The numbers the docs show are windows-sys's constants.
+        const _: () = {
+            $(assert!(ws::$code == $number, concat!(stringify!($code), "'s number is wrong"));)*
+        };
 
         impl Error {
             /// Every variant; for tables, catalogues and property tests.
@@ -73,83 +85,83 @@ macro_rules! wsa_errors {
 
 wsa_errors! {
     /// The operation was cancelled by the closing of its socket (`ERROR_OPERATION_ABORTED`).
-    OperationAborted = WSA_OPERATION_ABORTED, "the overlapped operation has been canceled";
+    OperationAborted = WSA_OPERATION_ABORTED (995), "the overlapped operation has been canceled";
     /// An overlapped operation has not completed yet (`ERROR_IO_INCOMPLETE`).
-    IoIncomplete = WSA_IO_INCOMPLETE, "the overlapped I/O event object is not in a signaled state";
+    IoIncomplete = WSA_IO_INCOMPLETE (996), "the overlapped I/O event object is not in a signaled state";
     /// An overlapped operation was started and will complete later (`ERROR_IO_PENDING`).
-    IoPending = WSA_IO_PENDING, "the overlapped operation will complete later";
+    IoPending = WSA_IO_PENDING (997), "the overlapped operation will complete later";
     /// A pointer argument was NULL or too short for what it must hold.
-    Fault = WSAEFAULT, "the system detected an invalid pointer address";
+    Fault = WSAEFAULT (10014), "the system detected an invalid pointer address";
     /// An argument was invalid for this call or this socket.
-    Invalid = WSAEINVAL, "an invalid argument was supplied";
+    Invalid = WSAEINVAL (10022), "an invalid argument was supplied";
     /// No more socket handles can be created.
-    TooManySockets = WSAEMFILE, "too many open sockets";
+    TooManySockets = WSAEMFILE (10024), "too many open sockets";
     /// A non-blocking operation cannot complete now.
-    WouldBlock = WSAEWOULDBLOCK, "a non-blocking socket operation could not be completed immediately";
+    WouldBlock = WSAEWOULDBLOCK (10035), "a non-blocking socket operation could not be completed immediately";
     /// A connect is already under way on this socket.
-    Already = WSAEALREADY, "an operation is already in progress on this non-blocking socket";
+    Already = WSAEALREADY (10037), "an operation is already in progress on this non-blocking socket";
     /// The handle does not name a live socket of this network.
-    NotSocket = WSAENOTSOCK, "an operation was attempted on something that is not a socket";
+    NotSocket = WSAENOTSOCK (10038), "an operation was attempted on something that is not a socket";
     /// A destination address is required.
-    DestinationRequired = WSAEDESTADDRREQ, "a required address was omitted";
+    DestinationRequired = WSAEDESTADDRREQ (10039), "a required address was omitted";
     /// A buffer or length was too small for what it must hold.
-    MessageSize = WSAEMSGSIZE, "a buffer was too small or a message too long";
+    MessageSize = WSAEMSGSIZE (10040), "a buffer was too small or a message too long";
     /// The protocol does not support the requested socket type.
-    ProtocolType = WSAEPROTOTYPE, "a protocol was specified that does not support this socket type";
+    ProtocolType = WSAEPROTOTYPE (10041), "a protocol was specified that does not support this socket type";
     /// The protocol is not known or not offered for this family.
-    ProtocolNotSupported = WSAEPROTONOSUPPORT, "the requested protocol is not supported";
+    ProtocolNotSupported = WSAEPROTONOSUPPORT (10043), "the requested protocol is not supported";
     /// The socket type is not offered for this address family.
-    SocketTypeNotSupported = WSAESOCKTNOSUPPORT, "the socket type is not supported in this address family";
+    SocketTypeNotSupported = WSAESOCKTNOSUPPORT (10044), "the socket type is not supported in this address family";
     /// The operation is not supported on this kind of socket.
-    OperationNotSupported = WSAEOPNOTSUPP, "the operation is not supported for this type of object";
+    OperationNotSupported = WSAEOPNOTSUPP (10045), "the operation is not supported for this type of object";
     /// The address family is not supported (by the socket, or at all).
-    AddressFamilyNotSupported = WSAEAFNOSUPPORT, "an address incompatible with the requested protocol was used";
+    AddressFamilyNotSupported = WSAEAFNOSUPPORT (10047), "an address incompatible with the requested protocol was used";
     /// Another socket already uses this local address.
-    AddressInUse = WSAEADDRINUSE, "only one usage of each socket address is normally permitted";
+    AddressInUse = WSAEADDRINUSE (10048), "only one usage of each socket address is normally permitted";
     /// The address is not valid in its context.
-    AddressNotAvailable = WSAEADDRNOTAVAIL, "the requested address is not valid in its context";
+    AddressNotAvailable = WSAEADDRNOTAVAIL (10049), "the requested address is not valid in its context";
     /// The network subsystem has failed.
-    NetworkDown = WSAENETDOWN, "a socket operation encountered a dead network";
+    NetworkDown = WSAENETDOWN (10050), "a socket operation encountered a dead network";
     /// No buffer space (or backlog room) is available.
-    NoBufferSpace = WSAENOBUFS, "no buffer space is available";
+    NoBufferSpace = WSAENOBUFS (10055), "no buffer space is available";
     /// The socket is already connected.
-    IsConnected = WSAEISCONN, "the socket is already connected";
+    IsConnected = WSAEISCONN (10056), "the socket is already connected";
     /// The socket is not connected.
-    NotConnected = WSAENOTCONN, "the socket is not connected";
+    NotConnected = WSAENOTCONN (10057), "the socket is not connected";
     /// The connection attempt timed out.
-    TimedOut = WSAETIMEDOUT, "the connected party did not properly respond after a period of time";
+    TimedOut = WSAETIMEDOUT (10060), "the connected party did not properly respond after a period of time";
     /// The remote side refused the connection: nothing listens there.
-    ConnectionRefused = WSAECONNREFUSED, "no connection could be made because the target refused it";
+    ConnectionRefused = WSAECONNREFUSED (10061), "no connection could be made because the target refused it";
     /// No route to the host.
-    HostUnreachable = WSAEHOSTUNREACH, "a socket operation was attempted to an unreachable host";
+    HostUnreachable = WSAEHOSTUNREACH (10065), "a socket operation was attempted to an unreachable host";
     /// A nonauthoritative failure, to be retried: `WSAAccept`'s condition function deferred
     /// the connection (`CF_DEFER`).
-    TryAgain = WSATRY_AGAIN, "nonauthoritative host not found; a retry at some time later may be successful";
+    TryAgain = WSATRY_AGAIN (11002), "nonauthoritative host not found; a retry at some time later may be successful";
     /// `WSAStartup` has not been called (or every call was matched by `WSACleanup`).
-    NotInitialised = WSANOTINITIALISED, "a successful WSAStartup call must occur before using this function";
+    NotInitialised = WSANOTINITIALISED (10093), "a successful WSAStartup call must occur before using this function";
     /// Too many outstanding `WSAStartup` calls.
-    ProcessLimit = WSAEPROCLIM, "a limit on the number of tasks supported by Windows Sockets has been reached";
+    ProcessLimit = WSAEPROCLIM (10067), "a limit on the number of tasks supported by Windows Sockets has been reached";
     /// The requested Winsock version is not supported.
-    VersionNotSupported = WSAVERNOTSUPPORTED, "the requested Windows Sockets version is not supported";
+    VersionNotSupported = WSAVERNOTSUPPORTED (10092), "the requested Windows Sockets version is not supported";
     /// The connection was reset by the remote side.
-    ConnectionReset = WSAECONNRESET, "an existing connection was forcibly closed by the remote host";
+    ConnectionReset = WSAECONNRESET (10054), "an existing connection was forcibly closed by the remote host";
     /// The socket's direction was shut down with `shutdown`.
-    Shutdown = WSAESHUTDOWN, "a request to send or receive data was disallowed because the socket had already been shut down";
+    Shutdown = WSAESHUTDOWN (10058), "a request to send or receive data was disallowed because the socket had already been shut down";
     /// A handle given where an event object was expected is not one (`ERROR_INVALID_HANDLE`).
-    InvalidHandle = WSA_INVALID_HANDLE, "the specified event object handle is invalid";
+    InvalidHandle = WSA_INVALID_HANDLE (6), "the specified event object handle is invalid";
     /// An argument of an event or wait function is unacceptable (`ERROR_INVALID_PARAMETER`).
-    InvalidParameter = WSA_INVALID_PARAMETER, "one or more parameters are invalid";
+    InvalidParameter = WSA_INVALID_PARAMETER (87), "one or more parameters are invalid";
     /// No more event objects can be created (`ERROR_NOT_ENOUGH_MEMORY`).
-    NotEnoughMemory = WSA_NOT_ENOUGH_MEMORY, "insufficient memory available";
+    NotEnoughMemory = WSA_NOT_ENOUGH_MEMORY (8), "insufficient memory available";
     /// No such host is known: the name does not resolve (`EAI_NONAME`), or both the node and
     /// the service were NULL.
-    HostNotFound = WSAHOST_NOT_FOUND, "no such host is known";
+    HostNotFound = WSAHOST_NOT_FOUND (11001), "no such host is known";
     /// The name is valid, but no data of the requested type was found (`WSANO_DATA`).
-    NoData = WSANO_DATA, "the requested name is valid, but no data of the requested type was found";
+    NoData = WSANO_DATA (11004), "the requested name is valid, but no data of the requested type was found";
     /// A nonrecoverable failure in name resolution (`EAI_FAIL`).
-    NoRecovery = WSANO_RECOVERY, "a nonrecoverable error occurred during a database lookup";
+    NoRecovery = WSANO_RECOVERY (11003), "a nonrecoverable error occurred during a database lookup";
     /// The service is not known for the socket type (`EAI_SERVICE`).
-    TypeNotFound = WSATYPE_NOT_FOUND, "the specified class was not found";
+    TypeNotFound = WSATYPE_NOT_FOUND (10109), "the specified class was not found";
 }
 
 impl From<Error> for io::Error {

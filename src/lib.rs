@@ -5,6 +5,19 @@
 //! code can be unit-tested on any OS, checked against the documented rules in CI, and
 //! taught from.
 //!
+//! ## Start here
+//! [`docs/adopting.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/adopting.md):
+//! the `Cargo.toml` lines, the one facade module that switches a crate's imports between
+//! windows-sys and [`sys`], and how a test gets its network. When a test fails,
+//! [`Network::trace_on_failure`] prints every call, why secure connects failed
+//! ([`testing::SecurityFailure`]) and the socket table ([`NetworkSnapshot`]'s `Display`).
+//!
+//! ## Features
+//! - `tracing` (off by default): one [`tracing`](https://docs.rs/tracing) event per
+//!   emulated call (target `winsock_emu`, level `DEBUG`; fields `call`, `socket`,
+//!   `address`, `args`, `code`, `result`), so a subscriber's filters show what the code
+//!   under test did.
+//!
 //! ## Two faces, one model
 //! - [`sys`]: the C-style API with windows-sys 0.61's names, types and signatures. Code
 //!   written against `windows_sys::Win32::Networking::WinSock` compiles against it by
@@ -35,7 +48,7 @@
 //! peer-name verification would: a client whose peer target name does not name the server's
 //! principal is refused and nothing is delivered. [`Socket::query_security`] and
 //! [`Socket::impersonate_peer`] (with [`impersonated_principal`]) answer from the outcome.
-//! See `docs/guide.md` and the `secure_client_server` and `rogue_server` examples.
+//! See [`docs/guide.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/guide.md) and the `secure_client_server` and `rogue_server` examples.
 //!
 //! ## Names
 //! Each network has a resolver: hosts a test declares ([`Network::add_host`]), `localhost`
@@ -96,6 +109,11 @@ pub use wire::{
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+/// The adoption guide's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/adopting.md")]
+struct AdoptingGuideDoctests;
 
 /// The testing guide's examples, compiled and run as doctests.
 #[cfg(doctest)]

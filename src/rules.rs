@@ -3,7 +3,7 @@
 //! Each function checks one rule and returns the Winsock error the documentation gives for
 //! breaking it. Its doc comment quotes the rule (in paraphrase) and names the page. The
 //! functions take plain facts, not sockets, so each can be read and tested on its own; the
-//! model calls them in the order fixed by [`crate::choices::CHECK_ORDER`]. `docs/rules.md`
+//! model calls them in the order fixed by [`crate::choices::CHECK_ORDER`]. [`docs/rules.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/rules.md)
 //! lists every rule with the test that proves it.
 //!
 //! Sources: [WSASetSocketPeerTargetName] (the seed of this crate),

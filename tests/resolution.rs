@@ -438,7 +438,8 @@ fn resolution_faults_are_scoped_and_traced() {
     env.net.add_host("server.contoso.com", [ip("192.0.2.10")]);
     env.net.add_host("other.contoso.com", [ip("192.0.2.20")]);
     env.net.start_trace();
-    env.net
+    let _temporary = env
+        .net
         .inject(Fault::lookup_fails_temporarily("server.contoso.com"));
     assert_eq!(
         lookup(Some(c"other.contoso.com"), None, None).0,
@@ -459,7 +460,7 @@ fn resolution_faults_are_scoped_and_traced() {
         .inject(Fault::poison_name("server.contoso.com", ip("203.0.113.66")));
     let (_, addrs) = lookup(Some(c"server.contoso.com"), Some(c"443"), None);
     assert_eq!(addrs, ["203.0.113.66:443".parse().unwrap()]);
-    assert!(env.net.remove_fault(poison));
+    assert!(poison.remove());
     let gone = env.net.inject(Fault::name_not_found("server.contoso.com"));
     assert_eq!(
         env.net.resolve("server.contoso.com"),
@@ -470,7 +471,7 @@ fn resolution_faults_are_scoped_and_traced() {
         Err(Error::HostNotFound),
         "until removed"
     );
-    env.net.remove_fault(gone);
+    gone.remove();
     assert_eq!(
         env.net.resolve("server.contoso.com"),
         Ok(vec![ip("192.0.2.10")])

@@ -356,7 +356,7 @@ fn security_calls_are_traced_and_faults_reach_them_on_both_faces() {
         is(Call::Recv, accepted.as_raw()),
     );
 
-    env.net.inject(
+    let _fault = env.net.inject(
         Fault::fail(Call::QuerySocketSecurity, Error::ConnectionReset).on_socket(client.as_raw()),
     );
     let queried = query_raw(Face::Ioctl, client.as_raw(), None, 0, false, Some(24));
@@ -369,7 +369,7 @@ fn security_calls_are_traced_and_faults_reach_them_on_both_faces() {
         client.query_security().unwrap().is_secured(),
         "only the next call"
     );
-    env.net.inject(Fault::fail(
+    let _fault = env.net.inject(Fault::fail(
         Call::ImpersonateSocketPeer,
         Error::OperationNotSupported,
     ));

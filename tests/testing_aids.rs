@@ -19,15 +19,18 @@ fn a_fault_fails_the_next_call_through_either_face_and_changes_nothing() {
     let env = env();
     let s = raw_socket(AF_INET, SOCK_DGRAM, 0);
     let name = name_for("192.0.2.1:500", "host/a");
-    env.net
+    let _fault = env
+        .net
         .inject(Fault::fail(Call::SetPeerTargetName, Error::NoBufferSpace));
     assert_fails_unchanged(&env.net, WSAENOBUFS, || set(Face::Function, s, &name));
     assert_eq!(set(Face::Ioctl, s, &name), Ok(()), "used up after one call");
-    env.net
+    let _fault = env
+        .net
         .inject(Fault::fail(Call::SetPeerTargetName, Error::NoBufferSpace));
     assert_fails_unchanged(&env.net, WSAENOBUFS, || set(Face::Ioctl, s, &name));
     let safe = winsock_emu::Socket::from_raw(&env.net, s);
-    env.net
+    let _fault = env
+        .net
         .inject(Fault::fail(Call::SetPeerTargetName, Error::NoBufferSpace));
     assert_eq!(
         safe.set_peer_target_name(addr("192.0.2.1:500"), "host/a"),
@@ -39,7 +42,8 @@ fn a_fault_fails_the_next_call_through_either_face_and_changes_nothing() {
 #[test]
 fn a_counted_fault_fails_n_calls_then_stops() {
     let env = env();
-    env.net
+    let _fault = env
+        .net
         .inject(Fault::fail(Call::Socket, Error::TooManySockets).times(3));
     for _ in 0..3 {
         assert_eq!(
@@ -57,11 +61,14 @@ fn an_always_fault_on_one_socket_leaves_other_sockets_alone() {
     let env = env();
     let faulty = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
     let healthy = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
-    let id = env.net.inject(
-        Fault::fail(Call::SetPeerTargetName, Error::Invalid)
-            .on_socket(faulty.as_raw())
-            .always(),
-    );
+    let id = env
+        .net
+        .inject(
+            Fault::fail(Call::SetPeerTargetName, Error::Invalid)
+                .on_socket(faulty.as_raw())
+                .always(),
+        )
+        .forever();
     for _ in 0..5 {
         assert_eq!(
             faulty.set_peer_target_name(addr("192.0.2.1:1"), "host/a"),
@@ -81,10 +88,50 @@ fn an_always_fault_on_one_socket_leaves_other_sockets_alone() {
 }
 
 #[test]
+fn a_fault_guard_removes_its_rule_when_dropped_and_forever_keeps_it() {
+    let env = env();
+    let stream = || {
+        env.net
+            .socket(Domain::IPV4, Type::STREAM, None)
+            .map(|s| s.into_raw())
+    };
+    {
+        let guard = env
+            .net
+            .inject(Fault::fail(Call::Socket, Error::TooManySockets).always());
+        assert_eq!(stream(), Err(Error::TooManySockets));
+        assert_eq!(stream(), Err(Error::TooManySockets));
+        let _ = guard.id();
+    }
+    assert!(stream().is_ok(), "the dropped guard removed the rule");
+
+    let used_up = env
+        .net
+        .inject(Fault::fail(Call::Socket, Error::TooManySockets));
+    assert_eq!(stream(), Err(Error::TooManySockets));
+    assert!(!used_up.remove(), "a used-up rule is already gone");
+
+    let kept = env
+        .net
+        .inject(Fault::fail(Call::Socket, Error::TooManySockets).always())
+        .forever();
+    assert_eq!(stream(), Err(Error::TooManySockets));
+    assert!(env.net.remove_fault(kept));
+    assert!(stream().is_ok());
+
+    // A guard that outlives its network removes nothing and does not panic.
+    let network = Network::new();
+    let orphan = network.inject(Fault::fail_any(Error::NetworkDown).always());
+    drop(network);
+    drop(orphan);
+}
+
+#[test]
 fn refused_connections_to_one_address_only() {
     let env = env();
     let (_listener, _) = connected_stream(&env.net, "127.0.0.1:80");
-    env.net
+    let _fault = env
+        .net
         .inject(Fault::refuse_connections_to(addr("127.0.0.1:80")));
     let client = env.net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
     let before = env.net.snapshot();
@@ -103,7 +150,7 @@ fn refused_connections_to_one_address_only() {
 fn faults_are_scoped_to_their_network() {
     let faulty = Network::new();
     let other = Network::new();
-    faulty.inject(Fault::fail_any(Error::NotInitialised).always());
+    let _fault = faulty.inject(Fault::fail_any(Error::NotInitialised).always());
     assert_eq!(faulty.startup().unwrap_err(), Error::NotInitialised);
     let _wsa = other.startup().unwrap();
     assert!(other.socket(Domain::IPV4, Type::DGRAM, None).is_ok());
@@ -122,7 +169,8 @@ fn the_trace_records_every_call_in_order_with_decoded_arguments() {
         set(Face::Ioctl, s, &name_for("0.0.0.0:0", "host/z")),
         Err(WSAEINVAL)
     );
-    env.net
+    let _fault = env
+        .net
         .inject(Fault::fail(Call::Connect, Error::NetworkDown));
     let safe = winsock_emu::Socket::from_raw(&env.net, s);
     assert_eq!(safe.connect(addr("192.0.2.1:500")), Err(Error::NetworkDown));
@@ -291,7 +339,8 @@ fn a_pend_fault_makes_one_overlapped_call_pend_until_the_test_completes_it() {
     let env = env();
     let s = raw_socket(AF_INET, SOCK_DGRAM, 0); // socket() is overlapped
     let name = name_for("192.0.2.1:500", "host/a");
-    env.net
+    let _fault = env
+        .net
         .inject(Fault::pend(Call::SetPeerTargetName).on_socket(s));
     // The safe API passes no OVERLAPPED: it completes as usual and leaves the rule alone.
     let safe = winsock_emu::Socket::from_raw(&env.net, s);
@@ -347,11 +396,11 @@ fn datagrams_can_be_dropped_duplicated_and_delayed() {
     let env = env();
     let (receiver, sender) = datagram_pair(&env.net, "127.0.0.1:5353");
     let to = addr("127.0.0.1:5353");
-    env.net.inject(Fault::drop_datagrams_to(to));
+    let _fault = env.net.inject(Fault::drop_datagrams_to(to));
     assert_eq!(sender.send_to(b"lost", to), Ok(4), "the sender cannot tell");
-    env.net.inject(Fault::duplicate_datagrams_to(to));
+    let _fault = env.net.inject(Fault::duplicate_datagrams_to(to));
     sender.send_to(b"twice", to).unwrap();
-    env.net.inject(Fault::delay_datagrams_to(to));
+    let _fault = env.net.inject(Fault::delay_datagrams_to(to));
     sender.send_to(b"late", to).unwrap();
     sender.send_to(b"on time", to).unwrap();
     assert_eq!(
@@ -369,12 +418,13 @@ fn datagram_faults_follow_their_filters() {
     let (receiver, sender) = datagram_pair(&env.net, "127.0.0.1:6000");
     let other = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
     let to = addr("127.0.0.1:6000");
-    env.net.inject(
+    let _fault = env.net.inject(
         Fault::drop_datagrams_to(to)
             .on_socket(sender.as_raw())
             .always(),
     );
-    env.net
+    let _fault = env
+        .net
         .inject(Fault::drop_datagrams_to(addr("127.0.0.1:6001")).always());
     sender.send_to(b"a", to).unwrap();
     other.send_to(b"b", to).unwrap();

@@ -316,7 +316,8 @@ fn traces_and_faults_name_the_ioctl() {
     let calls: Vec<_> = trace.calls(Call::UdpConnReset).collect();
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].call.name(), "WSAIoctl(SIO_UDP_CONNRESET)");
-    env.net
+    let _fault = env
+        .net
         .inject(Fault::fail(Call::UdpConnReset, Error::NetworkDown).times(1));
     assert_eq!(connreset(s.as_raw(), TRUE), Err(WSAENETDOWN));
     // The injected failure changed nothing: reporting is still off.
@@ -355,7 +356,7 @@ fn overlapped_sio_udp_connreset_completes_through_the_overlapped() {
     assert_eq!((done, transferred), (TRUE, 0));
     assert_eq!(raw_recvfrom(s, 0), Err(WSAEWOULDBLOCK), "reporting is off");
     // A pend fault makes it pend, as for every WSAIoctl code.
-    env.net.inject(Fault::pend(Call::UdpConnReset).on_socket(s));
+    let _fault = env.net.inject(Fault::pend(Call::UdpConnReset).on_socket(s));
     assert_eq!(call(&mut overlapped), SOCKET_ERROR);
     assert_eq!(last_error(), WSA_IO_PENDING);
     let pending = env.net.pending_operations();

@@ -1,10 +1,9 @@
 //! Comparison 3 of `docs/performance.md` as divan benchmarks: a UDP echo round trip in the
-//! emulator and in turmoil's simulated network. `cargo bench -p winsock-emu-perf`.
+//! emulator and in turmoil's simulated network. `cargo bench -p winsock-emu-perf --bench peer_simulator`.
 //!
 //! This bench lives in the comparison package, not the crate, so that turmoil and tokio
 //! never enter the crate's dependency graph. The ratio itself comes from the report
 //! (`cargo run --release -p winsock-emu-perf -- turmoil`).
-#[path = "../../benches/support/mod.rs"]
 mod support;
 // The report's own files: the bench uses the echo host's simulation from `turmoil_side`,
 // which needs `timing`'s median; the rest of them is the report's.

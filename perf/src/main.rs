@@ -2,9 +2,8 @@
 //! run, one `ratio <what>: <number>` line each, followed by the medians it came from.
 //!
 //! `cargo run --release -p winsock-emu-perf` (from the repository root). The workloads are
-//! those of the divan benches (`benches/support`), shared by path so the main crate never
-//! depends on this package's comparison dependencies (turmoil, tokio).
-#[path = "../../benches/support/mod.rs"]
+//! those of the divan benches (`perf/benches/support`), shared by path with them.
+#[path = "../benches/support/mod.rs"]
 mod support;
 
 mod counting;
@@ -12,6 +11,7 @@ mod timing;
 mod turmoil_side;
 
 use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use support::floor::Floor;
@@ -23,9 +23,34 @@ use winsock_emu::{Domain, Type};
 #[global_allocator]
 static ALLOCATOR: counting::Counting = counting::Counting;
 
-/// Prints a comparison's ratio line.
+/// How many ratios missed their target in this run.
+static MISSED: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether `value` meets the target written in `what` as `(target <op> <number>)`, with
+/// `<op>` one of `<=`, `>=`, `<`, `>`; `None` when `what` states no target.
+fn meets_target(what: &str, value: f64) -> Option<bool> {
+    let (_, rest) = what.split_once("(target ")?;
+    let (condition, _) = rest.split_once(')')?;
+    let (op, number) = condition.split_once(' ')?;
+    let bound: f64 = number.replace(',', "").parse().ok()?;
+    match op {
+        "<=" => Some(value <= bound),
+        ">=" => Some(value >= bound),
+        "<" => Some(value < bound),
+        ">" => Some(value > bound),
+        _ => None,
+    }
+}
+
+/// Prints a comparison's ratio line, marked `MISSED` (and counted) when the ratio misses
+/// the target its description states.
 fn ratio(what: &str, value: f64) {
-    println!("ratio {what}: {value:.2}");
+    if meets_target(what, value) == Some(false) {
+        MISSED.fetch_add(1, Ordering::Relaxed);
+        println!("ratio {what}: {value:.2} MISSED");
+    } else {
+        println!("ratio {what}: {value:.2}");
+    }
 }
 
 /// Prints the medians a ratio came from.
@@ -306,5 +331,25 @@ fn main() {
     if wanted.iter().any(|w| w == "profile") {
         profile();
     }
+    match MISSED.load(Ordering::Relaxed) {
+        0 => println!("every target met"),
+        missed => println!("targets MISSED: {missed} (the lines marked MISSED)"),
+    }
     println!("report took {:.1} s", began.elapsed().as_secs_f64());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::meets_target;
+
+    #[test]
+    fn a_target_is_read_from_the_description() {
+        assert_eq!(meets_target("1 x / floor (target <= 2)", 2.0), Some(true));
+        assert_eq!(meets_target("1 x / floor (target <= 2)", 2.1), Some(false));
+        assert_eq!(meets_target("2a x (target >= 20)", 19.9), Some(false));
+        assert_eq!(meets_target("3 x (target > 1)", 1.0), Some(false));
+        assert_eq!(meets_target("6a x / 256 (target < 1)", 0.5), Some(true));
+        assert_eq!(meets_target("4a x (target <= 1.5)", 1.5), Some(true));
+        assert_eq!(meets_target("6b bytes per stored name / 256", 9.0), None);
+    }
 }

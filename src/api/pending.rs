@@ -86,11 +86,31 @@ impl Network {
     /// it through [`pending_operations`](Self::pending_operations) (or closes its socket).
     /// 0 restores the default, in which every operation completes at once, as on Windows.
     /// Only calls with an `OVERLAPPED` on overlapped sockets count.
+    ///
+    /// ```
+    /// use winsock_emu::{Domain, Network, Type};
+    ///
+    /// let net = Network::new();
+    /// let _wsa = net.startup()?;
+    /// net.defer_overlapped(1); // the next overlapped call pends (see PendingOperation)
+    /// assert!(net.pending_operations().is_empty());
+    /// net.defer_overlapped(0);
+    /// # Ok::<(), winsock_emu::Error>(())
+    /// ```
     pub fn defer_overlapped(&self, count: usize) {
         self.table.defer_overlapped(count);
     }
 
     /// The operations pending on this network, oldest first.
+    ///
+    /// ```
+    /// use winsock_emu::{Domain, Network, Type};
+    ///
+    /// let net = Network::new();
+    /// let _wsa = net.startup()?;
+    /// assert!(net.pending_operations().is_empty());
+    /// # Ok::<(), winsock_emu::Error>(())
+    /// ```
     pub fn pending_operations(&self) -> Vec<PendingOperation> {
         self.table
             .pending_operations()

@@ -27,6 +27,12 @@ impl Domain {
     pub const HYPERV: Domain = Domain(ws::AF_HYPERV);
 
     /// The IP family of `addr`.
+    ///
+    /// ```
+    /// use winsock_emu::Domain;
+    ///
+    /// assert_eq!(Domain::for_address("[::1]:80".parse().unwrap()), Domain::IPV6);
+    /// ```
     pub fn for_address(addr: SocketAddr) -> Domain {
         if addr.is_ipv4() {
             Domain::IPV4

@@ -11,6 +11,7 @@ use crate::backend::{BackendKind, CallResult};
 
 /// One case on one backend.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Run {
     /// The backend it ran on.
     pub backend: BackendKind,
@@ -22,6 +23,7 @@ pub struct Run {
 
 /// One case and its runs, one per backend of the report.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Row {
     /// The case.
     pub case: &'static Case,
@@ -53,6 +55,7 @@ impl Row {
 
 /// The results of a conformance run.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Report {
     /// The backends that ran, in column order.
     pub backends: Vec<BackendKind>,

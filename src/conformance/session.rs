@@ -26,6 +26,7 @@ static REAL_WINSOCK: Mutex<()> = Mutex::new(());
 
 /// A setup step of a scenario failed, so the call under test was never made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SetupFailure {
     /// The step, as the call it made (`"connect(tcp, listener)"`).
     pub step: &'static str,

@@ -69,3 +69,17 @@ pub(crate) fn leave(table: &Arc<SocketTable>) {
         }
     });
 }
+
+/// Whether this thread has entered any table.
+pub(crate) fn entered_any() -> bool {
+    ENTERED
+        .try_with(|stack| !stack.borrow().is_empty())
+        .unwrap_or(false)
+}
+
+/// Whether `table` is the process-wide one.
+pub(crate) fn is_global(table: &SocketTable) -> bool {
+    GLOBAL
+        .get()
+        .is_some_and(|global| std::ptr::eq(Arc::as_ptr(global), table))
+}

@@ -372,7 +372,8 @@ impl SocketTable {
                 settings: settings.as_ref(),
                 principal: &responder_principal,
             },
-        )?;
+        )
+        .map_err(|refusal| self.refused(crate::testing::Call::SendTo, route.handle, to, refusal))?;
         Ok(Settled { mine, theirs })
     }
 }

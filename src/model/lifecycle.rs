@@ -380,8 +380,15 @@ impl SocketTable {
             State::Listening(queue)
                 if entry.kind.family == offer.family && queue.pending.len() < queue.backlog =>
             {
-                let (client_view, server_view) =
-                    negotiate(offer.client, offer.target_name, server)?;
+                let (client_view, server_view) = negotiate(offer.client, offer.target_name, server)
+                    .map_err(|refusal| {
+                        self.refused(
+                            crate::testing::Call::Connect,
+                            pending.client,
+                            pending.to,
+                            refusal,
+                        )
+                    })?;
                 pending.link = server_view;
                 queue.pending.push_back(pending);
                 Ok(Some(client_view))

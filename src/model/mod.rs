@@ -54,12 +54,17 @@ pub(crate) mod observer;
 pub(crate) mod overlapped;
 mod payload;
 pub(crate) mod peer_names;
+pub(crate) mod refusals;
 pub(crate) mod resolution;
 mod security;
 mod small_map;
 pub(crate) mod snapshot;
+mod snapshot_table;
 pub(crate) mod socket;
+pub(crate) mod stray;
 mod topology;
+#[cfg(feature = "tracing")]
+mod tracing_events;
 mod unreachable;
 
 use std::collections::HashMap;

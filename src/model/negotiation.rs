@@ -7,7 +7,6 @@ use std::net::SocketAddr;
 
 use super::socket::Link;
 use crate::choices;
-use crate::error::Result;
 use crate::wire::{SecuritySettings, TargetName};
 
 /// One end of a negotiation.
@@ -35,14 +34,35 @@ pub(crate) fn same_principal(a: &TargetName, b: &TargetName) -> bool {
             .all(|(&x, &y)| lower(x) == lower(y))
 }
 
+/// Why a negotiation failed: what the initiator's call fails with
+/// ([`choices::NEGOTIATION_FAILURE_ERROR`]) does not say, so the table keeps this for the
+/// test ([`crate::testing::SecurityFailure`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Refusal {
+    /// The initiator's peer target name.
+    pub expected: TargetName,
+    /// The principal the responder authenticated as.
+    pub met: TargetName,
+    /// Whether the initiator applied security settings.
+    pub initiator_settings: bool,
+    /// Whether the responder applied security settings.
+    pub responder_settings: bool,
+}
+
+impl From<Refusal> for crate::Error {
+    fn from(_: Refusal) -> Self {
+        choices::NEGOTIATION_FAILURE_ERROR
+    }
+}
+
 /// Negotiates security between an initiator (which may have named the responder) and a
 /// responder, as [`choices::SECURE_NEGOTIATION`] describes. Returns the link as each side
-/// sees it (initiator's, responder's), or the error the initiator's call fails with.
+/// sees it (initiator's, responder's), or why the initiator's call fails.
 pub(crate) fn negotiate(
     initiator: Endpoint<'_>,
     target_name: Option<&TargetName>,
     responder: Endpoint<'_>,
-) -> Result<(Link, Link)> {
+) -> std::result::Result<(Link, Link), Refusal> {
     let plain = || (Link::default(), Link::default());
     if initiator.settings.is_none() && responder.settings.is_none() {
         return Ok(plain());
@@ -67,10 +87,15 @@ pub(crate) fn negotiate(
         .iter()
         .flatten()
         .all(|settings| settings.allows_insecure());
-    if fallback {
-        return Ok(plain());
+    match target_name {
+        Some(expected) if !fallback => Err(Refusal {
+            expected: expected.clone(),
+            met: responder.principal.clone(),
+            initiator_settings: initiator.settings.is_some(),
+            responder_settings: responder.settings.is_some(),
+        }),
+        _ => Ok(plain()),
     }
-    Err(choices::NEGOTIATION_FAILURE_ERROR)
 }
 
 /// The key a datagram peer's link is kept under (the IPv6 flow label is not part of it).
@@ -137,7 +162,12 @@ mod tests {
                 Some(&server),
                 side(None, &rogue)
             ),
-            Err(choices::NEGOTIATION_FAILURE_ERROR)
+            Err(Refusal {
+                expected: server.clone(),
+                met: rogue.clone(),
+                initiator_settings: true,
+                responder_settings: false,
+            })
         );
         let (fallback, _) = negotiate(
             side(Some(&insecure), &client),
@@ -151,7 +181,8 @@ mod tests {
                 side(Some(&insecure), &client),
                 Some(&server),
                 side(Some(&encrypt), &rogue)
-            ),
+            )
+            .map_err(crate::Error::from),
             Err(choices::NEGOTIATION_FAILURE_ERROR)
         );
         let (relaxed, _) = negotiate(

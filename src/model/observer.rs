@@ -29,14 +29,16 @@ pub(crate) struct Observer {
     /// Whether any fault is in force or a trace is being recorded.
     active: AtomicBool,
     faults: Mutex<FaultPlan>,
-    recorder: Mutex<Recorder>,
+    pub(super) recorder: Mutex<Recorder>,
     /// Datagrams an injected delay holds back: destination, source, payload.
     delayed: Mutex<Vec<(SocketAddr, SocketAddr, Vec<u8>)>>,
     /// Whether strict mode is on (kept apart so `refresh` needs no third lock).
-    strict_enabled: AtomicBool,
-    strict: Mutex<StrictTracker>,
+    pub(super) strict_enabled: AtomicBool,
+    pub(super) strict: Mutex<StrictTracker>,
     /// The number of the last `ADDRINFO` list this network handed out.
     lists: AtomicU64,
+    /// Why secure connects failed (a leaf lock, taken under the table's locks).
+    pub(super) refusals: Mutex<super::refusals::Refusals>,
 }
 
 /// How a successful result appears in a trace.
@@ -204,6 +206,7 @@ impl Observer {
                 args: id.map_or("list=<not a live list>".into(), |id| format!("list=#{id}")),
                 result: Ok(if id.is_some() { "freed" } else { "ignored" }.into()),
                 injected: false,
+                note: None,
             });
         }
         drop(recorder);
@@ -238,6 +241,16 @@ impl Observer {
     pub(crate) fn trace(&self) -> Trace {
         self.recorder.lock().trace()
     }
+
+    /// Why secure connects failed, oldest first.
+    pub(crate) fn security_failures(&self) -> Vec<crate::testing::SecurityFailure> {
+        self.refusals.lock().all()
+    }
+
+    /// Forgets the failures recorded so far.
+    pub(crate) fn clear_security_failures(&self) {
+        self.refusals.lock().clear();
+    }
 }
 
 /// The peer an address argument names, for fault matching and traces.
@@ -270,7 +283,13 @@ impl SocketTable {
         op: impl FnOnce() -> Result<R>,
     ) -> Result<R> {
         if !self.observer.active.load(Ordering::Acquire) {
-            return op();
+            let result = op();
+            if matches!(result, Err(Error::NotInitialised)) {
+                self.failed_unstarted(call, socket);
+            }
+            #[cfg(feature = "tracing")]
+            super::tracing_events::emit(call, socket, peer, args, &result);
+            return result;
         }
         let injected = {
             let mut faults = self.observer.faults.lock();
@@ -279,13 +298,14 @@ impl SocketTable {
                 .refresh(&faults, &self.observer.recorder.lock());
             injected
         };
+        super::refusals::forget_last();
         let result = match injected {
             Some(FaultAction::Fail(error)) => Err(error),
             _ => op(),
         };
         self.record(call, socket, peer, args, &result, injected.is_some());
-        if self.observer.strict_enabled.load(Ordering::Acquire) {
-            self.check_strict(call, socket, peer, result.is_ok());
+        if matches!(result, Err(Error::NotInitialised)) {
+            self.failed_unstarted(call, socket);
         }
         result
     }
@@ -301,7 +321,10 @@ impl SocketTable {
         op: impl FnOnce(Option<FaultAction>) -> Result<R>,
     ) -> Result<R> {
         if !self.observer.active.load(Ordering::Acquire) {
-            return op(None);
+            let result = op(None);
+            #[cfg(feature = "tracing")]
+            super::tracing_events::emit(call, None, None, args, &result);
+            return result;
         }
         let injected = {
             let mut faults = self.observer.faults.lock();
@@ -310,6 +333,7 @@ impl SocketTable {
                 .refresh(&faults, &self.observer.recorder.lock());
             injected
         };
+        super::refusals::forget_last();
         let result = match injected {
             Some(FaultAction::Fail(error)) => Err(error),
             other => op(other),
@@ -318,7 +342,8 @@ impl SocketTable {
         result
     }
 
-    /// Records a finished call, if a trace is running.
+    /// Records a finished call, if a trace is running (and emits its `tracing` event),
+    /// then applies strict mode's rules.
     fn record<R: Outcome>(
         &self,
         call: Call,
@@ -328,7 +353,14 @@ impl SocketTable {
         result: &Result<R>,
         injected: bool,
     ) {
+        let note = super::refusals::take_last();
         let mut recorder = self.observer.recorder.lock();
+        let recording = recorder.is_recording();
+        #[cfg(feature = "tracing")]
+        let recording = recording || super::tracing_events::enabled();
+        let args = if recording { args() } else { String::new() };
+        #[cfg(feature = "tracing")]
+        super::tracing_events::emit(call, socket, peer, || args.clone(), result);
         if recorder.is_recording() {
             recorder.record(CallRecord {
                 seq: 0,
@@ -336,13 +368,18 @@ impl SocketTable {
                 call,
                 socket,
                 peer,
-                args: args(),
+                args,
                 result: result
                     .as_ref()
                     .map(Outcome::describe)
                     .map_err(|&e: &Error| e),
                 injected,
+                note,
             });
+        }
+        drop(recorder);
+        if self.observer.strict_enabled.load(Ordering::Acquire) {
+            self.check_strict(call, socket, peer, result.is_ok());
         }
     }
 
@@ -480,14 +517,22 @@ impl SocketTable {
     /// `WSASetSocketPeerTargetName`, observed.
     #[inline]
     pub(crate) fn set_peer_target_name(&self, handle: SOCKET, arg: NameArg<'_>) -> Result<()> {
+        #[cfg(feature = "tracing")]
+        if super::tracing_events::enabled() {
+            return self.set_peer_target_name_observed(handle, arg);
+        }
         if !self.observer.active.load(Ordering::Acquire) {
-            return self.set_peer_target_name_unobserved(handle, arg);
+            let result = self.set_peer_target_name_unobserved(handle, arg);
+            if result == Err(Error::NotInitialised) {
+                self.failed_unstarted(Call::SetPeerTargetName, Some(handle));
+            }
+            return result;
         }
         self.set_peer_target_name_observed(handle, arg)
     }
 
-    /// `WSASetSocketPeerTargetName` while faults, a trace or strict mode are on: decodes and
-    /// describes the name before the operation consumes it.
+    /// `WSASetSocketPeerTargetName` while faults, a trace, strict mode (or a `tracing`
+    /// subscriber) are on: decodes and describes the name before the operation consumes it.
     #[cold]
     fn set_peer_target_name_observed(&self, handle: SOCKET, arg: NameArg<'_>) -> Result<()> {
         let decoded = match &arg {

@@ -16,6 +16,27 @@ use super::SocketTable;
 use crate::wire::{SecurityProtocol, SecuritySettings, TargetName};
 
 /// The state of a whole network at one moment.
+///
+/// Printed (`Display`), it is a `netstat -ano`-style table, one line a socket:
+///
+/// ```
+/// use winsock_emu::{Domain, Network, Type};
+///
+/// let net = Network::new();
+/// let _wsa = net.startup()?;
+/// let server = net.socket(Domain::IPV4, Type::STREAM, None)?;
+/// server.bind("127.0.0.1:80".parse().unwrap())?;
+/// server.listen(5)?;
+/// let table = net.snapshot().to_string();
+/// assert_eq!(table.lines().nth(1).unwrap().split_whitespace().collect::<Vec<_>>(),
+///            ["Handle", "Proto", "Local", "Remote", "State", "Names", "Security", "Queued"]);
+/// assert!(table.contains("LISTENING (0 of 5 waiting)"));
+/// # Ok::<(), winsock_emu::Error>(())
+/// ```
+///
+/// These structs are not `#[non_exhaustive]`: tests build expected snapshots as struct
+/// literals (the model-based test's reference model does), so a new field is a breaking
+/// change, made in a new minor version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetworkSnapshot {
     /// Outstanding `WSAStartup` calls.

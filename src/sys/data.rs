@@ -30,6 +30,36 @@ fn count_result(result: Result<usize>) -> i32 {
 /// and on a datagram socket the first-datagram negotiation's error
 /// ([`crate::choices::DATAGRAM_SECURITY_PER_PEER`]).
 ///
+/// ```
+/// use winsock_emu::sys::*;
+/// # fn loopback(port: u16) -> SOCKADDR_IN {
+/// #     SOCKADDR_IN {
+/// #         sin_family: AF_INET,
+/// #         sin_port: port.to_be(),
+/// #         sin_addr: IN_ADDR { S_un: IN_ADDR_0 { S_addr: u32::from(std::net::Ipv4Addr::LOCALHOST).to_be() } },
+/// #         sin_zero: [0; 8],
+/// #     }
+/// # }
+/// # const LEN: i32 = std::mem::size_of::<SOCKADDR_IN>() as i32;
+///
+/// let net = winsock_emu::Network::new();
+/// let _current = net.enter(); // the sys calls of this thread use `net`
+/// unsafe {
+///     let mut data = WSADATA::default();
+///     assert_eq!(WSAStartup(0x0202, &mut data), 0);
+///     let server = socket(AF_INET.into(), SOCK_STREAM, IPPROTO_TCP);
+///     let at = loopback(27015);
+///     assert_eq!(bind(server, std::ptr::addr_of!(at).cast(), LEN), 0);
+///     assert_eq!(listen(server, 5), 0);
+///     let client = socket(AF_INET.into(), SOCK_STREAM, IPPROTO_TCP);
+///     assert_eq!(connect(client, std::ptr::addr_of!(at).cast(), LEN), 0);
+///     assert_eq!(send(client, b"hello".as_ptr(), 5, 0), 5);
+///     closesocket(client);
+///     closesocket(server);
+///     WSACleanup();
+/// }
+/// ```
+///
 /// # Safety
 /// `buf` must be NULL or valid for reads of `len` bytes.
 pub unsafe extern "system" fn send(s: SOCKET, buf: PCSTR, len: i32, flags: SEND_RECV_FLAGS) -> i32 {
@@ -66,6 +96,42 @@ unsafe fn deliver(received: Received, buf: PSTR, from: *mut SOCKADDR, fromlen: *
 /// `WSAEOPNOTSUPP` (flags), `WSAENOTCONN`, `WSAEINVAL` (unbound datagram socket),
 /// `WSAESHUTDOWN`, `WSAECONNRESET`, `WSAEWOULDBLOCK` when nothing is waiting, blocking or
 /// not ([`crate::choices::RECEIVE_NEVER_BLOCKS`]), `WSAEMSGSIZE` for a truncated datagram.
+///
+/// ```
+/// use winsock_emu::sys::*;
+/// # fn loopback(port: u16) -> SOCKADDR_IN {
+/// #     SOCKADDR_IN {
+/// #         sin_family: AF_INET,
+/// #         sin_port: port.to_be(),
+/// #         sin_addr: IN_ADDR { S_un: IN_ADDR_0 { S_addr: u32::from(std::net::Ipv4Addr::LOCALHOST).to_be() } },
+/// #         sin_zero: [0; 8],
+/// #     }
+/// # }
+/// # const LEN: i32 = std::mem::size_of::<SOCKADDR_IN>() as i32;
+///
+/// let net = winsock_emu::Network::new();
+/// let _current = net.enter(); // the sys calls of this thread use `net`
+/// unsafe {
+///     let mut data = WSADATA::default();
+///     assert_eq!(WSAStartup(0x0202, &mut data), 0);
+///     let server = socket(AF_INET.into(), SOCK_STREAM, IPPROTO_TCP);
+///     let at = loopback(27015);
+///     assert_eq!(bind(server, std::ptr::addr_of!(at).cast(), LEN), 0);
+///     assert_eq!(listen(server, 5), 0);
+///     let client = socket(AF_INET.into(), SOCK_STREAM, IPPROTO_TCP);
+///     assert_eq!(connect(client, std::ptr::addr_of!(at).cast(), LEN), 0);
+///     let accepted = accept(server, std::ptr::null_mut(), std::ptr::null_mut());
+///     let mut buf = [0u8; 16];
+///     assert_eq!(recv(accepted, buf.as_mut_ptr(), 16, 0), SOCKET_ERROR);
+///     assert_eq!(WSAGetLastError(), WSAEWOULDBLOCK); // nothing sent yet: the emulator never blocks
+///     send(client, b"hello".as_ptr(), 5, 0);
+///     assert_eq!(recv(accepted, buf.as_mut_ptr(), 16, 0), 5);
+///     closesocket(accepted);
+///     closesocket(client);
+///     closesocket(server);
+///     WSACleanup();
+/// }
+/// ```
 ///
 /// # Safety
 /// `buf` must be NULL or valid for writes of `len` bytes.
@@ -125,6 +191,38 @@ pub unsafe extern "system" fn recvfrom(
 /// and `WSAEDESTADDRREQ` (NULL `to`, unconnected), `WSAEFAULT` (`tolen` too short),
 /// `WSAEAFNOSUPPORT`, `WSAEADDRNOTAVAIL` (zero address or port), `WSAEMSGSIZE` (over
 /// 65,507 bytes), and the first-datagram negotiation's error.
+///
+/// ```
+/// use winsock_emu::sys::*;
+/// # fn loopback(port: u16) -> SOCKADDR_IN {
+/// #     SOCKADDR_IN {
+/// #         sin_family: AF_INET,
+/// #         sin_port: port.to_be(),
+/// #         sin_addr: IN_ADDR { S_un: IN_ADDR_0 { S_addr: u32::from(std::net::Ipv4Addr::LOCALHOST).to_be() } },
+/// #         sin_zero: [0; 8],
+/// #     }
+/// # }
+/// # const LEN: i32 = std::mem::size_of::<SOCKADDR_IN>() as i32;
+///
+/// let net = winsock_emu::Network::new();
+/// let _current = net.enter(); // the sys calls of this thread use `net`
+/// unsafe {
+///     let mut data = WSADATA::default();
+///     assert_eq!(WSAStartup(0x0202, &mut data), 0);
+///     let receiver = socket(AF_INET.into(), SOCK_DGRAM, IPPROTO_UDP);
+///     let at = loopback(5353);
+///     bind(receiver, std::ptr::addr_of!(at).cast(), LEN);
+///     let sender = socket(AF_INET.into(), SOCK_DGRAM, IPPROTO_UDP);
+///     assert_eq!(sendto(sender, b"query".as_ptr(), 5, 0, std::ptr::addr_of!(at).cast(), LEN), 5);
+///     let mut buf = [0u8; 16];
+///     let (mut from, mut from_len) = (SOCKADDR_IN::default(), LEN);
+///     let n = recvfrom(receiver, buf.as_mut_ptr(), 16, 0, std::ptr::addr_of_mut!(from).cast(), &mut from_len);
+///     assert_eq!(n, 5);
+///     closesocket(sender);
+///     closesocket(receiver);
+///     WSACleanup();
+/// }
+/// ```
 ///
 /// # Safety
 /// `buf` must be NULL or valid for reads of `len` bytes; `to` NULL or valid for reads of

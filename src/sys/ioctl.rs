@@ -46,7 +46,7 @@ use crate::testing::Call;
 /// `*lpcbbytesreturned` written; the status goes into the `OVERLAPPED`, then `hEvent` is
 /// signalled or the routine queued to this thread (it runs in an alertable wait, with
 /// `dwFlags` 0). Deferred by the network: `SOCKET_ERROR` with `WSA_IO_PENDING`,
-/// `*lpcbbytesreturned` untouched, the result arriving later (see `docs/overlapped.md`).
+/// `*lpcbbytesreturned` untouched, the result arriving later (see [`docs/overlapped.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/overlapped.md)).
 /// On a non-overlapped socket both arguments are ignored.
 ///
 /// # Safety

@@ -14,6 +14,29 @@ thread_local! {
 /// the error code of this thread's last failed Winsock call. Successful calls leave it as
 /// it was, as on Windows.
 ///
+/// ```
+/// use winsock_emu::sys::*;
+/// # fn loopback(port: u16) -> SOCKADDR_IN {
+/// #     SOCKADDR_IN {
+/// #         sin_family: AF_INET,
+/// #         sin_port: port.to_be(),
+/// #         sin_addr: IN_ADDR { S_un: IN_ADDR_0 { S_addr: u32::from(std::net::Ipv4Addr::LOCALHOST).to_be() } },
+/// #         sin_zero: [0; 8],
+/// #     }
+/// # }
+/// # const LEN: i32 = std::mem::size_of::<SOCKADDR_IN>() as i32;
+///
+/// let net = winsock_emu::Network::new();
+/// let _current = net.enter(); // the sys calls of this thread use `net`
+/// unsafe {
+///     let mut data = WSADATA::default();
+///     assert_eq!(WSAStartup(0x0202, &mut data), 0);
+///     let rc = closesocket(0x1234); // no such socket
+///     assert_eq!((rc, WSAGetLastError()), (SOCKET_ERROR, WSAENOTSOCK));
+///     WSACleanup();
+/// }
+/// ```
+///
 /// # Safety
 /// None needed; declared `unsafe extern "system"` to match windows-sys's signature.
 #[allow(non_snake_case)]

@@ -34,7 +34,7 @@
 //!   [entered](crate::Network::enter).
 //! - Overlapped calls complete as Winsock completes them: through the `OVERLAPPED` and its
 //!   event, or through a completion routine run in the caller's next alertable wait
-//!   ([`SleepEx`], [`WSAWaitForMultipleEvents`]); see `docs/overlapped.md`.
+//!   ([`SleepEx`], [`WSAWaitForMultipleEvents`]); see [`docs/overlapped.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/overlapped.md).
 #![allow(unsafe_code)]
 
 mod addr_out;

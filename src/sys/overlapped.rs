@@ -4,7 +4,7 @@
 //! An operation that completes (at once, or later when a test completes a deferred one)
 //! writes its status into the caller's `OVERLAPPED` and then either signals `hEvent`
 //! (no completion routine) or queues the routine to the calling thread, to run at its
-//! next alertable wait. See `docs/overlapped.md`.
+//! next alertable wait. See [`docs/overlapped.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/overlapped.md).
 use std::thread::{self, ThreadId};
 
 use windows_sys::core::BOOL;

@@ -32,7 +32,40 @@ use crate::testing::Call;
 /// does: its status fields are written and `hEvent` signalled, or the routine is queued
 /// to this thread for its next alertable wait; if the network defers the operation the
 /// call returns `SOCKET_ERROR` with `WSA_IO_PENDING` and completes later (see
-/// `docs/overlapped.md`).
+/// [`docs/overlapped.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/overlapped.md)).
+///
+/// ```
+/// use winsock_emu::sys::*;
+/// # fn loopback(port: u16) -> SOCKADDR_IN {
+/// #     SOCKADDR_IN {
+/// #         sin_family: AF_INET,
+/// #         sin_port: port.to_be(),
+/// #         sin_addr: IN_ADDR { S_un: IN_ADDR_0 { S_addr: u32::from(std::net::Ipv4Addr::LOCALHOST).to_be() } },
+/// #         sin_zero: [0; 8],
+/// #     }
+/// # }
+/// # const LEN: i32 = std::mem::size_of::<SOCKADDR_IN>() as i32;
+///
+/// let net = winsock_emu::Network::new();
+/// let _current = net.enter(); // the sys calls of this thread use `net`
+/// unsafe {
+///     let mut data = WSADATA::default();
+///     assert_eq!(WSAStartup(0x0202, &mut data), 0);
+///     let s = socket(AF_INET.into(), SOCK_STREAM, IPPROTO_TCP);
+///     // SOCKET_PEER_TARGET_NAME with the name (UTF-16) in its trailing AllStrings.
+///     let spn: Vec<u16> = "host/server.contoso.com".encode_utf16().collect();
+///     let total = std::mem::size_of::<SOCKET_PEER_TARGET_NAME>() + spn.len() * 2;
+///     let mut buffer = vec![0u64; total.div_ceil(8)];
+///     let name = buffer.as_mut_ptr().cast::<SOCKET_PEER_TARGET_NAME>();
+///     (*name).PeerTargetNameStringLen = (spn.len() * 2) as u32;
+///     std::ptr::copy_nonoverlapping(spn.as_ptr(), std::ptr::addr_of_mut!((*name).AllStrings).cast::<u16>(), spn.len());
+///     assert_eq!(WSASetSocketPeerTargetName(s, name, total as u32, std::ptr::null(), None), 0);
+///     let rc = WSASetSocketPeerTargetName(s, std::ptr::null(), 0, std::ptr::null(), None);
+///     assert_eq!((rc, WSAGetLastError()), (SOCKET_ERROR, WSAEFAULT));
+///     closesocket(s);
+///     WSACleanup();
+/// }
+/// ```
 ///
 /// # Safety
 /// `peertargetname` must be NULL or valid for reads of `peertargetnamelen` bytes.

@@ -18,6 +18,32 @@ use crate::model::SocketTable;
 /// Windows. Errors: `WSAEAFNOSUPPORT`, `WSAESOCKTNOSUPPORT`, `WSAEPROTOTYPE`,
 /// `WSAEPROTONOSUPPORT` ([`crate::choices::SOCKET_CATALOG`]).
 ///
+/// ```
+/// use winsock_emu::sys::*;
+/// # fn loopback(port: u16) -> SOCKADDR_IN {
+/// #     SOCKADDR_IN {
+/// #         sin_family: AF_INET,
+/// #         sin_port: port.to_be(),
+/// #         sin_addr: IN_ADDR { S_un: IN_ADDR_0 { S_addr: u32::from(std::net::Ipv4Addr::LOCALHOST).to_be() } },
+/// #         sin_zero: [0; 8],
+/// #     }
+/// # }
+/// # const LEN: i32 = std::mem::size_of::<SOCKADDR_IN>() as i32;
+///
+/// let net = winsock_emu::Network::new();
+/// let _current = net.enter(); // the sys calls of this thread use `net`
+/// unsafe {
+///     let mut data = WSADATA::default();
+///     assert_eq!(WSAStartup(0x0202, &mut data), 0);
+///     let s = socket(AF_INET.into(), SOCK_DGRAM, IPPROTO_UDP);
+///     assert_ne!(s, INVALID_SOCKET);
+///     assert_eq!(socket(AF_INET.into(), SOCK_DGRAM, IPPROTO_TCP), INVALID_SOCKET);
+///     assert_eq!(WSAGetLastError(), WSAEPROTOTYPE);
+///     closesocket(s);
+///     WSACleanup();
+/// }
+/// ```
+///
 /// # Safety
 /// None needed; declared `unsafe extern "system"` to match windows-sys's signature.
 pub unsafe extern "system" fn socket(af: i32, r#type: i32, protocol: i32) -> SOCKET {
@@ -57,6 +83,35 @@ pub unsafe extern "system" fn WSASocketW(
 /// gives the socket a local address. Errors: `WSAENOTSOCK`, `WSAEFAULT` (NULL, short or
 /// wrong-family address), `WSAEINVAL` (already bound), `WSAEADDRINUSE`.
 ///
+/// ```
+/// use winsock_emu::sys::*;
+/// # fn loopback(port: u16) -> SOCKADDR_IN {
+/// #     SOCKADDR_IN {
+/// #         sin_family: AF_INET,
+/// #         sin_port: port.to_be(),
+/// #         sin_addr: IN_ADDR { S_un: IN_ADDR_0 { S_addr: u32::from(std::net::Ipv4Addr::LOCALHOST).to_be() } },
+/// #         sin_zero: [0; 8],
+/// #     }
+/// # }
+/// # const LEN: i32 = std::mem::size_of::<SOCKADDR_IN>() as i32;
+///
+/// let net = winsock_emu::Network::new();
+/// let _current = net.enter(); // the sys calls of this thread use `net`
+/// unsafe {
+///     let mut data = WSADATA::default();
+///     assert_eq!(WSAStartup(0x0202, &mut data), 0);
+///     let s = socket(AF_INET.into(), SOCK_DGRAM, IPPROTO_UDP);
+///     let at = loopback(5000);
+///     assert_eq!(bind(s, std::ptr::addr_of!(at).cast(), LEN), 0);
+///     let again = socket(AF_INET.into(), SOCK_DGRAM, IPPROTO_UDP);
+///     assert_eq!(bind(again, std::ptr::addr_of!(at).cast(), LEN), SOCKET_ERROR);
+///     assert_eq!(WSAGetLastError(), WSAEADDRINUSE);
+///     closesocket(again);
+///     closesocket(s);
+///     WSACleanup();
+/// }
+/// ```
+///
 /// # Safety
 /// `name` must be NULL or valid for reads of `namelen` bytes.
 pub unsafe extern "system" fn bind(s: SOCKET, name: *const SOCKADDR, namelen: i32) -> i32 {
@@ -68,6 +123,35 @@ pub unsafe extern "system" fn bind(s: SOCKET, name: *const SOCKADDR, namelen: i3
 /// [`listen`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-listen):
 /// a bound stream socket starts accepting. Errors: `WSAENOTSOCK`, `WSAEOPNOTSUPP` (not a
 /// stream), `WSAEISCONN`, `WSAEINVAL` (unbound).
+///
+/// ```
+/// use winsock_emu::sys::*;
+/// # fn loopback(port: u16) -> SOCKADDR_IN {
+/// #     SOCKADDR_IN {
+/// #         sin_family: AF_INET,
+/// #         sin_port: port.to_be(),
+/// #         sin_addr: IN_ADDR { S_un: IN_ADDR_0 { S_addr: u32::from(std::net::Ipv4Addr::LOCALHOST).to_be() } },
+/// #         sin_zero: [0; 8],
+/// #     }
+/// # }
+/// # const LEN: i32 = std::mem::size_of::<SOCKADDR_IN>() as i32;
+///
+/// let net = winsock_emu::Network::new();
+/// let _current = net.enter(); // the sys calls of this thread use `net`
+/// unsafe {
+///     let mut data = WSADATA::default();
+///     assert_eq!(WSAStartup(0x0202, &mut data), 0);
+///     let server = socket(AF_INET.into(), SOCK_STREAM, IPPROTO_TCP);
+///     let at = loopback(27015);
+///     assert_eq!(bind(server, std::ptr::addr_of!(at).cast(), LEN), 0);
+///     assert_eq!(listen(server, 5), 0);
+///     let client = socket(AF_INET.into(), SOCK_STREAM, IPPROTO_TCP);
+///     assert_eq!(connect(client, std::ptr::addr_of!(at).cast(), LEN), 0);
+///     closesocket(client);
+///     closesocket(server);
+///     WSACleanup();
+/// }
+/// ```
 ///
 /// # Safety
 /// None needed; declared `unsafe extern "system"` to match windows-sys's signature.
@@ -102,6 +186,41 @@ unsafe fn accept_into(
 /// family's address size (`WSAEFAULT` otherwise, checked before the connection is taken).
 /// Nothing waiting is `WSAEWOULDBLOCK` ([`crate::choices::NEVER_BLOCK`]). On failure
 /// neither out-parameter is written.
+///
+/// ```
+/// use winsock_emu::sys::*;
+/// # fn loopback(port: u16) -> SOCKADDR_IN {
+/// #     SOCKADDR_IN {
+/// #         sin_family: AF_INET,
+/// #         sin_port: port.to_be(),
+/// #         sin_addr: IN_ADDR { S_un: IN_ADDR_0 { S_addr: u32::from(std::net::Ipv4Addr::LOCALHOST).to_be() } },
+/// #         sin_zero: [0; 8],
+/// #     }
+/// # }
+/// # const LEN: i32 = std::mem::size_of::<SOCKADDR_IN>() as i32;
+///
+/// let net = winsock_emu::Network::new();
+/// let _current = net.enter(); // the sys calls of this thread use `net`
+/// unsafe {
+///     let mut data = WSADATA::default();
+///     assert_eq!(WSAStartup(0x0202, &mut data), 0);
+///     let server = socket(AF_INET.into(), SOCK_STREAM, IPPROTO_TCP);
+///     let at = loopback(27015);
+///     assert_eq!(bind(server, std::ptr::addr_of!(at).cast(), LEN), 0);
+///     assert_eq!(listen(server, 5), 0);
+///     let client = socket(AF_INET.into(), SOCK_STREAM, IPPROTO_TCP);
+///     assert_eq!(connect(client, std::ptr::addr_of!(at).cast(), LEN), 0);
+///     let mut from = SOCKADDR_IN::default();
+///     let mut from_len = LEN;
+///     let accepted = accept(server, std::ptr::addr_of_mut!(from).cast(), &mut from_len);
+///     assert_ne!(accepted, INVALID_SOCKET);
+///     assert_eq!(from.sin_family, AF_INET);
+///     closesocket(accepted);
+///     closesocket(client);
+///     closesocket(server);
+///     WSACleanup();
+/// }
+/// ```
 ///
 /// # Safety
 /// `addr` must be NULL or valid for writes of `*addrlen` bytes; `addrlen` must be NULL or
@@ -161,6 +280,32 @@ pub unsafe extern "system" fn WSAAccept(
 /// peer. Errors: `WSAENOTSOCK`, `WSAEFAULT`, `WSAEAFNOSUPPORT`, `WSAEISCONN`, `WSAEINVAL`
 /// (listening), `WSAEADDRNOTAVAIL`, `WSAECONNREFUSED`.
 ///
+/// ```
+/// use winsock_emu::sys::*;
+/// # fn loopback(port: u16) -> SOCKADDR_IN {
+/// #     SOCKADDR_IN {
+/// #         sin_family: AF_INET,
+/// #         sin_port: port.to_be(),
+/// #         sin_addr: IN_ADDR { S_un: IN_ADDR_0 { S_addr: u32::from(std::net::Ipv4Addr::LOCALHOST).to_be() } },
+/// #         sin_zero: [0; 8],
+/// #     }
+/// # }
+/// # const LEN: i32 = std::mem::size_of::<SOCKADDR_IN>() as i32;
+///
+/// let net = winsock_emu::Network::new();
+/// let _current = net.enter(); // the sys calls of this thread use `net`
+/// unsafe {
+///     let mut data = WSADATA::default();
+///     assert_eq!(WSAStartup(0x0202, &mut data), 0);
+///     let client = socket(AF_INET.into(), SOCK_STREAM, IPPROTO_TCP);
+///     let nobody = loopback(81);
+///     assert_eq!(connect(client, std::ptr::addr_of!(nobody).cast(), LEN), SOCKET_ERROR);
+///     assert_eq!(WSAGetLastError(), WSAECONNREFUSED);
+///     closesocket(client);
+///     WSACleanup();
+/// }
+/// ```
+///
 /// # Safety
 /// `name` must be NULL or valid for reads of `namelen` bytes.
 pub unsafe extern "system" fn connect(s: SOCKET, name: *const SOCKADDR, namelen: i32) -> i32 {
@@ -203,6 +348,30 @@ pub unsafe extern "system" fn WSAConnect(
 /// [`closesocket`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-closesocket):
 /// closes the socket; its handle is never handed out again, so using it later is
 /// `WSAENOTSOCK`.
+///
+/// ```
+/// use winsock_emu::sys::*;
+/// # fn loopback(port: u16) -> SOCKADDR_IN {
+/// #     SOCKADDR_IN {
+/// #         sin_family: AF_INET,
+/// #         sin_port: port.to_be(),
+/// #         sin_addr: IN_ADDR { S_un: IN_ADDR_0 { S_addr: u32::from(std::net::Ipv4Addr::LOCALHOST).to_be() } },
+/// #         sin_zero: [0; 8],
+/// #     }
+/// # }
+/// # const LEN: i32 = std::mem::size_of::<SOCKADDR_IN>() as i32;
+///
+/// let net = winsock_emu::Network::new();
+/// let _current = net.enter(); // the sys calls of this thread use `net`
+/// unsafe {
+///     let mut data = WSADATA::default();
+///     assert_eq!(WSAStartup(0x0202, &mut data), 0);
+///     let s = socket(AF_INET.into(), SOCK_DGRAM, IPPROTO_UDP);
+///     assert_eq!(closesocket(s), 0);
+///     assert_eq!((closesocket(s), WSAGetLastError()), (SOCKET_ERROR, WSAENOTSOCK));
+///     WSACleanup();
+/// }
+/// ```
 ///
 /// # Safety
 /// None needed; declared `unsafe extern "system"` to match windows-sys's signature.

@@ -27,6 +27,29 @@ fn c_string<const N: usize>(text: &[u8]) -> [i8; N] {
 /// `WSAEFAULT` for a NULL `lpwsadata`, `WSAVERNOTSUPPORTED` below version 1.0
 /// ([`crate::choices::STARTUP_VERSIONS`]). On failure `*lpwsadata` is not written.
 ///
+/// ```
+/// use winsock_emu::sys::*;
+/// # fn loopback(port: u16) -> SOCKADDR_IN {
+/// #     SOCKADDR_IN {
+/// #         sin_family: AF_INET,
+/// #         sin_port: port.to_be(),
+/// #         sin_addr: IN_ADDR { S_un: IN_ADDR_0 { S_addr: u32::from(std::net::Ipv4Addr::LOCALHOST).to_be() } },
+/// #         sin_zero: [0; 8],
+/// #     }
+/// # }
+/// # const LEN: i32 = std::mem::size_of::<SOCKADDR_IN>() as i32;
+///
+/// let net = winsock_emu::Network::new();
+/// let _current = net.enter(); // the sys calls of this thread use `net`
+/// unsafe {
+///     let mut data = WSADATA::default();
+///     assert_eq!(WSAStartup(0x0202, &mut data), 0);
+///     assert_eq!(data.wVersion, 0x0202);
+///     assert_eq!(WSAStartup(0x0000, &mut data), WSAVERNOTSUPPORTED); // below 1.0
+///     WSACleanup();
+/// }
+/// ```
+///
 /// # Safety
 /// `lpwsadata` must be NULL or valid for writes of a `WSADATA`.
 #[allow(non_snake_case)]
@@ -54,6 +77,30 @@ pub unsafe extern "system" fn WSAStartup(wversionrequested: u16, lpwsadata: *mut
 /// [`WSACleanup`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-wsacleanup):
 /// one user fewer; the last one closes every socket of the network
 /// ([`crate::choices::CLEANUP_CLOSES_SOCKETS`]). `WSANOTINITIALISED` when there was no user.
+///
+/// ```
+/// use winsock_emu::sys::*;
+/// # fn loopback(port: u16) -> SOCKADDR_IN {
+/// #     SOCKADDR_IN {
+/// #         sin_family: AF_INET,
+/// #         sin_port: port.to_be(),
+/// #         sin_addr: IN_ADDR { S_un: IN_ADDR_0 { S_addr: u32::from(std::net::Ipv4Addr::LOCALHOST).to_be() } },
+/// #         sin_zero: [0; 8],
+/// #     }
+/// # }
+/// # const LEN: i32 = std::mem::size_of::<SOCKADDR_IN>() as i32;
+///
+/// let net = winsock_emu::Network::new();
+/// let _current = net.enter(); // the sys calls of this thread use `net`
+/// unsafe {
+///     let mut data = WSADATA::default();
+///     assert_eq!(WSAStartup(0x0202, &mut data), 0);
+///     assert_eq!(WSACleanup(), 0);
+///     assert_eq!((WSACleanup(), WSAGetLastError()), (SOCKET_ERROR, WSANOTINITIALISED));
+///     assert_eq!(WSAStartup(0x0202, &mut data), 0);
+///     WSACleanup();
+/// }
+/// ```
 ///
 /// # Safety
 /// None needed; declared `unsafe extern "system"` to match windows-sys's signature.

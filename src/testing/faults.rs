@@ -61,7 +61,7 @@ impl FaultAction {
 /// let net = Network::new();
 /// let _wsa = net.startup()?;
 /// let udp = net.socket(Domain::IPV4, Type::DGRAM, None)?;
-/// net.inject(Fault::fail(Call::SetPeerTargetName, Error::NoBufferSpace).on_socket(udp.as_raw()));
+/// let _fault = net.inject(Fault::fail(Call::SetPeerTargetName, Error::NoBufferSpace).on_socket(udp.as_raw()));
 /// let peer = "192.0.2.1:500".parse().unwrap();
 /// assert_eq!(udp.set_peer_target_name(peer, "host/a"), Err(Error::NoBufferSpace));
 /// assert_eq!(udp.set_peer_target_name(peer, "host/a"), Ok(())); // only the next call
@@ -155,7 +155,7 @@ impl Fault {
     /// let _wsa = net.startup()?;
     /// let gone = net.inject(Fault::name_not_found("server.contoso.com"));
     /// assert_eq!(net.resolve("server.contoso.com"), Err(Error::HostNotFound));
-    /// net.remove_fault(gone);
+    /// gone.remove();
     /// assert!(net.resolve("server.contoso.com").is_ok());
     /// # Ok::<(), Error>(())
     /// ```
@@ -174,7 +174,7 @@ impl Fault {
     ///
     /// let net = Network::new();
     /// let _wsa = net.startup()?;
-    /// net.inject(Fault::lookup_fails_temporarily("localhost").times(2));
+    /// let _fault = net.inject(Fault::lookup_fails_temporarily("localhost").times(2));
     /// assert_eq!(net.resolve("localhost"), Err(Error::TryAgain));
     /// assert_eq!(net.resolve("localhost"), Err(Error::TryAgain));
     /// assert!(net.resolve("localhost").is_ok());
@@ -198,7 +198,7 @@ impl Fault {
     /// let rogue = "203.0.113.66".parse().unwrap();
     /// let poison = net.inject(Fault::poison_name("server.contoso.com", rogue));
     /// assert_eq!(net.resolve("server.contoso.com")?, [rogue]);
-    /// net.remove_fault(poison); // the resolver is repaired
+    /// poison.remove(); // the resolver is repaired
     /// assert_eq!(net.resolve("server.contoso.com")?, ["192.0.2.10".parse::<std::net::IpAddr>().unwrap()]);
     /// # Ok::<(), winsock_emu::Error>(())
     /// ```
@@ -220,7 +220,7 @@ impl Fault {
     ///
     /// let net = Network::new();
     /// let _wsa = net.startup()?;
-    /// net.inject(Fault::fail(Call::GetAddrInfo, Error::NoRecovery).for_name("LOCALHOST."));
+    /// let _fault = net.inject(Fault::fail(Call::GetAddrInfo, Error::NoRecovery).for_name("LOCALHOST."));
     /// assert!(net.resolve("127.0.0.1").is_ok()); // another name
     /// assert_eq!(net.resolve("localhost"), Err(Error::NoRecovery));
     /// # Ok::<(), Error>(())

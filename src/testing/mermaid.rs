@@ -190,6 +190,7 @@ mod tests {
             args: String::new(),
             result: result.map(str::to_owned),
             injected: false,
+            note: None,
         }
     }
 

@@ -70,6 +70,18 @@ pub const ADDRINFO_NOT_FREED: StrictRule = StrictRule {
     source: "getaddrinfo, Remarks; GetAddrInfoW, Remarks",
 };
 
+/// A `sys` call failed with `WSANOTINITIALISED` on the process-wide network while its
+/// thread had a network of its own and had entered none: most likely `net.enter()` was
+/// forgotten. Windows has one Winsock a process, so it has no such rule; the emulator's
+/// isolation does.
+pub const NETWORK_NOT_ENTERED: StrictRule = StrictRule {
+    id: "network-not-entered",
+    rule: "the sys functions use the network the calling thread entered (Network::enter), \
+           else the process-wide one: a test that made its own network must enter it on \
+           every thread that runs the code under test",
+    source: "winsock-emu: Network::enter; docs/testing.md, Isolation",
+};
+
 /// Every strict rule.
 pub const STRICT_RULES: &[StrictRule] = &[
     NAME_AFTER_FIRST_SEND,
@@ -78,10 +90,12 @@ pub const STRICT_RULES: &[StrictRule] = &[
     IMPERSONATION_NOT_REVERTED,
     ADDRINFO_FREED_TWICE,
     ADDRINFO_NOT_FREED,
+    NETWORK_NOT_ENTERED,
 ];
 
 /// One misuse strict mode found.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StrictReport {
     /// The rule broken.
     pub rule: StrictRule,
@@ -205,6 +219,12 @@ impl StrictTracker {
         }
     }
 
+    /// A call of this thread strayed to the process-wide network
+    /// ([`NETWORK_NOT_ENTERED`]).
+    pub(crate) fn strayed(&mut self, socket: Option<SOCKET>, what: String) {
+        self.report(NETWORK_NOT_ENTERED, socket, None, what);
+    }
+
     /// The calling thread reverted.
     pub(crate) fn reverted(&mut self) {
         self.impersonating.remove(&super::thread_label());
@@ -259,8 +279,8 @@ impl StrictTracker {
 }
 
 /// Strict mode for a test: reports misuse while it lives and, when dropped, panics with
-/// every report if there was any (unless the test is already panicking). See
-/// [`Network::strict`].
+/// every report if there was any (unless the test is already panicking), followed by the
+/// secure connects that failed and why, and the socket table. See [`Network::strict`].
 #[derive(Debug)]
 #[must_use = "strict mode panics on misuse only when the guard is dropped"]
 pub struct StrictGuard {
@@ -281,9 +301,10 @@ impl Drop for StrictGuard {
         if !reports.is_empty() && !std::thread::panicking() {
             let text: Vec<String> = reports.iter().map(ToString::to_string).collect();
             panic!(
-                "strict mode found {} misuse(s):\n{}",
+                "strict mode found {} misuse(s):\n{}\n\n{}",
                 reports.len(),
-                text.join("\n")
+                text.join("\n"),
+                super::failure_report(&self.network, &self.network.trace())
             );
         }
     }

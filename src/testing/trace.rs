@@ -11,6 +11,7 @@ use crate::Network;
 
 /// One call in a [`Trace`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CallRecord {
     /// Position in the network's call order, from 0.
     pub seq: u64,
@@ -20,7 +21,8 @@ pub struct CallRecord {
     pub call: Call,
     /// The socket it was called on, if any.
     pub socket: Option<SOCKET>,
-    /// The peer or address it named, if any (`bind`, `connect`, peer target names).
+    /// The address it named, if any: the local address of `bind`, the peer of `connect`,
+    /// `sendto` and peer target names ([`CallRecord::address_label`] says which).
     pub peer: Option<SocketAddr>,
     /// The other arguments, decoded (names, protocols, versions, backlogs).
     pub args: String,
@@ -29,6 +31,90 @@ pub struct CallRecord {
     /// Whether an injected [`Fault`](super::Fault) answered the call: its error, or (for a
     /// poisoned name) its answer.
     pub injected: bool,
+    /// What the emulator knows about the result that its code does not say: why a secure
+    /// connect failed ([`SecurityFailure`](super::SecurityFailure)), or that a `sys` call
+    /// reached the process-wide network while this thread had a network of its own.
+    pub note: Option<String>,
+}
+
+impl CallRecord {
+    /// What [`CallRecord::peer`] is for this call: `"local"` for `bind`, `"to"` for
+    /// `sendto`, `"peer"` otherwise.
+    pub fn address_label(&self) -> &'static str {
+        match self.call {
+            Call::Bind => "local",
+            Call::SendTo => "to",
+            _ => "peer",
+        }
+    }
+
+    /// The record as one JSON object on one line, for tools: `seq`, `thread`, `call`,
+    /// `socket` (a number or `null`), the address under its label's key (`local`, `to` or
+    /// `peer`, a string or `null`), `args`, then `ok` (the result's description) or
+    /// `error` and `code`, then `injected` and `note`.
+    ///
+    /// ```
+    /// use winsock_emu::{Domain, Network, Type};
+    ///
+    /// let net = Network::new();
+    /// net.start_trace();
+    /// let _wsa = net.startup()?;
+    /// let udp = net.socket(Domain::IPV4, Type::DGRAM, None)?;
+    /// udp.bind("127.0.0.1:5000".parse().unwrap())?;
+    /// let bind = net.trace().records()[2].to_json();
+    /// assert!(bind.starts_with(r#"{"seq":2,"#));
+    /// assert!(bind.contains(r#""call":"bind","socket":"#));
+    /// assert!(bind.contains(r#""local":"127.0.0.1:5000""#));
+    /// # Ok::<(), winsock_emu::Error>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        let mut out = format!(
+            "{{\"seq\":{},\"thread\":{},\"call\":{},\"socket\":{},\"{}\":{},\"args\":{},",
+            self.seq,
+            json_string(&self.thread),
+            json_string(self.call.name()),
+            self.socket.map_or_else(|| "null".into(), |s| s.to_string()),
+            self.address_label(),
+            self.peer
+                .map_or_else(|| "null".into(), |p| json_string(&p.to_string())),
+            json_string(&self.args),
+        );
+        match &self.result {
+            Ok(value) => out.push_str(&format!("\"ok\":{},", json_string(value))),
+            Err(error) => out.push_str(&format!(
+                "\"error\":{},\"code\":{},",
+                json_string(error.name()),
+                error.code()
+            )),
+        }
+        out.push_str(&format!(
+            "\"injected\":{},\"note\":{}}}",
+            self.injected,
+            self.note
+                .as_deref()
+                .map_or_else(|| "null".into(), json_string)
+        ));
+        out
+    }
+}
+
+/// `text` as a JSON string literal.
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 impl fmt::Display for CallRecord {
@@ -39,17 +125,21 @@ impl fmt::Display for CallRecord {
             parts.push(format!("s={socket:#x}"));
         }
         if let Some(peer) = self.peer {
-            parts.push(format!("peer={peer}"));
+            parts.push(format!("{}={peer}", self.address_label()));
         }
         if !self.args.is_empty() {
             parts.push(self.args.clone());
         }
         write!(f, "{})", parts.join(", "))?;
         match &self.result {
-            Ok(value) if self.injected => write!(f, " -> {value} [injected]"),
-            Ok(value) => write!(f, " -> {value}"),
-            Err(error) if self.injected => write!(f, " -> {error} [injected]"),
-            Err(error) => write!(f, " -> {error}"),
+            Ok(value) if self.injected => write!(f, " -> {value} [injected]")?,
+            Ok(value) => write!(f, " -> {value}")?,
+            Err(error) if self.injected => write!(f, " -> {error} [injected]")?,
+            Err(error) => write!(f, " -> {error}")?,
+        }
+        match &self.note {
+            Some(note) => write!(f, "\n       why: {note}"),
+            None => Ok(()),
         }
     }
 }
@@ -121,6 +211,26 @@ impl Trace {
         }
     }
 
+    /// The trace as JSON lines, for tools: one [`CallRecord::to_json`] object a line.
+    ///
+    /// ```
+    /// let net = winsock_emu::Network::new();
+    /// net.start_trace();
+    /// let _wsa = net.startup()?;
+    /// let lines = net.trace().to_json_lines();
+    /// assert_eq!(lines.lines().count(), 1);
+    /// assert!(lines.contains(r#""call":"WSAStartup""#));
+    /// # Ok::<(), winsock_emu::Error>(())
+    /// ```
+    pub fn to_json_lines(&self) -> String {
+        let mut out = String::new();
+        for record in &self.records {
+            out.push_str(&record.to_json());
+            out.push('\n');
+        }
+        out
+    }
+
     /// [`Trace::check_before`], panicking with the whole trace on failure.
     #[track_caller]
     pub fn assert_before(
@@ -144,8 +254,9 @@ impl fmt::Display for Trace {
     }
 }
 
-/// Prints a network's trace to the test's output if the test panics while this guard
-/// lives; see [`Network::trace_on_failure`].
+/// Prints a network's trace, the secure connects that failed and why, and the socket table
+/// (the snapshot's `netstat`-style [`Display`](fmt::Display)) to the test's output if the
+/// test panics while this guard lives; see [`Network::trace_on_failure`].
 #[derive(Debug)]
 #[must_use = "the trace is printed only while the guard lives"]
 pub struct TraceOnFailure {
@@ -155,7 +266,10 @@ pub struct TraceOnFailure {
 impl Drop for TraceOnFailure {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            eprintln!("{}", self.network.trace());
+            eprintln!(
+                "{}",
+                super::failure_report(&self.network, &self.network.trace())
+            );
         }
     }
 }

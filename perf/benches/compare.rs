@@ -1,11 +1,11 @@
 //! The side-by-side comparisons of `docs/performance.md`, as divan benchmarks:
-//! `cargo bench --bench compare` (add a filter such as `scale` to run one group).
+//! `cargo bench -p winsock-emu-perf --bench compare` (add a filter such as `scale` to run one group).
 //!
-//! Comparison 6 (memory) is `benches/memory.rs`, with divan's allocation profiler as its
-//! global allocator; comparison 3 (turmoil) is `perf/benches/peer_simulator.rs`, in the
-//! comparison package that keeps turmoil out of this crate. The ratios themselves come from
+//! Comparison 6 (memory) is `perf/benches/memory.rs`, with divan's allocation profiler as its
+//! global allocator; comparison 3 (turmoil) is `perf/benches/peer_simulator.rs`. All three live in the
+//! comparison package, which keeps divan, turmoil and tokio out of the crate's graph. The ratios themselves come from
 //! the report: `cargo run --release -p winsock-emu-perf`. All of them measure the workloads
-//! of `benches/support`.
+//! of `perf/benches/support`.
 mod support;
 
 use std::hint::black_box;

@@ -1,5 +1,5 @@
-//! The workloads every comparison measures, written once: the divan benches in `benches/`
-//! and the report in `perf/` both call these, so a figure in the report and the bench of
+//! The workloads every comparison measures, written once: the divan benches in `perf/benches/`
+//! and the report in `perf/src/` both call these, so a figure in the report and the bench of
 //! the same name measure the same code.
 //!
 //! Each workload is a fixture (built once, outside the timing) with a method that does one

@@ -1,5 +1,5 @@
 //! Comparison 6 of `docs/performance.md` as divan benchmarks: what an idle socket and a
-//! stored peer target name allocate. `cargo bench --bench memory`.
+//! stored peer target name allocate. `cargo bench -p winsock-emu-perf --bench memory`.
 //!
 //! divan's allocation profiler counts every allocation and its bytes per iteration, so each
 //! bench's `alloc` and `dealloc` rows show what one more socket or one more name costs:
@@ -7,7 +7,7 @@
 //! `cargo run --release -p winsock-emu-perf -- memory`, measures the bytes still live
 //! afterwards instead, with a counting allocator, and gives the ratio to the target.) The
 //! profiler is the global allocator of this bench binary only, so the timing benches of
-//! `benches/compare.rs` run without it.
+//! `perf/benches/compare.rs` run without it.
 mod support;
 
 use std::net::SocketAddr;
