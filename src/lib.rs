@@ -75,13 +75,14 @@ pub mod testing;
 mod wire;
 
 pub use api::{
-    impersonated_principal, revert_impersonation, Domain, EnterGuard, Network, PendingOperation,
-    Protocol, Socket, Startup, Type,
+    impersonated_principal, revert_impersonation, token_info, AccessToken, Domain, EnterGuard,
+    Network, PeerTokens, PendingOperation, Protocol, Socket, Startup, Type,
 };
 pub use error::{Error, Result};
 pub use model::snapshot::{LinkInfo, NameInfo, NetworkSnapshot, SocketInfo, SocketState};
+pub use model::tokens::{TokenInfo, TokenKind};
 pub use wire::{
-    IpsecSettings, PeerAddress, PeerTargetName, SecurityProtocol, SecurityQueryInfo,
+    Ipsec2Info, Ipsec2Query, IpsecSettings, PeerAddress, PeerTargetName, SecurityProtocol, SecurityQueryInfo,
     SecurityQueryTemplate, SecuritySettings, TargetName,
 };
 

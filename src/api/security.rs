@@ -32,7 +32,9 @@ impl Socket {
     }
 
     /// `WSAQuerySocketSecurity` with a template: on a datagram socket, `template.peer` names
-    /// the peer asked about.
+    /// the peer asked about. With a non-zero `peer_token_access_mask` on a secured link the
+    /// answer holds raw token handles, which the caller owns: take them with
+    /// [`crate::AccessToken::from_raw`] (or use [`Socket::peer_tokens`]).
     pub fn query_security_with(
         &self,
         template: SecurityQueryTemplate,
@@ -41,10 +43,18 @@ impl Socket {
     }
 
     fn query(&self, template: TemplateArg<'_>) -> Result<SecurityQueryInfo> {
-        let len = Some(INFO_LEN as u32);
+        self.query_with_len(template, INFO_LEN)
+    }
+
+    /// The query with a buffer of `len` bytes.
+    pub(super) fn query_with_len(
+        &self,
+        template: TemplateArg<'_>,
+        len: usize,
+    ) -> Result<SecurityQueryInfo> {
         self.network
             .table
-            .query_security(self.handle, template, true, len)
+            .query_security(self.handle, template, true, Some(len as u32))
             .map_err(|failure| failure.error)
     }
 

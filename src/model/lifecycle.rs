@@ -380,8 +380,11 @@ impl SocketTable {
             State::Listening(queue)
                 if entry.kind.family == offer.family && queue.pending.len() < queue.backlog =>
             {
-                let (client_view, server_view) =
+                let (mut client_view, mut server_view) =
                     negotiate(offer.client, offer.target_name, server)?;
+                let hosts = (pending.from.ip(), pending.to.ip());
+                let views = [&mut client_view, &mut server_view];
+                self.sas.lock().assign(hosts.0, hosts.1, views);
                 pending.link = server_view;
                 queue.pending.push_back(pending);
                 Ok(Some(client_view))

@@ -13,6 +13,8 @@
 //! | `small_map.rs` | the per-peer map names and datagram links use: empty, one entry inline, or hashed |
 //! | `security.rs` | `WSASetSocketSecurity`, `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, principals, negotiation |
 //! | `negotiation.rs` | the emulated IPsec negotiation: who may talk to whom |
+//! | `sa.rs` | the emulated IPsec SAs a secured link reports (main mode per host pair, quick mode per link) |
+//! | `tokens.rs` | the process-wide emulated access tokens a query hands out and `CloseHandle` closes |
 //! | `impersonation.rs` | the thread's impersonation (`WSARevertImpersonation` ends it) |
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
 //! | `observer.rs` | the wrappers the faces call: injected faults and the call trace, around every operation |
@@ -33,7 +35,9 @@
 //! topology lock is always taken before a shard lock, and no code holds two shard locks at
 //! once, so no two threads can wait on each other. The `deferral` lock of pending overlapped
 //! operations sits between the two: after `topology`, before a shard lock. The process-wide
-//! events lock (`events.rs`) is a leaf, taken last and alone. No lock is held while user
+//! events lock (`events.rs`) is a leaf, taken last and alone; so are the SA registry's
+//! lock (`sa.rs`, taken under a shard lock) and the process-wide tokens lock (`tokens.rs`,
+//! taken with no other lock held). No lock is held while user
 //! code (a completion routine) runs.
 #![forbid(unsafe_code)]
 
@@ -43,6 +47,7 @@ pub(crate) mod current;
 mod data;
 mod datagram;
 pub(crate) mod events;
+pub(crate) mod handles;
 pub(crate) mod impersonation;
 mod injected;
 mod lifecycle;
@@ -53,10 +58,12 @@ mod observer;
 pub(crate) mod overlapped;
 mod payload;
 pub(crate) mod peer_names;
+mod sa;
 mod security;
 mod small_map;
 pub(crate) mod snapshot;
 pub(crate) mod socket;
+pub(crate) mod tokens;
 mod topology;
 mod unreachable;
 
@@ -168,6 +175,8 @@ pub(crate) struct SocketTable {
     topology: Mutex<Topology>,
     /// Pending overlapped operations; taken after `topology`, before a shard lock.
     deferral: Mutex<overlapped::Deferral>,
+    /// The emulated IPsec SAs of secured links; a leaf, taken under a shard lock.
+    sas: Mutex<sa::SaRegistry>,
     /// Injected faults and the call trace.
     pub(crate) observer: Observer,
 }
@@ -180,6 +189,7 @@ impl Default for SocketTable {
             shards: (0..SHARDS).map(|_| Shard::default()).collect(),
             topology: Mutex::new(Topology::default()),
             deferral: Mutex::new(overlapped::Deferral::default()),
+            sas: Mutex::new(sa::SaRegistry::default()),
             observer: Observer::default(),
         }
     }

@@ -20,14 +20,16 @@ use windows_sys::Win32::Networking::WinSock::{
 use super::impersonation::{self, Impersonation};
 use super::lifecycle::{AddrArg, AddrFailure};
 use super::negotiation::peer_key;
+use super::sa::lookup_context;
 use super::socket::{Link, SocketEntry, State};
+use super::tokens::{self, TokenInfo, TokenKind};
 use super::SocketTable;
 use crate::error::{Error, Result};
 use crate::rules;
 use crate::rules::security as srules;
 use crate::wire::{
-    self, PeerAddress, SecurityProtocol, SecurityQueryInfo, SecurityQueryTemplate,
-    SecuritySettings, TargetName, KNOWN_IPSEC_FLAGS, KNOWN_SECURITY_FLAGS,
+    self, Ipsec2Info, Ipsec2Query, PeerAddress, SecurityProtocol, SecurityQueryInfo,
+    SecurityQueryTemplate, SecuritySettings, TargetName, KNOWN_IPSEC_FLAGS, KNOWN_SECURITY_FLAGS,
 };
 
 /// The *SecuritySettings* argument as the caller gave it.
@@ -51,7 +53,7 @@ pub(crate) enum SettingsArg<'a> {
 pub(crate) enum TemplateArg<'a> {
     /// A NULL pointer.
     Null,
-    /// The caller's bytes (at most [`wire::TEMPLATE_LEN`]) and the length it declared.
+    /// The caller's bytes (at most [`wire::TEMPLATE_IPSEC2_LEN`]) and the length it declared.
     Bytes {
         /// *SecurityQueryTemplateLen*.
         declared_len: u32,
@@ -60,6 +62,8 @@ pub(crate) enum TemplateArg<'a> {
     },
     /// A template from the safe API.
     Value(SecurityQueryTemplate),
+    /// An IPsec2 template from the safe API (its protocol is taken to be IPSEC2).
+    Ipsec2(SecurityQueryTemplate, Ipsec2Query),
 }
 
 /// A failed query: the error, and the size to write back when the buffer was too small.
@@ -130,6 +134,74 @@ fn link_for(entry: &SocketEntry, peer: Option<SocketAddr>) -> Option<Link> {
     Some(exchange.link.clone())
 }
 
+/// The `SOCKET_INFO_CONNECTION_*` flags of `link`, with `_IMPERSONATED` when the calling
+/// thread impersonates this peer ([`crate::choices::IMPERSONATED_FLAG`]).
+fn link_flags(link: &Link, impersonated: bool) -> u32 {
+    let mut flags = 0;
+    if link.secured {
+        flags |= SOCKET_INFO_CONNECTION_SECURED;
+    }
+    if link.encrypted {
+        flags |= SOCKET_INFO_CONNECTION_ENCRYPTED;
+    }
+    if impersonated {
+        flags |= SOCKET_INFO_CONNECTION_IMPERSONATED;
+    }
+    flags
+}
+
+/// The IPsec2 form's fields for `link` ([`crate::choices::SA_IDENTIFIERS`],
+/// [`crate::choices::NEGOTIATION_WINERR`]).
+fn ipsec2_info(link: &Link) -> Ipsec2Info {
+    let (mm_sa_id, qm_sa_id) = link
+        .negotiated
+        .as_deref()
+        .filter(|_| link.secured)
+        .map_or((0, 0), |detail| (detail.mm_sa_id, detail.qm_sa_id));
+    Ipsec2Info {
+        mm_sa_id,
+        qm_sa_id,
+        negotiation_winerr: link.winerr(),
+        sa_lookup_context: lookup_context(qm_sa_id),
+    }
+}
+
+/// The principals a query's tokens stand for, to open once every check has passed.
+struct PeerTokens {
+    /// `PeerTokenAccessMask`.
+    mask: u32,
+    /// The peer's authenticated user, for the application token.
+    application: Option<TargetName>,
+    /// The peer's authenticated principal, for the machine token.
+    machine: Option<TargetName>,
+}
+
+impl PeerTokens {
+    /// Opens the tokens (0 for none): application, machine. If the second cannot be
+    /// opened, the first is closed again, so a failed query opens nothing.
+    fn open(self, socket: SOCKET) -> Result<[usize; 2]> {
+        let open = |principal: Option<TargetName>, kind| match principal {
+            Some(principal) => tokens::open(TokenInfo {
+                kind,
+                principal,
+                access_mask: self.mask,
+                socket,
+            }),
+            None => Ok(0),
+        };
+        let application = open(self.application.clone(), TokenKind::Application)?;
+        match open(self.machine.clone(), TokenKind::Machine) {
+            Ok(machine) => Ok([application, machine]),
+            Err(error) => {
+                if application != 0 {
+                    let _ = tokens::close(application);
+                }
+                Err(error)
+            }
+        }
+    }
+}
+
 impl SocketTable {
     /// An identity for this table, for the thread's impersonation record.
     fn identity(&self) -> usize {
@@ -168,7 +240,9 @@ impl SocketTable {
 
     /// `WSAQuerySocketSecurity`: the security of the socket's connection (stream) or of its
     /// exchange with the template's peer (datagram). `info_len` is *SecurityQueryInfoLen*
-    /// (`None`: NULL) and `info_given` whether *SecurityQueryInfo* is non-NULL.
+    /// (`None`: NULL) and `info_given` whether *SecurityQueryInfo* is non-NULL. When the
+    /// template sets `PeerTokenAccessMask` and the link is secured, the answer holds new
+    /// token handles ([`crate::choices::TOKEN_KINDS`]), opened once every check passed.
     pub(super) fn query_security_unobserved(
         &self,
         handle: SOCKET,
@@ -185,18 +259,32 @@ impl SocketTable {
                 TemplateArg::Null => (false, 0),
                 TemplateArg::Bytes { declared_len, .. } => (true, declared_len as usize),
                 TemplateArg::Value(_) => (true, wire::TEMPLATE_LEN),
+                TemplateArg::Ipsec2(..) => (true, wire::TEMPLATE_IPSEC2_LEN),
             };
             srules::query_template_fits(entry.kind.socket_type, given, len)?;
-            let (template, peer) = match template {
+            let (template, peer, ipsec2) = match template {
                 TemplateArg::Bytes {
                     bytes,
                     declared_len,
-                } if declared_len != 0 => wire::decode_template(bytes)?,
+                } if declared_len != 0 => wire::decode_template(declared_len, bytes)?,
                 TemplateArg::Value(value) => {
                     let peer = value.peer.map_or(PeerAddress::Unspecified, PeerAddress::Ip);
-                    (value, peer)
+                    (value, peer, None)
                 }
-                _ => (SecurityQueryTemplate::default(), PeerAddress::Unspecified),
+                TemplateArg::Ipsec2(value, query) => {
+                    wire::validate_ipsec2_query(&query)?;
+                    let peer = value.peer.map_or(PeerAddress::Unspecified, PeerAddress::Ip);
+                    let value = SecurityQueryTemplate {
+                        protocol: SecurityProtocol::Ipsec2,
+                        ..value
+                    };
+                    (value, peer, Some(query))
+                }
+                _ => (
+                    SecurityQueryTemplate::default(),
+                    PeerAddress::Unspecified,
+                    None,
+                ),
             };
             if entry.kind.socket_type != SOCK_STREAM {
                 rules::peer_family_is_usable(entry.kind.family, &peer)?;
@@ -208,17 +296,14 @@ impl SocketTable {
             let link = link_for(entry, template.peer);
             srules::query_has_a_connection(link.is_some())?;
             let link = link.unwrap_or_default();
-            if let Err(error) =
-                srules::query_info_fits(info_given, info_len.unwrap_or(0), wire::INFO_LEN)
+            let needed = if ipsec2.is_some() {
+                wire::INFO_IPSEC2_LEN
+            } else {
+                wire::INFO_LEN
+            };
+            if let Err(error) = srules::query_info_fits(info_given, info_len.unwrap_or(0), needed)
             {
-                return Ok(Err(error));
-            }
-            let mut flags = 0;
-            if link.secured {
-                flags |= SOCKET_INFO_CONNECTION_SECURED;
-            }
-            if link.encrypted {
-                flags |= SOCKET_INFO_CONNECTION_ENCRYPTED;
+                return Ok(Err((error, needed)));
             }
             let this_peer = if entry.kind.socket_type == SOCK_STREAM {
                 None
@@ -228,27 +313,40 @@ impl SocketTable {
             let impersonated = impersonating.as_ref().is_some_and(|now| {
                 now.table == me && now.socket == handle && now.peer == this_peer
             });
-            if impersonated {
-                flags |= SOCKET_INFO_CONNECTION_IMPERSONATED;
-            }
             let protocol = match entry.settings() {
+                _ if ipsec2.is_some() => SecurityProtocol::Ipsec2,
                 Some(settings) if settings.protocol != SecurityProtocol::Default => {
                     settings.protocol
                 }
                 _ if link.secured => SecurityProtocol::Ipsec,
                 _ => SecurityProtocol::Default,
             };
-            Ok(Ok(SecurityQueryInfo {
+            let info = SecurityQueryInfo {
                 protocol,
-                flags,
+                flags: link_flags(&link, impersonated),
                 peer_application_token: 0,
                 peer_machine_token: 0,
-            }))
+                ipsec2: ipsec2.map(|_| ipsec2_info(&link)),
+            };
+            let mask = template.peer_token_access_mask;
+            let tokens = (mask != 0 && link.secured).then(|| PeerTokens {
+                mask,
+                application: link.peer_user().cloned(),
+                machine: link.peer_principal.clone(),
+            });
+            Ok(Ok((info, tokens)))
         })?;
-        answer.map_err(|error| QueryFailure {
+        let (mut info, tokens) = answer.map_err(|(error, needed)| QueryFailure {
             error,
-            needed: Some(wire::INFO_LEN as u32),
-        })
+            needed: Some(needed as u32),
+        })?;
+        if let Some(tokens) = tokens {
+            let [application, machine] = tokens.open(handle)?;
+            info.peer_application_token = application as u64;
+            info.peer_machine_token = machine as u64;
+            self.observer.tokens_opened(handle, &info.token_handles());
+        }
+        Ok(info)
     }
 
     /// `WSAImpersonateSocketPeer`: makes the calling thread act as the authenticated peer.
@@ -281,7 +379,11 @@ impl SocketTable {
             srules::connection_not_reset(is_reset(entry))?;
             let link = link_for(entry, peer);
             srules::query_has_a_connection(link.is_some())?;
-            let principal = link.and_then(|link| link.peer_principal.filter(|_| link.secured));
+            let principal = link.filter(|link| link.secured).and_then(|link| {
+                link.peer_user()
+                    .cloned()
+                    .or_else(|| link.peer_principal.clone())
+            });
             srules::impersonation_needs_authenticated_peer(principal.is_some())?;
             let principal = principal.ok_or(Error::OperationNotSupported)?;
             Ok(Impersonation {

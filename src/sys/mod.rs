@@ -41,6 +41,7 @@ mod addr_out;
 mod condition;
 mod data;
 mod events;
+mod handles;
 mod ioctl;
 mod last_error;
 mod memory;
@@ -56,8 +57,9 @@ pub use data::{ioctlsocket, recv, recvfrom, send, sendto, shutdown};
 pub use events::{
     SleepEx, WSACloseEvent, WSACreateEvent, WSAResetEvent, WSASetEvent, WSAWaitForMultipleEvents,
 };
+pub use handles::CloseHandle;
 pub use ioctl::WSAIoctl;
-pub use last_error::{WSAGetLastError, WSASetLastError};
+pub use last_error::{GetLastError, SetLastError, WSAGetLastError, WSASetLastError};
 pub use overlapped::WSAGetOverlappedResult;
 pub use peer_names::{WSADeleteSocketPeerTargetName, WSASetSocketPeerTargetName};
 pub use security::{

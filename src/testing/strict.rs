@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
+use crate::model::tokens;
 use crate::Network;
 
 /// A rule of the documentation that Windows does not enforce, but strict mode does.
@@ -52,12 +53,22 @@ pub const IMPERSONATION_NOT_REVERTED: StrictRule = StrictRule {
     source: "WSAImpersonateSocketPeer, Remarks; WSARevertImpersonation",
 };
 
+/// An access token a query returned was never closed.
+pub const TOKEN_NOT_CLOSED: StrictRule = StrictRule {
+    id: "token-not-closed",
+    rule: "after using the token for access checks, the application should close the handle \
+           using the CloseHandle function",
+    source: "SOCKET_SECURITY_QUERY_INFO, PeerApplicationAccessTokenHandle and \
+             PeerMachineAccessTokenHandle; WSAQuerySocketSecurity, Remarks",
+};
+
 /// Every strict rule.
 pub const STRICT_RULES: &[StrictRule] = &[
     NAME_AFTER_FIRST_SEND,
     NAME_WITHOUT_SECURITY,
     SETTINGS_AFTER_CONNECT,
     IMPERSONATION_NOT_REVERTED,
+    TOKEN_NOT_CLOSED,
 ];
 
 /// One misuse strict mode found.
@@ -100,6 +111,9 @@ pub(crate) struct StrictTracker {
     reported_unsecured: HashSet<SOCKET>,
     /// Threads impersonating now: thread label → the socket whose peer they act as.
     impersonating: BTreeMap<String, SOCKET>,
+    /// Token handles queries returned while strict mode was on → the socket and thread of
+    /// the query; each is reported if still open when the reports are read.
+    tokens: BTreeMap<u64, (SOCKET, String)>,
     reports: Vec<StrictReport>,
 }
 
@@ -188,7 +202,16 @@ impl StrictTracker {
         self.impersonating.remove(&super::thread_label());
     }
 
-    /// The reports so far, plus one for each thread still impersonating.
+    /// A query on `socket` returned these token handles (0: none).
+    pub(crate) fn tokens_opened(&mut self, socket: SOCKET, handles: &[u64]) {
+        let thread = super::thread_label();
+        for &handle in handles.iter().filter(|&&handle| handle != 0) {
+            self.tokens.insert(handle, (socket, thread.clone()));
+        }
+    }
+
+    /// The reports so far, plus one for each thread still impersonating and one for each
+    /// token still open.
     pub(crate) fn reports(&self) -> Vec<StrictReport> {
         let mut reports = self.reports.clone();
         for (thread, socket) in &self.impersonating {
@@ -200,6 +223,22 @@ impl StrictTracker {
                 what: format!("still impersonating the peer of socket {socket:#x}"),
             });
         }
+        for (&handle, (socket, thread)) in &self.tokens {
+            let Some(token) = usize::try_from(handle).ok().and_then(tokens::info) else {
+                continue;
+            };
+            reports.push(StrictReport {
+                rule: TOKEN_NOT_CLOSED,
+                socket: Some(*socket),
+                peer: None,
+                thread: thread.clone(),
+                what: format!(
+                    "token {handle:#x} ({:?}, for {}) from a query on socket {socket:#x} was \
+                     never closed",
+                    token.kind, token.principal
+                ),
+            });
+        }
         reports
     }
 
@@ -207,6 +246,7 @@ impl StrictTracker {
     pub(crate) fn clear_reports(&mut self) {
         self.reports.clear();
         self.impersonating.clear();
+        self.tokens.clear();
     }
 }
 
