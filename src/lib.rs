@@ -82,8 +82,8 @@ pub use error::{Error, Result};
 pub use model::snapshot::{LinkInfo, NameInfo, NetworkSnapshot, SocketInfo, SocketState};
 pub use model::tokens::{TokenInfo, TokenKind};
 pub use wire::{
-    Ipsec2Info, Ipsec2Query, IpsecSettings, PeerAddress, PeerTargetName, SecurityProtocol, SecurityQueryInfo,
-    SecurityQueryTemplate, SecuritySettings, TargetName,
+    Ipsec2Info, Ipsec2Query, IpsecSettings, PeerAddress, PeerTargetName, SecurityProtocol,
+    SecurityQueryInfo, SecurityQueryTemplate, SecuritySettings, TargetName,
 };
 
 /// The README's examples, compiled and run as doctests.

@@ -301,8 +301,7 @@ impl SocketTable {
             } else {
                 wire::INFO_LEN
             };
-            if let Err(error) = srules::query_info_fits(info_given, info_len.unwrap_or(0), needed)
-            {
+            if let Err(error) = srules::query_info_fits(info_given, info_len.unwrap_or(0), needed) {
                 return Ok(Err((error, needed)));
             }
             let this_peer = if entry.kind.socket_type == SOCK_STREAM {

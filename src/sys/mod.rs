@@ -74,7 +74,11 @@ pub use types::*;
 #[doc(no_inline)]
 pub use windows_sys::core::{BOOL, GUID, PCSTR, PSTR};
 #[doc(no_inline)]
-pub use windows_sys::Win32::Foundation::{FALSE, HANDLE, TRUE, WAIT_EVENT, WAIT_IO_COMPLETION};
+pub use windows_sys::Win32::Foundation::{
+    ERROR_INVALID_HANDLE, ERROR_IPSEC_IKE_AUTH_FAIL, ERROR_IPSEC_IKE_NO_POLICY,
+    ERROR_IPSEC_IKE_TIMED_OUT, FALSE, FARPROC, HANDLE, TRUE, WAIT_EVENT, WAIT_IO_COMPLETION,
+    WIN32_ERROR,
+};
 #[doc(no_inline)]
 pub use windows_sys::Win32::System::IO::OVERLAPPED;
 pub use wsa_data::{WSARecv, WSARecvFrom, WSASend, WSASendTo};

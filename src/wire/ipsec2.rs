@@ -33,7 +33,8 @@ const WINERR_OFFSET: usize = 40;
 const LOOKUP_CONTEXT_OFFSET: usize = 44;
 
 /// The `Flags` bits `mstcpip.h` defines for the IPsec2 template.
-pub(crate) const KNOWN_IPSEC2_QUERY_FLAGS: u32 = SOCKET_QUERY_IPSEC2_ABORT_CONNECTION_ON_FIELD_CHANGE;
+pub(crate) const KNOWN_IPSEC2_QUERY_FLAGS: u32 =
+    SOCKET_QUERY_IPSEC2_ABORT_CONNECTION_ON_FIELD_CHANGE;
 /// The `FieldMask` bits `mstcpip.h` defines.
 pub(crate) const KNOWN_IPSEC2_FIELD_MASK: u32 =
     SOCKET_QUERY_IPSEC2_FIELD_MASK_MM_SA_ID | SOCKET_QUERY_IPSEC2_FIELD_MASK_QM_SA_ID;
