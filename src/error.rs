@@ -141,6 +141,9 @@ wsa_errors! {
     InvalidParameter = WSA_INVALID_PARAMETER, "one or more parameters are invalid";
     /// No more event objects can be created (`ERROR_NOT_ENOUGH_MEMORY`).
     NotEnoughMemory = WSA_NOT_ENOUGH_MEMORY, "insufficient memory available";
+    /// The name is valid, but the database holds no record of the kind asked for
+    /// (`getprotobyname`, `getprotobynumber`).
+    NoData = WSANO_DATA, "the requested name is valid, but no data of the requested type was found";
 }
 
 impl From<Error> for io::Error {

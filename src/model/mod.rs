@@ -14,6 +14,7 @@
 //! | `security.rs` | `WSASetSocketSecurity`, `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, principals, negotiation |
 //! | `negotiation.rs` | the emulated IPsec negotiation: who may talk to whom |
 //! | `sa.rs` | the emulated IPsec SAs a secured link reports (main mode per host pair, quick mode per link) |
+//! | `protocol_db.rs` | the protocol database `getprotobyname` and `getprotobynumber` read |
 //! | `tokens.rs` | the process-wide emulated access tokens a query hands out and `CloseHandle` closes |
 //! | `impersonation.rs` | the thread's impersonation (`WSARevertImpersonation` ends it) |
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
@@ -58,6 +59,7 @@ mod observer;
 pub(crate) mod overlapped;
 mod payload;
 pub(crate) mod peer_names;
+pub(crate) mod protocol_db;
 mod sa;
 mod security;
 mod small_map;

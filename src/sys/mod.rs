@@ -38,6 +38,7 @@
 #![allow(unsafe_code)]
 
 mod addr_out;
+mod blocking_hooks;
 mod condition;
 mod data;
 mod events;
@@ -47,12 +48,18 @@ mod last_error;
 mod memory;
 mod overlapped;
 mod peer_names;
+mod protocols;
+mod protoent;
+mod qos;
 mod security;
 mod sockets;
 mod startup;
 pub mod types;
 mod wsa_data;
 
+pub use blocking_hooks::{
+    WSACancelBlockingCall, WSAIsBlocking, WSASetBlockingHook, WSAUnhookBlockingHook,
+};
 pub use data::{ioctlsocket, recv, recvfrom, send, sendto, shutdown};
 pub use events::{
     SleepEx, WSACloseEvent, WSACreateEvent, WSAResetEvent, WSASetEvent, WSAWaitForMultipleEvents,
@@ -62,6 +69,9 @@ pub use ioctl::WSAIoctl;
 pub use last_error::{GetLastError, SetLastError, WSAGetLastError, WSASetLastError};
 pub use overlapped::WSAGetOverlappedResult;
 pub use peer_names::{WSADeleteSocketPeerTargetName, WSASetSocketPeerTargetName};
+pub use protocols::{WSAEnumProtocolsA, WSAEnumProtocolsW, WSASocketA};
+pub use protoent::{getprotobyname, getprotobynumber};
+pub use qos::WSAGetQOSByName;
 pub use security::{
     WSAImpersonateSocketPeer, WSAQuerySocketSecurity, WSARevertImpersonation, WSASetSocketSecurity,
 };
