@@ -229,12 +229,11 @@ pub const IOCTL_CODES: Choice = Choice {
 /// Arguments of other functions that are not emulated.
 pub const UNEMULATED_ARGUMENTS: Choice = Choice {
     id: "unemulated-arguments",
-    question: "What do WSASocketW's lpProtocolInfo and g, and WSAConnect's connect data and \
-               QOS arguments, do?",
-    answer: "They must be NULL (or 0 for g). A non-NULL lpProtocolInfo or non-zero g is \
-             WSAEINVAL, as WSASocketW documents for an invalid group or protocol info; any \
-             non-NULL data or QOS pointer in WSAConnect is WSAEOPNOTSUPP, since TCP/IP \
-             offers neither. None of these pointers is ever read.",
+    question: "What do WSASocketW's g, and WSAConnect's connect data and QOS arguments, do?",
+    answer: "A non-zero g is WSAEINVAL, as WSASocketW documents for an invalid group (socket \
+             groups are reserved); any non-NULL data or QOS pointer in WSAConnect is \
+             WSAEOPNOTSUPP, since TCP/IP offers neither, and is never read. (lpProtocolInfo \
+             is read: wsasocket-protocol-info.)",
 };
 
 /// `WSAAccept`'s condition function: what it is shown.
@@ -790,6 +789,76 @@ pub const NEGOTIATION_WINERR: Choice = Choice {
              leaves no link to query: the connect itself fails (secure-negotiation).",
 };
 
+/// What `WSAEnumProtocols` reports of each catalogue entry.
+pub const PROTOCOL_INFO_FIELDS: Choice = Choice {
+    id: "protocol-info-fields",
+    question: "Which WSAPROTOCOL_INFO values does WSAEnumProtocols report, and how does \
+               lpiProtocols filter them?",
+    answer: "One base-provider entry (ProtocolChain.ChainLen 1, never PFL_HIDDEN) per \
+             catalogue triple socket() accepts (socket-catalog), in that order, numbered \
+             from dwCatalogEntryId 1001. TCP and UDP carry the service flags Wine's tests \
+             record for Windows (XP1_QOS_SUPPORTED clear); iProtocol is the protocol 0 \
+             means (PFL_MATCHES_PROTOCOL_ZERO), iProtocolMaxOffset 255 for raw sockets, \
+             iMin/iMaxSockAddr the family's address sizes, dwMessageSize 0 for streams and \
+             the largest datagram otherwise, szProtocol the name Windows gives (MSAFD \
+             Tcpip [TCP/IP] ...), and ProviderId the emulator's own GUID \
+             7773656d-7072-4f76-8000-000000000001. lpiProtocols keeps the entries whose \
+             iProtocol it lists exactly, so a raw entry (iProtocol 0, which would end the \
+             array) is never selected, as Wine records. *lpdwBufferLength is written only \
+             when it is too small.",
+};
+
+/// How `WSASocketA`/`WSASocketW` use a `WSAPROTOCOL_INFO`.
+pub const WSASOCKET_PROTOCOL_INFO: Choice = Choice {
+    id: "wsasocket-protocol-info",
+    question: "Which socket does WSASocket make from a WSAPROTOCOL_INFO, and what is an \
+               invalid one?",
+    answer: "The one its dwCatalogEntryId names: af, type and protocol given as \
+             FROM_PROTOCOL_INFO take the structure's iAddressFamily, iSocketType and \
+             iProtocol; the result must be the entry's family and type with a protocol the \
+             entry serves (0: its default). An unknown entry, a triple it does not serve, or \
+             a structure from WSADuplicateSocket (non-zero dwProviderReserved: duplication \
+             is not emulated) is WSAEINVAL, and no socket is made. The other fields are not \
+             read.",
+};
+
+/// What the protocol database holds.
+pub const PROTOCOL_DATABASE: Choice = Choice {
+    id: "protocol-database",
+    question: "Which protocols do getprotobyname and getprotobynumber know?",
+    answer: "Those of Windows' protocol file, as Wine's tests record them: ip 0, icmp 1, ggp \
+             3, tcp 6, egp 8, pup 12, udp 17, hmp 20, xns-idp 22, rdp 27, ipv6 41, \
+             ipv6-route 43, ipv6-frag 44, esp 50, ah 51, ipv6-icmp 58, ipv6-nonxt 59, \
+             ipv6-opts 60, rvd 66; each with its capitalised alias (TCP, IPv6-ICMP ...). \
+             Names and aliases match without regard to ASCII case. Anything else is NULL \
+             with WSANO_DATA. The database is not editable: it is the file's stock content.",
+};
+
+/// The QoS templates `WSAGetQOSByName` knows.
+pub const QOS_TEMPLATES: Choice = Choice {
+    id: "qos-templates",
+    question: "Which QoS templates does WSAGetQOSByName know?",
+    answer: "None: no catalogue entry offers QoS (XP1_QOS_SUPPORTED is clear, as on Windows \
+             since the GQoS provider was removed). Asking for the list (an empty name) \
+             writes the empty list, one NUL, and succeeds; any name is FALSE with \
+             WSAEINVAL, and *lpQOS is never written.",
+};
+
+/// The Winsock 1.1 blocking-hook calls.
+pub const BLOCKING_HOOKS: Choice = Choice {
+    id: "blocking-hooks",
+    question: "What do WSACancelBlockingCall, WSASetBlockingHook, WSAUnhookBlockingHook and \
+               WSAIsBlocking do? Their pages say only that they were removed from Winsock \
+               2.2 and that Winsock 1.1 applications are served by WINSOCK.DLL and \
+               WSOCK32.DLL.",
+    answer: "What ws2_32 answers a Winsock 2 application, as ReactOS's reimplementation \
+             does: after the WSANOTINITIALISED check, WSACancelBlockingCall and \
+             WSAUnhookBlockingHook are SOCKET_ERROR and WSASetBlockingHook is NULL, each \
+             with WSAEOPNOTSUPP; the hook given is never called. WSAIsBlocking is FALSE. \
+             The answer is the same after WSAStartup(1.1), since the 1.1 DLLs are not \
+             emulated.",
+};
+
 /// Every choice, in the order `docs/choices.md` lists them.
 pub const ALL: &[Choice] = &[
     CHECK_ORDER,
@@ -852,6 +921,11 @@ pub const ALL: &[Choice] = &[
     IPSEC2_FLAGS_AND_FIELD_MASK,
     SA_IDENTIFIERS,
     NEGOTIATION_WINERR,
+    PROTOCOL_INFO_FIELDS,
+    WSASOCKET_PROTOCOL_INFO,
+    PROTOCOL_DATABASE,
+    QOS_TEMPLATES,
+    BLOCKING_HOOKS,
 ];
 
 #[cfg(test)]

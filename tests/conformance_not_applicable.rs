@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 
 use winsock_emu::backend::{
-    Backend, BackendKind, Buffer, CallResult, Completion, Emulator, Overlapped, Queried,
+    Backend, BackendKind, Buffer, CallResult, Completion, Emulator, Enumerated, Overlapped, Queried,
 };
 use winsock_emu::conformance::{self, cases, Stopped, Verdict};
 use winsock_emu::sys::{SOCKET, WSAEVENT};
@@ -66,6 +66,32 @@ impl Backend for WithoutDeferral {
     }
     fn ioctl(&self, s: SOCKET, code: u32, input: Buffer<'_>) -> CallResult<u32> {
         self.0.ioctl(s, code, input)
+    }
+    fn close_handle(&self, handle: u64) -> CallResult {
+        self.0.close_handle(handle)
+    }
+    fn enum_protocols(&self, filter: Option<&[i32]>, room: Option<u32>) -> Enumerated {
+        self.0.enum_protocols(filter, room)
+    }
+    fn protocol_by_name(&self, name: &std::ffi::CStr) -> CallResult<(String, i16)> {
+        self.0.protocol_by_name(name)
+    }
+    fn protocol_by_number(&self, number: i32) -> CallResult<(String, i16)> {
+        self.0.protocol_by_number(number)
+    }
+    fn cancel_blocking_call(&self) -> CallResult {
+        self.0.cancel_blocking_call()
+    }
+    fn wsa_socket_from_info(
+        &self,
+        triple: (i32, i32, i32),
+        catalog_id: u32,
+        info_triple: (i32, i32, i32),
+    ) -> CallResult<SOCKET> {
+        self.0.wsa_socket_from_info(triple, catalog_id, info_triple)
+    }
+    fn get_qos_by_name(&self, s: SOCKET, name: Option<&[u8]>, qos: bool) -> CallResult {
+        self.0.get_qos_by_name(s, name, qos)
     }
     fn query_security(
         &self,

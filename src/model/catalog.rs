@@ -341,9 +341,7 @@ pub(crate) fn resolve_entry(
     let serves = family == i32::from(offer.family)
         && socket_type == offer.socket_type
         && (protocol == 0 || (offer.accepts)(protocol));
-    if !serves {
-        return Err(Error::Invalid);
-    }
+    crate::rules::catalog::protocol_info_serves_the_triple(serves)?;
     resolve(family, socket_type, protocol)
 }
 

@@ -13,6 +13,8 @@ use super::memory;
 use crate::error::{Error, Result};
 use crate::model::catalog::{self, ProtocolEntry};
 use crate::model::current::with_current;
+use crate::rules;
+use crate::rules::catalog as catalog_rules;
 
 /// The emulator's provider GUID, `7773656d-7072-4f76-8000-000000000001`, for every entry
 /// ([`crate::choices::PROTOCOL_INFO_FIELDS`]).
@@ -113,9 +115,7 @@ unsafe fn enum_protocols<T: ProtocolInfo>(
 ) -> i32 {
     let result = with_current(|table| {
         table.require_startup()?;
-        if length.is_null() {
-            return Err(Error::Fault);
-        }
+        rules::pointer_is_present(length.is_null())?;
         // SAFETY: forwarded from the caller.
         let filter = unsafe { protocol_filter(protocols) };
         let entries = catalog::entries(filter.as_deref());
@@ -123,10 +123,12 @@ unsafe fn enum_protocols<T: ProtocolInfo>(
             .map_err(|_| Error::NoBufferSpace)?;
         // SAFETY: non-NULL, and the caller promises a readable and writable u32.
         let given = unsafe { memory::read(length) };
-        if buffer.is_null() || given < needed {
+        if let Err(error) =
+            catalog_rules::protocol_buffer_holds_every_entry(!buffer.is_null(), given, needed)
+        {
             // SAFETY: as above.
             unsafe { memory::write(length, needed) };
-            return Err(Error::NoBufferSpace);
+            return Err(error);
         }
         for (index, entry) in entries.iter().enumerate() {
             // SAFETY: the caller promises `*length` writable bytes at `buffer`, and
@@ -198,6 +200,7 @@ pub(super) unsafe fn wsa_socket<T: ProtocolInfo>(
     socket_result(with_current(|table| {
         table.require_startup()?;
         if g != 0 {
+            // Socket groups are not emulated ([`crate::choices::UNEMULATED_ARGUMENTS`]).
             return Err(Error::Invalid);
         }
         let (af, r#type, protocol) = if info.is_null() {
@@ -218,9 +221,7 @@ fn from_protocol_info(
     (af, r#type, protocol): (i32, i32, i32),
     (catalog_id, reserved, info_af, info_type, info_protocol): (u32, u32, i32, i32, i32),
 ) -> Result<(i32, i32, i32)> {
-    if reserved != 0 {
-        return Err(Error::Invalid);
-    }
+    catalog_rules::protocol_info_serves_the_triple(reserved == 0)?;
     let pick = |given: i32, from_info: i32| {
         if given == FROM_PROTOCOL_INFO {
             from_info

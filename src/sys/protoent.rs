@@ -12,9 +12,10 @@ use windows_sys::core::PCSTR;
 use windows_sys::Win32::Networking::WinSock::PROTOENT;
 
 use super::last_error::record;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::current::with_current;
 use crate::model::protocol_db::{self, ProtocolRecord, LONGEST_NAME};
+use crate::rules;
 
 /// The thread's `PROTOENT` and the blocks it points to.
 struct Storage {
@@ -116,12 +117,10 @@ unsafe fn name_prefix(name: PCSTR) -> Vec<u8> {
 pub unsafe extern "system" fn getprotobyname(name: PCSTR) -> *mut PROTOENT {
     entry_result(with_current(|table| {
         table.require_startup()?;
-        if name.is_null() {
-            return Err(Error::Fault);
-        }
+        rules::pointer_is_present(name.is_null())?;
         // SAFETY: forwarded from the caller.
         let prefix = unsafe { name_prefix(name) };
-        protocol_db::by_name(&prefix).ok_or(Error::NoData)
+        rules::catalog::protocol_is_in_the_database(protocol_db::by_name(&prefix))
     }))
 }
 
@@ -134,6 +133,6 @@ pub unsafe extern "system" fn getprotobyname(name: PCSTR) -> *mut PROTOENT {
 pub unsafe extern "system" fn getprotobynumber(number: i32) -> *mut PROTOENT {
     entry_result(with_current(|table| {
         table.require_startup()?;
-        protocol_db::by_number(number).ok_or(Error::NoData)
+        rules::catalog::protocol_is_in_the_database(protocol_db::by_number(number))
     }))
 }

@@ -10,6 +10,7 @@ use super::last_error::record;
 use super::memory;
 use crate::error::Error;
 use crate::model::current::with_current;
+use crate::rules;
 
 /// [`WSAGetQOSByName`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsagetqosbyname):
 /// fills `lpqos` from the template named by `lpqosname`'s string, or, when that string is
@@ -34,14 +35,11 @@ pub unsafe extern "system" fn WSAGetQOSByName(
 ) -> BOOL {
     let result = with_current(|table| {
         table.with_socket(s, |_| Ok(()))?;
-        if lpqosname.is_null() {
-            return Err(Error::Fault);
-        }
+        rules::pointer_is_present(lpqosname.is_null())?;
         // SAFETY: non-NULL, and the caller promises a readable WSABUF.
         let name = unsafe { memory::read(lpqosname) };
-        if name.buf.is_null() || name.len == 0 {
-            return Err(Error::Fault);
-        }
+        let usable = !name.buf.is_null() && name.len != 0;
+        rules::catalog::qos_buffers_are_usable(usable, false)?;
         // SAFETY: `buf` holds at least one readable byte (`len` is non-zero).
         let first = unsafe { memory::read(name.buf) };
         if first == 0 {
@@ -49,9 +47,8 @@ pub unsafe extern "system" fn WSAGetQOSByName(
             unsafe { memory::write(name.buf, 0) };
             return Ok(());
         }
-        if lpqos.is_null() {
-            return Err(Error::Fault);
-        }
+        rules::catalog::qos_buffers_are_usable(true, lpqos.is_null())?;
+        // No template has a name ([`crate::choices::QOS_TEMPLATES`]).
         Err(Error::Invalid)
     });
     match result {

@@ -14,9 +14,12 @@
 //! | `pending.rs` | overlapped operations that pend, through the backend's `Deferral` (`n/a` without one) |
 //! | `names_in_use.rs` | what a deleted name, or a failed set, does to a later authentication |
 //! | `udp_connreset.rs` | the ICMP Port Unreachable a datagram drew, in receives; `SIO_UDP_CONNRESET` |
+//! | `tokens.rs` | the peer tokens and the IPsec2 form of `WSAQuerySocketSecurity`; `CloseHandle` (`n/a` without an IPsec policy) |
+//! | `catalog.rs` | `WSAEnumProtocolsW`, `getprotobyname`, `getprotobynumber`, `WSACancelBlockingCall` |
 //! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom` over `WSABUF` arrays; `WSAAccept`'s condition function |
 #![forbid(unsafe_code)]
 
+mod catalog;
 mod data_path;
 mod delete;
 mod impersonation;
@@ -27,6 +30,7 @@ mod pending;
 mod query;
 mod security;
 mod set;
+mod tokens;
 mod udp_connreset;
 mod wsa_data;
 
@@ -67,6 +71,8 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(names_in_use::CASES)
         .chain(udp_connreset::CASES)
         .chain(wsa_data::CASES)
+        .chain(tokens::CASES)
+        .chain(catalog::CASES)
         .collect()
 }
 
