@@ -34,7 +34,11 @@
 //! (or a datagram socket's first datagram to a peer) authenticates the peer as IPsec with
 //! peer-name verification would: a client whose peer target name does not name the server's
 //! principal is refused and nothing is delivered. [`Socket::query_security`] and
-//! [`Socket::impersonate_peer`] (with [`impersonated_principal`]) answer from the outcome.
+//! [`Socket::impersonate_peer`] (with [`impersonated_principal`]) answer from the outcome;
+//! a query with `PeerTokenAccessMask` returns emulated access tokens for the peer
+//! ([`token_info`], [`Socket::peer_tokens`]), closed with [`sys::CloseHandle`], and the
+//! Windows 7 IPsec2 form reports the connection's SAs and why it is not secured
+//! ([`Socket::query_security_ipsec2`]).
 //! See `docs/guide.md` and the `secure_client_server` and `rogue_server` examples.
 //!
 //! ## Isolation

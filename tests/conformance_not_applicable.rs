@@ -256,3 +256,35 @@ fn the_emulator_runs_every_pending_case() {
         );
     }
 }
+
+/// The token cases of the suite need a secured connection. On a runner without an IPsec
+/// policy the secured connect fails (here: every connect times out, as a negotiation that
+/// finds no policy does) and they are `n/a` with that reason, never passed.
+#[test]
+fn token_cases_are_not_applicable_without_a_secured_connection() {
+    use winsock_emu::testing::{Call, Fault};
+    use winsock_emu::Error;
+    let emulator = Emulator::new();
+    emulator
+        .network()
+        .inject(Fault::fail(Call::Connect, Error::TimedOut).always());
+    let token_cases = [
+        "query-ipsec2-size-probe",
+        "query-ipsec2-short-template",
+        "query-peer-tokens",
+        "close-token-twice",
+    ];
+    for case in cases()
+        .into_iter()
+        .filter(|case| token_cases.contains(&case.id))
+    {
+        let run = case.run(&emulator);
+        assert_eq!(run.verdict, Verdict::NotApplicable, "{}", case.id);
+        assert!(
+            matches!(run.observed, Err(Stopped::NotApplicable(reason)) if reason.contains("IPsec policy")),
+            "{}: {:?}",
+            case.id,
+            run.observed
+        );
+    }
+}

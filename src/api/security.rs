@@ -59,7 +59,9 @@ impl Socket {
     }
 
     /// `WSAImpersonateSocketPeer(s, NULL, 0)`: the calling thread acts as the connection's
-    /// authenticated peer until [`revert_impersonation`]; see [`impersonated_principal`].
+    /// authenticated peer (its user, when its settings named one, else its principal:
+    /// [`crate::choices::TOKEN_KINDS`]) until [`revert_impersonation`]; see
+    /// [`impersonated_principal`].
     /// Errors: `WSAEOPNOTSUPP` when the connection is not secured, `WSAENOTCONN` before it
     /// exists, `WSAEFAULT` on a datagram socket (use [`Socket::impersonate_peer_at`]).
     pub fn impersonate_peer(&self) -> Result<()> {

@@ -180,7 +180,9 @@ pub unsafe extern "system" fn WSAQuerySocketSecurity(
 
 /// [`WSAImpersonateSocketPeer`](https://learn.microsoft.com/windows/win32/api/ws2tcpip/nf-ws2tcpip-wsaimpersonatesocketpeer):
 /// the calling thread acts as the socket's authenticated peer until
-/// [`WSARevertImpersonation`]. *PeerAddr* is ignored on stream sockets (NULL and 0 are
+/// [`WSARevertImpersonation`]: as the user of its application token when it has one, else
+/// as its machine principal, as Windows' own code prefers the application token
+/// ([`crate::choices::TOKEN_KINDS`]). *PeerAddr* is ignored on stream sockets (NULL and 0 are
 /// fine, as Microsoft's server sample passes) and names the peer on datagram sockets.
 /// Returns 0, or `SOCKET_ERROR` with:
 ///
