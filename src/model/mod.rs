@@ -13,6 +13,7 @@
 //! | `small_map.rs` | the per-peer map names and datagram links use: empty, one entry inline, or hashed |
 //! | `security.rs` | `WSASetSocketSecurity`, `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, principals, negotiation |
 //! | `negotiation.rs` | the emulated IPsec negotiation: who may talk to whom |
+//! | `query_answer.rs` | what a query answers: flags, the IPsec2 fields, the peer's tokens |
 //! | `sa.rs` | the emulated IPsec SAs a secured link reports (main mode per host pair, quick mode per link) |
 //! | `protocol_db.rs` | the protocol database `getprotobyname` and `getprotobynumber` read |
 //! | `tokens.rs` | the process-wide emulated access tokens a query hands out and `CloseHandle` closes |
@@ -60,6 +61,7 @@ pub(crate) mod overlapped;
 mod payload;
 pub(crate) mod peer_names;
 pub(crate) mod protocol_db;
+mod query_answer;
 mod sa;
 mod security;
 mod small_map;

@@ -12,24 +12,20 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use windows_sys::Win32::Networking::WinSock::{
-    SOCKET, SOCKET_INFO_CONNECTION_ENCRYPTED, SOCKET_INFO_CONNECTION_IMPERSONATED,
-    SOCKET_INFO_CONNECTION_SECURED, SOCK_STREAM,
-};
+use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_STREAM};
 
 use super::impersonation::{self, Impersonation};
 use super::lifecycle::{AddrArg, AddrFailure};
 use super::negotiation::peer_key;
-use super::sa::lookup_context;
+use super::query_answer::{ipsec2_info, link_flags, PeerTokens};
 use super::socket::{Link, SocketEntry, State};
-use super::tokens::{self, TokenInfo, TokenKind};
 use super::SocketTable;
 use crate::error::{Error, Result};
 use crate::rules;
 use crate::rules::security as srules;
 use crate::wire::{
-    self, Ipsec2Info, Ipsec2Query, PeerAddress, SecurityProtocol, SecurityQueryInfo,
-    SecurityQueryTemplate, SecuritySettings, TargetName, KNOWN_IPSEC_FLAGS, KNOWN_SECURITY_FLAGS,
+    self, Ipsec2Query, PeerAddress, SecurityProtocol, SecurityQueryInfo, SecurityQueryTemplate,
+    SecuritySettings, TargetName, KNOWN_IPSEC_FLAGS, KNOWN_SECURITY_FLAGS,
 };
 
 /// The *SecuritySettings* argument as the caller gave it.
@@ -132,74 +128,6 @@ fn link_for(entry: &SocketEntry, peer: Option<SocketAddr>) -> Option<Link> {
     }
     let exchange = entry.io.as_ref()?.peers.get(&peer_key(peer?))?;
     Some(exchange.link.clone())
-}
-
-/// The `SOCKET_INFO_CONNECTION_*` flags of `link`, with `_IMPERSONATED` when the calling
-/// thread impersonates this peer ([`crate::choices::IMPERSONATED_FLAG`]).
-fn link_flags(link: &Link, impersonated: bool) -> u32 {
-    let mut flags = 0;
-    if link.secured {
-        flags |= SOCKET_INFO_CONNECTION_SECURED;
-    }
-    if link.encrypted {
-        flags |= SOCKET_INFO_CONNECTION_ENCRYPTED;
-    }
-    if impersonated {
-        flags |= SOCKET_INFO_CONNECTION_IMPERSONATED;
-    }
-    flags
-}
-
-/// The IPsec2 form's fields for `link` ([`crate::choices::SA_IDENTIFIERS`],
-/// [`crate::choices::NEGOTIATION_WINERR`]).
-fn ipsec2_info(link: &Link) -> Ipsec2Info {
-    let (mm_sa_id, qm_sa_id) = link
-        .negotiated
-        .as_deref()
-        .filter(|_| link.secured)
-        .map_or((0, 0), |detail| (detail.mm_sa_id, detail.qm_sa_id));
-    Ipsec2Info {
-        mm_sa_id,
-        qm_sa_id,
-        negotiation_winerr: link.winerr(),
-        sa_lookup_context: lookup_context(qm_sa_id),
-    }
-}
-
-/// The principals a query's tokens stand for, to open once every check has passed.
-struct PeerTokens {
-    /// `PeerTokenAccessMask`.
-    mask: u32,
-    /// The peer's authenticated user, for the application token.
-    application: Option<TargetName>,
-    /// The peer's authenticated principal, for the machine token.
-    machine: Option<TargetName>,
-}
-
-impl PeerTokens {
-    /// Opens the tokens (0 for none): application, machine. If the second cannot be
-    /// opened, the first is closed again, so a failed query opens nothing.
-    fn open(self, socket: SOCKET) -> Result<[usize; 2]> {
-        let open = |principal: Option<TargetName>, kind| match principal {
-            Some(principal) => tokens::open(TokenInfo {
-                kind,
-                principal,
-                access_mask: self.mask,
-                socket,
-            }),
-            None => Ok(0),
-        };
-        let application = open(self.application.clone(), TokenKind::Application)?;
-        match open(self.machine.clone(), TokenKind::Machine) {
-            Ok(machine) => Ok([application, machine]),
-            Err(error) => {
-                if application != 0 {
-                    let _ = tokens::close(application);
-                }
-                Err(error)
-            }
-        }
-    }
 }
 
 impl SocketTable {
