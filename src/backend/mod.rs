@@ -128,9 +128,7 @@ impl Queried {
         let bytes = self.info.as_ref()?.get(4..8)?;
         Some(u32::from_le_bytes(bytes.try_into().ok()?))
     }
-}
 
-impl Queried {
     /// The `u64` at `offset` of the info written (a token handle at 8 or 16, an SA id at 24
     /// or 32 of the IPsec2 form), if the buffer holds it.
     pub fn u64_at(&self, offset: usize) -> Option<u64> {
