@@ -229,12 +229,11 @@ pub const IOCTL_CODES: Choice = Choice {
 /// Arguments of other functions that are not emulated.
 pub const UNEMULATED_ARGUMENTS: Choice = Choice {
     id: "unemulated-arguments",
-    question: "What do WSASocketW's lpProtocolInfo and g, and WSAConnect's connect data and \
-               QOS arguments, do?",
-    answer: "They must be NULL (or 0 for g). A non-NULL lpProtocolInfo or non-zero g is \
-             WSAEINVAL, as WSASocketW documents for an invalid group or protocol info; any \
-             non-NULL data or QOS pointer in WSAConnect is WSAEOPNOTSUPP, since TCP/IP \
-             offers neither. None of these pointers is ever read.",
+    question: "What do WSASocketW's g, and WSAConnect's connect data and QOS arguments, do?",
+    answer: "A non-zero g is WSAEINVAL, as WSASocketW documents for an invalid group (socket \
+             groups are reserved); any non-NULL data or QOS pointer in WSAConnect is \
+             WSAEOPNOTSUPP, since TCP/IP offers neither, and is never read. (lpProtocolInfo \
+             is read: wsasocket-protocol-info.)",
 };
 
 /// `WSAAccept`'s condition function: what it is shown.
@@ -361,15 +360,6 @@ pub const QUERY_BEFORE_CONNECTION: Choice = Choice {
                exchanged with?",
     answer: "WSAENOTCONN: there is no connection whose security could be reported. A plain \
              (unsecured) connection answers Flags 0.",
-};
-
-/// Token handles in the query result.
-pub const NO_TOKEN_HANDLES: Choice = Choice {
-    id: "no-token-handles",
-    question: "What token handles does the query return when PeerTokenAccessMask is non-zero?",
-    answer: "None: both handle fields are 0 whatever the mask, as the emulator has no Windows \
-             tokens. The peer's principal is observable through the safe API \
-             (Socket::authenticated_peer) and by impersonating it.",
 };
 
 /// The IMPERSONATED flag.
@@ -833,6 +823,167 @@ pub const CONNECT_BY_NAME: Choice = Choice {
 };
 
 /// Every choice, in the order [`docs/choices.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/choices.md) lists them.
+/// The first access-token handle a query hands out. Token handles then grow by 4 and are
+/// never reused; being 1 more than a multiple of 4 they never equal a socket handle
+/// ([`FIRST_HANDLE`]) or an event handle ([`FIRST_EVENT`]). The residue 3 is left for
+/// completion ports.
+pub const FIRST_TOKEN: usize = 0x101;
+
+/// Which token handles a query returns, and what each stands for.
+pub const TOKEN_KINDS: Choice = Choice {
+    id: "tokens-per-authenticated-peer",
+    question: "When PeerTokenAccessMask is non-zero, which of the two token handles does the \
+               query return, and whom does each stand for?",
+    answer: "Only for a secured link, whose peer was authenticated (a plain or fallen-back \
+             link answers 0 for both). PeerMachineAccessTokenHandle is then always a new \
+             token for the principal the peer authenticated as (its socket's, else its \
+             host's: 'the peer computer's account'). PeerApplicationAccessTokenHandle is a \
+             new token only when the peer's SOCKET_SECURITY_SETTINGS_IPSEC named a user \
+             (UserName, with DomainName as DOMAIN\\user): 'the account under which the peer \
+             application is running', which IPsec learns only from user authentication; \
+             else 0. Every successful query opens new handles (each to be closed once with \
+             CloseHandle); a failed one opens none. WSAImpersonateSocketPeer acts as the \
+             application token's user when there is one, else as the machine principal, \
+             as Windows' own code prefers the application token.",
+};
+
+/// What `CloseHandle` closes.
+pub const CLOSE_HANDLE_KINDS: Choice = Choice {
+    id: "close-handle-kinds",
+    question: "Which handles does the emulated CloseHandle accept?",
+    answer: "Access tokens (closed exactly once; a second close is ERROR_INVALID_HANDLE), \
+             event objects (as WSACloseEvent, which closes the same kernel object), and \
+             sockets of the thread's current network (as closesocket: base-provider sockets \
+             are kernel handles, though closesocket is the documented way). Any other value \
+             is FALSE with ERROR_INVALID_HANDLE. GetLastError and WSAGetLastError read one \
+             per-thread value, as on Windows, so either reports the failure.",
+};
+
+/// How the IPsec2 query forms are recognised.
+pub const IPSEC2_FORMS: Choice = Choice {
+    id: "ipsec2-forms",
+    question: "How does WSAQuerySocketSecurity tell SOCKET_SECURITY_QUERY_TEMPLATE_IPSEC2 \
+               from the generic template, and what does it answer?",
+    answer: "By its SecurityProtocol: a template whose protocol is \
+             SOCKET_SECURITY_PROTOCOL_IPSEC2 is the 152-byte form, and a shorter \
+             SecurityQueryTemplateLen is WSAEMSGSIZE; any other protocol is the generic \
+             144-byte form, whatever follows it. An IPsec2 template is answered with the \
+             64-byte SOCKET_SECURITY_QUERY_INFO_IPSEC2 (SecurityProtocol IPSEC2), so the \
+             size probe reports 64; a generic template with the 24-byte form. This is how \
+             Windows' own callers read the answer (they use the IPsec2 fields only when the \
+             returned protocol is IPsec2).",
+};
+
+/// What the IPsec2 template's `Flags` and `FieldMask` do.
+pub const IPSEC2_FLAGS_AND_FIELD_MASK: Choice = Choice {
+    id: "ipsec2-flags-and-field-mask",
+    question: "What do the IPsec2 template's Flags \
+               (SOCKET_QUERY_IPSEC2_ABORT_CONNECTION_ON_FIELD_CHANGE) and FieldMask \
+               (SOCKET_QUERY_IPSEC2_FIELD_MASK_MM_SA_ID, _QM_SA_ID) do? No page says.",
+    answer: "Bits mstcpip.h does not define are WSAEINVAL. The defined bits are accepted and \
+             change nothing: MmSaId and QmSaId are always reported, and an emulated SA never \
+             changes during a connection (no rekeying), so there is no change to abort on.",
+};
+
+/// The SA identifiers a secured link reports.
+pub const SA_IDENTIFIERS: Choice = Choice {
+    id: "sa-identifiers",
+    question: "What MmSaId, QmSaId and SaLookupContext does the IPsec2 form report?",
+    answer: "For a secured link: the main-mode SA of the two hosts (one per pair of \
+             addresses, made by their first secured link and kept while the network lives), \
+             a quick-mode SA new to each connection or datagram exchange, and a GUID per \
+             quick-mode SA (7773656d-7500-4000-8000- and the QmSaId in the last six \
+             bytes). Ids count from 1 within a network. Both ends of a link report the same \
+             three values (on Windows each host numbers its own SAs: compare ids only \
+             between links seen from one side). A link that is not secured reports 0 and a \
+             zero GUID.",
+};
+
+/// What `NegotiationWinerr` reports.
+pub const NEGOTIATION_WINERR: Choice = Choice {
+    id: "negotiation-winerr",
+    question: "Which Windows error does NegotiationWinerr hold?",
+    answer: "0 (ERROR_SUCCESS) for a secured link. For a link in the clear: \
+             ERROR_IPSEC_IKE_NO_POLICY (13825) when neither end applied security settings, \
+             so no negotiation ran; for a fallback to clear text after the client's peer \
+             target name did not match the server's principal, ERROR_IPSEC_IKE_AUTH_FAIL \
+             (13801) on the client (it could not authenticate the server under that name) \
+             and ERROR_IPSEC_IKE_TIMED_OUT (13805) on the server (the client abandoned the \
+             negotiation, so the server's half timed out). A negotiation that fails outright \
+             leaves no link to query: the connect itself fails (secure-negotiation).",
+};
+
+/// What `WSAEnumProtocols` reports of each catalogue entry.
+pub const PROTOCOL_INFO_FIELDS: Choice = Choice {
+    id: "protocol-info-fields",
+    question: "Which WSAPROTOCOL_INFO values does WSAEnumProtocols report, and how does \
+               lpiProtocols filter them?",
+    answer: "One base-provider entry (ProtocolChain.ChainLen 1, never PFL_HIDDEN) per \
+             catalogue triple socket() accepts (socket-catalog), in that order, numbered \
+             from dwCatalogEntryId 1001. TCP and UDP carry the service flags Wine's tests \
+             record for Windows (XP1_QOS_SUPPORTED clear); iProtocol is the protocol 0 \
+             means (PFL_MATCHES_PROTOCOL_ZERO), iProtocolMaxOffset 255 for raw sockets, \
+             iMin/iMaxSockAddr the family's address sizes, dwMessageSize 0 for streams and \
+             the largest datagram otherwise, szProtocol the name Windows gives (MSAFD \
+             Tcpip [TCP/IP] ...), and ProviderId the emulator's own GUID \
+             7773656d-7072-4f76-8000-000000000001. lpiProtocols keeps the entries whose \
+             iProtocol it lists exactly, so a raw entry (iProtocol 0, which would end the \
+             array) is never selected, as Wine records. *lpdwBufferLength is written only \
+             when it is too small.",
+};
+
+/// How `WSASocketA`/`WSASocketW` use a `WSAPROTOCOL_INFO`.
+pub const WSASOCKET_PROTOCOL_INFO: Choice = Choice {
+    id: "wsasocket-protocol-info",
+    question: "Which socket does WSASocket make from a WSAPROTOCOL_INFO, and what is an \
+               invalid one?",
+    answer: "The one its dwCatalogEntryId names: af, type and protocol given as \
+             FROM_PROTOCOL_INFO take the structure's iAddressFamily, iSocketType and \
+             iProtocol; the result must be the entry's family and type with a protocol the \
+             entry serves (0: its default). An unknown entry, a triple it does not serve, or \
+             a structure from WSADuplicateSocket (non-zero dwProviderReserved: duplication \
+             is not emulated) is WSAEINVAL, and no socket is made. The other fields are not \
+             read.",
+};
+
+/// What the protocol database holds.
+pub const PROTOCOL_DATABASE: Choice = Choice {
+    id: "protocol-database",
+    question: "Which protocols do getprotobyname and getprotobynumber know?",
+    answer: "Those of Windows' protocol file, as Wine's tests record them: ip 0, icmp 1, ggp \
+             3, tcp 6, egp 8, pup 12, udp 17, hmp 20, xns-idp 22, rdp 27, ipv6 41, \
+             ipv6-route 43, ipv6-frag 44, esp 50, ah 51, ipv6-icmp 58, ipv6-nonxt 59, \
+             ipv6-opts 60, rvd 66; each with its capitalised alias (TCP, IPv6-ICMP ...). \
+             Names and aliases match without regard to ASCII case. Anything else is NULL \
+             with WSANO_DATA. The database is not editable: it is the file's stock content.",
+};
+
+/// The QoS templates `WSAGetQOSByName` knows.
+pub const QOS_TEMPLATES: Choice = Choice {
+    id: "qos-templates",
+    question: "Which QoS templates does WSAGetQOSByName know?",
+    answer: "None: no catalogue entry offers QoS (XP1_QOS_SUPPORTED is clear, as on Windows \
+             since the GQoS provider was removed). Asking for the list (an empty name) \
+             writes the empty list, one NUL, and succeeds; any name is FALSE with \
+             WSAEINVAL, and *lpQOS is never written.",
+};
+
+/// The Winsock 1.1 blocking-hook calls.
+pub const BLOCKING_HOOKS: Choice = Choice {
+    id: "blocking-hooks",
+    question: "What do WSACancelBlockingCall, WSASetBlockingHook, WSAUnhookBlockingHook and \
+               WSAIsBlocking do? Their pages say only that they were removed from Winsock \
+               2.2 and that Winsock 1.1 applications are served by WINSOCK.DLL and \
+               WSOCK32.DLL.",
+    answer: "What ws2_32 answers a Winsock 2 application, as ReactOS's reimplementation \
+             does: after the WSANOTINITIALISED check, WSACancelBlockingCall and \
+             WSAUnhookBlockingHook are SOCKET_ERROR and WSASetBlockingHook is NULL, each \
+             with WSAEOPNOTSUPP; the hook given is never called. WSAIsBlocking is FALSE. \
+             The answer is the same after WSAStartup(1.1), since the 1.1 DLLs are not \
+             emulated.",
+};
+
+/// Every choice, in the order `docs/choices.md` lists them.
 pub const ALL: &[Choice] = &[
     CHECK_ORDER,
     NAME_LENGTH_IN_BYTES,
@@ -863,7 +1014,6 @@ pub const ALL: &[Choice] = &[
     SECURITY_TIMING_ERRORS,
     QUERY_SIZE_PROBE_CODE,
     QUERY_BEFORE_CONNECTION,
-    NO_TOKEN_HANDLES,
     IMPERSONATED_FLAG,
     IMPERSONATE_NULL_ADDRESS,
     IMPERSONATE_NEEDS_SECURED_PEER,
@@ -906,6 +1056,17 @@ pub const ALL: &[Choice] = &[
     ADDRESS_STRINGS,
     ADDRINFO_LISTS,
     CONNECT_BY_NAME,
+    TOKEN_KINDS,
+    CLOSE_HANDLE_KINDS,
+    IPSEC2_FORMS,
+    IPSEC2_FLAGS_AND_FIELD_MASK,
+    SA_IDENTIFIERS,
+    NEGOTIATION_WINERR,
+    PROTOCOL_INFO_FIELDS,
+    WSASOCKET_PROTOCOL_INFO,
+    PROTOCOL_DATABASE,
+    QOS_TEMPLATES,
+    BLOCKING_HOOKS,
 ];
 
 #[cfg(test)]

@@ -156,7 +156,9 @@ wsa_errors! {
     /// No such host is known: the name does not resolve (`EAI_NONAME`), or both the node and
     /// the service were NULL.
     HostNotFound = WSAHOST_NOT_FOUND (11001), "no such host is known";
-    /// The name is valid, but no data of the requested type was found (`WSANO_DATA`).
+    /// The name is valid, but no data of the requested type was found (`WSANO_DATA`): a name
+    /// without addresses of the hinted family, or a protocol the database lacks
+    /// (`getprotobyname`, `getprotobynumber`).
     NoData = WSANO_DATA (11004), "the requested name is valid, but no data of the requested type was found";
     /// A nonrecoverable failure in name resolution (`EAI_FAIL`).
     NoRecovery = WSANO_RECOVERY (11003), "a nonrecoverable error occurred during a database lookup";

@@ -47,7 +47,11 @@
 //! (or a datagram socket's first datagram to a peer) authenticates the peer as IPsec with
 //! peer-name verification would: a client whose peer target name does not name the server's
 //! principal is refused and nothing is delivered. [`Socket::query_security`] and
-//! [`Socket::impersonate_peer`] (with [`impersonated_principal`]) answer from the outcome.
+//! [`Socket::impersonate_peer`] (with [`impersonated_principal`]) answer from the outcome;
+//! a query with `PeerTokenAccessMask` returns emulated access tokens for the peer
+//! ([`token_info`], [`Socket::peer_tokens`]), closed with [`sys::CloseHandle`], and the
+//! Windows 7 IPsec2 form reports the connection's SAs and why it is not secured
+//! ([`Socket::query_security_ipsec2`]).
 //! See [`docs/guide.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/guide.md) and the `secure_client_server` and `rogue_server` examples.
 //!
 //! ## Names
@@ -95,14 +99,15 @@ pub mod testing;
 mod wire;
 
 pub use api::{
-    impersonated_principal, revert_impersonation, Domain, EnterGuard, Network, PendingOperation,
-    Protocol, Socket, Startup, Type,
+    impersonated_principal, revert_impersonation, token_info, AccessToken, Domain, EnterGuard,
+    Network, PeerTokens, PendingOperation, Protocol, Socket, Startup, Type,
 };
 pub use error::{Error, Result};
 pub use model::snapshot::{LinkInfo, NameInfo, NetworkSnapshot, SocketInfo, SocketState};
+pub use model::tokens::{TokenInfo, TokenKind};
 pub use wire::{
-    IpsecSettings, PeerAddress, PeerTargetName, SecurityProtocol, SecurityQueryInfo,
-    SecurityQueryTemplate, SecuritySettings, TargetName,
+    Ipsec2Info, Ipsec2Query, IpsecSettings, PeerAddress, PeerTargetName, SecurityProtocol,
+    SecurityQueryInfo, SecurityQueryTemplate, SecuritySettings, TargetName,
 };
 
 /// The README's examples, compiled and run as doctests.

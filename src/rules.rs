@@ -167,5 +167,6 @@ pub fn peer_address_fits(fits: bool) -> Result<()> {
     Ok(())
 }
 
+pub mod catalog;
 pub mod resolution;
 pub mod security;

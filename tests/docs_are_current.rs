@@ -93,3 +93,17 @@ fn every_resolution_rule_function_is_in_rules_md() {
         }
     }
 }
+
+#[test]
+fn every_catalog_rule_function_is_in_rules_md() {
+    const CATALOG_RS: &str = include_str!("../src/rules/catalog.rs");
+    for line in CATALOG_RS.lines() {
+        if let Some(rest) = line.strip_prefix("pub fn ") {
+            let name = rest.split(['(', '<']).next().unwrap();
+            assert!(
+                RULES_MD.contains(&format!("`{name}`")),
+                "docs/rules.md does not list rules::catalog::{name}"
+            );
+        }
+    }
+}

@@ -43,7 +43,7 @@ fn a_secured_connection_answers_secured_and_encrypted_on_both_faces() {
             assert_eq!(
                 &queried.info[8..24],
                 &[0; 16],
-                "no token handles (choice no-token-handles)"
+                "no token handles without PeerTokenAccessMask"
             );
             assert_eq!(
                 &queried.info[24..],
@@ -67,7 +67,11 @@ fn a_secured_connection_answers_secured_and_encrypted_on_both_faces() {
         Some(24),
     );
     assert_eq!((queried.result, queried.len), (Ok(()), Some(24)));
-    assert_eq!(&queried.info[8..24], &[0; 16]);
+    assert_eq!(&queried.info[8..16], &[0; 8], "the server named no user");
+    let machine = u64::from_le_bytes(queried.info[16..24].try_into().unwrap());
+    let token = winsock_emu::token_info(machine).expect("a machine token");
+    assert_eq!(token.principal.to_string(), "host/server.contoso.com");
+    assert_eq!(unsafe { CloseHandle(machine as usize as HANDLE) }, TRUE);
     assert!(client.query_security().unwrap().is_encrypted());
 }
 

@@ -1,5 +1,6 @@
-//! `socket` and `WSASocketW`: arbitrary family, type, protocol, flags, group and
-//! (dangling, never read) protocol info.
+//! `socket` and `WSASocketW`: arbitrary family, type, protocol, flags, group and protocol
+//! info (a `WSAPROTOCOL_INFOW` naming any catalogue entry id, the catalogue's own among
+//! them, with any triple and `dwProviderReserved`).
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -14,6 +15,9 @@ struct Input {
     protocol: i32,
     wsa: bool,
     info: bool,
+    entry: u32,
+    info_triple: (i32, i32, i32),
+    reserved: u32,
     group: u32,
     flags: u32,
 }
@@ -38,8 +42,21 @@ fuzz_target!(|input: Input| {
     };
     let before = scene.net.snapshot();
     let s = if input.wsa {
+        let structure = WSAPROTOCOL_INFOW {
+            // Mostly the catalogue's ids (1001 on), sometimes any value.
+            dwCatalogEntryId: if input.entry < 1 << 31 {
+                1000 + input.entry % 16
+            } else {
+                input.entry
+            },
+            dwProviderReserved: input.reserved % 2,
+            iAddressFamily: input.info_triple.0,
+            iSocketType: input.info_triple.1,
+            iProtocol: input.info_triple.2,
+            ..WSAPROTOCOL_INFOW::default()
+        };
         let info: *const WSAPROTOCOL_INFOW = if input.info {
-            std::ptr::dangling()
+            &structure
         } else {
             std::ptr::null()
         };

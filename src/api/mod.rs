@@ -11,10 +11,12 @@ mod resolution;
 mod security;
 mod socket;
 mod testing;
+mod tokens;
 mod types;
 
 pub use network::{EnterGuard, Network, Startup};
 pub use pending::PendingOperation;
 pub use security::{impersonated_principal, revert_impersonation};
 pub use socket::Socket;
+pub use tokens::{token_info, AccessToken, PeerTokens};
 pub use types::{Domain, Protocol, Type};

@@ -61,7 +61,9 @@ impl Socket {
     }
 
     /// [`WSAQuerySocketSecurity`](https://learn.microsoft.com/windows/win32/api/ws2tcpip/nf-ws2tcpip-wsaquerysocketsecurity) with a template: on a datagram socket, `template.peer` names
-    /// the peer asked about.
+    /// the peer asked about. With a non-zero `peer_token_access_mask` on a secured link the
+    /// answer holds raw token handles, which the caller owns: take them with
+    /// [`crate::AccessToken::from_raw`] (or use [`Socket::peer_tokens`]).
     ///
     /// ```
     /// use winsock_emu::{Domain, Network, SecuritySettings, Type};
@@ -88,15 +90,25 @@ impl Socket {
     }
 
     fn query(&self, template: TemplateArg<'_>) -> Result<SecurityQueryInfo> {
-        let len = Some(INFO_LEN as u32);
+        self.query_with_len(template, INFO_LEN)
+    }
+
+    /// The query with a buffer of `len` bytes.
+    pub(super) fn query_with_len(
+        &self,
+        template: TemplateArg<'_>,
+        len: usize,
+    ) -> Result<SecurityQueryInfo> {
         self.network
             .table
-            .query_security(self.handle, template, true, len)
+            .query_security(self.handle, template, true, Some(len as u32))
             .map_err(|failure| failure.error)
     }
 
     /// [`WSAImpersonateSocketPeer(s, NULL, 0)`](https://learn.microsoft.com/windows/win32/api/ws2tcpip/nf-ws2tcpip-wsaimpersonatesocketpeer): the calling thread acts as the connection's
-    /// authenticated peer until [`revert_impersonation`]; see [`impersonated_principal`].
+    /// authenticated peer (its user, when its settings named one, else its principal:
+    /// [`crate::choices::TOKEN_KINDS`]) until [`revert_impersonation`]; see
+    /// [`impersonated_principal`].
     /// Errors: `WSAEOPNOTSUPP` when the connection is not secured, `WSAENOTCONN` before it
     /// exists, `WSAEFAULT` on a datagram socket (use [`Socket::impersonate_peer_at`]).
     ///

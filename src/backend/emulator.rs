@@ -9,12 +9,12 @@ use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 
 use super::{
     AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Code, Completion,
-    Deferral, Overlapped, Parsed, Queried,
+    Deferral, Enumerated, Overlapped, Parsed, Queried,
 };
 use crate::error::Error;
 use crate::native::{
-    self, address, data, ioctl, last_error, overlapped, peer_name, resolution, security, socket,
-    startup, wsa_data, EMULATED,
+    self, address, catalog, data, handles, ioctl, last_error, overlapped, peer_name, resolution,
+    security, socket, startup, wsa_data, EMULATED,
 };
 use crate::Network;
 
@@ -126,6 +126,39 @@ impl Backend for Emulator {
 
     fn ioctl(&self, s: SOCKET, code: u32, input: Buffer<'_>) -> CallResult<u32> {
         self.call(|api| ioctl::ioctl(api, s, code, input))
+    }
+
+    fn close_handle(&self, handle: u64) -> CallResult {
+        self.call(|api| handles::close(api, handle))
+    }
+
+    fn enum_protocols(&self, filter: Option<&[i32]>, room: Option<u32>) -> Enumerated {
+        self.call(|api| catalog::enum_protocols(api, filter, room))
+    }
+
+    fn protocol_by_name(&self, name: &std::ffi::CStr) -> CallResult<(String, i16)> {
+        self.call(|api| catalog::protocol_by_name(api, name))
+    }
+
+    fn protocol_by_number(&self, number: i32) -> CallResult<(String, i16)> {
+        self.call(|api| catalog::protocol_by_number(api, number))
+    }
+
+    fn cancel_blocking_call(&self) -> CallResult {
+        self.call(catalog::cancel_blocking_call)
+    }
+
+    fn wsa_socket_from_info(
+        &self,
+        triple: (i32, i32, i32),
+        catalog_id: u32,
+        info_triple: (i32, i32, i32),
+    ) -> CallResult<SOCKET> {
+        self.call(|api| catalog::wsa_socket_from_info(api, triple, catalog_id, info_triple))
+    }
+
+    fn get_qos_by_name(&self, s: SOCKET, name: Option<&[u8]>, qos: bool) -> CallResult {
+        self.call(|api| catalog::get_qos_by_name(api, s, name, qos))
     }
 
     fn query_security(

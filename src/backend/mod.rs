@@ -132,6 +132,25 @@ impl Queried {
         let bytes = self.info.as_ref()?.get(4..8)?;
         Some(u32::from_le_bytes(bytes.try_into().ok()?))
     }
+
+    /// The `u64` at `offset` of the info written (a token handle at 8 or 16, an SA id at 24
+    /// or 32 of the IPsec2 form), if the buffer holds it.
+    pub fn u64_at(&self, offset: usize) -> Option<u64> {
+        let bytes = self.info.as_ref()?.get(offset..offset + 8)?;
+        Some(u64::from_le_bytes(bytes.try_into().ok()?))
+    }
+}
+
+/// What `WSAEnumProtocolsW` gave: the count, `*lpdwBufferLength` after the call, and the
+/// (`iAddressFamily`, `iSocketType`, `iProtocol`, `dwCatalogEntryId`) of each entry written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enumerated {
+    /// The result: the number of entries.
+    pub result: CallResult<u32>,
+    /// `*lpdwBufferLength` after the call.
+    pub len: u32,
+    /// Each entry's triple and catalogue id, in order.
+    pub entries: Vec<(i32, i32, i32, u32)>,
 }
 
 /// How an overlapped call reports its completion.
@@ -433,6 +452,35 @@ pub trait Backend {
         node: Option<&str>,
         service: Option<&str>,
     ) -> CallResult<SocketAddr>;
+    /// `CloseHandle(handle)`, its failure read with `GetLastError`.
+    fn close_handle(&self, handle: u64) -> CallResult;
+
+    /// `WSAEnumProtocolsW(filter, buffer, &len)`: `filter` 0-terminated by the calling
+    /// layer (`None`: NULL); a buffer of `room` entries, `len` their size (`None`: NULL, 0).
+    fn enum_protocols(&self, filter: Option<&[i32]>, room: Option<u32>) -> Enumerated;
+
+    /// `getprotobyname(name)`: (`p_name`, `p_proto`).
+    fn protocol_by_name(&self, name: &std::ffi::CStr) -> CallResult<(String, i16)>;
+
+    /// `getprotobynumber(number)`: (`p_name`, `p_proto`).
+    fn protocol_by_number(&self, number: i32) -> CallResult<(String, i16)>;
+
+    /// `WSACancelBlockingCall()`.
+    fn cancel_blocking_call(&self) -> CallResult;
+
+    /// `WSASocketW(af, type, protocol, &info, 0, 0)` with a `WSAPROTOCOL_INFOW` whose
+    /// `dwCatalogEntryId` is `catalog_id` and whose `iAddressFamily`, `iSocketType` and
+    /// `iProtocol` are `info_triple` (the rest zero).
+    fn wsa_socket_from_info(
+        &self,
+        triple: (i32, i32, i32),
+        catalog_id: u32,
+        info_triple: (i32, i32, i32),
+    ) -> CallResult<SOCKET>;
+
+    /// `WSAGetQOSByName(s, &name, qos)`: a `WSABUF` over a copy of `name` (`None`: a NULL
+    /// *lpQOSName*), and a `QOS` to fill unless `qos` is false (NULL).
+    fn get_qos_by_name(&self, s: SOCKET, name: Option<&[u8]>, qos: bool) -> CallResult;
 
     /// The backend's [`Deferral`]: a way to make overlapped operations pend, if it has one.
     /// `None` (the default) when it cannot, as real Windows cannot for these calls

@@ -10,11 +10,11 @@ use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 use super::wine;
 use super::{
     AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Completion, Deferral,
-    Overlapped, Parsed, Queried,
+    Enumerated, Overlapped, Parsed, Queried,
 };
 use crate::native::{
-    address, data, ioctl, last_error, overlapped, peer_name, resolution, security, socket, startup,
-    wsa_data, Winsock, WINDOWS,
+    address, catalog, data, handles, ioctl, last_error, overlapped, peer_name, resolution,
+    security, socket, startup, wsa_data, Winsock, WINDOWS,
 };
 
 /// Runs `call` on the real Winsock's function table.
@@ -116,6 +116,39 @@ impl Backend for Native {
         let result = ioctl::ioctl(&WINDOWS, s, code, input);
         wine::after_ioctl(code, &result);
         result
+    }
+
+    fn close_handle(&self, handle: u64) -> CallResult {
+        with_windows(|api| handles::close(api, handle))
+    }
+
+    fn enum_protocols(&self, filter: Option<&[i32]>, room: Option<u32>) -> Enumerated {
+        with_windows(|api| catalog::enum_protocols(api, filter, room))
+    }
+
+    fn protocol_by_name(&self, name: &std::ffi::CStr) -> CallResult<(String, i16)> {
+        with_windows(|api| catalog::protocol_by_name(api, name))
+    }
+
+    fn protocol_by_number(&self, number: i32) -> CallResult<(String, i16)> {
+        with_windows(|api| catalog::protocol_by_number(api, number))
+    }
+
+    fn cancel_blocking_call(&self) -> CallResult {
+        with_windows(catalog::cancel_blocking_call)
+    }
+
+    fn wsa_socket_from_info(
+        &self,
+        triple: (i32, i32, i32),
+        catalog_id: u32,
+        info_triple: (i32, i32, i32),
+    ) -> CallResult<SOCKET> {
+        with_windows(|api| catalog::wsa_socket_from_info(api, triple, catalog_id, info_triple))
+    }
+
+    fn get_qos_by_name(&self, s: SOCKET, name: Option<&[u8]>, qos: bool) -> CallResult {
+        with_windows(|api| catalog::get_qos_by_name(api, s, name, qos))
     }
 
     fn query_security(

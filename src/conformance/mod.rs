@@ -171,6 +171,7 @@ mod tests {
             include_str!("../rules.rs"),
             include_str!("../rules/security.rs"),
             include_str!("../rules/resolution.rs"),
+            include_str!("../rules/catalog.rs"),
         ]
         .into_iter()
         .flat_map(str::lines)

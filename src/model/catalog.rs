@@ -9,8 +9,12 @@
 
 use windows_sys::Win32::Networking::WinSock::{
     AF_HYPERV, AF_INET, AF_INET6, AF_IRDA, AF_NETBIOS, AF_UNIX, IPPROTO_RM, IPPROTO_TCP,
-    IPPROTO_UDP, SOCK_DGRAM, SOCK_RAW, SOCK_RDM, SOCK_SEQPACKET, SOCK_STREAM,
+    IPPROTO_UDP, SOCK_DGRAM, SOCK_RAW, SOCK_RDM, SOCK_SEQPACKET, SOCK_STREAM, XP1_CONNECTIONLESS,
+    XP1_EXPEDITED_DATA, XP1_GRACEFUL_CLOSE, XP1_GUARANTEED_DELIVERY, XP1_GUARANTEED_ORDER,
+    XP1_IFS_HANDLES, XP1_MESSAGE_ORIENTED, XP1_SUPPORT_BROADCAST, XP1_SUPPORT_MULTIPOINT,
 };
+
+use windows_sys::Win32::Networking::WinSock::FROM_PROTOCOL_INFO;
 
 use crate::error::{Error, Result};
 
@@ -32,7 +36,67 @@ struct Offer {
     socket_type: i32,
     default_protocol: i32,
     accepts: fn(i32) -> bool,
+    /// What `WSAEnumProtocols` reports of the entry.
+    info: Info,
 }
+
+/// The `WSAPROTOCOL_INFO` fields of an entry that its family, type and protocol do not give.
+#[derive(Debug, Clone, Copy)]
+struct Info {
+    /// `szProtocol`.
+    name: &'static str,
+    /// `dwServiceFlags1`.
+    service_flags: u32,
+    /// `iMinSockAddr`, `iMaxSockAddr`.
+    sockaddr: (i32, i32),
+    /// `iProtocolMaxOffset`: how far above `iProtocol` a socket's protocol may be.
+    max_offset: i32,
+}
+
+/// `dwServiceFlags1` of TCP over IP, as Windows reports it (Wine's protocol tests check
+/// exactly these bits, `XP1_QOS_SUPPORTED` aside).
+const TCP_FLAGS: u32 = XP1_GUARANTEED_DELIVERY
+    | XP1_GUARANTEED_ORDER
+    | XP1_GRACEFUL_CLOSE
+    | XP1_EXPEDITED_DATA
+    | XP1_IFS_HANDLES;
+/// `dwServiceFlags1` of UDP over IP, likewise.
+const UDP_FLAGS: u32 = XP1_CONNECTIONLESS
+    | XP1_MESSAGE_ORIENTED
+    | XP1_SUPPORT_BROADCAST
+    | XP1_SUPPORT_MULTIPOINT
+    | XP1_IFS_HANDLES;
+/// Raw IP: datagrams, as UDP.
+const RAW_FLAGS: u32 = UDP_FLAGS;
+/// Reliable multicast: ordered, reliable messages to a group.
+const RM_FLAGS: u32 = XP1_GUARANTEED_DELIVERY
+    | XP1_GUARANTEED_ORDER
+    | XP1_MESSAGE_ORIENTED
+    | XP1_SUPPORT_MULTIPOINT
+    | XP1_IFS_HANDLES;
+/// Other streams: reliable, ordered bytes.
+const STREAM_FLAGS: u32 =
+    XP1_GUARANTEED_DELIVERY | XP1_GUARANTEED_ORDER | XP1_GRACEFUL_CLOSE | XP1_IFS_HANDLES;
+/// Other datagrams.
+const DATAGRAM_FLAGS: u32 = XP1_CONNECTIONLESS | XP1_MESSAGE_ORIENTED | XP1_IFS_HANDLES;
+
+/// Shorthand for an entry's [`Info`].
+const fn info(
+    name: &'static str,
+    service_flags: u32,
+    sockaddr: (i32, i32),
+    max_offset: i32,
+) -> Info {
+    Info {
+        name,
+        service_flags,
+        sockaddr,
+        max_offset,
+    }
+}
+
+const V4: (i32, i32) = (16, 16);
+const V6: (i32, i32) = (28, 28);
 
 /// The catalogue, in the order `WSAEnumProtocols` would list it.
 const CATALOG: &[Offer] = &[
@@ -40,78 +104,96 @@ const CATALOG: &[Offer] = &[
         family: AF_INET,
         socket_type: SOCK_STREAM,
         default_protocol: IPPROTO_TCP,
+        info: info("MSAFD Tcpip [TCP/IP]", TCP_FLAGS, V4, 0),
         accepts: is_tcp,
     },
     Offer {
         family: AF_INET,
         socket_type: SOCK_DGRAM,
         default_protocol: IPPROTO_UDP,
+        info: info("MSAFD Tcpip [UDP/IP]", UDP_FLAGS, V4, 0),
         accepts: is_udp,
     },
     Offer {
         family: AF_INET,
         socket_type: SOCK_RAW,
         default_protocol: 0,
+        info: info("MSAFD Tcpip [RAW/IP]", RAW_FLAGS, V4, 255),
         accepts: is_ip_protocol,
     },
     Offer {
         family: AF_INET,
         socket_type: SOCK_RDM,
         default_protocol: IPPROTO_RM,
+        info: info("MSAFD Pgm (RDM)", RM_FLAGS, V4, 0),
         accepts: is_rm,
     },
     Offer {
         family: AF_INET6,
         socket_type: SOCK_STREAM,
         default_protocol: IPPROTO_TCP,
+        info: info("MSAFD Tcpip [TCP/IPv6]", TCP_FLAGS, V6, 0),
         accepts: is_tcp,
     },
     Offer {
         family: AF_INET6,
         socket_type: SOCK_DGRAM,
         default_protocol: IPPROTO_UDP,
+        info: info("MSAFD Tcpip [UDP/IPv6]", UDP_FLAGS, V6, 0),
         accepts: is_udp,
     },
     Offer {
         family: AF_INET6,
         socket_type: SOCK_RAW,
         default_protocol: 0,
+        info: info("MSAFD Tcpip [RAW/IPv6]", RAW_FLAGS, V6, 255),
         accepts: is_ip_protocol,
     },
     Offer {
         family: AF_INET6,
         socket_type: SOCK_RDM,
         default_protocol: IPPROTO_RM,
+        info: info("MSAFD Pgm (RDM/IPv6)", RM_FLAGS, V6, 0),
         accepts: is_rm,
     },
     Offer {
         family: AF_UNIX,
         socket_type: SOCK_STREAM,
         default_protocol: 0,
+        info: info("AF_UNIX", STREAM_FLAGS, (2, 110), 0),
         accepts: is_zero,
     },
     Offer {
         family: AF_IRDA,
         socket_type: SOCK_STREAM,
         default_protocol: 0,
+        info: info("MSAFD Irda [IrDA]", STREAM_FLAGS, (8, 32), 0),
         accepts: is_zero,
     },
     Offer {
         family: AF_HYPERV,
         socket_type: SOCK_STREAM,
         default_protocol: 1,
+        info: info("Hyper-V RAW", STREAM_FLAGS, (36, 36), 0),
         accepts: is_hyperv_raw,
     },
     Offer {
         family: AF_NETBIOS,
         socket_type: SOCK_SEQPACKET,
         default_protocol: 0,
+        info: info(
+            "MSAFD NetBIOS [SEQPACKET]",
+            STREAM_FLAGS | XP1_MESSAGE_ORIENTED,
+            (20, 20),
+            0,
+        ),
         accepts: is_zero,
     },
     Offer {
         family: AF_NETBIOS,
         socket_type: SOCK_DGRAM,
         default_protocol: 0,
+        info: info("MSAFD NetBIOS [DATAGRAM]", DATAGRAM_FLAGS, (20, 20), 0),
         accepts: is_zero,
     },
 ];
@@ -169,6 +251,98 @@ pub fn resolve(family: i32, socket_type: i32, protocol: i32) -> Result<SocketKin
         return Err(Error::ProtocolType);
     }
     Err(Error::ProtocolNotSupported)
+}
+
+/// The first `dwCatalogEntryId`; entries are numbered from it in catalogue order, as
+/// Windows numbers its base providers from 1001.
+pub(crate) const FIRST_CATALOG_ENTRY_ID: u32 = 1001;
+
+/// One catalogue entry as `WSAEnumProtocols` reports it in a `WSAPROTOCOL_INFO`
+/// ([`crate::choices::PROTOCOL_INFO_FIELDS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ProtocolEntry {
+    /// `dwCatalogEntryId`.
+    pub catalog_id: u32,
+    /// `iAddressFamily`.
+    pub family: u16,
+    /// `iSocketType`.
+    pub socket_type: i32,
+    /// `iProtocol`: the protocol a request for 0 gets.
+    pub protocol: i32,
+    /// `iProtocolMaxOffset`.
+    pub max_offset: i32,
+    /// `dwServiceFlags1`.
+    pub service_flags: u32,
+    /// `iMinSockAddr`, `iMaxSockAddr`.
+    pub sockaddr: (i32, i32),
+    /// `dwMessageSize`: 0 for streams, the largest datagram otherwise.
+    pub message_size: u32,
+    /// `szProtocol`.
+    pub name: &'static str,
+}
+
+impl Offer {
+    fn entry(&self, index: usize) -> ProtocolEntry {
+        let message_size = if self.socket_type == SOCK_STREAM {
+            0
+        } else {
+            crate::choices::MAX_DATAGRAM as u32
+        };
+        ProtocolEntry {
+            catalog_id: FIRST_CATALOG_ENTRY_ID + index as u32,
+            family: self.family,
+            socket_type: self.socket_type,
+            protocol: self.default_protocol,
+            max_offset: self.info.max_offset,
+            service_flags: self.info.service_flags,
+            sockaddr: self.info.sockaddr,
+            message_size,
+            name: self.info.name,
+        }
+    }
+}
+
+/// The entries `WSAEnumProtocols` lists, in order: every entry when `filter` is `None`,
+/// else those whose `iProtocol` is one of `filter`'s values.
+pub(crate) fn entries(filter: Option<&[i32]>) -> Vec<ProtocolEntry> {
+    CATALOG
+        .iter()
+        .enumerate()
+        .map(|(index, offer)| offer.entry(index))
+        .filter(|entry| filter.is_none_or(|wanted| wanted.contains(&entry.protocol)))
+        .collect()
+}
+
+/// Resolves a `WSASocket` request made with a `WSAPROTOCOL_INFO` naming catalogue entry
+/// `catalog_id`: `af`, `type` and `protocol` each `FROM_PROTOCOL_INFO` (-1) take the
+/// entry's value, and the result must be the entry's family and type with a protocol the
+/// entry accepts. An unknown entry or a triple the entry does not serve is `WSAEINVAL`
+/// ([`crate::choices::WSASOCKET_PROTOCOL_INFO`]).
+pub(crate) fn resolve_entry(
+    catalog_id: u32,
+    family: i32,
+    socket_type: i32,
+    protocol: i32,
+) -> Result<SocketKind> {
+    let index = catalog_id
+        .checked_sub(FIRST_CATALOG_ENTRY_ID)
+        .ok_or(Error::Invalid)? as usize;
+    let offer = CATALOG.get(index).ok_or(Error::Invalid)?;
+    let from = |given: i32, own: i32| {
+        if given == FROM_PROTOCOL_INFO {
+            own
+        } else {
+            given
+        }
+    };
+    let family = from(family, offer.family.into());
+    let socket_type = from(socket_type, offer.socket_type);
+    let protocol = from(protocol, offer.default_protocol);
+    let serves = family == i32::from(offer.family)
+        && socket_type == offer.socket_type
+        && (protocol == 0 || (offer.accepts)(protocol));
+    crate::rules::catalog::protocol_info_serves_the_triple(serves)?;
+    resolve(family, socket_type, protocol)
 }
 
 #[cfg(test)]
@@ -229,5 +403,46 @@ mod tests {
             resolve(AF_INET.into(), SOCK_STREAM, 4242),
             Err(Error::ProtocolNotSupported)
         );
+    }
+
+    #[test]
+    fn entries_list_the_catalogue_and_filter_by_protocol() {
+        let all = entries(None);
+        assert_eq!(all.len(), CATALOG.len());
+        assert_eq!(all[0].catalog_id, FIRST_CATALOG_ENTRY_ID);
+        assert_eq!(all[0].service_flags, TCP_FLAGS);
+        assert_eq!(all[1].service_flags, UDP_FLAGS);
+        let some = entries(Some(&[0xdead, IPPROTO_TCP, IPPROTO_UDP]));
+        assert_eq!(some.len(), 4, "TCP and UDP over IPv4 and IPv6");
+        assert!(entries(Some(&[0xbeef])).is_empty());
+    }
+
+    #[test]
+    fn an_entry_resolves_its_own_triple_only() {
+        let udp6 = entries(None)[5];
+        let kind = resolve_entry(udp6.catalog_id, -1, -1, -1).unwrap();
+        assert_eq!(
+            (kind.family, kind.socket_type, kind.protocol),
+            (AF_INET6, SOCK_DGRAM, IPPROTO_UDP)
+        );
+        let raw = entries(None)[2];
+        assert_eq!(
+            resolve_entry(raw.catalog_id, -1, -1, 1).unwrap().protocol,
+            1
+        );
+        assert_eq!(
+            resolve_entry(udp6.catalog_id, AF_INET.into(), -1, -1),
+            Err(Error::Invalid)
+        );
+        assert_eq!(
+            resolve_entry(udp6.catalog_id, -1, SOCK_STREAM, -1),
+            Err(Error::Invalid)
+        );
+        assert_eq!(
+            resolve_entry(udp6.catalog_id, -1, -1, IPPROTO_TCP),
+            Err(Error::Invalid)
+        );
+        assert_eq!(resolve_entry(0, -1, -1, -1), Err(Error::Invalid));
+        assert_eq!(resolve_entry(u32::MAX, -1, -1, -1), Err(Error::Invalid));
     }
 }

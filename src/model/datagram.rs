@@ -362,7 +362,7 @@ impl SocketTable {
             .unwrap_or_else(|| topology.host_principal(route.source.ip()));
         let responder_principal =
             responder_principal.unwrap_or_else(|| topology.host_principal(to.ip()));
-        let (mine, theirs) = negotiate(
+        let (mut mine, mut theirs) = negotiate(
             Endpoint {
                 settings: initiator.settings.as_ref(),
                 principal: &principal,
@@ -374,6 +374,10 @@ impl SocketTable {
             },
         )
         .map_err(|refusal| self.refused(crate::testing::Call::SendTo, route.handle, to, refusal))?;
+        let hosts = (route.source.ip(), to.ip());
+        self.sas
+            .lock()
+            .assign(hosts.0, hosts.1, [&mut mine, &mut theirs]);
         Ok(Settled { mine, theirs })
     }
 }

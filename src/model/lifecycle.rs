@@ -380,8 +380,8 @@ impl SocketTable {
             State::Listening(queue)
                 if entry.kind.family == offer.family && queue.pending.len() < queue.backlog =>
             {
-                let (client_view, server_view) = negotiate(offer.client, offer.target_name, server)
-                    .map_err(|refusal| {
+                let (mut client_view, mut server_view) =
+                    negotiate(offer.client, offer.target_name, server).map_err(|refusal| {
                         self.refused(
                             crate::testing::Call::Connect,
                             pending.client,
@@ -389,6 +389,9 @@ impl SocketTable {
                             refusal,
                         )
                     })?;
+                let hosts = (pending.from.ip(), pending.to.ip());
+                let views = [&mut client_view, &mut server_view];
+                self.sas.lock().assign(hosts.0, hosts.1, views);
                 pending.link = server_view;
                 queue.pending.push_back(pending);
                 Ok(Some(client_view))

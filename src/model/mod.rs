@@ -13,6 +13,10 @@
 //! | `small_map.rs` | the per-peer map names and datagram links use: empty, one entry inline, or hashed |
 //! | `security.rs` | `WSASetSocketSecurity`, `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, principals, negotiation |
 //! | `negotiation.rs` | the emulated IPsec negotiation: who may talk to whom |
+//! | `query_answer.rs` | what a query answers: flags, the IPsec2 fields, the peer's tokens |
+//! | `sa.rs` | the emulated IPsec SAs a secured link reports (main mode per host pair, quick mode per link) |
+//! | `protocol_db.rs` | the protocol database `getprotobyname` and `getprotobynumber` read |
+//! | `tokens.rs` | the process-wide emulated access tokens a query hands out and `CloseHandle` closes |
 //! | `impersonation.rs` | the thread's impersonation (`WSARevertImpersonation` ends it) |
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
 //! | `observer.rs` | the wrappers the faces call: injected faults and the call trace, around every operation |
@@ -34,7 +38,9 @@
 //! topology lock is always taken before a shard lock, and no code holds two shard locks at
 //! once, so no two threads can wait on each other. The `deferral` lock of pending overlapped
 //! operations sits between the two: after `topology`, before a shard lock. The process-wide
-//! events lock (`events.rs`) is a leaf, taken last and alone. No lock is held while user
+//! events lock (`events.rs`) is a leaf, taken last and alone; so are the SA registry's
+//! lock (`sa.rs`, taken under a shard lock) and the process-wide tokens lock (`tokens.rs`,
+//! taken with no other lock held). No lock is held while user
 //! code (a completion routine) runs.
 #![forbid(unsafe_code)]
 
@@ -44,6 +50,7 @@ pub(crate) mod current;
 mod data;
 mod datagram;
 pub(crate) mod events;
+pub(crate) mod handles;
 pub(crate) mod impersonation;
 mod injected;
 mod lifecycle;
@@ -54,14 +61,18 @@ pub(crate) mod observer;
 pub(crate) mod overlapped;
 mod payload;
 pub(crate) mod peer_names;
+pub(crate) mod protocol_db;
+mod query_answer;
 pub(crate) mod refusals;
 pub(crate) mod resolution;
+mod sa;
 mod security;
 mod small_map;
 pub(crate) mod snapshot;
 mod snapshot_table;
 pub(crate) mod socket;
 pub(crate) mod stray;
+pub(crate) mod tokens;
 mod topology;
 #[cfg(feature = "tracing")]
 mod tracing_events;
@@ -175,6 +186,8 @@ pub(crate) struct SocketTable {
     topology: Mutex<Topology>,
     /// Pending overlapped operations; taken after `topology`, before a shard lock.
     deferral: Mutex<overlapped::Deferral>,
+    /// The emulated IPsec SAs of secured links; a leaf, taken under a shard lock.
+    sas: Mutex<sa::SaRegistry>,
     /// Injected faults and the call trace.
     pub(crate) observer: Observer,
     /// The names of the network (`resolution/`): a leaf lock, taken alone.
@@ -189,6 +202,7 @@ impl Default for SocketTable {
             shards: (0..SHARDS).map(|_| Shard::default()).collect(),
             topology: Mutex::new(Topology::default()),
             deferral: Mutex::new(overlapped::Deferral::default()),
+            sas: Mutex::new(sa::SaRegistry::default()),
             observer: Observer::default(),
             resolver: RwLock::new(resolution::Resolver::default()),
         }

@@ -5,7 +5,8 @@
 
 use std::net::SocketAddr;
 
-use super::socket::Link;
+use super::sa::{INITIATOR_FALLBACK_WINERR, RESPONDER_FALLBACK_WINERR};
+use super::socket::{Link, Negotiated};
 use crate::choices;
 use crate::wire::{SecuritySettings, TargetName};
 
@@ -32,6 +33,23 @@ pub(crate) fn same_principal(a: &TargetName, b: &TargetName) -> bool {
             .iter()
             .zip(b.units())
             .all(|(&x, &y)| lower(x) == lower(y))
+}
+
+/// The user an endpoint's settings authenticate it as: the `UserName` (and `DomainName`,
+/// as `DOMAIN\user`) of a `SOCKET_SECURITY_SETTINGS_IPSEC` that names one
+/// ([`choices::TOKEN_KINDS`]).
+pub(crate) fn authenticated_user(settings: &SecuritySettings) -> Option<TargetName> {
+    let ipsec = settings.ipsec.as_ref()?;
+    if ipsec.user_name.units().is_empty() {
+        return None;
+    }
+    let domain = ipsec.domain_name.units();
+    let mut units = domain.to_vec();
+    if !domain.is_empty() {
+        units.push(u16::from(b'\\'));
+    }
+    units.extend_from_slice(ipsec.user_name.units());
+    Some(TargetName::from_units(&units))
 }
 
 /// Why a negotiation failed: what the initiator's call fails with
@@ -76,17 +94,28 @@ pub(crate) fn negotiate(
             .iter()
             .flatten()
             .any(|settings| settings.guarantees_encryption());
-        let link = |peer: &TargetName| Link {
+        let link = |peer: &Endpoint<'_>| Link {
             secured: true,
             encrypted,
-            peer_principal: Some(peer.clone()),
+            peer_principal: Some(peer.principal.clone()),
+            negotiated: Some(Box::new(Negotiated {
+                peer_user: peer.settings.and_then(authenticated_user),
+                ..Negotiated::default()
+            })),
         };
-        return Ok((link(responder.principal), link(initiator.principal)));
+        return Ok((link(&responder), link(&initiator)));
     }
     let fallback = [initiator.settings, responder.settings]
         .iter()
         .flatten()
         .all(|settings| settings.allows_insecure());
+    let clear = |winerr| Link {
+        negotiated: Some(Box::new(Negotiated {
+            winerr,
+            ..Negotiated::default()
+        })),
+        ..Link::default()
+    };
     match target_name {
         Some(expected) if !fallback => Err(Refusal {
             expected: expected.clone(),
@@ -94,7 +123,10 @@ pub(crate) fn negotiate(
             initiator_settings: initiator.settings.is_some(),
             responder_settings: responder.settings.is_some(),
         }),
-        _ => Ok(plain()),
+        _ => Ok((
+            clear(INITIATOR_FALLBACK_WINERR),
+            clear(RESPONDER_FALLBACK_WINERR),
+        )),
     }
 }
 

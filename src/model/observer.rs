@@ -165,6 +165,14 @@ impl Observer {
         self.refresh(&faults, &recorder);
     }
 
+    /// Token handles (0: none) a query on `socket` opened, for strict mode's report of
+    /// tokens never closed.
+    pub(crate) fn tokens_opened(&self, socket: SOCKET, handles: &[u64]) {
+        if self.strict_enabled.load(Ordering::Acquire) {
+            self.strict.lock().tokens_opened(socket, handles);
+        }
+    }
+
     /// What strict mode found so far.
     pub(crate) fn strict_reports(&self) -> Vec<StrictReport> {
         self.strict.lock().reports()

@@ -12,21 +12,19 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use windows_sys::Win32::Networking::WinSock::{
-    SOCKET, SOCKET_INFO_CONNECTION_ENCRYPTED, SOCKET_INFO_CONNECTION_IMPERSONATED,
-    SOCKET_INFO_CONNECTION_SECURED, SOCK_STREAM,
-};
+use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_STREAM};
 
 use super::impersonation::{self, Impersonation};
 use super::lifecycle::{AddrArg, AddrFailure};
 use super::negotiation::peer_key;
+use super::query_answer::{ipsec2_info, link_flags, PeerTokens};
 use super::socket::{Link, SocketEntry, State};
 use super::SocketTable;
 use crate::error::{Error, Result};
 use crate::rules;
 use crate::rules::security as srules;
 use crate::wire::{
-    self, PeerAddress, SecurityProtocol, SecurityQueryInfo, SecurityQueryTemplate,
+    self, Ipsec2Query, PeerAddress, SecurityProtocol, SecurityQueryInfo, SecurityQueryTemplate,
     SecuritySettings, TargetName, KNOWN_IPSEC_FLAGS, KNOWN_SECURITY_FLAGS,
 };
 
@@ -51,7 +49,7 @@ pub(crate) enum SettingsArg<'a> {
 pub(crate) enum TemplateArg<'a> {
     /// A NULL pointer.
     Null,
-    /// The caller's bytes (at most [`wire::TEMPLATE_LEN`]) and the length it declared.
+    /// The caller's bytes (at most [`wire::TEMPLATE_IPSEC2_LEN`]) and the length it declared.
     Bytes {
         /// *SecurityQueryTemplateLen*.
         declared_len: u32,
@@ -60,6 +58,8 @@ pub(crate) enum TemplateArg<'a> {
     },
     /// A template from the safe API.
     Value(SecurityQueryTemplate),
+    /// An IPsec2 template from the safe API (its protocol is taken to be IPSEC2).
+    Ipsec2(SecurityQueryTemplate, Ipsec2Query),
 }
 
 /// A failed query: the error, and the size to write back when the buffer was too small.
@@ -168,7 +168,9 @@ impl SocketTable {
 
     /// `WSAQuerySocketSecurity`: the security of the socket's connection (stream) or of its
     /// exchange with the template's peer (datagram). `info_len` is *SecurityQueryInfoLen*
-    /// (`None`: NULL) and `info_given` whether *SecurityQueryInfo* is non-NULL.
+    /// (`None`: NULL) and `info_given` whether *SecurityQueryInfo* is non-NULL. When the
+    /// template sets `PeerTokenAccessMask` and the link is secured, the answer holds new
+    /// token handles ([`crate::choices::TOKEN_KINDS`]), opened once every check passed.
     pub(super) fn query_security_unobserved(
         &self,
         handle: SOCKET,
@@ -185,18 +187,32 @@ impl SocketTable {
                 TemplateArg::Null => (false, 0),
                 TemplateArg::Bytes { declared_len, .. } => (true, declared_len as usize),
                 TemplateArg::Value(_) => (true, wire::TEMPLATE_LEN),
+                TemplateArg::Ipsec2(..) => (true, wire::TEMPLATE_IPSEC2_LEN),
             };
             srules::query_template_fits(entry.kind.socket_type, given, len)?;
-            let (template, peer) = match template {
+            let (template, peer, ipsec2) = match template {
                 TemplateArg::Bytes {
                     bytes,
                     declared_len,
-                } if declared_len != 0 => wire::decode_template(bytes)?,
+                } if declared_len != 0 => wire::decode_template(declared_len, bytes)?,
                 TemplateArg::Value(value) => {
                     let peer = value.peer.map_or(PeerAddress::Unspecified, PeerAddress::Ip);
-                    (value, peer)
+                    (value, peer, None)
                 }
-                _ => (SecurityQueryTemplate::default(), PeerAddress::Unspecified),
+                TemplateArg::Ipsec2(value, query) => {
+                    wire::validate_ipsec2_query(&query)?;
+                    let peer = value.peer.map_or(PeerAddress::Unspecified, PeerAddress::Ip);
+                    let value = SecurityQueryTemplate {
+                        protocol: SecurityProtocol::Ipsec2,
+                        ..value
+                    };
+                    (value, peer, Some(query))
+                }
+                _ => (
+                    SecurityQueryTemplate::default(),
+                    PeerAddress::Unspecified,
+                    None,
+                ),
             };
             if entry.kind.socket_type != SOCK_STREAM {
                 rules::peer_family_is_usable(entry.kind.family, &peer)?;
@@ -208,17 +224,13 @@ impl SocketTable {
             let link = link_for(entry, template.peer);
             srules::query_has_a_connection(link.is_some())?;
             let link = link.unwrap_or_default();
-            if let Err(error) =
-                srules::query_info_fits(info_given, info_len.unwrap_or(0), wire::INFO_LEN)
-            {
-                return Ok(Err(error));
-            }
-            let mut flags = 0;
-            if link.secured {
-                flags |= SOCKET_INFO_CONNECTION_SECURED;
-            }
-            if link.encrypted {
-                flags |= SOCKET_INFO_CONNECTION_ENCRYPTED;
+            let needed = if ipsec2.is_some() {
+                wire::INFO_IPSEC2_LEN
+            } else {
+                wire::INFO_LEN
+            };
+            if let Err(error) = srules::query_info_fits(info_given, info_len.unwrap_or(0), needed) {
+                return Ok(Err((error, needed)));
             }
             let this_peer = if entry.kind.socket_type == SOCK_STREAM {
                 None
@@ -228,27 +240,40 @@ impl SocketTable {
             let impersonated = impersonating.as_ref().is_some_and(|now| {
                 now.table == me && now.socket == handle && now.peer == this_peer
             });
-            if impersonated {
-                flags |= SOCKET_INFO_CONNECTION_IMPERSONATED;
-            }
             let protocol = match entry.settings() {
+                _ if ipsec2.is_some() => SecurityProtocol::Ipsec2,
                 Some(settings) if settings.protocol != SecurityProtocol::Default => {
                     settings.protocol
                 }
                 _ if link.secured => SecurityProtocol::Ipsec,
                 _ => SecurityProtocol::Default,
             };
-            Ok(Ok(SecurityQueryInfo {
+            let info = SecurityQueryInfo {
                 protocol,
-                flags,
+                flags: link_flags(&link, impersonated),
                 peer_application_token: 0,
                 peer_machine_token: 0,
-            }))
+                ipsec2: ipsec2.map(|_| ipsec2_info(&link)),
+            };
+            let mask = template.peer_token_access_mask;
+            let tokens = (mask != 0 && link.secured).then(|| PeerTokens {
+                mask,
+                application: link.peer_user().cloned(),
+                machine: link.peer_principal.clone(),
+            });
+            Ok(Ok((info, tokens)))
         })?;
-        answer.map_err(|error| QueryFailure {
+        let (mut info, tokens) = answer.map_err(|(error, needed)| QueryFailure {
             error,
-            needed: Some(wire::INFO_LEN as u32),
-        })
+            needed: Some(needed as u32),
+        })?;
+        if let Some(tokens) = tokens {
+            let [application, machine] = tokens.open(handle)?;
+            info.peer_application_token = application as u64;
+            info.peer_machine_token = machine as u64;
+            self.observer.tokens_opened(handle, &info.token_handles());
+        }
+        Ok(info)
     }
 
     /// `WSAImpersonateSocketPeer`: makes the calling thread act as the authenticated peer.
@@ -281,7 +306,11 @@ impl SocketTable {
             srules::connection_not_reset(is_reset(entry))?;
             let link = link_for(entry, peer);
             srules::query_has_a_connection(link.is_some())?;
-            let principal = link.and_then(|link| link.peer_principal.filter(|_| link.secured));
+            let principal = link.filter(|link| link.secured).and_then(|link| {
+                link.peer_user()
+                    .cloned()
+                    .or_else(|| link.peer_principal.clone())
+            });
             srules::impersonation_needs_authenticated_peer(principal.is_some())?;
             let principal = principal.ok_or(Error::OperationNotSupported)?;
             Ok(Impersonation {

@@ -160,8 +160,11 @@ impl SocketInfo {
             })
             .collect();
         let security = entry.security.as_deref();
+        // A stream connection in the clear is shown as none, whether or not a negotiation
+        // ran and fell back (what it recorded is for the IPsec2 query, not the picture).
         let mut links: Vec<LinkInfo> = security
             .and_then(|security| security.link.as_ref())
+            .filter(|link| link.secured || link.peer_principal.is_some())
             .map(|link| LinkInfo::of(None, link))
             .into_iter()
             .collect();

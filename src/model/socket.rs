@@ -66,6 +66,43 @@ pub struct Link {
     pub encrypted: bool,
     /// The peer's authenticated principal; `None` when the peer was not authenticated.
     pub peer_principal: Option<TargetName>,
+    /// What the negotiation settled beyond the flags; `None` when no end applied security
+    /// settings, so none ran. (Boxed: plain links are the common case.)
+    pub negotiated: Option<Box<Negotiated>>,
+}
+
+/// What a negotiation settled beyond the flags: the IPsec2 form's fields, and the peer's
+/// authenticated user.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Negotiated {
+    /// The main-mode SA (0: none).
+    pub mm_sa_id: u64,
+    /// The quick-mode SA (0: none).
+    pub qm_sa_id: u64,
+    /// `NegotiationWinerr`: 0 when secured, else why not
+    /// ([`crate::choices::NEGOTIATION_WINERR`]).
+    pub winerr: u32,
+    /// The user the peer authenticated as, when its settings named one
+    /// ([`crate::choices::TOKEN_KINDS`]).
+    pub peer_user: Option<TargetName>,
+}
+
+impl Link {
+    /// `NegotiationWinerr` for this link: what the negotiation recorded, or
+    /// `ERROR_IPSEC_IKE_NO_POLICY` when none ran.
+    pub fn winerr(&self) -> u32 {
+        self.negotiated.as_ref().map_or(
+            windows_sys::Win32::Foundation::ERROR_IPSEC_IKE_NO_POLICY,
+            |detail| detail.winerr,
+        )
+    }
+
+    /// The peer's authenticated user, if any.
+    pub fn peer_user(&self) -> Option<&TargetName> {
+        self.negotiated
+            .as_ref()
+            .and_then(|detail| detail.peer_user.as_ref())
+    }
 }
 
 /// A socket's security state: rarely used, so boxed on the [`SocketEntry`].

@@ -24,6 +24,8 @@
 //! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom` |
 //! | `wine.rs` | `wine_get_version` (through `GetModuleHandleW`, `GetProcAddress`): whether this is Wine (Windows only) |
 //! | `resolution.rs` | `getaddrinfo`, `freeaddrinfo`, `getnameinfo`, `gethostname`, `inet_pton`, `inet_ntop`, `inet_addr`, `WSAStringToAddressW`, `WSAAddressToStringW`, `WSAConnectByNameW` |
+//! | `catalog.rs` | `WSAEnumProtocolsW`, `WSASocketW` with a `WSAPROTOCOL_INFOW`, `getprotobyname`, `getprotobynumber`, `WSAGetQOSByName`, `WSACancelBlockingCall` |
+//! | `handles.rs` | `CloseHandle` (with `GetLastError`) |
 //! | `overlapped.rs` | `WSACreateEvent`, `WSACloseEvent`, `WSAWaitForMultipleEvents`, `WSAIoctl` with an `OVERLAPPED`, `WSAGetOverlappedResult` |
 //!
 //! This is the only place outside [`crate::sys`] with `unsafe` code: each call passes
@@ -35,7 +37,9 @@
 #![allow(unsafe_code)]
 
 pub(crate) mod address;
+pub(crate) mod catalog;
 pub(crate) mod data;
+pub(crate) mod handles;
 pub(crate) mod ioctl;
 pub(crate) mod last_error;
 pub(crate) mod overlapped;
@@ -51,11 +55,12 @@ pub(crate) mod wsa_data;
 use core::ffi::c_void;
 
 use windows_sys::core::{BOOL, PCSTR, PCWSTR, PSTR, PWSTR};
-use windows_sys::Win32::Foundation::{HANDLE, WAIT_EVENT};
+use windows_sys::Win32::Foundation::{HANDLE, WAIT_EVENT, WIN32_ERROR};
 use windows_sys::Win32::Networking::WinSock::{
-    ADDRINFOA, LPCONDITIONPROC, LPWSAOVERLAPPED_COMPLETION_ROUTINE, SEND_RECV_FLAGS, SOCKADDR,
-    SOCKET, SOCKET_PEER_TARGET_NAME, SOCKET_SECURITY_QUERY_INFO, SOCKET_SECURITY_QUERY_TEMPLATE,
-    TIMEVAL, WINSOCK_SHUTDOWN_HOW, WSABUF, WSADATA, WSAEVENT, WSAPROTOCOL_INFOW, WSA_ERROR,
+    ADDRINFOA, LPCONDITIONPROC, LPWSAOVERLAPPED_COMPLETION_ROUTINE, PROTOENT, QOS, SEND_RECV_FLAGS,
+    SOCKADDR, SOCKET, SOCKET_PEER_TARGET_NAME, SOCKET_SECURITY_QUERY_INFO,
+    SOCKET_SECURITY_QUERY_TEMPLATE, TIMEVAL, WINSOCK_SHUTDOWN_HOW, WSABUF, WSADATA, WSAEVENT,
+    WSAPROTOCOL_INFOW, WSA_ERROR,
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
@@ -236,6 +241,21 @@ pub(crate) struct Winsock {
         *const TIMEVAL,
         *const OVERLAPPED,
     ) -> BOOL,
+    /// `CloseHandle`.
+    pub close_handle: unsafe extern "system" fn(HANDLE) -> BOOL,
+    /// `GetLastError`.
+    pub get_last_win32_error: unsafe extern "system" fn() -> WIN32_ERROR,
+    /// `WSAEnumProtocolsW`.
+    pub enum_protocols_w:
+        unsafe extern "system" fn(*const i32, *mut WSAPROTOCOL_INFOW, *mut u32) -> i32,
+    /// `getprotobyname`.
+    pub getprotobyname: unsafe extern "system" fn(PCSTR) -> *mut PROTOENT,
+    /// `getprotobynumber`.
+    pub getprotobynumber: unsafe extern "system" fn(i32) -> *mut PROTOENT,
+    /// `WSACancelBlockingCall`.
+    pub cancel_blocking_call: unsafe extern "system" fn() -> i32,
+    /// `WSAGetQOSByName`.
+    pub get_qos_by_name: unsafe extern "system" fn(SOCKET, *const WSABUF, *mut QOS) -> BOOL,
 }
 
 /// The emulator's C face ([`crate::sys`]); calls go to the thread's current network.
@@ -283,6 +303,13 @@ pub(crate) const EMULATED: Winsock = {
         wsa_string_to_address_w: sys::WSAStringToAddressW,
         wsa_address_to_string_w: sys::WSAAddressToStringW,
         wsa_connect_by_name_w: sys::WSAConnectByNameW,
+        close_handle: sys::CloseHandle,
+        get_last_win32_error: sys::GetLastError,
+        enum_protocols_w: sys::WSAEnumProtocolsW,
+        getprotobyname: sys::getprotobyname,
+        getprotobynumber: sys::getprotobynumber,
+        cancel_blocking_call: sys::WSACancelBlockingCall,
+        get_qos_by_name: sys::WSAGetQOSByName,
     }
 };
 
@@ -332,6 +359,13 @@ pub(crate) const WINDOWS: Winsock = {
         wsa_string_to_address_w: ws::WSAStringToAddressW,
         wsa_address_to_string_w: ws::WSAAddressToStringW,
         wsa_connect_by_name_w: ws::WSAConnectByNameW,
+        close_handle: windows_sys::Win32::Foundation::CloseHandle,
+        get_last_win32_error: windows_sys::Win32::Foundation::GetLastError,
+        enum_protocols_w: ws::WSAEnumProtocolsW,
+        getprotobyname: ws::getprotobyname,
+        getprotobynumber: ws::getprotobynumber,
+        cancel_blocking_call: ws::WSACancelBlockingCall,
+        get_qos_by_name: ws::WSAGetQOSByName,
     }
 };
 

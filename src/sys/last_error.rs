@@ -1,5 +1,8 @@
-//! The thread-local last error: `WSAGetLastError` and `WSASetLastError`.
+//! The thread-local last error: `WSAGetLastError` and `WSASetLastError`, and
+//! `GetLastError` and `SetLastError`, which read and write the same value, as on Windows.
 use std::cell::Cell;
+
+use windows_sys::Win32::Foundation::WIN32_ERROR;
 
 use windows_sys::Win32::Networking::WinSock::{INVALID_SOCKET, SOCKET, SOCKET_ERROR, WSA_ERROR};
 
@@ -52,6 +55,29 @@ pub unsafe extern "system" fn WSAGetLastError() -> WSA_ERROR {
 #[allow(non_snake_case)]
 pub unsafe extern "system" fn WSASetLastError(ierror: i32) {
     LAST_ERROR.with(|cell| cell.set(ierror));
+}
+
+/// [`GetLastError`](https://learn.microsoft.com/windows/win32/api/errhandlingapi/nf-errhandlingapi-getlasterror):
+/// this thread's last-error code. On Windows `WSAGetLastError` reads this same per-thread
+/// value, so after a failed Winsock call both return its code, and after a failed
+/// [`super::CloseHandle`] both return `ERROR_INVALID_HANDLE`.
+///
+/// # Safety
+/// None needed; declared `unsafe extern "system"` to match windows-sys's signature.
+#[allow(non_snake_case)]
+pub unsafe extern "system" fn GetLastError() -> WIN32_ERROR {
+    LAST_ERROR.with(Cell::get) as WIN32_ERROR
+}
+
+/// [`SetLastError`](https://learn.microsoft.com/windows/win32/api/errhandlingapi/nf-errhandlingapi-setlasterror):
+/// sets this thread's last-error code, which `GetLastError` and `WSAGetLastError` then
+/// return.
+///
+/// # Safety
+/// None needed; declared `unsafe extern "system"` to match windows-sys's signature.
+#[allow(non_snake_case)]
+pub unsafe extern "system" fn SetLastError(dwerrcode: WIN32_ERROR) {
+    LAST_ERROR.with(|cell| cell.set(dwerrcode as i32));
 }
 
 /// Records `error` as the thread's last error.

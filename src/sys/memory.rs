@@ -23,7 +23,7 @@ use crate::error::Error;
 use crate::model::{AddrArg, NameArg, SettingsArg, TemplateArg};
 use crate::wire::{
     peer_target_name_readable_len, settings_readable_len, PeerTargetNameBytes, MAX_SOCKADDR_LEN,
-    SETTINGS_STRINGS_OFFSET, TEMPLATE_LEN,
+    SETTINGS_STRINGS_OFFSET, TEMPLATE_IPSEC2_LEN,
 };
 
 /// `len` bytes at `ptr`.
@@ -116,7 +116,7 @@ pub(super) unsafe fn query_template<'a>(
         return TemplateArg::Null;
     }
     // SAFETY: at most `len` bytes are read.
-    let bytes = unsafe { bytes(ptr.cast(), (len as usize).min(TEMPLATE_LEN)) };
+    let bytes = unsafe { bytes(ptr.cast(), (len as usize).min(TEMPLATE_IPSEC2_LEN)) };
     TemplateArg::Bytes {
         declared_len: len,
         bytes,

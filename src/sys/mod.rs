@@ -38,14 +38,19 @@
 #![allow(unsafe_code)]
 
 mod addr_out;
+mod blocking_hooks;
 mod condition;
 mod data;
 mod events;
+mod handles;
 mod ioctl;
 mod last_error;
 mod memory;
 mod overlapped;
 mod peer_names;
+mod protocols;
+mod protoent;
+mod qos;
 mod resolution;
 mod security;
 mod sockets;
@@ -53,14 +58,21 @@ mod startup;
 pub mod types;
 mod wsa_data;
 
+pub use blocking_hooks::{
+    WSACancelBlockingCall, WSAIsBlocking, WSASetBlockingHook, WSAUnhookBlockingHook,
+};
 pub use data::{ioctlsocket, recv, recvfrom, send, sendto, shutdown};
 pub use events::{
     SleepEx, WSACloseEvent, WSACreateEvent, WSAResetEvent, WSASetEvent, WSAWaitForMultipleEvents,
 };
+pub use handles::CloseHandle;
 pub use ioctl::WSAIoctl;
-pub use last_error::{WSAGetLastError, WSASetLastError};
+pub use last_error::{GetLastError, SetLastError, WSAGetLastError, WSASetLastError};
 pub use overlapped::WSAGetOverlappedResult;
 pub use peer_names::{WSADeleteSocketPeerTargetName, WSASetSocketPeerTargetName};
+pub use protocols::{WSAEnumProtocolsA, WSAEnumProtocolsW, WSASocketA};
+pub use protoent::{getprotobyname, getprotobynumber};
+pub use qos::WSAGetQOSByName;
 pub use resolution::address_string::{
     WSAAddressToStringA, WSAAddressToStringW, WSAStringToAddressA, WSAStringToAddressW,
 };
@@ -84,7 +96,11 @@ pub use types::*;
 #[doc(no_inline)]
 pub use windows_sys::core::{BOOL, GUID, PCSTR, PCWSTR, PSTR, PWSTR};
 #[doc(no_inline)]
-pub use windows_sys::Win32::Foundation::{FALSE, HANDLE, TRUE, WAIT_EVENT, WAIT_IO_COMPLETION};
+pub use windows_sys::Win32::Foundation::{
+    ERROR_INVALID_HANDLE, ERROR_IPSEC_IKE_AUTH_FAIL, ERROR_IPSEC_IKE_NO_POLICY,
+    ERROR_IPSEC_IKE_TIMED_OUT, FALSE, FARPROC, HANDLE, TRUE, WAIT_EVENT, WAIT_IO_COMPLETION,
+    WIN32_ERROR,
+};
 #[doc(no_inline)]
 pub use windows_sys::Win32::System::IO::OVERLAPPED;
 pub use wsa_data::{WSARecv, WSARecvFrom, WSASend, WSASendTo};

@@ -9,6 +9,7 @@ use windows_sys::Win32::System::IO::OVERLAPPED;
 use super::last_error::int_result;
 use super::memory;
 use super::overlapped::overlapped_result;
+use crate::error::Error;
 use crate::model::current::with_current;
 use crate::model::{QueryFailure, SocketTable, TemplateArg};
 use crate::testing::Call;
@@ -61,9 +62,10 @@ pub unsafe extern "system" fn WSASetSocketSecurity(
 }
 
 /// Finishes a query for both faces: on success the info is written to the caller's
-/// buffer, the call completes through [`overlapped_result`] (24 bytes transferred) and
-/// `*len` receives 24; when the buffer was too small `*len` receives the size needed; other
-/// errors write nothing. Returns 0 or `SOCKET_ERROR`.
+/// buffer, the call completes through [`overlapped_result`] (24 or 64 bytes transferred)
+/// and `*len` receives that count; when the buffer was too small `*len` receives the size
+/// needed; other errors write nothing (and close any token the answer opened). Returns 0
+/// or `SOCKET_ERROR`.
 ///
 /// # Safety
 /// `info` must be NULL or valid for writes of the length the model checked (at least 24
@@ -89,13 +91,18 @@ pub(super) unsafe fn finish_query(
         }
     };
     let bytes = answer.to_bytes();
-    // SAFETY: the model checked that `info` is non-NULL and holds at least 24 bytes; the
-    // buffer may be filled before completion, as Windows guarantees it only then.
+    // SAFETY: the model checked that `info` is non-NULL and holds the answer's form (24 or
+    // 64 bytes); the buffer may be filled before completion, as Windows guarantees it only
+    // then.
     unsafe { memory::write_bytes(info, &bytes) };
     let done = Ok(bytes.len() as u32);
     // SAFETY: forwarded from the caller.
     let call = Call::QuerySocketSecurity;
     let result = unsafe { overlapped_result(table, call, socket, overlapped, routine, done) };
+    if matches!(result, Err(error) if error != Error::IoPending) {
+        // The call failed after all: the caller never owns the tokens it would have got.
+        super::handles::close_tokens(&answer.token_handles());
+    }
     int_result(result.map(|transferred| {
         if !len.is_null() {
             // SAFETY: non-NULL, and the caller promises a writable u32.
@@ -108,18 +115,26 @@ pub(super) unsafe fn finish_query(
 /// the security of the socket's connection (stream) or of its exchange with the
 /// template's peer (datagram), answered from the emulated connection's real state:
 /// `SOCKET_INFO_CONNECTION_SECURED`, `_ENCRYPTED`, and `_IMPERSONATED`
-/// ([`crate::choices::IMPERSONATED_FLAG`]). Returns 0, or `SOCKET_ERROR` with:
+/// ([`crate::choices::IMPERSONATED_FLAG`]). A template whose protocol is
+/// `SOCKET_SECURITY_PROTOCOL_IPSEC2` is a `SOCKET_SECURITY_QUERY_TEMPLATE_IPSEC2` (152
+/// bytes) and is answered with a `SOCKET_SECURITY_QUERY_INFO_IPSEC2` (64 bytes: SA ids,
+/// `NegotiationWinerr`, `SaLookupContext`; [`crate::choices::IPSEC2_FORMS`]). Returns 0, or
+/// `SOCKET_ERROR` with:
 ///
 /// - `WSAENOTSOCK`; `WSAEFAULT` (*SecurityQueryInfoLen* is NULL);
-/// - `WSAEINVAL`: wrong socket family or type, or an illegal template protocol;
-/// - `WSAEMSGSIZE`: a datagram socket without a full template, or a stream socket with a
-///   short non-zero template length; and, with `*SecurityQueryInfoLen` set to 24, an info
-///   buffer that is NULL or too small ([`crate::choices::QUERY_SIZE_PROBE_CODE`]);
+/// - `WSAEINVAL`: wrong socket family or type, an illegal template protocol, or undefined
+///   IPsec2 `Flags`/`FieldMask` bits ([`crate::choices::IPSEC2_FLAGS_AND_FIELD_MASK`]);
+/// - `WSAEMSGSIZE`: a datagram socket without a full template, a stream socket with a
+///   short non-zero template length, an IPsec2 template shorter than 152 bytes; and, with
+///   `*SecurityQueryInfoLen` set to 24 (64 for the IPsec2 form), an info buffer that is
+///   NULL or too small ([`crate::choices::QUERY_SIZE_PROBE_CODE`]);
 /// - `WSAEAFNOSUPPORT`: a datagram template peer of a family the socket cannot use;
 /// - `WSAECONNRESET`: the peer reset the connection;
 /// - `WSAENOTCONN`: no connection yet ([`crate::choices::QUERY_BEFORE_CONNECTION`]).
 ///
-/// Token handles are always 0 ([`crate::choices::NO_TOKEN_HANDLES`]).
+/// With a non-zero `PeerTokenAccessMask` and a secured link, the answer holds new access
+/// token handles for the authenticated peer ([`crate::choices::TOKEN_KINDS`]), each to be
+/// closed once with [`super::CloseHandle`]; otherwise both are 0.
 ///
 /// # Safety
 /// `securityquerytemplate` must be NULL or valid for reads of `securityquerytemplatelen`
@@ -165,7 +180,9 @@ pub unsafe extern "system" fn WSAQuerySocketSecurity(
 
 /// [`WSAImpersonateSocketPeer`](https://learn.microsoft.com/windows/win32/api/ws2tcpip/nf-ws2tcpip-wsaimpersonatesocketpeer):
 /// the calling thread acts as the socket's authenticated peer until
-/// [`WSARevertImpersonation`]. *PeerAddr* is ignored on stream sockets (NULL and 0 are
+/// [`WSARevertImpersonation`]: as the user of its application token when it has one, else
+/// as its machine principal, as Windows' own code prefers the application token
+/// ([`crate::choices::TOKEN_KINDS`]). *PeerAddr* is ignored on stream sockets (NULL and 0 are
 /// fine, as Microsoft's server sample passes) and names the peer on datagram sockets.
 /// Returns 0, or `SOCKET_ERROR` with:
 ///

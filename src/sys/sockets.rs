@@ -2,7 +2,7 @@
 use std::net::SocketAddr;
 
 use windows_sys::Win32::Networking::WinSock::{
-    LPCONDITIONPROC, QOS, SOCKADDR, SOCKET, WSABUF, WSAPROTOCOL_INFOW, WSA_FLAG_OVERLAPPED,
+    LPCONDITIONPROC, QOS, SOCKADDR, SOCKET, WSABUF, WSAPROTOCOL_INFOW,
 };
 
 use super::addr_out;
@@ -53,13 +53,15 @@ pub unsafe extern "system" fn socket(af: i32, r#type: i32, protocol: i32) -> SOC
 }
 
 /// [`WSASocketW`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsasocketw):
-/// like [`socket`], but overlapped only with `WSA_FLAG_OVERLAPPED` in `dwflags`.
-/// `lpprotocolinfo` must be NULL and `g` zero (provider selection and socket groups are not
-/// emulated): anything else is `WSAEINVAL`, as for an invalid group or protocol info.
+/// like [`socket`], but overlapped only with `WSA_FLAG_OVERLAPPED` in `dwflags`. With
+/// `lpprotocolinfo` (a `WSAPROTOCOL_INFOW` from [`super::WSAEnumProtocolsW`]) the socket is
+/// made by the catalogue entry it names, and `af`, `type` and `protocol` may each be
+/// `FROM_PROTOCOL_INFO` to take the structure's values; an entry that does not exist or
+/// does not serve the triple is `WSAEINVAL`, as is a non-zero `g` (socket groups are not
+/// emulated; [`crate::choices::WSASOCKET_PROTOCOL_INFO`]).
 ///
 /// # Safety
-/// None needed (`lpprotocolinfo` is never read); declared `unsafe extern "system"` to match
-/// windows-sys's signature.
+/// `lpprotocolinfo` must be NULL or valid for reads of a `WSAPROTOCOL_INFOW`.
 #[allow(non_snake_case)]
 pub unsafe extern "system" fn WSASocketW(
     af: i32,
@@ -69,14 +71,8 @@ pub unsafe extern "system" fn WSASocketW(
     g: u32,
     dwflags: u32,
 ) -> SOCKET {
-    let overlapped = dwflags & WSA_FLAG_OVERLAPPED != 0;
-    socket_result(with_current(|table| {
-        table.require_startup()?;
-        if !lpprotocolinfo.is_null() || g != 0 {
-            return Err(Error::Invalid);
-        }
-        table.create(af, r#type, protocol, overlapped)
-    }))
+    // SAFETY: forwarded from the caller.
+    unsafe { super::protocols::wsa_socket(af, r#type, protocol, lpprotocolinfo, g, dwflags) }
 }
 
 /// [`bind`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-bind):

@@ -32,7 +32,7 @@ pub(crate) use strict::{SocketFacts, StrictTracker};
 pub use strict::{
     StrictGuard, StrictReport, StrictRule, ADDRINFO_FREED_TWICE, ADDRINFO_NOT_FREED,
     IMPERSONATION_NOT_REVERTED, NAME_AFTER_FIRST_SEND, NAME_WITHOUT_SECURITY, NETWORK_NOT_ENTERED,
-    SETTINGS_AFTER_CONNECT, STRICT_RULES,
+    SETTINGS_AFTER_CONNECT, STRICT_RULES, TOKEN_NOT_CLOSED,
 };
 pub(crate) use trace::{thread_label, Recorder};
 pub use trace::{CallRecord, Trace, TraceOnFailure};

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
+use crate::model::tokens;
 use crate::Network;
 
 /// A rule of the documentation that Windows does not enforce, but strict mode does.
@@ -82,6 +83,15 @@ pub const NETWORK_NOT_ENTERED: StrictRule = StrictRule {
     source: "winsock-emu: Network::enter; docs/testing.md, Isolation",
 };
 
+/// An access token a query returned was never closed.
+pub const TOKEN_NOT_CLOSED: StrictRule = StrictRule {
+    id: "token-not-closed",
+    rule: "after using the token for access checks, the application should close the handle \
+           using the CloseHandle function",
+    source: "SOCKET_SECURITY_QUERY_INFO, PeerApplicationAccessTokenHandle and \
+             PeerMachineAccessTokenHandle; WSAQuerySocketSecurity, Remarks",
+};
+
 /// Every strict rule.
 pub const STRICT_RULES: &[StrictRule] = &[
     NAME_AFTER_FIRST_SEND,
@@ -91,6 +101,7 @@ pub const STRICT_RULES: &[StrictRule] = &[
     ADDRINFO_FREED_TWICE,
     ADDRINFO_NOT_FREED,
     NETWORK_NOT_ENTERED,
+    TOKEN_NOT_CLOSED,
 ];
 
 /// One misuse strict mode found.
@@ -136,6 +147,9 @@ pub(crate) struct StrictTracker {
     impersonating: BTreeMap<String, SOCKET>,
     /// `ADDRINFO` lists handed out and not freed: list number → thread and node name.
     lists: BTreeMap<u64, (String, String)>,
+    /// Token handles queries returned while strict mode was on → the socket and thread of
+    /// the query; each is reported if still open when the reports are read.
+    tokens: BTreeMap<u64, (SOCKET, String)>,
     reports: Vec<StrictReport>,
 }
 
@@ -245,8 +259,16 @@ impl StrictTracker {
         self.report(ADDRINFO_FREED_TWICE, None, None, what);
     }
 
+    /// A query on `socket` returned these token handles (0: none).
+    pub(crate) fn tokens_opened(&mut self, socket: SOCKET, handles: &[u64]) {
+        let thread = super::thread_label();
+        for &handle in handles.iter().filter(|&&handle| handle != 0) {
+            self.tokens.insert(handle, (socket, thread.clone()));
+        }
+    }
+
     /// The reports so far, plus one for each thread still impersonating and one for each
-    /// `ADDRINFO` list not freed.
+    /// `ADDRINFO` list not freed and one for each token still open.
     pub(crate) fn reports(&self) -> Vec<StrictReport> {
         let mut reports = self.reports.clone();
         for (id, (thread, node)) in &self.lists {
@@ -267,6 +289,22 @@ impl StrictTracker {
                 what: format!("still impersonating the peer of socket {socket:#x}"),
             });
         }
+        for (&handle, (socket, thread)) in &self.tokens {
+            let Some(token) = usize::try_from(handle).ok().and_then(tokens::info) else {
+                continue;
+            };
+            reports.push(StrictReport {
+                rule: TOKEN_NOT_CLOSED,
+                socket: Some(*socket),
+                peer: None,
+                thread: thread.clone(),
+                what: format!(
+                    "token {handle:#x} ({:?}, for {}) from a query on socket {socket:#x} was \
+                     never closed",
+                    token.kind, token.principal
+                ),
+            });
+        }
         reports
     }
 
@@ -275,6 +313,7 @@ impl StrictTracker {
         self.reports.clear();
         self.impersonating.clear();
         self.lists.clear();
+        self.tokens.clear();
     }
 }
 

@@ -6,7 +6,8 @@
 //! ("reprs"): a [`PeerAddress`] from a `SOCKADDR`, a [`PeerTargetName`] from a
 //! `SOCKET_PEER_TARGET_NAME`, [`SecuritySettings`] from a `SOCKET_SECURITY_SETTINGS` or
 //! `SOCKET_SECURITY_SETTINGS_IPSEC`, a [`SecurityQueryTemplate`] from a
-//! `SOCKET_SECURITY_QUERY_TEMPLATE` (and a [`SecurityQueryInfo`] back to bytes). Every length is checked before a byte is read, every read goes
+//! `SOCKET_SECURITY_QUERY_TEMPLATE` or its IPsec2 form (and a [`SecurityQueryInfo`] back to
+//! bytes, in either form). Every length is checked before a byte is read, every read goes
 //! through `slice::get`, and a failure is the Winsock code the documentation gives for it.
 //!
 //! Offsets and sizes are those of windows-sys 0.61's `#[repr(C)]` structs on 64-bit Windows;
@@ -14,10 +15,12 @@
 #![forbid(unsafe_code)]
 
 pub(crate) mod address_text;
+mod ipsec2;
 mod peer_target_name;
 mod security;
 mod sockaddr;
 
+pub use ipsec2::{Ipsec2Info, Ipsec2Query};
 pub use peer_target_name::{PeerTargetName, SecurityProtocol, TargetName};
 pub use security::{
     IpsecSettings, SecurityQueryInfo, SecurityQueryTemplate, SecuritySettings, KNOWN_IPSEC_FLAGS,
@@ -31,6 +34,10 @@ pub(crate) use peer_target_name::{
 pub(crate) use security::{
     decode_settings, decode_template, settings_readable_len, INFO_LEN, SETTINGS_LEN,
     SETTINGS_STRINGS_OFFSET, TEMPLATE_LEN,
+};
+
+pub(crate) use ipsec2::{
+    validate_query as validate_ipsec2_query, INFO_IPSEC2_LEN, TEMPLATE_IPSEC2_LEN,
 };
 pub(crate) use sockaddr::{decode as decode_sockaddr, encode as encode_sockaddr, MAX_SOCKADDR_LEN};
 

@@ -22,6 +22,7 @@ use windows_sys::Win32::Networking::WinSock::{
     SOCKET_SETTINGS_GUARANTEE_ENCRYPTION, SOCKET_SETTINGS_IPSEC_OPTIONAL_PEER_NAME_VERIFICATION,
 };
 
+use super::ipsec2::{self, Ipsec2Info, Ipsec2Query, INFO_IPSEC2_LEN, TEMPLATE_IPSEC2_LEN};
 use super::peer_target_name::{SecurityProtocol, TargetName};
 use super::sockaddr::{self, PeerAddress, MAX_SOCKADDR_LEN};
 use super::{u32_at, SockaddrError};
@@ -278,12 +279,26 @@ pub struct SecurityQueryTemplate {
     pub peer_token_access_mask: u32,
 }
 
-/// Decodes a query template from at least [`TEMPLATE_LEN`] bytes (the caller checked the
-/// length): an illegal protocol is `WSAEINVAL`; a peer address of a family no IP socket
-/// can use is `WSAEAFNOSUPPORT`.
-pub(crate) fn decode_template(bytes: &[u8]) -> Result<(SecurityQueryTemplate, PeerAddress)> {
+/// A decoded template: the generic fields, the peer address as given, and the IPsec2
+/// form's fields when the template is in that form.
+pub(crate) type DecodedTemplate = (SecurityQueryTemplate, PeerAddress, Option<Ipsec2Query>);
+
+/// Decodes a query template of `declared_len` bytes from `bytes` (at least [`TEMPLATE_LEN`]:
+/// the caller checked the length): an illegal protocol is `WSAEINVAL`; a template whose
+/// protocol is IPSEC2 is in the IPsec2 form and must hold its 152 bytes (`WSAEMSGSIZE`) and
+/// defined bits only (`WSAEINVAL`; [`crate::choices::IPSEC2_FORMS`]); a peer address of a
+/// family no IP socket can use is `WSAEAFNOSUPPORT`.
+pub(crate) fn decode_template(declared_len: u32, bytes: &[u8]) -> Result<DecodedTemplate> {
     let raw_protocol = u32_at(bytes, 0).ok_or(Error::MessageSize)? as i32;
     let protocol = crate::rules::protocol_is_legal(raw_protocol)?;
+    let ipsec2 = if protocol == SecurityProtocol::Ipsec2 {
+        if (declared_len as usize) < TEMPLATE_IPSEC2_LEN {
+            return Err(Error::MessageSize);
+        }
+        Some(ipsec2::decode_query(bytes)?)
+    } else {
+        None
+    };
     let peer_bytes = bytes
         .get(TEMPLATE_PEER_OFFSET..TEMPLATE_PEER_OFFSET + MAX_SOCKADDR_LEN)
         .ok_or(Error::MessageSize)?;
@@ -301,13 +316,29 @@ pub(crate) fn decode_template(bytes: &[u8]) -> Result<(SecurityQueryTemplate, Pe
             peer_token_access_mask: mask,
         },
         peer,
+        ipsec2,
     ))
 }
 
 impl SecurityQueryTemplate {
     /// The structure as a C caller lays it out (144 bytes).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = vec![0u8; TEMPLATE_LEN];
+        self.to_bytes_with(None)
+    }
+
+    /// The structure as a C caller lays it out: with `ipsec2`, the 152-byte
+    /// `SOCKET_SECURITY_QUERY_TEMPLATE_IPSEC2` (whose `SecurityProtocol` should then be
+    /// IPSEC2), else the 144-byte generic form.
+    pub fn to_bytes_with(&self, ipsec2: Option<&Ipsec2Query>) -> Vec<u8> {
+        let len = if ipsec2.is_some() {
+            TEMPLATE_IPSEC2_LEN
+        } else {
+            TEMPLATE_LEN
+        };
+        let mut out = vec![0u8; len];
+        if let Some(query) = ipsec2 {
+            ipsec2::encode_query(query, &mut out);
+        }
         out[0..4].copy_from_slice(&self.protocol.to_raw().to_le_bytes());
         if let Some(peer) = self.peer {
             let (raw, len) = sockaddr::encode(peer);
@@ -326,11 +357,16 @@ pub struct SecurityQueryInfo {
     pub protocol: SecurityProtocol,
     /// `Flags`: `SOCKET_INFO_CONNECTION_SECURED`, `_ENCRYPTED`, `_IMPERSONATED`.
     pub flags: u32,
-    /// `PeerApplicationAccessTokenHandle`: always 0 in the emulator
-    /// ([`crate::choices::NO_TOKEN_HANDLES`]).
+    /// `PeerApplicationAccessTokenHandle`: the peer application account's token, when the
+    /// template asked for tokens and the peer authenticated a user; else 0
+    /// ([`crate::choices::TOKEN_KINDS`]). The caller closes it with `CloseHandle`.
     pub peer_application_token: u64,
-    /// `PeerMachineAccessTokenHandle`: always 0 in the emulator.
+    /// `PeerMachineAccessTokenHandle`: the peer computer account's token, when the template
+    /// asked for tokens and the peer was authenticated; else 0.
     pub peer_machine_token: u64,
+    /// The fields `SOCKET_SECURITY_QUERY_INFO_IPSEC2` adds, when the template was in the
+    /// IPsec2 form.
+    pub ipsec2: Option<Ipsec2Info>,
 }
 
 impl SecurityQueryInfo {
@@ -349,14 +385,26 @@ impl SecurityQueryInfo {
         self.flags & SOCKET_INFO_CONNECTION_IMPERSONATED != 0
     }
 
-    /// The 24 bytes of the structure.
-    pub fn to_bytes(&self) -> [u8; INFO_LEN] {
-        let mut out = [0u8; INFO_LEN];
+    /// The bytes of the structure: 24 (`SOCKET_SECURITY_QUERY_INFO`), or 64
+    /// (`SOCKET_SECURITY_QUERY_INFO_IPSEC2`) when [`Self::ipsec2`] is set.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = [0u8; INFO_IPSEC2_LEN];
         out[0..4].copy_from_slice(&self.protocol.to_raw().to_le_bytes());
         out[4..8].copy_from_slice(&self.flags.to_le_bytes());
         out[8..16].copy_from_slice(&self.peer_application_token.to_le_bytes());
         out[16..24].copy_from_slice(&self.peer_machine_token.to_le_bytes());
-        out
+        match &self.ipsec2 {
+            Some(ipsec2) => {
+                ipsec2.encode(&mut out);
+                out.to_vec()
+            }
+            None => out[..INFO_LEN].to_vec(),
+        }
+    }
+
+    /// The token handles the answer holds (0 for none): application, machine.
+    pub fn token_handles(&self) -> [u64; 2] {
+        [self.peer_application_token, self.peer_machine_token]
     }
 }
 
@@ -484,8 +532,21 @@ mod tests {
             peer: Some("192.0.2.1:500".parse().unwrap()),
             peer_token_access_mask: 4,
         };
-        let (decoded, _) = decode_template(&template.to_bytes()).unwrap();
-        assert_eq!(decoded, template);
+        let (decoded, _, ipsec2) = decode_template(144, &template.to_bytes()).unwrap();
+        assert_eq!((decoded, ipsec2), (template, None));
+        let query = Ipsec2Query {
+            flags: 1,
+            field_mask: 2,
+        };
+        let v2 = SecurityQueryTemplate {
+            protocol: SecurityProtocol::Ipsec2,
+            ..template
+        };
+        let raw = v2.to_bytes_with(Some(&query));
+        assert_eq!(raw.len(), 152);
+        let (decoded, _, ipsec2) = decode_template(152, &raw).unwrap();
+        assert_eq!((decoded, ipsec2), (v2, Some(query)));
+        assert_eq!(decode_template(151, &raw), Err(Error::MessageSize));
         let info = SecurityQueryInfo {
             protocol: SecurityProtocol::Ipsec,
             flags: 3,

@@ -207,7 +207,7 @@ fn template() -> impl Strategy<Value = TemplateSpec> {
         prop_oneof![10 => 0..3i32, 1 => Just(7)],
         peer,
         prop::sample::select(vec![0u32, 4]),
-        prop_oneof![6 => Just(144u32), 2 => Just(0), 1 => Just(143), 1 => Just(200)],
+        prop_oneof![6 => Just(144u32), 2 => Just(0), 1 => Just(143), 1 => Just(152), 1 => Just(200)],
     )
         .prop_map(|(null, protocol, peer, mask, declared)| TemplateSpec {
             null,
@@ -223,6 +223,7 @@ pub fn security_op() -> impl Strategy<Value = SecurityOp> {
     let room = prop_oneof![
         6 => Just(Some(24u32)),
         1 => Just(Some(32)),
+        1 => Just(Some(64)),
         1 => prop::sample::select(vec![0u32, 8, 23]).prop_map(Some),
         1 => Just(None),
     ];
@@ -311,9 +312,10 @@ pub fn run_security(op: &SecurityOp, s: SOCKET, model: &mut Reference) -> (Outco
     }
 }
 
-/// `WSAQuerySocketSecurity` into a 32-byte sentinel-filled buffer: on success the 24 bytes
-/// of the answer and `*SecurityQueryInfoLen` = 24; on a too-small buffer only the length
-/// (24); otherwise nothing written.
+/// `WSAQuerySocketSecurity` into a 72-byte sentinel-filled buffer: on success the answer
+/// (24 bytes, or 64 in the IPsec2 form) and `*SecurityQueryInfoLen` its size, with token
+/// handles exactly when a mask met a secured link (closed here); on a too-small buffer only
+/// the length; otherwise nothing written.
 fn query(
     s: SOCKET,
     template: &TemplateSpec,
@@ -328,7 +330,7 @@ fn query(
     } else {
         bytes.as_ptr()
     };
-    let mut info = [0xabu8; 32];
+    let mut info = [0xabu8; 72];
     let mut len = room.unwrap_or(0);
     let info_ptr = if null_info {
         ptr::null_mut()
@@ -356,14 +358,28 @@ fn query(
     let arg = (!template.null).then_some((template.declared, &bytes[..]));
     let expected = model.query(s, arg, !null_info, room);
     match &expected {
-        Ok((protocol, flags)) => {
-            let mut want = [0u8; 24];
+        Ok((protocol, flags, written, tokens)) => {
+            let mut want = [0u8; 8];
             want[0..4].copy_from_slice(&protocol.to_le_bytes());
             want[4..8].copy_from_slice(&flags.to_le_bytes());
             if actual.is_ok() {
-                assert_eq!(&info[..24], &want[..], "the query's answer");
-                assert!(info[24..].iter().all(|&b| b == 0xab), "wrote past 24 bytes");
-                assert_eq!(len, 24, "*SecurityQueryInfoLen");
+                let written = *written as usize;
+                assert_eq!(&info[..8], &want[..], "the query's answer");
+                assert!(
+                    info[written..].iter().all(|&b| b == 0xab),
+                    "wrote past the answer"
+                );
+                assert_eq!(len as usize, written, "*SecurityQueryInfoLen");
+                let token = |at: usize| u64::from_le_bytes(info[at..at + 8].try_into().unwrap());
+                let (application, machine) = (token(8), token(16));
+                assert_eq!(machine != 0, *tokens, "a machine token exactly when due");
+                if !*tokens {
+                    assert_eq!(application, 0, "no application token when none is due");
+                }
+                for handle in [application, machine].into_iter().filter(|&h| h != 0) {
+                    let handle = ptr::without_provenance_mut(handle as usize);
+                    assert_eq!(unsafe { sys::CloseHandle(handle) }, sys::TRUE);
+                }
             }
         }
         Err((_, needed)) => {

@@ -15,9 +15,12 @@
 //! | `names_in_use.rs` | what a deleted name, or a failed set, does to a later authentication |
 //! | `udp_connreset.rs` | the ICMP Port Unreachable a datagram drew, in receives; `SIO_UDP_CONNRESET` |
 //! | `resolution.rs` | `getaddrinfo`, `getnameinfo`, `gethostname`, the address text helpers, `WSAConnectByNameW` |
+//! | `tokens.rs` | the peer tokens and the IPsec2 form of `WSAQuerySocketSecurity`; `CloseHandle` (`n/a` without an IPsec policy) |
+//! | `catalog.rs` | `WSAEnumProtocolsW`, `getprotobyname`, `getprotobynumber`, `WSACancelBlockingCall` |
 //! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom` over `WSABUF` arrays; `WSAAccept`'s condition function |
 #![forbid(unsafe_code)]
 
+mod catalog;
 mod data_path;
 mod delete;
 mod impersonation;
@@ -29,6 +32,7 @@ mod query;
 mod resolution;
 mod security;
 mod set;
+mod tokens;
 mod udp_connreset;
 mod wsa_data;
 
@@ -84,6 +88,8 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(udp_connreset::CASES)
         .chain(wsa_data::CASES)
         .chain(resolution::CASES)
+        .chain(tokens::CASES)
+        .chain(catalog::CASES)
         .collect()
 }
 

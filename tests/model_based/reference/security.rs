@@ -30,7 +30,9 @@ pub struct Link {
 }
 
 /// What a successful query answers: `SecurityProtocol` and `Flags`.
-pub type QueryAnswer = (i32, u32);
+/// A query's answer: `SecurityProtocol`, `Flags`, the bytes written (24, or 64 for the
+/// IPsec2 form), and whether token handles are due (a mask on a secured link).
+pub type QueryAnswer = (i32, u32, u32, bool);
 
 const SECURED: u32 = 0x1;
 const ENCRYPTED: u32 = 0x2;
@@ -39,6 +41,7 @@ const KNOWN_FLAGS: u32 = 0x3;
 const KNOWN_IPSEC_FLAGS: u32 = 0xF;
 const TEMPLATE_LEN: u32 = 144;
 const INFO_LEN: u32 = 24;
+const INFO_IPSEC2_LEN: u32 = 64;
 
 fn u32_at(bytes: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap())
@@ -217,9 +220,23 @@ impl Reference {
         if !(stream && declared == 0) && (template.is_none() || declared < TEMPLATE_LEN) {
             return fail(WSAEMSGSIZE);
         }
+        let mut ipsec2 = false;
+        let mut mask = 0;
         let peer = match template {
             Some((len, bytes)) if len != 0 => {
-                protocol(u32_at(bytes, 0) as i32).map_err(|e| (e, None))?;
+                let raw = u32_at(bytes, 0) as i32;
+                protocol(raw).map_err(|e| (e, None))?;
+                if raw == 2 {
+                    // The IPsec2 form (choice ipsec2-forms): 152 bytes, defined bits only.
+                    if len < 152 {
+                        return fail(WSAEMSGSIZE);
+                    }
+                    if u32_at(bytes, 140) & !1 != 0 || u32_at(bytes, 144) & !3 != 0 {
+                        return fail(WSAEINVAL);
+                    }
+                    ipsec2 = true;
+                }
+                mask = u32_at(bytes, 136);
                 template_peer(&bytes[8..136])
             }
             _ => Peer::Unspecified,
@@ -254,8 +271,9 @@ impl Reference {
             }
             (&s.link, None)
         };
-        if !info_given || info_len < INFO_LEN {
-            return Err((WSAEMSGSIZE, Some(INFO_LEN)));
+        let needed = if ipsec2 { INFO_IPSEC2_LEN } else { INFO_LEN };
+        if !info_given || info_len < needed {
+            return Err((WSAEMSGSIZE, Some(needed)));
         }
         let mut flags = 0;
         if let Some(link) = link {
@@ -268,6 +286,7 @@ impl Reference {
             flags |= IMPERSONATED;
         }
         let protocol = match &s.settings {
+            _ if ipsec2 => SecurityProtocol::Ipsec2,
             Some(settings) if settings.protocol != SecurityProtocol::Default => settings.protocol,
             _ if link.is_some() => SecurityProtocol::Ipsec,
             _ => SecurityProtocol::Default,
@@ -277,7 +296,7 @@ impl Reference {
             SecurityProtocol::Ipsec => 1,
             _ => 2,
         };
-        Ok((raw, flags))
+        Ok((raw, flags, needed, mask != 0 && link.is_some()))
     }
 
     /// `WSAImpersonateSocketPeer` with *PeerAddr* `addr` and *PeerAddrLen* `len`

@@ -1,0 +1,43 @@
+//! The signatures of the handle, last-error, protocol-catalogue, protocol-database, QoS and
+//! Winsock 1.1 functions are windows-sys 0.61's: each is coerced to the function-pointer
+//! type spelled with windows-sys's own types, so a drift is a compile error.
+
+use windows_sys::core::{BOOL, PCSTR};
+use windows_sys::Win32::Foundation::{FARPROC, HANDLE, WIN32_ERROR};
+use windows_sys::Win32::Networking::WinSock as ws;
+use winsock_emu::sys;
+
+#[test]
+fn handle_and_last_error_functions_have_windows_sys_signatures() {
+    let _: unsafe extern "system" fn(HANDLE) -> BOOL = sys::CloseHandle;
+    let _: unsafe extern "system" fn() -> WIN32_ERROR = sys::GetLastError;
+    let _: unsafe extern "system" fn(WIN32_ERROR) = sys::SetLastError;
+}
+
+#[test]
+fn catalogue_and_database_functions_have_windows_sys_signatures() {
+    let _: unsafe extern "system" fn(*const i32, *mut ws::WSAPROTOCOL_INFOA, *mut u32) -> i32 =
+        sys::WSAEnumProtocolsA;
+    let _: unsafe extern "system" fn(*const i32, *mut ws::WSAPROTOCOL_INFOW, *mut u32) -> i32 =
+        sys::WSAEnumProtocolsW;
+    let _: unsafe extern "system" fn(
+        i32,
+        i32,
+        i32,
+        *const ws::WSAPROTOCOL_INFOA,
+        u32,
+        u32,
+    ) -> ws::SOCKET = sys::WSASocketA;
+    let _: unsafe extern "system" fn(PCSTR) -> *mut ws::PROTOENT = sys::getprotobyname;
+    let _: unsafe extern "system" fn(i32) -> *mut ws::PROTOENT = sys::getprotobynumber;
+    let _: unsafe extern "system" fn(ws::SOCKET, *const ws::WSABUF, *mut ws::QOS) -> BOOL =
+        sys::WSAGetQOSByName;
+}
+
+#[test]
+fn winsock_1_1_functions_have_windows_sys_signatures() {
+    let _: unsafe extern "system" fn() -> i32 = sys::WSACancelBlockingCall;
+    let _: unsafe extern "system" fn() -> BOOL = sys::WSAIsBlocking;
+    let _: unsafe extern "system" fn(FARPROC) -> FARPROC = sys::WSASetBlockingHook;
+    let _: unsafe extern "system" fn() -> i32 = sys::WSAUnhookBlockingHook;
+}
