@@ -13,9 +13,10 @@
 //! [`WINE_DIVERGENCES`] holds the differences of Wine's `ws2_32` from Windows on calls
 //! Wine implements: they mark the `windows` column only when it runs under Wine
 //! ([`crate::backend::wine_version`]), each with the evidence that Windows gives the
-//! expected result (a Microsoft page, or the Wine conformance test in
-//! `dlls/ws2_32/tests/sock.c`, which runs on real Windows, by test function). On real
-//! Windows they do not apply: there the case must pass.
+//! expected result (a Microsoft page, or the Wine conformance tests in
+//! `dlls/ws2_32/tests/sock.c` and, for name resolution, `protocol.c`, which run on real
+//! Windows, by test function). On real Windows they do not apply: there the case must
+//! pass.
 #![forbid(unsafe_code)]
 
 use crate::backend::{wine_version, BackendKind};
@@ -30,8 +31,8 @@ pub struct Divergence {
     /// Why, and what would end it.
     pub reason: &'static str,
     /// What shows that the expected result is Windows's: a Microsoft page, or the Wine
-    /// conformance test (`dlls/ws2_32/tests/sock.c`, by test function) that records what
-    /// Windows does where Wine differs.
+    /// conformance test (`dlls/ws2_32/tests/sock.c` or `protocol.c`, by test function) that
+    /// records what Windows does where Wine differs.
     pub evidence: &'static str,
 }
 
@@ -110,6 +111,53 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
         "Wine 8.0 sends a datagram to 0.0.0.0 (Linux takes the zero address for this host).",
         "sendto page, Return value: WSAEADDRNOTAVAIL, \"The remote address is not a valid \
          address, for example, ADDR_ANY\".",
+    ),
+    wine(
+        "getaddrinfo-hints-tail-set",
+        "Wine's getaddrinfo copies only ai_flags, ai_family, ai_socktype and ai_protocol of \
+         the hints to the host's getaddrinfo (dlls/ws2_32/unixlib.c, unix_getaddrinfo) and \
+         never reads ai_addrlen, so the lookup succeeds.",
+        "getaddrinfo page, pHints: the ai_addrlen, ai_canonname, ai_addr and ai_next members \
+         \"must be zero or NULL. Otherwise the GetAddrInfoEx function will fail with \
+         WSANO_RECOVERY\"; protocol.c test_getaddrinfo asserts no code for such hints, so \
+         the page decides.",
+    ),
+    wine(
+        "getaddrinfo-canonname-with-fqdn",
+        "Wine has no AI_FQDN: addrinfo_flags_to_unix (dlls/ws2_32/unixlib.c) drops the bits \
+         it cannot map, so AI_CANONNAME | AI_FQDN is looked up as AI_CANONNAME alone and \
+         succeeds.",
+        "getaddrinfo page, AI_FQDN: \"Only one of the AI_FQDN and AI_CANONNAME bits can be \
+         set. The getaddrinfo function will fail if both flags are present with \
+         EAI_BADFLAGS\" (WSAEINVAL in its Return value table); protocol.c asserts no code \
+         for AI_FQDN, so the page decides.",
+    ),
+    wine(
+        "getaddrinfo-canonname-without-node",
+        "Wine hands AI_CANONNAME with a NULL node to the host's getaddrinfo, which refuses it \
+         with EAI_BADFLAGS, and returns that as WSAEINVAL (dlls/ws2_32/unixlib.c, \
+         addrinfo_err_from_unix).",
+        "getaddrinfo page, AI_CANONNAME: \"When the AI_CANONNAME bit is set, the pNodeName \
+         parameter cannot be NULL. Otherwise the getaddrinfo function will fail with \
+         WSANO_RECOVERY\"; protocol.c test_getaddrinfo asserts no code for it, so the page \
+         decides.",
+    ),
+    wine(
+        "getnameinfo-both-buffers-null",
+        "Wine's getnameinfo passes its arguments to the host's getnameinfo \
+         (dlls/ws2_32/unixlib.c, unix_getnameinfo), which succeeds when neither a host nor a \
+         service is asked for (without NI_NAMEREQD).",
+        "getnameinfo page, Return value: EAI_NONAME (WSAHOST_NOT_FOUND) when \"both the host \
+         and serv parameters were NULL\"; the stored protocol.c has no getnameinfo test, so \
+         the page decides.",
+    ),
+    wine(
+        "getnameinfo-zero-size-buffer",
+        "Wine passes a host buffer of size 0 to the host's getnameinfo (dlls/ws2_32/unixlib.c, \
+         unix_getnameinfo), which skips a buffer of length 0 and succeeds.",
+        "getnameinfo page, Return value: EAI_BADFLAGS (WSAEINVAL), \"This error is returned \
+         if a host name was requested but the hostlen parameter was zero\"; the stored \
+         protocol.c has no getnameinfo test, so the page decides.",
     ),
 ];
 

@@ -74,8 +74,13 @@ pub(crate) fn get_addr_info(
     while !node.is_null() {
         // SAFETY: `node` is a node of the list getaddrinfo returned, not yet freed; its
         // `ai_addr` holds `ai_addrlen` bytes and `ai_canonname` is NULL or NUL-terminated.
+        // The node is copied out with `read_unaligned`, never referenced: the list is one
+        // block the callee lays out as it likes, and Wine packs each node right after the
+        // previous node's canonical name and address bytes, so a node after a canonical
+        // name is not 8-aligned. The address is read as bytes and the name as a C string,
+        // neither of which needs alignment.
         unsafe {
-            let entry = &*node;
+            let entry = node.read_unaligned();
             if !entry.ai_addr.is_null() {
                 let bytes =
                     std::slice::from_raw_parts(entry.ai_addr.cast::<u8>(), entry.ai_addrlen);
