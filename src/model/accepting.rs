@@ -13,6 +13,7 @@ use std::num::NonZeroUsize;
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use super::catalog::SocketKind;
+use super::options::Options;
 use super::socket::{Io, Link, Pending, Security, SocketEntry, State};
 use super::SocketTable;
 use crate::error::{Error, Result};
@@ -48,6 +49,8 @@ struct Taken {
     kind: SocketKind,
     overlapped: bool,
     inherited: Option<(Option<SecuritySettings>, Option<TargetName>)>,
+    /// The listener's option values, which the accepted socket inherits.
+    options: Option<Box<Options>>,
 }
 
 impl SocketTable {
@@ -137,6 +140,7 @@ impl SocketTable {
                 kind: entry.kind,
                 overlapped: entry.overlapped,
                 inherited,
+                options: entry.options.clone(),
             }))
         })
     }
@@ -149,6 +153,7 @@ impl SocketTable {
             kind,
             overlapped,
             inherited,
+            options,
         } = taken;
         let new_handle = self.allocate_handle()?;
         let mut io = Io::default();
@@ -174,6 +179,8 @@ impl SocketTable {
             peer: pending.from,
             remote: NonZeroUsize::new(pending.client),
         };
+        accepted.options = options;
+        accepted.mark_connected();
         if io != Io::default() {
             accepted.io = Some(Box::new(io));
         }

@@ -23,13 +23,14 @@
 //! and if it fails nothing is sent and nothing changes.
 #![forbid(unsafe_code)]
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use parking_lot::MutexGuard;
 use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
 
 use super::lifecycle::{source_toward, AddrArg, AddrFailure, Initiator};
 use super::negotiation::{negotiate, peer_key, Endpoint};
+use super::options::Opt;
 use super::payload::Payload;
 use super::small_map::SmallMap;
 use super::socket::{Exchange, Link, Queued, SocketEntry, State};
@@ -75,6 +76,9 @@ pub(super) fn datagram_sender(
     };
     if to.ip().is_unspecified() || to.port() == 0 {
         return Err(Error::AddressNotAvailable);
+    }
+    if to.ip() == IpAddr::V4(Ipv4Addr::BROADCAST) && !entry.option_on(Opt::Broadcast) {
+        return Err(Error::AccessDenied);
     }
     if data.len() > choices::MAX_DATAGRAM {
         return Err(Error::MessageSize);

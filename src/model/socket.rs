@@ -8,6 +8,7 @@ use std::num::NonZeroUsize;
 use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_STREAM};
 
 use super::catalog::SocketKind;
+use super::options::Options;
 use super::payload::Payload;
 use super::peer_names::PeerNames;
 use super::small_map::SmallMap;
@@ -149,6 +150,8 @@ pub struct SocketEntry {
     pub security: Option<Box<Security>>,
     /// Received data and shutdown state, once any exists.
     pub io: Option<Box<Io>>,
+    /// Socket option values, once one is set (`setsockopt`, or a connection's time).
+    pub options: Option<Box<Options>>,
 }
 
 impl SocketEntry {
@@ -164,6 +167,7 @@ impl SocketEntry {
             nonblocking: false,
             security: None,
             io: None,
+            options: None,
         }
     }
 
@@ -225,6 +229,7 @@ mod tests {
     #[test]
     fn notifications_cost_no_space() {
         assert_eq!(size_of::<Queued>(), size_of::<(SocketAddr, Payload)>());
-        assert_eq!(size_of::<SocketEntry>(), 112);
+        assert_eq!(size_of::<SocketEntry>(), 120);
+        assert!(size_of::<SocketEntry>() < 256);
     }
 }

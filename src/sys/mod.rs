@@ -44,8 +44,11 @@ mod events;
 mod ioctl;
 mod last_error;
 mod memory;
+mod names;
+mod options;
 mod overlapped;
 mod peer_names;
+mod protocol_info;
 mod security;
 mod sockets;
 mod startup;
@@ -58,6 +61,8 @@ pub use events::{
 };
 pub use ioctl::WSAIoctl;
 pub use last_error::{WSAGetLastError, WSASetLastError};
+pub use names::{getpeername, getsockname};
+pub use options::{getsockopt, setsockopt};
 pub use overlapped::WSAGetOverlappedResult;
 pub use peer_names::{WSADeleteSocketPeerTargetName, WSASetSocketPeerTargetName};
 pub use security::{

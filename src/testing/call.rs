@@ -48,6 +48,10 @@ pub enum Call {
     RevertImpersonation,
     /// `WSAIoctl(SIO_UDP_CONNRESET)`: port-unreachable reporting on a UDP socket.
     UdpConnReset,
+    /// `getsockopt`.
+    GetSockOpt,
+    /// `setsockopt`.
+    SetSockOpt,
 }
 
 impl Call {
@@ -73,6 +77,8 @@ impl Call {
             Call::Shutdown => "shutdown",
             Call::RevertImpersonation => "WSARevertImpersonation",
             Call::UdpConnReset => "WSAIoctl(SIO_UDP_CONNRESET)",
+            Call::GetSockOpt => "getsockopt",
+            Call::SetSockOpt => "setsockopt",
         }
     }
 }
