@@ -8,12 +8,13 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 
 use super::{
-    Backend, BackendKind, Buffer, CallResult, Code, Completion, Deferral, Overlapped, Queried,
+    Backend, BackendKind, Buffer, CallResult, Completion, Deferral, GotOption, Named, Overlapped,
+    Queried,
 };
 use crate::error::Error;
 use crate::native::{
-    self, address, data, ioctl, last_error, overlapped, peer_name, security, socket, startup,
-    wsa_data, EMULATED,
+    self, address, data, ioctl, last_error, options, overlapped, peer_name, security, socket,
+    startup, wsa_data, EMULATED,
 };
 use crate::Network;
 
@@ -93,10 +94,35 @@ impl Backend for Emulator {
         self.call(|api| address::bind(api, s, addr))
     }
 
-    /// The emulator's C face has no `getsockname` yet; the model answers, with the same
-    /// codes.
     fn local_addr(&self, s: SOCKET) -> CallResult<SocketAddr> {
-        self.network.table.local_addr(s).map_err(Code::from)
+        self.call(|api| options::local_addr(api, s))
+    }
+
+    fn peer_addr(&self, s: SOCKET) -> CallResult<SocketAddr> {
+        self.call(|api| options::peer_addr(api, s))
+    }
+
+    fn local_name(&self, s: SOCKET, buffer: bool, namelen: Option<i32>) -> Named {
+        self.call(|api| options::local_name(api, s, buffer, namelen))
+    }
+
+    fn peer_name(&self, s: SOCKET, buffer: bool, namelen: Option<i32>) -> Named {
+        self.call(|api| options::peer_name(api, s, buffer, namelen))
+    }
+
+    fn get_option(&self, s: SOCKET, level: i32, name: i32, len: i32) -> GotOption {
+        self.call(|api| options::get(api, s, level, name, len))
+    }
+
+    fn set_option(
+        &self,
+        s: SOCKET,
+        level: i32,
+        name: i32,
+        value: Option<&[u8]>,
+        len: i32,
+    ) -> CallResult {
+        self.call(|api| options::set(api, s, level, name, value, len))
     }
 
     fn listen(&self, s: SOCKET, backlog: i32) -> CallResult {
@@ -253,6 +279,7 @@ impl Deferral for Emulator {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::Code;
     use windows_sys::Win32::Networking::WinSock::{
         AF_INET, SIO_SET_PEER_TARGET_NAME, SOCK_DGRAM, WSAEINVAL, WSAENOTSOCK, WSANOTINITIALISED,
     };

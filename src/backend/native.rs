@@ -7,10 +7,13 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 
-use super::{Backend, BackendKind, Buffer, CallResult, Completion, Deferral, Overlapped, Queried};
+use super::{
+    Backend, BackendKind, Buffer, CallResult, Completion, Deferral, GotOption, Named, Overlapped,
+    Queried,
+};
 use crate::native::{
-    address, data, ioctl, last_error, overlapped, peer_name, security, socket, startup, wsa_data,
-    Winsock, WINDOWS,
+    address, data, ioctl, last_error, options, overlapped, peer_name, security, socket, startup,
+    wsa_data, Winsock, WINDOWS,
 };
 
 /// Runs `call` on the real Winsock's function table.
@@ -77,7 +80,34 @@ impl Backend for Native {
     }
 
     fn local_addr(&self, s: SOCKET) -> CallResult<SocketAddr> {
-        address::local_addr(s)
+        options::local_addr(&WINDOWS, s)
+    }
+
+    fn peer_addr(&self, s: SOCKET) -> CallResult<SocketAddr> {
+        options::peer_addr(&WINDOWS, s)
+    }
+
+    fn local_name(&self, s: SOCKET, buffer: bool, namelen: Option<i32>) -> Named {
+        options::local_name(&WINDOWS, s, buffer, namelen)
+    }
+
+    fn peer_name(&self, s: SOCKET, buffer: bool, namelen: Option<i32>) -> Named {
+        options::peer_name(&WINDOWS, s, buffer, namelen)
+    }
+
+    fn get_option(&self, s: SOCKET, level: i32, name: i32, len: i32) -> GotOption {
+        options::get(&WINDOWS, s, level, name, len)
+    }
+
+    fn set_option(
+        &self,
+        s: SOCKET,
+        level: i32,
+        name: i32,
+        value: Option<&[u8]>,
+        len: i32,
+    ) -> CallResult {
+        options::set(&WINDOWS, s, level, name, value, len)
     }
 
     fn listen(&self, s: SOCKET, backlog: i32) -> CallResult {

@@ -77,9 +77,6 @@ pub(super) fn datagram_sender(
     if to.ip().is_unspecified() || to.port() == 0 {
         return Err(Error::AddressNotAvailable);
     }
-    if to.ip() == IpAddr::V4(Ipv4Addr::BROADCAST) && !entry.option_on(Opt::Broadcast) {
-        return Err(Error::AccessDenied);
-    }
     if data.len() > choices::MAX_DATAGRAM {
         return Err(Error::MessageSize);
     }
@@ -99,6 +96,18 @@ pub(super) fn datagram_sender(
         initiator,
         unreachable,
     })
+}
+
+impl Sender {
+    /// A `sendto` to the limited broadcast address needs `SO_BROADCAST` (`WSAEACCES`
+    /// otherwise, as `sendto`'s page says); a datagram socket connected to it sends without
+    /// (Windows lets the connect succeed: [`crate::choices::BROADCAST_DELIVERY`]).
+    pub(super) fn check_broadcast(self, entry: &SocketEntry) -> Result<Self> {
+        if self.to.ip() == IpAddr::V4(Ipv4Addr::BROADCAST) && !entry.option_on(Opt::Broadcast) {
+            return Err(Error::AccessDenied);
+        }
+        Ok(self)
+    }
 }
 
 /// Puts a datagram from `source` in `entry`'s receive queue, unless the socket is

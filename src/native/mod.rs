@@ -16,12 +16,13 @@
 //! | `startup.rs` | `WSAStartup`, `WSACleanup` |
 //! | `last_error.rs` | `WSAGetLastError`, `WSASetLastError` |
 //! | `socket.rs` | `socket`, `WSASocketW`, `closesocket` |
-//! | `address.rs` | `bind`, `listen`, `connect`, `accept`, `WSAAccept` (with a condition function), and `getsockname` (Windows only) |
+//! | `address.rs` | `bind`, `listen`, `connect`, `accept`, `WSAAccept` (with a condition function) |
 //! | `peer_name.rs` | `WSASetSocketPeerTargetName`, `WSADeleteSocketPeerTargetName` |
 //! | `ioctl.rs` | `WSAIoctl` |
 //! | `security.rs` | `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, `WSARevertImpersonation` |
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
 //! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom` |
+//! | `options.rs` | `getsockopt`, `setsockopt`, `getsockname`, `getpeername` |
 //! | `overlapped.rs` | `WSACreateEvent`, `WSACloseEvent`, `WSAWaitForMultipleEvents`, `WSAIoctl` with an `OVERLAPPED`, `WSAGetOverlappedResult` |
 //!
 //! This is the only place outside [`crate::sys`] with `unsafe` code: each call passes
@@ -36,6 +37,7 @@ pub(crate) mod address;
 pub(crate) mod data;
 pub(crate) mod ioctl;
 pub(crate) mod last_error;
+pub(crate) mod options;
 pub(crate) mod overlapped;
 pub(crate) mod peer_name;
 pub(crate) mod security;
@@ -186,6 +188,14 @@ pub(crate) struct Winsock {
     /// `WSAGetOverlappedResult`.
     pub get_overlapped_result:
         unsafe extern "system" fn(SOCKET, *const OVERLAPPED, *mut u32, BOOL, *mut u32) -> BOOL,
+    /// `getsockopt`.
+    pub getsockopt: unsafe extern "system" fn(SOCKET, i32, i32, PSTR, *mut i32) -> i32,
+    /// `setsockopt`.
+    pub setsockopt: unsafe extern "system" fn(SOCKET, i32, i32, PCSTR, i32) -> i32,
+    /// `getsockname`.
+    pub getsockname: unsafe extern "system" fn(SOCKET, *mut SOCKADDR, *mut i32) -> i32,
+    /// `getpeername`.
+    pub getpeername: unsafe extern "system" fn(SOCKET, *mut SOCKADDR, *mut i32) -> i32,
 }
 
 /// The emulator's C face ([`crate::sys`]); calls go to the thread's current network.
@@ -223,6 +233,10 @@ pub(crate) const EMULATED: Winsock = {
         close_event: sys::WSACloseEvent,
         wait_for_multiple_events: sys::WSAWaitForMultipleEvents,
         get_overlapped_result: sys::WSAGetOverlappedResult,
+        getsockopt: sys::getsockopt,
+        setsockopt: sys::setsockopt,
+        getsockname: sys::getsockname,
+        getpeername: sys::getpeername,
     }
 };
 
@@ -262,6 +276,10 @@ pub(crate) const WINDOWS: Winsock = {
         close_event: ws::WSACloseEvent,
         wait_for_multiple_events: ws::WSAWaitForMultipleEvents,
         get_overlapped_result: ws::WSAGetOverlappedResult,
+        getsockopt: ws::getsockopt,
+        setsockopt: ws::setsockopt,
+        getsockname: ws::getsockname,
+        getpeername: ws::getpeername,
     }
 };
 
