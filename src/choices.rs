@@ -827,6 +827,23 @@ pub const LINGER_TIMEOUT: Choice = Choice {
              peer.",
 };
 
+/// Multicast.
+pub const MULTICAST_DELIVERY: Choice = Choice {
+    id: "multicast-delivery",
+    question: "Who receives a datagram sent to an IPv4 multicast group, from which address, \
+               and what do membership calls the pages leave open get?",
+    answer: "Every datagram socket bound to the destination port, at the wildcard address or \
+             the group's, that joined the group on any interface (the network is one host, \
+             so imr_interface is not checked) and has IP_MULTICAST_LOOP on: on Windows it \
+             acts on the receiving socket, and every sender is on the receiver's host. The \
+             source is the sender's address, loopback when it is bound to the wildcard. A \
+             group nobody joined drops the datagram silently (no port-unreachable notice); \
+             group traffic is not secured, so no peer exchange is recorded; an injected drop \
+             or duplicate applies to every member alike. Joining a group already joined is \
+             WSAEADDRINUSE, leaving one not joined WSAEADDRNOTAVAIL, a group outside \
+             224.0.0.0/4 WSAEINVAL, an ip_mreq shorter than 8 bytes WSAEFAULT.",
+};
+
 /// The io::Error conversion.
 pub const IO_ERROR_CONVERSION: Choice = Choice {
     id: "io-error-conversion",
@@ -906,6 +923,7 @@ pub const ALL: &[Choice] = &[
     CONNECT_TIME,
     LINGER_TIMEOUT,
     IO_ERROR_CONVERSION,
+    MULTICAST_DELIVERY,
 ];
 
 #[cfg(test)]

@@ -5,12 +5,14 @@
 //! `docs/options.md`, which marks each option acting or stored), with the same checks.
 #![forbid(unsafe_code)]
 
+use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use windows_sys::Win32::Networking::WinSock::{
-    IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, IPV6_UNICAST_HOPS, IPV6_V6ONLY, IP_MULTICAST_LOOP,
-    IP_MULTICAST_TTL, IP_TOS, IP_TTL, SOL_SOCKET, SO_ACCEPTCONN, SO_BROADCAST, SO_EXCLUSIVEADDRUSE,
-    SO_KEEPALIVE, SO_LINGER, SO_OOBINLINE, SO_PROTOCOL_INFOW, SO_REUSEADDR, SO_TYPE, TCP_NODELAY,
+    IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, IPV6_UNICAST_HOPS, IPV6_V6ONLY, IP_ADD_MEMBERSHIP,
+    IP_DROP_MEMBERSHIP, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IP_TOS, IP_TTL, SOL_SOCKET,
+    SO_ACCEPTCONN, SO_BROADCAST, SO_EXCLUSIVEADDRUSE, SO_KEEPALIVE, SO_LINGER, SO_OOBINLINE,
+    SO_PROTOCOL_INFOW, SO_REUSEADDR, SO_TYPE, TCP_NODELAY,
 };
 
 use super::{Domain, Protocol, Socket, Type};
@@ -411,7 +413,7 @@ impl Socket {
         self.set_option(IPPROTO_IP, IP_MULTICAST_TTL, OptionValue::Int(ttl as i32))
     }
 
-    /// `getsockopt(IPPROTO_IP, IP_MULTICAST_LOOP)` (stored; TRUE by default).
+    /// `getsockopt(IPPROTO_IP, IP_MULTICAST_LOOP)` (TRUE by default).
     ///
     /// ```
     /// # use winsock_emu::{Domain, Network, Type};
@@ -424,7 +426,8 @@ impl Socket {
         Ok(self.int_option(IPPROTO_IP, IP_MULTICAST_LOOP)? != 0)
     }
 
-    /// `setsockopt(IPPROTO_IP, IP_MULTICAST_LOOP)` (stored).
+    /// `setsockopt(IPPROTO_IP, IP_MULTICAST_LOOP)`: acts on the receiving socket, as on
+    /// Windows: FALSE, and it receives no group datagram (every sender is on its host).
     ///
     /// ```
     /// # use winsock_emu::{Domain, Network, Type};
@@ -436,6 +439,55 @@ impl Socket {
     /// ```
     pub fn set_multicast_loop_v4(&self, on: bool) -> Result<()> {
         self.set_bool(IPPROTO_IP, IP_MULTICAST_LOOP, on)
+    }
+
+    /// `setsockopt(IPPROTO_IP, IP_ADD_MEMBERSHIP)`: joins the IPv4 group `multiaddr` (the
+    /// interface is not checked: the network is one host). Datagrams sent to the group at
+    /// this socket's port are then delivered to it. `WSAEADDRINUSE` if already joined.
+    ///
+    /// ```
+    /// # use std::net::Ipv4Addr;
+    /// # use winsock_emu::{Domain, Network, Type};
+    /// # let net = Network::new(); let _wsa = net.startup()?;
+    /// let member = net.socket(Domain::IPV4, Type::DGRAM, None)?;
+    /// let port = member.bind("0.0.0.0:0".parse().unwrap())?.port();
+    /// let group = Ipv4Addr::new(239, 1, 2, 3);
+    /// member.join_multicast_v4(&group, &Ipv4Addr::UNSPECIFIED)?;
+    /// let sender = net.socket(Domain::IPV4, Type::DGRAM, None)?;
+    /// sender.send_to(b"hello", (group, port).into())?;
+    /// let mut buf = [0; 8];
+    /// assert_eq!(member.recv(&mut buf)?, 5);
+    /// # Ok::<(), winsock_emu::Error>(())
+    /// ```
+    pub fn join_multicast_v4(&self, multiaddr: &Ipv4Addr, interface: &Ipv4Addr) -> Result<()> {
+        let value = OptionValue::Membership {
+            group: *multiaddr,
+            interface: *interface,
+        };
+        self.set_option(IPPROTO_IP, IP_ADD_MEMBERSHIP, value)
+    }
+
+    /// `setsockopt(IPPROTO_IP, IP_DROP_MEMBERSHIP)`: leaves the group. `WSAEADDRNOTAVAIL`
+    /// if not joined.
+    ///
+    /// ```
+    /// # use std::net::Ipv4Addr;
+    /// # use winsock_emu::{Domain, Error, Network, Type};
+    /// # let net = Network::new(); let _wsa = net.startup()?;
+    /// let s = net.socket(Domain::IPV4, Type::DGRAM, None)?;
+    /// let group = Ipv4Addr::new(239, 1, 2, 3);
+    /// s.join_multicast_v4(&group, &Ipv4Addr::UNSPECIFIED)?;
+    /// s.leave_multicast_v4(&group, &Ipv4Addr::UNSPECIFIED)?;
+    /// let again = s.leave_multicast_v4(&group, &Ipv4Addr::UNSPECIFIED);
+    /// assert_eq!(again, Err(Error::AddressNotAvailable));
+    /// # Ok::<(), winsock_emu::Error>(())
+    /// ```
+    pub fn leave_multicast_v4(&self, multiaddr: &Ipv4Addr, interface: &Ipv4Addr) -> Result<()> {
+        let value = OptionValue::Membership {
+            group: *multiaddr,
+            interface: *interface,
+        };
+        self.set_option(IPPROTO_IP, IP_DROP_MEMBERSHIP, value)
     }
 
     /// `getsockopt(IPPROTO_IPV6, IPV6_V6ONLY)`: TRUE by default on Windows.

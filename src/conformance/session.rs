@@ -157,6 +157,11 @@ impl<'b> Session<'b> {
         )
     }
 
+    /// Setup: a call made by the scenario itself, which must succeed (`step` names it).
+    pub fn required<T>(&mut self, step_name: &'static str, result: CallResult<T>) -> Setup<T> {
+        step(step_name, result)
+    }
+
     /// Setup: `closesocket(s)`.
     pub fn close(&mut self, s: SOCKET) -> Setup {
         step("closesocket()", self.backend.close(s))?;

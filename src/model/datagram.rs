@@ -184,6 +184,9 @@ impl SocketTable {
                 topology.choose(SOCK_DGRAM, wildcard.parse().map_err(|_| Error::Invalid)?)?
             }
         };
+        if matches!(to.ip(), IpAddr::V4(ip) if ip.is_multicast()) {
+            return self.send_multicast(topology, handle, data, (to, sender.local, bound));
+        }
         let source = source_toward(bound, to);
         // An unbound sender is bound before its datagram leaves, so one sent to the very
         // address it is given reaches it (nobody else can be bound at that free port).

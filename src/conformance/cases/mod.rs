@@ -17,6 +17,7 @@
 //! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom` over `WSABUF` arrays; `WSAAccept`'s condition function |
 //! | `names.rs` | `getsockname`, `getpeername`, the implicit bind |
 //! | `options.rs` | `getsockopt`, `setsockopt`: defaults, round trips, lengths, errors, acting options |
+//! | `multicast.rs` | IPv4 group membership and delivery |
 //! | `reuse.rs` | every cell of the second-bind table of `SO_REUSEADDR` and `SO_EXCLUSIVEADDRUSE` |
 #![forbid(unsafe_code)]
 
@@ -24,6 +25,7 @@ mod data_path;
 mod delete;
 mod impersonation;
 mod lifecycle;
+mod multicast;
 mod names;
 mod names_in_use;
 mod options;
@@ -83,6 +85,7 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(names::CASES)
         .chain(options::CASES)
         .chain(reuse::CASES)
+        .chain(multicast::CASES)
         .collect()
 }
 

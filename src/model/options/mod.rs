@@ -23,6 +23,7 @@ pub(crate) mod reuse;
 pub(crate) mod sizes;
 pub(crate) mod table;
 
+use std::net::Ipv4Addr;
 use std::time::Instant;
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
@@ -43,6 +44,9 @@ pub struct Options {
     values: Vec<(Opt, i32)>,
     /// When a stream socket connected (`SO_CONNECT_TIME`).
     pub(crate) connected_at: Option<Instant>,
+    /// The IPv4 multicast groups joined (`IP_ADD_MEMBERSHIP`), on every interface: the
+    /// emulated network is one host.
+    pub(crate) groups: Vec<Ipv4Addr>,
 }
 
 /// An option's value, in the form its table row gives.
@@ -61,6 +65,13 @@ pub(crate) enum OptionValue {
     ProtocolInfo(SocketKind),
     /// A `SOCKET` (`SO_UPDATE_ACCEPT_CONTEXT`).
     Socket(SOCKET),
+    /// `struct ip_mreq`: a group and the local interface's address.
+    Membership {
+        /// `imr_multiaddr`.
+        group: Ipv4Addr,
+        /// `imr_interface` (any: the network is one host).
+        interface: Ipv4Addr,
+    },
     /// No value (`SO_UPDATE_CONNECT_CONTEXT`).
     Nothing,
 }
@@ -72,6 +83,7 @@ impl OptionValue {
             OptionValue::Int(value) => value,
             OptionValue::Linger { onoff, linger } => pack_linger(onoff, linger),
             OptionValue::Socket(handle) => handle as i32,
+            OptionValue::Membership { group, .. } => u32::from(group) as i32,
             OptionValue::ProtocolInfo(_) | OptionValue::Nothing => 0,
         }
     }
@@ -84,6 +96,7 @@ impl super::observer::Outcome for OptionValue {
             OptionValue::Linger { onoff, linger } => format!("0 ({{{onoff}, {linger}}})"),
             OptionValue::ProtocolInfo(kind) => format!("0 ({kind:?})"),
             OptionValue::Socket(handle) => format!("0 ({handle:#x})"),
+            OptionValue::Membership { group, interface } => format!("0 ({group} on {interface})"),
             OptionValue::Nothing => "0".into(),
         }
     }
@@ -289,6 +302,12 @@ fn store(entry: &mut SocketEntry, spec: &OptionSpec, value: OptionValue) -> Resu
         Opt::V6Only if entry.local.is_some() => Err(Error::Invalid),
         Opt::UpdateConnectContext if !entry.is_connected() => Err(Error::NotConnected),
         Opt::UpdateConnectContext | Opt::UpdateAcceptContext => Ok(()),
+        Opt::AddMembership | Opt::DropMembership => {
+            let OptionValue::Membership { group, .. } = value else {
+                return Err(Error::Invalid);
+            };
+            entry.membership(group, spec.opt == Opt::AddMembership)
+        }
         Opt::DontLinger => {
             let (_, linger) = entry.linger();
             entry.store_option(Opt::Linger, pack_linger(u16::from(!on), linger));

@@ -7,6 +7,8 @@
 //! option needs its full size, and a short `getsockopt` leaves one of four traces.
 #![forbid(unsafe_code)]
 
+use std::net::Ipv4Addr;
+
 use windows_sys::Win32::Networking::WinSock::SOL_SOCKET;
 
 use super::table::{Form, OptionSpec, Short, Sizes};
@@ -104,6 +106,17 @@ pub(crate) fn decode(spec: &OptionSpec, bytes: &[u8]) -> OptionValue {
             linger: number(bytes.get(2..4).unwrap_or(&[])) as u16,
         },
         Form::Socket => OptionValue::Socket(number(bytes) as usize),
+        Form::Membership => {
+            let address = |at: usize| {
+                let mut raw = [0u8; 4];
+                raw.copy_from_slice(bytes.get(at..at + 4).unwrap_or(&[0; 4]));
+                Ipv4Addr::from(raw)
+            };
+            OptionValue::Membership {
+                group: address(0),
+                interface: address(4),
+            }
+        }
         Form::Nothing => OptionValue::Nothing,
         Form::Bool | Form::Int | Form::ProtocolInfo => OptionValue::Int(number(bytes) as i32),
     }
@@ -119,7 +132,10 @@ pub(crate) fn encode(value: OptionValue) -> Option<[u8; 4]> {
             let [c, d] = linger.to_le_bytes();
             Some([a, b, c, d])
         }
-        OptionValue::ProtocolInfo(_) | OptionValue::Socket(_) | OptionValue::Nothing => None,
+        OptionValue::ProtocolInfo(_)
+        | OptionValue::Socket(_)
+        | OptionValue::Membership { .. }
+        | OptionValue::Nothing => None,
     }
 }
 

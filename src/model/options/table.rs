@@ -13,12 +13,13 @@
 
 use windows_sys::Win32::Networking::WinSock::{
     AF_INET, AF_INET6, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPV6_UNICAST_HOPS,
-    IPV6_V6ONLY, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IP_TOS, IP_TTL, SOCK_DGRAM, SOCK_STREAM,
-    SOL_SOCKET, SO_ACCEPTCONN, SO_BROADCAST, SO_CONDITIONAL_ACCEPT, SO_CONNECT_TIME, SO_DONTLINGER,
-    SO_ERROR, SO_EXCLUSIVEADDRUSE, SO_KEEPALIVE, SO_LINGER, SO_MAX_MSG_SIZE, SO_OOBINLINE,
-    SO_PROTOCOL_INFOW, SO_RCVBUF, SO_RCVTIMEO, SO_REUSEADDR, SO_SNDBUF, SO_SNDTIMEO, SO_TYPE,
-    SO_UPDATE_ACCEPT_CONTEXT, SO_UPDATE_CONNECT_CONTEXT, TCP_KEEPALIVE, TCP_KEEPCNT, TCP_KEEPINTVL,
-    TCP_NODELAY, WSAPROTOCOL_INFOW,
+    IPV6_V6ONLY, IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_MULTICAST_LOOP, IP_MULTICAST_TTL,
+    IP_TOS, IP_TTL, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET, SO_ACCEPTCONN, SO_BROADCAST,
+    SO_CONDITIONAL_ACCEPT, SO_CONNECT_TIME, SO_DONTLINGER, SO_ERROR, SO_EXCLUSIVEADDRUSE,
+    SO_KEEPALIVE, SO_LINGER, SO_MAX_MSG_SIZE, SO_OOBINLINE, SO_PROTOCOL_INFOW, SO_RCVBUF,
+    SO_RCVTIMEO, SO_REUSEADDR, SO_SNDBUF, SO_SNDTIMEO, SO_TYPE, SO_UPDATE_ACCEPT_CONTEXT,
+    SO_UPDATE_CONNECT_CONTEXT, TCP_KEEPALIVE, TCP_KEEPCNT, TCP_KEEPINTVL, TCP_NODELAY,
+    WSAPROTOCOL_INFOW,
 };
 
 use super::super::catalog::SocketKind;
@@ -58,6 +59,8 @@ pub(crate) enum Opt {
     MulticastLoop,
     V6Only,
     UnicastHops,
+    AddMembership,
+    DropMembership,
 }
 
 /// The C type of an option's value.
@@ -75,6 +78,8 @@ pub(crate) enum Form {
     Socket,
     /// No value at all (`optval` may be NULL and `optlen` 0).
     Nothing,
+    /// `struct ip_mreq { IN_ADDR imr_multiaddr; IN_ADDR imr_interface; }`.
+    Membership,
 }
 
 impl Form {
@@ -84,6 +89,7 @@ impl Form {
             Form::Bool | Form::Int | Form::Linger => 4,
             Form::ProtocolInfo => size_of::<WSAPROTOCOL_INFOW>(),
             Form::Socket => size_of::<usize>(),
+            Form::Membership => 8,
             Form::Nothing => 0,
         }
     }
@@ -284,7 +290,7 @@ const fn capped(spec: OptionSpec, max: u32) -> OptionSpec {
 
 use Access::{GetOnly, GetSet, SetOnly};
 use Effect::{Acting, Stored};
-use Form::{Bool, Int, Linger, Nothing, ProtocolInfo, Socket};
+use Form::{Bool, Int, Linger, Membership, Nothing, ProtocolInfo, Socket};
 use Short::{LengthNeeded, LengthZero, Untouched, ZeroFill};
 
 const FULL: Sizes = Sizes::Full(Untouched);
@@ -356,7 +362,13 @@ pub(crate) const TABLE: &[OptionSpec] = &[
     capped(spec(Opt::MulticastTtl, IP, IP_MULTICAST_TTL, "IP_MULTICAST_TTL", Int, TOLERANT,
         GetSet, ip_datagram, Some(1), Stored), 255),
     spec(Opt::MulticastLoop, IP, IP_MULTICAST_LOOP, "IP_MULTICAST_LOOP", Bool, TOLERANT,
-        GetSet, ip_datagram, Some(1), Stored),
+        GetSet, ip_datagram, Some(1),
+        Acting("FALSE: this socket receives no group datagram (every sender is on its host)")),
+    spec(Opt::AddMembership, IP, IP_ADD_MEMBERSHIP, "IP_ADD_MEMBERSHIP", Membership, FULL,
+        SetOnly, ip_datagram, None,
+        Acting("joins a group: datagrams to it at the socket's port are delivered")),
+    spec(Opt::DropMembership, IP, IP_DROP_MEMBERSHIP, "IP_DROP_MEMBERSHIP", Membership, FULL,
+        SetOnly, ip_datagram, None, Acting("leaves a group")),
     spec(Opt::V6Only, IPV6, IPV6_V6ONLY, "IPV6_V6ONLY", Bool, Sizes::OneByte, GetSet, v6only,
         Some(1), Stored),
     capped(spec(Opt::UnicastHops, IPV6, IPV6_UNICAST_HOPS, "IPV6_UNICAST_HOPS", Int, TOLERANT,
