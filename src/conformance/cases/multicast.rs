@@ -13,7 +13,7 @@ use windows_sys::Win32::Networking::WinSock::{
 use super::sockaddr;
 use crate::backend::Code;
 use crate::conformance::session::{addr, polled, Session, Setup};
-use crate::conformance::{check_value, Case};
+use crate::conformance::{check_value, Case, Observed};
 
 /// The group the cases use: administratively scoped, never routed off the host.
 const GROUP: Ipv4Addr = Ipv4Addr::new(239, 255, 42, 99);
@@ -50,6 +50,17 @@ fn send_group_then_marker(s: &mut Session<'_>, port: u16) -> Setup {
     s.sent_to(sender, b"marker", &sockaddr(&format!("127.0.0.1:{port}")))
 }
 
+/// A receiver (joined when `join`) is sent a group datagram then a marker: its first
+/// arrival must be `expected`.
+fn first_arrival(s: &mut Session<'_>, join: bool, expected: &[u8], what: &'static str) -> Observed {
+    let (sock, port) = receiver(s, join)?;
+    send_group_then_marker(s, port)?;
+    let first = polled(|| s.backend().recv(sock, 64));
+    let result = first.as_ref().map(drop).map_err(|code| *code);
+    check_value(result, what, 1, i64::from(first.as_deref() == Ok(expected)))?;
+    Ok(result)
+}
+
 /// The cases of this file.
 pub(super) const CASES: &[Case] = &[
     Case {
@@ -61,17 +72,12 @@ pub(super) const CASES: &[Case] = &[
         source: "IPPROTO_IP socket options: IP_ADD_MEMBERSHIP",
         expected: Ok(()),
         scenario: |s| {
-            let (member, port) = receiver(s, true)?;
-            send_group_then_marker(s, port)?;
-            let first = polled(|| s.backend().recv(member, 64));
-            let result = first.as_ref().map(drop).map_err(|code| *code);
-            check_value(
-                result,
+            first_arrival(
+                s,
+                true,
+                b"group",
                 "the first arrival is the group's (1: yes)",
-                1,
-                i64::from(first.as_deref() == Ok(b"group")),
-            )?;
-            Ok(result)
+            )
         },
     },
     Case {
@@ -83,17 +89,12 @@ pub(super) const CASES: &[Case] = &[
         source: "IPPROTO_IP socket options: IP_ADD_MEMBERSHIP",
         expected: Ok(()),
         scenario: |s| {
-            let (outsider, port) = receiver(s, false)?;
-            send_group_then_marker(s, port)?;
-            let first = polled(|| s.backend().recv(outsider, 64));
-            let result = first.as_ref().map(drop).map_err(|code| *code);
-            check_value(
-                result,
+            first_arrival(
+                s,
+                false,
+                b"marker",
                 "the first arrival is the marker (1: yes)",
-                1,
-                i64::from(first.as_deref() == Ok(b"marker")),
-            )?;
-            Ok(result)
+            )
         },
     },
     Case {
