@@ -844,6 +844,31 @@ pub const MULTICAST_DELIVERY: Choice = Choice {
              224.0.0.0/4 WSAEINVAL, an ip_mreq shorter than 8 bytes WSAEFAULT.",
 };
 
+/// `SIO_GET_EXTENSION_FUNCTION_POINTER`.
+pub const EXTENSION_FUNCTIONS: Choice = Choice {
+    id: "extension-functions",
+    question: "In which order does SIO_GET_EXTENSION_FUNCTION_POINTER check its buffers, and \
+               what does it report through an OVERLAPPED?",
+    answer: "An input that is NULL or shorter than a GUID is WSAEFAULT, then an unknown GUID \
+             WSAEINVAL (as Windows answers one; nothing is written and no completion is \
+             reported), then an output that is NULL or shorter than a pointer WSAEFAULT. On \
+             success the pointer is written, *lpcbBytesReturned is 8 (a pointer's size) and \
+             so is the count an OVERLAPPED's completion reports (Windows queues 0 there). \
+             Known GUIDs: WSAID_WSASENDMSG.",
+};
+
+/// What `WSASendMsg` leaves open.
+pub const WSASENDMSG_CONTROL: Choice = Choice {
+    id: "wsasendmsg-control",
+    question: "What does WSASendMsg do with its control data, with MSG_PARTIAL, and with a \
+               call that fails after the socket is known?",
+    answer: "The control buffer is never read: the emulator has one route and no source \
+             address to choose, so IP_PKTINFO on a send changes nothing. MSG_PARTIAL is \
+             accepted and ignored (a datagram is sent whole). A call that fails binds \
+             nothing, as every failed call here changes nothing (Windows binds the socket \
+             even when a NULL lpNumberOfBytesSent fails the call).",
+};
+
 /// The io::Error conversion.
 pub const IO_ERROR_CONVERSION: Choice = Choice {
     id: "io-error-conversion",
@@ -924,6 +949,8 @@ pub const ALL: &[Choice] = &[
     LINGER_TIMEOUT,
     IO_ERROR_CONVERSION,
     MULTICAST_DELIVERY,
+    EXTENSION_FUNCTIONS,
+    WSASENDMSG_CONTROL,
 ];
 
 #[cfg(test)]

@@ -56,6 +56,13 @@ impl Backend for WithoutDeferral {
     fn peer_name(&self, s: SOCKET, buffer: bool, namelen: Option<i32>) -> Named {
         self.0.peer_name(s, buffer, namelen)
     }
+    fn wsa_send_msg(
+        &self,
+        s: SOCKET,
+        msg: Option<(Option<SocketAddr>, &[&[u8]])>,
+    ) -> CallResult<u32> {
+        self.0.wsa_send_msg(s, msg)
+    }
     fn get_option(&self, s: SOCKET, level: i32, name: i32, len: i32) -> GotOption {
         self.0.get_option(s, level, name, len)
     }

@@ -203,6 +203,14 @@ impl Backend for Emulator {
         self.call(|api| wsa_data::wsa_recv_from(api, s, capacities))
     }
 
+    fn wsa_send_msg(
+        &self,
+        s: SOCKET,
+        msg: Option<(Option<SocketAddr>, &[&[u8]])>,
+    ) -> CallResult<u32> {
+        self.call(|api| wsa_data::wsa_send_msg(api, s, msg))
+    }
+
     fn wsa_accept_answering(&self, s: SOCKET, answer: u32) -> CallResult<SOCKET> {
         self.call(|api| address::wsa_accept(api, s, answer))
     }

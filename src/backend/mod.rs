@@ -349,6 +349,15 @@ pub trait Backend {
         capacities: &[u16],
     ) -> CallResult<(Vec<Vec<u8>>, Option<SocketAddr>)>;
 
+    /// `WSASendMsg(s, &msg, 0, &sent, NULL, NULL)`: `msg` is the destination (`None`: a
+    /// NULL `name`) and the buffers, no control data; `None` passes a NULL `lpMsg`. The
+    /// count sent.
+    fn wsa_send_msg(
+        &self,
+        s: SOCKET,
+        msg: Option<(Option<SocketAddr>, &[&[u8]])>,
+    ) -> CallResult<u32>;
+
     /// `WSAAccept(s, NULL, NULL, condition, answer)`, with a condition function that returns
     /// `answer` (`CF_ACCEPT`, `CF_REJECT`, `CF_DEFER`): the accepted socket. As for
     /// [`Backend::accept`], call it only when a connection is waiting.

@@ -188,6 +188,14 @@ impl Backend for Native {
         with_windows(|api| wsa_data::wsa_recv_from(api, s, capacities))
     }
 
+    fn wsa_send_msg(
+        &self,
+        s: SOCKET,
+        msg: Option<(Option<SocketAddr>, &[&[u8]])>,
+    ) -> CallResult<u32> {
+        wsa_data::wsa_send_msg(&WINDOWS, s, msg)
+    }
+
     fn wsa_accept_answering(&self, s: SOCKET, answer: u32) -> CallResult<SOCKET> {
         with_windows(|api| address::wsa_accept(api, s, answer))
     }

@@ -143,6 +143,14 @@ impl<'b> Session<'b> {
         self.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)
     }
 
+    /// Setup: an `AF_INET` UDP socket bound to `at`, with the address it got.
+    pub fn udp4_at(&mut self, at: &str) -> Setup<(SOCKET, SocketAddr)> {
+        let s = self.udp4()?;
+        self.bind(s, addr(at))?;
+        let local = self.local_addr(s)?;
+        Ok((s, local))
+    }
+
     /// Setup: an `AF_INET6` TCP socket.
     pub fn tcp6(&mut self) -> Setup<SOCKET> {
         self.socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP)

@@ -21,7 +21,7 @@
 //! | `ioctl.rs` | `WSAIoctl` |
 //! | `security.rs` | `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, `WSARevertImpersonation` |
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
-//! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom` |
+//! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom`, `WSASendMsg` |
 //! | `options.rs` | `getsockopt`, `setsockopt`, `getsockname`, `getpeername` |
 //! | `overlapped.rs` | `WSACreateEvent`, `WSACloseEvent`, `WSAWaitForMultipleEvents`, `WSAIoctl` with an `OVERLAPPED`, `WSAGetOverlappedResult` |
 //!
@@ -52,7 +52,7 @@ use windows_sys::Win32::Foundation::{HANDLE, WAIT_EVENT};
 use windows_sys::Win32::Networking::WinSock::{
     LPCONDITIONPROC, LPWSAOVERLAPPED_COMPLETION_ROUTINE, SEND_RECV_FLAGS, SOCKADDR, SOCKET,
     SOCKET_PEER_TARGET_NAME, SOCKET_SECURITY_QUERY_INFO, SOCKET_SECURITY_QUERY_TEMPLATE,
-    WINSOCK_SHUTDOWN_HOW, WSABUF, WSADATA, WSAEVENT, WSAPROTOCOL_INFOW, WSA_ERROR,
+    WINSOCK_SHUTDOWN_HOW, WSABUF, WSADATA, WSAEVENT, WSAMSG, WSAPROTOCOL_INFOW, WSA_ERROR,
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
@@ -188,6 +188,15 @@ pub(crate) struct Winsock {
     /// `WSAGetOverlappedResult`.
     pub get_overlapped_result:
         unsafe extern "system" fn(SOCKET, *const OVERLAPPED, *mut u32, BOOL, *mut u32) -> BOOL,
+    /// `WSASendMsg`.
+    pub wsa_send_msg: unsafe extern "system" fn(
+        SOCKET,
+        *const WSAMSG,
+        u32,
+        *mut u32,
+        *mut OVERLAPPED,
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    ) -> i32,
     /// `getsockopt`.
     pub getsockopt: unsafe extern "system" fn(SOCKET, i32, i32, PSTR, *mut i32) -> i32,
     /// `setsockopt`.
@@ -233,6 +242,7 @@ pub(crate) const EMULATED: Winsock = {
         close_event: sys::WSACloseEvent,
         wait_for_multiple_events: sys::WSAWaitForMultipleEvents,
         get_overlapped_result: sys::WSAGetOverlappedResult,
+        wsa_send_msg: sys::WSASendMsg,
         getsockopt: sys::getsockopt,
         setsockopt: sys::setsockopt,
         getsockname: sys::getsockname,
@@ -276,6 +286,7 @@ pub(crate) const WINDOWS: Winsock = {
         close_event: ws::WSACloseEvent,
         wait_for_multiple_events: ws::WSAWaitForMultipleEvents,
         get_overlapped_result: ws::WSAGetOverlappedResult,
+        wsa_send_msg: ws::WSASendMsg,
         getsockopt: ws::getsockopt,
         setsockopt: ws::setsockopt,
         getsockname: ws::getsockname,

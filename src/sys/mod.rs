@@ -41,6 +41,7 @@ mod addr_out;
 mod condition;
 mod data;
 mod events;
+mod extensions;
 mod ioctl;
 mod last_error;
 mod memory;
@@ -54,6 +55,7 @@ mod sockets;
 mod startup;
 pub mod types;
 mod wsa_data;
+mod wsa_msg;
 
 pub use data::{ioctlsocket, recv, recvfrom, send, sendto, shutdown};
 pub use events::{
@@ -81,3 +83,4 @@ pub use windows_sys::Win32::Foundation::{FALSE, HANDLE, TRUE, WAIT_EVENT, WAIT_I
 #[doc(no_inline)]
 pub use windows_sys::Win32::System::IO::OVERLAPPED;
 pub use wsa_data::{WSARecv, WSARecvFrom, WSASend, WSASendTo};
+pub use wsa_msg::WSASendMsg;

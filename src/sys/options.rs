@@ -29,6 +29,9 @@ use crate::model::SocketTable;
 /// # Safety
 /// `optlen` must be NULL or valid for reads and writes of an `i32`; `optval` NULL or valid
 /// for writes of `*optlen` bytes.
+///
+/// # The options (`docs/options.md`)
+#[doc = include_str!("../../docs/options.md")]
 pub unsafe extern "system" fn getsockopt(
     s: SOCKET,
     level: i32,

@@ -52,6 +52,8 @@ pub enum Call {
     GetSockOpt,
     /// `setsockopt`.
     SetSockOpt,
+    /// `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)`.
+    GetExtensionFunctionPointer,
 }
 
 impl Call {
@@ -79,6 +81,7 @@ impl Call {
             Call::UdpConnReset => "WSAIoctl(SIO_UDP_CONNRESET)",
             Call::GetSockOpt => "getsockopt",
             Call::SetSockOpt => "setsockopt",
+            Call::GetExtensionFunctionPointer => "WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)",
         }
     }
 }

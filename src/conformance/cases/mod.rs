@@ -18,6 +18,7 @@
 //! | `names.rs` | `getsockname`, `getpeername`, the implicit bind |
 //! | `options.rs` | `getsockopt`, `setsockopt`: defaults, round trips, lengths, errors, acting options |
 //! | `multicast.rs` | IPv4 group membership and delivery |
+//! | `wsa_msg.rs` | `WSASendMsg`, `SIO_GET_EXTENSION_FUNCTION_POINTER` |
 //! | `reuse.rs` | every cell of the second-bind table of `SO_REUSEADDR` and `SO_EXCLUSIVEADDRUSE` |
 #![forbid(unsafe_code)]
 
@@ -37,6 +38,7 @@ mod security;
 mod set;
 mod udp_connreset;
 mod wsa_data;
+mod wsa_msg;
 
 use super::session::addr;
 use super::Case;
@@ -86,6 +88,7 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(options::CASES)
         .chain(reuse::CASES)
         .chain(multicast::CASES)
+        .chain(wsa_msg::CASES)
         .collect()
 }
 

@@ -12,7 +12,7 @@ use windows_sys::Win32::Networking::WinSock::{
 
 use super::sockaddr;
 use crate::backend::Code;
-use crate::conformance::session::{addr, polled, Session, Setup};
+use crate::conformance::session::{polled, Session, Setup};
 use crate::conformance::{check_value, Case, Observed};
 
 /// The group the cases use: administratively scoped, never routed off the host.
@@ -29,9 +29,8 @@ fn mreq() -> [u8; 8] {
 /// with its port.
 fn receiver(s: &mut Session<'_>, join: bool) -> Setup<(SOCKET, u16)> {
     s.startup()?;
-    let sock = s.udp4()?;
-    s.bind(sock, addr("0.0.0.0:0"))?;
-    let port = s.local_addr(sock)?.port();
+    let (sock, at) = s.udp4_at("0.0.0.0:0")?;
+    let port = at.port();
     s.nonblocking(sock)?;
     if join {
         let joined = s
