@@ -140,7 +140,7 @@ impl SocketTable {
                 kind: entry.kind,
                 overlapped: entry.overlapped,
                 inherited,
-                options: entry.options.clone(),
+                options: entry.io.as_ref().and_then(|io| io.options.clone()),
             }))
         })
     }
@@ -156,7 +156,10 @@ impl SocketTable {
             options,
         } = taken;
         let new_handle = self.allocate_handle()?;
-        let mut io = Io::default();
+        let mut io = Io {
+            options,
+            ..Io::default()
+        };
         match self.shard(pending.client).lock().get_mut(&pending.client) {
             Some(client) => {
                 if let State::Connected { remote, .. } = &mut client.state {
@@ -179,11 +182,10 @@ impl SocketTable {
             peer: pending.from,
             remote: NonZeroUsize::new(pending.client),
         };
-        accepted.options = options;
-        accepted.mark_connected();
         if io != Io::default() {
             accepted.io = Some(Box::new(io));
         }
+        accepted.mark_connected();
         let (settings, principal) = inherited.unwrap_or_default();
         if settings.is_some() || principal.is_some() || pending.link != Link::default() {
             let link = Some(pending.link).filter(|link| *link != Link::default());

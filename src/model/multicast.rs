@@ -29,8 +29,7 @@ const LOCAL_SOURCE: Ipv4Addr = Ipv4Addr::LOCALHOST;
 impl SocketEntry {
     /// Whether the socket joined `group`.
     pub(crate) fn joined(&self, group: Ipv4Addr) -> bool {
-        self.options
-            .as_ref()
+        self.options()
             .is_some_and(|options| options.groups.contains(&group))
     }
 
@@ -45,16 +44,11 @@ impl SocketEntry {
             (true, true) => Err(Error::AddressInUse),
             (false, false) => Err(Error::AddressNotAvailable),
             (true, false) => {
-                self.options
-                    .get_or_insert_with(Box::default)
-                    .groups
-                    .push(group);
+                self.options_mut().groups.push(group);
                 Ok(())
             }
             (false, true) => {
-                if let Some(options) = self.options.as_mut() {
-                    options.groups.retain(|&joined| joined != group);
-                }
+                self.options_mut().groups.retain(|&joined| joined != group);
                 Ok(())
             }
         }

@@ -7,8 +7,9 @@
 //! | `hooks.rs` | the five options the blocking model also keeps (`SO_RCVBUF`, `SO_SNDBUF`, `SO_RCVTIMEO`, `SO_SNDTIMEO`, `SO_ERROR`), one function each |
 //! | `reuse.rs` | the second-bind outcome table of `SO_REUSEADDR` and `SO_EXCLUSIVEADDRUSE` |
 //!
-//! A socket's values live in a boxed [`Options`] created on the first `setsockopt` (or
-//! the first connection), so a socket that never sets one pays one pointer. Accepted
+//! A socket's values live in a boxed [`Options`] inside its boxed data state, created on
+//! the first `setsockopt` (or the first connection), so a socket that never sets one pays
+//! nothing (an idle socket stays 112 bytes). Accepted
 //! sockets inherit their listener's values, as Windows' accepted sockets do.
 //!
 //! The order of the checks ([`crate::choices::OPTION_CHECK_ORDER`]): `WSANOTINITIALISED`,
@@ -119,8 +120,7 @@ pub(crate) enum Direction {
 impl SocketEntry {
     /// The value of a stored option: the one set, or its default.
     pub(crate) fn option(&self, opt: Opt) -> i32 {
-        self.options
-            .as_ref()
+        self.options()
             .and_then(|options| options.values.iter().find(|(key, _)| *key == opt))
             .map(|&(_, value)| value)
             .or(table::spec_of(opt).default)
@@ -134,7 +134,7 @@ impl SocketEntry {
 
     /// Stores `value` for `opt`.
     pub(crate) fn store_option(&mut self, opt: Opt, value: i32) {
-        let options = self.options.get_or_insert_with(Box::default);
+        let options = self.options_mut();
         match options.values.iter_mut().find(|(key, _)| *key == opt) {
             Some(slot) => slot.1 = value,
             None => options.values.push((opt, value)),
@@ -149,7 +149,7 @@ impl SocketEntry {
 
     /// Records that a stream socket connected now (`SO_CONNECT_TIME`).
     pub(crate) fn mark_connected(&mut self) {
-        self.options.get_or_insert_with(Box::default).connected_at = Some(Instant::now());
+        self.options_mut().connected_at = Some(Instant::now());
     }
 }
 
@@ -171,7 +171,7 @@ fn computed(entry: &SocketEntry, opt: Opt) -> OptionValue {
         Opt::ProtocolInfo => OptionValue::ProtocolInfo(entry.kind),
         Opt::AcceptConn => int(i32::from(matches!(entry.state, State::Listening(_)))),
         Opt::ConnectTime => {
-            let since = entry.options.as_ref().and_then(|o| o.connected_at);
+            let since = entry.options().and_then(|o| o.connected_at);
             match since {
                 Some(since) if entry.is_stream() && entry.is_connected() => {
                     int(u32::try_from(since.elapsed().as_secs()).unwrap_or(u32::MAX - 1) as i32)
