@@ -218,7 +218,15 @@ fn an_overlapped_wsasendmsg_completes_through_its_overlapped() {
     let rc = unsafe { WSASendMsg(s, &msg, 0, ptr::null_mut(), &mut overlapped, None) };
     assert_eq!(rc, 0);
     let (mut count, mut flags) = (0, 0);
-    let done = unsafe { WSAGetOverlappedResult(s, &overlapped, &mut count, FALSE, &mut flags) };
+    let done = unsafe {
+        WSAGetOverlappedResult(
+            s,
+            (&raw mut overlapped).cast_const(),
+            &mut count,
+            FALSE,
+            &mut flags,
+        )
+    };
     assert_eq!((done, count), (TRUE, 2));
     assert_eq!(received(r), b"ov");
 }
