@@ -301,6 +301,10 @@ pub const NEGOTIATION_FAILURE_ERROR: crate::Error = crate::Error::TimedOut;
 /// the size needed written back ([`QUERY_SIZE_PROBE_CODE`]).
 pub const QUERY_TOO_SMALL_ERROR: crate::Error = crate::Error::MessageSize;
 
+/// `SO_RCVBUF` and `SO_SNDBUF` before a `setsockopt`: 65,536 bytes, what Windows 10 and
+/// later report for a TCP socket ([`OPTION_DEFAULTS`]).
+pub const DEFAULT_BUFFER_SIZE: usize = 65_536;
+
 /// The largest datagram `sendto` accepts: 65,507 bytes, the most a UDP/IPv4 datagram holds.
 pub const MAX_DATAGRAM: usize = 65_507;
 
@@ -983,6 +987,174 @@ pub const BLOCKING_HOOKS: Choice = Choice {
              emulated.",
 };
 
+/// The order of `getsockopt`'s and `setsockopt`'s checks.
+pub const OPTION_CHECK_ORDER: Choice = Choice {
+    id: "option-check-order",
+    question: "Which error wins when several rules of getsockopt or setsockopt are broken?",
+    answer: "WSANOTINITIALISED, WSAENOTSOCK (Windows checks the handle first, even with NULL \
+             arguments), the level (WSAEINVAL), the option (WSAENOPROTOOPT), whether this \
+             socket has the option (WSAENOPROTOOPT or WSAEINVAL, option-applicability), \
+             whether the call may read or write it (WSAENOPROTOOPT), then the pointers and \
+             the length (WSAEFAULT), then the value and the socket's state (WSAEINVAL, \
+             WSAENOTCONN).",
+};
+
+/// Lengths the pages and Wine's table leave open.
+pub const OPTION_SHORT_BUFFERS: Choice = Choice {
+    id: "option-short-buffers",
+    question: "What do the lengths sock.c does not record get: a short getsockopt buffer \
+               for an option its table does not list, a 3-byte buffer for a 1-byte-tolerant \
+               option, a short setsockopt value, a negative setsockopt length?",
+    answer: "A short getsockopt buffer for an option sock.c does not list fails with \
+             WSAEFAULT and leaves buffer and length untouched. A 1-byte-tolerant option read \
+             with 3 bytes is read as with 2 (2 bytes written, length 1). A short setsockopt \
+             value that is accepted is read as the bytes given, little-endian, zero-extended \
+             (an empty one is 0), as Windows reads IP_MULTICAST_TTL. A negative setsockopt \
+             length is read as the option's full size for the 4-byte SOL_SOCKET options \
+             (they succeed on Windows) and is WSAENOBUFS for the others, as on Windows 10 \
+             21H2 and later.",
+};
+
+/// Which sockets have which options.
+pub const OPTION_APPLICABILITY: Choice = Choice {
+    id: "option-applicability",
+    question: "Which sockets have an option the pages do not restrict, and what do the \
+               others get?",
+    answer: "IPPROTO_TCP options need a TCP socket (WSAENOPROTOOPT otherwise); IPPROTO_IP \
+             options need an IP socket of either family, and IPPROTO_IPV6 options an \
+             AF_INET6 socket, others getting WSAEINVAL (the level is invalid for them), \
+             except IPV6_V6ONLY, which Windows answers on an AF_INET socket too. \
+             IP_MULTICAST_TTL and IP_MULTICAST_LOOP need a datagram socket (WSAEINVAL on \
+             TCP, as recorded). SO_LINGER, SO_DONTLINGER, SO_CONDITIONAL_ACCEPT and the two \
+             update-context options need a stream socket (WSAENOPROTOOPT). Every other \
+             SOL_SOCKET option is on every socket; SO_BROADCAST acts only on IPv4 \
+             datagram sends.",
+};
+
+/// The values a socket starts with where the pages give none.
+pub const OPTION_DEFAULTS: Choice = Choice {
+    id: "option-defaults",
+    question: "What are the defaults the pages leave unconfirmed?",
+    answer: "SO_RCVBUF and SO_SNDBUF 65,536; IP_TTL and IPV6_UNICAST_HOPS 128 (Windows' \
+             default hop limit); IP_MULTICAST_TTL 1; TCP_KEEPALIVE 7,200 seconds, \
+             TCP_KEEPINTVL 1 second (the keep-alive defaults SOL_SOCKET's page gives) and \
+             TCP_KEEPCNT 10; SO_KEEPALIVE and SO_CONDITIONAL_ACCEPT off. SO_MAX_MSG_SIZE is \
+             65,507 on a datagram socket of either family (the largest datagram the \
+             emulator sends) and 0xFFFFFFFF on a stream socket, which has no message size.",
+};
+
+/// The value and state rules the pages leave open.
+pub const OPTION_VALUES: Choice = Choice {
+    id: "option-values",
+    question: "What do values and states the pages do not cover get?",
+    answer: "setsockopt of a get-only option (SO_TYPE, SO_PROTOCOL_INFOW, SO_ACCEPTCONN, \
+             SO_MAX_MSG_SIZE, SO_CONNECT_TIME) and getsockopt of a set-only one \
+             (SO_UPDATE_ACCEPT_CONTEXT, SO_UPDATE_CONNECT_CONTEXT) are WSAENOPROTOOPT, as \
+             the pages say for SO_ACCEPTCONN and IP_ADD_MEMBERSHIP (Windows' WSAEINVAL for \
+             SO_TYPE on UDP is not followed). A negative SO_RCVBUF or SO_SNDBUF is \
+             WSAEINVAL. IPV6_V6ONLY on a bound socket is WSAEINVAL and the value stays. \
+             SO_UPDATE_ACCEPT_CONTEXT takes a listening socket of the network (WSAEINVAL \
+             otherwise); SO_UPDATE_CONNECT_CONTEXT takes a connected socket (WSAENOTCONN \
+             otherwise), with any optval and optlen. SO_REUSEADDR or SO_EXCLUSIVEADDRUSE \
+             set after bind is kept and read back, and the bind already made keeps the \
+             rule it was made with.",
+};
+
+/// Address reuse: one user.
+pub const ONE_USER_ACCOUNT: Choice = Choice {
+    id: "one-user-account",
+    question: "Which of the page's reuse tables applies: binds by the same user or by \
+               different users?",
+    answer: "The emulated network has one user, so every second bind follows the table for \
+             Windows Server 2003 and later with both binds made by the same user account \
+             (the one sock.c's test_reuseaddr records). IPv4 and IPv6 ports are separate: \
+             a dual-stack socket reserves nothing on the IPv4 side.",
+};
+
+/// Broadcast datagrams.
+pub const BROADCAST_DELIVERY: Choice = Choice {
+    id: "broadcast-delivery",
+    question: "Who receives a datagram sent to 255.255.255.255 with SO_BROADCAST set?",
+    answer: "The socket a datagram to that port on the wildcard address would reach (the \
+             first IPv4 datagram socket bound to the port): the emulated network is one \
+             host. A connect to the broadcast address needs no SO_BROADCAST, as Windows \
+             lets it succeed; only sendto to it is WSAEACCES without the option.",
+};
+
+/// SO_CONNECT_TIME's clock.
+pub const CONNECT_TIME: Choice = Choice {
+    id: "connect-time",
+    question: "What does SO_CONNECT_TIME count in a network with no wire?",
+    answer: "Whole seconds since the stream socket's connect (or accept) succeeded, by the \
+             host's monotonic clock; 0xFFFFFFFF (with success) on a socket that is not a \
+             connected stream, as Windows reports it, not SOCKET_ERROR as the getsockopt \
+             page says.",
+};
+
+/// Closing with SO_LINGER on and a timeout.
+pub const LINGER_TIMEOUT: Choice = Choice {
+    id: "linger-timeout",
+    question: "What does closesocket do with SO_LINGER {1, n} for n > 0?",
+    answer: "A graceful close at once: everything a socket sent is already in its peer's \
+             receive queue, so all data is sent within any timeout and closesocket never \
+             waits or fails with WSAEWOULDBLOCK. Only {1, 0} (an abortive close) resets the \
+             peer.",
+};
+
+/// Multicast.
+pub const MULTICAST_DELIVERY: Choice = Choice {
+    id: "multicast-delivery",
+    question: "Who receives a datagram sent to an IPv4 multicast group, from which address, \
+               and what do membership calls the pages leave open get?",
+    answer: "Every datagram socket bound to the destination port, at the wildcard address or \
+             the group's, that joined the group on any interface (the network is one host, \
+             so imr_interface is not checked) and has IP_MULTICAST_LOOP on: on Windows it \
+             acts on the receiving socket, and every sender is on the receiver's host. The \
+             source is the sender's address, loopback when it is bound to the wildcard. A \
+             group nobody joined drops the datagram silently (no port-unreachable notice); \
+             group traffic is not secured, so no peer exchange is recorded; an injected drop \
+             or duplicate applies to every member alike. Joining a group already joined is \
+             WSAEADDRINUSE, leaving one not joined WSAEADDRNOTAVAIL, a group outside \
+             224.0.0.0/4 WSAEINVAL, an ip_mreq shorter than 8 bytes WSAEFAULT.",
+};
+
+/// `SIO_GET_EXTENSION_FUNCTION_POINTER`.
+pub const EXTENSION_FUNCTIONS: Choice = Choice {
+    id: "extension-functions",
+    question: "In which order does SIO_GET_EXTENSION_FUNCTION_POINTER check its buffers, and \
+               what does it report through an OVERLAPPED?",
+    answer: "An input that is NULL or shorter than a GUID is WSAEFAULT, then an unknown GUID \
+             WSAEINVAL (as Windows answers one; nothing is written and no completion is \
+             reported), then an output that is NULL or shorter than a pointer WSAEFAULT. On \
+             success the pointer is written, *lpcbBytesReturned is 8 (a pointer's size) and \
+             so is the count an OVERLAPPED's completion reports (Windows queues 0 there). \
+             Known GUIDs: WSAID_WSASENDMSG.",
+};
+
+/// What `WSASendMsg` leaves open.
+pub const WSASENDMSG_CONTROL: Choice = Choice {
+    id: "wsasendmsg-control",
+    question: "What does WSASendMsg do with its control data, with MSG_PARTIAL, and with a \
+               call that fails after the socket is known?",
+    answer: "The control buffer is never read: the emulator has one route and no source \
+             address to choose, so IP_PKTINFO on a send changes nothing. MSG_PARTIAL is \
+             accepted and ignored (a datagram is sent whole). A call that fails binds \
+             nothing, as every failed call here changes nothing (Windows binds the socket \
+             even when a NULL lpNumberOfBytesSent fails the call).",
+};
+
+/// The io::Error conversion.
+pub const IO_ERROR_CONVERSION: Choice = Choice {
+    id: "io-error-conversion",
+    question: "An io::Error cannot carry a raw Winsock code and the kind Windows gives it on \
+               Linux and macOS: which does the conversion keep?",
+    answer: "On Windows, both (io::Error::from_raw_os_error). Elsewhere the kind std gives \
+             the code on Windows, with this crate's message, and the code through \
+             Error::from_io: Rust code checks kind() far more than raw_os_error(). After a \
+             failed sys call, io::Error::last_os_error() carries the raw code on every OS, \
+             since errno is set to it.",
+};
+
 /// Every choice, in the order `docs/choices.md` lists them.
 pub const ALL: &[Choice] = &[
     CHECK_ORDER,
@@ -1067,6 +1239,19 @@ pub const ALL: &[Choice] = &[
     PROTOCOL_DATABASE,
     QOS_TEMPLATES,
     BLOCKING_HOOKS,
+    OPTION_CHECK_ORDER,
+    OPTION_SHORT_BUFFERS,
+    OPTION_APPLICABILITY,
+    OPTION_DEFAULTS,
+    OPTION_VALUES,
+    ONE_USER_ACCOUNT,
+    BROADCAST_DELIVERY,
+    CONNECT_TIME,
+    LINGER_TIMEOUT,
+    IO_ERROR_CONVERSION,
+    MULTICAST_DELIVERY,
+    EXTENSION_FUNCTIONS,
+    WSASENDMSG_CONTROL,
 ];
 
 #[cfg(test)]

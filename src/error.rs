@@ -2,13 +2,14 @@
 //!
 //! Each variant names the `WSAE*` (or `WSA*`) code Winsock reports for it, with the meaning
 //! Microsoft's [Windows Sockets Error Codes] page gives. [`Error::code`] is the number
-//! `WSAGetLastError` returns on Windows, and the conversion into [`std::io::Error`] carries
-//! that number as its `raw_os_error()`, exactly as an `io::Error` built from a real Winsock
-//! failure does on Windows.
+//! `WSAGetLastError` returns on Windows. The conversion into [`std::io::Error`] keeps what
+//! Rust code on Windows checks: `kind()` as std maps the code on Windows
+//! ([`Error::kind`]) and the code itself: as `raw_os_error()` on Windows, and through
+//! [`Error::from_io`] on Linux and macOS, where std cannot carry both (the trade-off is
+//! explained on the `From` impl).
 //!
-//! On Linux and macOS the OS has no message for `10056`, so an `io::Error` made from it
-//! prints "Unknown error 10056". [`Error`]'s own `Display` therefore always names the code
-//! and its meaning: `WSAEISCONN (10056): the socket is already connected`.
+//! [`Error`]'s own `Display` always names the code and its meaning:
+//! `WSAEISCONN (10056): the socket is already connected`.
 //!
 //! [Windows Sockets Error Codes]: https://learn.microsoft.com/windows/win32/winsock/windows-sockets-error-codes-2
 #![forbid(unsafe_code)]
@@ -25,7 +26,8 @@ macro_rules! wsa_errors {
     ($( $(#[$doc:meta])* $variant:ident = $code:ident ($number:literal), $meaning:literal; )*) => {
         /// A Winsock error: the code `WSAGetLastError` would return on Windows.
         ///
-        /// Converts into [`std::io::Error`] with `raw_os_error() == Some(self.code())`.
+        /// Converts into [`std::io::Error`] with the `kind()` std gives the code on
+        /// Windows, and the code recoverable with [`Error::from_io`].
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, thiserror::Error)]
         #[non_exhaustive]
         pub enum Error {
@@ -164,21 +166,94 @@ wsa_errors! {
     NoRecovery = WSANO_RECOVERY (11003), "a nonrecoverable error occurred during a database lookup";
     /// The service is not known for the socket type (`EAI_SERVICE`).
     TypeNotFound = WSATYPE_NOT_FOUND (10109), "the specified class was not found";
+    /// The option is unknown, or not supported by this socket's protocol or type
+    /// (`getsockopt`, `setsockopt`).
+    NoProtocolOption = WSAENOPROTOOPT (10042), "an unknown, invalid, or unsupported option or level was specified in a getsockopt or setsockopt call";
+    /// Access denied: a broadcast without `SO_BROADCAST`, or a bind that
+    /// `SO_EXCLUSIVEADDRUSE` (or a reuse across it) forbids.
+    AccessDenied = WSAEACCES (10013), "an attempt was made to access a socket in a way forbidden by its access permissions";
+}
+
+impl Error {
+    /// The [`io::ErrorKind`] Rust's standard library gives this code on Windows (its
+    /// `decode_error_kind`, `library/std/src/sys/pal/windows/mod.rs`): `WSAEWOULDBLOCK` is
+    /// `WouldBlock`, `WSAETIMEDOUT` `TimedOut`, `WSAECONNREFUSED` `ConnectionRefused`, and
+    /// so on. A code std leaves uncategorized is [`io::ErrorKind::Other`] here, as a value
+    /// cannot be built with the unstable `Uncategorized`.
+    pub const fn kind(self) -> io::ErrorKind {
+        match self {
+            Error::AccessDenied => io::ErrorKind::PermissionDenied,
+            Error::AddressInUse => io::ErrorKind::AddrInUse,
+            Error::AddressNotAvailable => io::ErrorKind::AddrNotAvailable,
+            Error::ConnectionRefused => io::ErrorKind::ConnectionRefused,
+            Error::ConnectionReset => io::ErrorKind::ConnectionReset,
+            Error::Invalid => io::ErrorKind::InvalidInput,
+            Error::NotConnected => io::ErrorKind::NotConnected,
+            Error::WouldBlock => io::ErrorKind::WouldBlock,
+            Error::TimedOut => io::ErrorKind::TimedOut,
+            Error::HostUnreachable => io::ErrorKind::HostUnreachable,
+            Error::NetworkDown => io::ErrorKind::NetworkDown,
+            _ => io::ErrorKind::Other,
+        }
+    }
+
+    /// The Winsock error an [`io::Error`] carries, if it came from one: its
+    /// `raw_os_error()` (an error from [`io::Error::last_os_error`] after a failed `sys`
+    /// call, or any conversion on Windows), or the [`Error`] inside it (a conversion on
+    /// Linux and macOS, see [`From<Error> for io::Error`](#impl-From%3CError%3E-for-Error)).
+    ///
+    /// ```
+    /// use winsock_emu::Error;
+    ///
+    /// let io_error = std::io::Error::from(Error::WouldBlock);
+    /// assert_eq!(io_error.kind(), std::io::ErrorKind::WouldBlock);
+    /// assert_eq!(Error::from_io(&io_error), Some(Error::WouldBlock));
+    /// assert_eq!(Error::from_io(&io_error).map(Error::code), Some(10035));
+    /// ```
+    pub fn from_io(error: &io::Error) -> Option<Error> {
+        if let Some(code) = error.raw_os_error() {
+            return Error::from_code(code);
+        }
+        error.get_ref()?.downcast_ref::<Error>().copied()
+    }
 }
 
 impl From<Error> for io::Error {
-    /// An `io::Error` whose `raw_os_error()` is the Winsock code, as on Windows.
+    /// The `io::Error` Rust code on Windows gets for this Winsock failure.
+    ///
+    /// Rust code checks an `io::Error` two ways: by `kind()` (`WouldBlock`, `TimedOut`,
+    /// ...) and by `raw_os_error()` (`Some(10035)`). On Windows both come from the code,
+    /// so the error is `io::Error::from_raw_os_error(code)`, exactly what std makes from a
+    /// real Winsock failure, with the system's message.
+    ///
+    /// On Linux and macOS std decodes a raw code with *that* system's errno table, where
+    /// 10035 is nothing: `kind()` would be uncategorized and the message "Unknown error
+    /// 10035". std cannot carry a raw code together with a kind its table does not give
+    /// that code, so there the error is `io::Error::new(self.kind(), self)`: `kind()` is
+    /// the kind Windows would give ([`Error::kind`]), the message is this crate's
+    /// (`WSAEWOULDBLOCK (10035): ...`), and the code comes back through
+    /// [`Error::from_io`] (or `Error::try_from(&io_error)`), while `raw_os_error()` is
+    /// `None`. Code that must compare raw codes on every OS uses [`Error::from_io`]; after
+    /// a failed [`crate::sys`] call, [`io::Error::last_os_error`] does carry the raw code
+    /// on every OS (the thread's `errno` is set to it, as `WSAGetLastError` is).
     fn from(error: Error) -> io::Error {
-        io::Error::from_raw_os_error(error.code())
+        #[cfg(windows)]
+        {
+            io::Error::from_raw_os_error(error.code())
+        }
+        #[cfg(not(windows))]
+        {
+            io::Error::new(error.kind(), error)
+        }
     }
 }
 
 impl TryFrom<&io::Error> for Error {
     type Error = ();
 
-    /// Recovers the Winsock error from an `io::Error` made from one.
+    /// Recovers the Winsock error from an `io::Error` made from one ([`Error::from_io`]).
     fn try_from(error: &io::Error) -> std::result::Result<Error, ()> {
-        error.raw_os_error().and_then(Error::from_code).ok_or(())
+        Error::from_io(error).ok_or(())
     }
 }
 
@@ -201,8 +276,13 @@ mod tests {
     fn every_variant_round_trips_through_io_error() {
         for &error in Error::ALL {
             let io_error = io::Error::from(error);
-            assert_eq!(io_error.raw_os_error(), Some(error.code()));
+            assert_eq!(io_error.kind(), error.kind());
             assert_eq!(Error::try_from(&io_error), Ok(error));
+            assert_eq!(Error::from_io(&io_error), Some(error));
+            #[cfg(windows)]
+            assert_eq!(io_error.raw_os_error(), Some(error.code()));
+            #[cfg(not(windows))]
+            assert_eq!(io_error.to_string(), error.to_string());
             assert_eq!(Error::from_code(error.code()), Some(error));
             assert!(error
                 .to_string()
@@ -219,6 +299,25 @@ mod tests {
         assert_eq!(Error::AddressFamilyNotSupported.code(), 10047);
         assert_eq!(Error::IsConnected.code(), 10056);
         assert_eq!(Error::NotInitialised.code(), 10093);
+    }
+
+    #[test]
+    fn kinds_are_those_std_gives_the_codes_on_windows() {
+        assert_eq!(Error::WouldBlock.kind(), io::ErrorKind::WouldBlock);
+        assert_eq!(Error::TimedOut.kind(), io::ErrorKind::TimedOut);
+        assert_eq!(
+            Error::ConnectionRefused.kind(),
+            io::ErrorKind::ConnectionRefused
+        );
+        assert_eq!(
+            Error::ConnectionReset.kind(),
+            io::ErrorKind::ConnectionReset
+        );
+        assert_eq!(Error::AccessDenied.kind(), io::ErrorKind::PermissionDenied);
+        assert_eq!(Error::IsConnected.kind(), io::ErrorKind::Other);
+        // A raw code keeps its number whatever the OS.
+        let raw = io::Error::from_raw_os_error(10054);
+        assert_eq!(Error::from_io(&raw), Some(Error::ConnectionReset));
     }
 
     #[test]

@@ -24,7 +24,8 @@
 //!   changing its `use` lines.
 //! - The safe API ([`Network`], [`Socket`]): `Result<_, Error>` everywhere, where
 //!   [`Error`] names its `WSAE*` code and converts into an [`std::io::Error`] whose
-//!   `raw_os_error()` is that code.
+//!   `kind()` is the one std gives that code on Windows, and from which
+//!   [`Error::from_io`] gets the code back on every OS.
 //!
 //! Both call the same model, so both obey the same rules in the same order.
 //!
@@ -79,7 +80,9 @@
 //! let udp = net.socket(Domain::IPV4, Type::DGRAM, None)?;
 //! let err = udp.set_peer_target_name("0.0.0.0:0".parse().unwrap(), "host/x").unwrap_err();
 //! assert_eq!(err, Error::Invalid);
-//! assert_eq!(std::io::Error::from(err).raw_os_error(), Some(10022));
+//! let io_err = std::io::Error::from(err);
+//! assert_eq!(io_err.kind(), std::io::ErrorKind::InvalidInput);
+//! assert_eq!(Error::from_io(&io_err).map(Error::code), Some(10022));
 //! # Ok::<(), Error>(())
 //! ```
 #![deny(unsafe_code)]

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use winsock_emu::backend::{
     AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Completion, Emulator,
-    Enumerated, Overlapped, Parsed, Queried,
+    Enumerated, GotOption, Named, Overlapped, Parsed, Queried,
 };
 use winsock_emu::conformance::{self, cases, Stopped, Verdict};
 use winsock_emu::sys::{SOCKET, WSAEVENT};
@@ -46,6 +46,35 @@ impl Backend for WithoutDeferral {
     }
     fn local_addr(&self, s: SOCKET) -> CallResult<SocketAddr> {
         self.0.local_addr(s)
+    }
+    fn peer_addr(&self, s: SOCKET) -> CallResult<SocketAddr> {
+        self.0.peer_addr(s)
+    }
+    fn local_name(&self, s: SOCKET, buffer: bool, namelen: Option<i32>) -> Named {
+        self.0.local_name(s, buffer, namelen)
+    }
+    fn peer_name(&self, s: SOCKET, buffer: bool, namelen: Option<i32>) -> Named {
+        self.0.peer_name(s, buffer, namelen)
+    }
+    fn wsa_send_msg(
+        &self,
+        s: SOCKET,
+        msg: Option<(Option<SocketAddr>, &[&[u8]])>,
+    ) -> CallResult<u32> {
+        self.0.wsa_send_msg(s, msg)
+    }
+    fn get_option(&self, s: SOCKET, level: i32, name: i32, len: i32) -> GotOption {
+        self.0.get_option(s, level, name, len)
+    }
+    fn set_option(
+        &self,
+        s: SOCKET,
+        level: i32,
+        name: i32,
+        value: Option<&[u8]>,
+        len: i32,
+    ) -> CallResult {
+        self.0.set_option(s, level, name, value, len)
     }
     fn listen(&self, s: SOCKET, backlog: i32) -> CallResult {
         self.0.listen(s, backlog)

@@ -71,6 +71,28 @@ fn sys_functions_have_windows_sys_signatures() {
         Routine,
     ) -> i32 = sys::WSADeleteSocketPeerTargetName;
     let _: BOOL = sys::TRUE;
+    let _: unsafe extern "system" fn(
+        ws::SOCKET,
+        i32,
+        i32,
+        windows_sys::core::PSTR,
+        *mut i32,
+    ) -> i32 = sys::getsockopt;
+    let _: unsafe extern "system" fn(ws::SOCKET, i32, i32, windows_sys::core::PCSTR, i32) -> i32 =
+        sys::setsockopt;
+    let _: unsafe extern "system" fn(ws::SOCKET, *mut ws::SOCKADDR, *mut i32) -> i32 =
+        sys::getsockname;
+    let _: unsafe extern "system" fn(ws::SOCKET, *mut ws::SOCKADDR, *mut i32) -> i32 =
+        sys::getpeername;
+    let _: unsafe extern "system" fn(
+        ws::SOCKET,
+        *const ws::WSAMSG,
+        u32,
+        *mut u32,
+        *mut OVERLAPPED,
+        Routine,
+    ) -> i32 = sys::WSASendMsg;
+    let _: ws::LPFN_WSASENDMSG = Some(sys::WSASendMsg);
 }
 
 #[test]

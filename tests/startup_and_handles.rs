@@ -220,7 +220,8 @@ fn errors_convert_to_io_errors_with_the_winsock_code() {
         .set_peer_target_name("0.0.0.0:0".parse().unwrap(), "host/a")
         .unwrap_err();
     let io: std::io::Error = err.into();
-    assert_eq!(io.raw_os_error(), Some(WSAEINVAL));
+    assert_eq!(io.kind(), std::io::ErrorKind::InvalidInput);
+    assert_eq!(Error::from_io(&io).map(Error::code), Some(WSAEINVAL));
     assert_eq!(Error::try_from(&io), Ok(Error::Invalid));
     assert_eq!(
         err.to_string(),

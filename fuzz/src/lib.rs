@@ -232,6 +232,24 @@ pub const WSA_ACCEPT_CODES: &[i32] = &[
     WSAEWOULDBLOCK,
     WSATRY_AGAIN,
 ];
+/// `getsockopt` and `setsockopt`.
+pub const OPTION_CODES: &[i32] = &[
+    WSANOTINITIALISED,
+    WSAENOTSOCK,
+    WSAEFAULT,
+    WSAEINVAL,
+    WSAENOPROTOOPT,
+    WSAENOBUFS,
+    WSAENOTCONN,
+];
+/// `getsockname` and `getpeername`.
+pub const NAME_CODES: &[i32] = &[
+    WSANOTINITIALISED,
+    WSAENOTSOCK,
+    WSAEFAULT,
+    WSAEINVAL,
+    WSAENOTCONN,
+];
 /// `closesocket`.
 pub const CLOSE_CODES: &[i32] = &[WSANOTINITIALISED, WSAENOTSOCK];
 

@@ -167,34 +167,36 @@ impl Socket {
             .connect(self.handle, AddrArg::Value(addr))
     }
 
-    /// [`getsockname`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-getsockname).
+    /// [`getsockname`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-getsockname):
+    /// the local address, also the one an implicit bind chose (`connect`, `sendto`).
+    /// `WSAEINVAL` before any bind.
     ///
     /// ```
-    /// use winsock_emu::{Domain, Network, Type};
-    ///
-    /// let net = Network::new();
-    /// let _wsa = net.startup()?;
-    /// let udp = net.socket(Domain::IPV4, Type::DGRAM, None)?;
-    /// assert_eq!(udp.local_addr(), Err(winsock_emu::Error::Invalid)); // not bound yet
-    /// udp.bind("127.0.0.1:5000".parse().unwrap())?;
-    /// assert_eq!(udp.local_addr()?, "127.0.0.1:5000".parse().unwrap());
+    /// # use winsock_emu::{Domain, Error, Network, Type};
+    /// # let net = Network::new(); let _wsa = net.startup()?;
+    /// let s = net.socket(Domain::IPV4, Type::STREAM, None)?;
+    /// assert_eq!(s.local_addr(), Err(Error::Invalid));
+    /// let bound = s.bind("127.0.0.1:0".parse().unwrap())?;
+    /// assert_ne!(bound.port(), 0);
+    /// assert_eq!(s.local_addr()?, bound);
     /// # Ok::<(), winsock_emu::Error>(())
     /// ```
     pub fn local_addr(&self) -> Result<SocketAddr> {
         self.network.table.local_addr(self.handle)
     }
 
-    /// [`getpeername`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-getpeername).
+    /// [`getpeername`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-getpeername):
+    /// the connected peer's address (a datagram socket's: the one `connect` set).
+    /// `WSAENOTCONN` when not connected.
     ///
     /// ```
-    /// use winsock_emu::{Domain, Network, Type};
-    ///
-    /// let net = Network::new();
-    /// let _wsa = net.startup()?;
-    /// let udp = net.socket(Domain::IPV4, Type::DGRAM, None)?;
-    /// assert_eq!(udp.peer_addr(), Err(winsock_emu::Error::NotConnected));
-    /// udp.connect("192.0.2.1:53".parse().unwrap())?;
-    /// assert_eq!(udp.peer_addr()?, "192.0.2.1:53".parse().unwrap());
+    /// # use winsock_emu::{Domain, Error, Network, Type};
+    /// # let net = Network::new(); let _wsa = net.startup()?;
+    /// let s = net.socket(Domain::IPV4, Type::DGRAM, None)?;
+    /// assert_eq!(s.peer_addr(), Err(Error::NotConnected));
+    /// let peer = "192.0.2.1:53".parse().unwrap();
+    /// s.connect(peer)?;
+    /// assert_eq!(s.peer_addr()?, peer);
     /// # Ok::<(), winsock_emu::Error>(())
     /// ```
     pub fn peer_addr(&self) -> Result<SocketAddr> {

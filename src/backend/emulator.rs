@@ -8,13 +8,13 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 
 use super::{
-    AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Code, Completion,
-    Deferral, Enumerated, Overlapped, Parsed, Queried,
+    AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Completion, Deferral,
+    Enumerated, GotOption, Named, Overlapped, Parsed, Queried,
 };
 use crate::error::Error;
 use crate::native::{
-    self, address, catalog, data, handles, ioctl, last_error, overlapped, peer_name, resolution,
-    security, socket, startup, wsa_data, EMULATED,
+    self, address, catalog, data, handles, ioctl, last_error, options, overlapped, peer_name,
+    resolution, security, socket, startup, wsa_data, EMULATED,
 };
 use crate::Network;
 
@@ -94,10 +94,35 @@ impl Backend for Emulator {
         self.call(|api| address::bind(api, s, addr))
     }
 
-    /// The emulator's C face has no `getsockname` yet; the model answers, with the same
-    /// codes.
     fn local_addr(&self, s: SOCKET) -> CallResult<SocketAddr> {
-        self.network.table.local_addr(s).map_err(Code::from)
+        self.call(|api| options::local_addr(api, s))
+    }
+
+    fn peer_addr(&self, s: SOCKET) -> CallResult<SocketAddr> {
+        self.call(|api| options::peer_addr(api, s))
+    }
+
+    fn local_name(&self, s: SOCKET, buffer: bool, namelen: Option<i32>) -> Named {
+        self.call(|api| options::local_name(api, s, buffer, namelen))
+    }
+
+    fn peer_name(&self, s: SOCKET, buffer: bool, namelen: Option<i32>) -> Named {
+        self.call(|api| options::peer_name(api, s, buffer, namelen))
+    }
+
+    fn get_option(&self, s: SOCKET, level: i32, name: i32, len: i32) -> GotOption {
+        self.call(|api| options::get(api, s, level, name, len))
+    }
+
+    fn set_option(
+        &self,
+        s: SOCKET,
+        level: i32,
+        name: i32,
+        value: Option<&[u8]>,
+        len: i32,
+    ) -> CallResult {
+        self.call(|api| options::set(api, s, level, name, value, len))
     }
 
     fn listen(&self, s: SOCKET, backlog: i32) -> CallResult {
@@ -209,6 +234,14 @@ impl Backend for Emulator {
         capacities: &[u16],
     ) -> CallResult<(Vec<Vec<u8>>, Option<SocketAddr>)> {
         self.call(|api| wsa_data::wsa_recv_from(api, s, capacities))
+    }
+
+    fn wsa_send_msg(
+        &self,
+        s: SOCKET,
+        msg: Option<(Option<SocketAddr>, &[&[u8]])>,
+    ) -> CallResult<u32> {
+        self.call(|api| wsa_data::wsa_send_msg(api, s, msg))
     }
 
     fn wsa_accept_answering(&self, s: SOCKET, answer: u32) -> CallResult<SOCKET> {
@@ -344,6 +377,7 @@ impl Deferral for Emulator {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::Code;
     use windows_sys::Win32::Networking::WinSock::{
         AF_INET, SIO_SET_PEER_TARGET_NAME, SOCK_DGRAM, WSAEINVAL, WSAENOTSOCK, WSANOTINITIALISED,
     };

@@ -153,6 +153,37 @@ pub struct Enumerated {
     pub entries: Vec<(i32, i32, i32, u32)>,
 }
 
+/// What `getsockopt` gave: the result, the buffer after the call (filled with `0xAB`
+/// before it, so bytes not written stay `0xAB`), and `*optlen` after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GotOption {
+    /// The result of the call.
+    pub result: CallResult,
+    /// The buffer after the call: as many bytes as `*optlen` declared (at least 4).
+    pub bytes: Vec<u8>,
+    /// `*optlen` after the call.
+    pub len: i32,
+}
+
+impl GotOption {
+    /// The first four bytes as a little-endian `int`.
+    pub fn int(&self) -> i32 {
+        let mut raw = [0u8; 4];
+        raw.copy_from_slice(&self.bytes[..4]);
+        i32::from_le_bytes(raw)
+    }
+}
+
+/// What `getsockname` or `getpeername` gave: the address, and `*namelen` after the call
+/// (`None`: NULL was passed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    /// The address, or the code.
+    pub result: CallResult<SocketAddr>,
+    /// `*namelen` after the call.
+    pub len: Option<i32>,
+}
+
 /// How an overlapped call reports its completion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Completion {
@@ -270,6 +301,31 @@ pub trait Backend {
     /// `getsockname(s, ...)`: the local address, after `bind` (port 0 resolved).
     fn local_addr(&self, s: SOCKET) -> CallResult<SocketAddr>;
 
+    /// `getpeername(s, ...)`: the connected peer's address.
+    fn peer_addr(&self, s: SOCKET) -> CallResult<SocketAddr>;
+
+    /// `getsockname(s, name, namelen)` with a `SOCKADDR_STORAGE` (`buffer`) or NULL, and
+    /// `*namelen` = `namelen` (`None`: NULL).
+    fn local_name(&self, s: SOCKET, buffer: bool, namelen: Option<i32>) -> Named;
+
+    /// `getpeername(s, name, namelen)`, as [`Backend::local_name`].
+    fn peer_name(&self, s: SOCKET, buffer: bool, namelen: Option<i32>) -> Named;
+
+    /// `getsockopt(s, level, name, buf, &len)` with a buffer of 1,024 bytes filled with
+    /// `0xAB` and `*optlen` = `len` (at most 1,024).
+    fn get_option(&self, s: SOCKET, level: i32, name: i32, len: i32) -> GotOption;
+
+    /// `setsockopt(s, level, name, value, len)`: `value` NULL (`None`) or its bytes, in a
+    /// buffer of at least 1,024 bytes (zeros after them), so any `len` is safe to pass.
+    fn set_option(
+        &self,
+        s: SOCKET,
+        level: i32,
+        name: i32,
+        value: Option<&[u8]>,
+        len: i32,
+    ) -> CallResult;
+
     /// `listen(s, backlog)`.
     fn listen(&self, s: SOCKET, backlog: i32) -> CallResult;
 
@@ -347,6 +403,15 @@ pub trait Backend {
         s: SOCKET,
         capacities: &[u16],
     ) -> CallResult<(Vec<Vec<u8>>, Option<SocketAddr>)>;
+
+    /// `WSASendMsg(s, &msg, 0, &sent, NULL, NULL)`: `msg` is the destination (`None`: a
+    /// NULL `name`) and the buffers, no control data; `None` passes a NULL `lpMsg`. The
+    /// count sent.
+    fn wsa_send_msg(
+        &self,
+        s: SOCKET,
+        msg: Option<(Option<SocketAddr>, &[&[u8]])>,
+    ) -> CallResult<u32>;
 
     /// `WSAAccept(s, NULL, NULL, condition, answer)`, with a condition function that returns
     /// `answer` (`CF_ACCEPT`, `CF_REJECT`, `CF_DEFER`): the accepted socket. As for

@@ -10,10 +10,10 @@ use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 use super::wine;
 use super::{
     AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Completion, Deferral,
-    Enumerated, Overlapped, Parsed, Queried,
+    Enumerated, GotOption, Named, Overlapped, Parsed, Queried,
 };
 use crate::native::{
-    address, catalog, data, handles, ioctl, last_error, overlapped, peer_name, resolution,
+    address, catalog, data, handles, ioctl, last_error, options, overlapped, peer_name, resolution,
     security, socket, startup, wsa_data, Winsock, WINDOWS,
 };
 
@@ -85,7 +85,34 @@ impl Backend for Native {
     }
 
     fn local_addr(&self, s: SOCKET) -> CallResult<SocketAddr> {
-        address::local_addr(s)
+        options::local_addr(&WINDOWS, s)
+    }
+
+    fn peer_addr(&self, s: SOCKET) -> CallResult<SocketAddr> {
+        options::peer_addr(&WINDOWS, s)
+    }
+
+    fn local_name(&self, s: SOCKET, buffer: bool, namelen: Option<i32>) -> Named {
+        options::local_name(&WINDOWS, s, buffer, namelen)
+    }
+
+    fn peer_name(&self, s: SOCKET, buffer: bool, namelen: Option<i32>) -> Named {
+        options::peer_name(&WINDOWS, s, buffer, namelen)
+    }
+
+    fn get_option(&self, s: SOCKET, level: i32, name: i32, len: i32) -> GotOption {
+        options::get(&WINDOWS, s, level, name, len)
+    }
+
+    fn set_option(
+        &self,
+        s: SOCKET,
+        level: i32,
+        name: i32,
+        value: Option<&[u8]>,
+        len: i32,
+    ) -> CallResult {
+        options::set(&WINDOWS, s, level, name, value, len)
     }
 
     fn listen(&self, s: SOCKET, backlog: i32) -> CallResult {
@@ -199,6 +226,14 @@ impl Backend for Native {
         capacities: &[u16],
     ) -> CallResult<(Vec<Vec<u8>>, Option<SocketAddr>)> {
         with_windows(|api| wsa_data::wsa_recv_from(api, s, capacities))
+    }
+
+    fn wsa_send_msg(
+        &self,
+        s: SOCKET,
+        msg: Option<(Option<SocketAddr>, &[&[u8]])>,
+    ) -> CallResult<u32> {
+        wsa_data::wsa_send_msg(&WINDOWS, s, msg)
     }
 
     fn wsa_accept_answering(&self, s: SOCKET, answer: u32) -> CallResult<SOCKET> {

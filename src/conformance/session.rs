@@ -144,6 +144,33 @@ impl<'b> Session<'b> {
         self.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)
     }
 
+    /// Setup: an `AF_INET` UDP socket bound to `at`, with the address it got.
+    pub fn udp4_at(&mut self, at: &str) -> Setup<(SOCKET, SocketAddr)> {
+        let s = self.udp4()?;
+        self.bind(s, addr(at))?;
+        let local = self.local_addr(s)?;
+        Ok((s, local))
+    }
+
+    /// Setup: an `AF_INET6` TCP socket.
+    pub fn tcp6(&mut self) -> Setup<SOCKET> {
+        self.socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP)
+    }
+
+    /// Setup: `setsockopt(s, level, name, &value, 4)`, which must succeed.
+    pub fn option(&mut self, s: SOCKET, level: i32, name: i32, value: i32) -> Setup {
+        let bytes = value.to_le_bytes();
+        step(
+            "setsockopt()",
+            self.backend.set_option(s, level, name, Some(&bytes), 4),
+        )
+    }
+
+    /// Setup: a call made by the scenario itself, which must succeed (`step` names it).
+    pub fn required<T>(&mut self, step_name: &'static str, result: CallResult<T>) -> Setup<T> {
+        step(step_name, result)
+    }
+
     /// Setup: `closesocket(s)`.
     pub fn close(&mut self, s: SOCKET) -> Setup {
         step("closesocket()", self.backend.close(s))?;

@@ -13,6 +13,7 @@ use std::num::NonZeroUsize;
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use super::catalog::SocketKind;
+use super::options::Options;
 use super::socket::{Io, Link, Pending, Security, SocketEntry, State};
 use super::SocketTable;
 use crate::error::{Error, Result};
@@ -48,6 +49,8 @@ struct Taken {
     kind: SocketKind,
     overlapped: bool,
     inherited: Option<(Option<SecuritySettings>, Option<TargetName>)>,
+    /// The listener's option values, which the accepted socket inherits.
+    options: Option<Box<Options>>,
 }
 
 impl SocketTable {
@@ -137,6 +140,7 @@ impl SocketTable {
                 kind: entry.kind,
                 overlapped: entry.overlapped,
                 inherited,
+                options: entry.io.as_ref().and_then(|io| io.options.clone()),
             }))
         })
     }
@@ -149,9 +153,13 @@ impl SocketTable {
             kind,
             overlapped,
             inherited,
+            options,
         } = taken;
         let new_handle = self.allocate_handle()?;
-        let mut io = Io::default();
+        let mut io = Io {
+            options,
+            ..Io::default()
+        };
         match self.shard(pending.client).lock().get_mut(&pending.client) {
             Some(client) => {
                 if let State::Connected { remote, .. } = &mut client.state {
@@ -177,6 +185,7 @@ impl SocketTable {
         if io != Io::default() {
             accepted.io = Some(Box::new(io));
         }
+        accepted.mark_connected();
         let (settings, principal) = inherited.unwrap_or_default();
         if settings.is_some() || principal.is_some() || pending.link != Link::default() {
             let link = Some(pending.link).filter(|link| *link != Link::default());

@@ -143,7 +143,8 @@ impl SocketTable {
     /// Errors: `WSAEOPNOTSUPP` (flags), `WSAEDESTADDRREQ` (no address, unconnected),
     /// `WSAEFAULT` (short address), `WSAEAFNOSUPPORT` (a family the socket cannot use),
     /// `WSAEADDRNOTAVAIL` (zero address or port), `WSAEMSGSIZE` (over 65,507 bytes),
-    /// `WSAESHUTDOWN`, `WSAENOTCONN` (unconnected stream), and the negotiation's error.
+    /// `WSAEACCES` (255.255.255.255 without `SO_BROADCAST`), `WSAESHUTDOWN`, `WSAENOTCONN`
+    /// (unconnected stream), and the negotiation's error.
     pub(super) fn send_to_unobserved(
         &self,
         handle: SOCKET,
@@ -158,7 +159,9 @@ impl SocketTable {
             if entry.is_connected() || entry.is_stream() {
                 return Ok(None);
             }
-            datagram_sender(entry, data, to).map(Some)
+            datagram_sender(entry, data, to)?
+                .check_broadcast(entry)
+                .map(Some)
         })?;
         match sender {
             Some(sender) => self.send_datagram(topology, handle, data, sender),

@@ -23,13 +23,14 @@
 //! and if it fails nothing is sent and nothing changes.
 #![forbid(unsafe_code)]
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use parking_lot::MutexGuard;
 use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
 
 use super::lifecycle::{source_toward, AddrArg, AddrFailure, Initiator};
 use super::negotiation::{negotiate, peer_key, Endpoint};
+use super::options::Opt;
 use super::payload::Payload;
 use super::small_map::SmallMap;
 use super::socket::{Exchange, Link, Queued, SocketEntry, State};
@@ -95,6 +96,18 @@ pub(super) fn datagram_sender(
         initiator,
         unreachable,
     })
+}
+
+impl Sender {
+    /// A `sendto` to the limited broadcast address needs `SO_BROADCAST` (`WSAEACCES`
+    /// otherwise, as `sendto`'s page says); a datagram socket connected to it sends without
+    /// (Windows lets the connect succeed: [`crate::choices::BROADCAST_DELIVERY`]).
+    pub(super) fn check_broadcast(self, entry: &SocketEntry) -> Result<Self> {
+        if self.to.ip() == IpAddr::V4(Ipv4Addr::BROADCAST) && !entry.option_on(Opt::Broadcast) {
+            return Err(Error::AccessDenied);
+        }
+        Ok(self)
+    }
 }
 
 /// Puts a datagram from `source` in `entry`'s receive queue, unless the socket is
@@ -171,6 +184,9 @@ impl SocketTable {
                 topology.choose(SOCK_DGRAM, wildcard.parse().map_err(|_| Error::Invalid)?)?
             }
         };
+        if matches!(to.ip(), IpAddr::V4(ip) if ip.is_multicast()) {
+            return self.send_multicast(topology, handle, data, (to, sender.local, bound));
+        }
         let source = source_toward(bound, to);
         // An unbound sender is bound before its datagram leaves, so one sent to the very
         // address it is given reaches it (nobody else can be bound at that free port).

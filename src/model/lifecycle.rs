@@ -14,6 +14,7 @@ use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_ST
 
 use super::catalog;
 use super::negotiation::{negotiate, Endpoint};
+use super::options::reuse::Reuse;
 use super::overlapped;
 use super::socket::{Link, Listener, Pending, SocketEntry, State};
 use super::topology::Topology;
@@ -193,7 +194,9 @@ impl SocketTable {
     ///
     /// Errors: `WSAEAFNOSUPPORT` for a socket the network cannot address, `WSAEFAULT` for a
     /// NULL, short or wrong-family address (bind's page: "an incorrect address format for
-    /// the associated address family"), `WSAEINVAL` if already bound, `WSAEADDRINUSE` if taken.
+    /// the associated address family"), `WSAEINVAL` if already bound, `WSAEADDRINUSE` or
+    /// `WSAEACCES` if another socket holds the port and the second-bind table of
+    /// `SO_REUSEADDR`/`SO_EXCLUSIVEADDRUSE` says so (`options/reuse.rs`).
     pub(super) fn bind_unobserved(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<SocketAddr> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
@@ -203,8 +206,9 @@ impl SocketTable {
             if entry.local.is_some() {
                 return Err(Error::Invalid);
             }
-            let chosen = topology.choose(entry.kind.socket_type, addr)?;
-            topology.bind(entry.kind.socket_type, chosen, handle);
+            let reuse = Reuse::of(entry);
+            let chosen = topology.choose_with(entry.kind.socket_type, addr, reuse)?;
+            topology.bind_with(entry.kind.socket_type, chosen, handle, reuse);
             entry.local = Some(chosen);
             Ok(chosen)
         })
@@ -348,6 +352,7 @@ impl SocketTable {
                 peer: target,
                 remote: None,
             };
+            entry.mark_connected();
             if link != Link::default() {
                 entry.security_mut().link = Some(link);
             }
@@ -422,7 +427,9 @@ impl SocketTable {
                 remote: Some(remote),
                 ..
             } if entry.is_stream() => {
-                let unread = entry.io.as_ref().is_some_and(|io| !io.inbound.is_empty());
+                // Unread data, or SO_LINGER {1, 0} (an abortive close), resets the peer.
+                let unread = entry.io.as_ref().is_some_and(|io| !io.inbound.is_empty())
+                    || entry.linger() == (1, 0);
                 let remote = remote.get();
                 if let Some(peer) = self.shard(remote).lock().get_mut(&remote) {
                     let io = peer.io_mut();

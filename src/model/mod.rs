@@ -8,6 +8,8 @@
 //! | --- | --- |
 //! | `lifecycle.rs` | `WSAStartup`/`WSACleanup`, `socket`, `bind`, `listen`, `connect`, `accept`, `closesocket` |
 //! | `names.rs` | `WSASetSocketPeerTargetName`, `WSADeleteSocketPeerTargetName` |
+//! | `options/` | `getsockopt`, `setsockopt`: the option table, each socket's values, address reuse |
+//! | `multicast.rs` | IPv4 group membership and the delivery of a datagram to a group |
 //! | `payload.rs` | a received datagram's bytes: in place when short, else on the heap |
 //! | `peer_names.rs` | where a socket keeps its names, and the key they are kept under |
 //! | `small_map.rs` | the per-peer map names and datagram links use: empty, one entry inline, or hashed |
@@ -54,10 +56,12 @@ pub(crate) mod handles;
 pub(crate) mod impersonation;
 mod injected;
 mod lifecycle;
+mod multicast;
 mod names;
 mod negotiation;
 mod observed_security;
 pub(crate) mod observer;
+pub(crate) mod options;
 pub(crate) mod overlapped;
 mod payload;
 pub(crate) mod peer_names;

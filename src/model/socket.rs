@@ -8,6 +8,7 @@ use std::num::NonZeroUsize;
 use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_STREAM};
 
 use super::catalog::SocketKind;
+use super::options::Options;
 use super::payload::Payload;
 use super::peer_names::PeerNames;
 use super::small_map::SmallMap;
@@ -162,6 +163,10 @@ pub struct Io {
     /// here, not with the security settings, so a plain exchange allocates nothing more
     /// than the data it carries).
     pub peers: SmallMap<SocketAddr, Exchange>,
+    /// Socket option values, once one is set (`setsockopt`, or a connection's time): in
+    /// the boxed data state, so a socket that never sets one pays nothing more, and boxed
+    /// again, so one that only moves data does not carry them.
+    pub options: Option<Box<Options>>,
 }
 
 /// One socket of the table.
@@ -184,7 +189,7 @@ pub struct SocketEntry {
     pub nonblocking: bool,
     /// Security settings, principal and negotiated links, once any exists.
     pub security: Option<Box<Security>>,
-    /// Received data and shutdown state, once any exists.
+    /// Received data and shutdown state, once any exists; and the socket's option values.
     pub io: Option<Box<Io>>,
 }
 
@@ -212,6 +217,16 @@ impl SocketEntry {
     /// The data state, created on first use.
     pub fn io_mut(&mut self) -> &mut Io {
         self.io.get_or_insert_with(Box::default)
+    }
+
+    /// The option values set, if any.
+    pub fn options(&self) -> Option<&Options> {
+        self.io.as_ref().and_then(|io| io.options.as_deref())
+    }
+
+    /// The option values, created on first use.
+    pub fn options_mut(&mut self) -> &mut Options {
+        self.io_mut().options.get_or_insert_with(Box::default)
     }
 
     /// The security settings applied, if any.

@@ -7,9 +7,13 @@ use std::net::{IpAddr, SocketAddr};
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
+use super::options::reuse::{second_bind, Reuse};
 use crate::choices;
 use crate::error::{Error, Result};
 use crate::wire::TargetName;
+
+/// A socket bound to a port: its address, its handle, and the reuse option it bound with.
+type Owner = (IpAddr, SOCKET, Reuse);
 
 /// (socket type, port) → the sockets bound to that port, with their addresses.
 type Bindings = HashMap<(i32, u16), Owners, BuildHasherDefault<super::FoldHasher>>;
@@ -18,19 +22,19 @@ type Bindings = HashMap<(i32, u16), Owners, BuildHasherDefault<super::FoldHasher
 /// bind allocates nothing beyond its map entry (`docs/performance.md`, comparison 2).
 #[derive(Debug)]
 enum Owners {
-    One((IpAddr, SOCKET)),
-    Many(Vec<(IpAddr, SOCKET)>),
+    One(Owner),
+    Many(Vec<Owner>),
 }
 
 impl Owners {
-    fn as_slice(&self) -> &[(IpAddr, SOCKET)] {
+    fn as_slice(&self) -> &[Owner] {
         match self {
             Owners::One(owner) => std::slice::from_ref(owner),
             Owners::Many(owners) => owners,
         }
     }
 
-    fn push(&mut self, owner: (IpAddr, SOCKET)) {
+    fn push(&mut self, owner: Owner) {
         match self {
             Owners::One(first) => *self = Owners::Many(vec![*first, owner]),
             Owners::Many(owners) => owners.push(owner),
@@ -40,9 +44,9 @@ impl Owners {
     /// Removes `handle`'s binding; true when no owner is left.
     fn remove(&mut self, handle: SOCKET) -> bool {
         match self {
-            Owners::One((_, owner)) => *owner == handle,
+            Owners::One((_, owner, _)) => *owner == handle,
             Owners::Many(owners) => {
-                owners.retain(|&(_, owner)| owner != handle);
+                owners.retain(|&(_, owner, _)| owner != handle);
                 owners.is_empty()
             }
         }
@@ -63,52 +67,68 @@ pub(crate) struct Topology {
     principals: HashMap<IpAddr, TargetName>,
 }
 
-/// Whether two bound addresses of one port collide: same family, and the same address or
-/// either one the wildcard.
-fn collide(a: IpAddr, b: IpAddr) -> bool {
-    a.is_ipv4() == b.is_ipv4() && (a == b || a.is_unspecified() || b.is_unspecified())
-}
-
 impl Topology {
-    /// Whether `addr` (with a non-zero port) is free for a socket of `socket_type`.
-    fn is_free(&self, socket_type: i32, addr: SocketAddr) -> bool {
-        self.bound
-            .get(&(socket_type, addr.port()))
-            .is_none_or(|owners| {
-                owners
-                    .as_slice()
-                    .iter()
-                    .all(|&(ip, _)| !collide(ip, addr.ip()))
-            })
+    /// Whether `addr` (with a non-zero port) may be bound by a socket of `socket_type`
+    /// with `reuse`: the second-bind table against every socket bound there
+    /// ([`second_bind`]).
+    fn admits(&self, socket_type: i32, addr: SocketAddr, reuse: Reuse) -> Result<()> {
+        let Some(owners) = self.bound.get(&(socket_type, addr.port())) else {
+            return Ok(());
+        };
+        owners
+            .as_slice()
+            .iter()
+            .try_for_each(|&(ip, _, first)| second_bind((ip, first), (addr.ip(), reuse)))
     }
 
-    /// Picks the address `bind` would give: `addr` itself, or with port 0 the next free
-    /// ephemeral port. `WSAEADDRINUSE` if taken, `WSAENOBUFS` if no ephemeral port is left.
+    /// Picks the address `bind` would give: `addr` itself, or with port 0 the next
+    /// ephemeral port no socket of `socket_type` holds. `WSAEADDRINUSE` or `WSAEACCES` if
+    /// taken (as [`Topology::choose_with`] says), `WSAENOBUFS` if no ephemeral port is left.
     pub(crate) fn choose(&self, socket_type: i32, addr: SocketAddr) -> Result<SocketAddr> {
+        self.choose_with(socket_type, addr, Reuse::Default)
+    }
+
+    /// [`Topology::choose`] for a socket that set `reuse`: a port another socket holds is
+    /// granted or refused by the second-bind table of `SO_REUSEADDR` and
+    /// `SO_EXCLUSIVEADDRUSE`.
+    pub(crate) fn choose_with(
+        &self,
+        socket_type: i32,
+        addr: SocketAddr,
+        reuse: Reuse,
+    ) -> Result<SocketAddr> {
         if addr.port() != 0 {
-            return if self.is_free(socket_type, addr) {
-                Ok(addr)
-            } else {
-                Err(Error::AddressInUse)
-            };
+            return self.admits(socket_type, addr, reuse).map(|()| addr);
         }
         let first = *choices::EPHEMERAL_PORTS.start();
         let count = choices::EPHEMERAL_PORTS.len() as u32;
         (0..count)
             .map(|i| first + ((u32::from(self.next_ephemeral) + i) % count) as u16)
             .map(|port| SocketAddr::new(addr.ip(), port))
-            .find(|&candidate| self.is_free(socket_type, candidate))
+            .find(|candidate| !self.bound.contains_key(&(socket_type, candidate.port())))
             .ok_or(Error::NoBufferSpace)
     }
 
     /// Records `handle` as bound to `addr` (which [`Topology::choose`] gave).
     pub(crate) fn bind(&mut self, socket_type: i32, addr: SocketAddr, handle: SOCKET) {
+        self.bind_with(socket_type, addr, handle, Reuse::Default);
+    }
+
+    /// Records `handle` as bound to `addr` with `reuse` (which
+    /// [`Topology::choose_with`] gave).
+    pub(crate) fn bind_with(
+        &mut self,
+        socket_type: i32,
+        addr: SocketAddr,
+        handle: SOCKET,
+        reuse: Reuse,
+    ) {
         let first = *choices::EPHEMERAL_PORTS.start();
         if choices::EPHEMERAL_PORTS.contains(&addr.port()) {
             let count = choices::EPHEMERAL_PORTS.len() as u32;
             self.next_ephemeral = ((u32::from(addr.port() - first) + 1) % count) as u16;
         }
-        let owner = (addr.ip(), handle);
+        let owner = (addr.ip(), handle, reuse);
         self.bound
             .entry((socket_type, addr.port()))
             .and_modify(|owners| owners.push(owner))
@@ -136,11 +156,11 @@ impl Topology {
             .bound
             .get(&(socket_type, addr.port()))
             .map_or(&[][..], Owners::as_slice);
-        let exact = owners.iter().filter(move |&&(ip, _)| ip == addr.ip());
+        let exact = owners.iter().filter(move |&&(ip, _, _)| ip == addr.ip());
         let wildcard = owners
             .iter()
-            .filter(move |&&(ip, _)| ip.is_unspecified() && ip.is_ipv4() == addr.is_ipv4());
-        exact.chain(wildcard).map(|&(_, handle)| handle)
+            .filter(move |&&(ip, _, _)| ip.is_unspecified() && ip.is_ipv4() == addr.is_ipv4());
+        exact.chain(wildcard).map(|&(_, handle, _)| handle)
     }
 
     /// Gives the host at `ip` the principal `name`.
@@ -173,17 +193,24 @@ mod tests {
     }
 
     #[test]
-    fn wildcard_and_exact_collide_within_a_family_only() {
+    fn binds_follow_the_reuse_table_within_a_family_only() {
         let mut topology = Topology::default();
         topology.bind(SOCK_STREAM, addr("0.0.0.0:80"), 0x100);
+        // Default wildcard, then default specific: Windows grants it (the more specific
+        // socket then receives what is sent to its address).
+        assert!(topology.choose(SOCK_STREAM, addr("127.0.0.1:80")).is_ok());
         assert_eq!(
-            topology.choose(SOCK_STREAM, addr("127.0.0.1:80")),
+            topology.choose(SOCK_STREAM, addr("0.0.0.0:80")),
             Err(Error::AddressInUse)
         );
-        assert!(topology.choose(SOCK_STREAM, addr("[::1]:80")).is_ok());
-        assert!(topology.choose(SOCK_DGRAM, addr("127.0.0.1:80")).is_ok());
+        assert_eq!(
+            topology.choose_with(SOCK_STREAM, addr("0.0.0.0:80"), Reuse::Shared),
+            Err(Error::AccessDenied)
+        );
+        assert!(topology.choose(SOCK_STREAM, addr("[::]:80")).is_ok());
+        assert!(topology.choose(SOCK_DGRAM, addr("0.0.0.0:80")).is_ok());
         topology.unbind(SOCK_STREAM, addr("0.0.0.0:80"), 0x100);
-        assert!(topology.choose(SOCK_STREAM, addr("127.0.0.1:80")).is_ok());
+        assert!(topology.choose(SOCK_STREAM, addr("0.0.0.0:80")).is_ok());
     }
 
     #[test]

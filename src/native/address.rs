@@ -1,4 +1,4 @@
-//! `bind`, `listen`, `connect`, `accept`, `WSAAccept`, and (on Windows) `getsockname`.
+//! `bind`, `listen`, `connect`, `accept`, `WSAAccept`.
 use std::net::SocketAddr;
 use std::ptr;
 
@@ -73,30 +73,4 @@ pub(crate) fn wsa_accept(api: &Winsock, s: SOCKET, answer: u32) -> CallResult<SO
         )
     };
     last_error::socket_result(api, accepted)
-}
-
-/// `getsockname(s, ...)` on the real Winsock: the socket's local address.
-#[cfg(windows)]
-pub(crate) fn local_addr(s: SOCKET) -> CallResult<SocketAddr> {
-    use windows_sys::Win32::Networking::WinSock::{getsockname, SOCKADDR_STORAGE};
-
-    use crate::backend::Code;
-    use crate::wire::{decode_sockaddr, PeerAddress, MAX_SOCKADDR_LEN};
-
-    let api = &super::WINDOWS;
-    let mut storage = SOCKADDR_STORAGE::default();
-    let mut len = MAX_SOCKADDR_LEN as i32;
-    // SAFETY: `storage` is a writable SOCKADDR_STORAGE of `len` bytes; `len` is a live i32.
-    let rc = unsafe { getsockname(s, (&raw mut storage).cast(), &mut len) };
-    last_error::int_result(api, rc)?;
-    let filled = usize::try_from(len).unwrap_or(0).min(MAX_SOCKADDR_LEN);
-    // SAFETY: SOCKADDR_STORAGE is plain bytes; `filled` never exceeds its size.
-    let bytes = unsafe { std::slice::from_raw_parts((&raw const storage).cast::<u8>(), filled) };
-    match decode_sockaddr(bytes) {
-        Ok(PeerAddress::Ip(addr)) => Ok(addr),
-        // getsockname gave something that is not an IP address: as Winsock would say.
-        _ => Err(Code(
-            windows_sys::Win32::Networking::WinSock::WSAEAFNOSUPPORT,
-        )),
-    }
 }

@@ -16,16 +16,17 @@
 //! | `startup.rs` | `WSAStartup`, `WSACleanup` |
 //! | `last_error.rs` | `WSAGetLastError`, `WSASetLastError` |
 //! | `socket.rs` | `socket`, `WSASocketW`, `closesocket` |
-//! | `address.rs` | `bind`, `listen`, `connect`, `accept`, `WSAAccept` (with a condition function), and `getsockname` (Windows only) |
+//! | `address.rs` | `bind`, `listen`, `connect`, `accept`, `WSAAccept` (with a condition function) |
 //! | `peer_name.rs` | `WSASetSocketPeerTargetName`, `WSADeleteSocketPeerTargetName` |
 //! | `ioctl.rs` | `WSAIoctl` |
 //! | `security.rs` | `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, `WSARevertImpersonation` |
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
-//! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom` |
+//! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom`, `WSASendMsg` |
 //! | `wine.rs` | `wine_get_version` (through `GetModuleHandleW`, `GetProcAddress`): whether this is Wine (Windows only) |
 //! | `resolution.rs` | `getaddrinfo`, `freeaddrinfo`, `getnameinfo`, `gethostname`, `inet_pton`, `inet_ntop`, `inet_addr`, `WSAStringToAddressW`, `WSAAddressToStringW`, `WSAConnectByNameW` |
 //! | `catalog.rs` | `WSAEnumProtocolsW`, `WSASocketW` with a `WSAPROTOCOL_INFOW`, `getprotobyname`, `getprotobynumber`, `WSAGetQOSByName`, `WSACancelBlockingCall` |
 //! | `handles.rs` | `CloseHandle` (with `GetLastError`) |
+//! | `options.rs` | `getsockopt`, `setsockopt`, `getsockname`, `getpeername` |
 //! | `overlapped.rs` | `WSACreateEvent`, `WSACloseEvent`, `WSAWaitForMultipleEvents`, `WSAIoctl` with an `OVERLAPPED`, `WSAGetOverlappedResult` |
 //!
 //! This is the only place outside [`crate::sys`] with `unsafe` code: each call passes
@@ -42,6 +43,7 @@ pub(crate) mod data;
 pub(crate) mod handles;
 pub(crate) mod ioctl;
 pub(crate) mod last_error;
+pub(crate) mod options;
 pub(crate) mod overlapped;
 pub(crate) mod peer_name;
 pub(crate) mod resolution;
@@ -60,7 +62,7 @@ use windows_sys::Win32::Networking::WinSock::{
     ADDRINFOA, LPCONDITIONPROC, LPWSAOVERLAPPED_COMPLETION_ROUTINE, PROTOENT, QOS, SEND_RECV_FLAGS,
     SOCKADDR, SOCKET, SOCKET_PEER_TARGET_NAME, SOCKET_SECURITY_QUERY_INFO,
     SOCKET_SECURITY_QUERY_TEMPLATE, TIMEVAL, WINSOCK_SHUTDOWN_HOW, WSABUF, WSADATA, WSAEVENT,
-    WSAPROTOCOL_INFOW, WSA_ERROR,
+    WSAMSG, WSAPROTOCOL_INFOW, WSA_ERROR,
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
@@ -256,6 +258,23 @@ pub(crate) struct Winsock {
     pub cancel_blocking_call: unsafe extern "system" fn() -> i32,
     /// `WSAGetQOSByName`.
     pub get_qos_by_name: unsafe extern "system" fn(SOCKET, *const WSABUF, *mut QOS) -> BOOL,
+    /// `WSASendMsg`.
+    pub wsa_send_msg: unsafe extern "system" fn(
+        SOCKET,
+        *const WSAMSG,
+        u32,
+        *mut u32,
+        *mut OVERLAPPED,
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+    ) -> i32,
+    /// `getsockopt`.
+    pub getsockopt: unsafe extern "system" fn(SOCKET, i32, i32, PSTR, *mut i32) -> i32,
+    /// `setsockopt`.
+    pub setsockopt: unsafe extern "system" fn(SOCKET, i32, i32, PCSTR, i32) -> i32,
+    /// `getsockname`.
+    pub getsockname: unsafe extern "system" fn(SOCKET, *mut SOCKADDR, *mut i32) -> i32,
+    /// `getpeername`.
+    pub getpeername: unsafe extern "system" fn(SOCKET, *mut SOCKADDR, *mut i32) -> i32,
 }
 
 /// The emulator's C face ([`crate::sys`]); calls go to the thread's current network.
@@ -310,6 +329,11 @@ pub(crate) const EMULATED: Winsock = {
         getprotobynumber: sys::getprotobynumber,
         cancel_blocking_call: sys::WSACancelBlockingCall,
         get_qos_by_name: sys::WSAGetQOSByName,
+        wsa_send_msg: sys::WSASendMsg,
+        getsockopt: sys::getsockopt,
+        setsockopt: sys::setsockopt,
+        getsockname: sys::getsockname,
+        getpeername: sys::getpeername,
     }
 };
 
@@ -366,6 +390,11 @@ pub(crate) const WINDOWS: Winsock = {
         getprotobynumber: ws::getprotobynumber,
         cancel_blocking_call: ws::WSACancelBlockingCall,
         get_qos_by_name: ws::WSAGetQOSByName,
+        wsa_send_msg: ws::WSASendMsg,
+        getsockopt: ws::getsockopt,
+        setsockopt: ws::setsockopt,
+        getsockname: ws::getsockname,
+        getpeername: ws::getpeername,
     }
 };
 

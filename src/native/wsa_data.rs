@@ -1,9 +1,9 @@
-//! `WSASend`, `WSARecv` and `WSARecvFrom` over `WSABUF` arrays, without overlapped
-//! arguments.
+//! `WSASend`, `WSARecv`, `WSARecvFrom` and `WSASendMsg` over `WSABUF` arrays, without
+//! overlapped arguments.
 use std::net::SocketAddr;
 use std::ptr;
 
-use windows_sys::Win32::Networking::WinSock::{SOCKET, WSABUF};
+use windows_sys::Win32::Networking::WinSock::{SOCKET, WSABUF, WSAMSG};
 
 use super::data::{count_result, sender};
 use super::Winsock;
@@ -11,7 +11,7 @@ use crate::backend::CallResult;
 use crate::wire::MAX_SOCKADDR_LEN;
 
 /// One `WSABUF` over each of `storage`'s buffers.
-fn wsabufs(storage: &mut [Vec<u8>]) -> Vec<WSABUF> {
+pub(super) fn wsabufs(storage: &mut [Vec<u8>]) -> Vec<WSABUF> {
     storage
         .iter_mut()
         .map(|buf| WSABUF {
@@ -114,6 +114,47 @@ pub(crate) fn wsa_recv_from(
     };
     count_result(api, rc)?;
     Ok((filled(storage, received), sender(&from, from_len)))
+}
+
+/// `WSASendMsg(s, &msg, 0, &sent, NULL, NULL)` with a `WSAMSG` naming `to` (NULL when
+/// `None`) over a `WSABUF` for each of `buffers`, no control data; or with a NULL `lpMsg`
+/// when `msg` is `None`: the count sent.
+pub(crate) fn wsa_send_msg(
+    api: &Winsock,
+    s: SOCKET,
+    msg: Option<(Option<SocketAddr>, &[&[u8]])>,
+) -> CallResult<u32> {
+    let (to, buffers) = msg.unwrap_or((None, &[]));
+    let mut storage: Vec<Vec<u8>> = buffers.iter().map(|buf| buf.to_vec()).collect();
+    let mut array = wsabufs(&mut storage);
+    let mut name = to.map(|to| {
+        let (raw, len) = crate::wire::encode_sockaddr(to);
+        (super::aligned(&raw[..len]), len as i32)
+    });
+    let message = WSAMSG {
+        name: name
+            .as_mut()
+            .map_or(ptr::null_mut(), |(storage, _)| storage.as_mut_ptr().cast()),
+        namelen: name.as_ref().map_or(0, |(_, len)| *len),
+        lpBuffers: array.as_mut_ptr(),
+        dwBufferCount: array.len() as u32,
+        Control: WSABUF {
+            len: 0,
+            buf: ptr::null_mut(),
+        },
+        dwFlags: 0,
+    };
+    let lpmsg = if msg.is_some() {
+        &raw const message
+    } else {
+        ptr::null()
+    };
+    let mut sent = 0u32;
+    // SAFETY: `lpmsg` is NULL or a live WSAMSG whose name holds `namelen` bytes and whose
+    // array holds `dwBufferCount` WSABUFs over live buffers; `sent` is a live u32; all
+    // outlive the call, which has no overlapped arguments.
+    let rc = unsafe { (api.wsa_send_msg)(s, lpmsg, 0, &mut sent, ptr::null_mut(), None) };
+    count_result(api, rc).map(|_| sent)
 }
 
 #[cfg(test)]

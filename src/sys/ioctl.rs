@@ -2,11 +2,13 @@
 use core::ffi::c_void;
 
 use windows_sys::Win32::Networking::WinSock::{
-    LPWSAOVERLAPPED_COMPLETION_ROUTINE, SIO_DELETE_PEER_TARGET_NAME, SIO_QUERY_SECURITY,
-    SIO_SET_PEER_TARGET_NAME, SIO_SET_SECURITY, SIO_UDP_CONNRESET, SOCKET,
+    LPWSAOVERLAPPED_COMPLETION_ROUTINE, SIO_DELETE_PEER_TARGET_NAME,
+    SIO_GET_EXTENSION_FUNCTION_POINTER, SIO_QUERY_SECURITY, SIO_SET_PEER_TARGET_NAME,
+    SIO_SET_SECURITY, SIO_UDP_CONNRESET, SOCKET,
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
+use super::extensions;
 use super::last_error::int_result;
 use super::memory;
 use super::overlapped::overlapped_result;
@@ -35,6 +37,10 @@ use crate::testing::Call;
 ///   (`WSAECONNRESET`, the default), FALSE stops it and discards those waiting. NULL or
 ///   under 4 bytes: `WSAEFAULT`; a socket other than a UDP one: `WSAEINVAL`
 ///   ([`crate::choices::UDP_CONNRESET_CONTROL`]).
+/// - `SIO_GET_EXTENSION_FUNCTION_POINTER`: the input buffer is a `GUID`; the output
+///   buffer receives the address of the extension function it names (`WSAID_WSASENDMSG`:
+///   [`super::WSASendMsg`]) and `*lpcbbytesreturned` its size; an unknown GUID is
+///   `WSAEINVAL` ([`crate::choices::EXTENSION_FUNCTIONS`]).
 /// - any other code: `WSAEINVAL`, "the dwIoControlCode parameter is not a valid command"
 ///   ([`crate::choices::IOCTL_CODES`]).
 ///
@@ -73,6 +79,7 @@ pub unsafe extern "system" fn WSAIoctl(
         SIO_SET_SECURITY => Some(Call::SetSocketSecurity),
         SIO_QUERY_SECURITY => Some(Call::QuerySocketSecurity),
         SIO_UDP_CONNRESET => Some(Call::UdpConnReset),
+        SIO_GET_EXTENSION_FUNCTION_POINTER => Some(Call::GetExtensionFunctionPointer),
         _ => None,
     };
     with_current(|table| {
@@ -108,6 +115,25 @@ pub unsafe extern "system" fn WSAIoctl(
             };
         }
         let result = match call {
+            Call::GetExtensionFunctionPointer => {
+                // SAFETY: forwarded from the caller.
+                return unsafe {
+                    let written = extensions::function_pointer(
+                        lpvinbuffer,
+                        cbinbuffer,
+                        lpvoutbuffer,
+                        cboutbuffer,
+                    );
+                    finish(
+                        table,
+                        call,
+                        s,
+                        (lpoverlapped, lpcompletionroutine),
+                        lpcbbytesreturned,
+                        written,
+                    )
+                };
+            }
             Call::SetPeerTargetName => {
                 // SAFETY: forwarded from the caller.
                 let name = unsafe { memory::peer_target_name(lpvinbuffer.cast(), cbinbuffer) };
@@ -129,22 +155,41 @@ pub unsafe extern "system" fn WSAIoctl(
                 table.set_security(s, settings)
             }
         };
+        let overlapped = (lpoverlapped, lpcompletionroutine);
         // SAFETY: forwarded from the caller.
-        let returned = unsafe {
-            overlapped_result(
+        unsafe {
+            finish(
                 table,
                 call,
                 s,
-                lpoverlapped,
-                lpcompletionroutine,
+                overlapped,
+                lpcbbytesreturned,
                 result.map(|()| 0),
             )
-        };
-        int_result(returned.map(|returned| {
-            if !lpcbbytesreturned.is_null() {
-                // SAFETY: non-NULL, and the caller promises a writable u32.
-                unsafe { memory::write(lpcbbytesreturned, returned) };
-            }
-        }))
+        }
     })
+}
+
+/// Completes a `WSAIoctl` that produced `result` (the bytes returned): through the
+/// overlapped arguments when given, then `*returned` written on success.
+///
+/// # Safety
+/// `overlapped` as [`overlapped_result`] requires; `returned` NULL or valid for writes of
+/// a `u32`.
+unsafe fn finish(
+    table: &crate::model::SocketTable,
+    call: Call,
+    s: SOCKET,
+    (overlapped, routine): (*mut OVERLAPPED, LPWSAOVERLAPPED_COMPLETION_ROUTINE),
+    returned: *mut u32,
+    result: crate::error::Result<u32>,
+) -> i32 {
+    // SAFETY: forwarded from the caller.
+    let done = unsafe { overlapped_result(table, call, s, overlapped, routine, result) };
+    int_result(done.map(|count| {
+        if !returned.is_null() {
+            // SAFETY: non-NULL, and the caller promises a writable u32.
+            unsafe { memory::write(returned, count) };
+        }
+    }))
 }

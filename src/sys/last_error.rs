@@ -1,5 +1,14 @@
 //! The thread-local last error: `WSAGetLastError` and `WSASetLastError`, and
 //! `GetLastError` and `SetLastError`, which read and write the same value, as on Windows.
+//!
+//! On Windows `WSAGetLastError` is the thread's last error, the value Rust's
+//! `io::Error::last_os_error()` reads, so the Windows idiom
+//! `if rc == SOCKET_ERROR { return Err(io::Error::last_os_error()) }` carries the Winsock
+//! code. Every error recorded here (and every `WSASetLastError`) also sets the OS's value
+//! for the thread: Windows' last error, or on Linux and macOS (where std reads `errno`)
+//! the thread's `errno`, to the same number, so the
+//! idiom gives the Winsock code there too (its `kind()` is then the host's reading of
+//! that number, uncategorized: see [`crate::Error::from_io`]).
 use std::cell::Cell;
 
 use windows_sys::Win32::Foundation::WIN32_ERROR;
@@ -54,8 +63,46 @@ pub unsafe extern "system" fn WSAGetLastError() -> WSA_ERROR {
 /// None needed; declared `unsafe extern "system"` to match windows-sys's signature.
 #[allow(non_snake_case)]
 pub unsafe extern "system" fn WSASetLastError(ierror: i32) {
-    LAST_ERROR.with(|cell| cell.set(ierror));
+    set(ierror);
 }
+
+/// Sets the thread's last error, and the OS's (`errno`, or Windows' `SetLastError`).
+fn set(code: i32) {
+    LAST_ERROR.with(|cell| cell.set(code));
+    set_errno(code);
+}
+
+/// Sets the calling thread's `errno` to `code`.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn set_errno(code: i32) {
+    // SAFETY: `__errno_location` returns a valid pointer to this thread's `errno`.
+    unsafe { *libc::__errno_location() = code };
+}
+
+/// Sets the calling thread's `errno` to `code`.
+#[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
+fn set_errno(code: i32) {
+    // SAFETY: `__error` returns a valid pointer to this thread's `errno`.
+    unsafe { *libc::__error() = code };
+}
+
+/// On Windows the thread's last error is what `io::Error::last_os_error()` reads.
+#[cfg(windows)]
+fn set_errno(code: i32) {
+    // SAFETY: `SetLastError` only stores the value for the calling thread.
+    unsafe { windows_sys::Win32::Foundation::SetLastError(code as u32) };
+}
+
+/// Other systems have no `errno` this crate knows how to reach.
+#[cfg(not(any(
+    windows,
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    target_os = "ios",
+    target_os = "freebsd"
+)))]
+fn set_errno(_code: i32) {}
 
 /// [`GetLastError`](https://learn.microsoft.com/windows/win32/api/errhandlingapi/nf-errhandlingapi-getlasterror):
 /// this thread's last-error code. On Windows `WSAGetLastError` reads this same per-thread
@@ -77,12 +124,12 @@ pub unsafe extern "system" fn GetLastError() -> WIN32_ERROR {
 /// None needed; declared `unsafe extern "system"` to match windows-sys's signature.
 #[allow(non_snake_case)]
 pub unsafe extern "system" fn SetLastError(dwerrcode: WIN32_ERROR) {
-    LAST_ERROR.with(|cell| cell.set(dwerrcode as i32));
+    set(dwerrcode as i32);
 }
 
 /// Records `error` as the thread's last error.
 pub(super) fn record(error: Error) {
-    LAST_ERROR.with(|cell| cell.set(error.code()));
+    set(error.code());
 }
 
 /// The `int`-returning convention: 0 on success, `SOCKET_ERROR` with the last error set.

@@ -42,12 +42,16 @@ mod blocking_hooks;
 mod condition;
 mod data;
 mod events;
+mod extensions;
 mod handles;
 mod ioctl;
 mod last_error;
 mod memory;
+mod names;
+mod options;
 mod overlapped;
 mod peer_names;
+mod protocol_info;
 mod protocols;
 mod protoent;
 mod qos;
@@ -57,6 +61,7 @@ mod sockets;
 mod startup;
 pub mod types;
 mod wsa_data;
+mod wsa_msg;
 
 pub use blocking_hooks::{
     WSACancelBlockingCall, WSAIsBlocking, WSASetBlockingHook, WSAUnhookBlockingHook,
@@ -68,6 +73,8 @@ pub use events::{
 pub use handles::CloseHandle;
 pub use ioctl::WSAIoctl;
 pub use last_error::{GetLastError, SetLastError, WSAGetLastError, WSASetLastError};
+pub use names::{getpeername, getsockname};
+pub use options::{getsockopt, setsockopt};
 pub use overlapped::WSAGetOverlappedResult;
 pub use peer_names::{WSADeleteSocketPeerTargetName, WSASetSocketPeerTargetName};
 pub use protocols::{WSAEnumProtocolsA, WSAEnumProtocolsW, WSASocketA};
@@ -104,3 +111,4 @@ pub use windows_sys::Win32::Foundation::{
 #[doc(no_inline)]
 pub use windows_sys::Win32::System::IO::OVERLAPPED;
 pub use wsa_data::{WSARecv, WSARecvFrom, WSASend, WSASendTo};
+pub use wsa_msg::WSASendMsg;

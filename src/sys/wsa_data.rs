@@ -23,7 +23,7 @@ use crate::testing::Call;
 
 /// Where a completed transfer reports: the overlapped arguments, and the byte count.
 #[derive(Clone, Copy)]
-struct Completion {
+pub(super) struct Completion {
     overlapped: *mut OVERLAPPED,
     routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
     /// `lpNumberOfBytesSent` / `lpNumberOfBytesRecvd`.
@@ -32,7 +32,7 @@ struct Completion {
 
 impl Completion {
     /// The overlapped arguments and the count out-parameter, as the caller gave them.
-    fn new(
+    pub(super) fn new(
         overlapped: *mut OVERLAPPED,
         routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
         count: *mut u32,
@@ -85,7 +85,7 @@ impl Completion {
 ///
 /// # Safety
 /// As [`WSASend`].
-unsafe fn gather_send(
+pub(super) unsafe fn gather_send(
     s: SOCKET,
     buffers: *const WSABUF,
     count: u32,

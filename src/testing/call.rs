@@ -55,6 +55,12 @@ pub enum Call {
     GetNameInfo,
     /// `freeaddrinfo`, `FreeAddrInfoW`.
     FreeAddrInfo,
+    /// `getsockopt`.
+    GetSockOpt,
+    /// `setsockopt`.
+    SetSockOpt,
+    /// `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)`.
+    GetExtensionFunctionPointer,
 }
 
 impl Call {
@@ -83,6 +89,9 @@ impl Call {
             Call::GetAddrInfo => "getaddrinfo",
             Call::GetNameInfo => "getnameinfo",
             Call::FreeAddrInfo => "freeaddrinfo",
+            Call::GetSockOpt => "getsockopt",
+            Call::SetSockOpt => "setsockopt",
+            Call::GetExtensionFunctionPointer => "WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)",
         }
     }
 }

@@ -193,5 +193,25 @@ pub fn connected_stream(net: &Network, addr: &str) -> (winsock_emu::Socket, wins
     client.connect(addr).unwrap();
     (listener, client)
 }
+/// A listener on a loopback port of its own, a client connected to it, and the socket
+/// `accept` gave for it.
+pub fn loopback_stream_pair(
+    net: &Network,
+) -> (
+    winsock_emu::Socket,
+    winsock_emu::Socket,
+    winsock_emu::Socket,
+) {
+    use winsock_emu::{Domain, Type};
+    let listener = net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
+    let at = listener.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    listener.listen(5).unwrap();
+    let client = net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
+    client.connect(at).unwrap();
+    let (server, _) = listener.accept().unwrap();
+    (listener, client, server)
+}
+
+pub mod options;
 pub mod secure;
 pub mod wsa;

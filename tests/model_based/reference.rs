@@ -143,8 +143,10 @@ fn source_for(bound: SocketAddr, to: SocketAddr) -> SocketAddr {
     }
 }
 
+/// Whether two binds without reuse options collide on one port: only on the same address
+/// (Windows' second-bind table: a wildcard and a specific address of one port coexist).
 fn collide(a: IpAddr, b: IpAddr) -> bool {
-    a.is_ipv4() == b.is_ipv4() && (a == b || a.is_unspecified() || b.is_unspecified())
+    a == b
 }
 
 impl Reference {
@@ -233,7 +235,7 @@ impl Reference {
                 EPHEMERAL_FIRST + ((u32::from(self.next_ephemeral) + i) % EPHEMERAL_COUNT) as u16
             })
             .map(|port| SocketAddr::new(addr.ip(), port))
-            .find(|&a| self.is_free(ty, a))
+            .find(|&a| !self.bound.contains_key(&(ty, a.port())))
             .ok_or(winsock_emu::sys::WSAENOBUFS)
     }
 

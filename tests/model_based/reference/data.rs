@@ -22,7 +22,7 @@
 //!   (`port-unreachable-uncounted`).
 
 use std::collections::{BTreeMap, VecDeque};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use winsock_emu::sys::{
     AF_INET, AF_INET6, MSG_DONTROUTE, MSG_PEEK, MSG_WAITALL, SD_BOTH, SD_RECEIVE, SD_SEND, SOCKET,
@@ -431,11 +431,20 @@ impl Reference {
 
     /// `exchanges-end-at-close`: the datagram socket bound at `binding` closed; every socket
     /// it exchanged with forgets every address at which it reached the closed socket.
+    /// (Called once the closed socket left the port table.) A wildcard-bound socket was
+    /// reached at an address of its port only where no socket is bound to exactly that
+    /// address: a specific and a wildcard bind of one port coexist.
     pub(super) fn end_exchanges(&mut self, binding: SocketAddr, sock: &Sock) {
+        let exact: Vec<IpAddr> = self
+            .bound
+            .get(&(SOCK_DGRAM, binding.port()))
+            .map(|owners| owners.iter().map(|&(ip, _)| ip).collect())
+            .unwrap_or_default();
         let designates = |addr: &SocketAddr| {
             addr.port() == binding.port()
                 && addr.is_ipv4() == binding.is_ipv4()
-                && (binding.ip().is_unspecified() || addr.ip() == binding.ip())
+                && (addr.ip() == binding.ip()
+                    || (binding.ip().is_unspecified() && !exact.contains(&addr.ip())))
         };
         for peer in sock.io.peers.keys() {
             if let Some(other) = self.receiver(SOCK_DGRAM, *peer) {
