@@ -25,7 +25,6 @@
 
 use std::net::SocketAddr;
 
-use parking_lot::MutexGuard;
 use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
 
 use super::lifecycle::{source_toward, AddrArg, AddrFailure, Initiator};
@@ -33,6 +32,7 @@ use super::negotiation::{negotiate, peer_key, Endpoint};
 use super::payload::Payload;
 use super::small_map::SmallMap;
 use super::socket::{Exchange, Link, Queued, SocketEntry, State};
+use super::sync::MutexGuard;
 use super::topology::Topology;
 use super::SocketTable;
 use crate::choices;
@@ -218,17 +218,29 @@ impl SocketTable {
                 if !reached && !io.unreachable_unreported && !io.shut_receive && !after_notice {
                     io.datagrams.push_back(Queued::PortUnreachable);
                 }
+                let key = peer_key(to);
                 let peers = &mut io.peers;
-                match (mine, peers.get_mut(&peer_key(to))) {
+                match (mine, peers.get_mut(&key)) {
                     (Some(link), _) => {
                         let exchange = Exchange {
                             link,
                             unreachable: !reached,
                         };
-                        peers.insert(peer_key(to), exchange);
+                        peers.insert(key, exchange);
                     }
                     (None, Some(exchange)) => exchange.unreachable = !reached,
                     (None, None) => {}
+                }
+                // Only the last destination that found nobody keeps its record (which only
+                // answers queries): a socket sending to many unbound ports keeps one.
+                if reached {
+                    if io.last_lost == Some(key) {
+                        io.last_lost = None;
+                    }
+                } else if let Some(earlier) = io.last_lost.replace(key).filter(|&e| e != key) {
+                    if io.peers.get(&earlier).is_some_and(|e| e.unreachable) {
+                        io.peers.remove(&earlier);
+                    }
                 }
                 Ok(())
             })?;

@@ -107,7 +107,7 @@ pub unsafe extern "system" fn WSAIoctl(
                 )
             };
         }
-        let result = match call {
+        let operation = || match call {
             Call::SetPeerTargetName => {
                 // SAFETY: forwarded from the caller.
                 let name = unsafe { memory::peer_target_name(lpvinbuffer.cast(), cbinbuffer) };
@@ -131,14 +131,9 @@ pub unsafe extern "system" fn WSAIoctl(
         };
         // SAFETY: forwarded from the caller.
         let returned = unsafe {
-            overlapped_result(
-                table,
-                call,
-                s,
-                lpoverlapped,
-                lpcompletionroutine,
-                result.map(|()| 0),
-            )
+            overlapped_result(table, call, s, lpoverlapped, lpcompletionroutine, || {
+                operation().map(|()| 0)
+            })
         };
         int_result(returned.map(|returned| {
             if !lpcbbytesreturned.is_null() {

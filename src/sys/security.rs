@@ -44,7 +44,7 @@ pub unsafe extern "system" fn WSASetSocketSecurity(
     // SAFETY: forwarded from the caller.
     let settings = unsafe { memory::security_settings(securitysettings, securitysettingslen) };
     int_result(with_current(|table| {
-        let result = table.set_security(socket, settings).map(|()| 0);
+        let operation = || table.set_security(socket, settings).map(|()| 0);
         // SAFETY: forwarded from the caller.
         unsafe {
             overlapped_result(
@@ -53,7 +53,7 @@ pub unsafe extern "system" fn WSASetSocketSecurity(
                 socket,
                 overlapped,
                 completionroutine,
-                result,
+                operation,
             )
         }
         .map(drop)
@@ -95,7 +95,7 @@ pub(super) unsafe fn finish_query(
     let done = Ok(bytes.len() as u32);
     // SAFETY: forwarded from the caller.
     let call = Call::QuerySocketSecurity;
-    let result = unsafe { overlapped_result(table, call, socket, overlapped, routine, done) };
+    let result = unsafe { overlapped_result(table, call, socket, overlapped, routine, || done) };
     int_result(result.map(|transferred| {
         if !len.is_null() {
             // SAFETY: non-NULL, and the caller promises a writable u32.
