@@ -60,6 +60,16 @@ fn addr(text: &str) -> SocketAddr {
     text.parse().unwrap()
 }
 
+/// Rounds of a race: many natively, a few under Miri.
+const ROUNDS: usize = if cfg!(miri) { 3 } else { 3000 };
+
+/// A datagram socket bound at `at`, left open for the network's life.
+fn datagram_server(net: &Network, at: SocketAddr) {
+    let server = net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    server.bind(at).unwrap();
+    std::mem::forget(server);
+}
+
 /// Defect 2: `socket()` racing the last `WSACleanup` may succeed or fail, but no socket may
 /// outlive the cleanup (it used to land in a shard the cleanup had already cleared, and
 /// live on into the next `WSAStartup`). One thread creates sockets until the cleanup makes
@@ -99,7 +109,7 @@ fn a_socket_created_while_the_last_cleanup_runs_does_not_outlive_it() {
 #[test]
 fn connect_and_listen_on_one_socket_never_both_succeed() {
     race(
-        if cfg!(miri) { 3 } else { 3000 },
+        ROUNDS,
         |net| {
             startup();
             let listener = net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
@@ -144,12 +154,10 @@ fn connect_and_listen_on_one_socket_never_both_succeed() {
 #[test]
 fn an_overlapped_send_racing_close_reports_what_it_did() {
     race(
-        if cfg!(miri) { 3 } else { 3000 },
+        ROUNDS,
         |net| {
             startup();
-            let server = net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
-            server.bind(addr("127.0.0.1:53")).unwrap();
-            std::mem::forget(server);
+            datagram_server(net, addr("127.0.0.1:53"));
             let client = net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
             client.connect(addr("127.0.0.1:53")).unwrap();
             let s = client.into_raw();
@@ -318,5 +326,93 @@ fn datagrams_to_unbound_ports_leave_a_bounded_record() {
     assert_eq!(
         s.query_security_with(template).unwrap_err(),
         winsock_emu::Error::ConnectionReset
+    );
+}
+
+/// Found by the audit (issue 13's check-then-act class): `sendto` on a connected datagram
+/// socket released the topology lock before sending to the peer, so a `connect` to the zero
+/// address (disconnecting it) in between made it fail with `WSAENOTCONN`, which neither order
+/// gives: before the disconnect it goes to the peer, after it to `to`.
+#[test]
+fn sendto_racing_a_datagram_disconnect_always_sends() {
+    race(
+        ROUNDS,
+        |net| {
+            startup();
+            for port in [53, 54] {
+                let server = net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+                server
+                    .bind(SocketAddr::from(([127, 0, 0, 1], port)))
+                    .unwrap();
+                std::mem::forget(server);
+            }
+            let client = net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+            client.connect(addr("127.0.0.1:53")).unwrap();
+            let s = client.into_raw();
+            let to = common::sockaddr(addr("127.0.0.1:54"));
+            let zero = common::sockaddr(addr("0.0.0.0:0"));
+            (
+                move || {
+                    let rc = unsafe { sys::sendto(s, b"x".as_ptr(), 1, 0, to.as_ptr().cast(), 16) };
+                    (rc, common::last_error())
+                },
+                move || unsafe { sys::connect(s, zero.as_ptr().cast(), 16) },
+            )
+        },
+        |_, (sent, error), disconnected| {
+            assert_eq!(disconnected, 0);
+            assert_eq!(sent, 1, "sendto failed with {error}");
+        },
+    );
+}
+
+/// Found by the audit: `WSASetSocketSecurity` on an unbound datagram socket racing its first
+/// `sendto` could succeed after the send had read the socket (no settings) and before it
+/// settled a plain exchange. Settings are refused once the socket is bound (`WSAEINVAL`), so
+/// when both calls succeed the settings came first and the exchange must be secured.
+#[test]
+fn security_settings_never_arrive_half_way_through_a_first_datagram() {
+    race(
+        ROUNDS,
+        |net| {
+            startup();
+            datagram_server(net, addr("127.0.0.1:53"));
+            let s = net
+                .socket(Domain::IPV4, Type::DGRAM, None)
+                .unwrap()
+                .into_raw();
+            let first = net.clone();
+            let second = net.clone();
+            (
+                move || {
+                    let socket = winsock_emu::Socket::from_raw(&first, s);
+                    let set = socket.set_security(Some(common::secure::encrypting()));
+                    let _ = socket.into_raw();
+                    (s, set)
+                },
+                move || {
+                    let socket = winsock_emu::Socket::from_raw(&second, s);
+                    let sent = socket.send_to(b"x", addr("127.0.0.1:53"));
+                    let _ = socket.into_raw();
+                    sent
+                },
+            )
+        },
+        |net, (s, set), sent| {
+            assert_eq!(sent, Ok(1));
+            if set.is_ok() {
+                let socket = winsock_emu::Socket::from_raw(net, s);
+                let template = winsock_emu::SecurityQueryTemplate {
+                    peer: Some(addr("127.0.0.1:53")),
+                    ..Default::default()
+                };
+                let info = socket.query_security_with(template).unwrap();
+                let _ = socket.into_raw();
+                assert!(
+                    info.is_secured(),
+                    "settings applied, yet the first datagram went plain"
+                );
+            }
+        },
     );
 }

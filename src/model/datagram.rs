@@ -155,6 +155,19 @@ enum Plain {
 }
 
 impl SocketTable {
+    /// The most bytes a gather send on `handle` needs to gather: all of them on a stream
+    /// socket, one more than [`choices::MAX_DATAGRAM`] otherwise, as a longer datagram is
+    /// refused whatever its length (`WSAEMSGSIZE`): so no gather allocates in proportion to
+    /// a length it is about to refuse (defect 4 of issue 13).
+    pub(crate) fn gather_limit(&self, handle: SOCKET) -> Result<usize> {
+        let stream = self.with_socket(handle, |entry| Ok(entry.is_stream()))?;
+        Ok(if stream {
+            usize::MAX
+        } else {
+            choices::MAX_DATAGRAM + 1
+        })
+    }
+
     /// Steps 2 and 3 for a datagram that passed step 1: `topology` is held since then.
     pub(super) fn send_datagram(
         &self,

@@ -66,7 +66,7 @@ mod unreachable;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Deref;
-use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
@@ -75,7 +75,7 @@ use crate::error::{Error, Result};
 use crate::rules;
 use observer::Observer;
 use socket::SocketEntry;
-use sync::Mutex;
+use sync::{AtomicU32, Mutex};
 use topology::Topology;
 
 pub(crate) use accepting::{Verdict, Waiting};

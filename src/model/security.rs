@@ -140,6 +140,11 @@ impl SocketTable {
         handle: SOCKET,
         arg: SettingsArg<'_>,
     ) -> Result<()> {
+        // Under the topology lock, as a connect or a datagram send holds it from its look at
+        // the socket to its commit: settings never arrive half-way through the negotiation
+        // that ignored them (found by the audit of issue 13).
+        self.require_startup()?;
+        let _topology = self.topology.lock();
         self.with_socket(handle, |entry| {
             rules::socket_is_ip_stream_or_datagram(entry.kind.family, entry.kind.socket_type)?;
             let settings = match arg {

@@ -232,7 +232,7 @@ mod tests {
         let expected = if cfg!(target_pointer_width = "64") {
             112
         } else {
-            76
+            96
         };
         assert_eq!(size_of::<SocketEntry>(), expected);
     }

@@ -2,13 +2,15 @@
 //! behind one small interface, so the concurrency scenarios of `tests/model_checked.rs`
 //! can run under the `shuttle` model checker while every normal build uses `parking_lot`.
 //!
-//! - Normal builds: `Mutex`, `MutexGuard`, `Condvar` and `WaitTimeoutResult` are
-//!   `parking_lot`'s own types (re-exported, so nothing is wrapped and nothing costs more),
-//!   threads are `std`'s, and a [`process_wide!`] value is a `OnceLock`.
+//! - Normal builds: `Mutex`, `MutexGuard` and `Condvar` are `parking_lot`'s own types
+//!   (re-exported, so nothing is wrapped and nothing costs more), threads and `AtomicU32`
+//!   (the startup count, which every call checks) are `std`'s, and a [`process_wide!`]
+//!   value is a `OnceLock`.
 //! - Built with `RUSTFLAGS="--cfg winsock_emu_shuttle"` (and only then is the `shuttle`
 //!   dependency part of the build graph): the same names, with `parking_lot`'s shape
 //!   (`lock()` returns the guard, `Condvar::wait(&mut guard)`), over `shuttle`'s types,
-//!   whose every lock, wait and wake-up is a scheduling point the checker controls. Shuttle
+//!   whose every lock, wait, wake-up and startup-count access is a scheduling point the
+//!   checker controls. Shuttle
 //!   runs its threads as coroutines of one OS thread, so thread identities and
 //!   thread-locals are shuttle's too, and process-wide statics are shuttle lazy statics,
 //!   built afresh in every explored execution (a lock made in one execution cannot be
@@ -23,10 +25,14 @@
 #[cfg(not(winsock_emu_shuttle))]
 pub(crate) use parking_lot::{Condvar, Mutex, MutexGuard};
 #[cfg(not(winsock_emu_shuttle))]
+pub(crate) use std::sync::atomic::AtomicU32;
+#[cfg(not(winsock_emu_shuttle))]
 pub(crate) use std::thread::{current as current_thread, ThreadId};
 #[cfg(not(winsock_emu_shuttle))]
 pub(crate) use std::thread_local;
 
+#[cfg(winsock_emu_shuttle)]
+pub(crate) use shuttle::sync::atomic::AtomicU32;
 #[cfg(winsock_emu_shuttle)]
 pub(crate) use shuttle::thread::{current as current_thread, ThreadId};
 #[cfg(winsock_emu_shuttle)]

@@ -4,6 +4,7 @@ use std::cell::Cell;
 use windows_sys::Win32::Networking::WinSock::{INVALID_SOCKET, SOCKET, SOCKET_ERROR, WSA_ERROR};
 
 use crate::error::Error;
+use crate::model::sync::thread_local;
 
 thread_local! {
     /// This thread's last Winsock error, as `WSAGetLastError` reports it.

@@ -205,8 +205,12 @@ impl BufferArray {
     /// # Safety
     /// Each buffer must be valid for reads of its `len` bytes (the send's `lpBuffers`
     /// contract).
-    pub(super) unsafe fn gather(&self, limit: usize) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.total.min(limit));
+    pub(super) unsafe fn gather(&self, limit: usize) -> Result<Vec<u8>, Error> {
+        let mut out = Vec::new();
+        // A 32-bit process may not have room for what a stream send names: WSAENOBUFS, not
+        // an abort.
+        out.try_reserve_exact(self.total.min(limit))
+            .map_err(|_| Error::NoBufferSpace)?;
         for buffer in &self.buffers {
             let len = (buffer.len as usize).min(limit - out.len());
             if len == 0 {
@@ -216,7 +220,7 @@ impl BufferArray {
             // bytes (at most its `len`), as the caller promises.
             out.extend_from_slice(unsafe { bytes(buffer.buf, len) });
         }
-        out
+        Ok(out)
     }
 
     /// Copies `data` across the buffers in order, each filled before the next; `data` must

@@ -16,7 +16,6 @@ use super::addr_out;
 use super::last_error::int_result;
 use super::memory;
 use super::overlapped::overlapped_result;
-use crate::choices;
 use crate::error::{Error, Result};
 use crate::model::current::with_current;
 use crate::model::SocketTable;
@@ -95,17 +94,10 @@ unsafe fn gather_send(
     send: impl FnOnce(&SocketTable, &[u8]) -> Result<usize>,
 ) -> i32 {
     int_result(with_current(|table| {
-        let stream = table.with_socket(s, |entry| Ok(entry.is_stream()))?;
+        let limit = table.gather_limit(s)?;
         completion.check()?;
-        // A datagram over the limit is refused whatever its length: one byte over it is
-        // enough for the model to refuse it, and all that is gathered (defect 4 of issue 13).
-        let limit = if stream {
-            usize::MAX
-        } else {
-            choices::MAX_DATAGRAM + 1
-        };
         // SAFETY: forwarded from the caller.
-        let data = unsafe { memory::buffer_array(buffers, count)?.gather(limit) };
+        let data = unsafe { memory::buffer_array(buffers, count)?.gather(limit)? };
         // SAFETY: forwarded from the caller.
         unsafe { completion.finish(table, call, s, || send(table, &data)) }
     }))
