@@ -54,3 +54,45 @@ pub(crate) fn current() -> Option<Impersonation> {
         .ok()
         .flatten()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+
+    use super::*;
+
+    /// A thread-local destructor that impersonates: registered before the thread's
+    /// impersonation record, so it runs after that record is gone. The call fails with
+    /// `WSAENOBUFS` (or, should the record outlive it, succeeds); it used to panic, which
+    /// aborts the process across `extern "system"`.
+    #[test]
+    fn an_impersonation_begun_while_the_thread_ends_never_panics() {
+        struct Late(mpsc::Sender<Result<()>>);
+        impl Drop for Late {
+            fn drop(&mut self) {
+                let record = Impersonation {
+                    table: 0,
+                    socket: 0x100,
+                    peer: None,
+                    principal: TargetName::from("host/late"),
+                };
+                let _ = self.0.send(begin(record));
+            }
+        }
+        std::thread_local! {
+            static LATE: RefCell<Option<Late>> = const { RefCell::new(None) };
+        }
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            LATE.with(|late| *late.borrow_mut() = Some(Late(tx)));
+            revert();
+        })
+        .join()
+        .unwrap();
+        let outcome = rx.recv().unwrap();
+        assert!(
+            matches!(outcome, Ok(()) | Err(Error::NoBufferSpace)),
+            "{outcome:?}"
+        );
+    }
+}
