@@ -67,7 +67,7 @@ const ROUNDS: usize = if cfg!(miri) { 3 } else { 3000 };
 fn datagram_server(net: &Network, at: SocketAddr) {
     let server = net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
     server.bind(at).unwrap();
-    std::mem::forget(server);
+    let _ = server.into_raw();
 }
 
 /// Defect 2: `socket()` racing the last `WSACleanup` may succeed or fail, but no socket may
@@ -119,7 +119,7 @@ fn connect_and_listen_on_one_socket_never_both_succeed() {
                 .socket(Domain::IPV4, Type::STREAM, None)
                 .unwrap()
                 .into_raw();
-            std::mem::forget(listener);
+            let _ = listener.into_raw();
             let bound = common::sockaddr(addr("127.0.0.1:5000"));
             assert_eq!(unsafe { sys::bind(s, bound.as_ptr().cast(), 16) }, 0);
             let to = common::sockaddr(addr("127.0.0.1:80"));
@@ -344,7 +344,7 @@ fn sendto_racing_a_datagram_disconnect_always_sends() {
                 server
                     .bind(SocketAddr::from(([127, 0, 0, 1], port)))
                     .unwrap();
-                std::mem::forget(server);
+                let _ = server.into_raw();
             }
             let client = net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
             client.connect(addr("127.0.0.1:53")).unwrap();
