@@ -649,7 +649,10 @@ pub const UDP_PORT_UNREACHABLE: Choice = Choice {
              notification for the next receive, as it leaves a datagram. \
              WSAIoctl(SIO_UDP_CONNRESET, FALSE) turns this off (see udp-connreset-control). \
              And WSAQuerySocketSecurity for that peer fails with WSAECONNRESET, until a \
-             later datagram to the peer is delivered. That datagram is a first exchange \
+             later datagram to the peer is delivered, or a datagram of the socket finds \
+             nobody at another address: a socket keeps the record of only the last \
+             destination that found nobody (one that sends to many unbound ports keeps one \
+             record, not one each). That datagram is a first exchange \
              with the socket it reaches (it negotiates with that socket's settings, and both \
              record it, as datagram-security-per-peer says): what was settled when nobody \
              was there was settled with no socket.",

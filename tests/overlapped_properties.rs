@@ -209,7 +209,7 @@ fn check(actions: Vec<Action>) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: if cfg!(miri) { 2 } else { 64 }, ..ProptestConfig::default() })]
 
     #[test]
     fn every_operation_is_reported_exactly_once_as_modelled(actions in prop::collection::vec(action(), 1..40)) {

@@ -86,7 +86,7 @@ const SET_ERRORS: &[i32] = &[
 ];
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: if cfg!(miri) { 2 } else { 400 }, ..ProptestConfig::default() })]
 
     #[test]
     fn set_peer_target_name_random_buffers((bytes, len) in prop_oneof![buffer_and_len(), corrupted_name()], pick in 0usize..12, null in any::<bool>()) {

@@ -49,7 +49,7 @@ fn check(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 2 } else { 128 }))]
 
     #[test]
     fn set_security_random_input((bytes, len) in buffer_and_len(), which in 0usize..8, null in any::<bool>()) {

@@ -14,11 +14,11 @@ use crate::model::AddrArg;
 /// The total length of a vectored call's buffers: `WSAEINVAL` beyond `u32::MAX`, as for a
 /// `WSABUF` array ([`crate::choices::WSABUF_ARRAYS`]).
 fn vectored_total(lens: impl Iterator<Item = usize>) -> Result<usize> {
-    let total = lens.fold(0usize, usize::saturating_add);
-    if u32::try_from(total).is_err() {
-        return Err(Error::Invalid);
-    }
-    Ok(total)
+    // Summed in u64: a `usize` sum saturates at `u32::MAX` on 32-bit targets, which passed
+    // the check (found by the 32-bit suite of issue 13).
+    let total = lens.fold(0u64, |total, len| total.saturating_add(len as u64));
+    let total = u32::try_from(total).map_err(|_| Error::Invalid)?;
+    usize::try_from(total).map_err(|_| Error::Invalid)
 }
 
 impl Socket {
@@ -137,9 +137,20 @@ impl Socket {
     /// # Ok::<(), winsock_emu::Error>(())
     /// ```
     pub fn send_vectored(&self, bufs: &[IoSlice<'_>]) -> Result<usize> {
-        let mut data = Vec::with_capacity(vectored_total(bufs.iter().map(|buf| buf.len()))?);
+        let total = vectored_total(bufs.iter().map(|buf| buf.len()))?;
+        // A handle that names no socket gathers nothing, and the send reports it.
+        let limit = self.network.table.gather_limit(self.handle).unwrap_or(0);
+        let mut data = Vec::new();
+        // At most what the send can take (a datagram's limit and a byte), and WSAENOBUFS,
+        // not an abort, when a 32-bit process has no room for a stream's total.
+        data.try_reserve_exact(total.min(limit))
+            .map_err(|_| Error::NoBufferSpace)?;
         for buf in bufs {
-            data.extend_from_slice(buf);
+            let room = limit - data.len();
+            if room == 0 {
+                break;
+            }
+            data.extend_from_slice(&buf[..buf.len().min(room)]);
         }
         self.network.table.send(self.handle, &data, 0)
     }

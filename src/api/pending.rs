@@ -26,19 +26,23 @@ use crate::error::Error;
 ///     let s = socket(AF_INET.into(), SOCK_STREAM, IPPROTO_TCP); // overlapped
 ///     let name = winsock_emu::PeerTargetName::new("0.0.0.0:0".parse().unwrap(), "host/a").to_bytes();
 ///     let mut overlapped = OVERLAPPED { hEvent: WSACreateEvent() as HANDLE, ..Default::default() };
+///     // One writable pointer for the whole operation: the completion writes through it
+///     // (`&mut overlapped` passed as `*const` would be a read-only reborrow).
+///     let ov = std::ptr::addr_of_mut!(overlapped);
+///     let event = (*ov).hEvent;
 ///
 ///     net.defer_overlapped(1);
-///     let rc = WSASetSocketPeerTargetName(s, name.as_ptr().cast(), name.len() as u32, &mut overlapped, None);
+///     let rc = WSASetSocketPeerTargetName(s, name.as_ptr().cast(), name.len() as u32, ov, None);
 ///     assert_eq!((rc, WSAGetLastError()), (SOCKET_ERROR, WSA_IO_PENDING));
 ///
 ///     let (mut bytes, mut flags) = (0, 0);
-///     assert_eq!(WSAGetOverlappedResult(s, &overlapped, &mut bytes, FALSE, &mut flags), FALSE);
+///     assert_eq!(WSAGetOverlappedResult(s, ov, &mut bytes, FALSE, &mut flags), FALSE);
 ///     assert_eq!(WSAGetLastError(), WSA_IO_INCOMPLETE);
 ///
 ///     assert!(net.pending_operations()[0].complete());
-///     assert_eq!(WSAWaitForMultipleEvents(1, &overlapped.hEvent, TRUE, 0, FALSE), WSA_WAIT_EVENT_0 as u32);
-///     assert_eq!(WSAGetOverlappedResult(s, &overlapped, &mut bytes, FALSE, &mut flags), TRUE);
-///     WSACloseEvent(overlapped.hEvent as WSAEVENT);
+///     assert_eq!(WSAWaitForMultipleEvents(1, &event, TRUE, 0, FALSE), WSA_WAIT_EVENT_0 as u32);
+///     assert_eq!(WSAGetOverlappedResult(s, ov, &mut bytes, FALSE, &mut flags), TRUE);
+///     WSACloseEvent(event as WSAEVENT);
 ///     closesocket(s);
 /// }
 /// # Ok::<(), winsock_emu::Error>(())

@@ -65,7 +65,7 @@ impl SocketTable {
         self.require_startup()?;
         let _topology = self.topology.lock();
         let taken = self.pop_oldest(handle, None)?.ok_or(Error::WouldBlock)?;
-        self.establish(taken)
+        self.establish(handle, taken)
     }
 
     /// `WSAAccept` with a condition function: `decide` is shown the oldest waiting
@@ -95,7 +95,7 @@ impl SocketTable {
                 continue;
             };
             if !reject {
-                return self.establish(taken);
+                return self.establish(handle, taken);
             }
             if let Some(entry) = self.shard(client).lock().get_mut(&client) {
                 entry.io_mut().reset = true;
@@ -145,9 +145,23 @@ impl SocketTable {
         })
     }
 
-    /// Makes the socket for a connection taken from a backlog and tells the client which
-    /// socket it talks to: returns the new socket and the client's address.
-    fn establish(&self, taken: Taken) -> Result<(SOCKET, SocketAddr)> {
+    /// Makes the socket for a connection taken from `listener`'s backlog and tells the
+    /// client which socket it talks to: returns the new socket and the client's address.
+    /// With the handle space spent (`WSAEMFILE`) the connection goes back, first in the
+    /// backlog, as it was (the caller holds the topology lock, so nobody took another).
+    fn establish(&self, listener: SOCKET, taken: Taken) -> Result<(SOCKET, SocketAddr)> {
+        let new_handle = match self.allocate_handle() {
+            Ok(new_handle) => new_handle,
+            Err(error) => {
+                self.with_socket(listener, |entry| {
+                    if let State::Listening(queue) = &mut entry.state {
+                        queue.pending.push_front(taken.pending);
+                    }
+                    Ok(())
+                })?;
+                return Err(error);
+            }
+        };
         let Taken {
             mut pending,
             kind,
@@ -155,7 +169,6 @@ impl SocketTable {
             inherited,
             options,
         } = taken;
-        let new_handle = self.allocate_handle()?;
         let mut io = Io {
             options,
             ..Io::default()

@@ -7,12 +7,10 @@
 #![forbid(unsafe_code)]
 
 use std::cell::RefCell;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
+use super::sync::{process_wide, thread_local};
 use super::SocketTable;
-
-/// The process-wide table.
-static GLOBAL: OnceLock<Arc<SocketTable>> = OnceLock::new();
 
 thread_local! {
     /// Tables this thread has entered, innermost last.
@@ -21,7 +19,7 @@ thread_local! {
 
 /// The process-wide table, created on first use.
 pub(crate) fn global() -> &'static Arc<SocketTable> {
-    GLOBAL.get_or_init(Arc::default)
+    process_wide!(Arc<SocketTable>, Arc::default())
 }
 
 /// The thread's current table, shared.
@@ -79,7 +77,5 @@ pub(crate) fn entered_any() -> bool {
 
 /// Whether `table` is the process-wide one.
 pub(crate) fn is_global(table: &SocketTable) -> bool {
-    GLOBAL
-        .get()
-        .is_some_and(|global| std::ptr::eq(Arc::as_ptr(global), table))
+    std::ptr::eq(Arc::as_ptr(global()), table)
 }

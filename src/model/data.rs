@@ -19,6 +19,8 @@ use super::datagram::{datagram_sender, Sender};
 use super::lifecycle::AddrArg;
 use super::payload::Payload;
 use super::socket::{Queued, SocketEntry, State};
+use super::sync::MutexGuard;
+use super::topology::Topology;
 use super::SocketTable;
 use crate::error::{Error, Result};
 
@@ -88,7 +90,17 @@ impl SocketTable {
     /// `WSAESHUTDOWN`, `WSAECONNRESET`, and for datagrams those of [`Self::send_to`].
     pub(super) fn send_unobserved(&self, handle: SOCKET, data: &[u8], flags: i32) -> Result<usize> {
         self.require_startup()?;
-        let topology = self.topology.lock();
+        self.send_locked(self.topology.lock(), handle, data, flags)
+    }
+
+    /// [`Self::send_unobserved`] with the topology lock already held.
+    fn send_locked(
+        &self,
+        topology: MutexGuard<'_, Topology>,
+        handle: SOCKET,
+        data: &[u8],
+        flags: i32,
+    ) -> Result<usize> {
         let plan = self.with_socket(handle, |entry| {
             flags_supported(flags, MSG_DONTROUTE)?;
             let State::Connected { peer, remote } = entry.state else {
@@ -165,10 +177,9 @@ impl SocketTable {
         })?;
         match sender {
             Some(sender) => self.send_datagram(topology, handle, data, sender),
-            None => {
-                drop(topology);
-                self.send_unobserved(handle, data, flags)
-            }
+            // Still under the topology lock: a datagram socket disconnected meanwhile would
+            // make the send fail with WSAENOTCONN (found by the audit of issue 13).
+            None => self.send_locked(topology, handle, data, flags),
         }
     }
 

@@ -25,7 +25,6 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use parking_lot::MutexGuard;
 use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
 
 use super::lifecycle::{source_toward, AddrArg, AddrFailure, Initiator};
@@ -34,6 +33,7 @@ use super::options::Opt;
 use super::payload::Payload;
 use super::small_map::SmallMap;
 use super::socket::{Exchange, Link, Queued, SocketEntry, State};
+use super::sync::MutexGuard;
 use super::topology::Topology;
 use super::SocketTable;
 use crate::choices;
@@ -168,6 +168,19 @@ enum Plain {
 }
 
 impl SocketTable {
+    /// The most bytes a gather send on `handle` needs to gather: all of them on a stream
+    /// socket, one more than [`choices::MAX_DATAGRAM`] otherwise, as a longer datagram is
+    /// refused whatever its length (`WSAEMSGSIZE`): so no gather allocates in proportion to
+    /// a length it is about to refuse (defect 4 of issue 13).
+    pub(crate) fn gather_limit(&self, handle: SOCKET) -> Result<usize> {
+        let stream = self.with_socket(handle, |entry| Ok(entry.is_stream()))?;
+        Ok(if stream {
+            usize::MAX
+        } else {
+            choices::MAX_DATAGRAM + 1
+        })
+    }
+
     /// Steps 2 and 3 for a datagram that passed step 1: `topology` is held since then.
     pub(super) fn send_datagram(
         &self,
@@ -234,17 +247,29 @@ impl SocketTable {
                 if !reached && !io.unreachable_unreported && !io.shut_receive && !after_notice {
                     io.datagrams.push_back(Queued::PortUnreachable);
                 }
+                let key = peer_key(to);
                 let peers = &mut io.peers;
-                match (mine, peers.get_mut(&peer_key(to))) {
+                match (mine, peers.get_mut(&key)) {
                     (Some(link), _) => {
                         let exchange = Exchange {
                             link,
                             unreachable: !reached,
                         };
-                        peers.insert(peer_key(to), exchange);
+                        peers.insert(key, exchange);
                     }
                     (None, Some(exchange)) => exchange.unreachable = !reached,
                     (None, None) => {}
+                }
+                // Only the last destination that found nobody keeps its record (which only
+                // answers queries): a socket sending to many unbound ports keeps one.
+                if reached {
+                    if io.last_lost == Some(key) {
+                        io.last_lost = None;
+                    }
+                } else if let Some(earlier) = io.last_lost.replace(key).filter(|&e| e != key) {
+                    if io.peers.get(&earlier).is_some_and(|e| e.unreachable) {
+                        io.peers.remove(&earlier);
+                    }
                 }
                 Ok(())
             })?;

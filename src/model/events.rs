@@ -13,14 +13,13 @@
 //! function, wait again, or queue more routines.
 #![forbid(unsafe_code)]
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::OnceLock;
-use std::thread::{self, ThreadId};
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
 
-use parking_lot::{Condvar, Mutex, MutexGuard};
 use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 
+use super::sync::{self, process_wide, thread_local, Condvar, Mutex, MutexGuard, ThreadId};
 use crate::choices;
 use crate::error::{Error, Result};
 
@@ -37,6 +36,9 @@ struct State {
     created: u64,
     /// Each thread's queued completion routines, oldest first. Empty queues are removed.
     apcs: HashMap<ThreadId, VecDeque<Apc>>,
+    /// The threads that started an operation with a completion routine and have not ended:
+    /// only they can be queued routines ([`register_current_thread`]).
+    live: HashSet<ThreadId>,
 }
 
 /// The process-wide registry.
@@ -47,11 +49,13 @@ struct Hub {
 
 /// The registry, created on first use.
 fn hub() -> &'static Hub {
-    static HUB: OnceLock<Hub> = OnceLock::new();
-    HUB.get_or_init(|| Hub {
-        state: Mutex::new(State::default()),
-        changed: Condvar::new(),
-    })
+    process_wide!(
+        Hub,
+        Hub {
+            state: Mutex::new(State::default()),
+            changed: Condvar::new(),
+        }
+    )
 }
 
 /// Locks the registry.
@@ -75,13 +79,14 @@ pub(crate) fn create() -> Result<WSAEVENT> {
     Ok(handle)
 }
 
-/// `WSACloseEvent`: forgets the event. A handle that names no event is `WSA_INVALID_HANDLE`.
+/// `WSACloseEvent`: forgets the event, and wakes every waiter, so that a wait on it ends
+/// (with `WSA_INVALID_HANDLE`) rather than sleeping on a handle that is gone. A handle that
+/// names no event is `WSA_INVALID_HANDLE`.
 pub(crate) fn close(event: WSAEVENT) -> Result<()> {
-    lock()
-        .events
-        .remove(&event)
-        .map(drop)
-        .ok_or(Error::InvalidHandle)
+    let mut state = lock();
+    state.events.remove(&event).ok_or(Error::InvalidHandle)?;
+    hub().changed.notify_all();
+    Ok(())
 }
 
 /// Sets the event's state: `WSASetEvent` (`true`) or `WSAResetEvent` (`false`).
@@ -108,9 +113,54 @@ pub(crate) fn notify() {
     hub().changed.notify_all();
 }
 
-/// Queues `apc` to run on `thread` at its next alertable wait.
+/// A thread's registration as one that may be queued completion routines: when the
+/// thread ends, its thread-locals are dropped and this forgets it.
+struct Registration(Cell<Option<ThreadId>>);
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        if let Some(me) = self.0.get() {
+            let discarded = {
+                let mut state = lock();
+                state.live.remove(&me);
+                state.apcs.remove(&me)
+            };
+            // The routines are dropped (never run) with no lock held.
+            drop(discarded);
+        }
+    }
+}
+
+thread_local! {
+    static REGISTRATION: Registration = const { Registration(Cell::new(None)) };
+}
+
+/// Records that the calling thread started an operation whose completion routine is to be
+/// queued to it. When the thread ends, the routines still queued to it are discarded and any
+/// queued later are dropped, as Windows discards the APCs of a thread that exits (defect 10
+/// of issue 13: they were kept forever). A thread being torn down is not recorded, so
+/// nothing is ever queued to it.
+pub(crate) fn register_current_thread() {
+    let _ = REGISTRATION.try_with(|registration| {
+        if registration.0.get().is_none() {
+            let me = sync::current_thread().id();
+            lock().live.insert(me);
+            registration.0.set(Some(me));
+        }
+    });
+}
+
+/// Queues `apc` to run on `thread` at its next alertable wait; drops it if that thread has
+/// ended (or never registered, [`register_current_thread`]).
 pub(crate) fn queue_apc(thread: ThreadId, apc: Apc) {
-    lock().apcs.entry(thread).or_default().push_back(apc);
+    let mut state = lock();
+    if !state.live.contains(&thread) {
+        drop(state);
+        drop(apc);
+        return;
+    }
+    state.apcs.entry(thread).or_default().push_back(apc);
+    drop(state);
     notify();
 }
 
@@ -167,7 +217,7 @@ pub(crate) fn wait(request: WaitFor<'_>) -> Result<Wait> {
     let deadline = request
         .timeout
         .map(|timeout| Instant::now().checked_add(timeout));
-    let me = thread::current().id();
+    let me = sync::current_thread().id();
     let mut state = lock();
     loop {
         if let Some(index) = request.satisfied(&state)? {
@@ -217,6 +267,15 @@ fn run_queued(thread: ThreadId) {
     }
 }
 
+/// Runs `f` under the registry's lock: how an overlapped status is written and read, so
+/// that a completion on one thread and a `WSAGetOverlappedResult` on another never race on
+/// the caller's `OVERLAPPED` (the completion's wake-up, under the same lock, then orders
+/// the status before anything a woken waiter reads). `f` must only touch that memory.
+pub(crate) fn locked<R>(f: impl FnOnce() -> R) -> R {
+    let _state = lock();
+    f()
+}
+
 /// Blocks until `done()` holds, looking again each time anything changes. `done` runs
 /// under the registry's lock, so it must only read (an overlapped status, say).
 pub(crate) fn wait_until(mut done: impl FnMut() -> bool) {
@@ -228,6 +287,8 @@ pub(crate) fn wait_until(mut done: impl FnMut() -> bool) {
 
 #[cfg(test)]
 mod tests {
+    use std::thread;
+
     use super::*;
 
     fn poll(events: &[WSAEVENT], all: bool) -> Result<Wait> {
@@ -274,6 +335,7 @@ mod tests {
 
     #[test]
     fn routines_run_only_in_alertable_waits_on_their_thread() {
+        register_current_thread();
         let me = thread::current().id();
         let (tx, rx) = std::sync::mpsc::channel();
         queue_apc(
@@ -296,5 +358,38 @@ mod tests {
         assert_eq!(sleep(true), Ok(Wait::IoCompletion));
         assert_eq!(rx.try_recv(), Ok(me));
         assert_eq!(sleep(true), Ok(Wait::Timeout), "each routine runs once");
+    }
+
+    /// Defect 10 of issue 13: the routines queued to a thread that ended are freed, and so
+    /// is a routine queued to it after it ended.
+    #[test]
+    fn routines_of_a_thread_that_ended_are_freed() {
+        use std::sync::Arc;
+        let alive = Arc::new(());
+        let queued = |apcs: &Arc<()>| -> Apc {
+            let held = Arc::clone(apcs);
+            Box::new(move || drop(held))
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (go_tx, go) = std::sync::mpsc::channel::<()>();
+        let ended = thread::spawn(move || {
+            register_current_thread();
+            tx.send(thread::current().id()).unwrap();
+            go.recv().unwrap();
+        });
+        let id = rx.recv().unwrap();
+        queue_apc(id, queued(&alive));
+        queue_apc(id, queued(&alive));
+        assert_eq!(
+            Arc::strong_count(&alive),
+            3,
+            "queued while the thread lives"
+        );
+        go_tx.send(()).unwrap();
+        ended.join().unwrap();
+        assert_eq!(Arc::strong_count(&alive), 1, "freed when the thread ended");
+        queue_apc(id, queued(&alive));
+        assert_eq!(Arc::strong_count(&alive), 1, "dropped when queued after");
+        assert!(!lock().apcs.contains_key(&id));
     }
 }

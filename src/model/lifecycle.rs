@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::wire::{self, PeerAddress, SecuritySettings, SockaddrError, TargetName};
 
 /// What an initiating socket brings to a security negotiation.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Initiator {
     /// Its security settings.
     pub settings: Option<SecuritySettings>,
@@ -254,9 +254,30 @@ impl SocketTable {
     /// datagram socket just records its peer; connecting it to the zero address and port
     /// disconnects it, as `connect`'s page says. An unbound socket is bound implicitly
     /// ([`choices::ONE_HOST_OWNS_EVERY_ADDRESS`]).
+    ///
+    /// A stream socket is looked at, the listener's shard locked, and the socket locked again
+    /// to be connected: `listen`, `WSASetSocketSecurity` or a peer-name call (which take no
+    /// topology lock) may change it in between. If one did, the connection is withdrawn from
+    /// the backlog and the connect starts again from the socket as it now is, so it is as if
+    /// that call came first (defect 9 of issue 13: connect and listen both succeeded).
     pub(super) fn connect_unobserved(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<()> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
+        loop {
+            if let Some(done) = self.connect_once(&mut topology, handle, arg)? {
+                return Ok(done);
+            }
+        }
+    }
+
+    /// One attempt of [`Self::connect_unobserved`]: `Ok(None)` if the socket changed while
+    /// its connection was queued (the connection was withdrawn; try again).
+    fn connect_once(
+        &self,
+        topology: &mut Topology,
+        handle: SOCKET,
+        arg: AddrArg<'_>,
+    ) -> Result<Option<()>> {
         let (kind, local, target, initiator) = self.with_socket(handle, |entry| {
             require_ip_socket(entry)?;
             let target = ip_address_for(entry, arg, Error::AddressFamilyNotSupported)?;
@@ -302,7 +323,9 @@ impl SocketTable {
                 Initiator::of(entry, None),
             ))
         })?;
-        let Some(target) = target else { return Ok(()) };
+        let Some(target) = target else {
+            return Ok(Some(()));
+        };
         let bound = match local {
             Some(local) => local,
             None => topology.choose(kind.socket_type, SocketAddr::new(target.ip(), 0))?,
@@ -338,15 +361,18 @@ impl SocketTable {
                 target_name: initiator.target_name.as_ref(),
             };
             if let Some(found) = self.enqueue(listener, offer, pending.clone(), server_principal)? {
-                queued = Some(found);
+                queued = Some((listener, found));
                 break;
             }
         }
-        let link = queued.ok_or(Error::ConnectionRefused)?;
-        if local.is_none() {
-            topology.bind(kind.socket_type, bound, handle);
-        }
-        self.with_socket(handle, |entry| {
+        let (listener, link) = queued.ok_or(Error::ConnectionRefused)?;
+        let connected = self.with_socket(handle, |entry| {
+            let unchanged = matches!(entry.state, State::Idle)
+                && entry.local == local
+                && Initiator::of(entry, None) == initiator;
+            if !unchanged {
+                return Ok(false);
+            }
             entry.local = Some(source);
             entry.state = State::Connected {
                 peer: target,
@@ -356,8 +382,26 @@ impl SocketTable {
             if link != Link::default() {
                 entry.security_mut().link = Some(link);
             }
-            Ok(())
-        })
+            Ok(true)
+        })?;
+        if !connected {
+            self.withdraw(listener, handle);
+            return Ok(None);
+        }
+        if local.is_none() {
+            topology.bind(kind.socket_type, bound, handle);
+        }
+        Ok(Some(()))
+    }
+
+    /// Takes the connection of `client` back out of `listener`'s backlog, where this
+    /// connect queued it under the topology lock it still holds (so nobody accepted it).
+    fn withdraw(&self, listener: SOCKET, client: SOCKET) {
+        if let Some(entry) = self.shard(listener).lock().get_mut(&listener) {
+            if let State::Listening(queue) = &mut entry.state {
+                queue.pending.retain(|pending| pending.client != client);
+            }
+        }
     }
 
     /// Negotiates with `listener` and queues `pending` on it, if it is a listening socket

@@ -28,6 +28,7 @@
 //! | `overlapped.rs` | overlapped operations: immediate, pending, aborted by `closesocket` |
 //! | `events.rs` | process-wide event objects, per-thread completion-routine queues, waits |
 //! | `resolution/` | the network's names: declared hosts, `localhost`, the machine name, `getaddrinfo` and `getnameinfo` |
+//! | `sync.rs` | the locks, condition variable and thread identities: `parking_lot`, or `shuttle` for model checking |
 //!
 //! ## Locking
 //! Sockets live in [`SHARDS`] shards, each a `parking_lot::Mutex` around a `HashMap`, so
@@ -38,7 +39,8 @@
 //! `topology` lock, then shard locks one at a time; `recv` and the security calls take one
 //! shard lock. The
 //! topology lock is always taken before a shard lock, and no code holds two shard locks at
-//! once, so no two threads can wait on each other. The `deferral` lock of pending overlapped
+//! once (but a snapshot, which takes them all in order under the topology lock, and waits
+//! for no one who holds one), so no two threads can wait on each other. The `deferral` lock of pending overlapped
 //! operations sits between the two: after `topology`, before a shard lock. The process-wide
 //! events lock (`events.rs`) is a leaf, taken last and alone; so are the SA registry's
 //! lock (`sa.rs`, taken under a shard lock) and the process-wide tokens lock (`tokens.rs`,
@@ -76,6 +78,7 @@ pub(crate) mod snapshot;
 mod snapshot_table;
 pub(crate) mod socket;
 pub(crate) mod stray;
+pub(crate) mod sync;
 pub(crate) mod tokens;
 mod topology;
 #[cfg(feature = "tracing")]
@@ -85,9 +88,9 @@ mod unreachable;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Deref;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-use parking_lot::{Mutex, RwLock};
+use parking_lot::RwLock;
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use crate::choices;
@@ -95,6 +98,7 @@ use crate::error::{Error, Result};
 use crate::rules;
 use observer::Observer;
 use socket::SocketEntry;
+use sync::{AtomicU32, Mutex};
 use topology::Topology;
 
 pub(crate) use accepting::{Verdict, Waiting};
@@ -105,6 +109,13 @@ pub(crate) use security::{QueryFailure, SettingsArg, TemplateArg};
 
 /// How many shards the socket map is split into (a power of two).
 pub(crate) const SHARDS: usize = 64;
+
+/// The last handle ever handed out: the highest multiple of four with the low bits of
+/// [`choices::FIRST_HANDLE`] that stays clear of `INVALID_SOCKET` (`usize::MAX`).
+const LAST_HANDLE: usize = usize::MAX - 8 - (usize::MAX - 8 - choices::FIRST_HANDLE) % 4;
+
+/// Where each new table's identity comes from: never reused, unlike a table's address.
+static NEXT_IDENTITY: AtomicU64 = AtomicU64::new(0);
 
 /// Hashes the table's keys: socket handles, the (type, port) keys of the port bindings,
 /// and the peer addresses that key peer target names. Handles and ports come from the table
@@ -196,6 +207,9 @@ pub(crate) struct SocketTable {
     pub(crate) observer: Observer,
     /// The names of the network (`resolution/`): a leaf lock, taken alone.
     resolver: RwLock<resolution::Resolver>,
+    /// This table's identity, which no other table of the process ever has (the thread's
+    /// impersonation record names it).
+    identity: u64,
 }
 
 impl Default for SocketTable {
@@ -209,6 +223,7 @@ impl Default for SocketTable {
             sas: Mutex::new(sa::SaRegistry::default()),
             observer: Observer::default(),
             resolver: RwLock::new(resolution::Resolver::default()),
+            identity: NEXT_IDENTITY.fetch_add(1, Ordering::Relaxed),
         }
     }
 }
@@ -237,19 +252,26 @@ impl SocketTable {
         f(entry)
     }
 
-    /// Hands out the next handle, or `WSAEMFILE` once the handle space is spent.
+    /// Hands out the next handle, or `WSAEMFILE` once the handle space is spent. A refused
+    /// allocation leaves the counter where it was, so it can never wrap round to handles
+    /// already given out (on a 32-bit target the space is about 2^30 handles).
     fn allocate_handle(&self) -> Result<SOCKET> {
-        let handle = self.next_handle.fetch_add(4, Ordering::Relaxed);
-        if handle > usize::MAX - 8 {
-            return Err(Error::TooManySockets);
-        }
-        Ok(handle)
+        self.next_handle
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |handle| {
+                (handle <= LAST_HANDLE).then(|| handle + 4)
+            })
+            .map_err(|_| Error::TooManySockets)
     }
 
-    /// Inserts a new socket under a fresh handle.
+    /// Inserts a new socket under a fresh handle. The startup count is checked again under
+    /// the shard lock: the last `WSACleanup` lowers it before it clears the shards, so a
+    /// socket inserted after this check is one that cleanup will clear, and a socket is
+    /// never inserted into a shard it has already cleared.
     fn insert(&self, entry: SocketEntry) -> Result<SOCKET> {
         let handle = self.allocate_handle()?;
-        self.shard(handle).lock().insert(handle, entry);
+        let mut shard = self.shard(handle).lock();
+        self.require_startup()?;
+        shard.insert(handle, entry);
         Ok(handle)
     }
 
@@ -278,6 +300,41 @@ mod tests {
             buckets.len() > 600,
             "only {} of 1024 buckets used",
             buckets.len()
+        );
+    }
+
+    /// Defect 11 of issue 13: once the handle space is spent, `socket` and `accept` are
+    /// refused without moving the counter (it used to advance on every refusal and wrap to
+    /// 0 on 32-bit targets), and the connection an `accept` took is back in the backlog.
+    #[test]
+    fn a_spent_handle_space_refuses_without_wrapping_or_losing_a_connection() {
+        use super::snapshot::SocketState;
+        let table = SocketTable::default();
+        table.startup(0x0202).unwrap();
+        let listener = table.create(2, 1, 0, false).unwrap();
+        let at: std::net::SocketAddr = "127.0.0.1:80".parse().unwrap();
+        table.bind(listener, AddrArg::Value(at)).unwrap();
+        table.listen(listener, 5).unwrap();
+        for _ in 0..2 {
+            let client = table.create(2, 1, 0, false).unwrap();
+            table.connect(client, AddrArg::Value(at)).unwrap();
+        }
+        table.next_handle.store(LAST_HANDLE, Ordering::Relaxed);
+        assert_eq!(table.accept(listener).unwrap().0, LAST_HANDLE);
+        for _ in 0..10 {
+            assert_eq!(table.create(2, 2, 0, false), Err(Error::TooManySockets));
+            assert_eq!(table.accept(listener).err(), Some(Error::TooManySockets));
+        }
+        assert_eq!(table.next_handle.load(Ordering::Relaxed), LAST_HANDLE + 4);
+        const { assert!(LAST_HANDLE + 4 < usize::MAX && LAST_HANDLE % 4 == choices::FIRST_HANDLE % 4) };
+        let info = table.socket_info(listener).unwrap();
+        assert_eq!(
+            info.state,
+            SocketState::Listening {
+                backlog: 5,
+                pending: 1
+            },
+            "the refused accept's connection waits still"
         );
     }
 }

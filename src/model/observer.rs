@@ -10,11 +10,11 @@
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use parking_lot::Mutex;
 use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
 
 use super::lifecycle::AddrArg;
 use super::names::NameArg;
+use super::sync::Mutex;
 use super::SocketTable;
 use crate::error::{Error, Result};
 use crate::testing::{

@@ -55,10 +55,8 @@ impl fmt::Debug for Deferral {
     }
 }
 
-/// How a successful call with an `OVERLAPPED` proceeds.
+/// How a successful call on an overlapped socket with an `OVERLAPPED` proceeds.
 pub(crate) enum Start {
-    /// The socket is not overlapped: the arguments are ignored and the call is synchronous.
-    Synchronous,
     /// The operation completed at once: run the completer now (with no lock held).
     Now(Completer),
     /// The operation pends (`WSA_IO_PENDING`); its completer runs later.
@@ -79,33 +77,44 @@ impl SocketTable {
         self.deferral.lock().defer_next = count;
     }
 
-    /// Starts the overlapped side of a call that succeeded and transferred `transferred`
-    /// bytes. On a socket that is not overlapped the arguments are ignored. Otherwise
+    /// Whether `socket` is overlapped, looked up *before* the call's operation runs (so a
+    /// `closesocket` racing the call cannot make it report `WSAENOTSOCK` after the operation
+    /// did its work: defect 8 of issue 13), and marked as having started an overlapped
+    /// operation, so that its close takes the operation's pending completion, if any.
+    pub(crate) fn prepare_overlapped(&self, socket: SOCKET) -> Result<bool> {
+        self.with_socket(socket, |entry| {
+            entry.overlapped_started |= entry.overlapped;
+            Ok(entry.overlapped)
+        })
+    }
+
+    /// Starts the overlapped side of a call on an overlapped socket
+    /// ([`Self::prepare_overlapped`]) that succeeded and transferred `transferred` bytes.
     /// `begin` runs first (under the deferral lock, before anyone can complete the
     /// operation; it must not call back into the table) to mark the caller's structure
-    /// pending and build the completer. `WSAENOTSOCK` if the socket was closed meanwhile.
-    /// An injected [`crate::testing::Fault::pend`] for `call` on this socket makes this one
-    /// operation pend.
+    /// pending and build the completer. An operation pends only while its socket is open:
+    /// one whose socket was closed (or cleaned up) since it ran completes at once, as it
+    /// completed before the close. An injected [`crate::testing::Fault::pend`] for `call` on
+    /// this socket makes this one operation pend.
     pub(crate) fn start_overlapped(
         &self,
         call: Call,
         socket: SOCKET,
         transferred: u32,
         begin: impl FnOnce() -> Completer,
-    ) -> Result<Start> {
+    ) -> Start {
         let mut deferral = self.deferral.lock();
-        let overlapped = self.with_socket(socket, |entry| {
-            entry.overlapped_started |= entry.overlapped;
-            Ok(entry.overlapped)
-        })?;
-        if !overlapped {
-            return Ok(Start::Synchronous);
-        }
+        // Under the deferral lock: a close that removes the socket after this look takes
+        // the pending list only after this call has put the operation on it.
+        let open = self.with_socket(socket, |_| Ok(())).is_ok();
         let completer = begin();
+        if !open {
+            return Start::Now(completer);
+        }
         if self.observer.take_pend(call, socket) {
             // An injected pend: this operation only, the switch left as it is.
         } else if deferral.defer_next == 0 {
-            return Ok(Start::Now(completer));
+            return Start::Now(completer);
         } else {
             deferral.defer_next -= 1;
         }
@@ -119,7 +128,7 @@ impl SocketTable {
                 completer,
             },
         );
-        Ok(Start::Pending)
+        Start::Pending
     }
 
     /// The pending operations, oldest first.
@@ -200,11 +209,9 @@ mod tests {
     fn immediate_by_default_pending_when_deferred_and_ignored_when_not_overlapped() {
         let (table, overlapped, plain) = table_with_sockets();
         let (seen, make) = recorder();
-        assert!(matches!(
-            table.start_overlapped(Call::SetPeerTargetName, plain, 0, &make),
-            Ok(Start::Synchronous)
-        ));
-        let Ok(Start::Now(completer)) =
+        assert_eq!(table.prepare_overlapped(plain), Ok(false));
+        assert_eq!(table.prepare_overlapped(overlapped), Ok(true));
+        let Start::Now(completer) =
             table.start_overlapped(Call::SetPeerTargetName, overlapped, 7, &make)
         else {
             panic!()
@@ -213,12 +220,12 @@ mod tests {
         table.defer_overlapped(1);
         assert!(matches!(
             table.start_overlapped(Call::SetPeerTargetName, overlapped, 9, &make),
-            Ok(Start::Pending)
+            Start::Pending
         ));
         assert!(
             matches!(
                 table.start_overlapped(Call::SetPeerTargetName, overlapped, 0, &make),
-                Ok(Start::Now(_))
+                Start::Now(_)
             ),
             "only one deferred"
         );
@@ -233,12 +240,16 @@ mod tests {
         assert!(table.complete_pending(0, None));
         assert!(!table.complete_pending(0, None), "once only");
         assert_eq!(*seen.lock().unwrap(), [Ok(7), Ok(9)]);
-        assert_eq!(
-            table
-                .start_overlapped(Call::SetPeerTargetName, 0x4, 0, &make)
-                .err(),
-            Some(Error::NotSocket)
-        );
+        assert_eq!(table.prepare_overlapped(0x4), Err(Error::NotSocket));
+        // An operation whose socket closed after it ran completes at once, never pends
+        // where no close would abort it.
+        table.defer_overlapped(1);
+        table.close(overlapped).unwrap();
+        assert!(matches!(
+            table.start_overlapped(Call::SetPeerTargetName, overlapped, 0, &make),
+            Start::Now(_)
+        ));
+        assert_eq!(table.pending_operations(), []);
     }
 
     #[test]
@@ -250,7 +261,7 @@ mod tests {
         for socket in [a, b, a] {
             assert!(matches!(
                 table.start_overlapped(Call::SetPeerTargetName, socket, 0, &make),
-                Ok(Start::Pending)
+                Start::Pending
             ));
         }
         abort(table.take_pending(Some(a)));

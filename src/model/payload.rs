@@ -3,15 +3,17 @@
 //! Most datagrams a test sends are small (a ping, a request line, a protocol header), and
 //! one heap allocation per datagram was a large share of an emulated exchange's cost
 //! (`docs/performance.md`, comparison 2). So up to [`INLINE`] bytes are kept in place, in
-//! the 24 bytes a `Vec<u8>` would take anyway; longer payloads go to the heap. Nothing
+//! the room a `Vec<u8>` would take anyway (24 bytes on 64-bit targets, 12 on 32-bit ones);
+//! longer payloads go to the heap. Nothing
 //! observable depends on which: [`Payload::as_slice`] is the only way to the bytes.
 #![forbid(unsafe_code)]
 
 use std::fmt;
 
 /// The most bytes kept without a heap allocation: what fits beside a length byte and the
-/// variant's tag in 24 bytes.
-pub(crate) const INLINE: usize = 22;
+/// variant's tag in a `Vec<u8>`'s room (22 on 64-bit targets; a fixed 22 made a payload
+/// twice a `Vec`'s size on 32-bit ones).
+pub(crate) const INLINE: usize = std::mem::size_of::<Vec<u8>>() - 2;
 
 /// Bytes, in place when short (see the module documentation).
 #[derive(Clone, PartialEq, Eq)]

@@ -131,11 +131,6 @@ fn link_for(entry: &SocketEntry, peer: Option<SocketAddr>) -> Option<Link> {
 }
 
 impl SocketTable {
-    /// An identity for this table, for the thread's impersonation record.
-    fn identity(&self) -> usize {
-        self as *const SocketTable as usize
-    }
-
     /// `WSASetSocketSecurity`: applies `arg` (NULL: the defaults), checking, in order: the
     /// socket's family and type (`WSAEINVAL`), the structure
     /// (`WSAEMSGSIZE`, `WSAEINVAL`), that the socket is not connected (`WSAEISCONN`), not
@@ -145,6 +140,11 @@ impl SocketTable {
         handle: SOCKET,
         arg: SettingsArg<'_>,
     ) -> Result<()> {
+        // Under the topology lock, as a connect or a datagram send holds it from its look at
+        // the socket to its commit: settings never arrive half-way through the negotiation
+        // that ignored them (found by the audit of issue 13).
+        self.require_startup()?;
+        let _topology = self.topology.lock();
         self.with_socket(handle, |entry| {
             rules::socket_is_ip_stream_or_datagram(entry.kind.family, entry.kind.socket_type)?;
             let settings = match arg {
@@ -179,7 +179,7 @@ impl SocketTable {
         info_len: Option<u32>,
     ) -> std::result::Result<SecurityQueryInfo, QueryFailure> {
         let impersonating = impersonation::current();
-        let me = self.identity();
+        let me = self.identity;
         let answer = self.with_socket(handle, |entry| {
             srules::query_info_len_present(info_len.is_none())?;
             rules::socket_is_ip_stream_or_datagram(entry.kind.family, entry.kind.socket_type)?;
@@ -285,7 +285,7 @@ impl SocketTable {
         addr_len: u32,
     ) -> Result<()> {
         let is_null = matches!(arg, AddrArg::Null);
-        let me = self.identity();
+        let me = self.identity;
         let impersonation = self.with_socket(handle, |entry| {
             srules::impersonate_address_arguments(is_null, addr_len)?;
             rules::socket_is_ip_stream_or_datagram(entry.kind.family, entry.kind.socket_type)?;
@@ -320,8 +320,7 @@ impl SocketTable {
                 principal,
             })
         })?;
-        impersonation::begin(impersonation);
-        Ok(())
+        impersonation::begin(impersonation)
     }
 
     /// Gives the socket its own emulated principal (a server socket's SPN, say). Accepted

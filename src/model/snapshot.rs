@@ -203,19 +203,20 @@ impl SocketInfo {
 }
 
 impl SocketTable {
-    /// A snapshot of the whole table. Shards are read one after another under the topology
-    /// lock, so no bind, connect, accept or close can happen half-way through.
+    /// A snapshot of the whole table, one instant of it: under the topology lock, every
+    /// shard is locked (in order) before any is read, so that no call, not even one that
+    /// takes a single shard lock, happens half-way through. This is the one place that holds
+    /// more than one shard lock; it cannot deadlock, as a thread holding a shard lock waits
+    /// for no other lock but the events lock, a leaf.
     pub(crate) fn snapshot(&self) -> NetworkSnapshot {
         let _topology = self.topology.lock();
-        let mut sockets: Vec<SocketInfo> = self
-            .shards
+        let shards: Vec<_> = self.shards.iter().map(|shard| shard.lock()).collect();
+        let mut sockets: Vec<SocketInfo> = shards
             .iter()
             .flat_map(|shard| {
-                let shard = shard.lock();
                 shard
                     .iter()
                     .map(|(&handle, entry)| SocketInfo::of(handle, entry))
-                    .collect::<Vec<_>>()
             })
             .collect();
         sockets.sort_by_key(|info| info.handle);

@@ -114,26 +114,27 @@ pub unsafe extern "system" fn WSAIoctl(
                 )
             };
         }
-        let result = match call {
-            Call::GetExtensionFunctionPointer => {
-                // SAFETY: forwarded from the caller.
-                return unsafe {
-                    let written = extensions::function_pointer(
-                        lpvinbuffer,
-                        cbinbuffer,
-                        lpvoutbuffer,
-                        cboutbuffer,
-                    );
-                    finish(
-                        table,
-                        call,
-                        s,
-                        (lpoverlapped, lpcompletionroutine),
-                        lpcbbytesreturned,
-                        written,
-                    )
-                };
-            }
+        if call == Call::GetExtensionFunctionPointer {
+            // SAFETY: forwarded from the caller.
+            return unsafe {
+                finish(
+                    table,
+                    call,
+                    s,
+                    (lpoverlapped, lpcompletionroutine),
+                    lpcbbytesreturned,
+                    || {
+                        extensions::function_pointer(
+                            lpvinbuffer,
+                            cbinbuffer,
+                            lpvoutbuffer,
+                            cboutbuffer,
+                        )
+                    },
+                )
+            };
+        }
+        let operation = || match call {
             Call::SetPeerTargetName => {
                 // SAFETY: forwarded from the caller.
                 let name = unsafe { memory::peer_target_name(lpvinbuffer.cast(), cbinbuffer) };
@@ -158,20 +159,15 @@ pub unsafe extern "system" fn WSAIoctl(
         let overlapped = (lpoverlapped, lpcompletionroutine);
         // SAFETY: forwarded from the caller.
         unsafe {
-            finish(
-                table,
-                call,
-                s,
-                overlapped,
-                lpcbbytesreturned,
-                result.map(|()| 0),
-            )
+            finish(table, call, s, overlapped, lpcbbytesreturned, || {
+                operation().map(|()| 0)
+            })
         }
     })
 }
 
-/// Completes a `WSAIoctl` that produced `result` (the bytes returned): through the
-/// overlapped arguments when given, then `*returned` written on success.
+/// Runs a `WSAIoctl`'s `operation` (which returns the bytes returned) and completes it:
+/// through the overlapped arguments when given, then `*returned` written on success.
 ///
 /// # Safety
 /// `overlapped` as [`overlapped_result`] requires; `returned` NULL or valid for writes of
@@ -182,10 +178,10 @@ unsafe fn finish(
     s: SOCKET,
     (overlapped, routine): (*mut OVERLAPPED, LPWSAOVERLAPPED_COMPLETION_ROUTINE),
     returned: *mut u32,
-    result: crate::error::Result<u32>,
+    operation: impl FnOnce() -> crate::error::Result<u32>,
 ) -> i32 {
     // SAFETY: forwarded from the caller.
-    let done = unsafe { overlapped_result(table, call, s, overlapped, routine, result) };
+    let done = unsafe { overlapped_result(table, call, s, overlapped, routine, operation) };
     int_result(done.map(|count| {
         if !returned.is_null() {
             // SAFETY: non-NULL, and the caller promises a writable u32.

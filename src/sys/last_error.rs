@@ -16,6 +16,7 @@ use windows_sys::Win32::Foundation::WIN32_ERROR;
 use windows_sys::Win32::Networking::WinSock::{INVALID_SOCKET, SOCKET, SOCKET_ERROR, WSA_ERROR};
 
 use crate::error::Error;
+use crate::model::sync::thread_local;
 
 thread_local! {
     /// This thread's last Winsock error, as `WSAGetLastError` reports it.

@@ -9,7 +9,6 @@
 use std::mem::size_of;
 use std::ptr;
 use std::slice;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use windows_sys::core::BOOL;
 use windows_sys::Win32::Foundation::HANDLE;
@@ -198,19 +197,30 @@ impl BufferArray {
         self.total
     }
 
-    /// The buffers' bytes, concatenated in order: a gather send's one payload.
+    /// The buffers' bytes, concatenated in order, but at most the first `limit` of them: a
+    /// gather send's one payload. A send that refuses any payload over some length passes
+    /// one byte more than it as `limit`, so that it never gathers (allocates) in proportion
+    /// to a length it is about to refuse.
     ///
     /// # Safety
     /// Each buffer must be valid for reads of its `len` bytes (the send's `lpBuffers`
     /// contract).
-    pub(super) unsafe fn gather(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.total);
+    pub(super) unsafe fn gather(&self, limit: usize) -> Result<Vec<u8>, Error> {
+        let mut out = Vec::new();
+        // A 32-bit process may not have room for what a stream send names: WSAENOBUFS, not
+        // an abort.
+        out.try_reserve_exact(self.total.min(limit))
+            .map_err(|_| Error::NoBufferSpace)?;
         for buffer in &self.buffers {
+            let len = (buffer.len as usize).min(limit - out.len());
+            if len == 0 {
+                break;
+            }
             // SAFETY: non-NULL (checked when the array was read) and readable for `len`
-            // bytes, as the caller promises.
-            out.extend_from_slice(unsafe { bytes(buffer.buf, buffer.len as usize) });
+            // bytes (at most its `len`), as the caller promises.
+            out.extend_from_slice(unsafe { bytes(buffer.buf, len) });
         }
-        out
+        Ok(out)
     }
 
     /// Copies `data` across the buffers in order, each filled before the next; `data` must
@@ -276,47 +286,54 @@ pub(super) unsafe fn write_bytes(ptr: *mut u8, src: &[u8]) {
 /// `HasOverlappedIoCompleted` tests for.
 pub(super) const STATUS_PENDING: usize = 0x103;
 
-/// `Internal` and `InternalHigh` of an `OVERLAPPED`, as atomics: a completion may write
-/// them on one thread while the caller reads them on another.
-///
-/// # Safety
-/// `ptr` must be non-NULL, aligned, and valid for reads and writes of an `OVERLAPPED`
-/// for `'a`.
-unsafe fn status_fields<'a>(ptr: *const OVERLAPPED) -> (&'a AtomicUsize, &'a AtomicUsize) {
-    let ptr = ptr.cast_mut();
-    // SAFETY: the fields are aligned `usize`s inside the caller's structure, which the
-    // caller promises is valid for `'a`; only atomic accesses are made through them.
-    unsafe {
-        (
-            AtomicUsize::from_ptr(ptr::addr_of_mut!((*ptr).Internal)),
-            AtomicUsize::from_ptr(ptr::addr_of_mut!((*ptr).InternalHigh)),
-        )
-    }
-}
-
 /// Writes an operation's status to its `OVERLAPPED`: `Internal` is `STATUS_PENDING`, 0
 /// for success or the Winsock error code, `InternalHigh` the bytes transferred
 /// ([`crate::choices::OVERLAPPED_STATUS_FIELDS`]). `InternalHigh` is written first, so a
 /// reader that sees the final `Internal` also sees the count.
 ///
-/// # Safety
-/// As [`status_fields`].
-pub(super) unsafe fn write_status(ptr: *const OVERLAPPED, status: usize, transferred: usize) {
-    // SAFETY: forwarded from the caller.
-    let (internal, internal_high) = unsafe { status_fields(ptr) };
-    internal_high.store(transferred, Ordering::Relaxed);
-    internal.store(status, Ordering::Release);
-}
-
-/// Reads `(Internal, InternalHigh)`, as [`write_status`] wrote them.
+/// The fields are written through raw field pointers derived from `ptr` itself (no
+/// reference, let alone an `&AtomicUsize`, is made to the caller's memory), with volatile
+/// stores: the write carries exactly the provenance of the pointer the caller passed, and is
+/// never elided or merged. These are not atomic accesses: the `sys` layer makes every status
+/// write and every `WSAGetOverlappedResult` read under the events lock
+/// (`model::events::locked`), and the completion signals the event or queues the routine
+/// after the write, so a caller that reads the structure after its wait ends (the event,
+/// `SleepEx`, `WSAGetOverlappedResult`) is ordered after the write.
 ///
 /// # Safety
-/// As [`status_fields`].
+/// `ptr` must be non-NULL, aligned, and valid for writes of an `OVERLAPPED`, with write
+/// permission: derived from `&mut` (or a raw allocation), **not** from a shared reference
+/// (`&ov as *const _` is read-only: writing through it is undefined behaviour, whatever the
+/// prototype's `const`). It must stay so until the operation completes. While the
+/// operation pends, the caller must not read the structure from a thread other than the one
+/// completing it except through `WSAGetOverlappedResult` or after a wait that saw the
+/// completion (its event signalled, its routine run), and must hold no reference to it
+/// across the completion (take the pointer once, `ptr::addr_of_mut!(ov)`, and read
+/// through it): a reference's reads would conflict with the completion's write.
+pub(super) unsafe fn write_status(ptr: *const OVERLAPPED, status: usize, transferred: usize) {
+    let ptr = ptr.cast_mut();
+    // SAFETY: the fields are aligned `usize`s inside the caller's structure, which the
+    // caller promises is writable through this pointer.
+    unsafe {
+        ptr::addr_of_mut!((*ptr).InternalHigh).write_volatile(transferred);
+        ptr::addr_of_mut!((*ptr).Internal).write_volatile(status);
+    }
+}
+
+/// Reads `(Internal, InternalHigh)`, as [`write_status`] wrote them, with volatile loads
+/// through raw field pointers: no reference is made, so a pointer from a shared reference
+/// (`WSAGetOverlappedResult(s, &ov, ..)`, as Windows code writes it) is read soundly.
+///
+/// # Safety
+/// `ptr` must be non-NULL, aligned and valid for reads of an `OVERLAPPED`; read-only
+/// permission is enough.
 pub(super) unsafe fn read_status(ptr: *const OVERLAPPED) -> (usize, usize) {
-    // SAFETY: forwarded from the caller.
-    let (internal, internal_high) = unsafe { status_fields(ptr) };
-    let status = internal.load(Ordering::Acquire);
-    (status, internal_high.load(Ordering::Relaxed))
+    // SAFETY: the fields are aligned `usize`s inside the caller's structure, readable as
+    // the caller promises.
+    unsafe {
+        let status = ptr::addr_of!((*ptr).Internal).read_volatile();
+        (status, ptr::addr_of!((*ptr).InternalHigh).read_volatile())
+    }
 }
 
 /// Reads `hEvent`.

@@ -5,7 +5,6 @@
 //! writes its status into the caller's `OVERLAPPED` and then either signals `hEvent`
 //! (no completion routine) or queues the routine to the calling thread, to run at its
 //! next alertable wait. See [`docs/overlapped.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/overlapped.md).
-use std::thread::{self, ThreadId};
 
 use windows_sys::core::BOOL;
 use windows_sys::Win32::Foundation::{FALSE, HANDLE, TRUE};
@@ -18,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::model::current::with_current;
 use crate::model::events::{self, Apc};
 use crate::model::overlapped::{Completer, Start};
+use crate::model::sync::{current_thread, ThreadId};
 use crate::model::SocketTable;
 use crate::testing::Call;
 
@@ -58,8 +58,9 @@ impl Target {
     fn begin(mut self) -> Completer {
         // SAFETY: the overlapped function's caller promised a valid, writable OVERLAPPED.
         self.event = unsafe { memory::event_of(self.overlapped.get()) };
+        let overlapped = self.overlapped;
         // SAFETY: as above.
-        unsafe { memory::write_status(self.overlapped.get(), STATUS_PENDING, 0) };
+        events::locked(|| unsafe { memory::write_status(overlapped.get(), STATUS_PENDING, 0) });
         if self.routine.is_none() {
             // An hEvent that is no event is simply not signalled ("if it holds a valid event").
             let _ = events::set_state(self.event as isize, false);
@@ -74,10 +75,12 @@ impl Target {
             Ok(transferred) => (0, transferred),
             Err(error) => (error.code() as u32, 0),
         };
-        // SAFETY: as in `begin`: valid until this completion, which happens once.
-        unsafe {
-            memory::write_status(self.overlapped.get(), status as usize, transferred as usize)
-        };
+        let overlapped = self.overlapped;
+        // SAFETY: as in `begin`: valid until this completion, which happens once; written
+        // under the events lock, as every status is read.
+        events::locked(|| unsafe {
+            memory::write_status(overlapped.get(), status as usize, transferred as usize)
+        });
         match self.routine {
             Some(routine) => {
                 let overlapped = self.overlapped;
@@ -99,9 +102,11 @@ impl Target {
 }
 
 /// **The entry point for every function that takes `lpOverlapped` and
-/// `lpCompletionRoutine`.** Call it after the operation itself ran, with the operation's
-/// result (`Ok(bytes transferred)`, or the error found), and return what it returns
-/// (through `int_result` and the like):
+/// `lpCompletionRoutine`.** Give it the operation itself (`operation`, which returns
+/// `Ok(bytes transferred)` or the error found), and return what it returns (through
+/// `int_result` and the like). With an `OVERLAPPED`, whether the socket is overlapped is
+/// looked up before `operation` runs, so that a `closesocket` racing the call never makes it
+/// fail after the operation did its work ([`SocketTable::prepare_overlapped`]):
 ///
 /// - `Err(e)` from the operation: returned unchanged. An error found before the operation
 ///   starts is reported at once (`SOCKET_ERROR`); nothing is queued, nothing written.
@@ -114,7 +119,8 @@ impl Target {
 ///   write no out-parameter). Either way the status goes into `Internal`/`InternalHigh`,
 ///   then `hEvent` is signalled, or the routine is queued to this thread.
 ///
-/// `Err(Error::NotSocket)` if the socket was closed while the call ran.
+/// An operation whose socket is closed while the call runs completes at once (it did its
+/// work before the close).
 ///
 /// The operation's effect happens before this is called, also when it then pends
 /// ([`crate::choices::DEFERRED_COMPLETION`]). A call that fills an output *buffer* (a
@@ -126,39 +132,48 @@ impl Target {
 ///
 /// ```ignore
 /// int_result(with_current(|table| {
-///     let result = table.set_peer_target_name(socket, name).map(|()| 0);
+///     let operation = || table.set_peer_target_name(socket, name).map(|()| 0);
 ///     let call = Call::SetPeerTargetName; // names the call for injected pend faults
 ///     // SAFETY: forwarded from the caller.
-///     unsafe { overlapped_result(table, call, socket, overlapped, completionroutine, result) }.map(drop)
+///     unsafe { overlapped_result(table, call, socket, overlapped, completionroutine, operation) }.map(drop)
 /// }))
 /// ```
 ///
 /// # Safety
 /// `overlapped` must be NULL, or aligned and valid for reads and writes of an
 /// `OVERLAPPED` until the operation completes (immediately, or when a deferred operation
-/// is completed or aborted): pass `&mut overlapped`, not a pointer from a shared
-/// reference, since its status fields are written. `routine`, if any, must be safe to
-/// call with that pointer on this thread.
+/// is completed or aborted), with write permission (a pointer from `ptr::addr_of_mut!` or
+/// `&mut`, never from a shared reference: `&mut ov` coerced to `*const` is one), since its
+/// status fields are written; the caller keeps to [`memory::write_status`]'s rules while it
+/// pends. `routine`, if any, must be safe to call with that pointer on this thread.
 pub(super) unsafe fn overlapped_result(
     table: &SocketTable,
     call: Call,
     socket: SOCKET,
     overlapped: *const OVERLAPPED,
     routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
-    result: Result<u32>,
+    operation: impl FnOnce() -> Result<u32>,
 ) -> Result<u32> {
-    let transferred = result?;
     if overlapped.is_null() {
+        return operation();
+    }
+    let prepared = table.prepare_overlapped(socket);
+    let transferred = operation()?;
+    // The operation succeeded, so the socket was open when `prepared` looked (a handle
+    // that is gone never comes back): its error, if any, is one the operation also met.
+    if !prepared? {
         return Ok(transferred);
+    }
+    if routine.is_some() {
+        events::register_current_thread();
     }
     let target = Target {
         overlapped: OverlappedPtr(overlapped),
         routine,
         event: std::ptr::null_mut(),
-        thread: thread::current().id(),
+        thread: current_thread().id(),
     };
-    match table.start_overlapped(call, socket, transferred, || target.begin())? {
-        Start::Synchronous => Ok(transferred),
+    match table.start_overlapped(call, socket, transferred, || target.begin()) {
         Start::Now(completer) => {
             completer(Ok(transferred));
             Ok(transferred)
@@ -182,8 +197,9 @@ pub(super) unsafe fn overlapped_result(
 /// `lpoverlapped`, `lpcbtransfer` or `lpdwflags` (Windows Vista and later would crash).
 ///
 /// # Safety
-/// `lpoverlapped` must be NULL or aligned and valid for reads and writes of an
-/// `OVERLAPPED`; `lpcbtransfer` and `lpdwflags` NULL or valid for writes of a `u32`.
+/// `lpoverlapped` must be NULL or aligned and valid for reads of an `OVERLAPPED` (it is only
+/// read, so `&ov` is enough); `lpcbtransfer` and `lpdwflags` NULL or valid for writes of a
+/// `u32`.
 #[allow(non_snake_case)]
 pub unsafe extern "system" fn WSAGetOverlappedResult(
     s: SOCKET,
@@ -197,9 +213,10 @@ pub unsafe extern "system" fn WSAGetOverlappedResult(
         if lpoverlapped.is_null() || lpcbtransfer.is_null() || lpdwflags.is_null() {
             return Err(Error::Fault);
         }
-        // SAFETY: non-NULL; the caller promises a valid OVERLAPPED.
+        // SAFETY: non-NULL; the caller promises a valid, readable OVERLAPPED (read only
+        // under the events lock, as completions write it: `memory::write_status`).
         let read = || unsafe { memory::read_status(lpoverlapped) };
-        if read().0 == STATUS_PENDING {
+        if events::locked(read).0 == STATUS_PENDING {
             if fwait == FALSE {
                 return Err(Error::IoIncomplete);
             }
@@ -209,7 +226,7 @@ pub unsafe extern "system" fn WSAGetOverlappedResult(
             }
             events::wait_until(|| read().0 != STATUS_PENDING);
         }
-        Ok(read())
+        Ok(events::locked(read))
     });
     match outcome {
         Ok((0, transferred)) => {

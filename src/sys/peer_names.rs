@@ -82,11 +82,20 @@ pub unsafe extern "system" fn WSASetSocketPeerTargetName(
     // SAFETY: forwarded from the caller.
     let name = unsafe { memory::peer_target_name(peertargetname, peertargetnamelen) };
     int_result(with_current(|table| {
-        let result = table.set_peer_target_name(socket, name).map(|()| 0);
+        let operation = || table.set_peer_target_name(socket, name).map(|()| 0);
         let call = Call::SetPeerTargetName;
         // SAFETY: forwarded from the caller.
-        unsafe { overlapped_result(table, call, socket, overlapped, completionroutine, result) }
-            .map(drop)
+        unsafe {
+            overlapped_result(
+                table,
+                call,
+                socket,
+                overlapped,
+                completionroutine,
+                operation,
+            )
+        }
+        .map(drop)
     }))
 }
 
@@ -114,10 +123,19 @@ pub unsafe extern "system" fn WSADeleteSocketPeerTargetName(
     // SAFETY: forwarded from the caller.
     let addr = unsafe { memory::sockaddr(peeraddr, peeraddrlen.into()) };
     int_result(with_current(|table| {
-        let result = table.delete_peer_target_name(socket, addr).map(|()| 0);
+        let operation = || table.delete_peer_target_name(socket, addr).map(|()| 0);
         let call = Call::DeletePeerTargetName;
         // SAFETY: forwarded from the caller.
-        unsafe { overlapped_result(table, call, socket, overlapped, completionroutine, result) }
-            .map(drop)
+        unsafe {
+            overlapped_result(
+                table,
+                call,
+                socket,
+                overlapped,
+                completionroutine,
+                operation,
+            )
+        }
+        .map(drop)
     }))
 }

@@ -45,7 +45,7 @@ pub unsafe extern "system" fn WSASetSocketSecurity(
     // SAFETY: forwarded from the caller.
     let settings = unsafe { memory::security_settings(securitysettings, securitysettingslen) };
     int_result(with_current(|table| {
-        let result = table.set_security(socket, settings).map(|()| 0);
+        let operation = || table.set_security(socket, settings).map(|()| 0);
         // SAFETY: forwarded from the caller.
         unsafe {
             overlapped_result(
@@ -54,7 +54,7 @@ pub unsafe extern "system" fn WSASetSocketSecurity(
                 socket,
                 overlapped,
                 completionroutine,
-                result,
+                operation,
             )
         }
         .map(drop)
@@ -98,7 +98,7 @@ pub(super) unsafe fn finish_query(
     let done = Ok(bytes.len() as u32);
     // SAFETY: forwarded from the caller.
     let call = Call::QuerySocketSecurity;
-    let result = unsafe { overlapped_result(table, call, socket, overlapped, routine, done) };
+    let result = unsafe { overlapped_result(table, call, socket, overlapped, routine, || done) };
     if matches!(result, Err(error) if error != Error::IoPending) {
         // The call failed after all: the caller never owns the tokens it would have got.
         super::handles::close_tokens(&answer.token_handles());

@@ -54,7 +54,7 @@ impl Completion {
         Ok(())
     }
 
-    /// Hands the transfer's result to [`overlapped_result`] and, when it completed at once,
+    /// Runs the transfer through [`overlapped_result`] and, when it completed at once,
     /// writes the count; `Err(WSA_IO_PENDING)` (nothing written) when it pends, or the
     /// transfer's own error.
     ///
@@ -66,12 +66,12 @@ impl Completion {
         table: &SocketTable,
         call: Call,
         s: SOCKET,
-        result: Result<usize>,
+        transfer: impl FnOnce() -> Result<usize>,
     ) -> Result<()> {
-        let result = result.map(|count| count as u32);
+        let operation = || transfer().map(|count| count as u32);
         // SAFETY: forwarded from the caller.
         let count =
-            unsafe { overlapped_result(table, call, s, self.overlapped, self.routine, result)? };
+            unsafe { overlapped_result(table, call, s, self.overlapped, self.routine, operation)? };
         if !self.count.is_null() {
             // SAFETY: non-NULL, and the caller promises a writable u32.
             unsafe { memory::write(self.count, count) };
@@ -94,13 +94,12 @@ pub(super) unsafe fn gather_send(
     send: impl FnOnce(&SocketTable, &[u8]) -> Result<usize>,
 ) -> i32 {
     int_result(with_current(|table| {
-        table.with_socket(s, |_| Ok(()))?;
+        let limit = table.gather_limit(s)?;
         completion.check()?;
         // SAFETY: forwarded from the caller.
-        let data = unsafe { memory::buffer_array(buffers, count)?.gather() };
-        let result = send(table, &data);
+        let data = unsafe { memory::buffer_array(buffers, count)?.gather(limit)? };
         // SAFETY: forwarded from the caller.
-        unsafe { completion.finish(table, call, s, result) }
+        unsafe { completion.finish(table, call, s, || send(table, &data)) }
     }))
 }
 
@@ -204,19 +203,21 @@ unsafe fn receive(
         if kind.socket_type == SOCK_STREAM {
             asked &= !MSG_PUSH_IMMEDIATE;
         }
-        let received = table.recv(s, array.total(), asked)?;
-        // SAFETY: the buffers are writable (the caller's promise) and the data is at most
-        // their total, as asked; the sender's room was checked above.
-        unsafe {
-            array.scatter(received.data.as_slice());
-            addr_out::write(from.addr, from.len, received.from);
-        }
-        if received.truncated {
-            return Err(Error::MessageSize);
-        }
-        let result = Ok(received.data.len());
+        let transfer = || {
+            let received = table.recv(s, array.total(), asked)?;
+            // SAFETY: the buffers are writable (the caller's promise) and the data is at most
+            // their total, as asked; the sender's room was checked above.
+            unsafe {
+                array.scatter(received.data.as_slice());
+                addr_out::write(from.addr, from.len, received.from);
+            }
+            if received.truncated {
+                return Err(Error::MessageSize);
+            }
+            Ok(received.data.len())
+        };
         // SAFETY: forwarded from the caller.
-        unsafe { completion.finish(table, Call::Recv, s, result)? };
+        unsafe { completion.finish(table, Call::Recv, s, transfer)? };
         // SAFETY: non-NULL, and the caller promises a writable u32.
         unsafe { memory::write(flags, 0) };
         Ok(())

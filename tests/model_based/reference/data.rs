@@ -285,6 +285,10 @@ impl Reference {
             }
             None => peers.get_mut(&key(to)).unwrap().unreachable = unreachable,
         }
+        // A socket keeps the record of one destination that found nobody: the last.
+        if unreachable {
+            peers.retain(|peer, e| !e.unreachable || *peer == key(to));
+        }
         Ok(data.len())
     }
 
