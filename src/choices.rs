@@ -709,6 +709,45 @@ pub const EXCHANGES_END_AT_CLOSE: Choice = Choice {
              without bound over a long test.",
 };
 
+/// How long a wait may see nothing change on its network before it ends as a stall:
+/// five seconds of real time, settable per network ([`STALL_ENDS_THE_CALL`]).
+pub const STALL_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A wait nothing can end fails its call.
+pub const STALL_ENDS_THE_CALL: Choice = Choice {
+    id: "stall-ends-the-call",
+    question: "What happens to a blocking call that nothing can ever complete: every thread \
+               known to the network waits (a deadlock of the code under test), or nothing \
+               changed on the network for the stall limit?",
+    answer: "Windows would hang. The emulator ends the wait: at once for a deadlock (every \
+             thread that entered the network, that Network::spawn started, or that made \
+             it, while it lives, waits in one of the network's calls, none was woken since \
+             it looked, and no deadline can end a wait), or after the stall limit (five \
+             seconds of real time with nothing changing on the network; \
+             Network::set_stall_limit) otherwise, which is the only rule on the \
+             process-wide network, whose threads are not known. The call fails with \
+             WSAENETDOWN, a code no caller takes for a timeout, a would-block or a closed \
+             peer, so the code under test treats it as the failure it is. The thread that \
+             found the stall prints a diagnosis to stderr (which call on which socket \
+             waited for what, every other waiting thread, the network's sockets) and the \
+             network keeps it (Network::stalls); strict mode makes it a test failure. A \
+             thread that acts on a network without being known to it can make a wait look \
+             deadlocked: such threads should enter the network or be started by \
+             Network::spawn.",
+};
+
+/// Timeouts can run on a test clock.
+pub const TEST_CLOCK: Choice = Choice {
+    id: "test-clock",
+    question: "On what clock do SO_RCVTIMEO, SO_SNDTIMEO and the other timeouts run?",
+    answer: "On the network's clock: real time by default; Network::set_clock(Clock::Manual) \
+             gives a clock that moves only when Network::advance moves it, and \
+             Clock::Auto one that also jumps to the earliest deadline of a waiting call \
+             when every thread known to the network waits, so a 30-second timeout expires \
+             at once and deterministically. A deadline is fixed when the call starts. The \
+             stall limit is always real time.",
+};
+
 /// Every choice, in the order `docs/choices.md` lists them.
 pub const ALL: &[Choice] = &[
     CHECK_ORDER,
@@ -766,6 +805,8 @@ pub const ALL: &[Choice] = &[
     UDP_PORT_UNREACHABLE,
     UDP_CONNRESET_CONTROL,
     PORT_UNREACHABLE_UNCOUNTED,
+    STALL_ENDS_THE_CALL,
+    TEST_CLOCK,
 ];
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod security;
 mod socket;
 mod testing;
 mod types;
+mod waits;
 
 pub use network::{EnterGuard, Network, Startup};
 pub use pending::PendingOperation;

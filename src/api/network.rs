@@ -30,13 +30,24 @@ use crate::model::SocketTable;
 /// udp.set_peer_target_name("192.0.2.10:500".parse().unwrap(), "host/peer.contoso.com")?;
 /// # Ok::<(), winsock_emu::Error>(())
 /// ```
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Network {
     pub(crate) table: Arc<SocketTable>,
 }
 
+impl Default for Network {
+    fn default() -> Self {
+        let table = Arc::new(SocketTable::default());
+        // The thread that makes a network is known to it while it lives (`model/waits`).
+        table.waits.join(true);
+        Self { table }
+    }
+}
+
 impl Network {
-    /// A new, isolated network, with `WSAStartup` not yet called.
+    /// A new, isolated network, with `WSAStartup` not yet called. The calling thread is
+    /// known to it while it lives, as threads that [enter](Network::enter) it are: see
+    /// [`Network::stalls`].
     pub fn new() -> Self {
         Self::default()
     }

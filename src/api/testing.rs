@@ -88,15 +88,19 @@ impl Network {
     }
 
     /// Spawns a thread on which this network is current for the `sys` functions, as the
-    /// spawning test's own thread has it after [`Network::enter`].
+    /// spawning test's own thread has it after [`Network::enter`]. The thread is known to
+    /// the network from this call on (no deadlock is declared while it starts), until `f`
+    /// returns.
     pub fn spawn<T, F>(&self, f: F) -> JoinHandle<T>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
         let network = self.clone();
+        self.table.waits.expect_thread();
         thread::spawn(move || {
             let _current = network.enter();
+            network.table.waits.arrived();
             f()
         })
     }

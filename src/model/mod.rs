@@ -21,6 +21,7 @@
 //! | `current.rs` | which table the `sys` functions of a thread use |
 //! | `overlapped.rs` | overlapped operations: immediate, pending, aborted by `closesocket` |
 //! | `events.rs` | process-wide event objects, per-thread completion-routine queues, waits |
+//! | `waits/` | how a blocking call waits and is woken: the eventcount, the clock, stall detection |
 //!
 //! ## Locking
 //! Sockets live in [`SHARDS`] shards, each a `parking_lot::Mutex` around a `HashMap`, so
@@ -59,6 +60,7 @@ pub(crate) mod snapshot;
 pub(crate) mod socket;
 mod topology;
 mod unreachable;
+pub(crate) mod waits;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -170,6 +172,9 @@ pub(crate) struct SocketTable {
     deferral: Mutex<overlapped::Deferral>,
     /// Injected faults and the call trace.
     pub(crate) observer: Observer,
+    /// Blocking calls' waits: the eventcount, the clock, the known threads; its mutex is
+    /// a leaf.
+    pub(crate) waits: waits::Waits,
 }
 
 impl Default for SocketTable {
@@ -181,11 +186,21 @@ impl Default for SocketTable {
             topology: Mutex::new(Topology::default()),
             deferral: Mutex::new(overlapped::Deferral::default()),
             observer: Observer::default(),
+            waits: waits::Waits::default(),
         }
     }
 }
 
 impl SocketTable {
+    /// The process-wide table: no thread is known to it, so only the stall limit ends its
+    /// waits.
+    pub(crate) fn process_wide() -> Self {
+        Self {
+            waits: waits::Waits::process_wide(),
+            ..Self::default()
+        }
+    }
+
     /// The shard a handle lives in.
     fn shard(&self, handle: SOCKET) -> &Mutex<Sockets> {
         &self.shards[(handle >> 2) & (SHARDS - 1)]

@@ -19,6 +19,7 @@ mod faults;
 mod strict;
 mod trace;
 
+pub use crate::model::waits::{Clock, Stall};
 pub use call::Call;
 pub(crate) use faults::FaultPlan;
 pub use faults::{Fault, FaultAction, FaultId};
