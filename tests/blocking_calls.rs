@@ -241,3 +241,38 @@ fn a_completion_routine_runs_during_a_blocking_receive() {
     server.send(b"data").unwrap();
     assert_eq!(reader.join().unwrap(), (Ok(4), 1));
 }
+
+#[test]
+fn strict_mode_makes_a_stall_a_report() {
+    let env = env();
+    env.net.set_strict(true);
+    env.net.set_stall_limit(Duration::from_secs(3600));
+    let (client, _server) = pair(&env.net, "127.0.0.1:7113");
+    assert_eq!(client.recv(&mut [0u8; 8]), Err(Error::NetworkDown));
+    let reports = env.net.take_strict_reports();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].rule, winsock_emu::testing::BLOCKED_FOREVER);
+    assert_eq!(reports[0].socket, Some(client.as_raw()));
+    assert!(reports[0].what.contains("recv on socket"));
+}
+
+#[test]
+fn the_stall_limit_ends_a_wait_on_the_process_wide_network() {
+    // The process-wide network knows no threads: only the stall limit ends a wait there.
+    // (Its own port, so parallel tests on the process-wide network do not meet.)
+    let net = Network::global();
+    let _wsa = net.startup().unwrap();
+    let limit = net.stall_limit();
+    net.set_stall_limit(Duration::from_millis(50));
+    let udp = net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    udp.bind(addr("127.0.0.1:7114")).unwrap();
+    assert_eq!(udp.recv(&mut [0u8; 8]), Err(Error::NetworkDown));
+    net.set_stall_limit(limit);
+    let stall = net
+        .stalls()
+        .into_iter()
+        .find(|stall| stall.socket() == Some(udp.as_raw()))
+        .expect("recorded");
+    assert!(!stall.is_deadlock());
+    assert!(stall.to_string().contains("stall limit"));
+}

@@ -148,6 +148,13 @@ impl Observer {
         }
     }
 
+    /// A stall was diagnosed: strict mode reports it (`blocked-forever`).
+    pub(crate) fn stalled(&self, socket: Option<SOCKET>, diagnosis: &str) {
+        if self.strict_enabled.load(Ordering::Acquire) {
+            self.strict.lock().stalled(socket, diagnosis.to_owned());
+        }
+    }
+
     /// Takes the datagrams held back by injected delays, oldest first.
     pub(crate) fn take_delayed(&self) -> Vec<(SocketAddr, SocketAddr, Vec<u8>)> {
         std::mem::take(&mut *self.delayed.lock())

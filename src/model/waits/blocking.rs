@@ -87,6 +87,7 @@ impl SocketTable {
                 if let Some(found) = found {
                     let stall = Stall::compose(&found, self.waits.stall_limit(), &self.snapshot());
                     eprint!("{stall}");
+                    self.observer.stalled(stall.socket(), &stall.to_string());
                     self.waits.record(stall);
                 }
                 Error::NetworkDown
