@@ -733,6 +733,30 @@ pub const TEST_CLOCK: Choice = Choice {
 /// Windows' defaults unconfirmed; 64 KiB is what current Windows versions report).
 pub const DEFAULT_BUFFER: usize = 65_536;
 
+/// What one queued datagram costs its receive buffer beyond its bytes: its queue entry.
+pub const DATAGRAM_OVERHEAD: usize = 64;
+
+/// How full buffers behave.
+pub const FLOW_CONTROL: Choice = Choice {
+    id: "flow-control",
+    question: "How much may a sender queue before a stream send waits, or a datagram is \
+               dropped, and what are SO_RCVBUF and SO_SNDBUF by default?",
+    answer: "SO_RCVBUF and SO_SNDBUF are 65,536 bytes on a new socket (the facts sheet marks \
+             Windows' defaults unconfirmed) and may be set to any value, 0 included. A \
+             stream connection holds the receiver's SO_RCVBUF plus the sender's SO_SNDBUF \
+             in flight, at least 65,536 bytes (Windows accepts sends beyond small buffer \
+             settings: three 4,096-byte sends with SO_SNDBUF 0 and SO_RCVBUF 1,024); a send \
+             is accepted whole whenever less than that is queued, as Windows accepts whole \
+             sends (facts 1.4), and otherwise waits for room on a blocking socket \
+             (SO_SNDTIMEO: WSAETIMEDOUT) or fails with WSAEWOULDBLOCK. Bytes sent before \
+             the connection is accepted wait with the client under the same bound. A \
+             datagram arriving while its receiver's queue holds SO_RCVBUF bytes or more \
+             (each datagram counting its length plus 64 bytes for its entry) is dropped \
+             silently, as on Windows. So a socket's memory stays bounded by its buffers \
+             plus one send, whatever a test sends. MSG_WAITALL longer than SO_RCVBUF is \
+             gathered in turns as the sender refills the buffer.",
+};
+
 /// Closing a socket another thread waits on.
 pub const CLOSE_INTERRUPTS_WAITS: Choice = Choice {
     id: "close-interrupts-waits",
@@ -820,6 +844,7 @@ pub const ALL: &[Choice] = &[
     TEST_CLOCK,
     CLOSE_INTERRUPTS_WAITS,
     NONBLOCKING_CONNECT,
+    FLOW_CONTROL,
 ];
 
 #[cfg(test)]

@@ -110,6 +110,8 @@ pub struct Io {
     pub datagrams: VecDeque<Queued>,
     /// Stream bytes sent before the server accepted the connection.
     pub unsent: Vec<u8>,
+    /// What the queued datagrams cost the receive buffer (their bytes and entries).
+    pub queued_bytes: usize,
     /// `shutdown(SD_SEND)` was called.
     pub shut_send: bool,
     /// `shutdown(SD_RECEIVE)` was called.

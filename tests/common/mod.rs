@@ -193,5 +193,11 @@ pub fn connected_stream(net: &Network, addr: &str) -> (winsock_emu::Socket, wins
     client.connect(addr).unwrap();
     (listener, client)
 }
+/// A connected stream pair on `addr`: (client, accepted server), both blocking.
+pub fn accepted_pair(net: &Network, addr: &str) -> (winsock_emu::Socket, winsock_emu::Socket) {
+    let (listener, client) = connected_stream(net, addr);
+    let (server, _) = listener.accept().unwrap();
+    (client, server)
+}
 pub mod secure;
 pub mod wsa;
