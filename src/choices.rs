@@ -757,6 +757,26 @@ pub const FLOW_CONTROL: Choice = Choice {
              gathered in turns as the sender refills the buffer.",
 };
 
+/// Overlapped receives that find nothing to take.
+pub const PENDING_RECEIVES: Choice = Choice {
+    id: "pending-receives",
+    question: "How does an overlapped WSARecv or WSARecvFrom that finds nothing to take \
+               complete, and what does it report when its socket is closed?",
+    answer: "It returns WSA_IO_PENDING, blocking socket or not (facts 1.1), with nothing \
+             written; SO_RCVTIMEO does not apply (facts 1.6). Several pending receives are \
+             filled in the order they were posted, each with what one receive would take \
+             (facts 1.3), by the thread whose send, shutdown, close or reset made them \
+             satisfiable, after it released every lock: the data goes into the buffers \
+             (and the sender into lpFrom), then the status into the OVERLAPPED, then hEvent \
+             is signalled or the routine queued to the posting thread. The peer's FIN \
+             completes them with 0 bytes, a reset with WSAECONNRESET; closing the socket \
+             (or the last WSACleanup) completes them with WSAECONNABORTED, the Winsock \
+             form of the ERROR_CONNECTION_ABORTED Windows reports (facts 1.7, 8.2; the \
+             closesocket page's WSA_OPERATION_ABORTED is what older Windows gave). \
+             Overlapped sends do not pend for room: they wait in the call, as a blocking \
+             send does, then complete at once.",
+};
+
 /// Closing a socket another thread waits on.
 pub const CLOSE_INTERRUPTS_WAITS: Choice = Choice {
     id: "close-interrupts-waits",
@@ -845,6 +865,7 @@ pub const ALL: &[Choice] = &[
     CLOSE_INTERRUPTS_WAITS,
     NONBLOCKING_CONNECT,
     FLOW_CONTROL,
+    PENDING_RECEIVES,
 ];
 
 #[cfg(test)]

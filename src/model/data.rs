@@ -181,10 +181,12 @@ impl SocketTable {
                 entry.io_mut().reset = true;
                 Ok(())
             })?;
-            self.waits.changed();
+            drop(topology);
+            self.signal();
             return Err(Error::ConnectionReset);
         }
-        self.waits.changed();
+        drop(topology);
+        self.signal();
         Ok(data.len())
     }
 
@@ -237,7 +239,18 @@ impl SocketTable {
         max: usize,
         flags: i32,
     ) -> Result<Received> {
-        let received = self.with_socket(handle, |entry| {
+        let received = self.recv_now(handle, max, flags)?;
+        if flags & MSG_PEEK == 0 && !received.data.as_slice().is_empty() {
+            // Room freed: a sender may go on.
+            self.waits.changed();
+        }
+        Ok(received)
+    }
+
+    /// The receive itself, signalling nobody (the posted receives' fill uses it under
+    /// their lock).
+    pub(super) fn recv_now(&self, handle: SOCKET, max: usize, flags: i32) -> Result<Received> {
+        self.with_socket(handle, |entry| {
             let peek = flags & MSG_PEEK != 0;
             if entry.kind.socket_type == SOCK_STREAM {
                 flags_supported(flags, MSG_PEEK | MSG_WAITALL)?;
@@ -304,12 +317,7 @@ impl SocketTable {
                 from: Some(from),
                 truncated,
             })
-        })?;
-        if flags & MSG_PEEK == 0 && !received.data.as_slice().is_empty() {
-            // Room freed: a sender may go on.
-            self.waits.changed();
-        }
-        Ok(received)
+        })
     }
 
     /// `shutdown`: stops receiving (`SD_RECEIVE`), sending (`SD_SEND`: the peer's receives
@@ -317,7 +325,7 @@ impl SocketTable {
     /// (unconnected stream).
     pub(super) fn shutdown_unobserved(&self, handle: SOCKET, how: i32) -> Result<()> {
         self.require_startup()?;
-        let _topology = self.topology.lock();
+        let topology = self.topology.lock();
         let remote = self.with_socket(handle, |entry| {
             if ![SD_RECEIVE, SD_SEND, SD_BOTH].contains(&how) {
                 return Err(Error::Invalid);
@@ -338,7 +346,8 @@ impl SocketTable {
                 peer.io_mut().peer_finished = true;
             }
         }
-        self.waits.changed();
+        drop(topology);
+        self.signal();
         Ok(())
     }
 

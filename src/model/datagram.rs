@@ -239,7 +239,8 @@ impl SocketTable {
                 Ok(())
             })?;
         }
-        self.waits.changed();
+        drop(topology);
+        self.signal();
         Ok(data.len())
     }
 

@@ -166,7 +166,7 @@ impl SocketTable {
             topology.clear();
             let pending = self.take_pending(None);
             drop(topology);
-            self.waits.changed();
+            self.signal();
             overlapped::abort(pending);
         }
         Ok(())
@@ -487,7 +487,7 @@ impl SocketTable {
             Vec::new()
         };
         drop(topology);
-        self.waits.changed();
+        self.signal();
         overlapped::abort(pending);
         Ok(())
     }
