@@ -18,9 +18,11 @@ const RUNS: usize = 200;
 
 /// 127.0.0.1:`port` as a `SOCKADDR_IN`.
 fn loopback(port: u16) -> SOCKADDR_IN {
-    let mut addr = SOCKADDR_IN::default();
-    addr.sin_family = AF_INET;
-    addr.sin_port = port.to_be();
+    let mut addr = SOCKADDR_IN {
+        sin_family: AF_INET,
+        sin_port: port.to_be(),
+        ..Default::default()
+    };
     addr.sin_addr.S_un.S_addr = u32::from_ne_bytes([127, 0, 0, 1]);
     addr
 }
