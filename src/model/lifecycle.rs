@@ -268,7 +268,7 @@ impl SocketTable {
             (Ok(()), false) => {
                 // A successful connect resets SO_ERROR.
                 self.with_socket(handle, |entry| {
-                    if let Some(options) = entry.options.as_mut() {
+                    if let Some(options) = entry.io.as_mut().and_then(|io| io.options.as_mut()) {
                         options.connect = None;
                     }
                     Ok(())

@@ -53,7 +53,7 @@ impl SocketTable {
             return first;
         }
         let (nonblocking, timeout) = self.with_socket(handle, |entry| {
-            let options = entry.options.as_deref();
+            let options = entry.options();
             let timeout = match awaited {
                 Awaited::Connection => None,
                 Awaited::Data => options.and_then(|o| o.receive_timeout),
