@@ -395,7 +395,12 @@ impl Waits {
     }
 
     /// [`Waits::until_blocked`]'s loop, with the watcher counted.
-    fn watch(&self, state: &mut MutexGuard<'_, State>, count: usize, give_up: Option<Instant>) -> bool {
+    fn watch(
+        &self,
+        state: &mut MutexGuard<'_, State>,
+        count: usize,
+        give_up: Option<Instant>,
+    ) -> bool {
         while state.waiters.len() < count {
             let timed_out = match give_up {
                 Some(at) => self.shared.wake.wait_until(state, at).timed_out(),
