@@ -5,8 +5,8 @@
 #![forbid(unsafe_code)]
 
 mod data;
+mod flow;
 mod network;
-mod options;
 mod pending;
 mod security;
 mod socket;

@@ -9,7 +9,7 @@ use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 
 use super::{Backend, BackendKind, Buffer, CallResult, Completion, Deferral, Overlapped, Queried};
 use crate::native::{
-    address, data, ioctl, last_error, options, overlapped, peer_name, security, socket, startup,
+    address, data, flow, ioctl, last_error, overlapped, peer_name, security, socket, startup,
     wsa_data, Winsock, WINDOWS,
 };
 
@@ -212,10 +212,10 @@ impl Backend for Native {
     }
 
     fn set_receive_timeout(&self, s: SOCKET, milliseconds: u32) -> CallResult {
-        with_windows(|api| options::set_receive_timeout(api, s, milliseconds))
+        with_windows(|api| flow::set_receive_timeout(api, s, milliseconds))
     }
 
     fn socket_error(&self, s: SOCKET) -> CallResult<i32> {
-        with_windows(|api| options::socket_error(api, s))
+        with_windows(|api| flow::socket_error(api, s))
     }
 }

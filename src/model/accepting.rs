@@ -13,7 +13,7 @@ use std::num::NonZeroUsize;
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use super::catalog::SocketKind;
-use super::socket::{Io, Link, Options, Pending, Security, SocketEntry, State};
+use super::socket::{Flow, Io, Link, Pending, Security, SocketEntry, State};
 use super::waits::Awaited;
 use super::SocketTable;
 use crate::error::{Error, Result};
@@ -51,7 +51,7 @@ struct Taken {
     inherited: Option<(Option<SecuritySettings>, Option<TargetName>)>,
     /// The listener's options: an accepted socket inherits its buffer sizes and timeouts
     /// (facts 1.2).
-    options: Option<Box<Options>>,
+    flow: Option<Box<Flow>>,
     /// The listener's mode: the accepted socket has it too (facts 1.2).
     nonblocking: bool,
 }
@@ -135,10 +135,10 @@ impl SocketTable {
                 .security
                 .as_ref()
                 .map(|security| (security.settings.clone(), security.principal.clone()));
-            let options = entry.options().cloned().map(|options| {
-                let mut options = Box::new(options);
-                options.connect = None;
-                options
+            let flow = entry.flow().cloned().map(|flow| {
+                let mut flow = Box::new(flow);
+                flow.connect = None;
+                flow
             });
             let State::Listening(listener) = &mut entry.state else {
                 return Err(Error::Invalid);
@@ -152,7 +152,7 @@ impl SocketTable {
                 kind: entry.kind,
                 overlapped: entry.overlapped,
                 inherited,
-                options,
+                flow,
                 nonblocking: entry.nonblocking,
             }))
         })
@@ -166,7 +166,7 @@ impl SocketTable {
             kind,
             overlapped,
             inherited,
-            options,
+            flow,
             nonblocking,
         } = taken;
         let new_handle = self.allocate_handle()?;
@@ -187,7 +187,7 @@ impl SocketTable {
                 io.peer_finished = true;
             }
         }
-        io.options = options;
+        io.flow = flow;
         let mut accepted = SocketEntry::new(kind, overlapped);
         accepted.nonblocking = nonblocking;
         accepted.local = Some(pending.to);

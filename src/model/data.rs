@@ -63,7 +63,7 @@ pub(super) fn datagram_charge(len: usize) -> usize {
 /// A socket's `SO_RCVBUF`.
 pub(super) fn receive_buffer(entry: &SocketEntry) -> usize {
     entry
-        .options()
+        .flow()
         .map_or(crate::choices::DEFAULT_BUFFER, |options| {
             options.receive_buffer
         })
@@ -72,7 +72,7 @@ pub(super) fn receive_buffer(entry: &SocketEntry) -> usize {
 /// A socket's `SO_SNDBUF`.
 fn send_buffer(entry: &SocketEntry) -> usize {
     entry
-        .options()
+        .flow()
         .map_or(crate::choices::DEFAULT_BUFFER, |options| {
             options.send_buffer
         })

@@ -264,7 +264,7 @@ impl SocketTable {
             (Err(Error::ConnectionRefused), true) => {
                 self.with_socket(handle, |entry| {
                     let attempt = ConnectAttempt::Failed(Error::ConnectionRefused);
-                    entry.options_mut().connect = Some(attempt);
+                    entry.flow_mut().connect = Some(attempt);
                     Ok(())
                 })?;
                 Err(Error::WouldBlock)
@@ -379,8 +379,8 @@ impl SocketTable {
                 entry.security_mut().link = Some(link);
             }
             if *nonblocking {
-                entry.options_mut().connect = Some(ConnectAttempt::Completed);
-            } else if let Some(options) = entry.io.as_mut().and_then(|io| io.options.as_mut()) {
+                entry.flow_mut().connect = Some(ConnectAttempt::Completed);
+            } else if let Some(options) = entry.io.as_mut().and_then(|io| io.flow.as_mut()) {
                 // A successful connect resets SO_ERROR.
                 options.connect = None;
             }

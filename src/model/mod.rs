@@ -15,7 +15,7 @@
 //! | `negotiation.rs` | the emulated IPsec negotiation: who may talk to whom |
 //! | `impersonation.rs` | the thread's impersonation (`WSARevertImpersonation` ends it) |
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
-//! | `options.rs` | `SO_RCVBUF`, `SO_SNDBUF`, `SO_RCVTIMEO`, `SO_SNDTIMEO`, `SO_ERROR` |
+//! | `flow.rs` | `SO_RCVBUF`, `SO_SNDBUF`, `SO_RCVTIMEO`, `SO_SNDTIMEO`, `SO_ERROR` |
 //! | `observer.rs` | the wrappers the faces call: injected faults and the call trace, around every operation |
 //! | `observed_security.rs` | the same wrappers for the secure-socket and data-path operations |
 //! | `snapshot.rs` | a comparable picture of the whole table, for tests and teaching |
@@ -46,6 +46,7 @@ pub(crate) mod current;
 mod data;
 mod datagram;
 pub(crate) mod events;
+mod flow;
 pub(crate) mod impersonation;
 mod injected;
 mod lifecycle;
@@ -53,7 +54,6 @@ mod names;
 mod negotiation;
 mod observed_security;
 mod observer;
-mod options;
 pub(crate) mod overlapped;
 mod payload;
 pub(crate) mod peer_names;

@@ -128,7 +128,7 @@ pub struct Io {
     /// than the data it carries).
     pub peers: SmallMap<SocketAddr, Exchange>,
     /// Options set and the last non-blocking connect's outcome, once any exists.
-    pub options: Option<Box<Options>>,
+    pub flow: Option<Box<Flow>>,
 }
 
 /// How the last `connect` of a non-blocking stream socket ended: it completes within the
@@ -146,7 +146,7 @@ pub enum ConnectAttempt {
 /// A socket's options and connect outcome, once any differs from the default: boxed on the
 /// [`SocketEntry`], so an idle socket pays one pointer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Options {
+pub struct Flow {
     /// `SO_RCVBUF`, in bytes.
     pub receive_buffer: usize,
     /// `SO_SNDBUF`, in bytes.
@@ -159,7 +159,7 @@ pub struct Options {
     pub connect: Option<ConnectAttempt>,
 }
 
-impl Default for Options {
+impl Default for Flow {
     fn default() -> Self {
         Self {
             receive_buffer: crate::choices::DEFAULT_BUFFER,
@@ -213,13 +213,13 @@ impl SocketEntry {
 
     /// The options set, if any was (kept with the data state, so an idle socket pays
     /// nothing for them).
-    pub fn options(&self) -> Option<&Options> {
-        self.io.as_ref().and_then(|io| io.options.as_deref())
+    pub fn flow(&self) -> Option<&Flow> {
+        self.io.as_ref().and_then(|io| io.flow.as_deref())
     }
 
     /// The options, created on first change.
-    pub fn options_mut(&mut self) -> &mut Options {
-        self.io_mut().options.get_or_insert_with(Box::default)
+    pub fn flow_mut(&mut self) -> &mut Flow {
+        self.io_mut().flow.get_or_insert_with(Box::default)
     }
 
     /// The security state, created on first use.

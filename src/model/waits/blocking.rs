@@ -69,7 +69,7 @@ impl SocketTable {
         first: Result<R>,
     ) -> Result<R> {
         let (nonblocking, timeout) = self.with_socket(handle, |entry| {
-            let options = entry.options();
+            let options = entry.flow();
             let timeout = match awaited {
                 Awaited::Connection => None,
                 Awaited::Data => options.and_then(|o| o.receive_timeout),

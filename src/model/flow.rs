@@ -8,25 +8,25 @@ use std::time::Duration;
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
-use super::socket::{ConnectAttempt, Options};
+use super::socket::{ConnectAttempt, Flow};
 use super::SocketTable;
 use crate::error::{Error, Result};
 
 impl SocketTable {
     /// Reads one option of `handle`.
-    fn option<R>(&self, handle: SOCKET, read: impl FnOnce(&Options) -> R) -> Result<R> {
+    fn option<R>(&self, handle: SOCKET, read: impl FnOnce(&Flow) -> R) -> Result<R> {
         self.with_socket(handle, |entry| {
-            Ok(match entry.options() {
+            Ok(match entry.flow() {
                 Some(options) => read(options),
-                None => read(&Options::default()),
+                None => read(&Flow::default()),
             })
         })
     }
 
     /// Changes one option of `handle`; waiters look again (more room may let a send on).
-    fn set_option(&self, handle: SOCKET, write: impl FnOnce(&mut Options)) -> Result<()> {
+    fn set_option(&self, handle: SOCKET, write: impl FnOnce(&mut Flow)) -> Result<()> {
         self.with_socket(handle, |entry| {
-            write(entry.options_mut());
+            write(entry.flow_mut());
             Ok(())
         })?;
         self.waits.changed();
