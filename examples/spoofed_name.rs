@@ -72,6 +72,9 @@ fn listen_at(addr: SocketAddr) -> SOCKET {
     unsafe {
         assert_eq!(bind(s, raw.as_ptr().cast(), len), 0);
         assert_eq!(listen(s, 10), 0);
+        // The story looks whether anything arrived: the listeners must not wait for it.
+        let mut on = 1u32;
+        assert_eq!(ioctlsocket(s, FIONBIO, &mut on), 0);
     }
     s
 }

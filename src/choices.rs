@@ -166,14 +166,6 @@ pub const ONE_HOST_OWNS_EVERY_ADDRESS: Choice = Choice {
              address reaches the sender).",
 };
 
-/// Calls that would block forever.
-pub const NEVER_BLOCK: Choice = Choice {
-    id: "never-block",
-    question: "What does accept do when nothing is waiting?",
-    answer: "It fails with WSAEWOULDBLOCK at once, even on a blocking socket: an in-memory \
-             network with nothing pending would wait forever, and a test must never hang.",
-};
-
 /// Only IP sockets take part in the network.
 pub const ONLY_IP_IS_ADDRESSED: Choice = Choice {
     id: "only-ip-is-addressed",
@@ -460,17 +452,6 @@ pub const DATAGRAM_SECURITY_PER_PEER: Choice = Choice {
              sockets for later queries and impersonation; failure fails that send with \
              WSAETIMEDOUT, delivers nothing and records nothing, so the next send tries \
              again. A datagram to an address nobody bound is dropped silently, as UDP does.",
-};
-
-/// Receives never block.
-pub const RECEIVE_NEVER_BLOCKS: Choice = Choice {
-    id: "receive-never-blocks",
-    question: "What does a blocking recv or recvfrom with nothing to read do?",
-    answer: "It fails with WSAEWOULDBLOCK at once, as a non-blocking one does: an in-memory \
-             network has no other thread that could ever deliver while a single-threaded test \
-             waits, and a test must never hang. FIONBIO is still recorded (see the \
-             snapshot) and FIONREAD reports what is waiting. A stream whose peer shut down \
-             sending or closed returns 0 once drained.",
 };
 
 /// Supported send and receive flags, and addressing of datagrams.
@@ -1158,6 +1139,121 @@ pub const IO_ERROR_CONVERSION: Choice = Choice {
              since errno is set to it.",
 };
 
+/// How long a wait may see nothing change on its network before it ends as a stall:
+/// five seconds of real time, settable per network ([`STALL_ENDS_THE_CALL`]).
+pub const STALL_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A wait nothing can end fails its call.
+pub const STALL_ENDS_THE_CALL: Choice = Choice {
+    id: "stall-ends-the-call",
+    question: "What happens to a blocking call that nothing can ever complete: every thread \
+               known to the network waits (a deadlock of the code under test), or nothing \
+               changed on the network for the stall limit?",
+    answer: "Windows would hang. The emulator ends the wait: at once for a deadlock (every \
+             thread that entered the network, that Network::spawn started, or that made \
+             it, while it lives, waits in one of the network's calls, none was woken since \
+             it looked, and no deadline can end a wait), or after the stall limit (five \
+             seconds of real time with nothing changing on the network; \
+             Network::set_stall_limit) otherwise, which is the only rule on the \
+             process-wide network, whose threads are not known. The call fails with \
+             WSAENETDOWN, a code no caller takes for a timeout, a would-block or a closed \
+             peer, so the code under test treats it as the failure it is. The thread that \
+             found the stall prints a diagnosis to stderr (which call on which socket \
+             waited for what, every other waiting thread, the network's sockets) and the \
+             network keeps it (Network::stalls); strict mode makes it a test failure. A \
+             thread that acts on a network without being known to it can make a wait look \
+             deadlocked: such threads should enter the network or be started by \
+             Network::spawn.",
+};
+
+/// Timeouts can run on a test clock.
+pub const TEST_CLOCK: Choice = Choice {
+    id: "test-clock",
+    question: "On what clock do SO_RCVTIMEO, SO_SNDTIMEO and the other timeouts run?",
+    answer: "On the network's clock: real time by default; Network::set_clock(Clock::Manual) \
+             gives a clock that moves only when Network::advance moves it, and \
+             Clock::Auto one that also jumps to the earliest deadline of a waiting call \
+             when every thread known to the network waits, so a 30-second timeout expires \
+             at once and deterministically. A deadline is fixed when the call starts. The \
+             stall limit is always real time.",
+};
+
+/// `SO_RCVBUF` and `SO_SNDBUF` of a new socket, in bytes: 65,536 (the facts sheet marks
+/// Windows' defaults unconfirmed; 64 KiB is what current Windows versions report).
+pub const DEFAULT_BUFFER: usize = 65_536;
+
+/// What one queued datagram costs its receive buffer beyond its bytes: its queue entry.
+pub const DATAGRAM_OVERHEAD: usize = 64;
+
+/// How full buffers behave.
+pub const FLOW_CONTROL: Choice = Choice {
+    id: "flow-control",
+    question: "How much may a sender queue before a stream send waits, or a datagram is \
+               dropped, and what are SO_RCVBUF and SO_SNDBUF by default?",
+    answer: "SO_RCVBUF and SO_SNDBUF are 65,536 bytes on a new socket (the facts sheet marks \
+             Windows' defaults unconfirmed) and may be set to any value, 0 included. A \
+             stream connection holds the receiver's SO_RCVBUF plus the sender's SO_SNDBUF \
+             in flight, at least 65,536 bytes (Windows accepts sends beyond small buffer \
+             settings: three 4,096-byte sends with SO_SNDBUF 0 and SO_RCVBUF 1,024); a send \
+             is accepted whole whenever less than that is queued, as Windows accepts whole \
+             sends (facts 1.4), and otherwise waits for room on a blocking socket \
+             (SO_SNDTIMEO: WSAETIMEDOUT) or fails with WSAEWOULDBLOCK. Bytes sent before \
+             the connection is accepted wait with the client under the same bound. A \
+             datagram arriving while its receiver's queue holds SO_RCVBUF bytes or more \
+             (each datagram counting its length plus 64 bytes for its entry) is dropped \
+             silently, as on Windows. So a socket's memory stays bounded by its buffers \
+             plus one send, whatever a test sends. MSG_WAITALL longer than SO_RCVBUF is \
+             gathered in turns as the sender refills the buffer.",
+};
+
+/// Overlapped receives that find nothing to take.
+pub const PENDING_RECEIVES: Choice = Choice {
+    id: "pending-receives",
+    question: "How does an overlapped WSARecv or WSARecvFrom that finds nothing to take \
+               complete, and what does it report when its socket is closed?",
+    answer: "It returns WSA_IO_PENDING, blocking socket or not (facts 1.1), with nothing \
+             written; SO_RCVTIMEO does not apply (facts 1.6). Several pending receives are \
+             filled in the order they were posted, each with what one receive would take \
+             (facts 1.3), by the thread whose send, shutdown, close or reset made them \
+             satisfiable, after it released every lock: the data goes into the buffers \
+             (and the sender into lpFrom), then the status into the OVERLAPPED, then hEvent \
+             is signalled or the routine queued to the posting thread. The peer's FIN \
+             completes them with 0 bytes, a reset with WSAECONNRESET; closing the socket \
+             (or the last WSACleanup) completes them with WSAECONNABORTED, the Winsock \
+             form of the ERROR_CONNECTION_ABORTED Windows reports (facts 1.7, 8.2; the \
+             closesocket page's WSA_OPERATION_ABORTED is what older Windows gave). \
+             Overlapped sends do not pend for room: they wait in the call, as a blocking \
+             send does, then complete at once.",
+};
+
+/// Closing a socket another thread waits on.
+pub const CLOSE_INTERRUPTS_WAITS: Choice = Choice {
+    id: "close-interrupts-waits",
+    question: "What does a blocking recv, recvfrom, send, accept or WSAAccept report when \
+               another thread closes its socket, or calls the last WSACleanup, while it \
+               waits?",
+    answer: "WSAEINTR, as the Windows Sockets 2 specification says for a blocking call \
+             whose socket is closed (the closesocket page calls the situation undefined and \
+             Wine's tests assert only that accept fails). The wait ends at once: the close \
+             wakes every waiter of the network.",
+};
+
+/// A non-blocking connect.
+pub const NONBLOCKING_CONNECT: Choice = Choice {
+    id: "nonblocking-connect",
+    question: "What does connect on a non-blocking stream socket return, and when does the \
+               connection complete?",
+    answer: "WSAEWOULDBLOCK, always, as the page says (Wine's tests accept 0 too on \
+             loopback). The emulated handshake completes within the call: the connection \
+             is queued at the listener (or refused) before connect returns, so a second \
+             connect gives WSAEISCONN (never WSAEALREADY), and a refused one leaves \
+             SO_ERROR at WSAECONNREFUSED (not cleared by reading it, reset to 0 by a later \
+             successful connect) with the socket unconnected, free to connect again. A \
+             blocking connect returns the outcome itself: 0 once queued (before accept, \
+             as TCP completes the handshake first), WSAECONNREFUSED with no listener or a \
+             full backlog; it never waits.",
+};
+
 /// Every choice, in the order `docs/choices.md` lists them.
 pub const ALL: &[Choice] = &[
     CHECK_ORDER,
@@ -1173,7 +1269,6 @@ pub const ALL: &[Choice] = &[
     NAMES_ON_LISTENING_SOCKETS,
     SOCKET_CATALOG,
     ONE_HOST_OWNS_EVERY_ADDRESS,
-    NEVER_BLOCK,
     ONLY_IP_IS_ADDRESSED,
     LISTEN_BACKLOG,
     STARTUP_VERSIONS,
@@ -1199,7 +1294,6 @@ pub const ALL: &[Choice] = &[
     ACCEPTED_INHERIT_SECURITY,
     DATAGRAM_SECURITY_PER_PEER,
     EXCHANGES_END_AT_CLOSE,
-    RECEIVE_NEVER_BLOCKS,
     DATA_FLAGS,
     WSABUF_ARRAYS,
     DATAGRAM_TRUNCATION,
@@ -1255,6 +1349,12 @@ pub const ALL: &[Choice] = &[
     MULTICAST_DELIVERY,
     EXTENSION_FUNCTIONS,
     WSASENDMSG_CONTROL,
+    STALL_ENDS_THE_CALL,
+    TEST_CLOCK,
+    CLOSE_INTERRUPTS_WAITS,
+    NONBLOCKING_CONNECT,
+    FLOW_CONTROL,
+    PENDING_RECEIVES,
 ];
 
 #[cfg(test)]

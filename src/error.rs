@@ -172,6 +172,11 @@ wsa_errors! {
     /// Access denied: a broadcast without `SO_BROADCAST`, or a bind that
     /// `SO_EXCLUSIVEADDRUSE` (or a reuse across it) forbids.
     AccessDenied = WSAEACCES (10013), "an attempt was made to access a socket in a way forbidden by its access permissions";
+    /// A blocking call was interrupted: its socket was closed (or `WSACleanup` called) by
+    /// another thread while it waited ([`crate::choices::CLOSE_INTERRUPTS_WAITS`]).
+    Interrupted = WSAEINTR (10004), "a blocking operation was interrupted";
+    /// The connection was aborted on this side.
+    ConnectionAborted = WSAECONNABORTED (10053), "an established connection was aborted by the software in your host machine";
 }
 
 impl Error {
@@ -193,6 +198,8 @@ impl Error {
             Error::TimedOut => io::ErrorKind::TimedOut,
             Error::HostUnreachable => io::ErrorKind::HostUnreachable,
             Error::NetworkDown => io::ErrorKind::NetworkDown,
+            Error::Interrupted => io::ErrorKind::Interrupted,
+            Error::ConnectionAborted => io::ErrorKind::ConnectionAborted,
             _ => io::ErrorKind::Other,
         }
     }

@@ -138,6 +138,7 @@ fn connections_go_to_the_exact_address_then_the_first_bound() {
         specific.accept().is_ok(),
         "the more specific socket takes it"
     );
+    wildcard.set_nonblocking(true).unwrap();
     assert_eq!(wildcard.accept().unwrap_err(), Error::WouldBlock);
     let elsewhere = net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
     elsewhere
@@ -162,6 +163,7 @@ fn connections_go_to_the_exact_address_then_the_first_bound() {
         .connect(at)
         .unwrap();
     assert!(first.accept().is_ok());
+    second.set_nonblocking(true).unwrap();
     assert_eq!(second.accept().unwrap_err(), Error::WouldBlock);
     first.close().unwrap();
     let late = net.socket(Domain::IPV4, Type::STREAM, None).unwrap();

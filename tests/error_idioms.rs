@@ -60,6 +60,7 @@ fn choice_io_error_conversion_keeps_the_kind_and_the_code() {
     let env = env();
     let s = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
     s.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    s.set_nonblocking(true).unwrap();
     let err = io::Error::from(s.recv(&mut [0; 4]).unwrap_err());
     assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
     assert_eq!(Error::from_io(&err), Some(Error::WouldBlock));

@@ -22,7 +22,9 @@ fn vectored_total(lens: impl Iterator<Item = usize>) -> Result<usize> {
 }
 
 impl Socket {
-    /// [`send`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-send): sends `data` on a connected socket; returns the bytes sent. Errors:
+    /// [`send`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-send): sends `data` on a connected socket; returns the bytes sent. A stream send to
+    /// a full connection waits for room on a blocking socket (`SO_SNDTIMEO`), or fails with
+    /// `WSAEWOULDBLOCK` ([`crate::choices::FLOW_CONTROL`]). Errors:
     /// `WSAENOTCONN`, `WSAESHUTDOWN`, `WSAECONNRESET`, and on a datagram socket a failed
     /// first-datagram negotiation (`WSAETIMEDOUT`).
     ///
@@ -66,8 +68,10 @@ impl Socket {
             .send_to(self.handle, data, 0, Some(AddrArg::Value(addr)))
     }
 
-    /// [`recv`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-recv): reads into `buf`; `Ok(0)` once a stream's peer finished sending. Nothing to
-    /// read is `WSAEWOULDBLOCK`, blocking or not: the emulator never blocks. A datagram
+    /// [`recv`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-recv): reads into `buf`; `Ok(0)` once a stream's peer finished sending. With nothing
+    /// to read a blocking socket waits (for data, the peer's FIN or reset, or a close:
+    /// `WSAEINTR`; `SO_RCVTIMEO`: `WSAETIMEDOUT`; a stall: `WSAENETDOWN`), a non-blocking
+    /// one fails with `WSAEWOULDBLOCK`. A datagram
     /// longer than `buf` fills it and gives `WSAEMSGSIZE`. On a UDP socket whose datagram
     /// found nobody at its destination, the receive that comes to that point fails with
     /// `WSAECONNRESET` once ([`crate::choices::UDP_PORT_UNREACHABLE`]).
@@ -80,7 +84,8 @@ impl Socket {
     /// let udp = net.socket(Domain::IPV4, Type::DGRAM, None)?;
     /// let at = udp.bind("127.0.0.1:5000".parse().unwrap())?;
     /// let mut buf = [0u8; 16];
-    /// assert_eq!(udp.recv(&mut buf), Err(winsock_emu::Error::WouldBlock)); // never blocks
+    /// udp.set_nonblocking(true)?; // a blocking socket would wait here
+    /// assert_eq!(udp.recv(&mut buf), Err(winsock_emu::Error::WouldBlock));
     /// udp.send_to(b"ping", at)?;
     /// assert_eq!(udp.recv(&mut buf)?, 4);
     /// # Ok::<(), winsock_emu::Error>(())
@@ -247,6 +252,7 @@ impl Socket {
     /// udp.set_report_port_unreachable(false)?;
     /// udp.send_to(b"x", "127.0.0.1:9".parse().unwrap())?; // nobody there
     /// let mut buf = [0u8; 4];
+    /// udp.set_nonblocking(true)?;
     /// assert_eq!(udp.recv(&mut buf), Err(winsock_emu::Error::WouldBlock)); // no WSAECONNRESET
     /// # Ok::<(), winsock_emu::Error>(())
     /// ```

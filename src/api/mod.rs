@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod data;
+mod flow;
 mod network;
 mod options;
 mod pending;
@@ -14,6 +15,7 @@ mod socket;
 mod testing;
 mod tokens;
 mod types;
+mod waits;
 
 pub use network::{EnterGuard, Network, Startup};
 pub use pending::PendingOperation;

@@ -37,12 +37,17 @@ pub struct Network {
 
 impl Default for Network {
     fn default() -> Self {
-        Self::new()
+        let table = Arc::new(SocketTable::default());
+        // The thread that makes a network is known to it while it lives (`model/waits`).
+        table.waits.join(true);
+        Self { table }
     }
 }
 
 impl Network {
-    /// A new, isolated network, with [`WSAStartup`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-wsastartup) not yet called.
+    /// A new, isolated network, with [`WSAStartup`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-wsastartup) not yet called. The calling thread is
+    /// known to it while it lives, as threads that [enter](Network::enter) it are: see
+    /// [`Network::stalls`].
     ///
     /// The calling thread remembers it: if a `sys` call of this thread then fails with
     /// `WSANOTINITIALISED` on the process-wide network because this one was not

@@ -124,8 +124,10 @@ impl Socket {
         self.network.table.listen(self.handle, backlog)
     }
 
-    /// [`accept`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-accept): the oldest waiting connection, as a new socket, with the client's address.
-    /// Nothing waiting is `WSAEWOULDBLOCK`: the emulator never blocks.
+    /// [`accept`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-accept):
+    /// the oldest waiting connection, as a new socket, with the client's address. With
+    /// nothing waiting a blocking listener waits (`WSAEINTR` if another thread closes it,
+    /// `WSAENETDOWN` on a stall); a non-blocking one fails with `WSAEWOULDBLOCK`.
     ///
     /// ```
     /// use winsock_emu::{Domain, Network, Type};
@@ -135,6 +137,7 @@ impl Socket {
     /// let server = net.socket(Domain::IPV4, Type::STREAM, None)?;
     /// server.bind("127.0.0.1:80".parse().unwrap())?;
     /// server.listen(5)?;
+    /// server.set_nonblocking(true)?;
     /// assert_eq!(server.accept().err(), Some(winsock_emu::Error::WouldBlock));
     /// let client = net.socket(Domain::IPV4, Type::STREAM, None)?;
     /// client.connect("127.0.0.1:80".parse().unwrap())?;
@@ -149,7 +152,9 @@ impl Socket {
     }
 
     /// [`connect`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-connect)/[`WSAConnect`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsaconnect). A stream socket needs a listener at `addr`
-    /// (`WSAECONNREFUSED` otherwise); a datagram socket records `addr` as its peer.
+    /// (`WSAECONNREFUSED` otherwise); a datagram socket records `addr` as its peer. A
+    /// non-blocking stream socket gets `WSAEWOULDBLOCK`, and the outcome is then in
+    /// [`Socket::take_error`] ([`crate::choices::NONBLOCKING_CONNECT`]).
     ///
     /// ```
     /// use winsock_emu::{Domain, Network, Type};

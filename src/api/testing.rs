@@ -2,7 +2,7 @@
 //! the network.
 #![forbid(unsafe_code)]
 
-use std::thread::{self, JoinHandle};
+use std::thread::{self, JoinHandle, Scope, ScopedJoinHandle};
 
 use super::{Network, Socket};
 use crate::error::Result;
@@ -272,7 +272,9 @@ impl Network {
     }
 
     /// Spawns a thread on which this network is current for the `sys` functions, as the
-    /// spawning test's own thread has it after [`Network::enter`].
+    /// spawning test's own thread has it after [`Network::enter`]. The thread is known to
+    /// the network from this call on (no deadlock is declared while it starts), until `f`
+    /// returns.
     ///
     /// ```
     /// use winsock_emu::{Domain, Network, Type};
@@ -291,8 +293,31 @@ impl Network {
         T: Send + 'static,
     {
         let network = self.clone();
+        self.table.waits.expect_thread();
         thread::spawn(move || {
             let _current = network.enter();
+            network.table.waits.arrived();
+            f()
+        })
+    }
+
+    /// [`Network::spawn`] for a scoped thread ([`std::thread::scope`]): the thread may
+    /// borrow from the scope, and is known to the network from this call on, as
+    /// [`Network::spawn`]'s are.
+    pub fn spawn_scoped<'scope, T, F>(
+        &self,
+        scope: &'scope Scope<'scope, '_>,
+        f: F,
+    ) -> ScopedJoinHandle<'scope, T>
+    where
+        F: FnOnce() -> T + Send + 'scope,
+        T: Send + 'scope,
+    {
+        let network = self.clone();
+        self.table.waits.expect_thread();
+        scope.spawn(move || {
+            let _current = network.enter();
+            network.table.waits.arrived();
             f()
         })
     }

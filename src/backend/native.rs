@@ -13,8 +13,8 @@ use super::{
     Enumerated, GotOption, Named, Overlapped, Parsed, Queried,
 };
 use crate::native::{
-    address, catalog, data, handles, ioctl, last_error, options, overlapped, peer_name, resolution,
-    security, socket, startup, wsa_data, Winsock, WINDOWS,
+    address, catalog, data, flow, handles, ioctl, last_error, options, overlapped, peer_name,
+    resolution, security, socket, startup, wsa_data, Winsock, WINDOWS,
 };
 
 /// Runs `call` on the real Winsock's function table.
@@ -355,5 +355,13 @@ impl Backend for Native {
     /// pending operations are not applicable here.
     fn deferral(&self) -> Option<&dyn Deferral> {
         None
+    }
+
+    fn set_receive_timeout(&self, s: SOCKET, milliseconds: u32) -> CallResult {
+        with_windows(|api| flow::set_receive_timeout(api, s, milliseconds))
+    }
+
+    fn socket_error(&self, s: SOCKET) -> CallResult<i32> {
+        with_windows(|api| flow::socket_error(api, s))
     }
 }

@@ -14,7 +14,8 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use super::catalog::SocketKind;
 use super::options::Options;
-use super::socket::{Io, Link, Pending, Security, SocketEntry, State};
+use super::socket::{Flow, Io, Link, Pending, Security, SocketEntry, State};
+use super::waits::Awaited;
 use super::SocketTable;
 use crate::error::{Error, Result};
 use crate::wire::{SecuritySettings, TargetName};
@@ -51,6 +52,11 @@ struct Taken {
     inherited: Option<(Option<SecuritySettings>, Option<TargetName>)>,
     /// The listener's option values, which the accepted socket inherits.
     options: Option<Box<Options>>,
+    /// The listener's options: an accepted socket inherits its buffer sizes and timeouts
+    /// (facts 1.2).
+    flow: Option<Box<Flow>>,
+    /// The listener's mode: the accepted socket has it too (facts 1.2).
+    nonblocking: bool,
 }
 
 impl SocketTable {
@@ -60,7 +66,7 @@ impl SocketTable {
     /// before it was accepted.
     ///
     /// Errors: `WSAEINVAL` if the socket is not listening; `WSAEWOULDBLOCK` if nothing is
-    /// waiting ([`crate::choices::NEVER_BLOCK`]).
+    /// waiting (the observed `accept` waits on a blocking socket: `model/waits`).
     pub(super) fn accept_unobserved(&self, handle: SOCKET) -> Result<(SOCKET, SocketAddr)> {
         self.require_startup()?;
         let _topology = self.topology.lock();
@@ -82,7 +88,10 @@ impl SocketTable {
         mut decide: impl FnMut(Waiting) -> Verdict,
     ) -> Result<(SOCKET, SocketAddr)> {
         loop {
-            let (client, waiting) = self.oldest_waiting(handle)?;
+            let (client, waiting) =
+                self.blocking("WSAAccept", handle, Awaited::Connection, || {
+                    self.oldest_waiting(handle)
+                })?;
             let reject = match decide(waiting) {
                 Verdict::Accept => false,
                 Verdict::Reject => true,
@@ -100,6 +109,7 @@ impl SocketTable {
             if let Some(entry) = self.shard(client).lock().get_mut(&client) {
                 entry.io_mut().reset = true;
             }
+            self.waits.changed();
             return Err(Error::ConnectionRefused);
         }
     }
@@ -128,6 +138,11 @@ impl SocketTable {
                 .security
                 .as_ref()
                 .map(|security| (security.settings.clone(), security.principal.clone()));
+            let flow = entry.flow().cloned().map(|flow| {
+                let mut flow = Box::new(flow);
+                flow.connect = None;
+                flow
+            });
             let State::Listening(listener) = &mut entry.state else {
                 return Err(Error::Invalid);
             };
@@ -141,6 +156,8 @@ impl SocketTable {
                 overlapped: entry.overlapped,
                 inherited,
                 options: entry.io.as_ref().and_then(|io| io.options.clone()),
+                flow,
+                nonblocking: entry.nonblocking,
             }))
         })
     }
@@ -168,6 +185,8 @@ impl SocketTable {
             overlapped,
             inherited,
             options,
+            flow,
+            nonblocking,
         } = taken;
         let mut io = Io {
             options,
@@ -189,7 +208,9 @@ impl SocketTable {
                 io.peer_finished = true;
             }
         }
+        io.flow = flow;
         let mut accepted = SocketEntry::new(kind, overlapped);
+        accepted.nonblocking = nonblocking;
         accepted.local = Some(pending.to);
         accepted.state = State::Connected {
             peer: pending.from,
@@ -209,6 +230,7 @@ impl SocketTable {
             }));
         }
         self.shard(new_handle).lock().insert(new_handle, accepted);
+        self.waits.changed();
         Ok((new_handle, pending.from))
     }
 }

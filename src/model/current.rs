@@ -3,7 +3,8 @@
 //! Like Windows, a process has one Winsock: code that never asks uses the process-wide
 //! table. A test can make its own table current for its thread (`Network::enter`), so
 //! that parallel tests never share sockets, ports or `WSAStartup` counts. Entering nests:
-//! the innermost entered table wins until its guard is dropped.
+//! the innermost entered table wins until its guard is dropped. A thread that entered a
+//! table is known to it ([`super::waits`]) until it leaves.
 #![forbid(unsafe_code)]
 
 use std::cell::RefCell;
@@ -19,7 +20,7 @@ thread_local! {
 
 /// The process-wide table, created on first use.
 pub(crate) fn global() -> &'static Arc<SocketTable> {
-    process_wide!(Arc<SocketTable>, Arc::default())
+    process_wide!(Arc<SocketTable>, Arc::new(SocketTable::process_wide()))
 }
 
 /// The thread's current table, shared.
@@ -51,6 +52,7 @@ pub(crate) fn with_current<R>(f: impl FnOnce(&Arc<SocketTable>) -> R) -> R {
 
 /// Makes `table` the thread's current table until [`leave`] is called with it.
 pub(crate) fn enter(table: Arc<SocketTable>) {
+    table.waits.join(false);
     ENTERED.with(|stack| stack.borrow_mut().push(table));
 }
 
@@ -66,6 +68,7 @@ pub(crate) fn leave(table: &Arc<SocketTable>) {
             stack.remove(at);
         }
     });
+    table.waits.leave();
 }
 
 /// Whether this thread has entered any table.

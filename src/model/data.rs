@@ -5,7 +5,9 @@
 //! the connection, to the sender's, handed over at `accept`). A datagram goes to the socket
 //! bound to its destination, after the sender and the receiver negotiated security for that
 //! peer on the first datagram between them ([`crate::choices::DATAGRAM_SECURITY_PER_PEER`]).
-//! Nothing ever blocks ([`crate::choices::RECEIVE_NEVER_BLOCKS`]).
+//! These are the attempts: each fails with `WSAEWOULDBLOCK` when it cannot proceed now, and
+//! the observed calls wait on a blocking socket (`model/waits`). Each change a waiter could
+//! wait for ends with [`super::waits::Waits::changed`].
 #![forbid(unsafe_code)]
 
 use std::net::SocketAddr;
@@ -39,8 +41,43 @@ pub(crate) struct Received {
 enum Send {
     /// A connected datagram socket, checked: the datagram goes to its peer.
     Datagram(Sender),
-    /// A connected stream socket, with the handle of its far end once accepted.
-    Stream(Option<SOCKET>),
+    /// A connected stream socket, with the handle of its far end once accepted, and its
+    /// `SO_SNDBUF`.
+    Stream(Option<SOCKET>, usize),
+}
+
+/// The bytes a stream connection holds in flight toward a receiver with `SO_RCVBUF`
+/// `receive_buffer` from a sender with `SO_SNDBUF` `send_buffer`: their sum, at least
+/// [`crate::choices::DEFAULT_BUFFER`] ([`crate::choices::FLOW_CONTROL`]). A send is taken
+/// whole while less than this is queued.
+fn stream_room(receive_buffer: usize, send_buffer: usize) -> usize {
+    receive_buffer
+        .saturating_add(send_buffer)
+        .max(crate::choices::DEFAULT_BUFFER)
+}
+
+/// What a queued datagram of `len` bytes costs its receive buffer: its bytes and its queue
+/// entry ([`crate::choices::FLOW_CONTROL`]), so that even empty datagrams fill it.
+pub(super) fn datagram_charge(len: usize) -> usize {
+    len + crate::choices::DATAGRAM_OVERHEAD
+}
+
+/// A socket's `SO_RCVBUF`.
+pub(super) fn receive_buffer(entry: &SocketEntry) -> usize {
+    entry
+        .flow()
+        .map_or(crate::choices::DEFAULT_BUFFER, |options| {
+            options.receive_buffer
+        })
+}
+
+/// A socket's `SO_SNDBUF`.
+fn send_buffer(entry: &SocketEntry) -> usize {
+    entry
+        .flow()
+        .map_or(crate::choices::DEFAULT_BUFFER, |options| {
+            options.send_buffer
+        })
 }
 
 /// Checks `flags` against those a call supports ([`crate::choices::DATA_FLAGS`]).
@@ -112,14 +149,21 @@ impl SocketTable {
                 let sender = datagram_sender(entry, data, Some(AddrArg::Value(peer)))?;
                 return Ok(Send::Datagram(sender));
             }
+            let sending = send_buffer(entry);
             if remote.is_none() && !data.is_empty() {
-                entry.io_mut().unsent.extend_from_slice(data);
+                // Not accepted yet: the bytes wait with the client, as much as a connection
+                // holds.
+                let unsent = &mut entry.io_mut().unsent;
+                if unsent.len() >= stream_room(crate::choices::DEFAULT_BUFFER, sending) {
+                    return Err(Error::WouldBlock);
+                }
+                unsent.extend_from_slice(data);
             }
-            Ok(Send::Stream(remote.map(NonZeroUsize::get)))
+            Ok(Send::Stream(remote.map(NonZeroUsize::get), sending))
         })?;
-        let remote = match plan {
+        let (remote, sending) = match plan {
             Send::Datagram(sender) => return self.send_datagram(topology, handle, data, sender),
-            Send::Stream(remote) => remote,
+            Send::Stream(remote, sending) => (remote, sending),
         };
         let Some(remote) = remote else {
             return Ok(data.len());
@@ -129,7 +173,12 @@ impl SocketTable {
         }
         let delivered = match self.shard(remote).lock().get_mut(&remote) {
             Some(receiver) => {
+                let room = stream_room(receive_buffer(receiver), sending);
                 let io = receiver.io_mut();
+                if io.inbound.len() >= room {
+                    // Full: the sender waits (blocking) or gets WSAEWOULDBLOCK.
+                    return Err(Error::WouldBlock);
+                }
                 if !io.shut_receive {
                     io.inbound.extend(data);
                 }
@@ -142,8 +191,12 @@ impl SocketTable {
                 entry.io_mut().reset = true;
                 Ok(())
             })?;
+            drop(topology);
+            self.signal();
             return Err(Error::ConnectionReset);
         }
+        drop(topology);
+        self.signal();
         Ok(data.len())
     }
 
@@ -189,8 +242,8 @@ impl SocketTable {
     /// `WSAENOTCONN` (unconnected stream), `WSAEINVAL` (unbound datagram socket),
     /// `WSAESHUTDOWN`, `WSAECONNRESET` (a reset stream; on a datagram socket, a
     /// port-unreachable notification next in the queue: [`crate::choices::UDP_PORT_UNREACHABLE`],
-    /// consumed unless `MSG_PEEK`), and `WSAEWOULDBLOCK` when nothing can be read yet,
-    /// blocking or not ([`crate::choices::RECEIVE_NEVER_BLOCKS`]). A stream whose peer finished
+    /// consumed unless `MSG_PEEK`), and `WSAEWOULDBLOCK` when nothing can be read yet (the
+    /// observed `recv` then waits on a blocking socket). A stream whose peer finished
     /// sending gives an empty result: the graceful close.
     pub(super) fn recv_unobserved(
         &self,
@@ -198,20 +251,38 @@ impl SocketTable {
         max: usize,
         flags: i32,
     ) -> Result<Received> {
+        let received = self.recv_now(handle, max, flags)?;
+        if flags & MSG_PEEK == 0 && !received.data.as_slice().is_empty() {
+            // Room freed: a sender may go on.
+            self.waits.changed();
+        }
+        Ok(received)
+    }
+
+    /// The receive itself, signalling nobody (the posted receives' fill uses it under
+    /// their lock).
+    pub(super) fn recv_now(&self, handle: SOCKET, max: usize, flags: i32) -> Result<Received> {
         self.with_socket(handle, |entry| {
             let peek = flags & MSG_PEEK != 0;
             if entry.kind.socket_type == SOCK_STREAM {
                 flags_supported(flags, MSG_PEEK | MSG_WAITALL)?;
+                if flags & MSG_WAITALL != 0 && entry.nonblocking {
+                    // recv's page: MSG_WAITALL on a non-blocking socket is WSAEOPNOTSUPP.
+                    return Err(Error::OperationNotSupported);
+                }
                 let State::Connected { peer, .. } = entry.state else {
                     return Err(Error::NotConnected);
                 };
                 direction_open(entry, false)?;
                 not_reset(entry)?;
+                // MSG_WAITALL takes what a full receive buffer holds, so that a length
+                // beyond it is gathered in turns (the observed `recv`) as the sender refills it.
+                let most = receive_buffer(entry).max(1);
                 let io = entry.io_mut();
                 let finished = io.peer_finished;
                 let waiting = io.inbound.len();
                 let enough = if flags & MSG_WAITALL != 0 {
-                    waiting >= max
+                    waiting >= max.min(most)
                 } else {
                     waiting > 0 || max == 0
                 };
@@ -242,7 +313,12 @@ impl SocketTable {
                 io.datagrams.pop_front()
             };
             let (from, datagram) = match next.ok_or(Error::WouldBlock)? {
-                Queued::Datagram(from, datagram) => (from, datagram),
+                Queued::Datagram(from, datagram) => {
+                    if !peek {
+                        io.queued_bytes -= datagram_charge(datagram.len());
+                    }
+                    (from, datagram)
+                }
                 // A peek leaves it for the next receive (`udp-port-unreachable`).
                 Queued::PortUnreachable => return Err(Error::ConnectionReset),
             };
@@ -261,7 +337,7 @@ impl SocketTable {
     /// (unconnected stream).
     pub(super) fn shutdown_unobserved(&self, handle: SOCKET, how: i32) -> Result<()> {
         self.require_startup()?;
-        let _topology = self.topology.lock();
+        let topology = self.topology.lock();
         let remote = self.with_socket(handle, |entry| {
             if ![SD_RECEIVE, SD_SEND, SD_BOTH].contains(&how) {
                 return Err(Error::Invalid);
@@ -282,6 +358,8 @@ impl SocketTable {
                 peer.io_mut().peer_finished = true;
             }
         }
+        drop(topology);
+        self.signal();
         Ok(())
     }
 

@@ -27,6 +27,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
 
+use super::data::{datagram_charge, receive_buffer};
 use super::lifecycle::{source_toward, AddrArg, AddrFailure, Initiator};
 use super::negotiation::{negotiate, peer_key, Endpoint};
 use super::options::Opt;
@@ -112,15 +113,20 @@ impl Sender {
 
 /// Puts a datagram from `source` in `entry`'s receive queue, unless the socket is
 /// connected to someone else or has shut down receiving.
+/// A full receive buffer drops the datagram silently ([`choices::FLOW_CONTROL`]).
 pub(super) fn deliver_datagram(entry: &mut SocketEntry, source: SocketAddr, data: &[u8]) {
     let accepts = match entry.state {
         State::Connected { peer, .. } => peer_key(peer) == peer_key(source),
         _ => true,
     };
     if accepts && !entry.io.as_ref().is_some_and(|io| io.shut_receive) {
-        entry
-            .io_mut()
-            .datagrams
+        let room = receive_buffer(entry);
+        let io = entry.io_mut();
+        if io.queued_bytes >= room {
+            return;
+        }
+        io.queued_bytes += datagram_charge(data.len());
+        io.datagrams
             .push_back(Queued::Datagram(source, Payload::new(data)));
     }
 }
@@ -274,6 +280,8 @@ impl SocketTable {
                 Ok(())
             })?;
         }
+        drop(topology);
+        self.signal();
         Ok(data.len())
     }
 

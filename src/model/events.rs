@@ -162,6 +162,13 @@ pub(crate) fn queue_apc(thread: ThreadId, apc: Apc) {
     state.apcs.entry(thread).or_default().push_back(apc);
     drop(state);
     notify();
+    // A thread blocked in a socket call waits alertably too (`model/waits`).
+    super::waits::threads::alert(thread);
+}
+
+/// Whether completion routines are queued to `thread`.
+pub(crate) fn has_queued(thread: ThreadId) -> bool {
+    lock().apcs.contains_key(&thread)
 }
 
 /// How a wait ended.
@@ -247,7 +254,7 @@ pub(crate) fn wait(request: WaitFor<'_>) -> Result<Wait> {
 
 /// Runs every routine queued to `thread`, oldest first, one at a time with no lock held;
 /// routines queued meanwhile (by a routine, say) run too.
-fn run_queued(thread: ThreadId) {
+pub(crate) fn run_queued(thread: ThreadId) {
     loop {
         let next = {
             let mut state = lock();

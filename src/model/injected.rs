@@ -17,7 +17,7 @@ impl SocketTable {
     /// connected stream.
     pub(crate) fn reset_connection(&self, handle: SOCKET) -> Result<()> {
         self.require_startup()?;
-        let _topology = self.topology.lock();
+        let topology = self.topology.lock();
         let remote = self.with_socket(handle, |entry| match entry.state {
             State::Connected { remote, .. } if entry.is_stream() => {
                 entry.io_mut().reset = true;
@@ -30,6 +30,8 @@ impl SocketTable {
                 peer.io_mut().reset = true;
             }
         }
+        drop(topology);
+        self.signal();
         Ok(())
     }
 
@@ -48,6 +50,8 @@ impl SocketTable {
                 delivered += 1;
             }
         }
+        drop(topology);
+        self.signal();
         delivered
     }
 }

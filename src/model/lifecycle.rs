@@ -16,7 +16,7 @@ use super::catalog;
 use super::negotiation::{negotiate, Endpoint};
 use super::options::reuse::Reuse;
 use super::overlapped;
-use super::socket::{Link, Listener, Pending, SocketEntry, State};
+use super::socket::{ConnectAttempt, Link, Listener, Pending, SocketEntry, State};
 use super::topology::Topology;
 use super::SocketTable;
 use crate::choices;
@@ -167,6 +167,7 @@ impl SocketTable {
             topology.clear();
             let pending = self.take_pending(None);
             drop(topology);
+            self.signal();
             overlapped::abort(pending);
         }
         Ok(())
@@ -255,16 +256,41 @@ impl SocketTable {
     /// disconnects it, as `connect`'s page says. An unbound socket is bound implicitly
     /// ([`choices::ONE_HOST_OWNS_EVERY_ADDRESS`]).
     ///
+    /// On a non-blocking stream socket the outcome is recorded instead of returned, and the
+    /// call fails with `WSAEWOULDBLOCK` ([`choices::NONBLOCKING_CONNECT`]): a refusal
+    /// becomes `SO_ERROR`.
+    ///
     /// A stream socket is looked at, the listener's shard locked, and the socket locked again
     /// to be connected: `listen`, `WSASetSocketSecurity` or a peer-name call (which take no
     /// topology lock) may change it in between. If one did, the connection is withdrawn from
     /// the backlog and the connect starts again from the socket as it now is, so it is as if
     /// that call came first (defect 9 of issue 13: connect and listen both succeeded).
     pub(super) fn connect_unobserved(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<()> {
+        let mut nonblocking = false;
+        let outcome = self.connect_now(handle, arg, &mut nonblocking);
+        match (outcome, nonblocking) {
+            // Recorded by `connect_now` as it connected.
+            (Ok(()), true) => Err(Error::WouldBlock),
+            (Err(Error::ConnectionRefused), true) => {
+                self.with_socket(handle, |entry| {
+                    let attempt = ConnectAttempt::Failed(Error::ConnectionRefused);
+                    entry.flow_mut().connect = Some(attempt);
+                    Ok(())
+                })?;
+                Err(Error::WouldBlock)
+            }
+            (outcome, _) => outcome,
+        }
+    }
+
+    /// The connect itself: its outcome, as a blocking connect returns it; `nonblocking`
+    /// says whether the socket is a non-blocking stream socket (whose success it records
+    /// as [`ConnectAttempt::Completed`]; a blocking one's clears `SO_ERROR`).
+    fn connect_now(&self, handle: SOCKET, arg: AddrArg<'_>, nonblocking: &mut bool) -> Result<()> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
         loop {
-            if let Some(done) = self.connect_once(&mut topology, handle, arg)? {
+            if let Some(done) = self.connect_once(&mut topology, handle, arg, nonblocking)? {
                 return Ok(done);
             }
         }
@@ -277,8 +303,10 @@ impl SocketTable {
         topology: &mut Topology,
         handle: SOCKET,
         arg: AddrArg<'_>,
+        nonblocking: &mut bool,
     ) -> Result<Option<()>> {
         let (kind, local, target, initiator) = self.with_socket(handle, |entry| {
+            *nonblocking = entry.is_stream() && entry.nonblocking;
             require_ip_socket(entry)?;
             let target = ip_address_for(entry, arg, Error::AddressFamilyNotSupported)?;
             let unspecified = target.ip().is_unspecified();
@@ -382,6 +410,12 @@ impl SocketTable {
             if link != Link::default() {
                 entry.security_mut().link = Some(link);
             }
+            if *nonblocking {
+                entry.flow_mut().connect = Some(ConnectAttempt::Completed);
+            } else if let Some(flow) = entry.io.as_mut().and_then(|io| io.flow.as_mut()) {
+                // A successful connect resets SO_ERROR.
+                flow.connect = None;
+            }
             Ok(true)
         })?;
         if !connected {
@@ -391,6 +425,7 @@ impl SocketTable {
         if local.is_none() {
             topology.bind(kind.socket_type, bound, handle);
         }
+        self.waits.changed();
         Ok(Some(()))
     }
 
@@ -511,6 +546,7 @@ impl SocketTable {
             Vec::new()
         };
         drop(topology);
+        self.signal();
         overlapped::abort(pending);
         Ok(())
     }

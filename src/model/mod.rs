@@ -21,14 +21,17 @@
 //! | `tokens.rs` | the process-wide emulated access tokens a query hands out and `CloseHandle` closes |
 //! | `impersonation.rs` | the thread's impersonation (`WSARevertImpersonation` ends it) |
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
+//! | `flow.rs` | `SO_RCVBUF`, `SO_SNDBUF`, `SO_RCVTIMEO`, `SO_SNDTIMEO`, `SO_ERROR` |
 //! | `observer.rs` | the wrappers the faces call: injected faults and the call trace, around every operation |
 //! | `observed_security.rs` | the same wrappers for the secure-socket and data-path operations |
 //! | `snapshot.rs` | a comparable picture of the whole table, for tests and teaching |
 //! | `current.rs` | which table the `sys` functions of a thread use |
 //! | `overlapped.rs` | overlapped operations: immediate, pending, aborted by `closesocket` |
+//! | `posted.rs` | overlapped receives pending until data arrives, filled in posting order |
 //! | `events.rs` | process-wide event objects, per-thread completion-routine queues, waits |
 //! | `resolution/` | the network's names: declared hosts, `localhost`, the machine name, `getaddrinfo` and `getnameinfo` |
 //! | `sync.rs` | the locks, condition variable and thread identities: `parking_lot`, or `shuttle` for model checking |
+//! | `waits/` | how a blocking call waits and is woken: the eventcount, the clock, stall detection |
 //!
 //! ## Locking
 //! Sockets live in [`SHARDS`] shards, each a `parking_lot::Mutex` around a `HashMap`, so
@@ -54,6 +57,7 @@ pub(crate) mod current;
 mod data;
 mod datagram;
 pub(crate) mod events;
+mod flow;
 pub(crate) mod handles;
 pub(crate) mod impersonation;
 mod injected;
@@ -67,6 +71,7 @@ pub(crate) mod options;
 pub(crate) mod overlapped;
 mod payload;
 pub(crate) mod peer_names;
+pub(crate) mod posted;
 pub(crate) mod protocol_db;
 mod query_answer;
 pub(crate) mod refusals;
@@ -84,6 +89,7 @@ mod topology;
 #[cfg(feature = "tracing")]
 mod tracing_events;
 mod unreachable;
+pub(crate) mod waits;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -210,6 +216,13 @@ pub(crate) struct SocketTable {
     /// This table's identity, which no other table of the process ever has (the thread's
     /// impersonation record names it).
     identity: u64,
+    /// Overlapped receives waiting for data; taken after `topology`, before a shard lock.
+    posted: Mutex<posted::PostedReceives>,
+    /// How many receives are posted: read by every change, so it is a lone atomic.
+    posted_count: AtomicUsize,
+    /// Blocking calls' waits: the eventcount, the clock, the known threads; its mutex is
+    /// a leaf.
+    pub(crate) waits: waits::Waits,
 }
 
 impl Default for SocketTable {
@@ -224,11 +237,23 @@ impl Default for SocketTable {
             observer: Observer::default(),
             resolver: RwLock::new(resolution::Resolver::default()),
             identity: NEXT_IDENTITY.fetch_add(1, Ordering::Relaxed),
+            posted: Mutex::new(posted::PostedReceives::default()),
+            posted_count: AtomicUsize::new(0),
+            waits: waits::Waits::default(),
         }
     }
 }
 
 impl SocketTable {
+    /// The process-wide table: no thread is known to it, so only the stall limit ends its
+    /// waits.
+    pub(crate) fn process_wide() -> Self {
+        Self {
+            waits: waits::Waits::process_wide(),
+            ..Self::default()
+        }
+    }
+
     /// The shard a handle lives in.
     fn shard(&self, handle: SOCKET) -> &Mutex<Sockets> {
         &self.shards[(handle >> 2) & (SHARDS - 1)]

@@ -6,12 +6,13 @@
 use std::cell::Cell;
 use std::net::SocketAddr;
 
-use windows_sys::Win32::Networking::WinSock::SOCKET;
+use windows_sys::Win32::Networking::WinSock::{MSG_PEEK, MSG_WAITALL, SOCKET};
 
 use super::data::Received;
 use super::lifecycle::AddrArg;
 use super::observer::{addr_args, addr_peer, Outcome};
 use super::security::{QueryFailure, SettingsArg, TemplateArg};
+use super::waits::Awaited;
 use super::SocketTable;
 use crate::error::Result;
 use crate::testing::Call;
@@ -112,7 +113,9 @@ impl SocketTable {
     pub(crate) fn send(&self, handle: SOCKET, data: &[u8], flags: i32) -> Result<usize> {
         let args = || format!("len={}, flags={flags:#x}", data.len());
         self.observe(Call::Send, Some(handle), None, args, || {
-            self.send_unobserved(handle, data, flags).map(Count)
+            let attempt = || self.send_unobserved(handle, data, flags);
+            self.blocking("send", handle, Awaited::Room, attempt)
+                .map(Count)
         })
         .map(|Count(count)| count)
     }
@@ -131,16 +134,57 @@ impl SocketTable {
             None => format!("len={}, flags={flags:#x}, to=NULL", data.len()),
         };
         self.observe(Call::SendTo, Some(handle), peer, args, || {
-            self.send_to_unobserved(handle, data, flags, to).map(Count)
+            let attempt = || self.send_to_unobserved(handle, data, flags, to);
+            self.blocking("sendto", handle, Awaited::Room, attempt)
+                .map(Count)
         })
         .map(|Count(count)| count)
     }
 
-    /// `recv`/`recvfrom`, observed.
+    /// `recv`/`recvfrom`, observed: on a blocking socket, waits for data, the peer's FIN or
+    /// reset, or a close (`model/waits`).
     pub(crate) fn recv(&self, handle: SOCKET, max: usize, flags: i32) -> Result<Received> {
+        self.recv_waiting(handle, max, flags, true)
+    }
+
+    /// `recv`/`recvfrom`, observed; waits only if `may_wait` (an overlapped receive does
+    /// not wait in the call).
+    pub(crate) fn recv_waiting(
+        &self,
+        handle: SOCKET,
+        max: usize,
+        flags: i32,
+        may_wait: bool,
+    ) -> Result<Received> {
         let args = || format!("len={max}, flags={flags:#x}");
         self.observe(Call::Recv, Some(handle), None, args, || {
-            self.recv_unobserved(handle, max, flags)
+            if !may_wait {
+                return self.recv_unobserved(handle, max, flags);
+            }
+            let attempt = |max| {
+                self.blocking("recv", handle, Awaited::Data, || {
+                    self.recv_unobserved(handle, max, flags)
+                })
+            };
+            let first = attempt(max)?;
+            if flags & MSG_WAITALL == 0 || flags & MSG_PEEK != 0 {
+                return Ok(first);
+            }
+            // MSG_WAITALL on a stream: gathered in turns until full, the stream's end, or
+            // an error (what came before it is returned).
+            let mut gathered = first.data.as_slice().to_vec();
+            while gathered.len() < max {
+                match attempt(max - gathered.len()) {
+                    Ok(more) if !more.data.as_slice().is_empty() => {
+                        gathered.extend_from_slice(more.data.as_slice());
+                    }
+                    _ => break,
+                }
+            }
+            Ok(Received {
+                data: gathered.into(),
+                ..first
+            })
         })
     }
 

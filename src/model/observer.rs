@@ -15,6 +15,7 @@ use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
 use super::lifecycle::AddrArg;
 use super::names::NameArg;
 use super::sync::Mutex;
+use super::waits::Awaited;
 use super::SocketTable;
 use crate::error::{Error, Result};
 use crate::testing::{
@@ -148,6 +149,13 @@ impl Observer {
                 0
             }
             _ => 1,
+        }
+    }
+
+    /// A stall was diagnosed: strict mode reports it (`blocked-forever`).
+    pub(crate) fn stalled(&self, socket: Option<SOCKET>, diagnosis: &str) {
+        if self.strict_enabled.load(Ordering::Acquire) {
+            self.strict.lock().stalled(socket, diagnosis.to_owned());
         }
     }
 
@@ -387,7 +395,10 @@ impl SocketTable {
         }
         drop(recorder);
         if self.observer.strict_enabled.load(Ordering::Acquire) {
-            self.check_strict(call, socket, peer, result.is_ok());
+            // A non-blocking connect's WSAEWOULDBLOCK is its success.
+            let ok = result.is_ok()
+                || (call == Call::Connect && matches!(result, Err(Error::WouldBlock)));
+            self.check_strict(call, socket, peer, ok);
         }
     }
 
@@ -499,7 +510,9 @@ impl SocketTable {
     /// `accept`, observed.
     pub(crate) fn accept(&self, handle: SOCKET) -> Result<(SOCKET, SocketAddr)> {
         self.observe(Call::Accept, Some(handle), None, String::new, || {
-            self.accept_unobserved(handle)
+            self.blocking("accept", handle, Awaited::Connection, || {
+                self.accept_unobserved(handle)
+            })
         })
     }
 

@@ -148,6 +148,8 @@ pub struct Io {
     pub datagrams: VecDeque<Queued>,
     /// Stream bytes sent before the server accepted the connection.
     pub unsent: Vec<u8>,
+    /// What the queued datagrams cost the receive buffer (their bytes and entries).
+    pub queued_bytes: usize,
     /// `shutdown(SD_SEND)` was called.
     pub shut_send: bool,
     /// `shutdown(SD_RECEIVE)` was called.
@@ -170,6 +172,49 @@ pub struct Io {
     /// the boxed data state, so a socket that never sets one pays nothing more, and boxed
     /// again, so one that only moves data does not carry them.
     pub options: Option<Box<Options>>,
+    /// The flow-control options (buffers, timeouts) and the last non-blocking connect's
+    /// outcome, once any differs from the default.
+    pub flow: Option<Box<Flow>>,
+}
+
+/// How the last `connect` of a non-blocking stream socket ended: it completes within the
+/// call, which still returns `WSAEWOULDBLOCK` (facts 1.5,
+/// [`crate::choices::NONBLOCKING_CONNECT`]); the readiness calls report it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectAttempt {
+    /// The connection was made: writable.
+    Completed,
+    /// The connection failed with this error: `SO_ERROR` reads it, until a later connect
+    /// succeeds.
+    Failed(crate::error::Error),
+}
+
+/// A socket's options and connect outcome, once any differs from the default: boxed on the
+/// [`SocketEntry`], so an idle socket pays one pointer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flow {
+    /// `SO_RCVBUF`, in bytes.
+    pub receive_buffer: usize,
+    /// `SO_SNDBUF`, in bytes.
+    pub send_buffer: usize,
+    /// `SO_RCVTIMEO`: `None` is 0, no timeout.
+    pub receive_timeout: Option<std::time::Duration>,
+    /// `SO_SNDTIMEO`: `None` is 0, no timeout.
+    pub send_timeout: Option<std::time::Duration>,
+    /// How the last non-blocking connect ended.
+    pub connect: Option<ConnectAttempt>,
+}
+
+impl Default for Flow {
+    fn default() -> Self {
+        Self {
+            receive_buffer: crate::choices::DEFAULT_BUFFER,
+            send_buffer: crate::choices::DEFAULT_BUFFER,
+            receive_timeout: None,
+            send_timeout: None,
+            connect: None,
+        }
+    }
 }
 
 /// One socket of the table.
@@ -210,6 +255,17 @@ impl SocketEntry {
             security: None,
             io: None,
         }
+    }
+
+    /// The options set, if any was (kept with the data state, so an idle socket pays
+    /// nothing for them).
+    pub fn flow(&self) -> Option<&Flow> {
+        self.io.as_ref().and_then(|io| io.flow.as_deref())
+    }
+
+    /// The options, created on first change.
+    pub fn flow_mut(&mut self) -> &mut Flow {
+        self.io_mut().flow.get_or_insert_with(Box::default)
     }
 
     /// The security state, created on first use.

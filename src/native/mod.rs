@@ -40,6 +40,8 @@
 pub(crate) mod address;
 pub(crate) mod catalog;
 pub(crate) mod data;
+#[cfg(windows)]
+pub(crate) mod flow;
 pub(crate) mod handles;
 pub(crate) mod ioctl;
 pub(crate) mod last_error;

@@ -94,8 +94,12 @@ unsafe fn deliver(received: Received, buf: PSTR, from: *mut SOCKADDR, fromlen: *
 /// receives up to `len` bytes; returns the count, 0 when a stream's peer finished sending.
 /// Errors: `WSAENOTSOCK`, `WSAEFAULT` (NULL `buf` with a non-zero `len`, negative `len`),
 /// `WSAEOPNOTSUPP` (flags), `WSAENOTCONN`, `WSAEINVAL` (unbound datagram socket),
-/// `WSAESHUTDOWN`, `WSAECONNRESET`, `WSAEWOULDBLOCK` when nothing is waiting, blocking or
-/// not ([`crate::choices::RECEIVE_NEVER_BLOCKS`]), `WSAEMSGSIZE` for a truncated datagram.
+/// `WSAESHUTDOWN`, `WSAECONNRESET`, `WSAEMSGSIZE` for a truncated datagram. With nothing
+/// waiting, a blocking socket waits (alertably) for data, the peer's FIN or reset, or a
+/// close: `WSAETIMEDOUT` at `SO_RCVTIMEO`, `WSAEINTR` if another thread closes it
+/// ([`crate::choices::CLOSE_INTERRUPTS_WAITS`]), `WSAENETDOWN` on a stall
+/// ([`crate::choices::STALL_ENDS_THE_CALL`]); a non-blocking one fails with
+/// `WSAEWOULDBLOCK`.
 ///
 /// ```
 /// use winsock_emu::sys::*;
@@ -122,8 +126,10 @@ unsafe fn deliver(received: Received, buf: PSTR, from: *mut SOCKADDR, fromlen: *
 ///     assert_eq!(connect(client, std::ptr::addr_of!(at).cast(), LEN), 0);
 ///     let accepted = accept(server, std::ptr::null_mut(), std::ptr::null_mut());
 ///     let mut buf = [0u8; 16];
+///     let mut on = 1u32;
+///     assert_eq!(ioctlsocket(accepted, FIONBIO, &mut on), 0); // non-blocking: no wait
 ///     assert_eq!(recv(accepted, buf.as_mut_ptr(), 16, 0), SOCKET_ERROR);
-///     assert_eq!(WSAGetLastError(), WSAEWOULDBLOCK); // nothing sent yet: the emulator never blocks
+///     assert_eq!(WSAGetLastError(), WSAEWOULDBLOCK); // nothing sent yet
 ///     send(client, b"hello".as_ptr(), 5, 0);
 ///     assert_eq!(recv(accepted, buf.as_mut_ptr(), 16, 0), 5);
 ///     closesocket(accepted);

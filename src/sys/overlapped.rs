@@ -101,6 +101,29 @@ impl Target {
     }
 }
 
+/// Marks `overlapped` pending and gives the completer that reports to it (its event or
+/// `routine`, on this thread): for an operation that pends until something happens, such
+/// as an overlapped receive waiting for data.
+///
+/// # Safety
+/// As [`overlapped_result`]: `overlapped` non-NULL, aligned and valid for reads and
+/// writes until the completer runs.
+pub(super) unsafe fn pending_completer(
+    overlapped: *const OVERLAPPED,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> Completer {
+    if routine.is_some() {
+        events::register_current_thread();
+    }
+    Target {
+        overlapped: OverlappedPtr(overlapped),
+        routine,
+        event: std::ptr::null_mut(),
+        thread: current_thread().id(),
+    }
+    .begin()
+}
+
 /// **The entry point for every function that takes `lpOverlapped` and
 /// `lpCompletionRoutine`.** Give it the operation itself (`operation`, which returns
 /// `Ok(bytes transferred)` or the error found), and return what it returns (through

@@ -15,10 +15,10 @@ use windows_sys::Win32::System::IO::OVERLAPPED;
 use super::addr_out;
 use super::last_error::int_result;
 use super::memory;
-use super::overlapped::overlapped_result;
+use super::overlapped::{overlapped_result, pending_completer};
 use crate::error::{Error, Result};
 use crate::model::current::with_current;
-use crate::model::SocketTable;
+use crate::model::{Received, SocketTable};
 use crate::testing::Call;
 
 /// Where a completed transfer reports: the overlapped arguments, and the byte count.
@@ -175,6 +175,60 @@ struct FromOut {
     len: *mut i32,
 }
 
+/// Where a pending receive's data goes: the caller's buffers and sender out-parameters,
+/// carried to the thread that fills it.
+struct Destination {
+    array: memory::BufferArray,
+    from: FromOut,
+}
+
+// SAFETY: the pointers are written only by the fill, once, which the caller of the
+// overlapped receive allowed until the operation completes ("the buffers and the
+// OVERLAPPED must stay valid until completion"), from whichever thread completes it.
+unsafe impl Send for Destination {}
+
+impl Destination {
+    /// Copies what arrived to the caller; the byte count, or `WSAEMSGSIZE` for a datagram
+    /// longer than the buffers (their first bytes written).
+    fn deliver(self, received: Received) -> Result<u32> {
+        // SAFETY: the buffers are writable and the sender's room was checked when the call
+        // started (the caller's promise holds until completion); the data is at most the
+        // buffers' total, as asked.
+        unsafe {
+            self.array.scatter(received.data.as_slice());
+            addr_out::write(self.from.addr, self.from.len, received.from);
+        }
+        if received.truncated {
+            return Err(Error::MessageSize);
+        }
+        Ok(received.data.len() as u32)
+    }
+}
+
+/// Posts an overlapped receive that found nothing to take: `WSA_IO_PENDING`, and the
+/// operation completes through `completion`'s `OVERLAPPED` when data (or the end, or an
+/// error) comes ([`crate::choices::PENDING_RECEIVES`]).
+///
+/// # Safety
+/// As [`WSARecvFrom`], with a non-NULL `lpOverlapped` on an overlapped socket.
+unsafe fn post(
+    table: &SocketTable,
+    s: SOCKET,
+    destination: Destination,
+    flags: i32,
+    completion: Completion,
+) -> Result<()> {
+    let max = destination.array.total();
+    table.post_receive(s, max, flags, || {
+        // SAFETY: forwarded from the caller: a valid OVERLAPPED until completion.
+        let completer = unsafe { pending_completer(completion.overlapped, completion.routine) };
+        Box::new(move |outcome: Result<Received>| {
+            completer(outcome.and_then(|received| destination.deliver(received)));
+        })
+    })?;
+    Err(Error::IoPending)
+}
+
 /// What `WSARecv` and `WSARecvFrom` share: checks, the receive, the scatter, the sender,
 /// the completion, the flags out.
 ///
@@ -189,7 +243,8 @@ unsafe fn receive(
     completion: Completion,
 ) -> i32 {
     int_result(with_current(|table| {
-        let kind = table.with_socket(s, |entry| Ok(entry.kind))?;
+        let (kind, kind_overlapped) =
+            table.with_socket(s, |entry| Ok((entry.kind, entry.overlapped)))?;
         completion.check()?;
         if flags.is_null() {
             return Err(Error::Fault);
@@ -203,19 +258,27 @@ unsafe fn receive(
         if kind.socket_type == SOCK_STREAM {
             asked &= !MSG_PUSH_IMMEDIATE;
         }
-        let transfer = || {
-            let received = table.recv(s, array.total(), asked)?;
-            // SAFETY: the buffers are writable (the caller's promise) and the data is at most
-            // their total, as asked; the sender's room was checked above.
-            unsafe {
-                array.scatter(received.data.as_slice());
-                addr_out::write(from.addr, from.len, received.from);
+        // An overlapped receive on an overlapped socket does not wait in the call: with
+        // nothing to take it pends (blocking or not, facts 1.1).
+        let overlapped = !completion.overlapped.is_null() && kind_overlapped;
+        let received = match table.recv_waiting(s, array.total(), asked, !overlapped) {
+            Err(Error::WouldBlock) if overlapped => {
+                let destination = Destination { array, from };
+                // SAFETY: forwarded from the caller.
+                return unsafe { post(table, s, destination, asked, completion) };
             }
-            if received.truncated {
-                return Err(Error::MessageSize);
-            }
-            Ok(received.data.len())
+            received => received?,
         };
+        // SAFETY: the buffers are writable (the caller's promise) and the data is at most
+        // their total, as asked; the sender's room was checked above.
+        unsafe {
+            array.scatter(received.data.as_slice());
+            addr_out::write(from.addr, from.len, received.from);
+        }
+        if received.truncated {
+            return Err(Error::MessageSize);
+        }
+        let transfer = || Ok(received.data.len());
         // SAFETY: forwarded from the caller.
         unsafe { completion.finish(table, Call::Recv, s, transfer)? };
         // SAFETY: non-NULL, and the caller promises a writable u32.
@@ -234,7 +297,9 @@ unsafe fn receive(
 /// `WSAEFAULT` and `WSAEINVAL` ([`crate::choices::WSABUF_ARRAYS`]); then those of `recv`:
 /// `WSAEOPNOTSUPP` (other flags, [`crate::choices::DATA_FLAGS`]), `WSAENOTCONN`,
 /// `WSAEINVAL` (unbound datagram socket), `WSAESHUTDOWN`, `WSAECONNRESET`,
-/// `WSAEWOULDBLOCK` ([`crate::choices::RECEIVE_NEVER_BLOCKS`]). A datagram longer than the
+/// and, with nothing to receive, `WSAEWOULDBLOCK` on a non-blocking socket or, for an
+/// overlapped receive, at once (an overlapped receive does not wait in the call), while a
+/// blocking non-overlapped receive waits as [`recv`](super::recv) does. A datagram longer than the
 /// buffers fills them and fails with `WSAEMSGSIZE`, the rest discarded
 /// ([`crate::choices::DATAGRAM_TRUNCATION`]). Overlapped arguments as [`WSASend`]: a
 /// deferred completion leaves `*lpnumberofbytesrecvd` and `*lpflags` unwritten (the data is

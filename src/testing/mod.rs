@@ -23,6 +23,7 @@ mod security_failure;
 mod strict;
 mod trace;
 
+pub use crate::model::waits::{Clock, Stall};
 pub use call::Call;
 pub use fault_guard::FaultGuard;
 pub(crate) use faults::FaultPlan;
@@ -31,8 +32,8 @@ pub use security_failure::SecurityFailure;
 pub(crate) use strict::{SocketFacts, StrictTracker};
 pub use strict::{
     StrictGuard, StrictReport, StrictRule, ADDRINFO_FREED_TWICE, ADDRINFO_NOT_FREED,
-    IMPERSONATION_NOT_REVERTED, NAME_AFTER_FIRST_SEND, NAME_WITHOUT_SECURITY, NETWORK_NOT_ENTERED,
-    SETTINGS_AFTER_CONNECT, STRICT_RULES, TOKEN_NOT_CLOSED,
+    BLOCKED_FOREVER, IMPERSONATION_NOT_REVERTED, NAME_AFTER_FIRST_SEND, NAME_WITHOUT_SECURITY,
+    NETWORK_NOT_ENTERED, SETTINGS_AFTER_CONNECT, STRICT_RULES, TOKEN_NOT_CLOSED,
 };
 pub(crate) use trace::{thread_label, Recorder};
 pub use trace::{CallRecord, Trace, TraceOnFailure};

@@ -213,5 +213,12 @@ pub fn loopback_stream_pair(
 }
 
 pub mod options;
+
+/// A connected stream pair on `addr`: (client, accepted server), both blocking.
+pub fn accepted_pair(net: &Network, addr: &str) -> (winsock_emu::Socket, winsock_emu::Socket) {
+    let (listener, client) = connected_stream(net, addr);
+    let (server, _) = listener.accept().unwrap();
+    (client, server)
+}
 pub mod secure;
 pub mod wsa;

@@ -2,11 +2,11 @@
 //! `SO_RCVTIMEO`, `SO_SNDTIMEO` and `SO_ERROR`.
 //!
 //! Each goes through one function here, called with no lock held: it sets the value when
-//! given one and returns the value in force. Until the blocking model is merged they keep
-//! the value in the socket's option store; at the merge each body becomes a call to that
-//! model's method (`set_receive_buffer`/`receive_buffer`, `set_send_buffer`/`send_buffer`,
+//! given one and returns the value in force, through the blocking model's methods
+//! (`model/flow.rs`: `set_receive_buffer`/`receive_buffer`, `set_send_buffer`/`send_buffer`,
 //! `set_receive_timeout`/`receive_timeout`, `set_send_timeout`/`send_timeout`,
-//! `socket_error`), and the option then acts.
+//! `socket_error`), so each option acts: the buffers bound a connection, the timeouts end
+//! blocking waits, `SO_ERROR` reports a failed non-blocking connect.
 #![forbid(unsafe_code)]
 
 use std::time::Duration;
@@ -48,15 +48,19 @@ impl SocketTable {
         handle: SOCKET,
         new: Option<usize>,
     ) -> Result<usize> {
-        let new = new.map(|size| i32::try_from(size).unwrap_or(i32::MAX));
-        Ok(self.stored_option(handle, Opt::RecvBuffer, new)? as usize)
+        if let Some(size) = new {
+            self.set_receive_buffer(handle, size)?;
+        }
+        self.receive_buffer(handle)
     }
 
     /// `SO_SNDBUF`: sets the send buffer size (with `new`), returns the size in force.
     /// Hook for `SocketTable::set_send_buffer`/`send_buffer`.
     pub(super) fn send_buffer_option(&self, handle: SOCKET, new: Option<usize>) -> Result<usize> {
-        let new = new.map(|size| i32::try_from(size).unwrap_or(i32::MAX));
-        Ok(self.stored_option(handle, Opt::SendBuffer, new)? as usize)
+        if let Some(size) = new {
+            self.set_send_buffer(handle, size)?;
+        }
+        self.send_buffer(handle)
     }
 
     /// `SO_RCVTIMEO`: sets the receive timeout (with `new`; `None` inside: no timeout),
@@ -67,12 +71,10 @@ impl SocketTable {
         handle: SOCKET,
         new: Option<Option<Duration>>,
     ) -> Result<Option<Duration>> {
-        let new = new.map(millis);
-        Ok(timeout(self.stored_option(
-            handle,
-            Opt::RecvTimeout,
-            new,
-        )?))
+        if let Some(timeout) = new {
+            self.set_receive_timeout(handle, timeout)?;
+        }
+        self.receive_timeout(handle)
     }
 
     /// `SO_SNDTIMEO`: sets the send timeout (with `new`), returns the timeout in force.
@@ -82,19 +84,20 @@ impl SocketTable {
         handle: SOCKET,
         new: Option<Option<Duration>>,
     ) -> Result<Option<Duration>> {
-        let new = new.map(millis);
-        Ok(timeout(self.stored_option(
-            handle,
-            Opt::SendTimeout,
-            new,
-        )?))
+        if let Some(timeout) = new {
+            self.set_send_timeout(handle, timeout)?;
+        }
+        self.send_timeout(handle)
     }
 
     /// `SO_ERROR`: sets the socket's pending error (with `new`: Windows lets it be set),
-    /// returns it; reading does not clear it. Hook for `SocketTable::socket_error` (the
-    /// error a failed non-blocking connect leaves).
+    /// returns it; reading does not clear it. The error a failed non-blocking connect left
+    /// (`SocketTable::socket_error`) wins over a value set.
     pub(super) fn socket_error_option(&self, handle: SOCKET, new: Option<i32>) -> Result<i32> {
-        self.stored_option(handle, Opt::Error, new)
+        let stored = self.stored_option(handle, Opt::Error, new)?;
+        Ok(self
+            .socket_error(handle)?
+            .map_or(stored, crate::error::Error::code))
     }
 }
 

@@ -3,7 +3,7 @@
 //!
 //! Written from the doc comments of `src/sys/data.rs` (the argument checks and their
 //! order), the module documentation of `src/model/data.rs` and `src/model/datagram.rs`, and
-//! the `data-flags`, `receive-never-blocks`, `close-and-reset`, `datagram-security-per-peer`,
+//! the `data-flags`, `close-and-reset`, `datagram-security-per-peer`,
 //! `udp-port-unreachable`, `exchanges-end-at-close` and `one-host-owns-every-address`
 //! choices, in the reference's own terms:
 //!
@@ -340,6 +340,10 @@ impl Reference {
 
     fn recv_stream(&mut self, h: SOCKET, max: usize, flags: i32) -> Result<Received, i32> {
         unsupported(flags, MSG_PEEK | MSG_WAITALL)?;
+        if flags & MSG_WAITALL != 0 {
+            // Every socket is non-blocking, where recv's page refuses MSG_WAITALL.
+            return Err(WSAEOPNOTSUPP);
+        }
         let s = self.socks.get_mut(&h).unwrap();
         let peer = connection(s, s.io.shut_receive)?;
         let waiting = s.io.inbound.len();
