@@ -167,4 +167,5 @@ pub fn peer_address_fits(fits: bool) -> Result<()> {
     Ok(())
 }
 
+pub mod readiness;
 pub mod security;

@@ -271,9 +271,14 @@ impl SocketTable {
         Ok(())
     }
 
-    /// `ioctlsocket(FIONBIO)`: non-blocking mode on or off.
+    /// `ioctlsocket(FIONBIO)`: non-blocking mode on or off; not off while `WSAEventSelect`
+    /// has a selection ([`crate::rules::readiness::blocking_mode_allowed`]).
     pub(crate) fn set_nonblocking(&self, handle: SOCKET, nonblocking: bool) -> Result<()> {
         self.with_socket(handle, |entry| {
+            crate::rules::readiness::blocking_mode_allowed(
+                super::readiness::network_events::selected(entry),
+                nonblocking,
+            )?;
             entry.nonblocking = nonblocking;
             Ok(())
         })

@@ -21,6 +21,7 @@
 //! | `current.rs` | which table the `sys` functions of a thread use |
 //! | `overlapped.rs` | overlapped operations: immediate, pending, aborted by `closesocket` |
 //! | `events.rs` | process-wide event objects, per-thread completion-routine queues, waits |
+//! | `readiness/` | `select`, `WSAPoll`, `WSAEventSelect`, `WSAEnumNetworkEvents`: what is ready, one predicate each |
 //! | `waits/` | how a blocking call waits and is woken: the eventcount, the clock, stall detection |
 //!
 //! ## Locking
@@ -54,6 +55,7 @@ mod observer;
 pub(crate) mod overlapped;
 mod payload;
 pub(crate) mod peer_names;
+pub(crate) mod readiness;
 mod security;
 mod small_map;
 pub(crate) mod snapshot;
@@ -175,6 +177,8 @@ pub(crate) struct SocketTable {
     /// Blocking calls' waits: the eventcount, the clock, the known threads; its mutex is
     /// a leaf.
     pub(crate) waits: waits::Waits,
+    /// The sockets with a record of network events (`WSAEventSelect`); its mutex is a leaf.
+    network_events: readiness::network_events::Registry,
 }
 
 impl Default for SocketTable {
@@ -187,6 +191,7 @@ impl Default for SocketTable {
             deferral: Mutex::new(overlapped::Deferral::default()),
             observer: Observer::default(),
             waits: waits::Waits::default(),
+            network_events: Default::default(),
         }
     }
 }

@@ -41,6 +41,11 @@ pub(crate) struct Observer {
 pub(super) trait Outcome {
     /// The result as a trace shows it.
     fn describe(&self) -> String;
+
+    /// The socket an `accept` made, for the readiness code.
+    fn accepted(&self) -> Option<SOCKET> {
+        None
+    }
 }
 
 impl Outcome for () {
@@ -70,6 +75,10 @@ impl Outcome for u16 {
 impl Outcome for (SOCKET, SocketAddr) {
     fn describe(&self) -> String {
         format!("{:#x} from {}", self.0, self.1)
+    }
+
+    fn accepted(&self) -> Option<SOCKET> {
+        Some(self.0)
     }
 }
 
@@ -224,7 +233,9 @@ impl SocketTable {
         op: impl FnOnce() -> Result<R>,
     ) -> Result<R> {
         if !self.observer.active.load(Ordering::Acquire) {
-            return op();
+            let result = op();
+            self.after(call, socket, &result);
+            return result;
         }
         let injected = {
             let mut faults = self.observer.faults.lock();
@@ -257,7 +268,14 @@ impl SocketTable {
         if self.observer.strict_enabled.load(Ordering::Acquire) {
             self.check_strict(call, socket, peer, result.is_ok());
         }
+        self.after(call, socket, &result);
         result
+    }
+
+    /// Hands a finished call to the readiness code ([`SocketTable::after_call`]).
+    fn after<R: Outcome>(&self, call: Call, socket: Option<SOCKET>, result: &Result<R>) {
+        let accepted = result.as_ref().ok().and_then(Outcome::accepted);
+        self.after_call(call, socket, result.as_ref().err().copied(), accepted);
     }
 
     /// The facts strict mode needs about `socket`, as the table holds them now.

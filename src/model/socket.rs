@@ -149,6 +149,9 @@ pub struct SocketEntry {
     pub security: Option<Box<Security>>,
     /// Received data and shutdown state, once any exists.
     pub io: Option<Box<Io>>,
+    /// The record of network events, once `WSAEventSelect` was called on it (or its
+    /// listener's selection was inherited).
+    pub network_events: Option<Box<super::readiness::network_events::NetworkEvents>>,
 }
 
 impl SocketEntry {
@@ -164,6 +167,7 @@ impl SocketEntry {
             nonblocking: false,
             security: None,
             io: None,
+            network_events: None,
         }
     }
 
@@ -225,6 +229,6 @@ mod tests {
     #[test]
     fn notifications_cost_no_space() {
         assert_eq!(size_of::<Queued>(), size_of::<(SocketAddr, Payload)>());
-        assert_eq!(size_of::<SocketEntry>(), 112);
+        assert_eq!(size_of::<SocketEntry>(), 120);
     }
 }

@@ -40,19 +40,23 @@
 mod addr_out;
 mod condition;
 mod data;
+mod event_select;
 mod events;
 mod ioctl;
 mod last_error;
 mod memory;
 mod overlapped;
 mod peer_names;
+mod readiness;
 mod security;
+mod sets;
 mod sockets;
 mod startup;
 pub mod types;
 mod wsa_data;
 
 pub use data::{ioctlsocket, recv, recvfrom, send, sendto, shutdown};
+pub use event_select::{WSAEnumNetworkEvents, WSAEventSelect};
 pub use events::{
     SleepEx, WSACloseEvent, WSACreateEvent, WSAResetEvent, WSASetEvent, WSAWaitForMultipleEvents,
 };
@@ -60,6 +64,7 @@ pub use ioctl::WSAIoctl;
 pub use last_error::{WSAGetLastError, WSASetLastError};
 pub use overlapped::WSAGetOverlappedResult;
 pub use peer_names::{WSADeleteSocketPeerTargetName, WSASetSocketPeerTargetName};
+pub use readiness::{__WSAFDIsSet, select, WSAPoll, FD_CLR, FD_ISSET, FD_SET, FD_ZERO};
 pub use security::{
     WSAImpersonateSocketPeer, WSAQuerySocketSecurity, WSARevertImpersonation, WSASetSocketSecurity,
 };

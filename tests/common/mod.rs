@@ -193,5 +193,6 @@ pub fn connected_stream(net: &Network, addr: &str) -> (winsock_emu::Socket, wins
     client.connect(addr).unwrap();
     (listener, client)
 }
+pub mod readiness;
 pub mod secure;
 pub mod wsa;

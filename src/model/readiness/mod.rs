@@ -1,0 +1,115 @@
+//! Readiness: what `select`, `WSAPoll` and `WSAEventSelect` report of a socket, in one
+//! place.
+//!
+//! | file | what |
+//! | --- | --- |
+//! | `mod.rs` | [`Conditions`]: one socket's readable / writable / exceptional state, and the `revents` of `WSAPoll` |
+//! | `select.rs` | `select` and `WSAPoll` over many sockets, waiting on the network's clock |
+//! | `network_events.rs` | `WSAEventSelect` / `WSAEnumNetworkEvents`: the record of network events, its re-enabling rules, the event object |
+//!
+//! Every readiness call reads a socket through [`Conditions::of`], so `select`, `WSAPoll`,
+//! the network events and the reference model of the tests cannot disagree on what
+//! "readable" means. The emulator has no urgent (out-of-band) data (`MSG_OOB` is refused,
+//! [`crate::choices::DATA_FLAGS`]), so `FD_OOB`, `POLLRDBAND` and the OOB half of
+//! `exceptfds` never arise ([`crate::choices::NO_URGENT_DATA`]).
+#![forbid(unsafe_code)]
+
+pub(crate) mod network_events;
+mod select;
+
+use windows_sys::Win32::Networking::WinSock::{
+    POLLERR, POLLHUP, POLLRDNORM, POLLWRNORM, WSAPOLL_EVENT_FLAGS,
+};
+
+pub(crate) use select::{SelectEntry, SetKind};
+
+use super::socket::{Queued, SocketEntry, State};
+
+/// What one socket offers now, as the readiness calls see it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Conditions {
+    /// A listener holds a connection `accept` can take at once.
+    pub(crate) connections: usize,
+    /// Stream bytes, datagrams or a port-unreachable notification a receive would meet now.
+    pub(crate) data: usize,
+    /// A stream's peer finished sending: a receive returns 0 (the FIN).
+    pub(crate) finished: bool,
+    /// A stream's peer reset the connection: a receive fails with `WSAECONNRESET`.
+    pub(crate) reset: bool,
+    /// A send would not block: a connected stream, or any datagram socket.
+    pub(crate) can_send: bool,
+    /// The socket is bound (an unbound datagram socket is writable but records no
+    /// `FD_WRITE`, facts 2.4).
+    pub(crate) bound: bool,
+}
+
+impl Conditions {
+    /// The conditions of `entry` now: the `select` page's list, item by item.
+    pub(crate) fn of(entry: &SocketEntry) -> Self {
+        let io = entry.io.as_deref();
+        let stream = entry.is_stream();
+        let (connections, can_send) = match &entry.state {
+            State::Listening(listener) => (listener.pending.len(), false),
+            State::Connected { .. } => (0, true),
+            State::Idle => (0, !stream),
+        };
+        let data = io.map_or(0, |io| {
+            if stream {
+                io.inbound.len()
+            } else {
+                io.datagrams
+                    .iter()
+                    .filter(|queued| match queued {
+                        Queued::Datagram(..) => true,
+                        Queued::PortUnreachable => !io.unreachable_unreported,
+                    })
+                    .count()
+            }
+        });
+        Self {
+            connections,
+            data,
+            finished: stream && io.is_some_and(|io| io.peer_finished),
+            reset: stream && io.is_some_and(|io| io.reset),
+            can_send,
+            bound: entry.local.is_some(),
+        }
+    }
+
+    /// `readfds`: a connection to accept, data to read, or the connection closed or reset
+    /// (the receive would not block).
+    pub(crate) fn readable(&self) -> bool {
+        self.connections > 0 || self.data > 0 || self.finished || self.reset
+    }
+
+    /// `writefds`: a connect completed, or a send can be made.
+    pub(crate) fn writable(&self) -> bool {
+        self.can_send
+    }
+
+    /// `exceptfds`: a failed non-blocking connect, or OOB data: neither arises yet.
+    pub(crate) fn exceptional(&self) -> bool {
+        false
+    }
+
+    /// `WSAPoll`'s `revents` for an entry that asked for `events` (already validated):
+    /// `POLLRDNORM` (a connection or data) and `POLLWRNORM` only when asked for,
+    /// `POLLHUP` (FIN or reset) and `POLLERR` (reset) always (facts 2.3's table).
+    pub(crate) fn revents(&self, events: WSAPOLL_EVENT_FLAGS) -> WSAPOLL_EVENT_FLAGS {
+        let mut revents = 0;
+        if self.connections > 0 || self.data > 0 {
+            revents |= POLLRDNORM;
+        }
+        if self.can_send {
+            revents |= POLLWRNORM;
+        }
+        revents &= events;
+        if self.finished || self.reset {
+            revents |= POLLHUP;
+        }
+        if self.reset {
+            revents |= POLLERR;
+        }
+        revents
+    }
+}
