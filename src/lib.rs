@@ -78,6 +78,7 @@ pub use api::{
     impersonated_principal, revert_impersonation, Domain, EnterGuard, Network, PendingOperation,
     Protocol, Socket, Startup, Type,
 };
+pub use api::{Interest, PollEntry, Ready};
 pub use error::{Error, Result};
 pub use model::snapshot::{LinkInfo, NameInfo, NetworkSnapshot, SocketInfo, SocketState};
 pub use wire::{

@@ -7,6 +7,7 @@
 mod data;
 mod network;
 mod pending;
+mod readiness;
 mod security;
 mod socket;
 mod testing;
@@ -15,6 +16,7 @@ mod waits;
 
 pub use network::{EnterGuard, Network, Startup};
 pub use pending::PendingOperation;
+pub use readiness::{Interest, PollEntry, Ready};
 pub use security::{impersonated_principal, revert_impersonation};
 pub use socket::Socket;
 pub use types::{Domain, Protocol, Type};
