@@ -166,14 +166,6 @@ pub const ONE_HOST_OWNS_EVERY_ADDRESS: Choice = Choice {
              address reaches the sender).",
 };
 
-/// Calls that would block forever.
-pub const NEVER_BLOCK: Choice = Choice {
-    id: "never-block",
-    question: "What does accept do when nothing is waiting?",
-    answer: "It fails with WSAEWOULDBLOCK at once, even on a blocking socket: an in-memory \
-             network with nothing pending would wait forever, and a test must never hang.",
-};
-
 /// Only IP sockets take part in the network.
 pub const ONLY_IP_IS_ADDRESSED: Choice = Choice {
     id: "only-ip-is-addressed",
@@ -466,17 +458,6 @@ pub const DATAGRAM_SECURITY_PER_PEER: Choice = Choice {
              sockets for later queries and impersonation; failure fails that send with \
              WSAETIMEDOUT, delivers nothing and records nothing, so the next send tries \
              again. A datagram to an address nobody bound is dropped silently, as UDP does.",
-};
-
-/// Receives never block.
-pub const RECEIVE_NEVER_BLOCKS: Choice = Choice {
-    id: "receive-never-blocks",
-    question: "What does a blocking recv or recvfrom with nothing to read do?",
-    answer: "It fails with WSAEWOULDBLOCK at once, as a non-blocking one does: an in-memory \
-             network has no other thread that could ever deliver while a single-threaded test \
-             waits, and a test must never hang. FIONBIO is still recorded (see the \
-             snapshot) and FIONREAD reports what is waiting. A stream whose peer shut down \
-             sending or closed returns 0 once drained.",
 };
 
 /// Supported send and receive flags, and addressing of datagrams.
@@ -840,6 +821,38 @@ pub const FD_CLOSE_AFTER_RESET: Choice = Choice {
              data unread (close-and-reset).",
 };
 
+/// `SO_RCVBUF` and `SO_SNDBUF` of a new socket, in bytes: 65,536 (the facts sheet marks
+/// Windows' defaults unconfirmed; 64 KiB is what current Windows versions report).
+pub const DEFAULT_BUFFER: usize = 65_536;
+
+/// Closing a socket another thread waits on.
+pub const CLOSE_INTERRUPTS_WAITS: Choice = Choice {
+    id: "close-interrupts-waits",
+    question: "What does a blocking recv, recvfrom, send, accept or WSAAccept report when \
+               another thread closes its socket, or calls the last WSACleanup, while it \
+               waits?",
+    answer: "WSAEINTR, as the Windows Sockets 2 specification says for a blocking call \
+             whose socket is closed (the closesocket page calls the situation undefined and \
+             Wine's tests assert only that accept fails). The wait ends at once: the close \
+             wakes every waiter of the network.",
+};
+
+/// A non-blocking connect.
+pub const NONBLOCKING_CONNECT: Choice = Choice {
+    id: "nonblocking-connect",
+    question: "What does connect on a non-blocking stream socket return, and when does the \
+               connection complete?",
+    answer: "WSAEWOULDBLOCK, always, as the page says (Wine's tests accept 0 too on \
+             loopback). The emulated handshake completes within the call: the connection \
+             is queued at the listener (or refused) before connect returns, so a second \
+             connect gives WSAEISCONN (never WSAEALREADY), and a refused one leaves \
+             SO_ERROR at WSAECONNREFUSED (not cleared by reading it, reset to 0 by a later \
+             successful connect) with the socket unconnected, free to connect again. A \
+             blocking connect returns the outcome itself: 0 once queued (before accept, \
+             as TCP completes the handshake first), WSAECONNREFUSED with no listener or a \
+             full backlog; it never waits.",
+};
+
 /// Every choice, in the order `docs/choices.md` lists them.
 pub const ALL: &[Choice] = &[
     CHECK_ORDER,
@@ -855,7 +868,6 @@ pub const ALL: &[Choice] = &[
     NAMES_ON_LISTENING_SOCKETS,
     SOCKET_CATALOG,
     ONE_HOST_OWNS_EVERY_ADDRESS,
-    NEVER_BLOCK,
     ONLY_IP_IS_ADDRESSED,
     LISTEN_BACKLOG,
     STARTUP_VERSIONS,
@@ -882,7 +894,6 @@ pub const ALL: &[Choice] = &[
     ACCEPTED_INHERIT_SECURITY,
     DATAGRAM_SECURITY_PER_PEER,
     EXCHANGES_END_AT_CLOSE,
-    RECEIVE_NEVER_BLOCKS,
     DATA_FLAGS,
     WSABUF_ARRAYS,
     DATAGRAM_TRUNCATION,
@@ -906,6 +917,8 @@ pub const ALL: &[Choice] = &[
     EVENT_SELECT_KEEPS_THE_RECORD,
     EVENT_SELECT_ARGUMENTS,
     FD_CLOSE_AFTER_RESET,
+    CLOSE_INTERRUPTS_WAITS,
+    NONBLOCKING_CONNECT,
 ];
 
 #[cfg(test)]

@@ -141,6 +141,11 @@ wsa_errors! {
     InvalidParameter = WSA_INVALID_PARAMETER, "one or more parameters are invalid";
     /// No more event objects can be created (`ERROR_NOT_ENOUGH_MEMORY`).
     NotEnoughMemory = WSA_NOT_ENOUGH_MEMORY, "insufficient memory available";
+    /// A blocking call was interrupted: its socket was closed (or `WSACleanup` called) by
+    /// another thread while it waited ([`crate::choices::CLOSE_INTERRUPTS_WAITS`]).
+    Interrupted = WSAEINTR, "a blocking operation was interrupted";
+    /// The connection was aborted on this side.
+    ConnectionAborted = WSAECONNABORTED, "an established connection was aborted by the software in your host machine";
 }
 
 impl From<Error> for io::Error {

@@ -68,6 +68,13 @@ fn int(rc: i32) -> Result<(), i32> {
     }
 }
 
+/// Makes `s` non-blocking: these workers poll, and a blocked call could wait for a thread
+/// that never acts on its socket (the blocking calls are hammered in `blocking_*` below).
+fn nonblocking(s: SOCKET) {
+    let mut on = 1u32;
+    assert_eq!(unsafe { ioctlsocket(s, FIONBIO, &mut on) }, 0);
+}
+
 /// What every worker shares: the network, the handles any thread may use, and the record
 /// of every handle given out and every handle closed.
 struct Shared {
@@ -201,6 +208,7 @@ fn worker(id: usize, shared: &Shared, ops: usize) -> usize {
                 assert_ne!(s, INVALID_SOCKET, "socket failed: {}", unsafe {
                     WSAGetLastError()
                 });
+                nonblocking(s);
                 shared.record(s);
                 shared.pool.lock().unwrap().push(s);
             }
@@ -240,6 +248,8 @@ fn worker(id: usize, shared: &Shared, ops: usize) -> usize {
                     WSAECONNREFUSED,
                     WSAEAFNOSUPPORT,
                     WSAENOBUFS,
+                    // A non-blocking connect's usual answer (`nonblocking-connect`).
+                    WSAEWOULDBLOCK,
                 ];
                 allowed("connect", rc, &codes);
             }
@@ -329,6 +339,7 @@ fn worker(id: usize, shared: &Shared, ops: usize) -> usize {
                 if let Some(at) = free {
                     let s = unsafe { WSASocketW(AF_INET.into(), SOCK_DGRAM, 0, ptr::null(), 0, 0) };
                     assert_ne!(s, INVALID_SOCKET);
+                    nonblocking(s);
                     shared.record(s);
                     if rng.below(2) == 0 {
                         // Secured: its first datagram to each peer negotiates.

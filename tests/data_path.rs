@@ -58,14 +58,11 @@ fn stream_bytes_flow_both_ways_in_order_including_before_accept() {
 }
 
 #[test]
-fn choice_receive_never_blocks_blocking_or_not() {
+fn a_blocking_receive_waits_for_data_a_non_blocking_one_would_block() {
     let env = env();
     let (listener, client) = connected_stream(&env.net, "127.0.0.1:8001");
-    let (_server, _) = listener.accept().unwrap();
+    let (server, _) = listener.accept().unwrap();
     let mut buf = [0u8; 4];
-    assert_fails_unchanged(&env.net, WSAEWOULDBLOCK, || {
-        raw_recv(client.as_raw(), &mut buf, 0).map(drop)
-    });
     let mut on = 1u32;
     assert_eq!(ioctl(client.as_raw(), FIONBIO, Some(&mut on)), Ok(()));
     assert!(client.info().unwrap().nonblocking);
@@ -74,7 +71,11 @@ fn choice_receive_never_blocks_blocking_or_not() {
     });
     client.set_nonblocking(false).unwrap();
     assert!(!client.info().unwrap().nonblocking);
-    assert_eq!(listener.accept().unwrap_err(), Error::WouldBlock);
+    // Blocking: the receive waits until another thread sends.
+    let sender = env.net.spawn(move || server.send(b"late"));
+    assert_eq!(raw_recv(client.as_raw(), &mut buf, 0), Ok(4));
+    assert_eq!(&buf, b"late");
+    assert_eq!(sender.join().unwrap(), Ok(4));
 }
 
 #[test]
@@ -108,12 +109,21 @@ fn choice_data_flags_peek_waitall_and_unsupported() {
     client.send(b"abc").unwrap();
     let mut buf = [0u8; 8];
     assert_eq!(raw_recv(server.as_raw(), &mut buf[..2], MSG_PEEK), Ok(2));
-    assert_eq!(
-        raw_recv(server.as_raw(), &mut buf[..4], MSG_WAITALL),
-        Err(WSAEWOULDBLOCK)
-    );
+    server.set_nonblocking(true).unwrap();
+    assert_fails_unchanged(&env.net, WSAEOPNOTSUPP, || {
+        raw_recv(server.as_raw(), &mut buf[..4], MSG_WAITALL).map(drop)
+    });
+    server.set_nonblocking(false).unwrap();
     assert_eq!(raw_recv(server.as_raw(), &mut buf[..3], MSG_WAITALL), Ok(3));
     assert_eq!(&buf[..3], b"abc");
+    // MSG_WAITALL waits for the whole length, sent by another thread.
+    let sender = {
+        let client = client.as_raw();
+        env.net.spawn(move || raw_send(client, b"defg", 0))
+    };
+    assert_eq!(raw_recv(server.as_raw(), &mut buf[..4], MSG_WAITALL), Ok(4));
+    assert_eq!(&buf[..4], b"defg");
+    assert_eq!(sender.join().unwrap(), Ok(4));
     assert_fails_unchanged(&env.net, WSAEOPNOTSUPP, || {
         raw_recv(server.as_raw(), &mut buf, MSG_OOB).map(drop)
     });
@@ -258,6 +268,9 @@ fn datagrams_go_to_the_bound_socket_with_their_source() {
     let mut buf = [0u8; 16];
     let mut from = [0xABu8; 16];
     let mut fromlen = 15;
+    // Polled: nothing waiting is WSAEWOULDBLOCK.
+    let mut on = 1u32;
+    assert_eq!(ioctl(server, FIONBIO, Some(&mut on)), Ok(()));
     let recvfrom_raw = |buf: &mut [u8], from: &mut [u8], fromlen: &mut i32| {
         let rc = unsafe {
             recvfrom(
@@ -347,6 +360,7 @@ fn connected_datagram_sockets_send_and_filter() {
     let b = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
     b.bind(addr("127.0.0.1:6001")).unwrap();
     let c = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    b.set_nonblocking(true).unwrap();
     a.connect(addr("127.0.0.1:6001")).unwrap();
     b.connect(addr("127.0.0.1:6000")).unwrap();
     a.send(b"to b").unwrap();

@@ -38,8 +38,9 @@ mod on_windows_sys {
 
 use on_emulator::*;
 use winsock_emu::sys::{
-    SOCKADDR_IN, SOCKET, SOCKET_INFO_CONNECTION_ENCRYPTED, SOCKET_INFO_CONNECTION_IMPERSONATED,
-    SOCKET_INFO_CONNECTION_SECURED, WSAECONNREFUSED, WSAETIMEDOUT, WSAEWOULDBLOCK,
+    ioctlsocket, FIONBIO, SOCKADDR_IN, SOCKET, SOCKET_INFO_CONNECTION_ENCRYPTED,
+    SOCKET_INFO_CONNECTION_IMPERSONATED, SOCKET_INFO_CONNECTION_SECURED, WSAECONNREFUSED,
+    WSAETIMEDOUT, WSAEWOULDBLOCK,
 };
 use winsock_emu::{impersonated_principal, Network, Socket, SocketState};
 
@@ -147,6 +148,8 @@ fn sample_client_is_refused_by_a_server_with_another_identity() {
     let listen_sock = listener(&env.net, 27016, "host/rogue.contoso.com");
     let refused = unsafe { secure_tcp_connect(&server_addr(27016), &spn()) };
     assert_eq!(refused, Err(WSAETIMEDOUT));
+    let mut on = 1u32;
+    assert_eq!(unsafe { ioctlsocket(listen_sock, FIONBIO, &mut on) }, 0);
     let nothing = unsafe { secure_tcp_accept_connection(listen_sock, &mut [], b"", |_| ()) };
     assert_eq!(nothing, Err(WSAEWOULDBLOCK), "no connection was queued");
     assert_eq!(env.net.socket_count(), 1, "the client's socket was closed");

@@ -82,6 +82,7 @@ fn mismatch_fails_the_connect_and_nothing_is_queued_bound_or_delivered() {
         client.connect(addr("192.0.2.10:27015")),
         Err(Error::TimedOut)
     );
+    rogue.set_nonblocking(true).unwrap();
     assert_eq!(rogue.accept().unwrap_err(), Error::WouldBlock);
     assert_eq!(client.send(b"secret"), Err(Error::NotConnected));
     assert_eq!(client.query_security(), Err(Error::NotConnected));
@@ -270,6 +271,7 @@ fn datagram_peers_are_checked_per_peer_before_the_first_sendto() {
             Err(last_error())
         }
     });
+    rogue.set_nonblocking(true).unwrap();
     assert_eq!(rogue.recv(&mut buf), Err(Error::WouldBlock));
     assert_eq!(
         client.query_security_with(template_for(addr("192.0.2.2:500"))),
@@ -320,6 +322,7 @@ fn wsasendto_and_connected_send_negotiate_too() {
     client.connect(addr("192.0.2.2:500")).unwrap();
     assert_eq!(client.send(b"x"), Err(Error::TimedOut));
     let mut buf = [0u8; 8];
+    rogue.set_nonblocking(true).unwrap();
     assert_eq!(rogue.recv(&mut buf), Err(Error::WouldBlock));
 }
 

@@ -237,11 +237,13 @@ fn connect_accept_and_refusal() {
         accepted.local_addr().unwrap(),
         "[2001:db8::5]:443".parse().unwrap()
     );
+    listener.set_nonblocking(true).unwrap();
     assert_eq!(
         listener.accept().unwrap_err(),
         Error::WouldBlock,
-        "choice: never block"
+        "a non-blocking listener with nothing queued"
     );
+    listener.set_nonblocking(false).unwrap();
     let nobody = env.net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
     let before = env.net.snapshot();
     assert_eq!(
@@ -310,15 +312,19 @@ fn accept_out_parameters_are_written_only_on_success() {
         [0xAA; 12],
         "nothing past the address is written"
     );
-    // Nothing waiting: WSAEWOULDBLOCK, out-parameters untouched.
+    // Nothing waiting on a non-blocking listener: WSAEWOULDBLOCK, out-parameters untouched.
     let mut len2: i32 = 28;
     let mut addr2 = [0x55u8; 28];
+    let mut on = 1u32;
+    assert_eq!(unsafe { ioctlsocket(l, FIONBIO, &mut on) }, 0);
     assert_eq!(
         unsafe { accept(l, addr2.as_mut_ptr().cast(), &mut len2) },
         INVALID_SOCKET
     );
     assert_eq!(last_error(), WSAEWOULDBLOCK);
     assert_eq!((addr2, len2), ([0x55; 28], 28));
+    let mut off = 0u32;
+    assert_eq!(unsafe { ioctlsocket(l, FIONBIO, &mut off) }, 0);
     // NULL addr: no length needed.
     let _second = connected_client(&env.net, "127.0.0.1:4000");
     assert_ne!(

@@ -22,10 +22,12 @@ fn addr(text: &str) -> SocketAddr {
     text.parse().unwrap()
 }
 
-/// A UDP socket bound at `at`.
+/// A non-blocking UDP socket bound at `at`: these tests poll, and an empty queue is
+/// `WSAEWOULDBLOCK`.
 fn udp(env: &Env, at: &str) -> Socket {
     let s = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
     s.bind(addr(at)).unwrap();
+    s.set_nonblocking(true).unwrap();
     s
 }
 
@@ -141,6 +143,12 @@ fn connected_udp_socket_recv_after_send_to_closed_port() {
         "bind"
     );
     let client = raw_socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    let mut on = 1u32;
+    assert_eq!(
+        unsafe { ioctlsocket(client, FIONBIO, &mut on) },
+        0,
+        "polled"
+    );
     assert_eq!(
         unsafe { connect(client, server_addr.as_ptr().cast(), 16) },
         0,

@@ -164,6 +164,7 @@ fn fails_as_accept_does(at: &str, condition: LPCONDITIONPROC) {
     let null_len = unsafe { WSAAccept(s, addr.as_mut_ptr().cast(), ptr::null_mut(), condition, 0) };
     assert_eq!((null_len, last_error()), (INVALID_SOCKET, WSAEFAULT));
     assert!(listener.accept().is_ok());
+    listener.set_nonblocking(true).unwrap();
     assert_fails_unchanged(&env.net, WSAEWOULDBLOCK, || {
         wsa_accept(s, None, condition).map(drop)
     });
@@ -340,6 +341,7 @@ fn choice_accept_condition_race_asks_again_about_the_new_oldest() {
     HOOK_SOCKET.set(listener.as_raw());
     HOOK.set(Some(accept_meanwhile));
     ANSWER.set(CF_REJECT as i32);
+    listener.set_nonblocking(true).unwrap();
     assert_eq!(
         wsa_accept(listener.as_raw(), None, Some(condition)),
         Err(WSAEWOULDBLOCK),

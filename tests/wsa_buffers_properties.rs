@@ -31,6 +31,10 @@ fn scene() -> (Env, Vec<SOCKET>) {
     let idle = raw_socket(AF_INET6, SOCK_STREAM, 0);
     let closed = raw_socket(AF_INET, SOCK_DGRAM, 0);
     unsafe { closesocket(closed) };
+    // Polled: a receive with nothing (left) to take is WSAEWOULDBLOCK.
+    for socket in [&client, &server, &udp_client, &udp_server, &listener] {
+        socket.set_nonblocking(true).unwrap();
+    }
     let handles = vec![
         client.into_raw(),
         server.into_raw(),

@@ -146,6 +146,7 @@ fn wsarecvfrom_completes_through_a_routine_in_an_alertable_wait() {
 fn a_deferred_receive_has_its_data_at_once_and_reports_later() {
     let env = env();
     let (client, server) = stream_pair(&env, "127.0.0.1:6203");
+    server.set_nonblocking(false).unwrap(); // MSG_WAITALL needs a blocking socket
     client.send(b"later").unwrap();
     env.net.defer_overlapped(1);
     let ov = Ov::new(new_event());

@@ -91,16 +91,19 @@ fn choice_data_flags_of_the_wsa_calls() {
     let waitall = MSG_WAITALL as u32;
     let mut buffers = filled(&[3, 3]);
     let bufs = recv_bufs(&mut buffers);
-    assert_fails_unchanged(&env.net, WSAEWOULDBLOCK, || {
+    // MSG_WAITALL on a non-blocking socket: WSAEOPNOTSUPP (recv's page).
+    assert_fails_unchanged(&env.net, WSAEOPNOTSUPP, || {
         wsa_recv(s, &bufs, waitall).result
     });
     assert_eq!(
         wsa_recv(s, &bufs, waitall),
-        Reported::failed(WSAEWOULDBLOCK, waitall)
+        Reported::failed(WSAEOPNOTSUPP, waitall)
     );
     client.send(b"ef").unwrap();
+    server.set_nonblocking(false).unwrap();
     assert_eq!(wsa_recv(s, &bufs, waitall), Reported::ok(6, 0));
     assert_eq!(buffers.concat(), b"abcdef");
+    server.set_nonblocking(true).unwrap();
 
     client.send(b"gh").unwrap();
     let push = MSG_PUSH_IMMEDIATE as u32;
@@ -127,6 +130,7 @@ fn choice_data_flags_of_the_wsa_calls() {
 
     client.send(b"!").unwrap();
     client.shutdown(Shutdown::Write).unwrap();
+    server.set_nonblocking(false).unwrap();
     assert_eq!(
         wsa_recv(s, &bufs, waitall),
         Reported::ok(2, 0),

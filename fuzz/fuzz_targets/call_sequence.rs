@@ -112,6 +112,7 @@ fuzz_target!(|calls: Vec<Call>| {
                 check_socket(&scene.net, &before, s, SOCKET_CODES);
                 if s != INVALID_SOCKET {
                     assert!(!handles.contains(&s), "a handle was reused");
+                    nonblocking(s);
                     handles.push(s);
                 }
             }

@@ -121,7 +121,12 @@ fuzz_target!(|input: Input| {
         _ => {
             let cmds = [FIONBIO, FIONREAD, input.cmd];
             let cmd = cmds[usize::from(input.buffers % 3)];
-            let mut arg = input.arg;
+            // FIONBIO may only turn non-blocking mode on: the run has one thread.
+            let mut arg = if cmd == FIONBIO {
+                input.arg | 1
+            } else {
+                input.arg
+            };
             let argp: *mut u32 = if input.null_arg {
                 std::ptr::null_mut()
             } else {

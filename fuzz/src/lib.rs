@@ -51,6 +51,10 @@ pub fn scene() -> Scene {
     let closed = net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
     let closed_handle = closed.as_raw();
     closed.close().unwrap();
+    // Every socket non-blocking: a fuzz run has one thread, and must never wait.
+    for &s in &handles {
+        nonblocking(s);
+    }
     handles.push(closed_handle);
     Scene {
         net,
@@ -58,6 +62,13 @@ pub fn scene() -> Scene {
         _startup: startup,
         _enter: enter,
     }
+}
+
+/// Makes `s` non-blocking (`ioctlsocket(FIONBIO, 1)`), so no call on it waits.
+pub fn nonblocking(s: SOCKET) {
+    let mut on = 1u32;
+    // SAFETY: `on` is a valid u32 for the call.
+    assert_eq!(unsafe { ioctlsocket(s, FIONBIO, &mut on) }, 0);
 }
 
 impl Scene {
@@ -205,6 +216,8 @@ pub const CONNECT_CODES: &[i32] = &[
     WSAECONNREFUSED,
     WSAENOBUFS,
     WSAEOPNOTSUPP,
+    // A non-blocking stream connect's answer (`nonblocking-connect`).
+    WSAEWOULDBLOCK,
 ];
 /// `listen`.
 pub const LISTEN_CODES: &[i32] = &[

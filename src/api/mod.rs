@@ -6,6 +6,7 @@
 
 mod data;
 mod network;
+mod options;
 mod pending;
 mod readiness;
 mod security;

@@ -33,6 +33,15 @@ impl Network {
         self.table.waits.set_stall_limit(limit);
     }
 
+    /// Blocks until at least `count` blocking calls wait on this network (from any
+    /// threads), so a test can act on a call it knows to be waiting: close its socket,
+    /// send what it waits for. `false` if the stall limit passed first. The calling thread
+    /// counts as running meanwhile (it may still act), so the waiters are not declared
+    /// deadlocked.
+    pub fn wait_until_blocked(&self, count: usize) -> bool {
+        self.table.waits.until_blocked(count)
+    }
+
     /// The stall limit in force.
     pub fn stall_limit(&self) -> Duration {
         self.table.waits.stall_limit()

@@ -13,7 +13,8 @@ use std::num::NonZeroUsize;
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use super::catalog::SocketKind;
-use super::socket::{Io, Link, Pending, Security, SocketEntry, State};
+use super::socket::{Io, Link, Options, Pending, Security, SocketEntry, State};
+use super::waits::Awaited;
 use super::SocketTable;
 use crate::error::{Error, Result};
 use crate::wire::{SecuritySettings, TargetName};
@@ -48,6 +49,11 @@ struct Taken {
     kind: SocketKind,
     overlapped: bool,
     inherited: Option<(Option<SecuritySettings>, Option<TargetName>)>,
+    /// The listener's options: an accepted socket inherits its buffer sizes and timeouts
+    /// (facts 1.2).
+    options: Option<Box<Options>>,
+    /// The listener's mode: the accepted socket has it too (facts 1.2).
+    nonblocking: bool,
 }
 
 impl SocketTable {
@@ -57,7 +63,7 @@ impl SocketTable {
     /// before it was accepted.
     ///
     /// Errors: `WSAEINVAL` if the socket is not listening; `WSAEWOULDBLOCK` if nothing is
-    /// waiting ([`crate::choices::NEVER_BLOCK`]).
+    /// waiting (the observed `accept` waits on a blocking socket: `model/waits`).
     pub(super) fn accept_unobserved(&self, handle: SOCKET) -> Result<(SOCKET, SocketAddr)> {
         self.require_startup()?;
         let _topology = self.topology.lock();
@@ -79,7 +85,10 @@ impl SocketTable {
         mut decide: impl FnMut(Waiting) -> Verdict,
     ) -> Result<(SOCKET, SocketAddr)> {
         loop {
-            let (client, waiting) = self.oldest_waiting(handle)?;
+            let (client, waiting) =
+                self.blocking("WSAAccept", handle, Awaited::Connection, || {
+                    self.oldest_waiting(handle)
+                })?;
             let reject = match decide(waiting) {
                 Verdict::Accept => false,
                 Verdict::Reject => true,
@@ -97,6 +106,7 @@ impl SocketTable {
             if let Some(entry) = self.shard(client).lock().get_mut(&client) {
                 entry.io_mut().reset = true;
             }
+            self.waits.changed();
             return Err(Error::ConnectionRefused);
         }
     }
@@ -125,6 +135,10 @@ impl SocketTable {
                 .security
                 .as_ref()
                 .map(|security| (security.settings.clone(), security.principal.clone()));
+            let options = entry.options.clone().map(|mut options| {
+                options.connect = None;
+                options
+            });
             let State::Listening(listener) = &mut entry.state else {
                 return Err(Error::Invalid);
             };
@@ -137,6 +151,8 @@ impl SocketTable {
                 kind: entry.kind,
                 overlapped: entry.overlapped,
                 inherited,
+                options,
+                nonblocking: entry.nonblocking,
             }))
         })
     }
@@ -149,6 +165,8 @@ impl SocketTable {
             kind,
             overlapped,
             inherited,
+            options,
+            nonblocking,
         } = taken;
         let new_handle = self.allocate_handle()?;
         let mut io = Io::default();
@@ -169,6 +187,8 @@ impl SocketTable {
             }
         }
         let mut accepted = SocketEntry::new(kind, overlapped);
+        accepted.options = options;
+        accepted.nonblocking = nonblocking;
         accepted.local = Some(pending.to);
         accepted.state = State::Connected {
             peer: pending.from,
@@ -187,6 +207,7 @@ impl SocketTable {
             }));
         }
         self.shard(new_handle).lock().insert(new_handle, accepted);
+        self.waits.changed();
         Ok((new_handle, pending.from))
     }
 }

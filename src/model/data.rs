@@ -5,7 +5,9 @@
 //! the connection, to the sender's, handed over at `accept`). A datagram goes to the socket
 //! bound to its destination, after the sender and the receiver negotiated security for that
 //! peer on the first datagram between them ([`crate::choices::DATAGRAM_SECURITY_PER_PEER`]).
-//! Nothing ever blocks ([`crate::choices::RECEIVE_NEVER_BLOCKS`]).
+//! These are the attempts: each fails with `WSAEWOULDBLOCK` when it cannot proceed now, and
+//! the observed calls wait on a blocking socket (`model/waits`). Each change a waiter could
+//! wait for ends with [`super::waits::Waits::changed`].
 #![forbid(unsafe_code)]
 
 use std::net::SocketAddr;
@@ -130,8 +132,10 @@ impl SocketTable {
                 entry.io_mut().reset = true;
                 Ok(())
             })?;
+            self.waits.changed();
             return Err(Error::ConnectionReset);
         }
+        self.waits.changed();
         Ok(data.len())
     }
 
@@ -175,8 +179,8 @@ impl SocketTable {
     /// `WSAENOTCONN` (unconnected stream), `WSAEINVAL` (unbound datagram socket),
     /// `WSAESHUTDOWN`, `WSAECONNRESET` (a reset stream; on a datagram socket, a
     /// port-unreachable notification next in the queue: [`crate::choices::UDP_PORT_UNREACHABLE`],
-    /// consumed unless `MSG_PEEK`), and `WSAEWOULDBLOCK` when nothing can be read yet,
-    /// blocking or not ([`crate::choices::RECEIVE_NEVER_BLOCKS`]). A stream whose peer finished
+    /// consumed unless `MSG_PEEK`), and `WSAEWOULDBLOCK` when nothing can be read yet (the
+    /// observed `recv` then waits on a blocking socket). A stream whose peer finished
     /// sending gives an empty result: the graceful close.
     pub(super) fn recv_unobserved(
         &self,
@@ -188,6 +192,10 @@ impl SocketTable {
             let peek = flags & MSG_PEEK != 0;
             if entry.kind.socket_type == SOCK_STREAM {
                 flags_supported(flags, MSG_PEEK | MSG_WAITALL)?;
+                if flags & MSG_WAITALL != 0 && entry.nonblocking {
+                    // recv's page: MSG_WAITALL on a non-blocking socket is WSAEOPNOTSUPP.
+                    return Err(Error::OperationNotSupported);
+                }
                 let State::Connected { peer, .. } = entry.state else {
                     return Err(Error::NotConnected);
                 };
@@ -268,6 +276,7 @@ impl SocketTable {
                 peer.io_mut().peer_finished = true;
             }
         }
+        self.waits.changed();
         Ok(())
     }
 

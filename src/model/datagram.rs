@@ -233,6 +233,7 @@ impl SocketTable {
                 Ok(())
             })?;
         }
+        self.waits.changed();
         Ok(data.len())
     }
 

@@ -30,6 +30,7 @@ impl SocketTable {
                 peer.io_mut().reset = true;
             }
         }
+        self.waits.changed();
         Ok(())
     }
 
@@ -48,6 +49,7 @@ impl SocketTable {
                 delivered += 1;
             }
         }
+        self.waits.changed();
         delivered
     }
 }

@@ -15,7 +15,7 @@ use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_ST
 use super::catalog;
 use super::negotiation::{negotiate, Endpoint};
 use super::overlapped;
-use super::socket::{Link, Listener, Pending, SocketEntry, State};
+use super::socket::{ConnectAttempt, Link, Listener, Pending, SocketEntry, State};
 use super::topology::Topology;
 use super::SocketTable;
 use crate::choices;
@@ -166,6 +166,7 @@ impl SocketTable {
             topology.clear();
             let pending = self.take_pending(None);
             drop(topology);
+            self.waits.changed();
             overlapped::abort(pending);
         }
         Ok(())
@@ -250,7 +251,41 @@ impl SocketTable {
     /// datagram socket just records its peer; connecting it to the zero address and port
     /// disconnects it, as `connect`'s page says. An unbound socket is bound implicitly
     /// ([`choices::ONE_HOST_OWNS_EVERY_ADDRESS`]).
+    ///
+    /// On a non-blocking stream socket the outcome is recorded instead of returned, and the
+    /// call fails with `WSAEWOULDBLOCK` ([`choices::NONBLOCKING_CONNECT`]): a refusal
+    /// becomes `SO_ERROR`.
     pub(super) fn connect_unobserved(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<()> {
+        let outcome = self.connect_now(handle, arg);
+        let nonblocking = self
+            .with_socket(handle, |entry| Ok(entry.is_stream() && entry.nonblocking))
+            .unwrap_or(false);
+        let attempt = match (&outcome, nonblocking) {
+            (Ok(()), true) => ConnectAttempt::Completed,
+            (Err(Error::ConnectionRefused), true) => {
+                ConnectAttempt::Failed(Error::ConnectionRefused)
+            }
+            (Ok(()), false) => {
+                // A successful connect resets SO_ERROR.
+                self.with_socket(handle, |entry| {
+                    if let Some(options) = entry.options.as_mut() {
+                        options.connect = None;
+                    }
+                    Ok(())
+                })?;
+                return outcome;
+            }
+            _ => return outcome,
+        };
+        self.with_socket(handle, |entry| {
+            entry.options_mut().connect = Some(attempt);
+            Ok(())
+        })?;
+        Err(Error::WouldBlock)
+    }
+
+    /// The connect itself: its outcome, as a blocking connect returns it.
+    fn connect_now(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<()> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
         let (kind, local, target, initiator) = self.with_socket(handle, |entry| {
@@ -342,7 +377,7 @@ impl SocketTable {
         if local.is_none() {
             topology.bind(kind.socket_type, bound, handle);
         }
-        self.with_socket(handle, |entry| {
+        let connected = self.with_socket(handle, |entry| {
             entry.local = Some(source);
             entry.state = State::Connected {
                 peer: target,
@@ -352,7 +387,9 @@ impl SocketTable {
                 entry.security_mut().link = Some(link);
             }
             Ok(())
-        })
+        });
+        self.waits.changed();
+        connected
     }
 
     /// Negotiates with `listener` and queues `pending` on it, if it is a listening socket
@@ -450,6 +487,7 @@ impl SocketTable {
             Vec::new()
         };
         drop(topology);
+        self.waits.changed();
         overlapped::abort(pending);
         Ok(())
     }

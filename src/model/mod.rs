@@ -15,6 +15,7 @@
 //! | `negotiation.rs` | the emulated IPsec negotiation: who may talk to whom |
 //! | `impersonation.rs` | the thread's impersonation (`WSARevertImpersonation` ends it) |
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
+//! | `options.rs` | `SO_RCVBUF`, `SO_SNDBUF`, `SO_RCVTIMEO`, `SO_SNDTIMEO`, `SO_ERROR` |
 //! | `observer.rs` | the wrappers the faces call: injected faults and the call trace, around every operation |
 //! | `observed_security.rs` | the same wrappers for the secure-socket and data-path operations |
 //! | `snapshot.rs` | a comparable picture of the whole table, for tests and teaching |
@@ -52,6 +53,7 @@ mod names;
 mod negotiation;
 mod observed_security;
 mod observer;
+mod options;
 pub(crate) mod overlapped;
 mod payload;
 pub(crate) mod peer_names;

@@ -12,6 +12,7 @@ use super::data::Received;
 use super::lifecycle::AddrArg;
 use super::observer::{addr_args, addr_peer, Outcome};
 use super::security::{QueryFailure, SettingsArg, TemplateArg};
+use super::waits::Awaited;
 use super::SocketTable;
 use crate::error::Result;
 use crate::testing::Call;
@@ -136,11 +137,29 @@ impl SocketTable {
         .map(|Count(count)| count)
     }
 
-    /// `recv`/`recvfrom`, observed.
+    /// `recv`/`recvfrom`, observed: on a blocking socket, waits for data, the peer's FIN or
+    /// reset, or a close (`model/waits`).
     pub(crate) fn recv(&self, handle: SOCKET, max: usize, flags: i32) -> Result<Received> {
+        self.recv_waiting(handle, max, flags, true)
+    }
+
+    /// `recv`/`recvfrom`, observed; waits only if `may_wait` (an overlapped receive does
+    /// not wait in the call).
+    pub(crate) fn recv_waiting(
+        &self,
+        handle: SOCKET,
+        max: usize,
+        flags: i32,
+        may_wait: bool,
+    ) -> Result<Received> {
         let args = || format!("len={max}, flags={flags:#x}");
         self.observe(Call::Recv, Some(handle), None, args, || {
-            self.recv_unobserved(handle, max, flags)
+            let attempt = || self.recv_unobserved(handle, max, flags);
+            if may_wait {
+                self.blocking("recv", handle, Awaited::Data, attempt)
+            } else {
+                attempt()
+            }
         })
     }
 

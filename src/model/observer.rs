@@ -15,6 +15,7 @@ use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
 
 use super::lifecycle::AddrArg;
 use super::names::NameArg;
+use super::waits::Awaited;
 use super::SocketTable;
 use crate::error::{Error, Result};
 use crate::testing::{
@@ -156,6 +157,13 @@ impl Observer {
         }
     }
 
+    /// A stall was diagnosed: strict mode reports it (`blocked-forever`).
+    pub(crate) fn stalled(&self, socket: Option<SOCKET>, diagnosis: &str) {
+        if self.strict_enabled.load(Ordering::Acquire) {
+            self.strict.lock().stalled(socket, diagnosis.to_owned());
+        }
+    }
+
     /// Takes the datagrams held back by injected delays, oldest first.
     pub(crate) fn take_delayed(&self) -> Vec<(SocketAddr, SocketAddr, Vec<u8>)> {
         std::mem::take(&mut *self.delayed.lock())
@@ -266,7 +274,10 @@ impl SocketTable {
         }
         drop(recorder);
         if self.observer.strict_enabled.load(Ordering::Acquire) {
-            self.check_strict(call, socket, peer, result.is_ok());
+            // A non-blocking connect's WSAEWOULDBLOCK is its success.
+            let ok = result.is_ok()
+                || (call == Call::Connect && matches!(result, Err(Error::WouldBlock)));
+            self.check_strict(call, socket, peer, ok);
         }
         self.after(call, socket, &result);
         result
@@ -386,7 +397,9 @@ impl SocketTable {
     /// `accept`, observed.
     pub(crate) fn accept(&self, handle: SOCKET) -> Result<(SOCKET, SocketAddr)> {
         self.observe(Call::Accept, Some(handle), None, String::new, || {
-            self.accept_unobserved(handle)
+            self.blocking("accept", handle, Awaited::Connection, || {
+                self.accept_unobserved(handle)
+            })
         })
     }
 

@@ -127,6 +127,46 @@ pub struct Io {
     pub peers: SmallMap<SocketAddr, Exchange>,
 }
 
+/// How the last `connect` of a non-blocking stream socket ended: it completes within the
+/// call, which still returns `WSAEWOULDBLOCK` (facts 1.5,
+/// [`crate::choices::NONBLOCKING_CONNECT`]); the readiness calls report it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectAttempt {
+    /// The connection was made: writable.
+    Completed,
+    /// The connection failed with this error: `SO_ERROR` reads it, until a later connect
+    /// succeeds.
+    Failed(crate::error::Error),
+}
+
+/// A socket's options and connect outcome, once any differs from the default: boxed on the
+/// [`SocketEntry`], so an idle socket pays one pointer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// `SO_RCVBUF`, in bytes.
+    pub receive_buffer: usize,
+    /// `SO_SNDBUF`, in bytes.
+    pub send_buffer: usize,
+    /// `SO_RCVTIMEO`: `None` is 0, no timeout.
+    pub receive_timeout: Option<std::time::Duration>,
+    /// `SO_SNDTIMEO`: `None` is 0, no timeout.
+    pub send_timeout: Option<std::time::Duration>,
+    /// How the last non-blocking connect ended.
+    pub connect: Option<ConnectAttempt>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            receive_buffer: crate::choices::DEFAULT_BUFFER,
+            send_buffer: crate::choices::DEFAULT_BUFFER,
+            receive_timeout: None,
+            send_timeout: None,
+            connect: None,
+        }
+    }
+}
+
 /// One socket of the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SocketEntry {
@@ -152,6 +192,8 @@ pub struct SocketEntry {
     /// The record of network events, once `WSAEventSelect` was called on it (or its
     /// listener's selection was inherited).
     pub network_events: Option<Box<super::readiness::network_events::NetworkEvents>>,
+    /// Options set and the last non-blocking connect's outcome, once any exists.
+    pub options: Option<Box<Options>>,
 }
 
 impl SocketEntry {
@@ -168,7 +210,13 @@ impl SocketEntry {
             security: None,
             io: None,
             network_events: None,
+            options: None,
         }
+    }
+
+    /// The options, created on first change.
+    pub fn options_mut(&mut self) -> &mut Options {
+        self.options.get_or_insert_with(Box::default)
     }
 
     /// The security state, created on first use.
@@ -229,6 +277,7 @@ mod tests {
     #[test]
     fn notifications_cost_no_space() {
         assert_eq!(size_of::<Queued>(), size_of::<(SocketAddr, Payload)>());
-        assert_eq!(size_of::<SocketEntry>(), 120);
+        assert_eq!(size_of::<SocketEntry>(), 128);
+        assert!(size_of::<SocketEntry>() < 256, "an idle socket stays small");
     }
 }

@@ -64,8 +64,12 @@ unsafe fn deliver(received: Received, buf: PSTR, from: *mut SOCKADDR, fromlen: *
 /// receives up to `len` bytes; returns the count, 0 when a stream's peer finished sending.
 /// Errors: `WSAENOTSOCK`, `WSAEFAULT` (NULL `buf` with a non-zero `len`, negative `len`),
 /// `WSAEOPNOTSUPP` (flags), `WSAENOTCONN`, `WSAEINVAL` (unbound datagram socket),
-/// `WSAESHUTDOWN`, `WSAECONNRESET`, `WSAEWOULDBLOCK` when nothing is waiting, blocking or
-/// not ([`crate::choices::RECEIVE_NEVER_BLOCKS`]), `WSAEMSGSIZE` for a truncated datagram.
+/// `WSAESHUTDOWN`, `WSAECONNRESET`, `WSAEMSGSIZE` for a truncated datagram. With nothing
+/// waiting, a blocking socket waits (alertably) for data, the peer's FIN or reset, or a
+/// close: `WSAETIMEDOUT` at `SO_RCVTIMEO`, `WSAEINTR` if another thread closes it
+/// ([`crate::choices::CLOSE_INTERRUPTS_WAITS`]), `WSAENETDOWN` on a stall
+/// ([`crate::choices::STALL_ENDS_THE_CALL`]); a non-blocking one fails with
+/// `WSAEWOULDBLOCK`.
 ///
 /// # Safety
 /// `buf` must be NULL or valid for writes of `len` bytes.

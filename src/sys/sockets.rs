@@ -100,8 +100,11 @@ unsafe fn accept_into(
 /// takes the oldest waiting connection. If `addr` is not NULL the client's address is
 /// written there and its length to `*addrlen`, which must be non-NULL and hold at least the
 /// family's address size (`WSAEFAULT` otherwise, checked before the connection is taken).
-/// Nothing waiting is `WSAEWOULDBLOCK` ([`crate::choices::NEVER_BLOCK`]). On failure
-/// neither out-parameter is written.
+/// With nothing waiting, a blocking listener waits for a connection (an alertable wait;
+/// `WSAEINTR` if another thread closes it meanwhile,
+/// [`crate::choices::CLOSE_INTERRUPTS_WAITS`]; `WSAENETDOWN` on a stall,
+/// [`crate::choices::STALL_ENDS_THE_CALL`]), a non-blocking one fails with
+/// `WSAEWOULDBLOCK`. On failure neither out-parameter is written.
 ///
 /// # Safety
 /// `addr` must be NULL or valid for writes of `*addrlen` bytes; `addrlen` must be NULL or

@@ -190,7 +190,8 @@ unsafe fn receive(
     completion: Completion,
 ) -> i32 {
     int_result(with_current(|table| {
-        let kind = table.with_socket(s, |entry| Ok(entry.kind))?;
+        let (kind, kind_overlapped) =
+            table.with_socket(s, |entry| Ok((entry.kind, entry.overlapped)))?;
         completion.check()?;
         if flags.is_null() {
             return Err(Error::Fault);
@@ -204,7 +205,9 @@ unsafe fn receive(
         if kind.socket_type == SOCK_STREAM {
             asked &= !MSG_PUSH_IMMEDIATE;
         }
-        let received = table.recv(s, array.total(), asked)?;
+        // An overlapped receive on an overlapped socket does not wait in the call.
+        let overlapped = !completion.overlapped.is_null() && kind_overlapped;
+        let received = table.recv_waiting(s, array.total(), asked, !overlapped)?;
         // SAFETY: the buffers are writable (the caller's promise) and the data is at most
         // their total, as asked; the sender's room was checked above.
         unsafe {
@@ -233,7 +236,9 @@ unsafe fn receive(
 /// `WSAEFAULT` and `WSAEINVAL` ([`crate::choices::WSABUF_ARRAYS`]); then those of `recv`:
 /// `WSAEOPNOTSUPP` (other flags, [`crate::choices::DATA_FLAGS`]), `WSAENOTCONN`,
 /// `WSAEINVAL` (unbound datagram socket), `WSAESHUTDOWN`, `WSAECONNRESET`,
-/// `WSAEWOULDBLOCK` ([`crate::choices::RECEIVE_NEVER_BLOCKS`]). A datagram longer than the
+/// and, with nothing to receive, `WSAEWOULDBLOCK` on a non-blocking socket or, for an
+/// overlapped receive, at once (an overlapped receive does not wait in the call), while a
+/// blocking non-overlapped receive waits as [`recv`](super::recv) does. A datagram longer than the
 /// buffers fills them and fails with `WSAEMSGSIZE`, the rest discarded
 /// ([`crate::choices::DATAGRAM_TRUNCATION`]). Overlapped arguments as [`WSASend`]: a
 /// deferred completion leaves `*lpnumberofbytesrecvd` and `*lpflags` unwritten (the data is

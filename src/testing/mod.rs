@@ -25,8 +25,8 @@ pub(crate) use faults::FaultPlan;
 pub use faults::{Fault, FaultAction, FaultId};
 pub(crate) use strict::{SocketFacts, StrictTracker};
 pub use strict::{
-    StrictGuard, StrictReport, StrictRule, IMPERSONATION_NOT_REVERTED, NAME_AFTER_FIRST_SEND,
-    NAME_WITHOUT_SECURITY, SETTINGS_AFTER_CONNECT, STRICT_RULES,
+    StrictGuard, StrictReport, StrictRule, BLOCKED_FOREVER, IMPERSONATION_NOT_REVERTED,
+    NAME_AFTER_FIRST_SEND, NAME_WITHOUT_SECURITY, SETTINGS_AFTER_CONNECT, STRICT_RULES,
 };
 pub(crate) use trace::{thread_label, Recorder};
 pub use trace::{CallRecord, Trace, TraceOnFailure};

@@ -52,12 +52,22 @@ pub const IMPERSONATION_NOT_REVERTED: StrictRule = StrictRule {
     source: "WSAImpersonateSocketPeer, Remarks; WSARevertImpersonation",
 };
 
+/// A blocking call waited for something nothing could do.
+pub const BLOCKED_FOREVER: StrictRule = StrictRule {
+    id: "blocked-forever",
+    rule: "a blocking call must be able to complete: on Windows a call that waits for data, \
+           a connection or room nobody will give hangs the program (the emulator ends it \
+           with WSAENETDOWN and a diagnosis: crate::choices::STALL_ENDS_THE_CALL)",
+    source: "recv, accept and send, Remarks (blocking sockets); closesocket, Remarks",
+};
+
 /// Every strict rule.
 pub const STRICT_RULES: &[StrictRule] = &[
     NAME_AFTER_FIRST_SEND,
     NAME_WITHOUT_SECURITY,
     SETTINGS_AFTER_CONNECT,
     IMPERSONATION_NOT_REVERTED,
+    BLOCKED_FOREVER,
 ];
 
 /// One misuse strict mode found.
@@ -127,6 +137,11 @@ impl StrictTracker {
             thread,
             what,
         });
+    }
+
+    /// A blocking call on `socket` stalled; `what` is the diagnosis.
+    pub(crate) fn stalled(&mut self, socket: Option<SOCKET>, what: String) {
+        self.report(BLOCKED_FOREVER, socket, None, what);
     }
 
     /// A datagram was sent from `socket` to `peer`.

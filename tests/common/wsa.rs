@@ -8,20 +8,29 @@ use winsock_emu::{Domain, Socket, Type};
 
 use super::Env;
 
-/// An accepted stream connection on `at`: (client, server).
+/// An accepted stream connection on `at`: (client, server), both non-blocking, as the
+/// tests that use them poll (an empty receive is `WSAEWOULDBLOCK`).
 pub fn stream_pair(env: &Env, at: &str) -> (Socket, Socket) {
     let (listener, client) = super::connected_stream(&env.net, at);
     let (server, _) = listener.accept().unwrap();
-    (client, server)
+    polled(client, server)
 }
 
-/// A datagram socket bound at `at`, and a datagram socket connected to it: (client, server).
+/// A datagram socket bound at `at`, and a datagram socket connected to it: (client,
+/// server), both non-blocking.
 pub fn datagram_pair(env: &Env, at: &str) -> (Socket, Socket) {
     let at = at.parse().unwrap();
     let server = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
     server.bind(at).unwrap();
     let client = env.net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
     client.connect(at).unwrap();
+    polled(client, server)
+}
+
+/// Both sockets non-blocking.
+fn polled(client: Socket, server: Socket) -> (Socket, Socket) {
+    client.set_nonblocking(true).unwrap();
+    server.set_nonblocking(true).unwrap();
     (client, server)
 }
 

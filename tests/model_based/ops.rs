@@ -503,6 +503,13 @@ pub fn run(op: &Op, seen: &mut Seen, model: &mut Reference) -> (Outcome, Outcome
             } else {
                 unsafe { sys::WSASocketW(kind.af, kind.ty, kind.protocol, ptr::null(), 0, 0) }
             };
+            if s != sys::INVALID_SOCKET {
+                // Non-blocking: the sequences run on one thread, where a blocking call
+                // would wait for nobody (the blocking calls are checked across threads in
+                // `concurrency_stress.rs`).
+                let mut on = 1u32;
+                assert_eq!(unsafe { sys::ioctlsocket(s, sys::FIONBIO, &mut on) }, 0);
+            }
             (handle_result(s), model.create(kind, *overlapped))
         }
         Op::Bind { h, addr } => {

@@ -11,8 +11,8 @@ use std::net::{IpAddr, SocketAddr};
 
 use winsock_emu::sys::{
     AF_INET, AF_INET6, SOCKET, SOCK_DGRAM, SOCK_STREAM, WSAEADDRINUSE, WSAEADDRNOTAVAIL,
-    WSAEAFNOSUPPORT, WSAECONNREFUSED, WSAEFAULT, WSAEINVAL, WSAEISCONN, WSAEMSGSIZE, WSAENOTSOCK,
-    WSAEOPNOTSUPP, WSAEWOULDBLOCK, WSANOTINITIALISED,
+    WSAEAFNOSUPPORT, WSAEFAULT, WSAEINVAL, WSAEISCONN, WSAEMSGSIZE, WSAENOTSOCK, WSAEOPNOTSUPP,
+    WSAEWOULDBLOCK, WSANOTINITIALISED,
 };
 use winsock_emu::{
     LinkInfo, NameInfo, NetworkSnapshot, SecurityProtocol, SecuritySettings, SocketInfo,
@@ -337,7 +337,8 @@ impl Reference {
                     if *family == s.family && pending.len() < *backlog)
             });
             let Some(listener) = listener else {
-                return Err(WSAECONNREFUSED);
+                // Non-blocking: the refusal becomes SO_ERROR (`nonblocking-connect`).
+                return Err(WSAEWOULDBLOCK);
             };
             let server = &self.socks[&listener];
             let (client_view, server_view) = match negotiate(
@@ -368,6 +369,11 @@ impl Reference {
         let s = self.socks.get_mut(&h).unwrap();
         s.local = Some(source);
         s.state = St::Connected(target);
+        if s.ty == SOCK_STREAM {
+            // A non-blocking stream connect completes in the call and still reports
+            // WSAEWOULDBLOCK (`nonblocking-connect`).
+            return Err(WSAEWOULDBLOCK);
+        }
         Ok(0)
     }
 
@@ -599,9 +605,9 @@ impl Reference {
                             .map(|link| TargetName::from_units(&link.peer)),
                     })
                     .collect(),
-                // Untouched by the calls the sequences make (no ioctlsocket or principal
-                // calls).
-                nonblocking: false,
+                // Every socket is made non-blocking as it is created (accepted ones inherit
+                // it); no principal calls.
+                nonblocking: true,
                 principal: None,
                 waiting: s.io.waiting(),
             })

@@ -52,8 +52,6 @@
 //! The waits' mutex is a leaf, like the events lock: nothing else is taken while it is
 //! held, and nobody holds another lock while sleeping on its condvar.
 #![forbid(unsafe_code)]
-// The blocking calls that use these waits come in the next commit.
-#![allow(dead_code)]
 
 mod blocking;
 mod clock;
@@ -71,6 +69,7 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use crate::choices;
 use crate::model::events;
+pub(crate) use blocking::Awaited;
 pub use clock::Clock;
 use clock::ClockState;
 use eventcount::EventCount;
@@ -353,6 +352,26 @@ impl Waits {
         threads::leave(&self.shared);
     }
 
+    /// Blocks the calling thread until at least `count` calls wait on the network, or the
+    /// stall limit passes (`false`): a test aid, to act on a call known to be waiting.
+    pub(crate) fn until_blocked(&self, count: usize) -> bool {
+        let mut state = self.shared.lock();
+        let give_up = Instant::now().checked_add(state.stall_limit);
+        while state.waiters.len() < count {
+            let timed_out = match give_up {
+                Some(at) => self.shared.wake.wait_until(&mut state, at).timed_out(),
+                None => {
+                    self.shared.wake.wait(&mut state);
+                    false
+                }
+            };
+            if timed_out {
+                return state.waiters.len() >= count;
+            }
+        }
+        true
+    }
+
     /// Records a stall's diagnosis.
     pub(crate) fn record(&self, stall: Stall) {
         self.shared.lock().stalls.push(stall);
@@ -414,6 +433,8 @@ impl Waits {
             deadline: request.deadline,
             ended: false,
         });
+        // For `Network::wait_until_blocked`.
+        self.shared.wake.notify_all();
         let stall_at = Instant::now().checked_add(state.stall_limit);
         let outcome = loop {
             let mine = state.waiters.iter().find(|w| w.id == id);

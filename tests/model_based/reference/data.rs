@@ -336,6 +336,10 @@ impl Reference {
 
     fn recv_stream(&mut self, h: SOCKET, max: usize, flags: i32) -> Result<Received, i32> {
         unsupported(flags, MSG_PEEK | MSG_WAITALL)?;
+        if flags & MSG_WAITALL != 0 {
+            // Every socket is non-blocking, where recv's page refuses MSG_WAITALL.
+            return Err(WSAEOPNOTSUPP);
+        }
         let s = self.socks.get_mut(&h).unwrap();
         let peer = connection(s, s.io.shut_receive)?;
         let waiting = s.io.inbound.len();
