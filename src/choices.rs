@@ -853,6 +853,20 @@ pub const NONBLOCKING_CONNECT: Choice = Choice {
              full backlog; it never waits.",
 };
 
+/// `WSAPoll` reports a failed connect as current Windows does.
+pub const WSAPOLL_FAILED_CONNECT: Choice = Choice {
+    id: "wsapoll-failed-connect",
+    question: "WSAPoll's page documents a defect: before Windows 10 version 2004 a TCP socket \
+               whose connect failed was reported with nothing (the call timed out). Which \
+               behaviour does the emulator give?",
+    answer: "Current Windows's: a failed non-blocking connect is POLLHUP | POLLERR, plus \
+             POLLWRNORM when asked for, at once; SO_ERROR holds the error. Code written for \
+             the old defect (a timeout, then SO_ERROR) still works; code that relies on the \
+             defect does not, as on any supported Windows. select reports the same socket \
+             in exceptfds only, and WSAEventSelect records FD_CONNECT with the error and no \
+             FD_WRITE.",
+};
+
 /// Every choice, in the order `docs/choices.md` lists them.
 pub const ALL: &[Choice] = &[
     CHECK_ORDER,
@@ -917,6 +931,7 @@ pub const ALL: &[Choice] = &[
     EVENT_SELECT_KEEPS_THE_RECORD,
     EVENT_SELECT_ARGUMENTS,
     FD_CLOSE_AFTER_RESET,
+    WSAPOLL_FAILED_CONNECT,
     CLOSE_INTERRUPTS_WAITS,
     NONBLOCKING_CONNECT,
 ];

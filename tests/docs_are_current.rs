@@ -79,3 +79,17 @@ fn every_security_rule_function_is_in_rules_md() {
         }
     }
 }
+
+#[test]
+fn every_readiness_rule_function_is_in_rules_md() {
+    const READINESS_RS: &str = include_str!("../src/rules/readiness.rs");
+    for line in READINESS_RS.lines() {
+        if let Some(rest) = line.strip_prefix("pub fn ") {
+            let name = rest.split(['(', '<']).next().unwrap();
+            assert!(
+                RULES_MD.contains(&format!("`{name}`")),
+                "docs/rules.md does not list rules::readiness::{name}"
+            );
+        }
+    }
+}

@@ -327,3 +327,17 @@ fn rule_fionbio_0_is_refused_while_a_selection_is_set() {
     event_select(c, e, 0);
     assert_eq!(fionbio(c, 0), Ok(()), "cancelled: allowed again");
 }
+
+#[test]
+fn a_connect_that_finished_before_the_first_selection_is_still_reported() {
+    let _env = env();
+    let _l = listener(7213);
+    let c = tcp();
+    assert_eq!(fionbio(c, 1), Ok(()));
+    assert_eq!(connect(c, 7213), Err(WSAEWOULDBLOCK));
+    let e = event();
+    event_select(c, e, ALL);
+    let ne = enumerate(c, e);
+    assert_eq!(ne.lNetworkEvents as u32, FD_CONNECT | FD_WRITE);
+    assert_eq!(ne.iErrorCode[FD_CONNECT_BIT as usize], 0);
+}

@@ -348,3 +348,28 @@ fn fd_macros_follow_winsock2_h() {
     sys::FD_ZERO(&mut set);
     assert_eq!(set.fd_count, 0);
 }
+
+#[test]
+fn a_failed_non_blocking_connect_is_in_exceptfds_only() {
+    let _env = env();
+    let c = tcp();
+    let mut on = 1u32;
+    assert_eq!(unsafe { sys::ioctlsocket(c, sys::FIONBIO, &mut on) }, 0);
+    assert_eq!(connect(c, 7014), Err(sys::WSAEWOULDBLOCK), "nobody listens");
+    let got = ready_now(&[c], &[c], &[c]);
+    assert_eq!(
+        (got.result, got.read, got.write, got.except),
+        (Ok(1), vec![], vec![], vec![c])
+    );
+    let _l = listener(7014);
+    assert!(
+        matches!(connect(c, 7014), Err(sys::WSAEWOULDBLOCK)),
+        "a new attempt"
+    );
+    let got = ready_now(&[c], &[c], &[c]);
+    assert_eq!(
+        (got.result, got.write, got.except),
+        (Ok(1), vec![c], vec![]),
+        "now connected"
+    );
+}

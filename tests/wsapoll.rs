@@ -202,3 +202,21 @@ fn a_socket_closed_during_the_wait_is_pollnval_and_counts() {
         "closed during the wait, or before it began: {got:?}"
     );
 }
+
+#[test]
+fn choice_wsapoll_failed_connect_follows_current_windows() {
+    let _env = env();
+    let c = tcp();
+    let mut on = 1u32;
+    assert_eq!(unsafe { sys::ioctlsocket(c, sys::FIONBIO, &mut on) }, 0);
+    assert_eq!(connect(c, 7111), Err(sys::WSAEWOULDBLOCK));
+    assert_eq!(
+        poll(&[(c, ALL)], 0),
+        (Ok(1), vec![POLLWRNORM | POLLHUP | POLLERR])
+    );
+    assert_eq!(
+        poll(&[(c, 0)], 0),
+        (Ok(1), vec![POLLHUP | POLLERR]),
+        "reported unasked"
+    );
+}

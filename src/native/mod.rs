@@ -22,6 +22,7 @@
 //! | `security.rs` | `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, `WSARevertImpersonation` |
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
 //! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom` |
+//! | `readiness.rs` | `select`, `WSAPoll`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
 //! | `overlapped.rs` | `WSACreateEvent`, `WSACloseEvent`, `WSAWaitForMultipleEvents`, `WSAIoctl` with an `OVERLAPPED`, `WSAGetOverlappedResult` |
 //!
 //! This is the only place outside [`crate::sys`] with `unsafe` code: each call passes
@@ -38,6 +39,7 @@ pub(crate) mod ioctl;
 pub(crate) mod last_error;
 pub(crate) mod overlapped;
 pub(crate) mod peer_name;
+pub(crate) mod readiness;
 pub(crate) mod security;
 pub(crate) mod socket;
 pub(crate) mod startup;
@@ -47,6 +49,7 @@ use core::ffi::c_void;
 
 use windows_sys::core::{BOOL, PCSTR, PSTR};
 use windows_sys::Win32::Foundation::{HANDLE, WAIT_EVENT};
+use windows_sys::Win32::Networking::WinSock::{FD_SET, TIMEVAL, WSANETWORKEVENTS, WSAPOLLFD};
 use windows_sys::Win32::Networking::WinSock::{
     LPCONDITIONPROC, LPWSAOVERLAPPED_COMPLETION_ROUTINE, SEND_RECV_FLAGS, SOCKADDR, SOCKET,
     SOCKET_PEER_TARGET_NAME, SOCKET_SECURITY_QUERY_INFO, SOCKET_SECURITY_QUERY_TEMPLATE,
@@ -186,6 +189,17 @@ pub(crate) struct Winsock {
     /// `WSAGetOverlappedResult`.
     pub get_overlapped_result:
         unsafe extern "system" fn(SOCKET, *const OVERLAPPED, *mut u32, BOOL, *mut u32) -> BOOL,
+    pub select: unsafe extern "system" fn(
+        i32,
+        *mut FD_SET,
+        *mut FD_SET,
+        *mut FD_SET,
+        *const TIMEVAL,
+    ) -> i32,
+    pub wsa_poll: unsafe extern "system" fn(*mut WSAPOLLFD, u32, i32) -> i32,
+    pub event_select: unsafe extern "system" fn(SOCKET, WSAEVENT, i32) -> i32,
+    pub enum_network_events:
+        unsafe extern "system" fn(SOCKET, WSAEVENT, *mut WSANETWORKEVENTS) -> i32,
 }
 
 /// The emulator's C face ([`crate::sys`]); calls go to the thread's current network.
@@ -223,6 +237,10 @@ pub(crate) const EMULATED: Winsock = {
         close_event: sys::WSACloseEvent,
         wait_for_multiple_events: sys::WSAWaitForMultipleEvents,
         get_overlapped_result: sys::WSAGetOverlappedResult,
+        select: sys::select,
+        wsa_poll: sys::WSAPoll,
+        event_select: sys::WSAEventSelect,
+        enum_network_events: sys::WSAEnumNetworkEvents,
     }
 };
 
@@ -262,6 +280,10 @@ pub(crate) const WINDOWS: Winsock = {
         close_event: ws::WSACloseEvent,
         wait_for_multiple_events: ws::WSAWaitForMultipleEvents,
         get_overlapped_result: ws::WSAGetOverlappedResult,
+        select: ws::select,
+        wsa_poll: ws::WSAPoll,
+        event_select: ws::WSAEventSelect,
+        enum_network_events: ws::WSAEnumNetworkEvents,
     }
 };
 

@@ -23,7 +23,7 @@ use windows_sys::Win32::Networking::WinSock::{
 
 pub(crate) use select::{SelectEntry, SetKind};
 
-use super::socket::{Queued, SocketEntry, State};
+use super::socket::{ConnectAttempt, Queued, SocketEntry, State};
 
 /// What one socket offers now, as the readiness calls see it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -41,6 +41,17 @@ pub(crate) struct Conditions {
     /// The socket is bound (an unbound datagram socket is writable but records no
     /// `FD_WRITE`, facts 2.4).
     pub(crate) bound: bool,
+    /// The last non-blocking connect failed (`SO_ERROR` holds its error).
+    pub(crate) connect_failed: bool,
+}
+
+/// How the last non-blocking connect of `entry` ended, if one did: `Ok` for a connection,
+/// the error otherwise (model/options.rs keeps it for `SO_ERROR`).
+pub(crate) fn connect_outcome(entry: &SocketEntry) -> Option<Result<(), crate::error::Error>> {
+    match entry.options.as_deref()?.connect? {
+        ConnectAttempt::Completed => Some(Ok(())),
+        ConnectAttempt::Failed(error) => Some(Err(error)),
+    }
 }
 
 impl Conditions {
@@ -73,6 +84,7 @@ impl Conditions {
             reset: stream && io.is_some_and(|io| io.reset),
             can_send,
             bound: entry.local.is_some(),
+            connect_failed: !entry.is_connected() && matches!(connect_outcome(entry), Some(Err(_))),
         }
     }
 
@@ -87,27 +99,30 @@ impl Conditions {
         self.can_send
     }
 
-    /// `exceptfds`: a failed non-blocking connect, or OOB data: neither arises yet.
+    /// `exceptfds`: a failed non-blocking connect (OOB data never arises,
+    /// [`crate::choices::NO_URGENT_DATA`]).
     pub(crate) fn exceptional(&self) -> bool {
-        false
+        self.connect_failed
     }
 
     /// `WSAPoll`'s `revents` for an entry that asked for `events` (already validated):
     /// `POLLRDNORM` (a connection or data) and `POLLWRNORM` only when asked for,
-    /// `POLLHUP` (FIN or reset) and `POLLERR` (reset) always (facts 2.3's table).
+    /// `POLLHUP` (FIN, reset or failed connect) and `POLLERR` (reset or failed connect)
+    /// always (facts 2.3's table). A failed connect is `POLLHUP | POLLERR | POLLWRNORM`, as
+    /// on Windows 10 2004 and later ([`crate::choices::WSAPOLL_FAILED_CONNECT`]).
     pub(crate) fn revents(&self, events: WSAPOLL_EVENT_FLAGS) -> WSAPOLL_EVENT_FLAGS {
         let mut revents = 0;
         if self.connections > 0 || self.data > 0 {
             revents |= POLLRDNORM;
         }
-        if self.can_send {
+        if self.can_send || self.connect_failed {
             revents |= POLLWRNORM;
         }
         revents &= events;
-        if self.finished || self.reset {
+        if self.finished || self.reset || self.connect_failed {
             revents |= POLLHUP;
         }
-        if self.reset {
+        if self.reset || self.connect_failed {
             revents |= POLLERR;
         }
         revents

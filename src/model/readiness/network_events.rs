@@ -100,6 +100,13 @@ impl NetworkEvents {
         new
     }
 
+    /// Records `FD_CONNECT` with the connect's error code (0: connected), and signals.
+    fn record_connect(&mut self, code: i32) {
+        self.recorded |= FD_CONNECT;
+        self.errors[FD_CONNECT_BIT as usize] = code;
+        self.signal(FD_CONNECT);
+    }
+
     /// Sets the event object if an event in `events` is selected.
     fn signal(&self, events: u32) {
         if events & self.mask != 0 {
@@ -140,6 +147,11 @@ fn finishes_a_connect(error: Error) -> bool {
             | Error::NoBufferSpace
             | Error::AddressFamilyNotSupported
     )
+}
+
+/// `iErrorCode[FD_CONNECT_BIT]` for a connect's outcome.
+fn outcome_code(outcome: Result<()>) -> i32 {
+    outcome.err().map_or(0, Error::code)
 }
 
 /// The sockets of a table that hold a record: those [`SocketTable::after_call`] looks at.
@@ -186,11 +198,17 @@ impl SocketTable {
             entry.nonblocking = true;
             let event = if mask == 0 { 0 } else { event };
             let created = entry.network_events.is_none();
+            let finished_connect = super::connect_outcome(entry).map(outcome_code);
             let record = entry
                 .network_events
                 .get_or_insert_with(|| Box::new(NetworkEvents::new(event, mask)));
             record.event = event;
             record.mask = mask;
+            if let (true, Some(code)) = (created, finished_connect) {
+                // A connect that finished before the first WSAEventSelect is still reported
+                // (facts 2.4).
+                record.record_connect(code);
+            }
             look_again(entry);
             if let Some(record) = entry.network_events.as_deref() {
                 record.signal(record.recorded);
@@ -292,24 +310,27 @@ impl SocketTable {
             (Call::Accept, _) => FD_ACCEPT,
             _ => 0,
         };
-        let connected = match (call, failed) {
-            (Call::Connect, None) => Some(0),
-            (Call::Connect, Some(error)) if finishes_a_connect(error) => Some(error.code()),
-            _ => None,
-        };
         let inherited = self
             .shard(handle)
             .lock()
             .get_mut(&handle)
-            .and_then(|entry| entry.network_events.as_deref_mut())
-            .map(|record| {
+            .and_then(|entry| {
+                // A non-blocking connect finishes within the call ([`crate::choices::NONBLOCKING_CONNECT`]),
+                // which returns WSAEWOULDBLOCK and leaves the outcome for SO_ERROR.
+                let connected = match (call, failed) {
+                    (Call::Connect, None) => Some(0),
+                    (Call::Connect, Some(Error::WouldBlock)) => {
+                        super::connect_outcome(entry).map(outcome_code)
+                    }
+                    (Call::Connect, Some(error)) if finishes_a_connect(error) => Some(error.code()),
+                    _ => None,
+                };
+                let record = entry.network_events.as_deref_mut()?;
                 record.armed |= rearm;
                 if let Some(code) = connected {
-                    record.recorded |= FD_CONNECT;
-                    record.errors[FD_CONNECT_BIT as usize] = code;
-                    record.signal(FD_CONNECT);
+                    record.record_connect(code);
                 }
-                (record.event, record.mask)
+                Some((record.event, record.mask))
             });
         // "Any WSAEventSelect association ... of the listening socket apply to the
         // [accepted] socket" (accept's page).
