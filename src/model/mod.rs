@@ -146,6 +146,11 @@ impl Hasher for FoldHasher {
 /// The sockets of one shard, by handle.
 pub(crate) type Sockets = HashMap<SOCKET, SocketEntry, BuildHasherDefault<FoldHasher>>;
 
+/// The index of the shard a handle lives in.
+fn shard_index(handle: SOCKET) -> usize {
+    (handle >> 2) & (SHARDS - 1)
+}
+
 /// One shard's lock, alone on its cache lines (128 bytes: two lines, as adjacent-line
 /// prefetching pairs them), so threads working in different shards do not contend for
 /// one line.
@@ -210,7 +215,7 @@ impl SocketTable {
 
     /// The shard a handle lives in.
     fn shard(&self, handle: SOCKET) -> &Mutex<Sockets> {
-        &self.shards[(handle >> 2) & (SHARDS - 1)]
+        &self.shards[shard_index(handle)]
     }
 
     /// Checks [`rules::startup_done`].

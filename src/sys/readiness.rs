@@ -34,25 +34,56 @@ fn select_timeout(timeval: TIMEVAL) -> Result<Duration> {
     Ok(Duration::from_secs(timeval.tv_sec as u64) + Duration::from_micros(timeval.tv_usec as u64))
 }
 
-/// The ready handles of `entries`, each once, in order.
-fn ready_once(entries: &[SelectEntry]) -> Vec<SOCKET> {
-    let mut ready: Vec<SOCKET> = Vec::new();
-    let mut seen = HashSet::new();
-    for entry in entries.iter().filter(|entry| entry.ready) {
-        // Few sockets are ready at once: a scan beats hashing until many are.
-        let repeated = if ready.len() < 32 {
-            ready.contains(&entry.handle)
+/// Up to this many entries live on the stack; more are allocated.
+const ON_STACK: usize = 16;
+
+/// A scratch buffer of `len` copies of `fill`: on the stack when short.
+fn scratch<'a, T: Copy>(
+    len: usize,
+    fill: T,
+    stack: &'a mut [T; ON_STACK],
+    heap: &'a mut Vec<T>,
+) -> &'a mut [T] {
+    if len <= ON_STACK {
+        &mut stack[..len]
+    } else {
+        *heap = vec![fill; len];
+        heap.as_mut_slice()
+    }
+}
+
+/// Rewrites `set` to hold the ready handles of `entries` (its own), each once, in order;
+/// returns how many.
+///
+/// # Safety
+/// `set` must be non-NULL and valid for writes of `fd_count` and `entries.len()` handles.
+unsafe fn write_ready(set: *mut FdSet, entries: &[SelectEntry]) -> usize {
+    let mut seen: Option<HashSet<SOCKET>> = None;
+    let mut count = 0;
+    for (index, entry) in entries.iter().enumerate().filter(|(_, entry)| entry.ready) {
+        // Few sockets are ready at once: a scan of those before beats hashing until many are.
+        let repeated = if count < 32 {
+            entries[..index]
+                .iter()
+                .any(|earlier| earlier.ready && earlier.handle == entry.handle)
         } else {
-            if seen.is_empty() {
-                seen.extend(ready.iter().copied());
-            }
+            let seen = seen.get_or_insert_with(|| {
+                // SAFETY: the first `count` handles were written below, within the set.
+                (0..count)
+                    .map(|i| unsafe { sets::handle(set, i) })
+                    .collect()
+            });
             !seen.insert(entry.handle)
         };
         if !repeated {
-            ready.push(entry.handle);
+            // SAFETY: count <= index < entries.len(), within the set as promised.
+            unsafe { sets::write_handle(set, count, entry.handle) };
+            count += 1;
         }
     }
-    ready
+    // SAFETY: as promised; a set never holds more than u32::MAX handles.
+    unsafe { sets::write_count(set, count as u32) };
+    count
 }
 
 /// [`select`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-select):
@@ -104,31 +135,36 @@ pub unsafe extern "system" fn select(
             // SAFETY: non-NULL, and the caller promises a readable TIMEVAL.
             Some(select_timeout(unsafe { sets::timeval(timeout) })?)
         };
-        let mut handles = Vec::with_capacity(counts.iter().sum());
-        let mut entries = Vec::with_capacity(counts.iter().sum());
+        let total_len = counts.iter().sum();
+        let fill = SelectEntry {
+            handle: 0,
+            set: SetKind::Read,
+            ready: false,
+        };
+        let (mut stack, mut heap) = ([fill; ON_STACK], Vec::new());
+        let entries = scratch(total_len, fill, &mut stack, &mut heap);
+        let mut next = 0;
         for ((set, kind), count) in sets.iter().zip(counts) {
-            if count > 0 {
-                handles.clear();
+            for index in 0..count {
                 // SAFETY: non-NULL (its count is not 0), `count` handles as promised.
-                unsafe { sets::read_handles(*set, count, &mut handles) };
-                entries.extend(handles.iter().map(|&handle| SelectEntry {
+                let handle = unsafe { sets::handle(*set, index) };
+                entries[next] = SelectEntry {
                     handle,
                     set: *kind,
                     ready: false,
-                }));
+                };
+                next += 1;
             }
         }
-        table.select(&mut entries, timeout)?;
+        table.select(entries, timeout)?;
         let mut total = 0;
-        let mut rest = entries.as_slice();
+        let mut rest = &entries[..];
         for ((set, _), count) in sets.iter().zip(counts) {
             let (mine, others) = rest.split_at(count);
             rest = others;
             if !set.is_null() {
-                let ready = ready_once(mine);
-                total += ready.len();
-                // SAFETY: the set held `count` >= `ready.len()` handles, writable as promised.
-                unsafe { sets::write_handles(*set, &ready) };
+                // SAFETY: the set held `count` handles, writable as promised.
+                total += unsafe { write_ready(*set, mine) };
             }
         }
         Ok(total)
@@ -148,10 +184,8 @@ pub unsafe extern "system" fn __WSAFDIsSet(fd: SOCKET, param1: *mut FdSet) -> i3
     }
     // SAFETY: non-NULL, readable as promised.
     let count = unsafe { sets::count(param1) } as usize;
-    let mut handles = Vec::new();
     // SAFETY: `count` handles, as promised.
-    unsafe { sets::read_handles(param1, count, &mut handles) };
-    i32::from(handles.contains(&fd))
+    i32::from((0..count).any(|index| unsafe { sets::handle(param1, index) } == fd))
 }
 
 /// The `FD_ZERO` macro of winsock2.h: empties the set.
@@ -258,12 +292,19 @@ pub unsafe extern "system" fn WSAPoll(fdarray: *mut WSAPOLLFD, fds: u32, timeout
         }
         let fds = fds as usize;
         rules::poll_array_fits(fds)?;
+        let fill = WSAPOLLFD {
+            fd: 0,
+            events: 0,
+            revents: 0,
+        };
+        let (mut stack, mut heap) = ([fill; ON_STACK], Vec::new());
+        let entries = scratch(fds, fill, &mut stack, &mut heap);
         // SAFETY: non-NULL, `fds` entries as promised.
-        let mut entries = unsafe { sets::poll_entries(fdarray, fds) };
-        let outcome = table.poll(&mut entries, poll_timeout(timeout));
+        unsafe { sets::read_poll_entries(fdarray, entries) };
+        let outcome = table.poll(entries, poll_timeout(timeout));
         if matches!(outcome, Ok(_) | Err(Error::NotSocket)) {
             // SAFETY: as above.
-            unsafe { sets::write_revents(fdarray, &entries) };
+            unsafe { sets::write_revents(fdarray, entries) };
         }
         outcome
     }))

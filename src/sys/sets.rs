@@ -30,29 +30,31 @@ pub(super) unsafe fn count(set: *const FD_SET) -> u32 {
     unsafe { ptr::read_unaligned(ptr::addr_of!((*set).fd_count)) }
 }
 
-/// Appends the first `count` handles of `set` to `out`.
+/// The handle at `index` of `set`'s array.
 ///
 /// # Safety
-/// `set` must be non-NULL and valid for reads of `fd_count` and `count` handles.
-pub(super) unsafe fn read_handles(set: *mut FD_SET, count: usize, out: &mut Vec<SOCKET>) {
-    let array = array_of(set);
-    // SAFETY: each read stays within the `count` handles the caller promises.
-    out.extend((0..count).map(|i| unsafe { ptr::read_unaligned(array.add(i)) }));
+/// `set` must be non-NULL and valid for reads of `index + 1` handles.
+pub(super) unsafe fn handle(set: *mut FD_SET, index: usize) -> SOCKET {
+    // SAFETY: within the handles the caller promises.
+    unsafe { ptr::read_unaligned(array_of(set).add(index)) }
 }
 
-/// Rewrites `set` to hold `handles`, in order: `fd_count` and the first handles.
+/// Writes `handle` at `index` of `set`'s array.
 ///
 /// # Safety
-/// `set` must be non-NULL and valid for writes of `fd_count` and `handles.len()` handles
-/// (at most the count it held before).
-pub(super) unsafe fn write_handles(set: *mut FD_SET, handles: &[SOCKET]) {
-    let array = array_of(set);
-    for (i, handle) in handles.iter().enumerate() {
-        // SAFETY: within the handles the set held, as the caller promises.
-        unsafe { ptr::write_unaligned(array.add(i), *handle) };
-    }
-    // SAFETY: guaranteed by the caller; a set never holds more than u32::MAX handles.
-    unsafe { ptr::write_unaligned(ptr::addr_of_mut!((*set).fd_count), handles.len() as u32) };
+/// `set` must be non-NULL and valid for writes of `index + 1` handles.
+pub(super) unsafe fn write_handle(set: *mut FD_SET, index: usize, handle: SOCKET) {
+    // SAFETY: within the handles the caller promises.
+    unsafe { ptr::write_unaligned(array_of(set).add(index), handle) }
+}
+
+/// Writes `set->fd_count`.
+///
+/// # Safety
+/// `set` must be non-NULL and valid for writes of its `fd_count` field.
+pub(super) unsafe fn write_count(set: *mut FD_SET, count: u32) {
+    // SAFETY: guaranteed by the caller.
+    unsafe { ptr::write_unaligned(ptr::addr_of_mut!((*set).fd_count), count) }
 }
 
 /// `*timeout`.
@@ -64,15 +66,15 @@ pub(super) unsafe fn timeval(timeout: *const TIMEVAL) -> TIMEVAL {
     unsafe { ptr::read_unaligned(timeout) }
 }
 
-/// The `count` entries at `array`.
+/// Copies the first `out.len()` entries at `array` into `out`.
 ///
 /// # Safety
-/// `array` must be non-NULL and valid for reads of `count` entries.
-pub(super) unsafe fn poll_entries(array: *const WSAPOLLFD, count: usize) -> Vec<WSAPOLLFD> {
-    // SAFETY: each read stays within the `count` entries the caller promises.
-    (0..count)
-        .map(|i| unsafe { ptr::read_unaligned(array.add(i)) })
-        .collect()
+/// `array` must be non-NULL and valid for reads of `out.len()` entries.
+pub(super) unsafe fn read_poll_entries(array: *const WSAPOLLFD, out: &mut [WSAPOLLFD]) {
+    for (i, slot) in out.iter_mut().enumerate() {
+        // SAFETY: within the entries the caller promises.
+        *slot = unsafe { ptr::read_unaligned(array.add(i)) };
+    }
 }
 
 /// Writes each entry's `revents` back to `array`, and nothing else.

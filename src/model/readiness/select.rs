@@ -9,7 +9,7 @@ use windows_sys::Win32::Networking::WinSock::{POLLNVAL, SOCKET, WSAPOLLFD};
 use super::Conditions;
 use crate::error::{Error, Result};
 use crate::model::waits::WaitRequest;
-use crate::model::SocketTable;
+use crate::model::{shard_index, SocketTable, SHARDS};
 use crate::rules;
 
 /// Which of `select`'s three sets an entry came from.
@@ -34,17 +34,131 @@ pub(crate) struct SelectEntry {
     pub(crate) ready: bool,
 }
 
-/// What one look at a `WSAPoll` entry found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Slot {
-    /// A negative `fd` or a handle that named no socket when the call began: `POLLNVAL`,
-    /// not counted.
-    Ignored,
-    /// A socket.
-    Socket,
+/// Which `WSAPoll` entries named a socket when the call began, one bit each (others are
+/// ignored: a negative `fd`, or a handle that named nothing). Up to 64 entries need no
+/// allocation.
+enum Named {
+    Few(u64),
+    Many(Vec<u64>),
+}
+
+impl Named {
+    fn new(len: usize) -> Self {
+        if len <= 64 {
+            Named::Few(0)
+        } else {
+            Named::Many(vec![0; len.div_ceil(64)])
+        }
+    }
+
+    fn set(&mut self, index: usize) {
+        match self {
+            Named::Few(bits) => *bits |= 1 << index,
+            Named::Many(words) => words[index / 64] |= 1 << (index % 64),
+        }
+    }
+
+    fn get(&self, index: usize) -> bool {
+        match self {
+            Named::Few(bits) => bits & (1 << index) != 0,
+            Named::Many(words) => words[index / 64] & (1 << (index % 64)) != 0,
+        }
+    }
+
+    fn any(&self) -> bool {
+        match self {
+            Named::Few(bits) => *bits != 0,
+            Named::Many(words) => words.iter().any(|word| *word != 0),
+        }
+    }
+}
+
+/// The order in which a call looks at its handles: grouped by shard, so each shard is
+/// locked once per attempt, not once per handle. Computed once per call (a counting sort);
+/// a handful of handles are looked at one by one.
+struct ShardOrder {
+    /// Handle indexes, shard by shard; empty when there are too few to group.
+    indexes: Vec<u32>,
+    /// Where each shard's run starts in `indexes` (and where the last ends).
+    starts: Vec<u32>,
+}
+
+/// Below this many handles, each is looked at under its own lock.
+const GROUP_FROM: usize = 16;
+
+impl ShardOrder {
+    fn new(handles: impl Iterator<Item = SOCKET> + Clone, len: usize) -> Self {
+        if len < GROUP_FROM {
+            return ShardOrder {
+                indexes: Vec::new(),
+                starts: Vec::new(),
+            };
+        }
+        let mut starts = vec![0u32; SHARDS + 1];
+        for handle in handles.clone() {
+            starts[shard_index(handle) + 1] += 1;
+        }
+        for shard in 0..SHARDS {
+            starts[shard + 1] += starts[shard];
+        }
+        let mut fill = starts.clone();
+        let mut indexes = vec![0u32; len];
+        for (index, handle) in handles.enumerate() {
+            let at = &mut fill[shard_index(handle)];
+            indexes[*at as usize] = index as u32;
+            *at += 1;
+        }
+        ShardOrder { indexes, starts }
+    }
+
+    /// Whether the handles are grouped (else each is looked at alone).
+    fn grouped(&self) -> bool {
+        !self.indexes.is_empty()
+    }
+
+    /// Calls `visit(index, conditions)` for every one of `handles` (`None`: it names no
+    /// socket), shard by shard.
+    fn visit(
+        &self,
+        table: &SocketTable,
+        handles: &[SOCKET],
+        mut visit: impl FnMut(usize, Option<Conditions>) -> Result<()>,
+    ) -> Result<()> {
+        for shard in 0..SHARDS {
+            let run = &self.indexes[self.starts[shard] as usize..self.starts[shard + 1] as usize];
+            if run.is_empty() {
+                continue;
+            }
+            let sockets = table.shards[shard].lock();
+            for &index in run {
+                let index = index as usize;
+                visit(index, sockets.get(&handles[index]).map(Conditions::of))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `entry` is ready for what its set asks, given what a look found: a socket closed
+/// since the call began is readable in `readfds` and `WSAENOTSOCK` elsewhere.
+fn decide(entry: &mut SelectEntry, looked: Option<Conditions>, began: bool) -> Result<bool> {
+    entry.ready = match (looked, entry.set) {
+        (Some(conditions), SetKind::Read) => conditions.readable(),
+        (Some(conditions), SetKind::Write) => conditions.writable(),
+        (Some(conditions), SetKind::Except) => conditions.exceptional(),
+        (None, SetKind::Read) if !began => true,
+        (None, _) => return Err(Error::NotSocket),
+    };
+    Ok(entry.ready)
 }
 
 impl SocketTable {
+    /// The conditions of the socket `handle` names, if it names one (the startup check is
+    /// the caller's: once per call, not once per socket).
+    fn look(&self, handle: SOCKET) -> Option<Conditions> {
+        self.shard(handle).lock().get(&handle).map(Conditions::of)
+    }
+
     /// The timeout as a deadline on the network's clock: `None` waits forever.
     fn readiness_request(&self, call: &'static str, timeout: Option<Duration>) -> WaitRequest {
         WaitRequest {
@@ -94,20 +208,25 @@ impl SocketTable {
     ) -> Result<()> {
         self.require_startup()?;
         rules::readiness::select_has_a_handle(entries.len())?;
+        let order = ShardOrder::new(entries.iter().map(|entry| entry.handle), entries.len());
+        let handles: Vec<SOCKET> = match order.grouped() {
+            true => entries.iter().map(|entry| entry.handle).collect(),
+            false => Vec::new(),
+        };
         let mut first = true;
         let ready = self.readiness_wait("select", timeout, || {
             let began = std::mem::replace(&mut first, false);
             let mut any = false;
-            for entry in entries.iter_mut() {
-                let looked = self.with_socket(entry.handle, |socket| Ok(Conditions::of(socket)));
-                entry.ready = match (looked, entry.set) {
-                    (Ok(conditions), SetKind::Read) => conditions.readable(),
-                    (Ok(conditions), SetKind::Write) => conditions.writable(),
-                    (Ok(conditions), SetKind::Except) => conditions.exceptional(),
-                    (Err(Error::NotSocket), SetKind::Read) if !began => true,
-                    (Err(error), _) => return Err(error),
-                };
-                any |= entry.ready;
+            if order.grouped() {
+                order.visit(self, &handles, |index, looked| {
+                    any |= decide(&mut entries[index], looked, began)?;
+                    Ok(())
+                })?;
+            } else {
+                for entry in entries.iter_mut() {
+                    let looked = self.look(entry.handle);
+                    any |= decide(entry, looked, began)?;
+                }
             }
             Ok(any)
         });
@@ -132,40 +251,51 @@ impl SocketTable {
         if fds.is_empty() {
             return Err(Error::Invalid);
         }
-        let mut slots = Vec::with_capacity(fds.len());
-        for fd in fds.iter() {
-            let named = !rules::readiness::poll_fd_ignored(fd.fd)
-                && self.with_socket(fd.fd, |_| Ok(())).is_ok();
-            slots.push(if named { Slot::Socket } else { Slot::Ignored });
-        }
-        if !slots.contains(&Slot::Socket) {
-            fds.iter_mut().for_each(|fd| fd.revents = POLLNVAL);
-            return Err(Error::NotSocket);
-        }
-        for fd in fds
-            .iter()
-            .filter(|fd| !rules::readiness::poll_fd_ignored(fd.fd))
-        {
-            rules::readiness::poll_events_supported(fd.events)?;
-        }
+        let order = ShardOrder::new(fds.iter().map(|fd| fd.fd), fds.len());
+        let handles: Vec<SOCKET> = match order.grouped() {
+            true => fds.iter().map(|fd| fd.fd).collect(),
+            false => Vec::new(),
+        };
+        let mut named = Named::new(fds.len());
+        let mut first = true;
         let mut count = 0;
         self.readiness_wait("WSAPoll", timeout, || {
+            let began = std::mem::replace(&mut first, false);
             count = 0;
-            for (fd, slot) in fds.iter_mut().zip(&slots) {
-                fd.revents = match slot {
-                    Slot::Ignored => POLLNVAL,
-                    Slot::Socket => {
-                        let revents = match self.with_socket(fd.fd, |socket| {
-                            Ok(Conditions::of(socket).revents(fd.events))
-                        }) {
-                            Ok(revents) => revents,
-                            // Closed (or `WSACleanup`) since the call began.
-                            Err(_) => POLLNVAL,
-                        };
-                        count += usize::from(revents != 0);
-                        revents
-                    }
+            let mut one = |index: usize, fd: &mut WSAPOLLFD, looked: Option<Conditions>| {
+                if began && looked.is_some() && !rules::readiness::poll_fd_ignored(fd.fd) {
+                    named.set(index);
+                }
+                fd.revents = match (named.get(index), looked) {
+                    (false, _) => POLLNVAL,
+                    (true, Some(conditions)) => conditions.revents(fd.events),
+                    // Closed (or `WSACleanup`) since the call began: POLLNVAL, counted.
+                    (true, None) => POLLNVAL,
                 };
+                count += usize::from(named.get(index) && fd.revents != 0);
+            };
+            if order.grouped() {
+                order.visit(self, &handles, |index, looked| {
+                    one(index, &mut fds[index], looked);
+                    Ok(())
+                })?;
+            } else {
+                for (index, fd) in fds.iter_mut().enumerate() {
+                    let looked = self.look(fd.fd);
+                    one(index, fd, looked);
+                }
+            }
+            if began {
+                if !named.any() {
+                    fds.iter_mut().for_each(|fd| fd.revents = POLLNVAL);
+                    return Err(Error::NotSocket);
+                }
+                for fd in fds
+                    .iter()
+                    .filter(|fd| !rules::readiness::poll_fd_ignored(fd.fd))
+                {
+                    rules::readiness::poll_events_supported(fd.events)?;
+                }
             }
             Ok(count > 0)
         })?;
