@@ -125,6 +125,10 @@ pub struct Io {
     /// here, not with the security settings, so a plain exchange allocates nothing more
     /// than the data it carries).
     pub peers: SmallMap<SocketAddr, Exchange>,
+    /// The record of network events, once `WSAEventSelect` was called on the socket (or its
+    /// listener's selection was inherited); kept here so that a socket never selected pays
+    /// nothing for it.
+    pub network_events: Option<Box<super::readiness::network_events::NetworkEvents>>,
 }
 
 /// How the last `connect` of a non-blocking stream socket ended: it completes within the
@@ -189,9 +193,6 @@ pub struct SocketEntry {
     pub security: Option<Box<Security>>,
     /// Received data and shutdown state, once any exists.
     pub io: Option<Box<Io>>,
-    /// The record of network events, once `WSAEventSelect` was called on it (or its
-    /// listener's selection was inherited).
-    pub network_events: Option<Box<super::readiness::network_events::NetworkEvents>>,
     /// Options set and the last non-blocking connect's outcome, once any exists.
     pub options: Option<Box<Options>>,
 }
@@ -209,7 +210,6 @@ impl SocketEntry {
             nonblocking: false,
             security: None,
             io: None,
-            network_events: None,
             options: None,
         }
     }
@@ -277,7 +277,7 @@ mod tests {
     #[test]
     fn notifications_cost_no_space() {
         assert_eq!(size_of::<Queued>(), size_of::<(SocketAddr, Payload)>());
-        assert_eq!(size_of::<SocketEntry>(), 128);
+        assert_eq!(size_of::<SocketEntry>(), 120);
         assert!(size_of::<SocketEntry>() < 256, "an idle socket stays small");
     }
 }

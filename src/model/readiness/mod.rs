@@ -23,14 +23,15 @@ use windows_sys::Win32::Networking::WinSock::{
 
 pub(crate) use select::{SelectEntry, SetKind};
 
-use super::socket::{ConnectAttempt, Queued, SocketEntry, State};
+use super::socket::{ConnectAttempt, SocketEntry, State};
 
 /// What one socket offers now, as the readiness calls see it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Conditions {
     /// A listener holds a connection `accept` can take at once.
     pub(crate) connections: usize,
-    /// Stream bytes, datagrams or a port-unreachable notification a receive would meet now.
+    /// Stream bytes, or datagrams and port-unreachable notifications, a receive would meet
+    /// now.
     pub(crate) data: usize,
     /// A stream's peer finished sending: a receive returns 0 (the FIN).
     pub(crate) finished: bool,
@@ -64,17 +65,12 @@ impl Conditions {
             State::Connected { .. } => (0, true),
             State::Idle => (0, !stream),
         };
+        // A queued port-unreachable notice counts: the receive that meets it fails at once.
         let data = io.map_or(0, |io| {
             if stream {
                 io.inbound.len()
             } else {
-                io.datagrams
-                    .iter()
-                    .filter(|queued| match queued {
-                        Queued::Datagram(..) => true,
-                        Queued::PortUnreachable => !io.unreachable_unreported,
-                    })
-                    .count()
+                io.datagrams.len()
             }
         });
         Self {

@@ -117,11 +117,21 @@ impl NetworkEvents {
     }
 }
 
+/// The socket's record, if it has one.
+fn record_of(entry: &SocketEntry) -> Option<&NetworkEvents> {
+    entry.io.as_deref()?.network_events.as_deref()
+}
+
+/// The socket's record, if it has one, to change.
+fn record_mut(entry: &mut SocketEntry) -> Option<&mut NetworkEvents> {
+    entry.io.as_deref_mut()?.network_events.as_deref_mut()
+}
+
 /// Looks at `entry` again if it has a record: records what holds and signals.
 fn look_again(entry: &mut SocketEntry) {
     let conditions = Conditions::of(entry);
     let stream = entry.is_stream();
-    if let Some(record) = entry.network_events.as_deref_mut() {
+    if let Some(record) = record_mut(entry) {
         let new = record.look(&conditions, stream);
         record.signal(new);
     }
@@ -129,10 +139,7 @@ fn look_again(entry: &mut SocketEntry) {
 
 /// Whether `WSAEventSelect` has a selection on the socket now.
 pub(crate) fn selected(entry: &SocketEntry) -> bool {
-    entry
-        .network_events
-        .as_deref()
-        .is_some_and(|record| record.mask != 0)
+    record_of(entry).is_some_and(|record| record.mask != 0)
 }
 
 /// Whether a connect that failed with `error` finished its attempt (`FD_CONNECT` carries the
@@ -197,9 +204,10 @@ impl SocketTable {
         let created = self.with_socket(handle, |entry| {
             entry.nonblocking = true;
             let event = if mask == 0 { 0 } else { event };
-            let created = entry.network_events.is_none();
+            let created = record_of(entry).is_none();
             let finished_connect = super::connect_outcome(entry).map(outcome_code);
             let record = entry
+                .io_mut()
                 .network_events
                 .get_or_insert_with(|| Box::new(NetworkEvents::new(event, mask)));
             record.event = event;
@@ -210,7 +218,7 @@ impl SocketTable {
                 record.record_connect(code);
             }
             look_again(entry);
-            if let Some(record) = entry.network_events.as_deref() {
+            if let Some(record) = record_of(entry) {
                 record.signal(record.recorded);
             }
             Ok(created)
@@ -237,7 +245,7 @@ impl SocketTable {
             if reset.is_some_and(|event| !events::is_event(event)) {
                 return Err(Error::Invalid);
             }
-            let found = match entry.network_events.as_deref_mut() {
+            let found = match record_mut(entry) {
                 Some(record) => {
                     let events = record.recorded & record.mask;
                     record.recorded &= !events;
@@ -325,7 +333,7 @@ impl SocketTable {
                     (Call::Connect, Some(error)) if finishes_a_connect(error) => Some(error.code()),
                     _ => None,
                 };
-                let record = entry.network_events.as_deref_mut()?;
+                let record = record_mut(entry)?;
                 record.armed |= rearm;
                 if let Some(code) = connected {
                     record.record_connect(code);
@@ -336,7 +344,7 @@ impl SocketTable {
         // [accepted] socket" (accept's page).
         if let (Some(new), Some((event, mask))) = (accepted, inherited) {
             let inherits = self.with_socket(new, |entry| {
-                entry.network_events = Some(Box::new(NetworkEvents::new(event, mask)));
+                entry.io_mut().network_events = Some(Box::new(NetworkEvents::new(event, mask)));
                 entry.nonblocking = true;
                 Ok(())
             });
