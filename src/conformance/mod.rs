@@ -146,6 +146,7 @@ mod tests {
         [
             include_str!("../rules.rs"),
             include_str!("../rules/security.rs"),
+            include_str!("../rules/readiness.rs"),
         ]
         .into_iter()
         .flat_map(str::lines)
@@ -192,7 +193,7 @@ mod tests {
             for check in case.checks {
                 assert!(
                     rules.contains(check),
-                    "{}: no rule `{check}` in src/rules.rs or src/rules/security.rs",
+                    "{}: no rule `{check}` in src/rules.rs or src/rules/",
                     case.id
                 );
             }

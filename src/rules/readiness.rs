@@ -15,8 +15,6 @@ use windows_sys::Win32::Networking::WinSock::{
     FD_MAX_EVENTS, POLLRDBAND, POLLRDNORM, POLLWRNORM, SOCKET, WSAPOLL_EVENT_FLAGS,
 };
 
-use crate::choices;
-
 /// `FD_ALL_EVENTS`: the ten event bits, `(1 << FD_MAX_EVENTS) - 1` (winsock2.h).
 pub const FD_ALL_EVENTS: u32 = (1 << FD_MAX_EVENTS) - 1;
 use crate::error::{Error, Result};
@@ -32,31 +30,10 @@ pub fn select_has_a_handle(handles: usize) -> Result<()> {
 }
 
 /// `WSAEINVAL`: "The time-out value is not valid": a negative `tv_sec` or `tv_usec`
-/// ([`choices::SELECT_TIMEOUT_VALIDITY`]). Source: select.
+/// ([`crate::choices::SELECT_TIMEOUT_VALIDITY`]). Source: select.
 pub fn select_timeout_is_valid(seconds: i32, microseconds: i32) -> Result<()> {
     if seconds < 0 || microseconds < 0 {
         return Err(Error::Invalid);
-    }
-    Ok(())
-}
-
-/// `WSAEFAULT`: "The Windows Sockets implementation was unable to allocate needed resources
-/// for its internal operations": a set of more than [`choices::READINESS_MAX_ENTRIES`]
-/// handles is refused before a handle is read ([`choices::READINESS_LIMITS`]).
-/// Source: select.
-pub fn select_set_fits(count: usize) -> Result<()> {
-    if count > choices::READINESS_MAX_ENTRIES {
-        return Err(Error::Fault);
-    }
-    Ok(())
-}
-
-/// `WSAENOBUFS`: "No buffer space is available": more than
-/// [`choices::READINESS_MAX_ENTRIES`] entries are refused before one is read
-/// ([`choices::READINESS_LIMITS`]). Source: WSAPoll.
-pub fn poll_array_fits(count: usize) -> Result<()> {
-    if count > choices::READINESS_MAX_ENTRIES {
-        return Err(Error::NoBufferSpace);
     }
     Ok(())
 }
@@ -82,7 +59,7 @@ pub fn poll_events_supported(events: WSAPOLL_EVENT_FLAGS) -> Result<()> {
 
 /// `WSAEINVAL`: "Indicates that one of the specified parameters was invalid": network
 /// events outside the ten `FD_*` bits (`FD_ALL_EVENTS`), or a non-zero mask with no event
-/// object ([`choices::EVENT_SELECT_ARGUMENTS`]). Source: WSAEventSelect.
+/// object ([`crate::choices::EVENT_SELECT_ARGUMENTS`]). Source: WSAEventSelect.
 pub fn event_select_arguments_valid(mask: i32, event_is_live: bool) -> Result<()> {
     if mask as u32 & !FD_ALL_EVENTS != 0 || (mask != 0 && !event_is_live) {
         return Err(Error::Invalid);

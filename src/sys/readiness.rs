@@ -17,6 +17,26 @@ use crate::model::current::with_current;
 use crate::model::readiness::{SelectEntry, SetKind};
 use crate::rules::readiness as rules;
 
+/// `select`'s `WSAEFAULT` ("unable to allocate needed resources for its internal
+/// operations") for a set of more than [`crate::choices::READINESS_MAX_ENTRIES`] handles,
+/// refused before a handle is read ([`crate::choices::READINESS_LIMITS`]).
+fn select_set_fits(count: usize) -> Result<()> {
+    if count > crate::choices::READINESS_MAX_ENTRIES {
+        return Err(Error::Fault);
+    }
+    Ok(())
+}
+
+/// `WSAPoll`'s `WSAENOBUFS` ("no buffer space is available") for more than
+/// [`crate::choices::READINESS_MAX_ENTRIES`] entries, refused before one is read
+/// ([`crate::choices::READINESS_LIMITS`]).
+fn poll_array_fits(count: usize) -> Result<()> {
+    if count > crate::choices::READINESS_MAX_ENTRIES {
+        return Err(Error::NoBufferSpace);
+    }
+    Ok(())
+}
+
 /// The `int`-returning count convention of `select` and `WSAPoll`.
 fn count_result(result: Result<usize>) -> i32 {
     match result {
@@ -125,7 +145,7 @@ pub unsafe extern "system" fn select(
             if !set.is_null() {
                 // SAFETY: non-NULL, and the caller promises a readable set.
                 *count = unsafe { sets::count(*set) } as usize;
-                rules::select_set_fits(*count)?;
+                select_set_fits(*count)?;
             }
         }
         rules::select_has_a_handle(counts.iter().sum())?;
@@ -291,7 +311,7 @@ pub unsafe extern "system" fn WSAPoll(fdarray: *mut WSAPOLLFD, fds: u32, timeout
             });
         }
         let fds = fds as usize;
-        rules::poll_array_fits(fds)?;
+        poll_array_fits(fds)?;
         let fill = WSAPOLLFD {
             fd: 0,
             events: 0,
