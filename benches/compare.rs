@@ -117,3 +117,22 @@ mod threads {
         bencher.bench(|| SOCKET_OF_THREAD.with(|&socket| set_name(socket, &bytes)));
     }
 }
+
+/// Comparison 8: a blocking ping-pong of 64-byte messages between two threads, over an
+/// emulated TCP connection and over real loopback TCP (`std::net`).
+mod ping_pong {
+    use super::*;
+    use crate::support::ping_pong::{EmulatedPingPong, KernelPingPong};
+
+    #[divan::bench]
+    fn emulated(bencher: Bencher) {
+        let mut pair = EmulatedPingPong::new();
+        bencher.bench_local(|| pair.run());
+    }
+
+    #[divan::bench]
+    fn kernel(bencher: Bencher) {
+        let mut pair = KernelPingPong::new();
+        bencher.bench_local(|| pair.run());
+    }
+}

@@ -825,6 +825,50 @@ pub const FD_CLOSE_AFTER_RESET: Choice = Choice {
 /// Windows' defaults unconfirmed; 64 KiB is what current Windows versions report).
 pub const DEFAULT_BUFFER: usize = 65_536;
 
+/// What one queued datagram costs its receive buffer beyond its bytes: its queue entry.
+pub const DATAGRAM_OVERHEAD: usize = 64;
+
+/// How full buffers behave.
+pub const FLOW_CONTROL: Choice = Choice {
+    id: "flow-control",
+    question: "How much may a sender queue before a stream send waits, or a datagram is \
+               dropped, and what are SO_RCVBUF and SO_SNDBUF by default?",
+    answer: "SO_RCVBUF and SO_SNDBUF are 65,536 bytes on a new socket (the facts sheet marks \
+             Windows' defaults unconfirmed) and may be set to any value, 0 included. A \
+             stream connection holds the receiver's SO_RCVBUF plus the sender's SO_SNDBUF \
+             in flight, at least 65,536 bytes (Windows accepts sends beyond small buffer \
+             settings: three 4,096-byte sends with SO_SNDBUF 0 and SO_RCVBUF 1,024); a send \
+             is accepted whole whenever less than that is queued, as Windows accepts whole \
+             sends (facts 1.4), and otherwise waits for room on a blocking socket \
+             (SO_SNDTIMEO: WSAETIMEDOUT) or fails with WSAEWOULDBLOCK. Bytes sent before \
+             the connection is accepted wait with the client under the same bound. A \
+             datagram arriving while its receiver's queue holds SO_RCVBUF bytes or more \
+             (each datagram counting its length plus 64 bytes for its entry) is dropped \
+             silently, as on Windows. So a socket's memory stays bounded by its buffers \
+             plus one send, whatever a test sends. MSG_WAITALL longer than SO_RCVBUF is \
+             gathered in turns as the sender refills the buffer.",
+};
+
+/// Overlapped receives that find nothing to take.
+pub const PENDING_RECEIVES: Choice = Choice {
+    id: "pending-receives",
+    question: "How does an overlapped WSARecv or WSARecvFrom that finds nothing to take \
+               complete, and what does it report when its socket is closed?",
+    answer: "It returns WSA_IO_PENDING, blocking socket or not (facts 1.1), with nothing \
+             written; SO_RCVTIMEO does not apply (facts 1.6). Several pending receives are \
+             filled in the order they were posted, each with what one receive would take \
+             (facts 1.3), by the thread whose send, shutdown, close or reset made them \
+             satisfiable, after it released every lock: the data goes into the buffers \
+             (and the sender into lpFrom), then the status into the OVERLAPPED, then hEvent \
+             is signalled or the routine queued to the posting thread. The peer's FIN \
+             completes them with 0 bytes, a reset with WSAECONNRESET; closing the socket \
+             (or the last WSACleanup) completes them with WSAECONNABORTED, the Winsock \
+             form of the ERROR_CONNECTION_ABORTED Windows reports (facts 1.7, 8.2; the \
+             closesocket page's WSA_OPERATION_ABORTED is what older Windows gave). \
+             Overlapped sends do not pend for room: they wait in the call, as a blocking \
+             send does, then complete at once.",
+};
+
 /// Closing a socket another thread waits on.
 pub const CLOSE_INTERRUPTS_WAITS: Choice = Choice {
     id: "close-interrupts-waits",
@@ -934,6 +978,8 @@ pub const ALL: &[Choice] = &[
     WSAPOLL_FAILED_CONNECT,
     CLOSE_INTERRUPTS_WAITS,
     NONBLOCKING_CONNECT,
+    FLOW_CONTROL,
+    PENDING_RECEIVES,
 ];
 
 #[cfg(test)]

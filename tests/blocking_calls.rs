@@ -10,17 +10,10 @@ use std::time::Duration;
 use common::*;
 use winsock_emu::sys::*;
 use winsock_emu::testing::Clock;
-use winsock_emu::{Domain, Error, Network, Socket, Type};
+use winsock_emu::{Domain, Error, Network, Type};
 
 fn addr(text: &str) -> SocketAddr {
     text.parse().unwrap()
-}
-
-/// A connected stream pair on `at`: (client, accepted server), both blocking.
-fn pair(net: &Network, at: &str) -> (Socket, Socket) {
-    let (listener, client) = connected_stream(net, at);
-    let (server, _) = listener.accept().unwrap();
-    (client, server)
 }
 
 #[test]
@@ -54,7 +47,7 @@ fn choice_close_interrupts_waits_of_accept_and_recv() {
     assert_eq!(unsafe { closesocket(l) }, 0);
     assert_eq!(server.join().unwrap(), (INVALID_SOCKET, WSAEINTR));
 
-    let (client, _server) = pair(&env.net, "127.0.0.1:7102");
+    let (client, _server) = accepted_pair(&env.net, "127.0.0.1:7102");
     let c = client.into_raw();
     let reader = env.net.spawn(move || {
         let mut buf = [0u8; 8];
@@ -71,20 +64,20 @@ fn choice_close_interrupts_waits_of_accept_and_recv() {
 fn the_peer_s_fin_reset_and_shutdown_end_a_blocked_receive() {
     let env = env();
     // The peer's shutdown(SD_SEND): 0, the graceful close.
-    let (client, server) = pair(&env.net, "127.0.0.1:7103");
+    let (client, server) = accepted_pair(&env.net, "127.0.0.1:7103");
     let reader = env.net.spawn(move || client.recv(&mut [0u8; 8]));
     assert!(env.net.wait_until_blocked(1));
     server.shutdown(Shutdown::Write).unwrap();
     assert_eq!(reader.join().unwrap(), Ok(0));
     // A reset: WSAECONNRESET.
-    let (client, server) = pair(&env.net, "127.0.0.1:7104");
+    let (client, server) = accepted_pair(&env.net, "127.0.0.1:7104");
     let net = env.net.clone();
     let reader = env.net.spawn(move || client.recv(&mut [0u8; 8]));
     assert!(env.net.wait_until_blocked(1));
     net.reset_connection(&server).unwrap();
     assert_eq!(reader.join().unwrap(), Err(Error::ConnectionReset));
     // Its own shutdown(SD_RECEIVE) from another thread: WSAESHUTDOWN.
-    let (client, _server) = pair(&env.net, "127.0.0.1:7105");
+    let (client, _server) = accepted_pair(&env.net, "127.0.0.1:7105");
     let c = client.as_raw();
     let reader = env.net.spawn(move || client.recv(&mut [0u8; 8]));
     assert!(env.net.wait_until_blocked(1));
@@ -110,7 +103,7 @@ fn so_rcvtimeo_ends_a_receive_with_wsaetimedout_on_the_test_clock() {
     let env = env();
     env.net.set_clock(Clock::Auto);
     let start = env.net.now();
-    let (client, _server) = pair(&env.net, "127.0.0.1:7107");
+    let (client, _server) = accepted_pair(&env.net, "127.0.0.1:7107");
     client
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
@@ -128,7 +121,7 @@ fn so_rcvtimeo_ends_a_receive_with_wsaetimedout_on_the_test_clock() {
 fn so_rcvtimeo_on_a_manual_clock_ends_when_the_test_advances_it() {
     let env = env();
     env.net.set_clock(Clock::Manual);
-    let (client, server) = pair(&env.net, "127.0.0.1:7108");
+    let (client, server) = accepted_pair(&env.net, "127.0.0.1:7108");
     client
         .set_read_timeout(Some(Duration::from_millis(100)))
         .unwrap();
@@ -143,7 +136,7 @@ fn so_rcvtimeo_on_a_manual_clock_ends_when_the_test_advances_it() {
 fn choice_stall_ends_the_call_both_sides_receiving_first_is_a_deadlock() {
     let env = env();
     env.net.set_stall_limit(Duration::from_secs(3600));
-    let (client, server) = pair(&env.net, "127.0.0.1:7109");
+    let (client, server) = accepted_pair(&env.net, "127.0.0.1:7109");
     let other = env.net.spawn(move || server.recv(&mut [0u8; 8]));
     // Both sides wait for the other to speak first: the waits end at once, not at the
     // stall limit.
@@ -210,7 +203,7 @@ unsafe extern "system" fn counted(_error: u32, _bytes: u32, _ov: *mut OVERLAPPED
 #[test]
 fn a_completion_routine_runs_during_a_blocking_receive() {
     let env = env();
-    let (client, server) = pair(&env.net, "127.0.0.1:7112");
+    let (client, server) = accepted_pair(&env.net, "127.0.0.1:7112");
     let reader = env.net.spawn(move || {
         // An overlapped operation completed at once: its routine is queued to this thread.
         let udp = Network::current()
@@ -247,7 +240,7 @@ fn strict_mode_makes_a_stall_a_report() {
     let env = env();
     env.net.set_strict(true);
     env.net.set_stall_limit(Duration::from_secs(3600));
-    let (client, _server) = pair(&env.net, "127.0.0.1:7113");
+    let (client, _server) = accepted_pair(&env.net, "127.0.0.1:7113");
     assert_eq!(client.recv(&mut [0u8; 8]), Err(Error::NetworkDown));
     let reports = env.net.take_strict_reports();
     assert_eq!(reports.len(), 1);

@@ -132,6 +132,22 @@ impl Backend for WithoutDeferral {
     fn ioctlsocket(&self, s: SOCKET, cmd: i32, arg: u32) -> CallResult<u32> {
         self.0.ioctlsocket(s, cmd, arg)
     }
+    fn set_receive_timeout(&self, s: SOCKET, milliseconds: u32) -> CallResult {
+        self.0.set_receive_timeout(s, milliseconds)
+    }
+    fn socket_error(&self, s: SOCKET) -> CallResult<i32> {
+        self.0.socket_error(s)
+    }
+    fn await_blocked(&self) {
+        self.0.await_blocked()
+    }
+    fn helper<'scope>(
+        &'scope self,
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        act: Box<dyn FnOnce() -> CallResult + Send + 'scope>,
+    ) -> std::thread::ScopedJoinHandle<'scope, CallResult> {
+        self.0.helper(scope, act)
+    }
     fn create_event(&self) -> CallResult<WSAEVENT> {
         self.0.create_event()
     }

@@ -341,3 +341,41 @@ fn a_connect_that_finished_before_the_first_selection_is_still_reported() {
     assert_eq!(ne.lNetworkEvents as u32, FD_CONNECT | FD_WRITE);
     assert_eq!(ne.iErrorCode[FD_CONNECT_BIT as usize], 0);
 }
+
+/// Sends 64 KiB chunks on the non-blocking `s` until a send fails with WSAEWOULDBLOCK.
+fn fill(s: SOCKET) {
+    let chunk = vec![7u8; 65_536];
+    for _ in 0..64 {
+        match send(s, &chunk) {
+            Ok(_) => continue,
+            Err(WSAEWOULDBLOCK) => return,
+            Err(code) => panic!("send: {code}"),
+        }
+    }
+    panic!("the connection never filled");
+}
+
+#[test]
+fn fd_write_comes_again_once_room_follows_a_send_that_would_block() {
+    let _env = env();
+    let (_l, c, s) = tcp_pair(7214);
+    let e = event();
+    event_select(c, e, FD_WRITE as i32);
+    assert_eq!(events_of(c, e), FD_WRITE);
+    fill(c);
+    assert_eq!(events_of(c, e), 0, "full: nothing yet");
+    assert_eq!(
+        ready_now(&[], &[c], &[]).result,
+        Ok(0),
+        "and select does not report it writable"
+    );
+    assert_eq!(
+        poll(&[(c, sys::POLLWRNORM)], 0),
+        (Ok(0), vec![0]),
+        "nor WSAPoll"
+    );
+    while recv(s, 65_536).is_ok_and(|got| !got.is_empty()) {}
+    assert!(signalled(e), "the reader made room");
+    assert_eq!(events_of(c, e), FD_WRITE);
+    assert_eq!(ready_now(&[], &[c], &[]).write, vec![c]);
+}

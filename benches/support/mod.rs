@@ -9,6 +9,7 @@
 
 pub mod floor;
 pub mod kernel;
+pub mod ping_pong;
 pub mod threads;
 
 use std::hint::black_box;

@@ -22,7 +22,9 @@ fn vectored_total(lens: impl Iterator<Item = usize>) -> Result<usize> {
 }
 
 impl Socket {
-    /// `send`: sends `data` on a connected socket; returns the bytes sent. Errors:
+    /// `send`: sends `data` on a connected socket; returns the bytes sent. A stream send to
+    /// a full connection waits for room on a blocking socket (`SO_SNDTIMEO`), or fails with
+    /// `WSAEWOULDBLOCK` ([`crate::choices::FLOW_CONTROL`]). Errors:
     /// `WSAENOTCONN`, `WSAESHUTDOWN`, `WSAECONNRESET`, and on a datagram socket a failed
     /// first-datagram negotiation (`WSAETIMEDOUT`).
     pub fn send(&self, data: &[u8]) -> Result<usize> {
@@ -37,8 +39,10 @@ impl Socket {
             .send_to(self.handle, data, 0, Some(AddrArg::Value(addr)))
     }
 
-    /// `recv`: reads into `buf`; `Ok(0)` once a stream's peer finished sending. Nothing to
-    /// read is `WSAEWOULDBLOCK`, blocking or not: the emulator never blocks. A datagram
+    /// `recv`: reads into `buf`; `Ok(0)` once a stream's peer finished sending. With nothing
+    /// to read a blocking socket waits (for data, the peer's FIN or reset, or a close:
+    /// `WSAEINTR`; `SO_RCVTIMEO`: `WSAETIMEDOUT`; a stall: `WSAENETDOWN`), a non-blocking
+    /// one fails with `WSAEWOULDBLOCK`. A datagram
     /// longer than `buf` fills it and gives `WSAEMSGSIZE`. On a UDP socket whose datagram
     /// found nobody at its destination, the receive that comes to that point fails with
     /// `WSAECONNRESET` once ([`crate::choices::UDP_PORT_UNREACHABLE`]).

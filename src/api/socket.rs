@@ -59,15 +59,19 @@ impl Socket {
         self.network.table.listen(self.handle, backlog)
     }
 
-    /// `accept`: the oldest waiting connection, as a new socket, with the client's address.
-    /// Nothing waiting is `WSAEWOULDBLOCK`: the emulator never blocks.
+    /// [`accept`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-accept):
+    /// the oldest waiting connection, as a new socket, with the client's address. With
+    /// nothing waiting a blocking listener waits (`WSAEINTR` if another thread closes it,
+    /// `WSAENETDOWN` on a stall); a non-blocking one fails with `WSAEWOULDBLOCK`.
     pub fn accept(&self) -> Result<(Socket, SocketAddr)> {
         let (handle, peer) = self.network.table.accept(self.handle)?;
         Ok((Socket::from_raw(&self.network, handle), peer))
     }
 
     /// `connect`/`WSAConnect`. A stream socket needs a listener at `addr`
-    /// (`WSAECONNREFUSED` otherwise); a datagram socket records `addr` as its peer.
+    /// (`WSAECONNREFUSED` otherwise); a datagram socket records `addr` as its peer. A
+    /// non-blocking stream socket gets `WSAEWOULDBLOCK`, and the outcome is then in
+    /// [`Socket::take_error`] ([`crate::choices::NONBLOCKING_CONNECT`]).
     pub fn connect(&self, addr: SocketAddr) -> Result<()> {
         self.network
             .table

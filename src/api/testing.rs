@@ -2,7 +2,7 @@
 //! the network.
 #![forbid(unsafe_code)]
 
-use std::thread::{self, JoinHandle};
+use std::thread::{self, JoinHandle, Scope, ScopedJoinHandle};
 
 use super::{Network, Socket};
 use crate::error::Result;
@@ -99,6 +99,27 @@ impl Network {
         let network = self.clone();
         self.table.waits.expect_thread();
         thread::spawn(move || {
+            let _current = network.enter();
+            network.table.waits.arrived();
+            f()
+        })
+    }
+
+    /// [`Network::spawn`] for a scoped thread ([`std::thread::scope`]): the thread may
+    /// borrow from the scope, and is known to the network from this call on, as
+    /// [`Network::spawn`]'s are.
+    pub fn spawn_scoped<'scope, T, F>(
+        &self,
+        scope: &'scope Scope<'scope, '_>,
+        f: F,
+    ) -> ScopedJoinHandle<'scope, T>
+    where
+        F: FnOnce() -> T + Send + 'scope,
+        T: Send + 'scope,
+    {
+        let network = self.clone();
+        self.table.waits.expect_thread();
+        scope.spawn(move || {
             let _current = network.enter();
             network.table.waits.arrived();
             f()

@@ -244,6 +244,32 @@ impl Backend for Emulator {
     fn deferral(&self) -> Option<&dyn Deferral> {
         Some(self)
     }
+
+    fn set_receive_timeout(&self, s: SOCKET, milliseconds: u32) -> CallResult {
+        let timeout = std::time::Duration::from_millis(milliseconds.into());
+        let table = &self.network.table;
+        table
+            .set_receive_timeout(s, Some(timeout))
+            .map_err(Code::from)
+    }
+
+    fn socket_error(&self, s: SOCKET) -> CallResult<i32> {
+        let error = self.network.table.socket_error(s).map_err(Code::from)?;
+        Ok(error.map_or(0, |error| error.code()))
+    }
+
+    fn helper<'scope>(
+        &'scope self,
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        act: Box<dyn FnOnce() -> CallResult + Send + 'scope>,
+    ) -> std::thread::ScopedJoinHandle<'scope, CallResult> {
+        self.network.spawn_scoped(scope, act)
+    }
+
+    fn await_blocked(&self) {
+        // Bounded by the stall limit; the call it waits for then ends as a stall too.
+        let _ = self.network.wait_until_blocked(1);
+    }
 }
 
 /// The network's deferred completion ([`Network::defer_overlapped`],

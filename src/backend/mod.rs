@@ -192,7 +192,9 @@ impl BackendKind {
 /// Every method is one Winsock call (each names it); only the methods that say so pass
 /// overlapped arguments. Handles
 /// are raw `SOCKET`s: closing is explicit, as in C, so a scenario can use a closed handle.
-pub trait Backend {
+/// `Sync`, so a scenario's helper thread can act while the main thread waits in a
+/// blocking call.
+pub trait Backend: Sync {
     /// Which implementation this is.
     fn kind(&self) -> BackendKind;
 
@@ -376,6 +378,35 @@ pub trait Backend {
     /// once there).
     fn deferral(&self) -> Option<&dyn Deferral> {
         None
+    }
+
+    /// [`setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &milliseconds, 4)`](https://learn.microsoft.com/windows/win32/winsock/sol-socket-socket-options):
+    /// how long a blocking receive waits (0: no limit).
+    fn set_receive_timeout(&self, s: SOCKET, milliseconds: u32) -> CallResult;
+
+    /// [`getsockopt(s, SOL_SOCKET, SO_ERROR, ..)`](https://learn.microsoft.com/windows/win32/winsock/sol-socket-socket-options):
+    /// the socket's pending error (0: none).
+    fn socket_error(&self, s: SOCKET) -> CallResult<i32>;
+
+    /// Returns once another thread's call on this backend is blocked, so a scenario's
+    /// helper thread acts on a call known to wait. The emulator knows
+    /// ([`crate::Network::wait_until_blocked`]); on Windows, where nothing tells, the
+    /// default waits 50 ms, long enough for the other thread to enter its call (the
+    /// outcome is then the same whichever comes first in every case that uses it).
+    fn await_blocked(&self) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+
+    /// Starts a scenario's helper thread in `scope`: one that acts (sends, closes) while
+    /// the scenario's thread waits in a blocking call. The emulator makes it known to its
+    /// network first ([`crate::Network::spawn_scoped`]), so the wait is not taken for a
+    /// deadlock; the default is [`std::thread::Scope::spawn`].
+    fn helper<'scope>(
+        &'scope self,
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        act: Box<dyn FnOnce() -> CallResult + Send + 'scope>,
+    ) -> std::thread::ScopedJoinHandle<'scope, CallResult> {
+        scope.spawn(act)
     }
 }
 

@@ -11,8 +11,8 @@ use super::Selected;
 use super::{Backend, BackendKind, Buffer, CallResult, Completion, Deferral, Overlapped, Queried};
 use crate::native::readiness;
 use crate::native::{
-    address, data, ioctl, last_error, overlapped, peer_name, security, socket, startup, wsa_data,
-    Winsock, WINDOWS,
+    address, data, ioctl, last_error, options, overlapped, peer_name, security, socket, startup,
+    wsa_data, Winsock, WINDOWS,
 };
 
 /// Runs `call` on the real Winsock's function table.
@@ -227,5 +227,13 @@ impl Backend for Native {
     /// pending operations are not applicable here.
     fn deferral(&self) -> Option<&dyn Deferral> {
         None
+    }
+
+    fn set_receive_timeout(&self, s: SOCKET, milliseconds: u32) -> CallResult {
+        with_windows(|api| options::set_receive_timeout(api, s, milliseconds))
+    }
+
+    fn socket_error(&self, s: SOCKET) -> CallResult<i32> {
+        with_windows(|api| options::socket_error(api, s))
     }
 }

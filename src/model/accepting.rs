@@ -135,7 +135,8 @@ impl SocketTable {
                 .security
                 .as_ref()
                 .map(|security| (security.settings.clone(), security.principal.clone()));
-            let options = entry.options.clone().map(|mut options| {
+            let options = entry.options().cloned().map(|options| {
+                let mut options = Box::new(options);
                 options.connect = None;
                 options
             });
@@ -186,8 +187,8 @@ impl SocketTable {
                 io.peer_finished = true;
             }
         }
+        io.options = options;
         let mut accepted = SocketEntry::new(kind, overlapped);
-        accepted.options = options;
         accepted.nonblocking = nonblocking;
         accepted.local = Some(pending.to);
         accepted.state = State::Connected {

@@ -39,8 +39,43 @@ pub(crate) struct Received {
 enum Send {
     /// A connected datagram socket, checked: the datagram goes to its peer.
     Datagram(Sender),
-    /// A connected stream socket, with the handle of its far end once accepted.
-    Stream(Option<SOCKET>),
+    /// A connected stream socket, with the handle of its far end once accepted, and its
+    /// `SO_SNDBUF`.
+    Stream(Option<SOCKET>, usize),
+}
+
+/// The bytes a stream connection holds in flight toward a receiver with `SO_RCVBUF`
+/// `receive_buffer` from a sender with `SO_SNDBUF` `send_buffer`: their sum, at least
+/// [`crate::choices::DEFAULT_BUFFER`] ([`crate::choices::FLOW_CONTROL`]). A send is taken
+/// whole while less than this is queued.
+pub(super) fn stream_room(receive_buffer: usize, send_buffer: usize) -> usize {
+    receive_buffer
+        .saturating_add(send_buffer)
+        .max(crate::choices::DEFAULT_BUFFER)
+}
+
+/// What a queued datagram of `len` bytes costs its receive buffer: its bytes and its queue
+/// entry ([`crate::choices::FLOW_CONTROL`]), so that even empty datagrams fill it.
+pub(super) fn datagram_charge(len: usize) -> usize {
+    len + crate::choices::DATAGRAM_OVERHEAD
+}
+
+/// A socket's `SO_RCVBUF`.
+pub(super) fn receive_buffer(entry: &SocketEntry) -> usize {
+    entry
+        .options()
+        .map_or(crate::choices::DEFAULT_BUFFER, |options| {
+            options.receive_buffer
+        })
+}
+
+/// A socket's `SO_SNDBUF`.
+pub(super) fn send_buffer(entry: &SocketEntry) -> usize {
+    entry
+        .options()
+        .map_or(crate::choices::DEFAULT_BUFFER, |options| {
+            options.send_buffer
+        })
 }
 
 /// Checks `flags` against those a call supports ([`crate::choices::DATA_FLAGS`]).
@@ -102,14 +137,21 @@ impl SocketTable {
                 let sender = datagram_sender(entry, data, Some(AddrArg::Value(peer)))?;
                 return Ok(Send::Datagram(sender));
             }
+            let sending = send_buffer(entry);
             if remote.is_none() && !data.is_empty() {
-                entry.io_mut().unsent.extend_from_slice(data);
+                // Not accepted yet: the bytes wait with the client, as much as a connection
+                // holds.
+                let unsent = &mut entry.io_mut().unsent;
+                if unsent.len() >= stream_room(crate::choices::DEFAULT_BUFFER, sending) {
+                    return Err(Error::WouldBlock);
+                }
+                unsent.extend_from_slice(data);
             }
-            Ok(Send::Stream(remote.map(NonZeroUsize::get)))
+            Ok(Send::Stream(remote.map(NonZeroUsize::get), sending))
         })?;
-        let remote = match plan {
+        let (remote, sending) = match plan {
             Send::Datagram(sender) => return self.send_datagram(topology, handle, data, sender),
-            Send::Stream(remote) => remote,
+            Send::Stream(remote, sending) => (remote, sending),
         };
         let Some(remote) = remote else {
             return Ok(data.len());
@@ -119,7 +161,12 @@ impl SocketTable {
         }
         let delivered = match self.shard(remote).lock().get_mut(&remote) {
             Some(receiver) => {
+                let room = stream_room(receive_buffer(receiver), sending);
                 let io = receiver.io_mut();
+                if io.inbound.len() >= room {
+                    // Full: the sender waits (blocking) or gets WSAEWOULDBLOCK.
+                    return Err(Error::WouldBlock);
+                }
                 if !io.shut_receive {
                     io.inbound.extend(data);
                 }
@@ -132,10 +179,12 @@ impl SocketTable {
                 entry.io_mut().reset = true;
                 Ok(())
             })?;
-            self.waits.changed();
+            drop(topology);
+            self.signal();
             return Err(Error::ConnectionReset);
         }
-        self.waits.changed();
+        drop(topology);
+        self.signal();
         Ok(data.len())
     }
 
@@ -188,6 +237,17 @@ impl SocketTable {
         max: usize,
         flags: i32,
     ) -> Result<Received> {
+        let received = self.recv_now(handle, max, flags)?;
+        if flags & MSG_PEEK == 0 && !received.data.as_slice().is_empty() {
+            // Room freed: a sender may go on.
+            self.waits.changed();
+        }
+        Ok(received)
+    }
+
+    /// The receive itself, signalling nobody (the posted receives' fill uses it under
+    /// their lock).
+    pub(super) fn recv_now(&self, handle: SOCKET, max: usize, flags: i32) -> Result<Received> {
         self.with_socket(handle, |entry| {
             let peek = flags & MSG_PEEK != 0;
             if entry.kind.socket_type == SOCK_STREAM {
@@ -201,11 +261,14 @@ impl SocketTable {
                 };
                 direction_open(entry, false)?;
                 not_reset(entry)?;
+                // MSG_WAITALL takes what a full receive buffer holds, so that a length
+                // beyond it is gathered in turns (the observed `recv`) as the sender refills it.
+                let most = receive_buffer(entry).max(1);
                 let io = entry.io_mut();
                 let finished = io.peer_finished;
                 let waiting = io.inbound.len();
                 let enough = if flags & MSG_WAITALL != 0 {
-                    waiting >= max
+                    waiting >= max.min(most)
                 } else {
                     waiting > 0 || max == 0
                 };
@@ -236,7 +299,12 @@ impl SocketTable {
                 io.datagrams.pop_front()
             };
             let (from, datagram) = match next.ok_or(Error::WouldBlock)? {
-                Queued::Datagram(from, datagram) => (from, datagram),
+                Queued::Datagram(from, datagram) => {
+                    if !peek {
+                        io.queued_bytes -= datagram_charge(datagram.len());
+                    }
+                    (from, datagram)
+                }
                 // A peek leaves it for the next receive (`udp-port-unreachable`).
                 Queued::PortUnreachable => return Err(Error::ConnectionReset),
             };
@@ -255,7 +323,7 @@ impl SocketTable {
     /// (unconnected stream).
     pub(super) fn shutdown_unobserved(&self, handle: SOCKET, how: i32) -> Result<()> {
         self.require_startup()?;
-        let _topology = self.topology.lock();
+        let topology = self.topology.lock();
         let remote = self.with_socket(handle, |entry| {
             if ![SD_RECEIVE, SD_SEND, SD_BOTH].contains(&how) {
                 return Err(Error::Invalid);
@@ -276,7 +344,8 @@ impl SocketTable {
                 peer.io_mut().peer_finished = true;
             }
         }
-        self.waits.changed();
+        drop(topology);
+        self.signal();
         Ok(())
     }
 

@@ -28,6 +28,7 @@ use std::net::SocketAddr;
 use parking_lot::MutexGuard;
 use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
 
+use super::data::{datagram_charge, receive_buffer};
 use super::lifecycle::{source_toward, AddrArg, AddrFailure, Initiator};
 use super::negotiation::{negotiate, peer_key, Endpoint};
 use super::payload::Payload;
@@ -99,15 +100,20 @@ pub(super) fn datagram_sender(
 
 /// Puts a datagram from `source` in `entry`'s receive queue, unless the socket is
 /// connected to someone else or has shut down receiving.
+/// A full receive buffer drops the datagram silently ([`choices::FLOW_CONTROL`]).
 pub(super) fn deliver_datagram(entry: &mut SocketEntry, source: SocketAddr, data: &[u8]) {
     let accepts = match entry.state {
         State::Connected { peer, .. } => peer_key(peer) == peer_key(source),
         _ => true,
     };
     if accepts && !entry.io.as_ref().is_some_and(|io| io.shut_receive) {
-        entry
-            .io_mut()
-            .datagrams
+        let room = receive_buffer(entry);
+        let io = entry.io_mut();
+        if io.queued_bytes >= room {
+            return;
+        }
+        io.queued_bytes += datagram_charge(data.len());
+        io.datagrams
             .push_back(Queued::Datagram(source, Payload::new(data)));
     }
 }
@@ -233,7 +239,8 @@ impl SocketTable {
                 Ok(())
             })?;
         }
-        self.waits.changed();
+        drop(topology);
+        self.signal();
         Ok(data.len())
     }
 

@@ -17,7 +17,7 @@ impl SocketTable {
     /// connected stream.
     pub(crate) fn reset_connection(&self, handle: SOCKET) -> Result<()> {
         self.require_startup()?;
-        let _topology = self.topology.lock();
+        let topology = self.topology.lock();
         let remote = self.with_socket(handle, |entry| match entry.state {
             State::Connected { remote, .. } if entry.is_stream() => {
                 entry.io_mut().reset = true;
@@ -30,7 +30,8 @@ impl SocketTable {
                 peer.io_mut().reset = true;
             }
         }
-        self.waits.changed();
+        drop(topology);
+        self.signal();
         Ok(())
     }
 
@@ -49,7 +50,8 @@ impl SocketTable {
                 delivered += 1;
             }
         }
-        self.waits.changed();
+        drop(topology);
+        self.signal();
         delivered
     }
 }

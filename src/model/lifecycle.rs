@@ -166,7 +166,7 @@ impl SocketTable {
             topology.clear();
             let pending = self.take_pending(None);
             drop(topology);
-            self.waits.changed();
+            self.signal();
             overlapped::abort(pending);
         }
         Ok(())
@@ -256,39 +256,31 @@ impl SocketTable {
     /// call fails with `WSAEWOULDBLOCK` ([`choices::NONBLOCKING_CONNECT`]): a refusal
     /// becomes `SO_ERROR`.
     pub(super) fn connect_unobserved(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<()> {
-        let outcome = self.connect_now(handle, arg);
-        let nonblocking = self
-            .with_socket(handle, |entry| Ok(entry.is_stream() && entry.nonblocking))
-            .unwrap_or(false);
-        let attempt = match (&outcome, nonblocking) {
-            (Ok(()), true) => ConnectAttempt::Completed,
+        let mut nonblocking = false;
+        let outcome = self.connect_now(handle, arg, &mut nonblocking);
+        match (outcome, nonblocking) {
+            // Recorded by `connect_now` as it connected.
+            (Ok(()), true) => Err(Error::WouldBlock),
             (Err(Error::ConnectionRefused), true) => {
-                ConnectAttempt::Failed(Error::ConnectionRefused)
-            }
-            (Ok(()), false) => {
-                // A successful connect resets SO_ERROR.
                 self.with_socket(handle, |entry| {
-                    if let Some(options) = entry.options.as_mut() {
-                        options.connect = None;
-                    }
+                    let attempt = ConnectAttempt::Failed(Error::ConnectionRefused);
+                    entry.options_mut().connect = Some(attempt);
                     Ok(())
                 })?;
-                return outcome;
+                Err(Error::WouldBlock)
             }
-            _ => return outcome,
-        };
-        self.with_socket(handle, |entry| {
-            entry.options_mut().connect = Some(attempt);
-            Ok(())
-        })?;
-        Err(Error::WouldBlock)
+            (outcome, _) => outcome,
+        }
     }
 
-    /// The connect itself: its outcome, as a blocking connect returns it.
-    fn connect_now(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<()> {
+    /// The connect itself: its outcome, as a blocking connect returns it; `nonblocking`
+    /// says whether the socket is a non-blocking stream socket (whose success it records
+    /// as [`ConnectAttempt::Completed`]; a blocking one's clears `SO_ERROR`).
+    fn connect_now(&self, handle: SOCKET, arg: AddrArg<'_>, nonblocking: &mut bool) -> Result<()> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
         let (kind, local, target, initiator) = self.with_socket(handle, |entry| {
+            *nonblocking = entry.is_stream() && entry.nonblocking;
             require_ip_socket(entry)?;
             let target = ip_address_for(entry, arg, Error::AddressFamilyNotSupported)?;
             let unspecified = target.ip().is_unspecified();
@@ -385,6 +377,12 @@ impl SocketTable {
             };
             if link != Link::default() {
                 entry.security_mut().link = Some(link);
+            }
+            if *nonblocking {
+                entry.options_mut().connect = Some(ConnectAttempt::Completed);
+            } else if let Some(options) = entry.io.as_mut().and_then(|io| io.options.as_mut()) {
+                // A successful connect resets SO_ERROR.
+                options.connect = None;
             }
             Ok(())
         });
@@ -487,7 +485,7 @@ impl SocketTable {
             Vec::new()
         };
         drop(topology);
-        self.waits.changed();
+        self.signal();
         overlapped::abort(pending);
         Ok(())
     }

@@ -21,6 +21,7 @@
 //! | `snapshot.rs` | a comparable picture of the whole table, for tests and teaching |
 //! | `current.rs` | which table the `sys` functions of a thread use |
 //! | `overlapped.rs` | overlapped operations: immediate, pending, aborted by `closesocket` |
+//! | `posted.rs` | overlapped receives pending until data arrives, filled in posting order |
 //! | `events.rs` | process-wide event objects, per-thread completion-routine queues, waits |
 //! | `readiness/` | `select`, `WSAPoll`, `WSAEventSelect`, `WSAEnumNetworkEvents`: what is ready, one predicate each |
 //! | `waits/` | how a blocking call waits and is woken: the eventcount, the clock, stall detection |
@@ -57,6 +58,7 @@ mod options;
 pub(crate) mod overlapped;
 mod payload;
 pub(crate) mod peer_names;
+pub(crate) mod posted;
 pub(crate) mod readiness;
 mod security;
 mod small_map;
@@ -179,6 +181,10 @@ pub(crate) struct SocketTable {
     topology: Mutex<Topology>,
     /// Pending overlapped operations; taken after `topology`, before a shard lock.
     deferral: Mutex<overlapped::Deferral>,
+    /// Overlapped receives waiting for data; taken after `topology`, before a shard lock.
+    posted: Mutex<posted::PostedReceives>,
+    /// How many receives are posted: read by every change, so it is a lone atomic.
+    posted_count: AtomicUsize,
     /// Injected faults and the call trace.
     pub(crate) observer: Observer,
     /// Blocking calls' waits: the eventcount, the clock, the known threads; its mutex is
@@ -196,6 +202,8 @@ impl Default for SocketTable {
             shards: (0..SHARDS).map(|_| Shard::default()).collect(),
             topology: Mutex::new(Topology::default()),
             deferral: Mutex::new(overlapped::Deferral::default()),
+            posted: Mutex::new(posted::PostedReceives::default()),
+            posted_count: AtomicUsize::new(0),
             observer: Observer::default(),
             waits: waits::Waits::default(),
             network_events: Default::default(),

@@ -6,7 +6,7 @@
 use std::cell::Cell;
 use std::net::SocketAddr;
 
-use windows_sys::Win32::Networking::WinSock::SOCKET;
+use windows_sys::Win32::Networking::WinSock::{MSG_PEEK, MSG_WAITALL, SOCKET};
 
 use super::data::Received;
 use super::lifecycle::AddrArg;
@@ -113,7 +113,9 @@ impl SocketTable {
     pub(crate) fn send(&self, handle: SOCKET, data: &[u8], flags: i32) -> Result<usize> {
         let args = || format!("len={}, flags={flags:#x}", data.len());
         self.observe(Call::Send, Some(handle), None, args, || {
-            self.send_unobserved(handle, data, flags).map(Count)
+            let attempt = || self.send_unobserved(handle, data, flags);
+            self.blocking("send", handle, Awaited::Room, attempt)
+                .map(Count)
         })
         .map(|Count(count)| count)
     }
@@ -132,7 +134,9 @@ impl SocketTable {
             None => format!("len={}, flags={flags:#x}, to=NULL", data.len()),
         };
         self.observe(Call::SendTo, Some(handle), peer, args, || {
-            self.send_to_unobserved(handle, data, flags, to).map(Count)
+            let attempt = || self.send_to_unobserved(handle, data, flags, to);
+            self.blocking("sendto", handle, Awaited::Room, attempt)
+                .map(Count)
         })
         .map(|Count(count)| count)
     }
@@ -154,12 +158,33 @@ impl SocketTable {
     ) -> Result<Received> {
         let args = || format!("len={max}, flags={flags:#x}");
         self.observe(Call::Recv, Some(handle), None, args, || {
-            let attempt = || self.recv_unobserved(handle, max, flags);
-            if may_wait {
-                self.blocking("recv", handle, Awaited::Data, attempt)
-            } else {
-                attempt()
+            if !may_wait {
+                return self.recv_unobserved(handle, max, flags);
             }
+            let attempt = |max| {
+                self.blocking("recv", handle, Awaited::Data, || {
+                    self.recv_unobserved(handle, max, flags)
+                })
+            };
+            let first = attempt(max)?;
+            if flags & MSG_WAITALL == 0 || flags & MSG_PEEK != 0 {
+                return Ok(first);
+            }
+            // MSG_WAITALL on a stream: gathered in turns until full, the stream's end, or
+            // an error (what came before it is returned).
+            let mut gathered = first.data.as_slice().to_vec();
+            while gathered.len() < max {
+                match attempt(max - gathered.len()) {
+                    Ok(more) if !more.data.as_slice().is_empty() => {
+                        gathered.extend_from_slice(more.data.as_slice());
+                    }
+                    _ => break,
+                }
+            }
+            Ok(Received {
+                data: gathered.into(),
+                ..first
+            })
         })
     }
 

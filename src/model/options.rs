@@ -16,7 +16,7 @@ impl SocketTable {
     /// Reads one option of `handle`.
     fn option<R>(&self, handle: SOCKET, read: impl FnOnce(&Options) -> R) -> Result<R> {
         self.with_socket(handle, |entry| {
-            Ok(match entry.options.as_deref() {
+            Ok(match entry.options() {
                 Some(options) => read(options),
                 None => read(&Options::default()),
             })

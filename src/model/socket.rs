@@ -110,6 +110,8 @@ pub struct Io {
     pub datagrams: VecDeque<Queued>,
     /// Stream bytes sent before the server accepted the connection.
     pub unsent: Vec<u8>,
+    /// What the queued datagrams cost the receive buffer (their bytes and entries).
+    pub queued_bytes: usize,
     /// `shutdown(SD_SEND)` was called.
     pub shut_send: bool,
     /// `shutdown(SD_RECEIVE)` was called.
@@ -129,6 +131,8 @@ pub struct Io {
     /// listener's selection was inherited); kept here so that a socket never selected pays
     /// nothing for it.
     pub network_events: Option<Box<super::readiness::network_events::NetworkEvents>>,
+    /// Options set and the last non-blocking connect's outcome, once any exists.
+    pub options: Option<Box<Options>>,
 }
 
 /// How the last `connect` of a non-blocking stream socket ended: it completes within the
@@ -193,8 +197,6 @@ pub struct SocketEntry {
     pub security: Option<Box<Security>>,
     /// Received data and shutdown state, once any exists.
     pub io: Option<Box<Io>>,
-    /// Options set and the last non-blocking connect's outcome, once any exists.
-    pub options: Option<Box<Options>>,
 }
 
 impl SocketEntry {
@@ -210,13 +212,18 @@ impl SocketEntry {
             nonblocking: false,
             security: None,
             io: None,
-            options: None,
         }
+    }
+
+    /// The options set, if any was (kept with the data state, so an idle socket pays
+    /// nothing for them).
+    pub fn options(&self) -> Option<&Options> {
+        self.io.as_ref().and_then(|io| io.options.as_deref())
     }
 
     /// The options, created on first change.
     pub fn options_mut(&mut self) -> &mut Options {
-        self.options.get_or_insert_with(Box::default)
+        self.io_mut().options.get_or_insert_with(Box::default)
     }
 
     /// The security state, created on first use.
@@ -277,7 +284,7 @@ mod tests {
     #[test]
     fn notifications_cost_no_space() {
         assert_eq!(size_of::<Queued>(), size_of::<(SocketAddr, Payload)>());
-        assert_eq!(size_of::<SocketEntry>(), 120);
+        assert_eq!(size_of::<SocketEntry>(), 112);
         assert!(size_of::<SocketEntry>() < 256, "an idle socket stays small");
     }
 }

@@ -37,6 +37,8 @@ pub(crate) mod address;
 pub(crate) mod data;
 pub(crate) mod ioctl;
 pub(crate) mod last_error;
+#[cfg(windows)]
+pub(crate) mod options;
 pub(crate) mod overlapped;
 pub(crate) mod peer_name;
 pub(crate) mod readiness;

@@ -98,6 +98,26 @@ impl Target {
     }
 }
 
+/// Marks `overlapped` pending and gives the completer that reports to it (its event or
+/// `routine`, on this thread): for an operation that pends until something happens, such
+/// as an overlapped receive waiting for data.
+///
+/// # Safety
+/// As [`overlapped_result`]: `overlapped` non-NULL, aligned and valid for reads and
+/// writes until the completer runs.
+pub(super) unsafe fn pending_completer(
+    overlapped: *const OVERLAPPED,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> Completer {
+    Target {
+        overlapped: OverlappedPtr(overlapped),
+        routine,
+        event: std::ptr::null_mut(),
+        thread: thread::current().id(),
+    }
+    .begin()
+}
+
 /// **The entry point for every function that takes `lpOverlapped` and
 /// `lpCompletionRoutine`.** Call it after the operation itself ran, with the operation's
 /// result (`Ok(bytes transferred)`, or the error found), and return what it returns

@@ -15,10 +15,10 @@ use windows_sys::Win32::System::IO::OVERLAPPED;
 use super::addr_out;
 use super::last_error::int_result;
 use super::memory;
-use super::overlapped::overlapped_result;
+use super::overlapped::{overlapped_result, pending_completer};
 use crate::error::{Error, Result};
 use crate::model::current::with_current;
-use crate::model::SocketTable;
+use crate::model::{Received, SocketTable};
 use crate::testing::Call;
 
 /// Where a completed transfer reports: the overlapped arguments, and the byte count.
@@ -176,6 +176,60 @@ struct FromOut {
     len: *mut i32,
 }
 
+/// Where a pending receive's data goes: the caller's buffers and sender out-parameters,
+/// carried to the thread that fills it.
+struct Destination {
+    array: memory::BufferArray,
+    from: FromOut,
+}
+
+// SAFETY: the pointers are written only by the fill, once, which the caller of the
+// overlapped receive allowed until the operation completes ("the buffers and the
+// OVERLAPPED must stay valid until completion"), from whichever thread completes it.
+unsafe impl Send for Destination {}
+
+impl Destination {
+    /// Copies what arrived to the caller; the byte count, or `WSAEMSGSIZE` for a datagram
+    /// longer than the buffers (their first bytes written).
+    fn deliver(self, received: Received) -> Result<u32> {
+        // SAFETY: the buffers are writable and the sender's room was checked when the call
+        // started (the caller's promise holds until completion); the data is at most the
+        // buffers' total, as asked.
+        unsafe {
+            self.array.scatter(received.data.as_slice());
+            addr_out::write(self.from.addr, self.from.len, received.from);
+        }
+        if received.truncated {
+            return Err(Error::MessageSize);
+        }
+        Ok(received.data.len() as u32)
+    }
+}
+
+/// Posts an overlapped receive that found nothing to take: `WSA_IO_PENDING`, and the
+/// operation completes through `completion`'s `OVERLAPPED` when data (or the end, or an
+/// error) comes ([`crate::choices::PENDING_RECEIVES`]).
+///
+/// # Safety
+/// As [`WSARecvFrom`], with a non-NULL `lpOverlapped` on an overlapped socket.
+unsafe fn post(
+    table: &SocketTable,
+    s: SOCKET,
+    destination: Destination,
+    flags: i32,
+    completion: Completion,
+) -> Result<()> {
+    let max = destination.array.total();
+    table.post_receive(s, max, flags, || {
+        // SAFETY: forwarded from the caller: a valid OVERLAPPED until completion.
+        let completer = unsafe { pending_completer(completion.overlapped, completion.routine) };
+        Box::new(move |outcome: Result<Received>| {
+            completer(outcome.and_then(|received| destination.deliver(received)));
+        })
+    })?;
+    Err(Error::IoPending)
+}
+
 /// What `WSARecv` and `WSARecvFrom` share: checks, the receive, the scatter, the sender,
 /// the completion, the flags out.
 ///
@@ -205,9 +259,17 @@ unsafe fn receive(
         if kind.socket_type == SOCK_STREAM {
             asked &= !MSG_PUSH_IMMEDIATE;
         }
-        // An overlapped receive on an overlapped socket does not wait in the call.
+        // An overlapped receive on an overlapped socket does not wait in the call: with
+        // nothing to take it pends (blocking or not, facts 1.1).
         let overlapped = !completion.overlapped.is_null() && kind_overlapped;
-        let received = table.recv_waiting(s, array.total(), asked, !overlapped)?;
+        let received = match table.recv_waiting(s, array.total(), asked, !overlapped) {
+            Err(Error::WouldBlock) if overlapped => {
+                let destination = Destination { array, from };
+                // SAFETY: forwarded from the caller.
+                return unsafe { post(table, s, destination, asked, completion) };
+            }
+            received => received?,
+        };
         // SAFETY: the buffers are writable (the caller's promise) and the data is at most
         // their total, as asked; the sender's room was checked above.
         unsafe {

@@ -194,5 +194,11 @@ pub fn connected_stream(net: &Network, addr: &str) -> (winsock_emu::Socket, wins
     (listener, client)
 }
 pub mod readiness;
+/// A connected stream pair on `addr`: (client, accepted server), both blocking.
+pub fn accepted_pair(net: &Network, addr: &str) -> (winsock_emu::Socket, winsock_emu::Socket) {
+    let (listener, client) = connected_stream(net, addr);
+    let (server, _) = listener.accept().unwrap();
+    (client, server)
+}
 pub mod secure;
 pub mod wsa;

@@ -15,9 +15,11 @@
 //! | `names_in_use.rs` | what a deleted name, or a failed set, does to a later authentication |
 //! | `udp_connreset.rs` | the ICMP Port Unreachable a datagram drew, in receives; `SIO_UDP_CONNRESET` |
 //! | `readiness.rs` | `select`, `WSAPoll`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
+//! | `blocking.rs` | blocking `accept` and `recv`: each wait and each way it ends |
 //! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom` over `WSABUF` arrays; `WSAAccept`'s condition function |
 #![forbid(unsafe_code)]
 
+mod blocking;
 mod data_path;
 mod delete;
 mod impersonation;
@@ -76,6 +78,28 @@ pub const OUTSIDE_THE_SUITE: &[Uncovered] = &[
         rule: "RP4",
         reason: "needs a NULL fdarray, which the backend trait does not pass: tests/wsapoll.rs",
     },
+    Uncovered {
+        rule: "B3",
+        reason: "the backend trait's receives take no flags; MSG_WAITALL is proven by \
+                 tests/data_path.rs and tests/wsa_send_recv.rs",
+    },
+    Uncovered {
+        rule: "B7",
+        reason: "inheritance needs getsockopt of SO_RCVBUF/SO_RCVTIMEO and FIONBIO's state, \
+                 which the backend trait does not read; tests/blocking_calls.rs proves it",
+    },
+    Uncovered {
+        rule: "B10",
+        reason: "how much a connection holds before a send waits differs between Windows \
+                 versions and its autotuning (facts 1.4, 11), so no case can expect one \
+                 outcome of both backends; tests/flow_control.rs proves the emulator's bound",
+    },
+    Uncovered {
+        rule: "B8",
+        reason: "queueing a routine to a thread blocked in recv needs a second thread's \
+                 overlapped call completing on the first, which the trait cannot arrange; \
+                 tests/blocking_calls.rs proves it",
+    },
 ];
 
 /// Every case, in report order.
@@ -94,6 +118,7 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(udp_connreset::CASES)
         .chain(wsa_data::CASES)
         .chain(readiness::cases())
+        .chain(blocking::CASES)
         .collect()
 }
 

@@ -18,12 +18,29 @@ pub(crate) mod network_events;
 mod select;
 
 use windows_sys::Win32::Networking::WinSock::{
-    POLLERR, POLLHUP, POLLRDNORM, POLLWRNORM, WSAPOLL_EVENT_FLAGS,
+    POLLERR, POLLHUP, POLLRDNORM, POLLWRNORM, SOCKET, WSAPOLL_EVENT_FLAGS,
 };
 
 pub(crate) use select::{SelectEntry, SetKind};
 
 use super::socket::{ConnectAttempt, SocketEntry, State};
+use super::SocketTable;
+
+impl SocketTable {
+    /// Completes `conditions` with what the far end of a connected stream holds: a send is
+    /// possible only while it holds less than the connection's room (flow control,
+    /// [`crate::choices::FLOW_CONTROL`]; facts 1.4: a full send buffer is not writable).
+    /// Takes the far end's shard lock: call it with no shard lock held.
+    pub(crate) fn settle(&self, conditions: &mut Conditions) {
+        if let Some((remote, sending)) = conditions.room_at.take() {
+            if let Some(far) = self.shard(remote).lock().get(&remote) {
+                let held = far.io.as_deref().map_or(0, |io| io.inbound.len());
+                let room = super::data::stream_room(super::data::receive_buffer(far), sending);
+                conditions.can_send &= held < room;
+            }
+        }
+    }
+}
 
 /// What one socket offers now, as the readiness calls see it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -44,12 +61,16 @@ pub(crate) struct Conditions {
     pub(crate) bound: bool,
     /// The last non-blocking connect failed (`SO_ERROR` holds its error).
     pub(crate) connect_failed: bool,
+    /// A connected stream's far end and this socket's `SO_SNDBUF`: whether a send would
+    /// be taken depends on what the far end holds, which [`SocketTable::settle`] looks at
+    /// (under the far end's own shard lock, after this one's is released).
+    pub(crate) room_at: Option<(SOCKET, usize)>,
 }
 
 /// How the last non-blocking connect of `entry` ended, if one did: `Ok` for a connection,
 /// the error otherwise (model/options.rs keeps it for `SO_ERROR`).
 pub(crate) fn connect_outcome(entry: &SocketEntry) -> Option<Result<(), crate::error::Error>> {
-    match entry.options.as_deref()?.connect? {
+    match entry.options()?.connect? {
         ConnectAttempt::Completed => Some(Ok(())),
         ConnectAttempt::Failed(error) => Some(Err(error)),
     }
@@ -60,10 +81,21 @@ impl Conditions {
     pub(crate) fn of(entry: &SocketEntry) -> Self {
         let io = entry.io.as_deref();
         let stream = entry.is_stream();
-        let (connections, can_send) = match &entry.state {
-            State::Listening(listener) => (listener.pending.len(), false),
-            State::Connected { .. } => (0, true),
-            State::Idle => (0, !stream),
+        let sending = super::data::send_buffer(entry);
+        let (connections, can_send, room_at) = match &entry.state {
+            State::Listening(listener) => (listener.pending.len(), false, None),
+            // A connection not accepted yet holds what it sent with the client.
+            State::Connected { remote: None, .. } if stream => {
+                let held = io.map_or(0, |io| io.unsent.len());
+                let room = super::data::stream_room(crate::choices::DEFAULT_BUFFER, sending);
+                (0, held < room, None)
+            }
+            State::Connected { remote, .. } => (
+                0,
+                true,
+                remote.filter(|_| stream).map(|r| (r.get(), sending)),
+            ),
+            State::Idle => (0, !stream, None),
         };
         // A queued port-unreachable notice counts: the receive that meets it fails at once.
         let data = io.map_or(0, |io| {
@@ -81,6 +113,7 @@ impl Conditions {
             can_send,
             bound: entry.local.is_some(),
             connect_failed: !entry.is_connected() && matches!(connect_outcome(entry), Some(Err(_))),
+            room_at,
         }
     }
 

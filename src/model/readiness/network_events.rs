@@ -127,16 +127,6 @@ fn record_mut(entry: &mut SocketEntry) -> Option<&mut NetworkEvents> {
     entry.io.as_deref_mut()?.network_events.as_deref_mut()
 }
 
-/// Looks at `entry` again if it has a record: records what holds and signals.
-fn look_again(entry: &mut SocketEntry) {
-    let conditions = Conditions::of(entry);
-    let stream = entry.is_stream();
-    if let Some(record) = record_mut(entry) {
-        let new = record.look(&conditions, stream);
-        record.signal(new);
-    }
-}
-
 /// Whether `WSAEventSelect` has a selection on the socket now.
 pub(crate) fn selected(entry: &SocketEntry) -> bool {
     record_of(entry).is_some_and(|record| record.mask != 0)
@@ -217,15 +207,13 @@ impl SocketTable {
                 // (facts 2.4).
                 record.record_connect(code);
             }
-            look_again(entry);
-            if let Some(record) = record_of(entry) {
-                record.signal(record.recorded);
-            }
+            record.signal(record.recorded);
             Ok(created)
         })?;
         if created {
             self.network_events.add(handle);
         }
+        self.refresh(handle);
         Ok(())
     }
 
@@ -288,9 +276,8 @@ impl SocketTable {
         let handles = self.network_events.sockets.lock().clone();
         let mut closed = Vec::new();
         for handle in handles {
-            match self.shard(handle).lock().get_mut(&handle) {
-                Some(entry) => look_again(entry),
-                None => closed.push(handle),
+            if !self.refresh(handle) {
+                closed.push(handle);
             }
         }
         if !closed.is_empty() {
@@ -300,6 +287,34 @@ impl SocketTable {
                 .count
                 .store(sockets.len(), Ordering::Release);
         }
+    }
+
+    /// Brings the record of `handle` up to date: records what holds among its armed events
+    /// and sets the event object for those selected. What the socket offers is read first
+    /// (and settled against its far end, [`SocketTable::settle`]), then applied under the
+    /// socket's lock again. `false` when `handle` names no socket.
+    fn refresh(&self, handle: SOCKET) -> bool {
+        let Some(looked) = self
+            .shard(handle)
+            .lock()
+            .get(&handle)
+            .map(|entry| (Conditions::of(entry), entry.is_stream()))
+        else {
+            return false;
+        };
+        let (mut settled, stream) = looked;
+        self.settle(&mut settled);
+        if let Some(entry) = self.shard(handle).lock().get_mut(&handle) {
+            // The socket's own state is read again under this lock (another thread may have
+            // read its data meanwhile); only the far end's room comes from the first look.
+            let mut conditions = Conditions::of(entry);
+            conditions.can_send &= settled.can_send;
+            if let Some(record) = record_mut(entry) {
+                let new = record.look(&conditions, stream);
+                record.signal(new);
+            }
+        }
+        true
     }
 
     /// The re-enabling rule of `call` on `handle` (the `WSAEventSelect` page's table).

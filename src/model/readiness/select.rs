@@ -117,13 +117,17 @@ impl ShardOrder {
     }
 
     /// Calls `visit(index, conditions)` for every one of `handles` (`None`: it names no
-    /// socket), shard by shard.
+    /// socket): looked at shard by shard into `looked` (one lock per shard), then settled
+    /// ([`SocketTable::settle`]) with no lock held.
     fn visit(
         &self,
         table: &SocketTable,
         handles: &[SOCKET],
+        looked: &mut Vec<Option<Conditions>>,
         mut visit: impl FnMut(usize, Option<Conditions>) -> Result<()>,
     ) -> Result<()> {
+        looked.clear();
+        looked.resize(handles.len(), None);
         for shard in 0..SHARDS {
             let run = &self.indexes[self.starts[shard] as usize..self.starts[shard + 1] as usize];
             if run.is_empty() {
@@ -132,8 +136,14 @@ impl ShardOrder {
             let sockets = table.shards[shard].lock();
             for &index in run {
                 let index = index as usize;
-                visit(index, sockets.get(&handles[index]).map(Conditions::of))?;
+                looked[index] = sockets.get(&handles[index]).map(Conditions::of);
             }
+        }
+        for (index, conditions) in looked.iter_mut().enumerate() {
+            if let Some(conditions) = conditions.as_mut() {
+                table.settle(conditions);
+            }
+            visit(index, *conditions)?;
         }
         Ok(())
     }
@@ -156,7 +166,9 @@ impl SocketTable {
     /// The conditions of the socket `handle` names, if it names one (the startup check is
     /// the caller's: once per call, not once per socket).
     fn look(&self, handle: SOCKET) -> Option<Conditions> {
-        self.shard(handle).lock().get(&handle).map(Conditions::of)
+        let mut conditions = self.shard(handle).lock().get(&handle).map(Conditions::of)?;
+        self.settle(&mut conditions);
+        Some(conditions)
     }
 
     /// The timeout as a deadline on the network's clock: `None` waits forever.
@@ -213,13 +225,14 @@ impl SocketTable {
             true => entries.iter().map(|entry| entry.handle).collect(),
             false => Vec::new(),
         };
+        let mut looked = Vec::new();
         let mut first = true;
         let ready = self.readiness_wait("select", timeout, || {
             let began = std::mem::replace(&mut first, false);
             let mut any = false;
             if order.grouped() {
-                order.visit(self, &handles, |index, looked| {
-                    any |= decide(&mut entries[index], looked, began)?;
+                order.visit(self, &handles, &mut looked, |index, conditions| {
+                    any |= decide(&mut entries[index], conditions, began)?;
                     Ok(())
                 })?;
             } else {
@@ -257,6 +270,7 @@ impl SocketTable {
             false => Vec::new(),
         };
         let mut named = Named::new(fds.len());
+        let mut looked = Vec::new();
         let mut first = true;
         let mut count = 0;
         self.readiness_wait("WSAPoll", timeout, || {
@@ -275,8 +289,8 @@ impl SocketTable {
                 count += usize::from(named.get(index) && fd.revents != 0);
             };
             if order.grouped() {
-                order.visit(self, &handles, |index, looked| {
-                    one(index, &mut fds[index], looked);
+                order.visit(self, &handles, &mut looked, |index, conditions| {
+                    one(index, &mut fds[index], conditions);
                     Ok(())
                 })?;
             } else {

@@ -16,6 +16,8 @@ pub(crate) enum Awaited {
     Connection,
     /// A receive: data, the peer's FIN, a reset or a close (`SO_RCVTIMEO`).
     Data,
+    /// A stream send: room in the connection (`SO_SNDTIMEO`).
+    Room,
 }
 
 impl Awaited {
@@ -23,6 +25,7 @@ impl Awaited {
         match self {
             Awaited::Connection => "a connection to accept",
             Awaited::Data => "data, the peer's FIN or reset, or a close",
+            Awaited::Room => "room in the connection (the peer reading)",
         }
     }
 }
@@ -50,10 +53,11 @@ impl SocketTable {
             return first;
         }
         let (nonblocking, timeout) = self.with_socket(handle, |entry| {
-            let options = entry.options.as_deref();
+            let options = entry.options();
             let timeout = match awaited {
                 Awaited::Connection => None,
                 Awaited::Data => options.and_then(|o| o.receive_timeout),
+                Awaited::Room => options.and_then(|o| o.send_timeout),
             };
             Ok((entry.nonblocking, timeout))
         })?;

@@ -21,6 +21,11 @@
 //! }
 //! ```
 //!
+//! Before it sleeps, a wait watches the generation for a moment (a few pauses, then a few
+//! yields of the processor): between threads of one network the awaited change usually
+//! comes within microseconds, and catching it saves the sleep and the wake-up
+//! (`docs/performance.md`, comparison 8). It is bounded; nothing ever waits by polling.
+//!
 //! [`WaitRequest`] says who waits for what (for the diagnosis), until when (a deadline on
 //! the network's clock, from [`Waits::deadline_after`]) and whether queued completion
 //! routines run during the wait (alertable: every blocking Winsock call is, facts 1.8). The
@@ -76,6 +81,12 @@ use eventcount::EventCount;
 pub use stall::Stall;
 pub(crate) use stall::WaiterInfo;
 
+/// How many times [`Waits::spin_until_changed`] looks, pausing, before it yields.
+const SPINS: u32 = 64;
+
+/// How many times it then looks, yielding the processor, before the thread sleeps.
+const YIELDS: u32 = 16;
+
 /// Who waits for what, and until when.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct WaitRequest {
@@ -122,7 +133,10 @@ struct Known {
 struct Waiter {
     id: u64,
     thread: ThreadId,
-    info: WaiterInfo,
+    /// The thread's name, for a thread the network does not know (a known thread's is
+    /// looked up when a diagnosis needs it: no allocation per wait).
+    name: Option<String>,
+    request: WaitRequest,
     /// The generation it last looked at.
     seen: u64,
     deadline: Option<Duration>,
@@ -157,6 +171,8 @@ struct State {
     alerted: HashSet<ThreadId>,
     /// The stalls recorded so far.
     stalls: Vec<Stall>,
+    /// Threads in [`Waits::until_blocked`]: only then does a new waiter notify.
+    watchers: usize,
 }
 
 /// The shared part: what threads' memberships point at.
@@ -188,6 +204,7 @@ impl Default for Waits {
                     next_waiter: 0,
                     alerted: HashSet::new(),
                     stalls: Vec::new(),
+                    watchers: 0,
                 }),
                 wake: Condvar::new(),
             }),
@@ -255,7 +272,21 @@ impl State {
         let mut infos: Vec<(bool, WaiterInfo)> = self
             .waiters
             .iter()
-            .map(|w| (w.id != first, w.info.clone()))
+            .map(|w| {
+                let thread = match (&w.name, self.known.get(&w.thread)) {
+                    (Some(name), _) => name.clone(),
+                    (None, Some(known)) => known.name.clone(),
+                    (None, None) => format!("{:?}", w.thread),
+                };
+                let info = WaiterInfo {
+                    thread,
+                    call: w.request.call,
+                    socket: w.request.socket,
+                    what: w.request.what,
+                    deadline: w.request.deadline,
+                };
+                (w.id != first, info)
+            })
             .collect();
         infos.sort_by_key(|(later, _)| *later);
         infos.into_iter().map(|(_, info)| info).collect()
@@ -357,11 +388,24 @@ impl Waits {
     pub(crate) fn until_blocked(&self, count: usize) -> bool {
         let mut state = self.shared.lock();
         let give_up = Instant::now().checked_add(state.stall_limit);
+        state.watchers += 1;
+        let found = self.watch(&mut state, count, give_up);
+        state.watchers -= 1;
+        found
+    }
+
+    /// [`Waits::until_blocked`]'s loop, with the watcher counted.
+    fn watch(
+        &self,
+        state: &mut MutexGuard<'_, State>,
+        count: usize,
+        give_up: Option<Instant>,
+    ) -> bool {
         while state.waiters.len() < count {
             let timed_out = match give_up {
-                Some(at) => self.shared.wake.wait_until(&mut state, at).timed_out(),
+                Some(at) => self.shared.wake.wait_until(state, at).timed_out(),
                 None => {
-                    self.shared.wake.wait(&mut state);
+                    self.shared.wake.wait(state);
                     false
                 }
             };
@@ -396,8 +440,31 @@ impl Waits {
             if let Some(done) = attempt() {
                 return Ok(done);
             }
+            if self.spin_until_changed(seen) {
+                continue;
+            }
             self.wait(seen, request)?;
         }
+    }
+
+    /// Watches the generation for a short while before sleeping: between threads of one
+    /// network the awaited change often comes within microseconds (a ping-pong's reply),
+    /// and catching it here saves the sleep and the wake-up, which cost more than the
+    /// whole exchange (`docs/performance.md`, comparison 8). Bounded, and it reads one
+    /// atomic: the wait proper follows if nothing changed.
+    fn spin_until_changed(&self, seen: u64) -> bool {
+        for round in 0..SPINS + YIELDS {
+            if self.generation() != seen {
+                return true;
+            }
+            if round < SPINS {
+                std::hint::spin_loop();
+            } else {
+                // Lets the thread that will answer run, on a machine with few cores.
+                std::thread::yield_now();
+            }
+        }
+        false
     }
 
     /// One wait: returns once the generation is not `seen` (or routines ran), or ends as
@@ -415,26 +482,20 @@ impl Waits {
         let mut state = self.shared.lock();
         let id = state.next_waiter;
         state.next_waiter += 1;
-        let name = state
-            .known
-            .get(&me)
-            .map_or_else(threads::thread_label, |known| known.name.clone());
+        let name = (!state.known.contains_key(&me)).then(threads::thread_label);
         state.waiters.push(Waiter {
             id,
             thread: me,
-            info: WaiterInfo {
-                thread: name,
-                call: request.call,
-                socket: request.socket,
-                what: request.what,
-                deadline: request.deadline,
-            },
+            name,
+            request: *request,
             seen,
             deadline: request.deadline,
             ended: false,
         });
-        // For `Network::wait_until_blocked`.
-        self.shared.wake.notify_all();
+        if state.watchers > 0 {
+            // For `Network::wait_until_blocked`.
+            self.shared.wake.notify_all();
+        }
         let stall_at = Instant::now().checked_add(state.stall_limit);
         let outcome = loop {
             let mine = state.waiters.iter().find(|w| w.id == id);

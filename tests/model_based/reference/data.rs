@@ -3,7 +3,7 @@
 //!
 //! Written from the doc comments of `src/sys/data.rs` (the argument checks and their
 //! order), the module documentation of `src/model/data.rs` and `src/model/datagram.rs`, and
-//! the `data-flags`, `receive-never-blocks`, `close-and-reset`, `datagram-security-per-peer`,
+//! the `data-flags`, `close-and-reset`, `datagram-security-per-peer`,
 //! `udp-port-unreachable`, `exchanges-end-at-close` and `one-host-owns-every-address`
 //! choices, in the reference's own terms:
 //!
