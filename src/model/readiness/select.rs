@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use windows_sys::Win32::Networking::WinSock::{POLLNVAL, SOCKET, WSAPOLLFD};
+use windows_sys::Win32::Networking::WinSock::{POLLNVAL, POLLWRNORM, SOCKET, WSAPOLLFD};
 
 use super::Conditions;
 use crate::error::{Error, Result};
@@ -117,13 +117,15 @@ impl ShardOrder {
     }
 
     /// Calls `visit(index, conditions)` for every one of `handles` (`None`: it names no
-    /// socket): looked at shard by shard into `looked` (one lock per shard), then settled
-    /// ([`SocketTable::settle`]) with no lock held.
+    /// socket): looked at shard by shard into `looked` (one lock per shard), then, where
+    /// `room(index)` says writability matters, settled ([`SocketTable::settle`]) with no
+    /// lock held.
     fn visit(
         &self,
         table: &SocketTable,
         handles: &[SOCKET],
         looked: &mut Vec<Option<Conditions>>,
+        room: impl Fn(usize) -> bool,
         mut visit: impl FnMut(usize, Option<Conditions>) -> Result<()>,
     ) -> Result<()> {
         looked.clear();
@@ -140,7 +142,7 @@ impl ShardOrder {
             }
         }
         for (index, conditions) in looked.iter_mut().enumerate() {
-            if let Some(conditions) = conditions.as_mut() {
+            if let Some(conditions) = conditions.as_mut().filter(|_| room(index)) {
                 table.settle(conditions);
             }
             visit(index, *conditions)?;
@@ -165,9 +167,12 @@ fn decide(entry: &mut SelectEntry, looked: Option<Conditions>, began: bool) -> R
 impl SocketTable {
     /// The conditions of the socket `handle` names, if it names one (the startup check is
     /// the caller's: once per call, not once per socket).
-    fn look(&self, handle: SOCKET) -> Option<Conditions> {
+    /// `room`: whether writability matters to the caller, so the far end is looked at.
+    fn look(&self, handle: SOCKET, room: bool) -> Option<Conditions> {
         let mut conditions = self.shard(handle).lock().get(&handle).map(Conditions::of)?;
-        self.settle(&mut conditions);
+        if room {
+            self.settle(&mut conditions);
+        }
         Some(conditions)
     }
 
@@ -226,18 +231,28 @@ impl SocketTable {
             false => Vec::new(),
         };
         let mut looked = Vec::new();
+        let kinds: Vec<bool> = match order.grouped() {
+            true => entries.iter().map(|e| e.set == SetKind::Write).collect(),
+            false => Vec::new(),
+        };
         let mut first = true;
         let ready = self.readiness_wait("select", timeout, || {
             let began = std::mem::replace(&mut first, false);
             let mut any = false;
             if order.grouped() {
-                order.visit(self, &handles, &mut looked, |index, conditions| {
-                    any |= decide(&mut entries[index], conditions, began)?;
-                    Ok(())
-                })?;
+                order.visit(
+                    self,
+                    &handles,
+                    &mut looked,
+                    |i| kinds[i],
+                    |index, conditions| {
+                        any |= decide(&mut entries[index], conditions, began)?;
+                        Ok(())
+                    },
+                )?;
             } else {
                 for entry in entries.iter_mut() {
-                    let looked = self.look(entry.handle);
+                    let looked = self.look(entry.handle, entry.set == SetKind::Write);
                     any |= decide(entry, looked, began)?;
                 }
             }
@@ -271,6 +286,10 @@ impl SocketTable {
         };
         let mut named = Named::new(fds.len());
         let mut looked = Vec::new();
+        let writes: Vec<bool> = match order.grouped() {
+            true => fds.iter().map(|fd| fd.events & POLLWRNORM != 0).collect(),
+            false => Vec::new(),
+        };
         let mut first = true;
         let mut count = 0;
         self.readiness_wait("WSAPoll", timeout, || {
@@ -289,13 +308,19 @@ impl SocketTable {
                 count += usize::from(named.get(index) && fd.revents != 0);
             };
             if order.grouped() {
-                order.visit(self, &handles, &mut looked, |index, conditions| {
-                    one(index, &mut fds[index], conditions);
-                    Ok(())
-                })?;
+                order.visit(
+                    self,
+                    &handles,
+                    &mut looked,
+                    |i| writes[i],
+                    |index, conditions| {
+                        one(index, &mut fds[index], conditions);
+                        Ok(())
+                    },
+                )?;
             } else {
                 for (index, fd) in fds.iter_mut().enumerate() {
-                    let looked = self.look(fd.fd);
+                    let looked = self.look(fd.fd, fd.events & POLLWRNORM != 0);
                     one(index, fd, looked);
                 }
             }
