@@ -81,19 +81,19 @@ impl Conditions {
     pub(crate) fn of(entry: &SocketEntry) -> Self {
         let io = entry.io.as_deref();
         let stream = entry.is_stream();
-        let sending = super::data::send_buffer(entry);
+        let sending = || super::data::send_buffer(entry);
         let (connections, can_send, room_at) = match &entry.state {
             State::Listening(listener) => (listener.pending.len(), false, None),
             // A connection not accepted yet holds what it sent with the client.
             State::Connected { remote: None, .. } if stream => {
                 let held = io.map_or(0, |io| io.unsent.len());
-                let room = super::data::stream_room(crate::choices::DEFAULT_BUFFER, sending);
+                let room = super::data::stream_room(crate::choices::DEFAULT_BUFFER, sending());
                 (0, held < room, None)
             }
             State::Connected { remote, .. } => (
                 0,
                 true,
-                remote.filter(|_| stream).map(|r| (r.get(), sending)),
+                remote.filter(|_| stream).map(|r| (r.get(), sending())),
             ),
             State::Idle => (0, !stream, None),
         };
