@@ -4,11 +4,13 @@
 //! (`pending-receives`).
 
 mod common;
+mod overlapped_support;
 
 use std::ptr;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use common::*;
+use overlapped_support::{new_event, Ov};
 use winsock_emu::sys::*;
 use winsock_emu::{Domain, Network, Type};
 
@@ -17,7 +19,7 @@ use winsock_emu::{Domain, Network, Type};
 fn post(
     s: SOCKET,
     buf: &mut [u8],
-    ov: &mut OVERLAPPED,
+    ov: &Ov,
     routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
 ) -> (i32, i32) {
     let wsabuf = WSABUF {
@@ -25,22 +27,29 @@ fn post(
         buf: buf.as_mut_ptr(),
     };
     let mut flags = 0u32;
-    let rc = unsafe { WSARecv(s, &wsabuf, 1, ptr::null_mut(), &mut flags, ov, routine) };
+    let rc = unsafe {
+        WSARecv(
+            s,
+            &wsabuf,
+            1,
+            ptr::null_mut(),
+            &mut flags,
+            ov.ptr(),
+            routine,
+        )
+    };
     (rc, if rc == 0 { 0 } else { last_error() })
 }
 
 /// An OVERLAPPED with a fresh event.
-fn with_event() -> OVERLAPPED {
-    OVERLAPPED {
-        hEvent: unsafe { WSACreateEvent() } as _,
-        ..OVERLAPPED::default()
-    }
+fn with_event() -> Ov {
+    Ov::new(new_event())
 }
 
 /// `WSAGetOverlappedResult(.., fWait TRUE)`: the byte count or the error.
-fn result_of(s: SOCKET, ov: &OVERLAPPED) -> Result<u32, i32> {
+fn result_of(s: SOCKET, ov: &Ov) -> Result<u32, i32> {
     let (mut bytes, mut flags) = (0u32, 0u32);
-    let ok = unsafe { WSAGetOverlappedResult(s, ov, &mut bytes, TRUE, &mut flags) };
+    let ok = unsafe { WSAGetOverlappedResult(s, ov.ptr(), &mut bytes, TRUE, &mut flags) };
     if ok == TRUE {
         Ok(bytes)
     } else {
@@ -55,15 +64,12 @@ fn the_wsarecv_page_s_event_sample_with_data_sent_later_by_another_thread() {
         let (client, server) = accepted_pair(&env.net, "127.0.0.1:7400");
         let s = server.as_raw();
         let mut buf = [0u8; 4096];
-        let mut ov = with_event();
+        let ov = with_event();
         // The sample: WSARecv, and WSA_IO_PENDING is not an error.
-        assert_eq!(
-            post(s, &mut buf, &mut ov, None),
-            (SOCKET_ERROR, WSA_IO_PENDING)
-        );
+        assert_eq!(post(s, &mut buf, &ov, None), (SOCKET_ERROR, WSA_IO_PENDING));
         let sender = env.net.spawn(move || client.send(b"hello from the client"));
         // WSAWaitForMultipleEvents(1, &event, TRUE, INFINITE, TRUE), then the result.
-        let event = ov.hEvent;
+        let event = ov.event();
         let waited = unsafe { WSAWaitForMultipleEvents(1, &event, TRUE, WSA_INFINITE, TRUE) };
         assert_eq!(waited, WSA_WAIT_EVENT_0 as u32);
         assert_eq!(result_of(s, &ov), Ok(21));
@@ -79,9 +85,9 @@ fn several_pending_receives_are_filled_in_posting_order() {
     let (client, server) = accepted_pair(&env.net, "127.0.0.1:7401");
     let s = server.as_raw();
     let (mut a, mut b) = ([0u8; 16], [0u8; 16]);
-    let (mut ov_a, mut ov_b) = (with_event(), with_event());
-    assert_eq!(post(s, &mut a, &mut ov_a, None).1, WSA_IO_PENDING);
-    assert_eq!(post(s, &mut b, &mut ov_b, None).1, WSA_IO_PENDING);
+    let (ov_a, ov_b) = (with_event(), with_event());
+    assert_eq!(post(s, &mut a, &ov_a, None).1, WSA_IO_PENDING);
+    assert_eq!(post(s, &mut b, &ov_b, None).1, WSA_IO_PENDING);
     // One 32-byte send fills both, each completely (facts 1.3).
     let mut data = [b'x'; 32];
     data[16..].fill(b'y');
@@ -103,8 +109,8 @@ fn a_pending_receive_completes_through_its_routine_in_an_alertable_wait() {
     let env = env();
     let (client, server) = accepted_pair(&env.net, "127.0.0.1:7402");
     let mut buf = [0u8; 8];
-    let mut ov = OVERLAPPED::default();
-    let posted = post(server.as_raw(), &mut buf, &mut ov, Some(record));
+    let ov = Ov::new(ptr::null_mut());
+    let posted = post(server.as_raw(), &mut buf, &ov, Some(record));
     assert_eq!(posted, (SOCKET_ERROR, WSA_IO_PENDING));
     let sender = env.net.spawn(move || client.send(b"abc"));
     assert_eq!(sender.join().unwrap(), Ok(3));
@@ -119,33 +125,28 @@ fn choice_pending_receives_end_at_fin_reset_and_close() {
     let mut buf = [0u8; 8];
     // The peer's FIN: 0 bytes.
     let (client, server) = accepted_pair(&env.net, "127.0.0.1:7403");
-    let mut ov = with_event();
-    assert_eq!(
-        post(server.as_raw(), &mut buf, &mut ov, None).1,
-        WSA_IO_PENDING
-    );
+    let ov = with_event();
+    assert_eq!(post(server.as_raw(), &mut buf, &ov, None).1, WSA_IO_PENDING);
     client.shutdown(std::net::Shutdown::Write).unwrap();
     assert_eq!(result_of(server.as_raw(), &ov), Ok(0));
     // A reset: WSAECONNRESET.
     let (client, server) = accepted_pair(&env.net, "127.0.0.1:7404");
-    let mut ov = with_event();
-    assert_eq!(
-        post(server.as_raw(), &mut buf, &mut ov, None).1,
-        WSA_IO_PENDING
-    );
+    let ov = with_event();
+    assert_eq!(post(server.as_raw(), &mut buf, &ov, None).1, WSA_IO_PENDING);
     env.net.reset_connection(&client).unwrap();
     assert_eq!(result_of(server.as_raw(), &ov), Err(WSAECONNRESET));
     // Its own socket closed: WSAECONNABORTED, through the event.
     let (_client, server) = accepted_pair(&env.net, "127.0.0.1:7405");
     let s = server.into_raw();
-    let mut ov = with_event();
-    assert_eq!(post(s, &mut buf, &mut ov, None).1, WSA_IO_PENDING);
+    let ov = with_event();
+    assert_eq!(post(s, &mut buf, &ov, None).1, WSA_IO_PENDING);
     assert_eq!(unsafe { closesocket(s) }, 0);
-    let event = ov.hEvent;
+    let event = ov.event();
     let waited = unsafe { WSAWaitForMultipleEvents(1, &event, TRUE, 0, FALSE) };
     assert_eq!(waited, WSA_WAIT_EVENT_0 as u32, "signalled by the close");
     assert_eq!(
-        ov.Internal, WSAECONNABORTED as usize,
+        ov.status().0,
+        WSAECONNABORTED as usize,
         "the status in the OVERLAPPED"
     );
 }
@@ -165,7 +166,7 @@ fn a_pending_wsarecvfrom_gets_the_datagram_and_its_sender() {
     let mut from = [0u8; 16];
     let mut from_len = 16i32;
     let mut flags = 0u32;
-    let mut ov = with_event();
+    let ov = with_event();
     let rc = unsafe {
         WSARecvFrom(
             server.as_raw(),
@@ -175,7 +176,7 @@ fn a_pending_wsarecvfrom_gets_the_datagram_and_its_sender() {
             &mut flags,
             from.as_mut_ptr().cast(),
             &mut from_len,
-            &mut ov,
+            ov.ptr(),
             None,
         )
     };

@@ -41,6 +41,7 @@ impl SocketTable {
     /// ([`crate::choices::STALL_ENDS_THE_CALL`]). Completion routines queued to the thread
     /// run during the wait (facts 1.8). A non-blocking socket gets the attempt's
     /// `WSAEWOULDBLOCK`.
+    #[inline]
     pub(crate) fn blocking<R>(
         &self,
         call: &'static str,
@@ -49,9 +50,24 @@ impl SocketTable {
         mut attempt: impl FnMut() -> Result<R>,
     ) -> Result<R> {
         let first = attempt();
-        if first.as_ref().err() != Some(&Error::WouldBlock) {
+        if !matches!(first, Err(Error::WouldBlock)) {
             return first;
         }
+        self.block(call, handle, awaited, attempt, first)
+    }
+
+    /// [`SocketTable::blocking`] once the first attempt would block: out of line, so the
+    /// calls that complete at once carry none of it.
+    #[cold]
+    #[inline(never)]
+    fn block<R>(
+        &self,
+        call: &'static str,
+        handle: SOCKET,
+        awaited: Awaited,
+        mut attempt: impl FnMut() -> Result<R>,
+        first: Result<R>,
+    ) -> Result<R> {
         let (nonblocking, timeout) = self.with_socket(handle, |entry| {
             let options = entry.options();
             let timeout = match awaited {
