@@ -1178,6 +1178,98 @@ pub const TEST_CLOCK: Choice = Choice {
              stall limit is always real time.",
 };
 
+/// The most handles one `select` set or one `WSAPoll` array may hold:
+/// [`READINESS_LIMITS`].
+pub const READINESS_MAX_ENTRIES: usize = 1 << 16;
+
+/// How large a set `select` and `WSAPoll` take.
+pub const READINESS_LIMITS: Choice = Choice {
+    id: "readiness-limits",
+    question: "How many handles may one select set or one WSAPoll array hold? fd_count is \
+               any u_int and a caller may build a set larger than FD_SETSIZE (64), as Windows \
+               code does; WSAPoll's fds is any ULONG.",
+    answer: "Up to 65,536 per select set and per WSAPoll array, far beyond what any Windows \
+             program polls at once (Windows itself was seen with 200, facts 2.1). Beyond \
+             that the call fails before a handle is read or anything is allocated: select \
+             with WSAEFAULT (its page: unable to allocate needed resources), WSAPoll with \
+             WSAENOBUFS (its page: no buffer space). Only the first fd_count entries of a \
+             set are read, so a caller-allocated set cut short after its last entry works.",
+};
+
+/// A negative `select` timeout is invalid.
+pub const SELECT_TIMEOUT_VALIDITY: Choice = Choice {
+    id: "select-timeout-validity",
+    question: "Which TIMEVAL does select refuse as \"not valid\" (WSAEINVAL)?",
+    answer: "One with a negative tv_sec or tv_usec. A tv_usec of a million or more is \
+             accepted and carries into seconds, as BSD code that builds {0, 1500000} \
+             expects. The TIMEVAL is never written.",
+};
+
+/// What `select` does with a socket closed while it waits.
+pub const SELECT_CLOSED_DURING_WAIT: Choice = Choice {
+    id: "select-closed-during-wait",
+    question: "What does select report when another thread closes a socket of its sets while \
+               it waits? The page calls the closing undefined behaviour.",
+    answer: "What Windows does (facts 1.7): a socket in readfds is reported readable (the \
+             call returns, counting it); a closed socket that is in writefds or exceptfds \
+             and not reported through readfds ends the call with WSAENOTSOCK, and then the \
+             sets are left as they were. A handle that names no socket when the call begins \
+             is WSAENOTSOCK in any set, the sets unchanged.",
+};
+
+/// The emulator has no urgent data.
+pub const NO_URGENT_DATA: Choice = Choice {
+    id: "no-urgent-data",
+    question: "When are FD_OOB, POLLRDBAND and the out-of-band half of exceptfds reported?",
+    answer: "Never: the emulator carries no urgent data (send and recv refuse MSG_OOB with \
+             WSAEOPNOTSUPP, data-flags), so the condition cannot arise. POLLRDBAND is still \
+             accepted in events, as Windows accepts it, and FD_OOB in a WSAEventSelect mask; \
+             recv-type calls still re-enable FD_OOB as the page's table says.",
+};
+
+/// `WSAEventSelect` keeps the record of events already recorded.
+pub const EVENT_SELECT_KEEPS_THE_RECORD: Choice = Choice {
+    id: "event-select-keeps-the-record",
+    question: "The WSAEventSelect page says a new call \"clears the internal record of network \
+               events\"; Windows (facts 2.4) reports, once selected, an event that happened \
+               while it was not in the mask, and does not report again an event already \
+               reported and not re-enabled. Which is followed?",
+    answer: "Windows: a socket's record lives from its first WSAEventSelect to its close. A \
+             new WSAEventSelect (with a new mask, 0 then the mask, or the same mask) keeps \
+             the events recorded and not enumerated, and sets the new event object at once \
+             if one of them is selected; an event enumerated and not re-enabled is not \
+             reported again. WSAEnumNetworkEvents reports and clears only the selected \
+             events. The event object is not reset by WSAEventSelect. The record is \
+             brought up to date after every call of either face (the calls that change what \
+             a socket offers), by the thread that made the call; FD_READ and FD_ACCEPT are \
+             recorded again when more data or another connection arrives before the \
+             re-enabling call, as Windows does in event mode.",
+};
+
+/// What `WSAEventSelect` and `WSAEnumNetworkEvents` refuse.
+pub const EVENT_SELECT_ARGUMENTS: Choice = Choice {
+    id: "event-select-arguments",
+    question: "Which arguments are \"invalid\" (WSAEINVAL) for WSAEventSelect and \
+               WSAEnumNetworkEvents?",
+    answer: "WSAEventSelect: a mask with a bit outside FD_ALL_EVENTS (0x3FF), or a non-zero \
+             mask with a handle that names no event (lNetworkEvents 0 ignores the event, as \
+             the page says). WSAEnumNetworkEvents: a non-NULL hEventObject that names no \
+             event; a NULL one is allowed (facts 2.4). The checks come after WSANOTINITIALISED \
+             and WSAENOTSOCK, and a failed call changes nothing: the socket stays blocking, \
+             the record is not cleared, no event is reset.",
+};
+
+/// `FD_CLOSE` after a reset carries `WSAECONNABORTED`.
+pub const FD_CLOSE_AFTER_RESET: Choice = Choice {
+    id: "fd-close-after-reset",
+    question: "Which error does FD_CLOSE carry when the peer reset the connection: the \
+               page's WSAECONNRESET, or Windows's WSAECONNABORTED (facts 8.2, DOC≠WIN)?",
+    answer: "WSAECONNABORTED, as Windows does; a graceful close (the peer's FIN) carries 0. \
+             FD_CLOSE is recorded once and never re-enabled, also while unread data remains \
+             (then with FD_READ). The emulator resets a connection whose peer closed with \
+             data unread (close-and-reset).",
+};
+
 /// `SO_RCVBUF` and `SO_SNDBUF` of a new socket, in bytes: 65,536 (the facts sheet marks
 /// Windows' defaults unconfirmed; 64 KiB is what current Windows versions report).
 pub const DEFAULT_BUFFER: usize = 65_536;
@@ -1252,6 +1344,20 @@ pub const NONBLOCKING_CONNECT: Choice = Choice {
              blocking connect returns the outcome itself: 0 once queued (before accept, \
              as TCP completes the handshake first), WSAECONNREFUSED with no listener or a \
              full backlog; it never waits.",
+};
+
+/// `WSAPoll` reports a failed connect as current Windows does.
+pub const WSAPOLL_FAILED_CONNECT: Choice = Choice {
+    id: "wsapoll-failed-connect",
+    question: "WSAPoll's page documents a defect: before Windows 10 version 2004 a TCP socket \
+               whose connect failed was reported with nothing (the call timed out). Which \
+               behaviour does the emulator give?",
+    answer: "Current Windows's: a failed non-blocking connect is POLLHUP | POLLERR, plus \
+             POLLWRNORM when asked for, at once; SO_ERROR holds the error. Code written for \
+             the old defect (a timeout, then SO_ERROR) still works; code that relies on the \
+             defect does not, as on any supported Windows. select reports the same socket \
+             in exceptfds only, and WSAEventSelect records FD_CONNECT with the error and no \
+             FD_WRITE.",
 };
 
 /// Every choice, in the order `docs/choices.md` lists them.
@@ -1351,6 +1457,14 @@ pub const ALL: &[Choice] = &[
     WSASENDMSG_CONTROL,
     STALL_ENDS_THE_CALL,
     TEST_CLOCK,
+    READINESS_LIMITS,
+    SELECT_TIMEOUT_VALIDITY,
+    SELECT_CLOSED_DURING_WAIT,
+    NO_URGENT_DATA,
+    EVENT_SELECT_KEEPS_THE_RECORD,
+    EVENT_SELECT_ARGUMENTS,
+    FD_CLOSE_AFTER_RESET,
+    WSAPOLL_FAILED_CONNECT,
     CLOSE_INTERRUPTS_WAITS,
     NONBLOCKING_CONNECT,
     FLOW_CONTROL,

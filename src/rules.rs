@@ -168,5 +168,6 @@ pub fn peer_address_fits(fits: bool) -> Result<()> {
 }
 
 pub mod catalog;
+pub mod readiness;
 pub mod resolution;
 pub mod security;

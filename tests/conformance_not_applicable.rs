@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use winsock_emu::backend::{
     AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Completion, Emulator,
-    Enumerated, GotOption, Named, Overlapped, Parsed, Queried,
+    Enumerated, GotOption, Named, Overlapped, Parsed, Queried, Selected,
 };
 use winsock_emu::conformance::{self, cases, Stopped, Verdict};
 use winsock_emu::sys::{SOCKET, WSAEVENT};
@@ -165,6 +165,22 @@ impl Backend for WithoutDeferral {
     }
     fn wsa_accept_answering(&self, s: SOCKET, answer: u32) -> CallResult<SOCKET> {
         self.0.wsa_accept_answering(s, answer)
+    }
+
+    fn select(&self, sets: [&[SOCKET]; 3], timeout: Option<(i32, i32)>) -> CallResult<Selected> {
+        self.0.select(sets, timeout)
+    }
+
+    fn poll(&self, entries: &[(SOCKET, i16)], timeout_ms: i32) -> CallResult<(u32, Vec<i16>)> {
+        self.0.poll(entries, timeout_ms)
+    }
+
+    fn event_select(&self, s: SOCKET, event: WSAEVENT, mask: u32) -> CallResult {
+        self.0.event_select(s, event, mask)
+    }
+
+    fn enum_network_events(&self, s: SOCKET, event: WSAEVENT) -> CallResult<(u32, [i32; 10])> {
+        self.0.enum_network_events(s, event)
     }
     fn shutdown(&self, s: SOCKET, how: i32) -> CallResult {
         self.0.shutdown(s, how)

@@ -82,8 +82,8 @@ fn every_security_rule_function_is_in_rules_md() {
 
 #[test]
 fn every_resolution_rule_function_is_in_rules_md() {
-    const RESOLUTION_RS: &str = include_str!("../src/rules/resolution.rs");
-    for line in RESOLUTION_RS.lines() {
+    const SOURCE: &str = include_str!("../src/rules/resolution.rs");
+    for line in SOURCE.lines() {
         if let Some(rest) = line.strip_prefix("pub fn ") {
             let name = rest.split(['(', '<']).next().unwrap();
             assert!(
@@ -96,13 +96,27 @@ fn every_resolution_rule_function_is_in_rules_md() {
 
 #[test]
 fn every_catalog_rule_function_is_in_rules_md() {
-    const CATALOG_RS: &str = include_str!("../src/rules/catalog.rs");
-    for line in CATALOG_RS.lines() {
+    const SOURCE: &str = include_str!("../src/rules/catalog.rs");
+    for line in SOURCE.lines() {
         if let Some(rest) = line.strip_prefix("pub fn ") {
             let name = rest.split(['(', '<']).next().unwrap();
             assert!(
                 RULES_MD.contains(&format!("`{name}`")),
                 "docs/rules.md does not list rules::catalog::{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_readiness_rule_function_is_in_rules_md() {
+    const SOURCE: &str = include_str!("../src/rules/readiness.rs");
+    for line in SOURCE.lines() {
+        if let Some(rest) = line.strip_prefix("pub fn ") {
+            let name = rest.split(['(', '<']).next().unwrap();
+            assert!(
+                RULES_MD.contains(&format!("`{name}`")),
+                "docs/rules.md does not list rules::readiness::{name}"
             );
         }
     }

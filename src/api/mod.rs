@@ -9,6 +9,7 @@ mod flow;
 mod network;
 mod options;
 mod pending;
+mod readiness;
 mod resolution;
 mod security;
 mod socket;
@@ -19,6 +20,7 @@ mod waits;
 
 pub use network::{EnterGuard, Network, Startup};
 pub use pending::PendingOperation;
+pub use readiness::{Interest, PollEntry, Ready};
 pub use security::{impersonated_principal, revert_impersonation};
 pub use socket::Socket;
 pub use tokens::{token_info, AccessToken, PeerTokens};

@@ -7,11 +7,13 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 
+use super::Selected;
 use super::{
     AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Code, Completion,
     Deferral, Enumerated, GotOption, Named, Overlapped, Parsed, Queried,
 };
 use crate::error::Error;
+use crate::native::readiness;
 use crate::native::{
     self, address, catalog, data, handles, ioctl, last_error, options, overlapped, peer_name,
     resolution, security, socket, startup, wsa_data, EMULATED,
@@ -254,6 +256,22 @@ impl Backend for Emulator {
 
     fn ioctlsocket(&self, s: SOCKET, cmd: i32, arg: u32) -> CallResult<u32> {
         self.call(|api| data::ioctlsocket(api, s, cmd, arg))
+    }
+
+    fn select(&self, sets: [&[SOCKET]; 3], timeout: Option<(i32, i32)>) -> CallResult<Selected> {
+        self.call(|api| readiness::select(api, sets, timeout))
+    }
+
+    fn poll(&self, entries: &[(SOCKET, i16)], timeout_ms: i32) -> CallResult<(u32, Vec<i16>)> {
+        self.call(|api| readiness::poll(api, entries, timeout_ms))
+    }
+
+    fn event_select(&self, s: SOCKET, event: WSAEVENT, mask: u32) -> CallResult {
+        self.call(|api| readiness::event_select(api, s, event, mask))
+    }
+
+    fn enum_network_events(&self, s: SOCKET, event: WSAEVENT) -> CallResult<(u32, [i32; 10])> {
+        self.call(|api| readiness::enum_network_events(api, s, event))
     }
 
     fn create_event(&self) -> CallResult<WSAEVENT> {

@@ -113,6 +113,20 @@ impl Buffer<'_> {
     }
 }
 
+/// What `select` gave: its count, and the three sets as the call left them (empty for a
+/// set passed as NULL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selected {
+    /// The return value: ready handles over the three sets.
+    pub count: u32,
+    /// `readfds` after the call.
+    pub read: Vec<SOCKET>,
+    /// `writefds` after the call.
+    pub write: Vec<SOCKET>,
+    /// `exceptfds` after the call.
+    pub except: Vec<SOCKET>,
+}
+
 /// What `WSAQuerySocketSecurity` gave: the result and both out-parameters as they were
 /// after the call, so a size probe's written-back length and an untouched buffer show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -426,6 +440,22 @@ pub trait Backend: Sync {
     /// `ioctlsocket(s, cmd, &arg)`: `arg` after the call (`FIONREAD` writes the count
     /// waiting; `FIONBIO` leaves it).
     fn ioctlsocket(&self, s: SOCKET, cmd: i32, arg: u32) -> CallResult<u32>;
+
+    /// `select(0, read, write, except, timeout)`, each list at most `FD_SETSIZE` handles
+    /// (an empty list passes NULL), the timeout as `TIMEVAL`'s `(tv_sec, tv_usec)` (`None`:
+    /// NULL, no limit): the count and the sets after the call.
+    fn select(&self, sets: [&[SOCKET]; 3], timeout: Option<(i32, i32)>) -> CallResult<Selected>;
+
+    /// `WSAPoll` over `(fd, events)` entries with `timeout_ms` (negative: no limit): the
+    /// count and each `revents`.
+    fn poll(&self, entries: &[(SOCKET, i16)], timeout_ms: i32) -> CallResult<(u32, Vec<i16>)>;
+
+    /// `WSAEventSelect(s, event, mask)`.
+    fn event_select(&self, s: SOCKET, event: WSAEVENT, mask: u32) -> CallResult;
+
+    /// `WSAEnumNetworkEvents(s, event, &events)` (`event` 0: NULL): `lNetworkEvents` and
+    /// `iErrorCode`.
+    fn enum_network_events(&self, s: SOCKET, event: WSAEVENT) -> CallResult<(u32, [i32; 10])>;
 
     /// `WSACreateEvent()`.
     fn create_event(&self) -> CallResult<WSAEVENT>;

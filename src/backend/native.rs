@@ -10,8 +10,9 @@ use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 use super::wine;
 use super::{
     AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Completion, Deferral,
-    Enumerated, GotOption, Named, Overlapped, Parsed, Queried,
+    Enumerated, GotOption, Named, Overlapped, Parsed, Queried, Selected,
 };
+use crate::native::readiness;
 use crate::native::{
     address, catalog, data, flow, handles, ioctl, last_error, options, overlapped, peer_name,
     resolution, security, socket, startup, wsa_data, Winsock, WINDOWS,
@@ -246,6 +247,22 @@ impl Backend for Native {
 
     fn ioctlsocket(&self, s: SOCKET, cmd: i32, arg: u32) -> CallResult<u32> {
         with_windows(|api| data::ioctlsocket(api, s, cmd, arg))
+    }
+
+    fn select(&self, sets: [&[SOCKET]; 3], timeout: Option<(i32, i32)>) -> CallResult<Selected> {
+        with_windows(|api| readiness::select(api, sets, timeout))
+    }
+
+    fn poll(&self, entries: &[(SOCKET, i16)], timeout_ms: i32) -> CallResult<(u32, Vec<i16>)> {
+        with_windows(|api| readiness::poll(api, entries, timeout_ms))
+    }
+
+    fn event_select(&self, s: SOCKET, event: WSAEVENT, mask: u32) -> CallResult {
+        with_windows(|api| readiness::event_select(api, s, event, mask))
+    }
+
+    fn enum_network_events(&self, s: SOCKET, event: WSAEVENT) -> CallResult<(u32, [i32; 10])> {
+        with_windows(|api| readiness::enum_network_events(api, s, event))
     }
 
     fn create_event(&self) -> CallResult<WSAEVENT> {

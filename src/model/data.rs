@@ -50,7 +50,7 @@ enum Send {
 /// `receive_buffer` from a sender with `SO_SNDBUF` `send_buffer`: their sum, at least
 /// [`crate::choices::DEFAULT_BUFFER`] ([`crate::choices::FLOW_CONTROL`]). A send is taken
 /// whole while less than this is queued.
-fn stream_room(receive_buffer: usize, send_buffer: usize) -> usize {
+pub(super) fn stream_room(receive_buffer: usize, send_buffer: usize) -> usize {
     receive_buffer
         .saturating_add(send_buffer)
         .max(crate::choices::DEFAULT_BUFFER)
@@ -72,7 +72,7 @@ pub(super) fn receive_buffer(entry: &SocketEntry) -> usize {
 }
 
 /// A socket's `SO_SNDBUF`.
-fn send_buffer(entry: &SocketEntry) -> usize {
+pub(super) fn send_buffer(entry: &SocketEntry) -> usize {
     entry
         .flow()
         .map_or(crate::choices::DEFAULT_BUFFER, |options| {
@@ -363,9 +363,14 @@ impl SocketTable {
         Ok(())
     }
 
-    /// `ioctlsocket(FIONBIO)`: non-blocking mode on or off.
+    /// `ioctlsocket(FIONBIO)`: non-blocking mode on or off; not off while `WSAEventSelect`
+    /// has a selection ([`crate::rules::readiness::blocking_mode_allowed`]).
     pub(crate) fn set_nonblocking(&self, handle: SOCKET, nonblocking: bool) -> Result<()> {
         self.with_socket(handle, |entry| {
+            crate::rules::readiness::blocking_mode_allowed(
+                super::readiness::network_events::selected(entry),
+                nonblocking,
+            )?;
             entry.nonblocking = nonblocking;
             Ok(())
         })

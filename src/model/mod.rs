@@ -31,6 +31,7 @@
 //! | `events.rs` | process-wide event objects, per-thread completion-routine queues, waits |
 //! | `resolution/` | the network's names: declared hosts, `localhost`, the machine name, `getaddrinfo` and `getnameinfo` |
 //! | `sync.rs` | the locks, condition variable and thread identities: `parking_lot`, or `shuttle` for model checking |
+//! | `readiness/` | `select`, `WSAPoll`, `WSAEventSelect`, `WSAEnumNetworkEvents`: what is ready, one predicate each |
 //! | `waits/` | how a blocking call waits and is woken: the eventcount, the clock, stall detection |
 //!
 //! ## Locking
@@ -74,6 +75,7 @@ pub(crate) mod peer_names;
 pub(crate) mod posted;
 pub(crate) mod protocol_db;
 mod query_answer;
+pub(crate) mod readiness;
 pub(crate) mod refusals;
 pub(crate) mod resolution;
 mod sa;
@@ -179,6 +181,11 @@ impl Hasher for FoldHasher {
 /// The sockets of one shard, by handle.
 pub(crate) type Sockets = HashMap<SOCKET, SocketEntry, BuildHasherDefault<FoldHasher>>;
 
+/// The index of the shard a handle lives in.
+fn shard_index(handle: SOCKET) -> usize {
+    (handle >> 2) & (SHARDS - 1)
+}
+
 /// One shard's lock, alone on its cache lines (128 bytes: two lines, as adjacent-line
 /// prefetching pairs them), so threads working in different shards do not contend for
 /// one line.
@@ -223,6 +230,8 @@ pub(crate) struct SocketTable {
     /// Blocking calls' waits: the eventcount, the clock, the known threads; its mutex is
     /// a leaf.
     pub(crate) waits: waits::Waits,
+    /// The sockets with a record of network events (`WSAEventSelect`); its mutex is a leaf.
+    network_events: readiness::network_events::Registry,
 }
 
 impl Default for SocketTable {
@@ -240,6 +249,7 @@ impl Default for SocketTable {
             posted: Mutex::new(posted::PostedReceives::default()),
             posted_count: AtomicUsize::new(0),
             waits: waits::Waits::default(),
+            network_events: Default::default(),
         }
     }
 }
@@ -256,7 +266,7 @@ impl SocketTable {
 
     /// The shard a handle lives in.
     fn shard(&self, handle: SOCKET) -> &Mutex<Sockets> {
-        &self.shards[(handle >> 2) & (SHARDS - 1)]
+        &self.shards[shard_index(handle)]
     }
 
     /// Checks [`rules::startup_done`].

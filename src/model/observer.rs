@@ -46,6 +46,11 @@ pub(crate) struct Observer {
 pub(crate) trait Outcome {
     /// The result as a trace shows it.
     fn describe(&self) -> String;
+
+    /// The socket an `accept` made, for the readiness code.
+    fn accepted(&self) -> Option<SOCKET> {
+        None
+    }
 }
 
 impl Outcome for () {
@@ -75,6 +80,10 @@ impl Outcome for u16 {
 impl Outcome for (SOCKET, SocketAddr) {
     fn describe(&self) -> String {
         format!("{:#x} from {}", self.0, self.1)
+    }
+
+    fn accepted(&self) -> Option<SOCKET> {
+        Some(self.0)
     }
 }
 
@@ -303,6 +312,7 @@ impl SocketTable {
             if matches!(result, Err(Error::NotInitialised)) {
                 self.failed_unstarted(call, socket);
             }
+            self.after(call, socket, &result);
             #[cfg(feature = "tracing")]
             super::tracing_events::emit(call, socket, peer, args, &result);
             return result;
@@ -323,6 +333,7 @@ impl SocketTable {
         if matches!(result, Err(Error::NotInitialised)) {
             self.failed_unstarted(call, socket);
         }
+        self.after(call, socket, &result);
         result
     }
 
@@ -400,6 +411,12 @@ impl SocketTable {
                 || (call == Call::Connect && matches!(result, Err(Error::WouldBlock)));
             self.check_strict(call, socket, peer, ok);
         }
+    }
+
+    /// Hands a finished call to the readiness code ([`SocketTable::after_call`]).
+    fn after<R: Outcome>(&self, call: Call, socket: Option<SOCKET>, result: &Result<R>) {
+        let accepted = result.as_ref().ok().and_then(Outcome::accepted);
+        self.after_call(call, socket, result.as_ref().err().copied(), accepted);
     }
 
     /// The facts strict mode needs about `socket`, as the table holds them now.

@@ -168,6 +168,10 @@ pub struct Io {
     /// here, not with the security settings, so a plain exchange allocates nothing more
     /// than the data it carries).
     pub peers: SmallMap<SocketAddr, Exchange>,
+    /// The record of network events, once `WSAEventSelect` was called on the socket (or its
+    /// listener's selection was inherited); kept here so that a socket never selected pays
+    /// nothing for it.
+    pub network_events: Option<Box<super::readiness::network_events::NetworkEvents>>,
     /// Socket option values, once one is set (`setsockopt`, or a connection's time): in
     /// the boxed data state, so a socket that never sets one pays nothing more, and boxed
     /// again, so one that only moves data does not carry them.

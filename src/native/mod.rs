@@ -27,6 +27,7 @@
 //! | `catalog.rs` | `WSAEnumProtocolsW`, `WSASocketW` with a `WSAPROTOCOL_INFOW`, `getprotobyname`, `getprotobynumber`, `WSAGetQOSByName`, `WSACancelBlockingCall` |
 //! | `handles.rs` | `CloseHandle` (with `GetLastError`) |
 //! | `options.rs` | `getsockopt`, `setsockopt`, `getsockname`, `getpeername` |
+//! | `readiness.rs` | `select`, `WSAPoll`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
 //! | `overlapped.rs` | `WSACreateEvent`, `WSACloseEvent`, `WSAWaitForMultipleEvents`, `WSAIoctl` with an `OVERLAPPED`, `WSAGetOverlappedResult` |
 //!
 //! This is the only place outside [`crate::sys`] with `unsafe` code: each call passes
@@ -48,6 +49,7 @@ pub(crate) mod last_error;
 pub(crate) mod options;
 pub(crate) mod overlapped;
 pub(crate) mod peer_name;
+pub(crate) mod readiness;
 pub(crate) mod resolution;
 pub(crate) mod security;
 pub(crate) mod socket;
@@ -66,6 +68,7 @@ use windows_sys::Win32::Networking::WinSock::{
     SOCKET_SECURITY_QUERY_TEMPLATE, TIMEVAL, WINSOCK_SHUTDOWN_HOW, WSABUF, WSADATA, WSAEVENT,
     WSAMSG, WSAPROTOCOL_INFOW, WSA_ERROR,
 };
+use windows_sys::Win32::Networking::WinSock::{FD_SET, WSANETWORKEVENTS, WSAPOLLFD};
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
 /// The Winsock functions the backends call, typed as windows-sys 0.61 declares them.
@@ -277,6 +280,17 @@ pub(crate) struct Winsock {
     pub getsockname: unsafe extern "system" fn(SOCKET, *mut SOCKADDR, *mut i32) -> i32,
     /// `getpeername`.
     pub getpeername: unsafe extern "system" fn(SOCKET, *mut SOCKADDR, *mut i32) -> i32,
+    pub select: unsafe extern "system" fn(
+        i32,
+        *mut FD_SET,
+        *mut FD_SET,
+        *mut FD_SET,
+        *const TIMEVAL,
+    ) -> i32,
+    pub wsa_poll: unsafe extern "system" fn(*mut WSAPOLLFD, u32, i32) -> i32,
+    pub event_select: unsafe extern "system" fn(SOCKET, WSAEVENT, i32) -> i32,
+    pub enum_network_events:
+        unsafe extern "system" fn(SOCKET, WSAEVENT, *mut WSANETWORKEVENTS) -> i32,
 }
 
 /// The emulator's C face ([`crate::sys`]); calls go to the thread's current network.
@@ -336,6 +350,10 @@ pub(crate) const EMULATED: Winsock = {
         setsockopt: sys::setsockopt,
         getsockname: sys::getsockname,
         getpeername: sys::getpeername,
+        select: sys::select,
+        wsa_poll: sys::WSAPoll,
+        event_select: sys::WSAEventSelect,
+        enum_network_events: sys::WSAEnumNetworkEvents,
     }
 };
 
@@ -397,6 +415,10 @@ pub(crate) const WINDOWS: Winsock = {
         setsockopt: ws::setsockopt,
         getsockname: ws::getsockname,
         getpeername: ws::getpeername,
+        select: ws::select,
+        wsa_poll: ws::WSAPoll,
+        event_select: ws::WSAEventSelect,
+        enum_network_events: ws::WSAEnumNetworkEvents,
     }
 };
 

@@ -41,6 +41,7 @@ mod addr_out;
 mod blocking_hooks;
 mod condition;
 mod data;
+mod event_select;
 mod events;
 mod extensions;
 mod handles;
@@ -55,8 +56,10 @@ mod protocol_info;
 mod protocols;
 mod protoent;
 mod qos;
+mod readiness;
 mod resolution;
 mod security;
+mod sets;
 mod sockets;
 mod startup;
 pub mod types;
@@ -67,6 +70,7 @@ pub use blocking_hooks::{
     WSACancelBlockingCall, WSAIsBlocking, WSASetBlockingHook, WSAUnhookBlockingHook,
 };
 pub use data::{ioctlsocket, recv, recvfrom, send, sendto, shutdown};
+pub use event_select::{WSAEnumNetworkEvents, WSAEventSelect};
 pub use events::{
     SleepEx, WSACloseEvent, WSACreateEvent, WSAResetEvent, WSASetEvent, WSAWaitForMultipleEvents,
 };
@@ -80,6 +84,7 @@ pub use peer_names::{WSADeleteSocketPeerTargetName, WSASetSocketPeerTargetName};
 pub use protocols::{WSAEnumProtocolsA, WSAEnumProtocolsW, WSASocketA};
 pub use protoent::{getprotobyname, getprotobynumber};
 pub use qos::WSAGetQOSByName;
+pub use readiness::{__WSAFDIsSet, select, WSAPoll, FD_CLR, FD_ISSET, FD_SET, FD_ZERO};
 pub use resolution::address_string::{
     WSAAddressToStringA, WSAAddressToStringW, WSAStringToAddressA, WSAStringToAddressW,
 };

@@ -214,6 +214,7 @@ pub fn loopback_stream_pair(
 
 pub mod options;
 
+pub mod readiness;
 /// A connected stream pair on `addr`: (client, accepted server), both blocking.
 pub fn accepted_pair(net: &Network, addr: &str) -> (winsock_emu::Socket, winsock_emu::Socket) {
     let (listener, client) = connected_stream(net, addr);

@@ -172,7 +172,78 @@ fn run_steps(
             op
         );
         check_invariants(&snap)?;
+        check_readiness(model, step, op)?;
     }
+    Ok(())
+}
+
+/// What `select` and `WSAPoll` report of every live socket is what the reference says is
+/// ready (`reference/readiness.rs`), after every step.
+fn check_readiness(model: &Reference, step: usize, op: &Op) -> Result<(), TestCaseError> {
+    use winsock_emu::sys::{self, FD_SET, POLLIN, POLLOUT, SOCKET, TIMEVAL, WSAPOLLFD};
+    if !model.can_poll() {
+        return Ok(());
+    }
+    let expected = model.readiness();
+    let handles: Vec<SOCKET> = expected.iter().map(|(h, _)| *h).collect();
+    // Caller-allocated sets of any size: fd_count, then the handles.
+    let layout = || {
+        let mut memory = vec![handles.len()];
+        memory.extend(&handles);
+        memory
+    };
+    let (mut read, mut write, mut except) = (layout(), layout(), layout());
+    let set = |memory: &mut Vec<usize>| memory.as_mut_ptr().cast::<FD_SET>();
+    let zero = TIMEVAL::default();
+    let rc = unsafe { sys::select(0, set(&mut read), set(&mut write), set(&mut except), &zero) };
+    let ready = |pick: fn(&reference::Expected) -> bool| -> Vec<SOCKET> {
+        expected
+            .iter()
+            .filter(|(_, e)| pick(e))
+            .map(|(h, _)| *h)
+            .collect()
+    };
+    let (want_read, want_write, want_except) =
+        (ready(|e| e.read), ready(|e| e.write), ready(|e| e.except));
+    prop_assert_eq!(
+        &read[1..1 + read[0]],
+        &want_read[..],
+        "readfds after step {}: {:?}",
+        step,
+        op
+    );
+    prop_assert_eq!(
+        &write[1..1 + write[0]],
+        &want_write[..],
+        "writefds after step {}: {:?}",
+        step,
+        op
+    );
+    prop_assert_eq!(
+        &except[1..1 + except[0]],
+        &want_except[..],
+        "exceptfds after step {}: {:?}",
+        step,
+        op
+    );
+    prop_assert_eq!(
+        rc as usize,
+        want_read.len() + want_write.len() + want_except.len()
+    );
+
+    let mut fds: Vec<WSAPOLLFD> = handles
+        .iter()
+        .map(|&fd| WSAPOLLFD {
+            fd,
+            events: POLLIN | POLLOUT,
+            revents: 0,
+        })
+        .collect();
+    let rc = unsafe { sys::WSAPoll(fds.as_mut_ptr(), fds.len() as u32, 0) };
+    let revents: Vec<i16> = fds.iter().map(|fd| fd.revents).collect();
+    let want: Vec<i16> = expected.iter().map(|(_, e)| e.revents).collect();
+    prop_assert_eq!(&revents, &want, "WSAPoll after step {}: {:?}", step, op);
+    prop_assert_eq!(rc as usize, want.iter().filter(|r| **r != 0).count());
     Ok(())
 }
 

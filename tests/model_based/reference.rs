@@ -22,7 +22,10 @@ use winsock_emu::{
 use super::ops::{AddrSpec, Kind, NameSpec};
 
 mod data;
+mod readiness;
 mod security;
+
+pub use readiness::Expected;
 
 use data::Io;
 use security::{host_principal, negotiate, Link};
@@ -106,6 +109,9 @@ struct Sock {
     /// The connection was reset (its listener closed before accepting it, or the peer
     /// closed with data unread, or a send found the peer gone).
     reset: bool,
+    /// The last non-blocking connect was refused (`SO_ERROR`): `exceptfds`, until a connect
+    /// succeeds.
+    refused: bool,
     /// A connected stream socket's far end, once the server accepted the connection.
     remote: Option<SOCKET>,
     /// Data waiting, shutdown state and datagram peers.
@@ -209,6 +215,7 @@ impl Reference {
             settings: None,
             link: None,
             reset: false,
+            refused: false,
             remote: None,
             io: Io::default(),
         };
@@ -340,6 +347,7 @@ impl Reference {
             });
             let Some(listener) = listener else {
                 // Non-blocking: the refusal becomes SO_ERROR (`nonblocking-connect`).
+                self.socks.get_mut(&h).unwrap().refused = true;
                 return Err(WSAEWOULDBLOCK);
             };
             let server = &self.socks[&listener];
@@ -371,6 +379,7 @@ impl Reference {
         let s = self.socks.get_mut(&h).unwrap();
         s.local = Some(source);
         s.state = St::Connected(target);
+        s.refused = false;
         if s.ty == SOCK_STREAM {
             // A non-blocking stream connect completes in the call and still reports
             // WSAEWOULDBLOCK (`nonblocking-connect`).
@@ -413,6 +422,7 @@ impl Reference {
             settings: s.settings.clone(),
             link: p.link,
             reset: false,
+            refused: false,
             remote: Some(p.client),
             io,
         };

@@ -17,6 +17,7 @@
 //! | `resolution.rs` | `getaddrinfo`, `getnameinfo`, `gethostname`, the address text helpers, `WSAConnectByNameW` |
 //! | `tokens.rs` | the peer tokens and the IPsec2 form of `WSAQuerySocketSecurity`; `CloseHandle` (`n/a` without an IPsec policy) |
 //! | `catalog.rs` | `WSAEnumProtocolsW`, `getprotobyname`, `getprotobynumber`, `WSACancelBlockingCall` |
+//! | `readiness.rs` | `select`, `WSAPoll`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
 //! | `blocking.rs` | blocking `accept` and `recv`: each wait and each way it ends |
 //! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom` over `WSABUF` arrays; `WSAAccept`'s condition function |
 //! | `names.rs` | `getsockname`, `getpeername`, the implicit bind |
@@ -39,6 +40,7 @@ mod options;
 mod overlapped;
 mod pending;
 mod query;
+mod readiness;
 mod resolution;
 mod reuse;
 mod security;
@@ -88,6 +90,28 @@ pub const OUTSIDE_THE_SUITE: &[Uncovered] = &[
                  Winsock call a backend makes: tests/error_idioms.rs proves them",
     },
     Uncovered {
+        rule: "RS5",
+        reason: "a set larger than the limit is refused before it is read; on Windows the \
+                 same call would read past the caller's memory: tests/select.rs",
+    },
+    Uncovered {
+        rule: "RP5",
+        reason: "as RS5, for WSAPoll's array: tests/wsapoll.rs",
+    },
+    Uncovered {
+        rule: "RS11",
+        reason: "needs a second thread to close a socket while select waits; the backend \
+                 trait is driven from one thread: tests/select.rs",
+    },
+    Uncovered {
+        rule: "RP8",
+        reason: "as RS11, for WSAPoll: tests/wsapoll.rs",
+    },
+    Uncovered {
+        rule: "RP4",
+        reason: "needs a NULL fdarray, which the backend trait does not pass: tests/wsapoll.rs",
+    },
+    Uncovered {
         rule: "B3",
         reason: "the backend trait's receives take no flags; MSG_WAITALL is proven by \
                  tests/data_path.rs and tests/wsa_send_recv.rs",
@@ -134,6 +158,7 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(reuse::CASES)
         .chain(multicast::CASES)
         .chain(wsa_msg::CASES)
+        .chain(readiness::cases())
         .chain(blocking::CASES)
         .collect()
 }
