@@ -248,6 +248,34 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
          test_optsize table lists the three options at IPPROTO_TCP with their length \
          checks.",
     ),
+    wine(
+        "option-set-so-error",
+        "Wine 8.0 accepts setsockopt(SO_ERROR) but does not keep the value: getsockopt reads \
+         0 back.",
+        "sock.c test_set_getsockopt, \"Test SO_ERROR set/get\": after setsockopt of 1234, \
+         `todo_wine ok (i == 1234, \"got %d (expected 1234)\")` (Windows reads the value \
+         back, Wine does not).",
+    ),
+    wine(
+        "getpeername-unconnected-before-pointers",
+        "Wine 8.0 checks the pointers before the connection: getpeername on an unconnected UDP socket with NULL arguments gives WSAEFAULT.",
+        "sock.c test_getpeername, which runs on Windows: getpeername on an unconnected UDP socket with NULL name and namelen fails with WSAENOTCONN (the connection state is checked before the pointers); getpeername page, Return value: WSAENOTCONN, \"The socket is not connected\".",
+    ),
+    wine(
+        "reuse-exclusive-wildcard-then-default-wildcard",
+        "Wine 8.0 refuses the second wildcard bind with WSAEACCES.",
+        "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE (the bind tables for Windows Server 2003 and later, row SO_EXCLUSIVEADDRUSE/Wildcard, column Default/Wildcard): INUSE, WSAEADDRINUSE, for the same and for different user accounts alike.",
+    ),
+    wine(
+        "reuse-exclusive-wildcard-then-exclusive-wildcard",
+        "Wine 8.0 refuses the second exclusive wildcard bind with WSAEACCES.",
+        "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE (every bind table, row SO_EXCLUSIVEADDRUSE/Wildcard, column SO_EXCLUSIVEADDRUSE/Wildcard): INUSE, WSAEADDRINUSE.",
+    ),
+    wine(
+        "reuse-connection-goes-to-the-specific-socket",
+        "Wine 8.0 (on Linux's rules) refuses a loopback bind while a wildcard socket listens on the port: WSAEADDRINUSE.",
+        "sock.c test_reuseaddr, which runs on Windows: with s1 listening on the wildcard, s2 with no options binds loopback and listens (marked todo_wine), and a connect to loopback reaches s2 (todo_wine); Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE, Server 2003 and later, row Default/Wildcard, column Default/Specific: Success.",
+    ),
 ];
 
 /// The evidence of every entry of [`UNREVIEWED_WINE_DIVERGENCES`]: none yet.
@@ -270,10 +298,6 @@ pub const UNREVIEWED_WINE_DIVERGENCES: &[Divergence] = &[
     ),
     unreviewed("qos-by-name-null-name", "Wine 8.0 gives success."),
     unreviewed("qos-by-name-empty-buffer", "Wine 8.0 gives success."),
-    unreviewed(
-        "getpeername-unconnected-before-pointers",
-        "Wine 8.0 gives WSAEFAULT.",
-    ),
     unreviewed("option-default-so-rcvbuf", "Wine 8.0 reads 131072."),
     unreviewed("option-default-so-sndbuf", "Wine 8.0 reads 16384."),
     unreviewed(
@@ -282,31 +306,14 @@ pub const UNREVIEWED_WINE_DIVERGENCES: &[Divergence] = &[
     ),
     unreviewed("option-default-ip-ttl", "Wine 8.0 reads 64."),
     unreviewed("option-default-ipv6-unicast-hops", "Wine 8.0 reads 64."),
-    unreviewed("option-set-so-error", "Wine 8.0 reads 0 back."),
     unreviewed(
         "option-set-so-conditional-accept",
         "Wine 8.0 gives WSAENOPROTOOPT.",
     ),
     unreviewed("option-linger-on-udp", "Wine 8.0 gives success."),
     unreviewed(
-        "option-protocol-info-describes-the-socket",
-        "Wine 8.0 sets *optlen to 700.",
-    ),
-    unreviewed(
         "option-linger-zero-resets-the-peer",
         "Wine 8.0 gives success.",
-    ),
-    unreviewed(
-        "reuse-exclusive-wildcard-then-default-wildcard",
-        "Wine 8.0 gives WSAEACCES.",
-    ),
-    unreviewed(
-        "reuse-exclusive-wildcard-then-exclusive-wildcard",
-        "Wine 8.0 gives WSAEACCES.",
-    ),
-    unreviewed(
-        "reuse-connection-goes-to-the-specific-socket",
-        "Wine 8.0 refuses the specific bind with WSAEADDRINUSE.",
     ),
     unreviewed("multicast-leave-not-joined", "Wine 8.0 gives WSAEINVAL."),
     unreviewed("wsasendmsg-stream-socket", "Wine 8.0 gives success."),
