@@ -276,6 +276,15 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
         "Wine 8.0 (on Linux's rules) refuses a loopback bind while a wildcard socket listens on the port: WSAEADDRINUSE.",
         "sock.c test_reuseaddr, which runs on Windows: with s1 listening on the wildcard, s2 with no options binds loopback and listens (marked todo_wine), and a connect to loopback reaches s2 (todo_wine); Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE, Server 2003 and later, row Default/Wildcard, column Default/Specific: Success.",
     ),
+    wine(
+        "option-default-so-conditional-accept",
+        "Wine has no SO_CONDITIONAL_ACCEPT: its getsockopt (dlls/ws2_32/socket.c, the \
+         SOL_SOCKET switch) has no case for it and answers \"Unknown SOL_SOCKET optname\" \
+         with WSAENOPROTOOPT.",
+        "SOL_SOCKET socket options page: SO_CONDITIONAL_ACCEPT, a BOOL that getsockopt and \
+         setsockopt both take (the application, not the stack, accepts or rejects through \
+         WSAAccept).",
+    ),
 ];
 
 /// The evidence of every entry of [`UNREVIEWED_WINE_DIVERGENCES`]: none yet.
@@ -300,10 +309,6 @@ pub const UNREVIEWED_WINE_DIVERGENCES: &[Divergence] = &[
     unreviewed("qos-by-name-empty-buffer", "Wine 8.0 gives success."),
     unreviewed("option-default-so-rcvbuf", "Wine 8.0 reads 131072."),
     unreviewed("option-default-so-sndbuf", "Wine 8.0 reads 16384."),
-    unreviewed(
-        "option-default-so-conditional-accept",
-        "Wine 8.0 gives WSAENOPROTOOPT.",
-    ),
     unreviewed("option-default-ip-ttl", "Wine 8.0 reads 64."),
     unreviewed("option-default-ipv6-unicast-hops", "Wine 8.0 reads 64."),
     unreviewed(
