@@ -384,6 +384,22 @@ mod tests {
         }
     }
 
+    #[test]
+    fn an_unreviewed_divergence_is_not_also_explained() {
+        for divergence in UNREVIEWED_WINE_DIVERGENCES {
+            assert_eq!(divergence.evidence, UNREVIEWED);
+            assert!(
+                !WINE_DIVERGENCES
+                    .iter()
+                    .chain(KNOWN_DIVERGENCES)
+                    .any(|other| other.case == divergence.case),
+                "{} is listed twice",
+                divergence.case
+            );
+        }
+        assert!(WINE_DIVERGENCES.iter().all(|d| d.evidence != UNREVIEWED));
+    }
+
     fn every_divergence_names_a_case_once(list: &[Divergence]) {
         for (i, divergence) in list.iter().enumerate() {
             assert!(
