@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::divergences::known_divergence;
+use super::divergences::{known_divergence, UNREVIEWED};
 use super::report::{observed_text, result_text, Report};
 use super::verdict::Verdict;
 use crate::backend::BackendKind;
@@ -116,9 +116,15 @@ impl Report {
              fails the run.\n\n",
         );
         for (row, run, divergence) in met {
+            // An unreviewed entry has no evidence: it says so, and is not shown as explained.
+            let evidence = if divergence.evidence == UNREVIEWED {
+                "none: "
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
-                "- `{}` on {}: expected {}, observed {} ({}). {} Evidence: {}",
+                "- `{}` on {}: expected {}, observed {} ({}). {} Evidence: {evidence}{}",
                 row.case.id,
                 self.column_name(run.backend),
                 result_text(&row.case.expected),

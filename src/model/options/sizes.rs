@@ -59,6 +59,13 @@ pub(crate) fn get(spec: &OptionSpec, declared: i32) -> std::result::Result<Writt
             Short::LengthZero => Trace::Length(0),
             Short::LengthNeeded => Trace::Length(full as i32),
         }),
+        // `SO_PROTOCOL_INFO` leaves a longer `*optlen` as given (sock.c test_set_getsockopt:
+        // with twice the structure's size, `ok(size == sizeof(WSAPROTOCOL_INFOA) * 2)`); the
+        // other options report their size.
+        _ if spec.form == Form::ProtocolInfo => Ok(Written {
+            bytes: full,
+            reported: declared as i32,
+        }),
         _ => Ok(Written {
             bytes: full,
             reported: full as i32,
