@@ -316,6 +316,31 @@ const fn unreviewed(case: &'static str, reason: &'static str) -> Divergence {
 /// explained.
 pub const UNREVIEWED_WINE_DIVERGENCES: &[Divergence] = &[
     unreviewed(
+        "select-before-startup",
+        "Wine 8.0 gives WSAENOTSOCK (the select page lists WSANOTINITIALISED first).",
+    ),
+    unreviewed("select-negative-timeout", "Wine 8.0 gives success."),
+    unreviewed("wsapoll-unsupported-events", "Wine 8.0 gives success."),
+    unreviewed(
+        "wsapoll-failed-connect",
+        "Wine 8.0 reports revents 1 (POLLRDNORM only) for a failed non-blocking connect.",
+    ),
+    unreviewed("wsaeventselect-unknown-bits", "Wine 8.0 gives success."),
+    unreviewed(
+        "wsaeventselect-fd-write-once",
+        "Wine 8.0 reports lNetworkEvents 18 (FD_WRITE | FD_CONNECT) where the case expects \
+         FD_WRITE alone.",
+    ),
+    unreviewed(
+        "wsaeventselect-fd-close-after-reset",
+        "Wine 8.0 reports iErrorCode 0 for FD_CLOSE after a reset.",
+    ),
+    unreviewed(
+        "close-interrupts-a-blocked-recv",
+        "Wine 8.0 gives WSAEINVAL to a recv blocked when another thread closes the socket \
+         (facts 1.7: Windows's own code for this is unconfirmed).",
+    ),
+    unreviewed(
         "cancel-blocking-call-removed",
         "Wine 8.0 gives success (its WSACancelBlockingCall returns 0); the page says the \
          function was removed, but not which code Windows gives.",

@@ -12,7 +12,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use parking_lot::MutexGuard;
+use super::sync::MutexGuard;
 use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
 
 use super::datagram::deliver_datagram;

@@ -66,7 +66,7 @@ pub(crate) mod threads;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::thread::{self, ThreadId};
+use crate::model::sync::{current_thread, ThreadId};
 use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex, MutexGuard};
@@ -470,7 +470,7 @@ impl Waits {
     /// One wait: returns once the generation is not `seen` (or routines ran), or ends as
     /// [`Ended`] says. The caller must be interested ([`Waits::until`] is).
     fn wait(&self, seen: u64, request: &WaitRequest) -> Result<(), Ended> {
-        let me = thread::current().id();
+        let me = current_thread().id();
         if request.alertable {
             threads::mark_waiting(&self.shared);
             if events::has_queued(me) {

@@ -15,7 +15,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, Weak};
-use std::thread::{self, ThreadId};
+use crate::model::sync::{current_thread, ThreadId};
 
 use parking_lot::Mutex;
 
@@ -38,7 +38,7 @@ impl Drop for Memberships {
     fn drop(&mut self) {
         for membership in self.0.drain(..) {
             if let Some(network) = membership.network.upgrade() {
-                network.forget_thread(thread::current().id());
+                network.forget_thread(current_thread().id());
             }
         }
     }
@@ -50,7 +50,7 @@ thread_local! {
 
 /// The thread's name as a diagnosis shows it.
 pub(crate) fn thread_label() -> String {
-    let current = thread::current();
+    let current = current_thread();
     match current.name() {
         Some(name) => name.to_owned(),
         None => format!("{:?}", current.id()),
@@ -82,7 +82,7 @@ pub(crate) fn join(network: &Arc<Shared>, creator: bool) {
         }
     });
     if first == Ok(true) {
-        network.know_thread(thread::current().id(), thread_label());
+        network.know_thread(current_thread().id(), thread_label());
     }
 }
 
@@ -107,7 +107,7 @@ pub(crate) fn leave(network: &Arc<Shared>) {
         false
     });
     if last == Ok(true) {
-        network.forget_thread(thread::current().id());
+        network.forget_thread(current_thread().id());
     }
 }
 
@@ -121,12 +121,12 @@ fn waiting() -> &'static Mutex<HashMap<ThreadId, Weak<Shared>>> {
 pub(crate) fn mark_waiting(network: &Arc<Shared>) {
     waiting()
         .lock()
-        .insert(thread::current().id(), Arc::downgrade(network));
+        .insert(current_thread().id(), Arc::downgrade(network));
 }
 
 /// Undoes [`mark_waiting`].
 pub(crate) fn unmark_waiting() {
-    waiting().lock().remove(&thread::current().id());
+    waiting().lock().remove(&current_thread().id());
 }
 
 /// A completion routine was queued to `thread`: if it waits in a socket call, wake it so
