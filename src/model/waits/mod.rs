@@ -64,9 +64,9 @@ mod eventcount;
 mod stall;
 pub(crate) mod threads;
 
+use crate::model::sync::{current_thread, ThreadId};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use crate::model::sync::{current_thread, ThreadId};
 use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex, MutexGuard};

@@ -12,10 +12,10 @@
 //! wait (facts 1.8).
 #![forbid(unsafe_code)]
 
+use crate::model::sync::{current_thread, ThreadId};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, Weak};
-use crate::model::sync::{current_thread, ThreadId};
 
 use parking_lot::Mutex;
 
