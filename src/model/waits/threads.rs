@@ -12,7 +12,7 @@
 //! wait (facts 1.8).
 #![forbid(unsafe_code)]
 
-use crate::model::sync::{current_thread, ThreadId};
+use crate::model::sync::{current_thread, thread_local, ThreadId};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, Weak};
