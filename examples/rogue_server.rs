@@ -113,6 +113,9 @@ fn main() -> Result<(), Error> {
     println!("   The emulator's record (Network::security_failures): {why}");
     println!();
 
+    // Look without waiting: a blocking accept or recv would wait for what never comes.
+    rogue.set_nonblocking(true)?;
+    stolen.set_nonblocking(true)?;
     let nothing = rogue.accept().err();
     let mut buf = [0u8; 8];
     let rc = unsafe { send(client, b"secret".as_ptr(), 6, 0) };
