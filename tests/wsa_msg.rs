@@ -191,6 +191,8 @@ fn the_extension_table_gives_wsasendmsg_and_refuses_unknown_guids() {
     assert_eq!(code(extension(s, WSAID_ACCEPTEX, 16, 8)), Err(WSAEINVAL));
     assert_eq!(code(extension(s, WSAID_WSARECVMSG, 16, 8)), Err(WSAEINVAL));
     assert_eq!(code(extension(s, WSAID_WSASENDMSG, 15, 8)), Err(WSAEFAULT));
+    // Room for a function pointer: 4 bytes are too few only where pointers are 8.
+    #[cfg(target_pointer_width = "64")]
     assert_eq!(code(extension(s, WSAID_WSASENDMSG, 16, 4)), Err(WSAEFAULT));
     let invalid = extension(INVALID_SOCKET, WSAID_WSASENDMSG, 16, 8);
     assert_eq!(code(invalid), Err(WSAENOTSOCK));
