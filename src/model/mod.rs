@@ -2,37 +2,24 @@
 //!
 //! A [`SocketTable`] is one emulated Winsock instance: its `WSAStartup` count, its sockets
 //! keyed by handle, and its port bindings. The `sys` and `api` faces both call the
-//! operations defined on it in this module's files:
+//! operations defined on it in this module's files, in folders by concern:
 //!
-//! | file | operations |
+//! | folder / file | concern and operations |
 //! | --- | --- |
-//! | `lifecycle.rs` | `WSAStartup`/`WSACleanup`, `socket`, `bind`, `listen`, `connect`, `accept`, `closesocket` |
-//! | `names.rs` | `WSASetSocketPeerTargetName`, `WSADeleteSocketPeerTargetName` |
+//! | `sockets/` | the sockets and their table: `socket.rs` (one socket's state), `lifecycle.rs` (`WSAStartup`/`WSACleanup`, `socket`, `bind`, `listen`, `connect`, `closesocket`), `catalog.rs` and `protocol_db.rs` (which sockets can be made; `getprotobyname`/`getprotobynumber`), `topology.rs` (port owners), `small_map.rs` (the per-peer map), `handles.rs` (what a handle names, for `CloseHandle`), `current.rs` and `stray.rs` (which table a thread uses), `snapshot.rs` and `snapshot_table.rs` (the table's picture) |
+//! | `streams/` | `data.rs` (`send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket`), `flow.rs` (`SO_RCVBUF`, `SO_SNDBUF`, `SO_RCVTIMEO`, `SO_SNDTIMEO`, `SO_ERROR`), `accepting.rs` (`accept`, `WSAAccept`), `payload.rs` (a received payload's bytes) |
+//! | `datagrams/` | `datagram.rs` (sending one datagram), `multicast.rs` (IPv4 groups), `unreachable.rs` (`SIO_UDP_CONNRESET`) |
+//! | `overlapped/` | overlapped operations: immediate, pending, aborted by `closesocket` (`mod.rs`); receives pending until data arrives (`posted.rs`); event objects, completion-routine queues and their waits (`events.rs`) |
+//! | `security/` | `WSASetSocketSecurity`, `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer` (`mod.rs`); peer target names (`names.rs`, `peer_names.rs`); the negotiation (`negotiation.rs`), what a query answers (`query_answer.rs`, `sa.rs`, `tokens.rs`), why connects failed (`refusals.rs`), the thread's impersonation (`impersonation.rs`), the observed wrappers of the family (`observed_security.rs`) |
+//! | `observer/` | the wrappers the faces call: injected faults and the call trace around every operation (`mod.rs`), test-caused network events (`injected.rs`), the `tracing` feature's events (`tracing_events.rs`) |
 //! | `options/` | `getsockopt`, `setsockopt`: the option table, each socket's values, address reuse |
-//! | `multicast.rs` | IPv4 group membership and the delivery of a datagram to a group |
-//! | `payload.rs` | a received datagram's bytes: in place when short, else on the heap |
-//! | `peer_names.rs` | where a socket keeps its names, and the key they are kept under |
-//! | `small_map.rs` | the per-peer map names and datagram links use: empty, one entry inline, or hashed |
-//! | `security.rs` | `WSASetSocketSecurity`, `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, principals, negotiation |
-//! | `negotiation.rs` | the emulated IPsec negotiation: who may talk to whom |
-//! | `query_answer.rs` | what a query answers: flags, the IPsec2 fields, the peer's tokens |
-//! | `sa.rs` | the emulated IPsec SAs a secured link reports (main mode per host pair, quick mode per link) |
-//! | `protocol_db.rs` | the protocol database `getprotobyname` and `getprotobynumber` read |
-//! | `tokens.rs` | the process-wide emulated access tokens a query hands out and `CloseHandle` closes |
-//! | `impersonation.rs` | the thread's impersonation (`WSARevertImpersonation` ends it) |
-//! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
-//! | `flow.rs` | `SO_RCVBUF`, `SO_SNDBUF`, `SO_RCVTIMEO`, `SO_SNDTIMEO`, `SO_ERROR` |
-//! | `observer.rs` | the wrappers the faces call: injected faults and the call trace, around every operation |
-//! | `observed_security.rs` | the same wrappers for the secure-socket and data-path operations |
-//! | `snapshot.rs` | a comparable picture of the whole table, for tests and teaching |
-//! | `current.rs` | which table the `sys` functions of a thread use |
-//! | `overlapped.rs` | overlapped operations: immediate, pending, aborted by `closesocket` |
-//! | `posted.rs` | overlapped receives pending until data arrives, filled in posting order |
-//! | `events.rs` | process-wide event objects, per-thread completion-routine queues, waits |
 //! | `resolution/` | the network's names: declared hosts, `localhost`, the machine name, `getaddrinfo` and `getnameinfo` |
-//! | `sync.rs` | the locks, condition variable and thread identities: `parking_lot`, or `shuttle` for model checking |
 //! | `readiness/` | `select`, `WSAPoll`, `WSAEventSelect`, `WSAEnumNetworkEvents`: what is ready, one predicate each |
 //! | `waits/` | how a blocking call waits and is woken: the eventcount, the clock, stall detection |
+//! | `sync.rs` | the locks, condition variable and thread identities: `parking_lot`, or `shuttle` for model checking |
+//!
+//! Each folder's files stay reachable as `model::<file>` (the folders re-export them), so
+//! code names a file by what it holds, not by where it sits.
 //!
 //! ## Locking
 //! Sockets live in [`SHARDS`] shards, each a `parking_lot::Mutex` around a `HashMap`, so
@@ -52,46 +39,44 @@
 //! code (a completion routine) runs.
 #![forbid(unsafe_code)]
 
-mod accepting;
-pub(crate) mod catalog;
-pub(crate) mod current;
-mod data;
-mod datagram;
-pub(crate) mod events;
-mod flow;
-pub(crate) mod handles;
-pub(crate) mod impersonation;
-mod injected;
-mod lifecycle;
-mod multicast;
-mod names;
-mod negotiation;
-mod observed_security;
+mod datagrams;
 pub(crate) mod observer;
 pub(crate) mod options;
 pub(crate) mod overlapped;
-mod payload;
-pub(crate) mod peer_names;
-pub(crate) mod posted;
-pub(crate) mod protocol_db;
-mod query_answer;
 pub(crate) mod readiness;
-pub(crate) mod refusals;
 pub(crate) mod resolution;
-mod sa;
 mod security;
-mod small_map;
-pub(crate) mod snapshot;
-mod snapshot_table;
-pub(crate) mod socket;
-pub(crate) mod stray;
+mod sockets;
+mod streams;
 pub(crate) mod sync;
-pub(crate) mod tokens;
-mod topology;
-#[cfg(feature = "tracing")]
-mod tracing_events;
-mod unreachable;
 pub(crate) mod waits;
+
+use datagrams::datagram;
+#[cfg(feature = "tracing")]
+use observer::tracing_events;
+pub(crate) use overlapped::events;
+pub(crate) use overlapped::posted;
+pub(crate) use security::impersonation;
+use security::names;
+use security::negotiation;
+pub(crate) use security::peer_names;
+use security::query_answer;
+pub(crate) use security::refusals;
+use security::sa;
+pub(crate) use security::tokens;
+pub(crate) use sockets::catalog;
+pub(crate) use sockets::current;
+pub(crate) use sockets::handles;
+use sockets::lifecycle;
+pub(crate) use sockets::protocol_db;
+use sockets::small_map;
+pub(crate) use sockets::snapshot;
+pub(crate) use sockets::socket;
+pub(crate) use sockets::stray;
+use sockets::topology;
+use streams::accepting;
+use streams::data;
+use streams::payload;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

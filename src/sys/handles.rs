@@ -2,7 +2,7 @@
 //! dispatched on the handle's value ([`crate::choices::CLOSE_HANDLE_KINDS`]).
 //!
 //! Sockets, events and access tokens are numbered in disjoint residues modulo 4
-//! (`model/handles.rs`), so the value alone says which registry owns it. A new kind of
+//! (`model/sockets/handles.rs`), so the value alone says which registry owns it. A new kind of
 //! handle (completion ports) adds one arm here and one residue there.
 use windows_sys::core::BOOL;
 use windows_sys::Win32::Foundation::{FALSE, HANDLE, TRUE};

@@ -1,5 +1,5 @@
 //! `getprotobyname` and `getprotobynumber`: the protocol database
-//! (`model/protocol_db.rs`), answered in the one `PROTOENT` each thread owns.
+//! (`model/sockets/protocol_db.rs`), answered in the one `PROTOENT` each thread owns.
 //!
 //! "Only one copy of this structure is allocated per thread": each answer replaces the
 //! thread's previous one, whose pointers then dangle, as on Windows. The structure and its

@@ -3,7 +3,7 @@
 //!
 //! Each goes through one function here, called with no lock held: it sets the value when
 //! given one and returns the value in force, through the blocking model's methods
-//! (`model/flow.rs`: `set_receive_buffer`/`receive_buffer`, `set_send_buffer`/`send_buffer`,
+//! (`model/streams/flow.rs`: `set_receive_buffer`/`receive_buffer`, `set_send_buffer`/`send_buffer`,
 //! `set_receive_timeout`/`receive_timeout`, `set_send_timeout`/`send_timeout`,
 //! `socket_error`), so each option acts: the buffers bound a connection, the timeouts end
 //! blocking waits, `SO_ERROR` reports a failed non-blocking connect.

@@ -1,0 +1,234 @@
+//! A picture of a whole table: every socket, its state and its names, in handle order.
+//!
+//! Like turmoil's `netstat`, a snapshot is for looking at (debug output, teaching) and for
+//! comparing: two snapshots are equal when the tables were in the same state, which is how
+//! the tests prove that a failed call changed nothing.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+
+use windows_sys::Win32::Networking::WinSock::SOCKET;
+
+use crate::model::peer_names::PeerKey;
+use crate::model::socket::{Link, Queued, SocketEntry, State};
+use crate::model::SocketTable;
+use crate::wire::{SecurityProtocol, SecuritySettings, TargetName};
+
+/// The state of a whole network at one moment.
+///
+/// Printed (`Display`), it is a `netstat -ano`-style table, one line a socket:
+///
+/// ```
+/// use winsock_emu::{Domain, Network, Type};
+///
+/// let net = Network::new();
+/// let _wsa = net.startup()?;
+/// let server = net.socket(Domain::IPV4, Type::STREAM, None)?;
+/// server.bind("127.0.0.1:80".parse().unwrap())?;
+/// server.listen(5)?;
+/// let table = net.snapshot().to_string();
+/// assert_eq!(table.lines().nth(1).unwrap().split_whitespace().collect::<Vec<_>>(),
+///            ["Handle", "Proto", "Local", "Remote", "State", "Names", "Security", "Queued"]);
+/// assert!(table.contains("LISTENING (0 of 5 waiting)"));
+/// # Ok::<(), winsock_emu::Error>(())
+/// ```
+///
+/// These structs are not `#[non_exhaustive]`: tests build expected snapshots as struct
+/// literals (the model-based test's reference model does), so a new field is a breaking
+/// change, made in a new minor version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkSnapshot {
+    /// Outstanding `WSAStartup` calls.
+    pub startups: u32,
+    /// The handle the next new socket will get.
+    pub next_handle: SOCKET,
+    /// Every live socket, in handle order.
+    pub sockets: Vec<SocketInfo>,
+}
+
+/// One socket in a [`NetworkSnapshot`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SocketInfo {
+    /// The socket's handle.
+    pub handle: SOCKET,
+    /// `AF_*`.
+    pub family: u16,
+    /// `SOCK_*`.
+    pub socket_type: i32,
+    /// `IPPROTO_*`.
+    pub protocol: i32,
+    /// Whether the socket was created overlapped.
+    pub overlapped: bool,
+    /// The bound local address.
+    pub local: Option<SocketAddr>,
+    /// Idle, listening or connected.
+    pub state: SocketState,
+    /// The peer target names it holds, in peer order (a stream socket's one name first).
+    pub names: Vec<NameInfo>,
+    /// Non-blocking mode (`ioctlsocket(FIONBIO)`).
+    pub nonblocking: bool,
+    /// The settings `WSASetSocketSecurity` applied (or the listener's, when accepted).
+    pub security: Option<SecuritySettings>,
+    /// The emulated principal a test gave the socket.
+    pub principal: Option<TargetName>,
+    /// Negotiated security: a stream connection's (peer `None`), then each datagram peer's
+    /// in address order.
+    pub links: Vec<LinkInfo>,
+    /// Stream bytes or datagrams received and not read yet, plus stream bytes sent before
+    /// the peer accepted the connection (port-unreachable notifications are not counted:
+    /// [`crate::choices::PORT_UNREACHABLE_UNCOUNTED`]).
+    pub waiting: usize,
+}
+
+/// The negotiated security with one peer, in a [`SocketInfo`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkInfo {
+    /// The datagram peer; `None` for a stream socket's connection.
+    pub peer: Option<SocketAddr>,
+    /// Traffic is protected (`SOCKET_INFO_CONNECTION_SECURED`).
+    pub secured: bool,
+    /// Traffic is encrypted (`SOCKET_INFO_CONNECTION_ENCRYPTED`).
+    pub encrypted: bool,
+    /// The principal the peer authenticated as.
+    pub peer_principal: Option<TargetName>,
+}
+
+impl LinkInfo {
+    fn of(peer: Option<SocketAddr>, link: &Link) -> Self {
+        Self {
+            peer,
+            secured: link.secured,
+            encrypted: link.encrypted,
+            peer_principal: link.peer_principal.clone(),
+        }
+    }
+}
+
+/// A socket's connection state in a [`SocketInfo`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketState {
+    /// Neither listening nor connected.
+    Idle,
+    /// Listening, with this many connections waiting to be accepted.
+    Listening {
+        /// The backlog in force.
+        backlog: usize,
+        /// Connections waiting.
+        pending: usize,
+    },
+    /// Connected to this peer.
+    Connected {
+        /// The peer's address.
+        peer: SocketAddr,
+    },
+}
+
+/// One stored peer target name in a [`SocketInfo`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameInfo {
+    /// The peer it is for; `None` for a stream socket's name, which is for whatever peer it
+    /// connects to.
+    pub peer: Option<SocketAddr>,
+    /// The `SecurityProtocol` it was set with.
+    pub protocol: SecurityProtocol,
+    /// The name.
+    pub name: TargetName,
+}
+
+impl SocketInfo {
+    fn of(handle: SOCKET, entry: &SocketEntry) -> Self {
+        let state = match &entry.state {
+            State::Idle => SocketState::Idle,
+            State::Listening(listener) => SocketState::Listening {
+                backlog: listener.backlog,
+                pending: listener.pending.len(),
+            },
+            State::Connected { peer, .. } => SocketState::Connected { peer: *peer },
+        };
+        let mut keyed: Vec<_> = entry.names.iter().collect();
+        keyed.sort_by_key(|(key, _)| **key);
+        let names = keyed
+            .into_iter()
+            .map(|(key, stored)| NameInfo {
+                peer: match key {
+                    PeerKey::Connection => None,
+                    PeerKey::Peer(addr) => Some(*addr),
+                },
+                protocol: stored.protocol,
+                name: stored.name.clone(),
+            })
+            .collect();
+        let security = entry.security.as_deref();
+        // A stream connection in the clear is shown as none, whether or not a negotiation
+        // ran and fell back (what it recorded is for the IPsec2 query, not the picture).
+        let mut links: Vec<LinkInfo> = security
+            .and_then(|security| security.link.as_ref())
+            .filter(|link| link.secured || link.peer_principal.is_some())
+            .map(|link| LinkInfo::of(None, link))
+            .into_iter()
+            .collect();
+        let mut peers: Vec<_> = entry
+            .io
+            .as_ref()
+            .map(|io| io.peers.iter().collect())
+            .unwrap_or_default();
+        peers.sort_by_key(|(peer, _)| **peer);
+        links.extend(
+            peers
+                .into_iter()
+                .map(|(peer, exchange)| LinkInfo::of(Some(*peer), &exchange.link)),
+        );
+        let waiting = entry.io.as_ref().map_or(0, |io| {
+            let datagrams = io.datagrams.iter();
+            let datagrams = datagrams.filter(|queued| matches!(queued, Queued::Datagram(..)));
+            io.inbound.len() + datagrams.count() + io.unsent.len()
+        });
+        Self {
+            handle,
+            family: entry.kind.family,
+            socket_type: entry.kind.socket_type,
+            protocol: entry.kind.protocol,
+            overlapped: entry.overlapped,
+            local: entry.local,
+            state,
+            names,
+            nonblocking: entry.nonblocking,
+            security: security.and_then(|security| security.settings.clone()),
+            principal: security.and_then(|security| security.principal.clone()),
+            links,
+            waiting,
+        }
+    }
+}
+
+impl SocketTable {
+    /// A snapshot of the whole table, one instant of it: under the topology lock, every
+    /// shard is locked (in order) before any is read, so that no call, not even one that
+    /// takes a single shard lock, happens half-way through. This is the one place that holds
+    /// more than one shard lock; it cannot deadlock, as a thread holding a shard lock waits
+    /// for no other lock but the events lock, a leaf.
+    pub(crate) fn snapshot(&self) -> NetworkSnapshot {
+        let _topology = self.topology.lock();
+        let shards: Vec<_> = self.shards.iter().map(|shard| shard.lock()).collect();
+        let mut sockets: Vec<SocketInfo> = shards
+            .iter()
+            .flat_map(|shard| {
+                shard
+                    .iter()
+                    .map(|(&handle, entry)| SocketInfo::of(handle, entry))
+            })
+            .collect();
+        sockets.sort_by_key(|info| info.handle);
+        NetworkSnapshot {
+            startups: self.startups.load(Ordering::Acquire),
+            next_handle: self.next_handle.load(Ordering::Relaxed),
+            sockets,
+        }
+    }
+
+    /// One socket's snapshot.
+    pub(crate) fn socket_info(&self, handle: SOCKET) -> crate::error::Result<SocketInfo> {
+        self.with_socket(handle, |entry| Ok(SocketInfo::of(handle, entry)))
+    }
+}

@@ -1,0 +1,10 @@
+//! Streams: moving bytes between connected sockets (`data.rs`: `send`, `recv`, `shutdown`,
+//! and the receive side of datagrams), flow control and the timeouts the blocking calls
+//! read (`flow.rs`), taking connections from a backlog (`accepting.rs`), and a received
+//! payload's bytes (`payload.rs`).
+#![forbid(unsafe_code)]
+
+pub(super) mod accepting;
+pub(super) mod data;
+pub(super) mod flow;
+pub(super) mod payload;
