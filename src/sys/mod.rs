@@ -30,6 +30,12 @@
 //! - This is the only layer with raw pointers. Each pointer is checked for NULL and each
 //!   length before a byte is read (see `memory.rs`); out-parameters are written only on
 //!   success.
+//! - The files are in folders by concern, as `model/` is: `sockets/` (creating, binding,
+//!   connecting, accepting, closing; startup, names, options, the catalogue, `WSAIoctl`,
+//!   `CloseHandle`), `data/` (`send`/`recv` and the `WSABUF` and `WSAMSG` calls),
+//!   `overlapped/` (completion, event objects, waits), `readiness/` (`select`, `WSAPoll`,
+//!   `WSAEventSelect`), `security/` (the Secure Socket Extensions), `resolution/` (names
+//!   and addresses); `memory.rs`, `last_error.rs` and `types.rs` serve them all.
 //! - Calls go to the thread's current network: the process-wide one, or one a test
 //!   [entered](crate::Network::enter).
 //! - Overlapped calls complete as Winsock completes them: through the `OVERLAPPED` and its
@@ -37,34 +43,34 @@
 //!   ([`SleepEx`], [`WSAWaitForMultipleEvents`]); see [`docs/overlapped.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/overlapped.md).
 #![allow(unsafe_code)]
 
-mod addr_out;
-mod blocking_hooks;
-mod condition;
 mod data;
-mod event_select;
-mod events;
-mod extensions;
-mod handles;
-mod ioctl;
 mod last_error;
 mod memory;
-mod names;
-mod options;
 mod overlapped;
-mod peer_names;
-mod protocol_info;
-mod protocols;
-mod protoent;
-mod qos;
 mod readiness;
 mod resolution;
 mod security;
-mod sets;
 mod sockets;
-mod startup;
 pub mod types;
-mod wsa_data;
-mod wsa_msg;
+
+use data::wsa_data;
+use data::wsa_msg;
+use overlapped::event_objects as events;
+use readiness::event_select;
+use readiness::sets;
+use security::peer_names;
+use sockets::addr_out;
+use sockets::blocking_hooks;
+use sockets::extensions;
+use sockets::handles;
+use sockets::ioctl;
+use sockets::names;
+use sockets::options;
+use sockets::protocol_info;
+use sockets::protocols;
+use sockets::protoent;
+use sockets::qos;
+use sockets::startup;
 
 pub use blocking_hooks::{
     WSACancelBlockingCall, WSAIsBlocking, WSASetBlockingHook, WSAUnhookBlockingHook,

@@ -1,7 +1,7 @@
 //! The reference's data path: `send`, `sendto`, `WSASendTo`, `recv`, `recvfrom`,
 //! `shutdown`, and what `accept` and `closesocket` do to data and datagram peers.
 //!
-//! Written from the doc comments of `src/sys/data.rs` (the argument checks and their
+//! Written from the doc comments of `src/sys/data/mod.rs` (the argument checks and their
 //! order), the module documentation of `src/model/streams/data.rs` and `src/model/datagrams/datagram.rs`, and
 //! the `data-flags`, `close-and-reset`, `datagram-security-per-peer`,
 //! `udp-port-unreachable`, `exchanges-end-at-close` and `one-host-owns-every-address`

@@ -12,7 +12,7 @@ use crate::choices;
 use crate::model::catalog::SocketKind;
 
 /// The protocol entry of a socket of `kind`.
-pub(super) fn protocol_info(kind: SocketKind) -> WSAPROTOCOL_INFOW {
+pub(in crate::sys) fn protocol_info(kind: SocketKind) -> WSAPROTOCOL_INFOW {
     let stream = kind.socket_type == SOCK_STREAM;
     let service = if stream {
         XP1_GUARANTEED_DELIVERY

@@ -4,12 +4,12 @@ use windows_sys::Win32::Networking::WinSock::{
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
-use super::last_error::int_result;
-use super::memory;
-use super::wsa_data::{gather_send, Completion};
 use crate::error::Error;
 use crate::model::current::with_current;
 use crate::model::SocketTable;
+use crate::sys::last_error::int_result;
+use crate::sys::memory;
+use crate::sys::wsa_data::{gather_send, Completion};
 use crate::testing::Call;
 
 /// [`WSASendMsg`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsasendmsg):
@@ -20,14 +20,14 @@ use crate::testing::Call;
 /// through `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_WSASENDMSG)`.
 ///
 /// Errors, in order: `WSANOTINITIALISED`, `WSAENOTSOCK`, `WSAEFAULT` for a NULL `lpmsg`,
-/// `WSAEINVAL` on a stream socket, then those of [`super::WSASendTo`] (a NULL
+/// `WSAEINVAL` on a stream socket, then those of [`crate::sys::WSASendTo`] (a NULL
 /// `lpnumberofbytessent` without overlapped arguments is `WSAEFAULT`). A failed call binds
-/// nothing. Overlapped completion as for [`super::WSASendTo`].
+/// nothing. Overlapped completion as for [`crate::sys::WSASendTo`].
 ///
 /// # Safety
 /// `lpmsg` must be NULL or valid for reads of a `WSAMSG` whose `name` is NULL or valid for
-/// reads of `namelen` bytes and whose `lpBuffers` is valid as [`super::WSASend`]'s;
-/// `lpnumberofbytessent` and the overlapped arguments as [`super::WSASend`]'s.
+/// reads of `namelen` bytes and whose `lpBuffers` is valid as [`crate::sys::WSASend`]'s;
+/// `lpnumberofbytessent` and the overlapped arguments as [`crate::sys::WSASend`]'s.
 #[allow(non_snake_case)]
 pub unsafe extern "system" fn WSASendMsg(
     handle: SOCKET,

@@ -1,5 +1,10 @@
-//! Moving data: `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket`. The
-//! Winsock 2 calls over `WSABUF` arrays are in `wsa_data.rs`.
+//! Moving data: `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket`
+//! (this file), the `WSABUF` calls `WSASend`, `WSARecv`, `WSASendTo`, `WSARecvFrom`
+//! (`wsa_data.rs`), and `WSASendMsg` (`wsa_msg.rs`).
+
+pub(super) mod wsa_data;
+pub(super) mod wsa_msg;
+
 use windows_sys::core::{PCSTR, PSTR};
 use windows_sys::Win32::Networking::WinSock::{
     FIONBIO, FIONREAD, SEND_RECV_FLAGS, SOCKADDR, SOCKET, SOCKET_ERROR, WINSOCK_SHUTDOWN_HOW,

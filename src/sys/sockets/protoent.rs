@@ -11,11 +11,11 @@ use std::ptr;
 use windows_sys::core::PCSTR;
 use windows_sys::Win32::Networking::WinSock::PROTOENT;
 
-use super::last_error::record;
 use crate::error::Result;
 use crate::model::current::with_current;
 use crate::model::protocol_db::{self, ProtocolRecord, LONGEST_NAME};
 use crate::rules;
+use crate::sys::last_error::record;
 
 /// The thread's `PROTOENT` and the blocks it points to.
 struct Storage {

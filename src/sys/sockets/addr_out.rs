@@ -5,8 +5,8 @@ use std::net::SocketAddr;
 
 use windows_sys::Win32::Networking::WinSock::{AF_INET, SOCKADDR};
 
-use super::memory;
 use crate::error::{Error, Result};
+use crate::sys::memory;
 use crate::wire::encode_sockaddr;
 
 /// Checks an optional address out-parameter before the call consumes anything: if `addr`
@@ -16,7 +16,11 @@ use crate::wire::encode_sockaddr;
 ///
 /// # Safety
 /// `addrlen` must be NULL or valid for reads of an `i32`.
-pub(super) unsafe fn check_room(family: u16, addr: *mut SOCKADDR, addrlen: *mut i32) -> Result<()> {
+pub(in crate::sys) unsafe fn check_room(
+    family: u16,
+    addr: *mut SOCKADDR,
+    addrlen: *mut i32,
+) -> Result<()> {
     if addr.is_null() {
         return Ok(());
     }
@@ -38,7 +42,11 @@ pub(super) unsafe fn check_room(family: u16, addr: *mut SOCKADDR, addrlen: *mut 
 /// [`check_room`] must have accepted `addr` and `addrlen` for the socket's family (so
 /// `*addrlen` bytes, at least the address's size, are writable at `addr`), and both must
 /// still be valid.
-pub(super) unsafe fn write(addr: *mut SOCKADDR, addrlen: *mut i32, peer: Option<SocketAddr>) {
+pub(in crate::sys) unsafe fn write(
+    addr: *mut SOCKADDR,
+    addrlen: *mut i32,
+    peer: Option<SocketAddr>,
+) {
     let (false, Some(peer)) = (addr.is_null(), peer) else {
         return;
     };

@@ -7,8 +7,8 @@ use std::mem::size_of;
 use windows_sys::core::GUID;
 use windows_sys::Win32::Networking::WinSock::{LPFN_WSASENDMSG, WSAID_WSASENDMSG};
 
-use super::memory;
 use crate::error::{Error, Result};
+use crate::sys::memory;
 
 /// An extension function the table holds.
 #[derive(Debug, Clone, Copy)]
@@ -29,7 +29,7 @@ impl Function {
     unsafe fn write_to(self, output: *mut c_void) {
         match self {
             Function::SendMsg => {
-                let function: LPFN_WSASENDMSG = Some(super::WSASendMsg);
+                let function: LPFN_WSASENDMSG = Some(crate::sys::WSASendMsg);
                 // SAFETY: guaranteed by the caller; `LPFN_WSASENDMSG` is pointer-sized.
                 unsafe { memory::write(output.cast::<LPFN_WSASENDMSG>(), function) }
             }
@@ -52,7 +52,7 @@ fn same(a: &GUID, b: &GUID) -> bool {
 /// # Safety
 /// `input` must be NULL or valid for reads of `input_len` bytes; `output` NULL or valid for
 /// writes of `output_len` bytes.
-pub(super) unsafe fn function_pointer(
+pub(in crate::sys) unsafe fn function_pointer(
     input: *const c_void,
     input_len: u32,
     output: *mut c_void,

@@ -8,13 +8,13 @@ use windows_sys::Win32::Networking::WinSock::{
     WSAPROTOCOL_INFOW, WSAPROTOCOL_LEN, WSA_FLAG_OVERLAPPED,
 };
 
-use super::last_error::{record, socket_result};
-use super::memory;
 use crate::error::{Error, Result};
 use crate::model::catalog::{self, ProtocolEntry};
 use crate::model::current::with_current;
 use crate::rules;
 use crate::rules::catalog as catalog_rules;
+use crate::sys::last_error::{record, socket_result};
+use crate::sys::memory;
 
 /// The emulator's provider GUID, `7773656d-7072-4f76-8000-000000000001`, for every entry
 /// ([`crate::choices::PROTOCOL_INFO_FIELDS`]).
@@ -26,7 +26,7 @@ const PROVIDER_ID: GUID = GUID {
 };
 
 /// What the A and W forms of `WSAPROTOCOL_INFO` have in common here.
-pub(super) trait ProtocolInfo: Copy {
+pub(in crate::sys) trait ProtocolInfo: Copy {
     /// The structure describing `entry`.
     fn describe(entry: &ProtocolEntry) -> Self;
     /// (`dwCatalogEntryId`, `dwProviderReserved`, `iAddressFamily`, `iSocketType`,
@@ -188,7 +188,7 @@ pub unsafe extern "system" fn WSAEnumProtocolsA(
 ///
 /// # Safety
 /// `info` must be NULL or valid for reads of a `T`.
-pub(super) unsafe fn wsa_socket<T: ProtocolInfo>(
+pub(in crate::sys) unsafe fn wsa_socket<T: ProtocolInfo>(
     af: i32,
     r#type: i32,
     protocol: i32,
@@ -239,7 +239,7 @@ fn from_protocol_info(
 }
 
 /// [`WSASocketA`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsasocketa):
-/// [`super::WSASocketW`] with a `WSAPROTOCOL_INFOA`.
+/// [`crate::sys::WSASocketW`] with a `WSAPROTOCOL_INFOA`.
 ///
 /// # Safety
 /// `lpprotocolinfo` must be NULL or valid for reads of a `WSAPROTOCOL_INFOA`.

@@ -8,13 +8,13 @@ use windows_sys::Win32::Networking::WinSock::{
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
-use super::extensions;
-use super::last_error::int_result;
-use super::memory;
-use super::overlapped::overlapped_result;
-use super::security::finish_query;
 use crate::error::Error;
 use crate::model::current::with_current;
+use crate::sys::extensions;
+use crate::sys::last_error::int_result;
+use crate::sys::memory;
+use crate::sys::overlapped::overlapped_result;
+use crate::sys::security::finish_query;
 use crate::testing::Call;
 
 /// [`WSAIoctl`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsaioctl)
@@ -23,14 +23,14 @@ use crate::testing::Call;
 /// reach the same code ([`crate::choices::SECURITY_IOCTLS`]):
 ///
 /// - `SIO_SET_PEER_TARGET_NAME`: the input buffer is a `SOCKET_PEER_TARGET_NAME` of
-///   `cbinbuffer` bytes; same checks and results as [`super::WSASetSocketPeerTargetName`].
+///   `cbinbuffer` bytes; same checks and results as [`crate::sys::WSASetSocketPeerTargetName`].
 /// - `SIO_DELETE_PEER_TARGET_NAME`: the input buffer is a `SOCKADDR` of `cbinbuffer` bytes;
-///   same as [`super::WSADeleteSocketPeerTargetName`].
+///   same as [`crate::sys::WSADeleteSocketPeerTargetName`].
 /// - `SIO_SET_SECURITY`: the input buffer is the settings (NULL: the defaults); same as
-///   [`super::WSASetSocketSecurity`].
+///   [`crate::sys::WSASetSocketSecurity`].
 /// - `SIO_QUERY_SECURITY`: the input buffer is the template, the output buffer of
 ///   `cboutbuffer` bytes receives the `SOCKET_SECURITY_QUERY_INFO`; same as
-///   [`super::WSAQuerySocketSecurity`], with `*lpcbbytesreturned` playing
+///   [`crate::sys::WSAQuerySocketSecurity`], with `*lpcbbytesreturned` playing
 ///   *SecurityQueryInfoLen*'s part on the way out (24, or the size needed).
 /// - `SIO_UDP_CONNRESET`: the input buffer is a `BOOL` of `cbinbuffer` bytes: TRUE (any
 ///   non-zero value) reports the ICMP Port Unreachable a datagram drew in the next receive
@@ -39,7 +39,7 @@ use crate::testing::Call;
 ///   ([`crate::choices::UDP_CONNRESET_CONTROL`]).
 /// - `SIO_GET_EXTENSION_FUNCTION_POINTER`: the input buffer is a `GUID`; the output
 ///   buffer receives the address of the extension function it names (`WSAID_WSASENDMSG`:
-///   [`super::WSASendMsg`]) and `*lpcbbytesreturned` its size; an unknown GUID is
+///   [`crate::sys::WSASendMsg`]) and `*lpcbbytesreturned` its size; an unknown GUID is
 ///   `WSAEINVAL` ([`crate::choices::EXTENSION_FUNCTIONS`]).
 /// - any other code: `WSAEINVAL`, "the dwIoControlCode parameter is not a valid command"
 ///   ([`crate::choices::IOCTL_CODES`]).

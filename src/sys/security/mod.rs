@@ -1,5 +1,12 @@
 //! `WSASetSocketSecurity`, `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer` and
 //! `WSARevertImpersonation`.
+//!
+//! The Secure Socket Extensions: `WSASetSocketSecurity`, `WSAQuerySocketSecurity`,
+//! `WSAImpersonateSocketPeer`, `WSARevertImpersonation` (this file) and the peer target
+//! names (`peer_names.rs`).
+
+pub(super) mod peer_names;
+
 use windows_sys::Win32::Networking::WinSock::{
     LPWSAOVERLAPPED_COMPLETION_ROUTINE, SOCKADDR, SOCKET, SOCKET_SECURITY_QUERY_INFO,
     SOCKET_SECURITY_QUERY_TEMPLATE, SOCKET_SECURITY_SETTINGS,

@@ -1,10 +1,10 @@
 //! `WSAStartup` and `WSACleanup`.
 use windows_sys::Win32::Networking::WinSock::WSADATA;
 
-use super::last_error::int_result;
-use super::memory;
 use crate::error::Error;
 use crate::model::current::with_current;
+use crate::sys::last_error::int_result;
+use crate::sys::memory;
 
 /// `WSADATA::szDescription`, as Windows fills it.
 const DESCRIPTION: &[u8] = b"WinSock 2.0";

@@ -6,11 +6,11 @@ use windows_sys::core::BOOL;
 use windows_sys::Win32::Foundation::{FALSE, TRUE};
 use windows_sys::Win32::Networking::WinSock::{QOS, SOCKET, WSABUF};
 
-use super::last_error::record;
-use super::memory;
 use crate::error::Error;
 use crate::model::current::with_current;
 use crate::rules;
+use crate::sys::last_error::record;
+use crate::sys::memory;
 
 /// [`WSAGetQOSByName`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsagetqosbyname):
 /// fills `lpqos` from the template named by `lpqosname`'s string, or, when that string is

@@ -12,18 +12,18 @@ use windows_sys::Win32::Networking::WinSock::{
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
-use super::addr_out;
-use super::last_error::int_result;
-use super::memory;
-use super::overlapped::{overlapped_result, pending_completer};
 use crate::error::{Error, Result};
 use crate::model::current::with_current;
 use crate::model::{Received, SocketTable};
+use crate::sys::addr_out;
+use crate::sys::last_error::int_result;
+use crate::sys::memory;
+use crate::sys::overlapped::{overlapped_result, pending_completer};
 use crate::testing::Call;
 
 /// Where a completed transfer reports: the overlapped arguments, and the byte count.
 #[derive(Clone, Copy)]
-pub(super) struct Completion {
+pub(in crate::sys) struct Completion {
     overlapped: *mut OVERLAPPED,
     routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
     /// `lpNumberOfBytesSent` / `lpNumberOfBytesRecvd`.
@@ -32,7 +32,7 @@ pub(super) struct Completion {
 
 impl Completion {
     /// The overlapped arguments and the count out-parameter, as the caller gave them.
-    pub(super) fn new(
+    pub(in crate::sys) fn new(
         overlapped: *mut OVERLAPPED,
         routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
         count: *mut u32,
@@ -85,7 +85,7 @@ impl Completion {
 ///
 /// # Safety
 /// As [`WSASend`].
-pub(super) unsafe fn gather_send(
+pub(in crate::sys) unsafe fn gather_send(
     s: SOCKET,
     buffers: *const WSABUF,
     count: u32,
@@ -104,7 +104,7 @@ pub(super) unsafe fn gather_send(
 }
 
 /// [`WSASend`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsasend):
-/// [`send`](super::send) with the data gathered from `dwbuffercount` `WSABUF`s (one
+/// [`send`](crate::sys::send) with the data gathered from `dwbuffercount` `WSABUF`s (one
 /// datagram on a datagram socket), the count written to `*lpnumberofbytessent`.
 ///
 /// Errors, in this order: `WSANOTINITIALISED`, `WSAENOTSOCK`; `WSAEFAULT` for a NULL
@@ -139,7 +139,7 @@ pub unsafe extern "system" fn WSASend(
 }
 
 /// [`WSASendTo`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsasendto):
-/// [`sendto`](super::sendto) with the data gathered from `dwbuffercount` `WSABUF`s into one
+/// [`sendto`](crate::sys::sendto) with the data gathered from `dwbuffercount` `WSABUF`s into one
 /// datagram, the count written to `*lpnumberofbytessent`. Argument and overlapped handling
 /// as [`WSASend`]; then the errors of `sendto` (`WSAEDESTADDRREQ`, `WSAEFAULT` for a short
 /// address, `WSAEAFNOSUPPORT`, `WSAEADDRNOTAVAIL`, `WSAEMSGSIZE`, ...).
@@ -288,7 +288,7 @@ unsafe fn receive(
 }
 
 /// [`WSARecv`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsarecv):
-/// [`recv`](super::recv) into `dwbuffercount` `WSABUF`s, filled in order; the count goes to
+/// [`recv`](crate::sys::recv) into `dwbuffercount` `WSABUF`s, filled in order; the count goes to
 /// `*lpnumberofbytesrecvd` and `*lpflags` (in: `MSG_PEEK`, and on streams `MSG_WAITALL`
 /// and the hint `MSG_PUSH_IMMEDIATE`) is set to 0 on success.
 ///
@@ -299,7 +299,7 @@ unsafe fn receive(
 /// `WSAEINVAL` (unbound datagram socket), `WSAESHUTDOWN`, `WSAECONNRESET`,
 /// and, with nothing to receive, `WSAEWOULDBLOCK` on a non-blocking socket or, for an
 /// overlapped receive, at once (an overlapped receive does not wait in the call), while a
-/// blocking non-overlapped receive waits as [`recv`](super::recv) does. A datagram longer than the
+/// blocking non-overlapped receive waits as [`recv`](crate::sys::recv) does. A datagram longer than the
 /// buffers fills them and fails with `WSAEMSGSIZE`, the rest discarded
 /// ([`crate::choices::DATAGRAM_TRUNCATION`]). Overlapped arguments as [`WSASend`]: a
 /// deferred completion leaves `*lpnumberofbytesrecvd` and `*lpflags` unwritten (the data is
@@ -330,7 +330,7 @@ pub unsafe extern "system" fn WSARecv(
 }
 
 /// [`WSARecvFrom`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsarecvfrom):
-/// [`WSARecv`], also giving the sender, as [`recvfrom`](super::recvfrom) does: if `lpfrom`
+/// [`WSARecv`], also giving the sender, as [`recvfrom`](crate::sys::recvfrom) does: if `lpfrom`
 /// is not NULL, `lpfromlen` must be non-NULL and hold at least the socket family's address
 /// size (`WSAEFAULT` otherwise, checked after the array and before anything is consumed);
 /// the address and its length are written when data is received, also for a truncated

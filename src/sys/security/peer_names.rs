@@ -4,10 +4,10 @@ use windows_sys::Win32::Networking::WinSock::{
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
-use super::last_error::int_result;
-use super::memory;
-use super::overlapped::overlapped_result;
 use crate::model::current::with_current;
+use crate::sys::last_error::int_result;
+use crate::sys::memory;
+use crate::sys::overlapped::overlapped_result;
 use crate::testing::Call;
 
 /// [`WSASetSocketPeerTargetName`](https://learn.microsoft.com/windows/win32/api/ws2tcpip/nf-ws2tcpip-wsasetsocketpeertargetname):

@@ -3,14 +3,14 @@
 use windows_sys::core::{PCSTR, PSTR};
 use windows_sys::Win32::Networking::WinSock::{SOCKET, WSAPROTOCOL_INFOW};
 
-use super::last_error::int_result;
-use super::memory;
-use super::protocol_info::protocol_info;
 use crate::error::{Error, Result};
 use crate::model::current::with_current;
 use crate::model::options::sizes::{self, Trace};
 use crate::model::options::{Direction, Form, OptionValue};
 use crate::model::SocketTable;
+use crate::sys::last_error::int_result;
+use crate::sys::memory;
+use crate::sys::protocol_info::protocol_info;
 
 /// [`getsockopt`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-getsockopt):
 /// the value of an option, for every option of the table in `docs/options.md`.
@@ -31,7 +31,7 @@ use crate::model::SocketTable;
 /// for writes of `*optlen` bytes.
 ///
 /// # The options (`docs/options.md`)
-#[doc = include_str!("../../docs/options.md")]
+#[doc = include_str!("../../../docs/options.md")]
 pub unsafe extern "system" fn getsockopt(
     s: SOCKET,
     level: i32,

@@ -7,11 +7,11 @@
 use windows_sys::core::BOOL;
 use windows_sys::Win32::Foundation::{FALSE, HANDLE, TRUE};
 
-use super::last_error::record;
 use crate::error::{Error, Result};
 use crate::model::current::with_current;
 use crate::model::handles::{kind_of, HandleKind};
 use crate::model::{events, tokens};
+use crate::sys::last_error::record;
 
 /// [`CloseHandle`](https://learn.microsoft.com/windows/win32/api/handleapi/nf-handleapi-closehandle):
 /// closes an open object handle. Returns `TRUE`, or `FALSE` with the thread's last error
@@ -53,7 +53,7 @@ fn close(value: usize) -> Result<()> {
 
 /// Closes the open tokens among `handles` (0: none), as a failed call that opened them
 /// must.
-pub(super) fn close_tokens(handles: &[u64]) {
+pub(in crate::sys) fn close_tokens(handles: &[u64]) {
     for &handle in handles.iter().filter(|&&handle| handle != 0) {
         // A handle the caller could not have seen cannot have been closed by it.
         let _ = tokens::close(handle as usize);

@@ -2,10 +2,10 @@
 //! The record and its rules are the model's (`model/readiness/network_events.rs`).
 use windows_sys::Win32::Networking::WinSock::{SOCKET, WSAEVENT, WSANETWORKEVENTS};
 
-use super::last_error::int_result;
-use super::sets;
 use crate::model::current::with_current;
 use crate::rules::readiness as rules;
+use crate::sys::last_error::int_result;
+use crate::sys::sets;
 
 /// [`WSAEventSelect`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsaeventselect):
 /// records the `FD_*` events of `lnetworkevents` on `s` and sets `heventobject` when one

@@ -13,11 +13,11 @@ use windows_sys::Win32::Networking::WinSock::{
     WSA_WAIT_FAILED, WSA_WAIT_IO_COMPLETION, WSA_WAIT_TIMEOUT,
 };
 
-use super::last_error::record;
-use super::memory;
 use crate::error::{Error, Result};
 use crate::model::current::with_current;
 use crate::model::events::{self, Wait, WaitFor};
+use crate::sys::last_error::record;
+use crate::sys::memory;
 
 /// The `BOOL` convention of the event functions: `TRUE`, or `FALSE` with the last error set.
 fn bool_result(result: Result<()>) -> BOOL {

@@ -3,6 +3,13 @@
 //!
 //! The model decides what is ready (`model/readiness`); this file reads the caller's sets
 //! (through `sets.rs`), and writes back only the ready handles, in their order.
+//!
+//! Readiness: `select`, `WSAPoll` and the `FD_*` helpers (this file), their caller
+//! memory (`sets.rs`), and `WSAEventSelect`/`WSAEnumNetworkEvents` (`event_select.rs`).
+
+pub(super) mod event_select;
+pub(super) mod sets;
+
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -11,7 +18,6 @@ use windows_sys::Win32::Networking::WinSock::{
 };
 
 use super::last_error::record;
-use super::sets;
 use crate::error::{Error, Result};
 use crate::model::current::with_current;
 use crate::model::readiness::{SelectEntry, SetKind};

@@ -5,6 +5,11 @@
 //! writes its status into the caller's `OVERLAPPED` and then either signals `hEvent`
 //! (no completion routine) or queues the routine to the calling thread, to run at its
 //! next alertable wait. See [`docs/overlapped.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/overlapped.md).
+//!
+//! Overlapped completion as Winsock runs it (this file: `WSAGetOverlappedResult`,
+//! completion routines) and event objects and their waits (`event_objects.rs`).
+
+pub(super) mod event_objects;
 
 use windows_sys::core::BOOL;
 use windows_sys::Win32::Foundation::{FALSE, HANDLE, TRUE};

@@ -1,12 +1,33 @@
 //! Creating, binding, connecting, accepting (`accept`, `WSAAccept`) and closing sockets.
+//!
+//! Sockets and their life: creating, binding, connecting, accepting and closing
+//! (this file, with `addr_out.rs` for returned addresses and `condition.rs` for
+//! `WSAAccept`'s condition function), `WSAStartup`/`WSACleanup` (`startup.rs`), names
+//! (`names.rs`), options (`options.rs`, `protocol_info.rs`), the catalogue (`protocols.rs`,
+//! `protoent.rs`, `qos.rs`), `WSAIoctl` and its extension functions (`ioctl.rs`,
+//! `extensions.rs`), `CloseHandle` (`handles.rs`) and the Winsock 1.1 hooks
+//! (`blocking_hooks.rs`).
+
+pub(super) mod addr_out;
+pub(super) mod blocking_hooks;
+pub(super) mod condition;
+pub(super) mod extensions;
+pub(super) mod handles;
+pub(super) mod ioctl;
+pub(super) mod names;
+pub(super) mod options;
+pub(super) mod protocol_info;
+pub(super) mod protocols;
+pub(super) mod protoent;
+pub(super) mod qos;
+pub(super) mod startup;
+
 use std::net::SocketAddr;
 
 use windows_sys::Win32::Networking::WinSock::{
     LPCONDITIONPROC, QOS, SOCKADDR, SOCKET, WSABUF, WSAPROTOCOL_INFOW,
 };
 
-use super::addr_out;
-use super::condition;
 use super::last_error::{int_result, socket_result};
 use super::memory;
 use crate::error::{Error, Result};

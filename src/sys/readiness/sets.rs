@@ -25,7 +25,7 @@ fn array_of(set: *mut FD_SET) -> *mut SOCKET {
 ///
 /// # Safety
 /// `set` must be non-NULL and valid for reads of its `fd_count` field.
-pub(super) unsafe fn count(set: *const FD_SET) -> u32 {
+pub(in crate::sys) unsafe fn count(set: *const FD_SET) -> u32 {
     // SAFETY: guaranteed by the caller.
     unsafe { ptr::read_unaligned(ptr::addr_of!((*set).fd_count)) }
 }
@@ -34,7 +34,7 @@ pub(super) unsafe fn count(set: *const FD_SET) -> u32 {
 ///
 /// # Safety
 /// `set` must be non-NULL and valid for reads of `index + 1` handles.
-pub(super) unsafe fn handle(set: *mut FD_SET, index: usize) -> SOCKET {
+pub(in crate::sys) unsafe fn handle(set: *mut FD_SET, index: usize) -> SOCKET {
     // SAFETY: within the handles the caller promises.
     unsafe { ptr::read_unaligned(array_of(set).add(index)) }
 }
@@ -43,7 +43,7 @@ pub(super) unsafe fn handle(set: *mut FD_SET, index: usize) -> SOCKET {
 ///
 /// # Safety
 /// `set` must be non-NULL and valid for writes of `index + 1` handles.
-pub(super) unsafe fn write_handle(set: *mut FD_SET, index: usize, handle: SOCKET) {
+pub(in crate::sys) unsafe fn write_handle(set: *mut FD_SET, index: usize, handle: SOCKET) {
     // SAFETY: within the handles the caller promises.
     unsafe { ptr::write_unaligned(array_of(set).add(index), handle) }
 }
@@ -52,7 +52,7 @@ pub(super) unsafe fn write_handle(set: *mut FD_SET, index: usize, handle: SOCKET
 ///
 /// # Safety
 /// `set` must be non-NULL and valid for writes of its `fd_count` field.
-pub(super) unsafe fn write_count(set: *mut FD_SET, count: u32) {
+pub(in crate::sys) unsafe fn write_count(set: *mut FD_SET, count: u32) {
     // SAFETY: guaranteed by the caller.
     unsafe { ptr::write_unaligned(ptr::addr_of_mut!((*set).fd_count), count) }
 }
@@ -61,7 +61,7 @@ pub(super) unsafe fn write_count(set: *mut FD_SET, count: u32) {
 ///
 /// # Safety
 /// `timeout` must be non-NULL and valid for reads of a `TIMEVAL`.
-pub(super) unsafe fn timeval(timeout: *const TIMEVAL) -> TIMEVAL {
+pub(in crate::sys) unsafe fn timeval(timeout: *const TIMEVAL) -> TIMEVAL {
     // SAFETY: guaranteed by the caller.
     unsafe { ptr::read_unaligned(timeout) }
 }
@@ -70,7 +70,7 @@ pub(super) unsafe fn timeval(timeout: *const TIMEVAL) -> TIMEVAL {
 ///
 /// # Safety
 /// `array` must be non-NULL and valid for reads of `out.len()` entries.
-pub(super) unsafe fn read_poll_entries(array: *const WSAPOLLFD, out: &mut [WSAPOLLFD]) {
+pub(in crate::sys) unsafe fn read_poll_entries(array: *const WSAPOLLFD, out: &mut [WSAPOLLFD]) {
     for (i, slot) in out.iter_mut().enumerate() {
         // SAFETY: within the entries the caller promises.
         *slot = unsafe { ptr::read_unaligned(array.add(i)) };
@@ -81,7 +81,7 @@ pub(super) unsafe fn read_poll_entries(array: *const WSAPOLLFD, out: &mut [WSAPO
 ///
 /// # Safety
 /// `array` must be non-NULL and valid for writes of `entries.len()` entries.
-pub(super) unsafe fn write_revents(array: *mut WSAPOLLFD, entries: &[WSAPOLLFD]) {
+pub(in crate::sys) unsafe fn write_revents(array: *mut WSAPOLLFD, entries: &[WSAPOLLFD]) {
     for (i, entry) in entries.iter().enumerate() {
         // SAFETY: within the entries the caller promises.
         unsafe { ptr::write_unaligned(ptr::addr_of_mut!((*array.add(i)).revents), entry.revents) };
@@ -93,7 +93,7 @@ pub(super) unsafe fn write_revents(array: *mut WSAPOLLFD, entries: &[WSAPOLLFD])
 ///
 /// # Safety
 /// `out` must be non-NULL and valid for writes of a `WSANETWORKEVENTS`.
-pub(super) unsafe fn write_network_events(
+pub(in crate::sys) unsafe fn write_network_events(
     out: *mut WSANETWORKEVENTS,
     events: u32,
     errors: &[i32; 10],

@@ -11,9 +11,9 @@ use windows_sys::core::BOOL;
 use windows_sys::Win32::Foundation::{FALSE, FARPROC};
 use windows_sys::Win32::Networking::WinSock::SOCKET_ERROR;
 
-use super::last_error::record;
 use crate::error::Error;
 use crate::model::current::with_current;
+use crate::sys::last_error::record;
 
 /// The error the three removed calls record: `WSANOTINITIALISED` before `WSAStartup`,
 /// else `WSAEOPNOTSUPP`.

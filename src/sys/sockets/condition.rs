@@ -8,7 +8,7 @@ use crate::model::{Verdict, Waiting};
 use crate::wire::encode_sockaddr;
 
 /// A condition function, as `LPCONDITIONPROC` holds it.
-pub(super) type ConditionProc = unsafe extern "system" fn(
+pub(in crate::sys) type ConditionProc = unsafe extern "system" fn(
     *mut WSABUF,
     *mut WSABUF,
     *mut QOS,
@@ -28,7 +28,7 @@ pub(super) type ConditionProc = unsafe extern "system" fn(
 ///
 /// # Safety
 /// `condition` must be sound to call with these arguments, valid only during the call.
-pub(super) unsafe fn ask(
+pub(in crate::sys) unsafe fn ask(
     condition: ConditionProc,
     waiting: Waiting,
     callback_data: usize,

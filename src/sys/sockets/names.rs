@@ -3,10 +3,10 @@ use std::net::SocketAddr;
 
 use windows_sys::Win32::Networking::WinSock::{SOCKADDR, SOCKET};
 
-use super::last_error::int_result;
-use super::memory;
 use crate::error::{Error, Result};
 use crate::model::current::with_current;
+use crate::sys::last_error::int_result;
+use crate::sys::memory;
 use crate::wire::encode_sockaddr;
 
 /// Writes `addr` through a `name`/`namelen` pair: `WSAEFAULT` for a NULL pointer or a
