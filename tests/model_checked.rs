@@ -16,15 +16,12 @@
 //! | `close_vs_overlapped_send` | `closesocket` against an overlapped `WSASend` | 8 |
 //! | `wait_vs_close_event` | `WSAWaitForMultipleEvents` against `WSACloseEvent` | 5 |
 //! | `sendto_vs_disconnect` | `sendto` on a connected datagram socket against `connect` to the zero address | found by the audit |
-//!
-//! A blocked receive racing `closesocket` joins this table when receives block (issue 12):
-//! add a `close_vs_blocked_recv` scenario that runs `recv` on one thread and `closesocket`
-//! on another, with `scenario!`, and checks the receive ends (`WSAEINTR` or
-//! `WSAENOTSOCK`) and nothing is left waiting.
+//! | `close_vs_blocked_recv` | a blocking `recv` on one thread against `closesocket` of its socket on another | the waits of issue 12 (choice `close-interrupts-waits`) |
 #![cfg(winsock_emu_shuttle)]
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use shuttle::thread;
 use winsock_emu::sys::{self, OVERLAPPED, SOCKET, SOCKET_ERROR, WSABUF};
@@ -201,5 +198,41 @@ fn sendto_vs_disconnect() {
         assert_eq!(rc, 1, "sendto failed with {error}");
         let waiting: usize = servers.iter().map(|s| s.info().unwrap().waiting).sum();
         assert_eq!(waiting, 1);
+    });
+}
+
+#[test]
+fn close_vs_blocked_recv() {
+    explore(|| {
+        let net = started();
+        // No stall limit: shuttle may fire any timed wait at any point, which would end the
+        // receive as a stall before the close ran; its own deadlock detection takes the
+        // stall limit's place (a receive the close did not wake is a deadlock).
+        net.set_stall_limit(Duration::MAX);
+        let listener = net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
+        listener.bind("127.0.0.1:80".parse().unwrap()).unwrap();
+        listener.listen(5).unwrap();
+        let client = net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
+        client.connect("127.0.0.1:80".parse().unwrap()).unwrap();
+        let (accepted, _) = listener.accept().unwrap();
+        let s = accepted.into_raw();
+        let receiver = spawn(&net, move || {
+            let mut buf = [0u8; 4];
+            let rc = unsafe { sys::recv(s, buf.as_mut_ptr(), 4, 0) };
+            (rc, unsafe { sys::WSAGetLastError() })
+        });
+        assert_eq!(unsafe { sys::closesocket(s) }, 0);
+        // A close that did not wake the blocked receive leaves it asleep: shuttle finds
+        // that schedule and reports the deadlock.
+        let (rc, error) = receiver.join().unwrap();
+        assert_eq!(rc, SOCKET_ERROR, "recv on a closed socket returned {rc}");
+        assert!(
+            error == sys::WSAEINTR || error == sys::WSAENOTSOCK,
+            "recv ended with {error}, not WSAEINTR (woken by the close) or WSAENOTSOCK \
+             (closed before it started)"
+        );
+        // The client sees the close as the stream's end: nothing is left waiting on it.
+        let mut buf = [0u8; 1];
+        assert_eq!(client.recv(&mut buf).unwrap(), 0);
     });
 }
