@@ -925,13 +925,16 @@ pub const WSASOCKET_PROTOCOL_INFO: Choice = Choice {
     id: "wsasocket-protocol-info",
     question: "Which socket does WSASocket make from a WSAPROTOCOL_INFO, and what is an \
                invalid one?",
-    answer: "The one its dwCatalogEntryId names: af, type and protocol given as \
-             FROM_PROTOCOL_INFO take the structure's iAddressFamily, iSocketType and \
-             iProtocol; the result must be the entry's family and type with a protocol the \
-             entry serves (0: its default). An unknown entry, a triple it does not serve, or \
-             a structure from WSADuplicateSocket (non-zero dwProviderReserved: duplication \
-             is not emulated) is WSAEINVAL, and no socket is made. The other fields are not \
-             read.",
+    answer:
+        "The one socket() makes of the triple, whichever entry the structure names, as Windows \
+             makes it (Wine's sock.c test_WSASocket: the TCP entry with its fields rewritten to \
+             UDP made a datagram socket, and explicit TCP arguments beside it a stream socket): \
+             af, type and protocol that are FROM_PROTOCOL_INFO or 0 take the structure's \
+             iAddressFamily, iSocketType and iProtocol, and a family of 0 is then WSAEAFNOSUPPORT, \
+             as Windows answers it. A structure whose dwCatalogEntryId names no catalogue entry, \
+             or one from WSADuplicateSocket (non-zero dwProviderReserved: duplication is not \
+             emulated), is WSAEINVAL (the WSASocketW page: the contents are invalid; no Windows \
+             test decides these two), and no socket is made. The other fields are not read.",
 };
 
 /// What the protocol database holds.
