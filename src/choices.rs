@@ -925,16 +925,17 @@ pub const WSASOCKET_PROTOCOL_INFO: Choice = Choice {
     id: "wsasocket-protocol-info",
     question: "Which socket does WSASocket make from a WSAPROTOCOL_INFO, and what is an \
                invalid one?",
-    answer:
-        "The one socket() makes of the triple, whichever entry the structure names, as Windows \
-             makes it (Wine's sock.c test_WSASocket: the TCP entry with its fields rewritten to \
-             UDP made a datagram socket, and explicit TCP arguments beside it a stream socket): \
-             af, type and protocol that are FROM_PROTOCOL_INFO or 0 take the structure's \
-             iAddressFamily, iSocketType and iProtocol, and a family of 0 is then WSAEAFNOSUPPORT, \
-             as Windows answers it. A structure whose dwCatalogEntryId names no catalogue entry, \
-             or one from WSADuplicateSocket (non-zero dwProviderReserved: duplication is not \
-             emulated), is WSAEINVAL (the WSASocketW page: the contents are invalid; no Windows \
-             test decides these two), and no socket is made. The other fields are not read.",
+    answer: "The one socket() makes of the triple, whichever entry the structure names, as \
+             Windows makes it (Wine's sock.c test_WSASocket: the TCP entry with its fields \
+             rewritten to UDP made a datagram socket, and explicit TCP arguments beside it a \
+             stream socket): af, type and protocol that are FROM_PROTOCOL_INFO or 0 take the \
+             structure's iAddressFamily, iSocketType and iProtocol, and a family of 0 is then \
+             WSAEAFNOSUPPORT, as Windows answers it. A structure whose dwCatalogEntryId names no \
+             catalogue entry, or one from WSADuplicateSocket (non-zero dwProviderReserved: \
+             duplication is not emulated), is WSAEINVAL (the WSASocketW page: the contents are \
+             invalid; no Windows evidence decides these two: the page does not name them and \
+             Wine's tests pass neither, and Wine 8.0 makes the socket of an unknown entry \
+             anyway), and no socket is made. The other fields are not read.",
 };
 
 /// What the protocol database holds.
@@ -970,9 +971,9 @@ pub const BLOCKING_HOOKS: Choice = Choice {
              after the WSANOTINITIALISED check, WSACancelBlockingCall and WSAUnhookBlockingHook \
              are SOCKET_ERROR and WSASetBlockingHook is NULL, each with WSAEOPNOTSUPP; the hook \
              given is never called. WSAIsBlocking is FALSE. The answer is the same after \
-             WSAStartup(1.1), since the 1.1 DLLs are not emulated. No Windows evidence decides it: \
-             the pages are silent on the code and Wine's tests do not call these functions; Wine \
-             8.0's WSACancelBlockingCall returns 0.",
+             WSAStartup(1.1), since the 1.1 DLLs are not emulated. No Windows evidence decides \
+             it: the pages are silent on the code and Wine's tests do not call these functions; \
+             Wine 8.0's WSACancelBlockingCall returns 0.",
 };
 
 /// The order of `getsockopt`'s and `setsockopt`'s checks.
@@ -1098,16 +1099,16 @@ pub const MULTICAST_DELIVERY: Choice = Choice {
                and what do membership calls the pages leave open get?",
     answer: "Every datagram socket bound to the destination port, at the wildcard address or the \
              group's, that joined the group on any interface (the network is one host, so \
-             imr_interface is not checked) and has IP_MULTICAST_LOOP on: on Windows it acts on the \
-             receiving socket, and every sender is on the receiver's host. The source is the \
+             imr_interface is not checked) and has IP_MULTICAST_LOOP on: on Windows it acts on \
+             the receiving socket, and every sender is on the receiver's host. The source is the \
              sender's address, loopback when it is bound to the wildcard. A group nobody joined \
              drops the datagram silently (no port-unreachable notice); group traffic is not \
              secured, so no peer exchange is recorded; an injected drop or duplicate applies to \
              every member alike. Joining a group already joined is WSAEADDRINUSE, leaving one not \
              joined WSAEADDRNOTAVAIL (no Windows evidence decides it: the IPPROTO_IP page is \
-             silent on IP_DROP_MEMBERSHIP's errors and Wine's tests do not leave a group; Wine 8.0 \
-             gives WSAEINVAL), a group outside 224.0.0.0/4 WSAEINVAL, an ip_mreq shorter than 8 \
-             bytes WSAEFAULT.",
+             silent on IP_DROP_MEMBERSHIP's errors and Wine's tests do not leave a group; Wine \
+             8.0 gives WSAEINVAL), a group outside 224.0.0.0/4 WSAEINVAL, an ip_mreq shorter than \
+             8 bytes WSAEFAULT.",
 };
 
 /// `SIO_GET_EXTENSION_FUNCTION_POINTER`.
@@ -1208,10 +1209,9 @@ pub const READINESS_LIMITS: Choice = Choice {
 pub const SELECT_TIMEOUT_VALIDITY: Choice = Choice {
     id: "select-timeout-validity",
     question: "Which TIMEVAL does select refuse as \"not valid\" (WSAEINVAL)?",
-    answer:
-        "One with a negative tv_sec or tv_usec. A tv_usec of a million or more is accepted and \
-             carries into seconds, as BSD code that builds {0, 1500000} expects. The TIMEVAL is \
-             never written. No Windows evidence decides it: the select page does not say which \
+    answer: "One with a negative tv_sec or tv_usec. A tv_usec of a million or more is accepted \
+             and carries into seconds, as BSD code that builds {0, 1500000} expects. The TIMEVAL \
+             is never written. No Windows evidence decides it: the select page does not say which \
              TIMEVAL is not valid, and Wine's tests pass no negative one; Wine 8.0 accepts a \
              negative tv_sec and succeeds.",
 };
@@ -1249,14 +1249,14 @@ pub const EVENT_SELECT_KEEPS_THE_RECORD: Choice = Choice {
              WSAEventSelect (with a new mask, 0 then the mask, or the same mask) keeps the events \
              recorded and not enumerated, and sets the new event object at once if one of them is \
              selected; an event enumerated and not re-enabled is not reported again. \
-             WSAEnumNetworkEvents reports and clears only the selected events. The event object is \
-             not reset by WSAEventSelect. A connect that succeeded before the socket's first \
+             WSAEnumNetworkEvents reports and clears only the selected events. The event object \
+             is not reset by WSAEventSelect. A connect that succeeded before the socket's first \
              WSAEventSelect, blocking or not, is reported then as FD_CONNECT (error 0) beside \
              FD_WRITE, as Windows does in event mode (sock.c test_connect_events: connect, then \
              select); an accepted socket reports FD_WRITE alone. The record is brought up to date \
              after every call of either face (the calls that change what a socket offers), by the \
-             thread that made the call; FD_READ and FD_ACCEPT are recorded again when more data or \
-             another connection arrives before the re-enabling call, as Windows does in event \
+             thread that made the call; FD_READ and FD_ACCEPT are recorded again when more data \
+             or another connection arrives before the re-enabling call, as Windows does in event \
              mode.",
 };
 
@@ -1270,9 +1270,9 @@ pub const EVENT_SELECT_ARGUMENTS: Choice = Choice {
              says). WSAEnumNetworkEvents: a non-NULL hEventObject that names no event; a NULL one \
              is allowed (facts 2.4). The checks come after WSANOTINITIALISED and WSAENOTSOCK, and \
              a failed call changes nothing: the socket stays blocking, the record is not cleared, \
-             no event is reset. No Windows evidence decides the mask bits: the WSAEventSelect page \
-             does not say whether a bit outside FD_ALL_EVENTS is invalid, and Wine's tests pass \
-             none; Wine 8.0 accepts one.",
+             no event is reset. No Windows evidence decides the mask bits: the WSAEventSelect \
+             page does not say whether a bit outside FD_ALL_EVENTS is invalid, and Wine's tests \
+             pass none; Wine 8.0 accepts one.",
 };
 
 /// `FD_CLOSE` after a reset carries `WSAECONNABORTED`.
@@ -1341,10 +1341,10 @@ pub const CLOSE_INTERRUPTS_WAITS: Choice = Choice {
                another thread closes its socket, or calls the last WSACleanup, while it \
                waits?",
     answer: "WSAEINTR, as the Windows Sockets 2 specification says for a blocking call whose \
-             socket is closed (the closesocket page calls the situation undefined and Wine's tests \
-             assert only that accept fails, so no Windows evidence decides it; Wine 8.0 gives a \
-             blocked recv WSAEINVAL). The wait ends at once: the close wakes every waiter of the \
-             network.",
+             socket is closed (the closesocket page calls the situation undefined and Wine's \
+             tests assert only that accept fails, so no Windows evidence decides it; Wine 8.0 \
+             gives a blocked recv WSAEINVAL). The wait ends at once: the close wakes every waiter \
+             of the network.",
 };
 
 /// A non-blocking connect.

@@ -407,6 +407,15 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
         DEFAULTS_UNCONFIRMED,
     ),
     wine(
+        "wsasocket-protocol-info-unknown-entry",
+        "Wine 8.0's WSASocket does not look up dwCatalogEntryId: it makes the socket of the \
+         structure's triple and succeeds.",
+        "no Windows evidence: the WSASocketW page's WSAEINVAL (\"the contents are invalid\") \
+         does not say whether a dwCatalogEntryId naming no entry is invalid, and sock.c \
+         passes none (test_WSASocket rewrites only the triple); choice \
+         `wsasocket-protocol-info`.",
+    ),
+    wine(
         "multicast-leave-not-joined",
         "Wine 8.0 answers IP_DROP_MEMBERSHIP of a group not joined with WSAEINVAL.",
         "no Windows evidence: the IPPROTO_IP socket options page is silent on \
