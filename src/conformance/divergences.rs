@@ -297,7 +297,7 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
     ),
     wine(
         "select-before-startup",
-        "Wine 8.0's select checks the handles before WSAStartup: WSAENOTSOCK.",
+        "Wine 8.0's select gives WSAENOTSOCK before WSAStartup.",
         "select page, Return value: WSANOTINITIALISED, \"A successful WSAStartup call must \
          occur before using this function\" (first in its table); sock.c \
          test_WithoutWSAStartup: before WSAStartup, Windows fails WSASocketA and \
@@ -316,8 +316,8 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
         "Wine 8.0 reports revents 1 (POLLRDNORM only) for a refused non-blocking connect.",
         "WSAPoll page, Remarks: \"As of Windows 10 version 2004, when a TCP socket fails to \
          connect, (POLLHUP | POLLERR | POLLWRNORM) is indicated\"; sock.c test_WSAPoll, \
-         \"Test a failed connection\" (an interactive check): `todo_wine ok(fds[0].revents == (POLLWRNORM | \
-         POLLHUP | POLLERR))`.",
+         \"Test a failed connection\" (an interactive check): `todo_wine \
+         ok(fds[0].revents == (POLLWRNORM | POLLHUP | POLLERR))`.",
     ),
     wine(
         "wsaeventselect-fd-close-after-reset",
