@@ -925,13 +925,17 @@ pub const WSASOCKET_PROTOCOL_INFO: Choice = Choice {
     id: "wsasocket-protocol-info",
     question: "Which socket does WSASocket make from a WSAPROTOCOL_INFO, and what is an \
                invalid one?",
-    answer: "The one its dwCatalogEntryId names: af, type and protocol given as \
-             FROM_PROTOCOL_INFO take the structure's iAddressFamily, iSocketType and \
-             iProtocol; the result must be the entry's family and type with a protocol the \
-             entry serves (0: its default). An unknown entry, a triple it does not serve, or \
-             a structure from WSADuplicateSocket (non-zero dwProviderReserved: duplication \
-             is not emulated) is WSAEINVAL, and no socket is made. The other fields are not \
-             read.",
+    answer: "The one socket() makes of the triple, whichever entry the structure names, as \
+             Windows makes it (Wine's sock.c test_WSASocket: the TCP entry with its fields \
+             rewritten to UDP made a datagram socket, and explicit TCP arguments beside it a \
+             stream socket): af, type and protocol that are FROM_PROTOCOL_INFO or 0 take the \
+             structure's iAddressFamily, iSocketType and iProtocol, and a family of 0 is then \
+             WSAEAFNOSUPPORT, as Windows answers it. A structure whose dwCatalogEntryId names no \
+             catalogue entry, or one from WSADuplicateSocket (non-zero dwProviderReserved: \
+             duplication is not emulated), is WSAEINVAL (the WSASocketW page: the contents are \
+             invalid; no Windows evidence decides these two: the page does not name them and \
+             Wine's tests pass neither, and Wine 8.0 makes the socket of an unknown entry \
+             anyway), and no socket is made. The other fields are not read.",
 };
 
 /// What the protocol database holds.
@@ -963,12 +967,13 @@ pub const BLOCKING_HOOKS: Choice = Choice {
                WSAIsBlocking do? Their pages say only that they were removed from Winsock \
                2.2 and that Winsock 1.1 applications are served by WINSOCK.DLL and \
                WSOCK32.DLL.",
-    answer: "What ws2_32 answers a Winsock 2 application, as ReactOS's reimplementation \
-             does: after the WSANOTINITIALISED check, WSACancelBlockingCall and \
-             WSAUnhookBlockingHook are SOCKET_ERROR and WSASetBlockingHook is NULL, each \
-             with WSAEOPNOTSUPP; the hook given is never called. WSAIsBlocking is FALSE. \
-             The answer is the same after WSAStartup(1.1), since the 1.1 DLLs are not \
-             emulated.",
+    answer: "What ws2_32 answers a Winsock 2 application, as ReactOS's reimplementation does: \
+             after the WSANOTINITIALISED check, WSACancelBlockingCall and WSAUnhookBlockingHook \
+             are SOCKET_ERROR and WSASetBlockingHook is NULL, each with WSAEOPNOTSUPP; the hook \
+             given is never called. WSAIsBlocking is FALSE. The answer is the same after \
+             WSAStartup(1.1), since the 1.1 DLLs are not emulated. No Windows evidence decides \
+             it: the pages are silent on the code and Wine's tests do not call these functions; \
+             Wine 8.0's WSACancelBlockingCall returns 0.",
 };
 
 /// The order of `getsockopt`'s and `setsockopt`'s checks.
@@ -1019,12 +1024,14 @@ pub const OPTION_APPLICABILITY: Choice = Choice {
 pub const OPTION_DEFAULTS: Choice = Choice {
     id: "option-defaults",
     question: "What are the defaults the pages leave unconfirmed?",
-    answer: "SO_RCVBUF and SO_SNDBUF 65,536; IP_TTL and IPV6_UNICAST_HOPS 128 (Windows' \
-             default hop limit); IP_MULTICAST_TTL 1; TCP_KEEPALIVE 7,200 seconds, \
-             TCP_KEEPINTVL 1 second (the keep-alive defaults SOL_SOCKET's page gives) and \
-             TCP_KEEPCNT 10; SO_KEEPALIVE and SO_CONDITIONAL_ACCEPT off. SO_MAX_MSG_SIZE is \
-             65,507 on a datagram socket of either family (the largest datagram the \
-             emulator sends) and 0xFFFFFFFF on a stream socket, which has no message size.",
+    answer: "SO_RCVBUF and SO_SNDBUF 65,536; IP_TTL and IPV6_UNICAST_HOPS 128 (Windows' default \
+             hop limit); IP_MULTICAST_TTL 1; TCP_KEEPALIVE 7,200 seconds, TCP_KEEPINTVL 1 second \
+             (the keep-alive defaults SOL_SOCKET's page gives) and TCP_KEEPCNT 10; SO_KEEPALIVE \
+             and SO_CONDITIONAL_ACCEPT off. SO_MAX_MSG_SIZE is 65,507 on a datagram socket of \
+             either family (the largest datagram the emulator sends) and 0xFFFFFFFF on a stream \
+             socket, which has no message size. No Windows evidence decides SO_RCVBUF, SO_SNDBUF, \
+             IP_TTL and IPV6_UNICAST_HOPS: the SOL_SOCKET, IPPROTO_IP and IPPROTO_IPV6 pages give \
+             no default, and Wine's tests assert none; Wine 8.0 reads 131,072, 16,384, 64 and 64.",
 };
 
 /// The value and state rules the pages leave open.
@@ -1090,16 +1097,18 @@ pub const MULTICAST_DELIVERY: Choice = Choice {
     id: "multicast-delivery",
     question: "Who receives a datagram sent to an IPv4 multicast group, from which address, \
                and what do membership calls the pages leave open get?",
-    answer: "Every datagram socket bound to the destination port, at the wildcard address or \
-             the group's, that joined the group on any interface (the network is one host, \
-             so imr_interface is not checked) and has IP_MULTICAST_LOOP on: on Windows it \
-             acts on the receiving socket, and every sender is on the receiver's host. The \
-             source is the sender's address, loopback when it is bound to the wildcard. A \
-             group nobody joined drops the datagram silently (no port-unreachable notice); \
-             group traffic is not secured, so no peer exchange is recorded; an injected drop \
-             or duplicate applies to every member alike. Joining a group already joined is \
-             WSAEADDRINUSE, leaving one not joined WSAEADDRNOTAVAIL, a group outside \
-             224.0.0.0/4 WSAEINVAL, an ip_mreq shorter than 8 bytes WSAEFAULT.",
+    answer: "Every datagram socket bound to the destination port, at the wildcard address or the \
+             group's, that joined the group on any interface (the network is one host, so \
+             imr_interface is not checked) and has IP_MULTICAST_LOOP on: on Windows it acts on \
+             the receiving socket, and every sender is on the receiver's host. The source is the \
+             sender's address, loopback when it is bound to the wildcard. A group nobody joined \
+             drops the datagram silently (no port-unreachable notice); group traffic is not \
+             secured, so no peer exchange is recorded; an injected drop or duplicate applies to \
+             every member alike. Joining a group already joined is WSAEADDRINUSE, leaving one not \
+             joined WSAEADDRNOTAVAIL (no Windows evidence decides it: the IPPROTO_IP page is \
+             silent on IP_DROP_MEMBERSHIP's errors and Wine's tests do not leave a group; Wine \
+             8.0 gives WSAEINVAL), a group outside 224.0.0.0/4 WSAEINVAL, an ip_mreq shorter than \
+             8 bytes WSAEFAULT.",
 };
 
 /// `SIO_GET_EXTENSION_FUNCTION_POINTER`.
@@ -1200,9 +1209,11 @@ pub const READINESS_LIMITS: Choice = Choice {
 pub const SELECT_TIMEOUT_VALIDITY: Choice = Choice {
     id: "select-timeout-validity",
     question: "Which TIMEVAL does select refuse as \"not valid\" (WSAEINVAL)?",
-    answer: "One with a negative tv_sec or tv_usec. A tv_usec of a million or more is \
-             accepted and carries into seconds, as BSD code that builds {0, 1500000} \
-             expects. The TIMEVAL is never written.",
+    answer: "One with a negative tv_sec or tv_usec. A tv_usec of a million or more is accepted \
+             and carries into seconds, as BSD code that builds {0, 1500000} expects. The TIMEVAL \
+             is never written. No Windows evidence decides it: the select page does not say which \
+             TIMEVAL is not valid, and Wine's tests pass no negative one; Wine 8.0 accepts a \
+             negative tv_sec and succeeds.",
 };
 
 /// What `select` does with a socket closed while it waits.
@@ -1234,16 +1245,19 @@ pub const EVENT_SELECT_KEEPS_THE_RECORD: Choice = Choice {
                events\"; Windows (facts 2.4) reports, once selected, an event that happened \
                while it was not in the mask, and does not report again an event already \
                reported and not re-enabled. Which is followed?",
-    answer: "Windows: a socket's record lives from its first WSAEventSelect to its close. A \
-             new WSAEventSelect (with a new mask, 0 then the mask, or the same mask) keeps \
-             the events recorded and not enumerated, and sets the new event object at once \
-             if one of them is selected; an event enumerated and not re-enabled is not \
-             reported again. WSAEnumNetworkEvents reports and clears only the selected \
-             events. The event object is not reset by WSAEventSelect. The record is \
-             brought up to date after every call of either face (the calls that change what \
-             a socket offers), by the thread that made the call; FD_READ and FD_ACCEPT are \
-             recorded again when more data or another connection arrives before the \
-             re-enabling call, as Windows does in event mode.",
+    answer: "Windows: a socket's record lives from its first WSAEventSelect to its close. A new \
+             WSAEventSelect (with a new mask, 0 then the mask, or the same mask) keeps the events \
+             recorded and not enumerated, and sets the new event object at once if one of them is \
+             selected; an event enumerated and not re-enabled is not reported again. \
+             WSAEnumNetworkEvents reports and clears only the selected events. The event object \
+             is not reset by WSAEventSelect. A connect that succeeded before the socket's first \
+             WSAEventSelect, blocking or not, is reported then as FD_CONNECT (error 0) beside \
+             FD_WRITE, as Windows does in event mode (sock.c test_connect_events: connect, then \
+             select); an accepted socket reports FD_WRITE alone. The record is brought up to date \
+             after every call of either face (the calls that change what a socket offers), by the \
+             thread that made the call; FD_READ and FD_ACCEPT are recorded again when more data \
+             or another connection arrives before the re-enabling call, as Windows does in event \
+             mode.",
 };
 
 /// What `WSAEventSelect` and `WSAEnumNetworkEvents` refuse.
@@ -1251,12 +1265,14 @@ pub const EVENT_SELECT_ARGUMENTS: Choice = Choice {
     id: "event-select-arguments",
     question: "Which arguments are \"invalid\" (WSAEINVAL) for WSAEventSelect and \
                WSAEnumNetworkEvents?",
-    answer: "WSAEventSelect: a mask with a bit outside FD_ALL_EVENTS (0x3FF), or a non-zero \
-             mask with a handle that names no event (lNetworkEvents 0 ignores the event, as \
-             the page says). WSAEnumNetworkEvents: a non-NULL hEventObject that names no \
-             event; a NULL one is allowed (facts 2.4). The checks come after WSANOTINITIALISED \
-             and WSAENOTSOCK, and a failed call changes nothing: the socket stays blocking, \
-             the record is not cleared, no event is reset.",
+    answer: "WSAEventSelect: a mask with a bit outside FD_ALL_EVENTS (0x3FF), or a non-zero mask \
+             with a handle that names no event (lNetworkEvents 0 ignores the event, as the page \
+             says). WSAEnumNetworkEvents: a non-NULL hEventObject that names no event; a NULL one \
+             is allowed (facts 2.4). The checks come after WSANOTINITIALISED and WSAENOTSOCK, and \
+             a failed call changes nothing: the socket stays blocking, the record is not cleared, \
+             no event is reset. No Windows evidence decides the mask bits: the WSAEventSelect \
+             page does not say whether a bit outside FD_ALL_EVENTS is invalid, and Wine's tests \
+             pass none; Wine 8.0 accepts one.",
 };
 
 /// `FD_CLOSE` after a reset carries `WSAECONNABORTED`.
@@ -1324,10 +1340,11 @@ pub const CLOSE_INTERRUPTS_WAITS: Choice = Choice {
     question: "What does a blocking recv, recvfrom, send, accept or WSAAccept report when \
                another thread closes its socket, or calls the last WSACleanup, while it \
                waits?",
-    answer: "WSAEINTR, as the Windows Sockets 2 specification says for a blocking call \
-             whose socket is closed (the closesocket page calls the situation undefined and \
-             Wine's tests assert only that accept fails). The wait ends at once: the close \
-             wakes every waiter of the network.",
+    answer: "WSAEINTR, as the Windows Sockets 2 specification says for a blocking call whose \
+             socket is closed (the closesocket page calls the situation undefined and Wine's \
+             tests assert only that accept fails, so no Windows evidence decides it; Wine 8.0 \
+             gives a blocked recv WSAEINVAL). The wait ends at once: the close wakes every waiter \
+             of the network.",
 };
 
 /// A non-blocking connect.

@@ -72,11 +72,12 @@ fn fionbio(s: SOCKET, on: u32) -> Result<(), i32> {
 #[test]
 fn a_connected_socket_records_fd_write_once() {
     let _env = env();
-    let (_l, c, _s) = tcp_pair(7201);
+    let (_l, c, s) = tcp_pair(7201);
+    // The accepted socket, as sock.c test_write_events selects it: FD_WRITE alone.
     let e = event();
-    event_select(c, e, ALL);
+    event_select(s, e, ALL);
     assert!(signalled(e), "the condition already holds: set at once");
-    let ne = enumerate(c, e);
+    let ne = enumerate(s, e);
     assert_eq!(ne.lNetworkEvents as u32, FD_WRITE);
     assert_eq!(ne.iErrorCode[FD_WRITE_BIT as usize], 0);
     assert_eq!(
@@ -86,15 +87,24 @@ fn a_connected_socket_records_fd_write_once() {
     );
     assert!(!signalled(e), "enumerating reset the event");
     for _ in 0..5 {
-        event_select(c, e, ALL);
+        event_select(s, e, ALL);
         assert_eq!(
-            events_of(c, e),
+            events_of(s, e),
             0,
             "not reported again until a send fails with WSAEWOULDBLOCK"
         );
     }
-    send(c, b"ok").unwrap();
-    assert_eq!(events_of(c, e), 0, "a successful send re-enables nothing");
+    // The connecting socket, whose blocking connect finished before its first selection,
+    // reports FD_CONNECT as well (sock.c test_connect_events: connect, then select), once.
+    let ec = event();
+    event_select(c, ec, ALL);
+    let ne = enumerate(c, ec);
+    assert_eq!(ne.lNetworkEvents as u32, FD_CONNECT | FD_WRITE);
+    assert_eq!(ne.iErrorCode[FD_CONNECT_BIT as usize], 0);
+    event_select(c, ec, ALL);
+    assert_eq!(events_of(c, ec), 0, "neither is reported again");
+    send(s, b"ok").unwrap();
+    assert_eq!(events_of(s, e), 0, "a successful send re-enables nothing");
 }
 
 #[test]
@@ -305,7 +315,7 @@ fn choice_event_select_arguments_and_errors_change_nothing() {
     assert_eq!((rc, last_error()), (SOCKET_ERROR, WSAENOTSOCK));
     // A NULL event is allowed: the record is cleared, no event is reset.
     let ne = enumerate(c, 0);
-    assert_eq!(ne.lNetworkEvents as u32, FD_WRITE);
+    assert_eq!(ne.lNetworkEvents as u32, FD_CONNECT | FD_WRITE);
     assert!(signalled(e));
 }
 

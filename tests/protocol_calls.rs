@@ -115,7 +115,7 @@ fn rule_codes_before_startup_and_for_a_null_length() {
 }
 
 #[test]
-fn rule_wsasocket_with_protocol_info_makes_that_entry_s_socket() {
+fn rule_wsasocket_with_protocol_info_makes_the_triple_s_socket() {
     let env = env();
     let (_, needed, _) = enum_w(None, 0, 0);
     let (_, _, infos) = enum_w(None, (needed / INFO_W) as usize, needed);
@@ -140,29 +140,79 @@ fn rule_wsasocket_with_protocol_info_makes_that_entry_s_socket() {
         (AF_INET6, SOCK_DGRAM, IPPROTO_UDP)
     );
     assert!(info.overlapped);
-    // The A form, with the triple given explicitly.
+    // The A form, as sock.c test_WSASocket calls it: the triple decides, not the entry the
+    // structure names. The TCP entry with its fields rewritten to UDP makes a datagram
+    // socket (0 takes the structure's values); explicit TCP arguments beside that
+    // structure make a stream socket; another family makes that family's socket.
     let mut len = 0;
     unsafe { WSAEnumProtocolsA(ptr::null(), ptr::null_mut(), &mut len) };
     let mut ansi = vec![WSAPROTOCOL_INFOA::default(); (len / INFO_A) as usize];
     unsafe { WSAEnumProtocolsA(ptr::null(), ansi.as_mut_ptr(), &mut len) };
-    let tcp = &ansi[0];
-    let s = unsafe { WSASocketA(AF_INET.into(), SOCK_STREAM, IPPROTO_TCP, tcp, 0, 0) };
-    assert_ne!(s, INVALID_SOCKET);
-    // A triple the entry does not serve, an unknown entry, a duplicated socket's info, a
-    // group: WSAEINVAL, and nothing is created.
-    let before = env.net.snapshot();
-    let mut unknown = *tcp;
-    unknown.dwCatalogEntryId = 7;
-    let mut duplicated = *tcp;
-    duplicated.dwProviderReserved = 1;
-    for (info, af, ty) in [
-        (*tcp, AF_INET6.into(), SOCK_STREAM),
-        (*tcp, AF_INET.into(), SOCK_DGRAM),
-        (unknown, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO),
-        (duplicated, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO),
+    let tcp = ansi[0];
+    let mut rewritten = tcp;
+    rewritten.iAddressFamily = AF_INET.into();
+    rewritten.iSocketType = SOCK_DGRAM;
+    rewritten.iProtocol = IPPROTO_UDP;
+    for (info, af, ty, protocol, made) in [
+        (rewritten, 0, 0, 0, (AF_INET, SOCK_DGRAM, IPPROTO_UDP)),
+        (
+            rewritten,
+            AF_INET.into(),
+            SOCK_STREAM,
+            IPPROTO_TCP,
+            (AF_INET, SOCK_STREAM, IPPROTO_TCP),
+        ),
+        (
+            tcp,
+            AF_INET6.into(),
+            FROM_PROTOCOL_INFO,
+            FROM_PROTOCOL_INFO,
+            (AF_INET6, SOCK_STREAM, IPPROTO_TCP),
+        ),
     ] {
-        let s = unsafe { WSASocketA(af, ty, FROM_PROTOCOL_INFO, &info, 0, 0) };
-        assert_eq!((s, last_error()), (INVALID_SOCKET, WSAEINVAL));
+        let before = env.net.snapshot().sockets.len();
+        let s = unsafe { WSASocketA(af, ty, protocol, &info, 0, 0) };
+        assert_ne!(s, INVALID_SOCKET, "{made:?}");
+        let sockets = env.net.snapshot().sockets;
+        assert_eq!(sockets.len(), before + 1);
+        let info = sockets.iter().find(|i| i.handle == s).unwrap();
+        assert_eq!((info.family, info.socket_type, info.protocol), made);
+    }
+    // A family of 0 from the structure, as Windows answers it: WSAEAFNOSUPPORT; a triple
+    // refused without a structure: the same error; an unknown entry, a duplicated socket's
+    // info, a group: WSAEINVAL. Nothing is created.
+    let refused = unsafe { WSASocketA(AF_INET.into(), SOCK_DGRAM, IPPROTO_TCP, ptr::null(), 0, 0) };
+    let refusal = last_error();
+    assert_eq!(refused, INVALID_SOCKET);
+    let before = env.net.snapshot();
+    let mut zero = tcp;
+    zero.iAddressFamily = 0;
+    zero.iSocketType = 0;
+    zero.iProtocol = 0;
+    let mut unknown = tcp;
+    unknown.dwCatalogEntryId = 7;
+    let mut duplicated = tcp;
+    duplicated.dwProviderReserved = 1;
+    for (info, af, ty, protocol, error) in [
+        (zero, 0, 0, IPPROTO_UDP, WSAEAFNOSUPPORT),
+        (tcp, AF_INET.into(), SOCK_DGRAM, FROM_PROTOCOL_INFO, refusal),
+        (
+            unknown,
+            FROM_PROTOCOL_INFO,
+            FROM_PROTOCOL_INFO,
+            FROM_PROTOCOL_INFO,
+            WSAEINVAL,
+        ),
+        (
+            duplicated,
+            FROM_PROTOCOL_INFO,
+            FROM_PROTOCOL_INFO,
+            FROM_PROTOCOL_INFO,
+            WSAEINVAL,
+        ),
+    ] {
+        let s = unsafe { WSASocketA(af, ty, protocol, &info, 0, 0) };
+        assert_eq!((s, last_error()), (INVALID_SOCKET, error));
     }
     let s = unsafe { WSASocketA(AF_INET.into(), SOCK_STREAM, 0, ptr::null(), 1, 0) };
     assert_eq!((s, last_error()), (INVALID_SOCKET, WSAEINVAL));

@@ -30,12 +30,13 @@ pub fn protocol_buffer_holds_every_entry(
 
 /// `WSAEINVAL`: "The WSAPROTOCOL_INFO structure that lpProtocolInfo points to is
 /// incomplete, the contents are invalid or the WSAPROTOCOL_INFO structure has already been
-/// used in an earlier duplicate socket operation", or the socket triple's values are
-/// individually supported but not together. Source: [WSASocketW].
+/// used in an earlier duplicate socket operation": here, one whose `dwCatalogEntryId` names
+/// no catalogue entry, or one from `WSADuplicateSocket` (duplication is not emulated).
+/// Source: [WSASocketW].
 ///
 /// [WSASocketW]: https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsasocketw
-pub fn protocol_info_serves_the_triple(serves: bool) -> Result<()> {
-    if !serves {
+pub fn protocol_info_is_valid(valid: bool) -> Result<()> {
+    if !valid {
         return Err(Error::Invalid);
     }
     Ok(())
@@ -79,7 +80,7 @@ mod tests {
             Err(Error::NoBufferSpace)
         );
         assert_eq!(protocol_buffer_holds_every_entry(true, 10, 10), Ok(()));
-        assert_eq!(protocol_info_serves_the_triple(false), Err(Error::Invalid));
+        assert_eq!(protocol_info_is_valid(false), Err(Error::Invalid));
         assert_eq!(protocol_is_in_the_database::<u8>(None), Err(Error::NoData));
         assert_eq!(qos_buffers_are_usable(false, false), Err(Error::Fault));
         assert_eq!(qos_buffers_are_usable(true, true), Err(Error::Fault));

@@ -492,17 +492,17 @@ const EVENTS: &[Case] = &[
     },
     Case {
         id: "wsaeventselect-fd-write-once",
-        rule: "a connected socket records FD_WRITE once; a second WSAEventSelect reports nothing more",
-        docs: &["RE4", "RE9"],
+        rule: "a socket connected before its first WSAEventSelect records FD_CONNECT and FD_WRITE once; a second WSAEventSelect reports nothing more",
+        docs: &["RE4", "RE8", "RE9"],
         checks: &[],
         choice: Some("event-select-keeps-the-record"),
-        source: "WSAEventSelect: Remarks (FD_WRITE when a socket is first connected); Wine sock.c test_write_events",
+        source: "WSAEventSelect: Remarks (FD_WRITE when a socket is first connected); Wine sock.c test_connect_events (connect, then select: FD_CONNECT and FD_WRITE in event mode) and test_write_events",
         expected: Ok(()),
         scenario: |s| {
             s.startup()?;
             let c = s.connected_tcp4()?;
             let event = selected(s, c, EVERY_EVENT)?;
-            succeeded(enumerated(s, c, event, FD_WRITE, 1, 0))?;
+            succeeded(enumerated(s, c, event, FD_CONNECT | FD_WRITE, FD_CONNECT_BIT, 0))?;
             let again = s.backend().event_select(c, event, EVERY_EVENT);
             check_value(again, "WSAEventSelect again (0: done)", 0, i64::from(again.is_err()))?;
             let found = s.backend().enum_network_events(c, event);

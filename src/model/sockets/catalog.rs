@@ -8,13 +8,11 @@
 #![forbid(unsafe_code)]
 
 use windows_sys::Win32::Networking::WinSock::{
-    AF_HYPERV, AF_INET, AF_INET6, AF_IRDA, AF_NETBIOS, AF_UNIX, IPPROTO_RM, IPPROTO_TCP,
+    AF_HYPERV, AF_INET, AF_INET6, AF_IRDA, AF_NETBIOS, AF_UNIX, AF_UNSPEC, IPPROTO_RM, IPPROTO_TCP,
     IPPROTO_UDP, SOCK_DGRAM, SOCK_RAW, SOCK_RDM, SOCK_SEQPACKET, SOCK_STREAM, XP1_CONNECTIONLESS,
     XP1_EXPEDITED_DATA, XP1_GRACEFUL_CLOSE, XP1_GUARANTEED_DELIVERY, XP1_GUARANTEED_ORDER,
     XP1_IFS_HANDLES, XP1_MESSAGE_ORIENTED, XP1_SUPPORT_BROADCAST, XP1_SUPPORT_MULTIPOINT,
 };
-
-use windows_sys::Win32::Networking::WinSock::FROM_PROTOCOL_INFO;
 
 use crate::error::{Error, Result};
 
@@ -313,36 +311,23 @@ pub(crate) fn entries(filter: Option<&[i32]>) -> Vec<ProtocolEntry> {
         .collect()
 }
 
-/// Resolves a `WSASocket` request made with a `WSAPROTOCOL_INFO` naming catalogue entry
-/// `catalog_id`: `af`, `type` and `protocol` each `FROM_PROTOCOL_INFO` (-1) take the
-/// entry's value, and the result must be the entry's family and type with a protocol the
-/// entry accepts. An unknown entry or a triple the entry does not serve is `WSAEINVAL`
+/// Checks a `WSASocket` request made with a `WSAPROTOCOL_INFO` naming catalogue entry
+/// `catalog_id`, once `af` has taken the structure's value where it was
+/// `FROM_PROTOCOL_INFO` or 0: the entry must exist (`WSAEINVAL` otherwise), and a family of
+/// 0 is `WSAEAFNOSUPPORT`, as Windows answers both (sock.c `test_WSASocket`); the socket is
+/// then the one `socket()` makes of the triple, whichever entry it is
 /// ([`crate::choices::WSASOCKET_PROTOCOL_INFO`]).
-pub(crate) fn resolve_entry(
-    catalog_id: u32,
-    family: i32,
-    socket_type: i32,
-    protocol: i32,
-) -> Result<SocketKind> {
-    let index = catalog_id
+pub(crate) fn check_entry(catalog_id: u32, family: i32) -> Result<()> {
+    let known = catalog_id
         .checked_sub(FIRST_CATALOG_ENTRY_ID)
-        .ok_or(Error::Invalid)? as usize;
-    let offer = CATALOG.get(index).ok_or(Error::Invalid)?;
-    let from = |given: i32, own: i32| {
-        if given == FROM_PROTOCOL_INFO {
-            own
-        } else {
-            given
-        }
-    };
-    let family = from(family, offer.family.into());
-    let socket_type = from(socket_type, offer.socket_type);
-    let protocol = from(protocol, offer.default_protocol);
-    let serves = family == i32::from(offer.family)
-        && socket_type == offer.socket_type
-        && (protocol == 0 || (offer.accepts)(protocol));
-    crate::rules::catalog::protocol_info_serves_the_triple(serves)?;
-    resolve(family, socket_type, protocol)
+        .is_some_and(|index| (index as usize) < CATALOG.len());
+    crate::rules::catalog::protocol_info_is_valid(known)?;
+    if family == i32::from(AF_UNSPEC) {
+        // Unlike socket(), which picks a family for AF_UNSPEC, Windows refuses a family of
+        // 0 with a structure (sock.c test_WSASocket).
+        return Err(Error::AddressFamilyNotSupported);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -418,31 +403,18 @@ mod tests {
     }
 
     #[test]
-    fn an_entry_resolves_its_own_triple_only() {
-        let udp6 = entries(None)[5];
-        let kind = resolve_entry(udp6.catalog_id, -1, -1, -1).unwrap();
+    fn a_structure_must_name_an_entry_and_a_family() {
+        let tcp4 = entries(None)[0];
+        assert_eq!(check_entry(tcp4.catalog_id, AF_INET6.into()), Ok(()));
         assert_eq!(
-            (kind.family, kind.socket_type, kind.protocol),
-            (AF_INET6, SOCK_DGRAM, IPPROTO_UDP)
+            check_entry(tcp4.catalog_id, 0),
+            Err(Error::AddressFamilyNotSupported)
         );
-        let raw = entries(None)[2];
-        assert_eq!(
-            resolve_entry(raw.catalog_id, -1, -1, 1).unwrap().protocol,
-            1
-        );
-        assert_eq!(
-            resolve_entry(udp6.catalog_id, AF_INET.into(), -1, -1),
-            Err(Error::Invalid)
-        );
-        assert_eq!(
-            resolve_entry(udp6.catalog_id, -1, SOCK_STREAM, -1),
-            Err(Error::Invalid)
-        );
-        assert_eq!(
-            resolve_entry(udp6.catalog_id, -1, -1, IPPROTO_TCP),
-            Err(Error::Invalid)
-        );
-        assert_eq!(resolve_entry(0, -1, -1, -1), Err(Error::Invalid));
-        assert_eq!(resolve_entry(u32::MAX, -1, -1, -1), Err(Error::Invalid));
+        assert_eq!(check_entry(0, AF_INET.into()), Err(Error::Invalid));
+        assert_eq!(check_entry(u32::MAX, AF_INET.into()), Err(Error::Invalid));
+        let past = FIRST_CATALOG_ENTRY_ID + CATALOG.len() as u32;
+        assert_eq!(check_entry(past, AF_INET.into()), Err(Error::Invalid));
+        let last = past - 1;
+        assert_eq!(check_entry(last, AF_INET.into()), Ok(()));
     }
 }

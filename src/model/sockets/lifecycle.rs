@@ -291,9 +291,9 @@ impl SocketTable {
         }
     }
 
-    /// The connect itself: its outcome, as a blocking connect returns it; `nonblocking`
-    /// says whether the socket is a non-blocking stream socket (whose success it records
-    /// as [`ConnectAttempt::Completed`]; a blocking one's clears `SO_ERROR`).
+    /// The connect itself: its outcome, as a blocking connect returns it (a success is
+    /// recorded as [`ConnectAttempt::Completed`], which clears `SO_ERROR`); `nonblocking`
+    /// says whether the socket is a non-blocking stream socket.
     fn connect_now(&self, handle: SOCKET, arg: AddrArg<'_>, nonblocking: &mut bool) -> Result<()> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
@@ -418,12 +418,10 @@ impl SocketTable {
             if link != Link::default() {
                 entry.security_mut().link = Some(link);
             }
-            if *nonblocking {
-                entry.flow_mut().connect = Some(ConnectAttempt::Completed);
-            } else if let Some(flow) = entry.io.as_mut().and_then(|io| io.flow.as_mut()) {
-                // A successful connect resets SO_ERROR.
-                flow.connect = None;
-            }
+            // Blocking or not, the connection is recorded: it resets SO_ERROR, and the
+            // first WSAEventSelect reports it as FD_CONNECT, as Windows does (sock.c
+            // test_connect_events: connect, then select).
+            entry.flow_mut().connect = Some(ConnectAttempt::Completed);
             Ok(true)
         })?;
         if !connected {

@@ -75,11 +75,11 @@ pub unsafe extern "system" fn socket(af: i32, r#type: i32, protocol: i32) -> SOC
 
 /// [`WSASocketW`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsasocketw):
 /// like [`socket`], but overlapped only with `WSA_FLAG_OVERLAPPED` in `dwflags`. With
-/// `lpprotocolinfo` (a `WSAPROTOCOL_INFOW` from [`super::WSAEnumProtocolsW`]) the socket is
-/// made by the catalogue entry it names, and `af`, `type` and `protocol` may each be
-/// `FROM_PROTOCOL_INFO` to take the structure's values; an entry that does not exist or
-/// does not serve the triple is `WSAEINVAL`, as is a non-zero `g` (socket groups are not
-/// emulated; [`crate::choices::WSASOCKET_PROTOCOL_INFO`]).
+/// `lpprotocolinfo` (a `WSAPROTOCOL_INFOW` from [`super::WSAEnumProtocolsW`]), `af`, `type`
+/// and `protocol` that are `FROM_PROTOCOL_INFO` or 0 take the structure's values and the
+/// socket is the one `socket()` makes of that triple, as on Windows; a structure naming no
+/// catalogue entry is `WSAEINVAL`, as is a non-zero `g` (socket groups are not emulated;
+/// [`crate::choices::WSASOCKET_PROTOCOL_INFO`]).
 ///
 /// # Safety
 /// `lpprotocolinfo` must be NULL or valid for reads of a `WSAPROTOCOL_INFOW`.

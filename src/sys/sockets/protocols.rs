@@ -214,28 +214,26 @@ pub(in crate::sys) unsafe fn wsa_socket<T: ProtocolInfo>(
     }))
 }
 
-/// The socket triple a `WSAPROTOCOL_INFO` request resolves to
-/// ([`crate::choices::WSASOCKET_PROTOCOL_INFO`]): a structure from `WSADuplicateSocket`
-/// (non-zero `dwProviderReserved`) is `WSAEINVAL`, as duplication is not emulated.
+/// The socket triple a `WSAPROTOCOL_INFO` request gives `socket()`
+/// ([`crate::choices::WSASOCKET_PROTOCOL_INFO`]): `af`, `type` and `protocol` that are
+/// `FROM_PROTOCOL_INFO` or 0 take the structure's values, as on Windows (sock.c
+/// `test_WSASocket`); a structure from `WSADuplicateSocket` (non-zero
+/// `dwProviderReserved`) is `WSAEINVAL`, as duplication is not emulated.
 fn from_protocol_info(
     (af, r#type, protocol): (i32, i32, i32),
     (catalog_id, reserved, info_af, info_type, info_protocol): (u32, u32, i32, i32, i32),
 ) -> Result<(i32, i32, i32)> {
-    catalog_rules::protocol_info_serves_the_triple(reserved == 0)?;
+    catalog_rules::protocol_info_is_valid(reserved == 0)?;
     let pick = |given: i32, from_info: i32| {
-        if given == FROM_PROTOCOL_INFO {
+        if given == FROM_PROTOCOL_INFO || given == 0 {
             from_info
         } else {
             given
         }
     };
-    let kind = catalog::resolve_entry(
-        catalog_id,
-        pick(af, info_af),
-        pick(r#type, info_type),
-        pick(protocol, info_protocol),
-    )?;
-    Ok((kind.family.into(), kind.socket_type, kind.protocol))
+    let af = pick(af, info_af);
+    catalog::check_entry(catalog_id, af)?;
+    Ok((af, pick(r#type, info_type), pick(protocol, info_protocol)))
 }
 
 /// [`WSASocketA`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsasocketa):
