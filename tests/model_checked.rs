@@ -21,7 +21,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use shuttle::thread;
 use winsock_emu::sys::{self, OVERLAPPED, SOCKET, SOCKET_ERROR, WSABUF};
@@ -203,36 +202,54 @@ fn sendto_vs_disconnect() {
 
 #[test]
 fn close_vs_blocked_recv() {
+    // Twice per execution: once racing the close against the receive as it starts (shuttle
+    // chooses where it lands: before the receive, or between its first look and its wait),
+    // once closing only when the receive is asleep in its wait, the schedule a race rarely
+    // reaches and the one a missing wake-up hangs.
     explore(|| {
-        let net = started();
-        // No stall limit: shuttle may fire any timed wait at any point, which would end the
-        // receive as a stall before the close ran; its own deadlock detection takes the
-        // stall limit's place (a receive the close did not wake is a deadlock).
-        net.set_stall_limit(Duration::MAX);
-        let listener = net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
-        listener.bind("127.0.0.1:80".parse().unwrap()).unwrap();
-        listener.listen(5).unwrap();
-        let client = net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
-        client.connect("127.0.0.1:80".parse().unwrap()).unwrap();
-        let (accepted, _) = listener.accept().unwrap();
-        let s = accepted.into_raw();
-        let receiver = spawn(&net, move || {
-            let mut buf = [0u8; 4];
-            let rc = unsafe { sys::recv(s, buf.as_mut_ptr(), 4, 0) };
-            (rc, unsafe { sys::WSAGetLastError() })
-        });
-        assert_eq!(unsafe { sys::closesocket(s) }, 0);
-        // A close that did not wake the blocked receive leaves it asleep: shuttle finds
-        // that schedule and reports the deadlock.
-        let (rc, error) = receiver.join().unwrap();
-        assert_eq!(rc, SOCKET_ERROR, "recv on a closed socket returned {rc}");
+        for wait_until_asleep in [false, true] {
+            close_during_recv(wait_until_asleep);
+        }
+    });
+}
+
+/// One round of [`close_vs_blocked_recv`].
+fn close_during_recv(wait_until_asleep: bool) {
+    let net = started();
+    let listener = net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
+    listener.bind("127.0.0.1:80".parse().unwrap()).unwrap();
+    listener.listen(5).unwrap();
+    let client = net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
+    client.connect("127.0.0.1:80".parse().unwrap()).unwrap();
+    let (accepted, _) = listener.accept().unwrap();
+    let s = accepted.into_raw();
+    let receiver = spawn(&net, move || {
+        let mut buf = [0u8; 4];
+        let rc = unsafe { sys::recv(s, buf.as_mut_ptr(), 4, 0) };
+        (rc, unsafe { sys::WSAGetLastError() })
+    });
+    if wait_until_asleep {
+        assert!(net.wait_until_blocked(1), "the receive never waited");
+    }
+    assert_eq!(unsafe { sys::closesocket(s) }, 0);
+    // A close that did not wake the blocked receive leaves it asleep: shuttle finds that
+    // schedule and reports the deadlock.
+    let (rc, error) = receiver.join().unwrap();
+    assert_eq!(rc, SOCKET_ERROR, "recv on a closed socket returned {rc}");
+    if wait_until_asleep {
+        assert_eq!(
+            error,
+            sys::WSAEINTR,
+            "the close did not interrupt the receive"
+        );
+    } else {
         assert!(
             error == sys::WSAEINTR || error == sys::WSAENOTSOCK,
             "recv ended with {error}, not WSAEINTR (woken by the close) or WSAENOTSOCK \
              (closed before it started)"
         );
-        // The client sees the close as the stream's end: nothing is left waiting on it.
-        let mut buf = [0u8; 1];
-        assert_eq!(client.recv(&mut buf).unwrap(), 0);
-    });
+    }
+    // The client sees the close as the stream's end.
+    let mut buf = [0u8; 1];
+    assert_eq!(client.recv(&mut buf).unwrap(), 0);
 }

@@ -130,6 +130,12 @@ mod shuttle_types {
     #[derive(Default)]
     pub(crate) struct Condvar(shuttle::sync::Condvar);
 
+    impl fmt::Debug for Condvar {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("Condvar { .. }")
+        }
+    }
+
     impl Condvar {
         /// A new condition variable.
         pub(crate) fn new() -> Self {

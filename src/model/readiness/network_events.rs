@@ -22,7 +22,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use parking_lot::Mutex;
+use crate::model::sync::Mutex;
 use windows_sys::Win32::Networking::WinSock::{
     FD_ACCEPT, FD_CLOSE, FD_CLOSE_BIT, FD_CONNECT, FD_CONNECT_BIT, FD_OOB, FD_READ, FD_WRITE,
     SOCKET, WSAECONNABORTED, WSAEVENT,

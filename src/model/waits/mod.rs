@@ -69,7 +69,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use parking_lot::{Condvar, Mutex, MutexGuard};
+use crate::model::sync::{Condvar, Mutex, MutexGuard};
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use crate::choices;

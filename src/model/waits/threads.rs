@@ -17,7 +17,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, Weak};
 
-use parking_lot::Mutex;
+use crate::model::sync::Mutex;
 
 use super::Shared;
 
