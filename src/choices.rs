@@ -1112,7 +1112,7 @@ pub const EXTENSION_FUNCTIONS: Choice = Choice {
              reported), then an output that is NULL or shorter than a pointer WSAEFAULT. On \
              success the pointer is written, *lpcbBytesReturned is 8 (a pointer's size) and \
              so is the count an OVERLAPPED's completion reports (Windows queues 0 there). \
-             Known GUIDs: WSAID_WSASENDMSG.",
+             Known GUIDs: WSAID_WSASENDMSG, WSAID_WSARECVMSG.",
 };
 
 /// What `WSASendMsg` leaves open.
@@ -1125,6 +1125,30 @@ pub const WSASENDMSG_CONTROL: Choice = Choice {
              accepted and ignored (a datagram is sent whole). A call that fails binds \
              nothing, as every failed call here changes nothing (Windows binds the socket \
              even when a NULL lpNumberOfBytesSent fails the call).",
+};
+
+/// What `WSARecvMsg` leaves open.
+pub const WSARECVMSG_CONTROL: Choice = Choice {
+    id: "wsarecvmsg-control",
+    question: "Which control data does WSARecvMsg return, how much room does it need, what \
+               does it report when data or control data does not fit, and what does it do \
+               on a stream socket?",
+    answer: "Only packet information: IN_PKTINFO when IP_PKTINFO is on and the datagram \
+             came to an IPv4 address, IN6_PKTINFO when IPV6_PKTINFO is on and it came to an \
+             IPv6 one (the option as the datagram arrives and as it is taken), ipi_addr the \
+             datagram's destination (the group for multicast), ipi_ifindex 1: the emulated \
+             network is one interface. The message needs WSA_CMSG_SPACE bytes (24 for \
+             IN_PKTINFO, 40 for IN6_PKTINFO on 64-bit: sock.c's IP_PKTINFO_LEN) and \
+             Control.len becomes that, or 0 with none. A Control.len of 0 asks for none: \
+             the call succeeds (sock.c). Less room: the data and sender are delivered, \
+             Control.len is 0, dwFlags is MSG_CTRUNC, the byte count is written and the \
+             call fails with WSAEMSGSIZE (sock.c test_ip_pktinfo); a datagram longer than \
+             the buffers sets MSG_TRUNC and fails with WSAEMSGSIZE. MSG_BCAST and MSG_MCAST \
+             are not reported. A receive that pends writes the sender, namelen, the control \
+             data, Control.len and dwFlags when it completes, as Windows does (sock.c), so \
+             the WSAMSG must stay valid until then; its completion reports WSAEMSGSIZE with \
+             no count. A stream socket is WSAEINVAL, as for WSASendMsg (the page allows datagram and \
+             raw sockets only).",
 };
 
 /// The io::Error conversion.
@@ -1455,6 +1479,7 @@ pub const ALL: &[Choice] = &[
     MULTICAST_DELIVERY,
     EXTENSION_FUNCTIONS,
     WSASENDMSG_CONTROL,
+    WSARECVMSG_CONTROL,
     STALL_ENDS_THE_CALL,
     TEST_CLOCK,
     READINESS_LIMITS,

@@ -31,7 +31,6 @@ use super::data::{datagram_charge, receive_buffer};
 use super::lifecycle::{source_toward, AddrArg, AddrFailure, Initiator};
 use super::negotiation::{negotiate, peer_key, Endpoint};
 use super::options::Opt;
-use super::payload::Payload;
 use super::small_map::SmallMap;
 use super::socket::{Exchange, Link, Queued, SocketEntry, State};
 use super::sync::MutexGuard;
@@ -111,23 +110,28 @@ impl Sender {
     }
 }
 
-/// Puts a datagram from `source` in `entry`'s receive queue, unless the socket is
+/// Puts a datagram from `source` to `to` in `entry`'s receive queue, unless the socket is
 /// connected to someone else or has shut down receiving.
 /// A full receive buffer drops the datagram silently ([`choices::FLOW_CONTROL`]).
-pub(super) fn deliver_datagram(entry: &mut SocketEntry, source: SocketAddr, data: &[u8]) {
+pub(super) fn deliver_datagram(
+    entry: &mut SocketEntry,
+    source: SocketAddr,
+    to: IpAddr,
+    data: &[u8],
+) {
     let accepts = match entry.state {
         State::Connected { peer, .. } => peer_key(peer) == peer_key(source),
         _ => true,
     };
     if accepts && !entry.io.as_ref().is_some_and(|io| io.shut_receive) {
         let room = receive_buffer(entry);
-        let io = entry.io_mut();
-        if io.queued_bytes >= room {
+        if entry.io.as_ref().is_some_and(|io| io.queued_bytes >= room) {
             return;
         }
+        let queued = Queued::arriving(entry, source, to, data);
+        let io = entry.io_mut();
         io.queued_bytes += datagram_charge(data.len());
-        io.datagrams
-            .push_back(Queued::Datagram(source, Payload::new(data)));
+        io.datagrams.push_back(queued);
     }
 }
 
@@ -220,7 +224,7 @@ impl SocketTable {
         }
         let first = sender.known.is_none();
         let plain = if !self.observer.is_active() && sender.initiator.is_none() {
-            self.deliver_plain(receiver, source, data, first)
+            self.deliver_plain(receiver, (source, to.ip()), data, first)
         } else {
             Plain::Secured
         };
@@ -324,7 +328,7 @@ impl SocketTable {
     fn deliver_plain(
         &self,
         receiver: Option<SOCKET>,
-        source: SocketAddr,
+        (source, to): (SocketAddr, IpAddr),
         data: &[u8],
         first: bool,
     ) -> Plain {
@@ -339,7 +343,7 @@ impl SocketTable {
         if first && entry.settings().is_some() {
             return Plain::Secured;
         }
-        deliver_datagram(entry, source, data);
+        deliver_datagram(entry, source, to, data);
         if first {
             record_exchange(entry, source, Link::default());
         }
@@ -371,7 +375,7 @@ impl SocketTable {
         if let Some(receiver) = receiver {
             if let Some(entry) = self.shard(receiver).lock().get_mut(&receiver) {
                 for _ in 0..copies {
-                    deliver_datagram(entry, source, data);
+                    deliver_datagram(entry, source, sender.to.ip(), data);
                 }
                 if let Some(settled) = &settled {
                     record_exchange(entry, source, settled.theirs.clone());

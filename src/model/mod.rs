@@ -72,6 +72,7 @@ pub(crate) mod options;
 pub(crate) mod overlapped;
 mod payload;
 pub(crate) mod peer_names;
+mod pktinfo;
 pub(crate) mod posted;
 pub(crate) mod protocol_db;
 mod query_answer;

@@ -11,7 +11,7 @@ use std::sync::atomic::Ordering;
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use super::peer_names::PeerKey;
-use super::socket::{Link, Queued, SocketEntry, State};
+use super::socket::{Link, SocketEntry, State};
 use super::SocketTable;
 use crate::wire::{SecurityProtocol, SecuritySettings, TargetName};
 
@@ -181,7 +181,7 @@ impl SocketInfo {
         );
         let waiting = entry.io.as_ref().map_or(0, |io| {
             let datagrams = io.datagrams.iter();
-            let datagrams = datagrams.filter(|queued| matches!(queued, Queued::Datagram(..)));
+            let datagrams = datagrams.filter(|queued| queued.is_datagram());
             io.inbound.len() + datagrams.count() + io.unsent.len()
         });
         Self {

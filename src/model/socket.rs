@@ -2,7 +2,7 @@
 #![forbid(unsafe_code)]
 
 use std::collections::VecDeque;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroUsize;
 
 use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_STREAM};
@@ -133,6 +133,10 @@ pub struct Exchange {
 pub enum Queued {
     /// A datagram, with its sender.
     Datagram(SocketAddr, Payload),
+    /// A datagram that reached a socket with `IP_PKTINFO` or `IPV6_PKTINFO` on, with its
+    /// sender and its destination address (boxed: only those sockets pay for it,
+    /// `model/pktinfo.rs`).
+    Addressed(Box<(SocketAddr, IpAddr)>, Payload),
     /// The emulated ICMP Port Unreachable a datagram this socket sent drew: the receive
     /// that meets it fails with `WSAECONNRESET` ([`crate::choices::UDP_PORT_UNREACHABLE`]).
     PortUnreachable,

@@ -57,6 +57,7 @@ mod protocols;
 mod protoent;
 mod qos;
 mod readiness;
+mod recv_msg;
 mod resolution;
 mod security;
 mod sets;

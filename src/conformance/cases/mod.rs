@@ -24,6 +24,7 @@
 //! | `options.rs` | `getsockopt`, `setsockopt`: defaults, round trips, lengths, errors, acting options |
 //! | `multicast.rs` | IPv4 group membership and delivery |
 //! | `wsa_msg.rs` | `WSASendMsg`, `SIO_GET_EXTENSION_FUNCTION_POINTER` |
+//! | `recv_msg.rs` | `WSARecvMsg` and its `IP_PKTINFO`/`IPV6_PKTINFO` control data |
 //! | `reuse.rs` | every cell of the second-bind table of `SO_REUSEADDR` and `SO_EXCLUSIVEADDRUSE` |
 #![forbid(unsafe_code)]
 
@@ -41,6 +42,7 @@ mod overlapped;
 mod pending;
 mod query;
 mod readiness;
+mod recv_msg;
 mod resolution;
 mod reuse;
 mod security;
@@ -158,6 +160,7 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(reuse::CASES)
         .chain(multicast::CASES)
         .chain(wsa_msg::CASES)
+        .chain(recv_msg::CASES)
         .chain(readiness::cases())
         .chain(blocking::CASES)
         .collect()
