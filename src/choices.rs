@@ -1151,6 +1151,22 @@ pub const WSARECVMSG_CONTROL: Choice = Choice {
              raw sockets only).",
 };
 
+/// `IPV6_V6ONLY` FALSE.
+pub const DUAL_STACK: Choice = Choice {
+    id: "dual-stack",
+    question: "What does a dual-stack IPv6 socket (IPV6_V6ONLY FALSE) hold and reach, and \
+               what does an IPv6-only one do with a mapped address?",
+    answer: "Bound to [::]:p it also holds 0.0.0.0:p (bound to ::ffff:a.b.c.d:p, also \
+             a.b.c.d:p), checked against IPv4 sockets there by the second-bind table, and \
+             receives what IPv4 peers send or connect to that port: their addresses, and an \
+             accepted connection's local address, come as IPv4-mapped IPv6 addresses. A \
+             datagram or connection it sends to a mapped address goes to the IPv4 address \
+             from its IPv4 side (an unbound socket is bound at [::]:p and holds 0.0.0.0:p \
+             too), and the IPv4 peer sees an IPv4 address. An IPv6-only socket (the \
+             default) holds no IPv4 address, and a mapped destination reaches nobody: a \
+             datagram is lost as to an unbound port, a connect is WSAECONNREFUSED.",
+};
+
 /// The io::Error conversion.
 pub const IO_ERROR_CONVERSION: Choice = Choice {
     id: "io-error-conversion",
@@ -1480,6 +1496,7 @@ pub const ALL: &[Choice] = &[
     EXTENSION_FUNCTIONS,
     WSASENDMSG_CONTROL,
     WSARECVMSG_CONTROL,
+    DUAL_STACK,
     STALL_ENDS_THE_CALL,
     TEST_CLOCK,
     READINESS_LIMITS,

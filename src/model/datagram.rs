@@ -28,8 +28,10 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
 
 use super::data::{datagram_charge, receive_buffer};
+use super::dual_stack::{bind_ipv4_part, unmapped};
 use super::lifecycle::{source_toward, AddrArg, AddrFailure, Initiator};
 use super::negotiation::{negotiate, peer_key, Endpoint};
+use super::options::reuse::Reuse;
 use super::options::Opt;
 use super::small_map::SmallMap;
 use super::socket::{Exchange, Link, Queued, SocketEntry, State};
@@ -43,8 +45,10 @@ use crate::wire::PeerAddress;
 /// What step 1 learnt of the sender.
 #[derive(Debug)]
 pub(super) struct Sender {
-    /// The destination.
+    /// The destination (a mapped one's IPv4 address, from a dual-stack socket).
     to: SocketAddr,
+    /// The sender is a dual-stack socket (`dual_stack.rs`).
+    dual: bool,
     /// The sender's local address, if bound.
     local: Option<SocketAddr>,
     /// The link from an earlier exchange with `to`; `None` on a first exchange.
@@ -71,7 +75,7 @@ pub(super) fn datagram_sender(
     let to = match to.map(AddrArg::decode) {
         None | Some(Err(AddrFailure::Null)) => return Err(Error::DestinationRequired),
         Some(Err(AddrFailure::TooShort)) => return Err(Error::Fault),
-        Some(Ok(PeerAddress::Ip(addr))) if entry.family_of(&addr) => addr,
+        Some(Ok(PeerAddress::Ip(addr))) if entry.family_of(&addr) => entry.route(addr),
         Some(Ok(_)) => return Err(Error::AddressFamilyNotSupported),
     };
     if to.ip().is_unspecified() {
@@ -91,6 +95,7 @@ pub(super) fn datagram_sender(
         .then(|| Box::new(Initiator::of(entry, Some(to))));
     Ok(Sender {
         to,
+        dual: entry.dual_stack(),
         local: entry.local,
         known,
         initiator,
@@ -123,6 +128,9 @@ pub(super) fn deliver_datagram(
         State::Connected { peer, .. } => peer_key(peer) == peer_key(source),
         _ => true,
     };
+    let source = entry.as_seen(source);
+    let accepts = accepts
+        || matches!(entry.state, State::Connected { peer, .. } if peer_key(peer) == peer_key(source));
     if accepts && !entry.io.as_ref().is_some_and(|io| io.shut_receive) {
         let room = receive_buffer(entry);
         if entry.io.as_ref().is_some_and(|io| io.queued_bytes >= room) {
@@ -203,14 +211,23 @@ impl SocketTable {
         let bound = match sender.local {
             Some(local) => local,
             None => {
-                let wildcard = if to.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" };
+                let ipv4 = to.is_ipv4() && !sender.dual;
+                let wildcard = if ipv4 { "0.0.0.0:0" } else { "[::]:0" };
                 topology.choose(SOCK_DGRAM, wildcard.parse().map_err(|_| Error::Invalid)?)?
             }
         };
+        // A dual-stack socket's datagram to an IPv4 peer leaves from its IPv4 side.
+        let bound_toward = match (sender.dual, to.is_ipv4()) {
+            (true, true) if bound.ip().is_unspecified() => {
+                SocketAddr::new(Ipv4Addr::UNSPECIFIED.into(), bound.port())
+            }
+            (true, true) => unmapped(bound).unwrap_or(bound),
+            _ => bound,
+        };
         if matches!(to.ip(), IpAddr::V4(ip) if ip.is_multicast()) {
-            return self.send_multicast(topology, handle, data, (to, sender.local, bound));
+            return self.send_multicast(topology, handle, data, (to, sender.local, bound_toward));
         }
-        let source = source_toward(bound, to);
+        let source = source_toward(bound_toward, to);
         // An unbound sender is bound before its datagram leaves, so one sent to the very
         // address it is given reaches it (nobody else can be bound at that free port).
         let receiver = topology
@@ -242,6 +259,9 @@ impl SocketTable {
         };
         if sender.local.is_none() {
             topology.bind(SOCK_DGRAM, bound, handle);
+            if sender.dual {
+                bind_ipv4_part(&mut topology, SOCK_DGRAM, bound, handle, Reuse::Default);
+            }
         }
         let reached = receiver.is_some();
         let changed = sender.local.is_none() || mine.is_some() || !reached || sender.unreachable;

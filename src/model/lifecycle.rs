@@ -13,6 +13,7 @@ use std::sync::atomic::Ordering;
 use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_STREAM};
 
 use super::catalog;
+use super::dual_stack::{bind_ipv4_part, check_ipv4_part, mapped, unmapped};
 use super::negotiation::{negotiate, Endpoint};
 use super::options::reuse::Reuse;
 use super::overlapped;
@@ -208,8 +209,16 @@ impl SocketTable {
                 return Err(Error::Invalid);
             }
             let reuse = Reuse::of(entry);
-            let chosen = topology.choose_with(entry.kind.socket_type, addr, reuse)?;
-            topology.bind_with(entry.kind.socket_type, chosen, handle, reuse);
+            let socket_type = entry.kind.socket_type;
+            let chosen = topology.choose_with(socket_type, addr, reuse)?;
+            let dual = entry.dual_stack();
+            if dual {
+                check_ipv4_part(&topology, socket_type, chosen, reuse)?;
+            }
+            topology.bind_with(socket_type, chosen, handle, reuse);
+            if dual {
+                bind_ipv4_part(&mut topology, socket_type, chosen, handle, reuse);
+            }
             entry.local = Some(chosen);
             Ok(chosen)
         })
@@ -305,7 +314,7 @@ impl SocketTable {
         arg: AddrArg<'_>,
         nonblocking: &mut bool,
     ) -> Result<Option<()>> {
-        let (kind, local, target, initiator) = self.with_socket(handle, |entry| {
+        let (kind, local, target, route, initiator) = self.with_socket(handle, |entry| {
             *nonblocking = entry.is_stream() && entry.nonblocking;
             require_ip_socket(entry)?;
             let target = ip_address_for(entry, arg, Error::AddressFamilyNotSupported)?;
@@ -321,7 +330,7 @@ impl SocketTable {
                 }
             } else if unspecified && target.port() == 0 {
                 entry.state = State::Idle;
-                return Ok((entry.kind, None, None, Initiator::default()));
+                return Ok((entry.kind, None, None, target, Initiator::default()));
             } else if target.port() == 0 {
                 return Err(Error::AddressNotAvailable);
             } else {
@@ -342,12 +351,13 @@ impl SocketTable {
                     peer: target,
                     remote: None,
                 };
-                return Ok((entry.kind, None, None, Initiator::default()));
+                return Ok((entry.kind, None, None, target, Initiator::default()));
             }
             Ok((
                 entry.kind,
                 entry.local,
                 Some(target),
+                entry.route(target),
                 Initiator::of(entry, None),
             ))
         })?;
@@ -368,15 +378,22 @@ impl SocketTable {
             settings: initiator.settings.as_ref(),
             principal: &principal,
         };
+        // A dual-stack client connecting to a mapped address reaches the IPv4 listener as an
+        // IPv4 client (`dual_stack.rs`).
+        let routed = route != target;
         let pending = Pending {
             client: handle,
-            from: source,
-            to: target,
+            from: if routed {
+                unmapped(source).unwrap_or(source)
+            } else {
+                source
+            },
+            to: route,
             link: Link::default(),
             unsent: Vec::new(),
         };
         let mut queued = None;
-        for listener in topology.receivers(SOCK_STREAM, target) {
+        for listener in topology.receivers(SOCK_STREAM, route) {
             let server_principal = |entry: &SocketEntry| {
                 entry
                     .principal()
@@ -384,7 +401,7 @@ impl SocketTable {
                     .unwrap_or_else(|| topology.host_principal(target.ip()))
             };
             let offer = Offer {
-                family: kind.family,
+                family: if routed { AF_INET } else { kind.family },
                 client,
                 target_name: initiator.target_name.as_ref(),
             };
@@ -460,10 +477,10 @@ impl SocketTable {
             settings: settings.as_ref(),
             principal: &principal,
         };
+        let takes = entry.takes_family(offer.family);
+        let ipv6 = entry.kind.family == AF_INET6;
         match &mut entry.state {
-            State::Listening(queue)
-                if entry.kind.family == offer.family && queue.pending.len() < queue.backlog =>
-            {
+            State::Listening(queue) if takes && queue.pending.len() < queue.backlog => {
                 let (mut client_view, mut server_view) =
                     negotiate(offer.client, offer.target_name, server).map_err(|refusal| {
                         self.refused(
@@ -477,6 +494,12 @@ impl SocketTable {
                 let views = [&mut client_view, &mut server_view];
                 self.sas.lock().assign(hosts.0, hosts.1, views);
                 pending.link = server_view;
+                if ipv6 {
+                    // An IPv4 client of a dual-stack listener: its accepted socket sees
+                    // mapped addresses.
+                    pending.from = mapped(pending.from);
+                    pending.to = mapped(pending.to);
+                }
                 queue.pending.push_back(pending);
                 Ok(Some(client_view))
             }

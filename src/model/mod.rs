@@ -57,6 +57,7 @@ pub(crate) mod catalog;
 pub(crate) mod current;
 mod data;
 mod datagram;
+mod dual_stack;
 pub(crate) mod events;
 mod flow;
 pub(crate) mod handles;

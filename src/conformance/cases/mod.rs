@@ -24,6 +24,7 @@
 //! | `options.rs` | `getsockopt`, `setsockopt`: defaults, round trips, lengths, errors, acting options |
 //! | `multicast.rs` | IPv4 group membership and delivery |
 //! | `wsa_msg.rs` | `WSASendMsg`, `SIO_GET_EXTENSION_FUNCTION_POINTER` |
+//! | `dual_stack.rs` | `IPV6_V6ONLY` FALSE: dual-stack sockets and IPv4 peers |
 //! | `recv_msg.rs` | `WSARecvMsg` and its `IP_PKTINFO`/`IPV6_PKTINFO` control data |
 //! | `reuse.rs` | every cell of the second-bind table of `SO_REUSEADDR` and `SO_EXCLUSIVEADDRUSE` |
 #![forbid(unsafe_code)]
@@ -32,6 +33,7 @@ mod blocking;
 mod catalog;
 mod data_path;
 mod delete;
+mod dual_stack;
 mod impersonation;
 mod lifecycle;
 mod multicast;
@@ -161,6 +163,7 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(multicast::CASES)
         .chain(wsa_msg::CASES)
         .chain(recv_msg::CASES)
+        .chain(dual_stack::CASES)
         .chain(readiness::cases())
         .chain(blocking::CASES)
         .collect()
