@@ -259,7 +259,9 @@ pub const ACCEPT_CONDITION_REJECT: Choice = Choice {
              with connections waiting: its next send or recv fails with WSAECONNRESET. \
              (On Windows, with the TCP/IP provider the handshake has completed before the \
              condition function runs, so the client learns of the rejection by a reset \
-             too.)",
+             too.) With SO_CONDITIONAL_ACCEPT on the listener the handshake waits for the \
+             decision, and CF_REJECT refuses the client's connect instead: \
+             WSAECONNREFUSED (choice conditional-accept).",
 };
 
 /// A condition function's answer other than `CF_ACCEPT`, `CF_REJECT`, `CF_DEFER`.
@@ -1151,6 +1153,25 @@ pub const WSARECVMSG_CONTROL: Choice = Choice {
              raw sockets only).",
 };
 
+/// `SO_CONDITIONAL_ACCEPT` on a listener.
+pub const CONDITIONAL_ACCEPT: Choice = Choice {
+    id: "conditional-accept",
+    question: "With SO_CONDITIONAL_ACCEPT on a listener, what does a connecting client see \
+               before the server decides, and when is the option read?",
+    answer: "The option is read as each connection arrives (the facts sheet leaves open \
+             whether it must be set before listen). The connection is queued and the \
+             listener is readable, but the client is not connected: a blocking connect \
+             waits for the decision (no timeout of its own: the network's stall limit ends \
+             a wait nobody will end); a non-blocking one returns WSAEWOULDBLOCK and is not \
+             writable, getpeername is WSAENOTCONN, a send WSAENOTCONN and another connect \
+             WSAEALREADY. accept, or WSAAccept with CF_ACCEPT, completes it (the client \
+             becomes writable, FD_CONNECT with 0); CF_REJECT, or the listener's close, \
+             refuses it: the blocking connect fails with WSAECONNREFUSED, a non-blocking \
+             one's SO_ERROR and FD_CONNECT carry it. CF_DEFER leaves it waiting, first in \
+             the backlog. Windows' own connect times out after its SYN retries; the \
+             emulator waits for the decision or the stall limit.",
+};
+
 /// `IPV6_V6ONLY` FALSE.
 pub const DUAL_STACK: Choice = Choice {
     id: "dual-stack",
@@ -1497,6 +1518,7 @@ pub const ALL: &[Choice] = &[
     WSASENDMSG_CONTROL,
     WSARECVMSG_CONTROL,
     DUAL_STACK,
+    CONDITIONAL_ACCEPT,
     STALL_ENDS_THE_CALL,
     TEST_CLOCK,
     READINESS_LIMITS,

@@ -66,6 +66,14 @@ pub(super) fn source_toward(bound: SocketAddr, target: SocketAddr) -> SocketAddr
     }
 }
 
+/// How a stream `connect` went: connected now, or queued on a listener with
+/// `SO_CONDITIONAL_ACCEPT`, whose decision the connection waits for (`conditional.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Made {
+    Now,
+    Awaiting,
+}
+
 /// The highest Winsock version there is: 2.2 (`MAKEWORD(2, 2)`).
 pub(crate) const HIGHEST_VERSION: u16 = 0x0202;
 
@@ -278,8 +286,10 @@ impl SocketTable {
         let mut nonblocking = false;
         let outcome = self.connect_now(handle, arg, &mut nonblocking);
         match (outcome, nonblocking) {
-            // Recorded by `connect_now` as it connected.
-            (Ok(()), true) => Err(Error::WouldBlock),
+            // Recorded by `connect_now` as it connected, or waiting for the listener.
+            (Ok(Made::Now | Made::Awaiting), true) => Err(Error::WouldBlock),
+            (Ok(Made::Now), false) => Ok(()),
+            (Ok(Made::Awaiting), false) => self.await_decision(handle),
             (Err(Error::ConnectionRefused), true) => {
                 self.with_socket(handle, |entry| {
                     let attempt = ConnectAttempt::Failed(Error::ConnectionRefused);
@@ -288,14 +298,19 @@ impl SocketTable {
                 })?;
                 Err(Error::WouldBlock)
             }
-            (outcome, _) => outcome,
+            (Err(error), _) => Err(error),
         }
     }
 
     /// The connect itself: its outcome, as a blocking connect returns it; `nonblocking`
     /// says whether the socket is a non-blocking stream socket (whose success it records
     /// as [`ConnectAttempt::Completed`]; a blocking one's clears `SO_ERROR`).
-    fn connect_now(&self, handle: SOCKET, arg: AddrArg<'_>, nonblocking: &mut bool) -> Result<()> {
+    fn connect_now(
+        &self,
+        handle: SOCKET,
+        arg: AddrArg<'_>,
+        nonblocking: &mut bool,
+    ) -> Result<Made> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
         loop {
@@ -313,7 +328,7 @@ impl SocketTable {
         handle: SOCKET,
         arg: AddrArg<'_>,
         nonblocking: &mut bool,
-    ) -> Result<Option<()>> {
+    ) -> Result<Option<Made>> {
         let (kind, local, target, route, initiator) = self.with_socket(handle, |entry| {
             *nonblocking = entry.is_stream() && entry.nonblocking;
             require_ip_socket(entry)?;
@@ -321,6 +336,7 @@ impl SocketTable {
             let unspecified = target.ip().is_unspecified();
             if entry.is_stream() {
                 match entry.state {
+                    State::Idle if entry.awaiting_decision() => return Err(Error::Already),
                     State::Listening(_) => return Err(Error::Invalid),
                     State::Connected { .. } => return Err(Error::IsConnected),
                     State::Idle if unspecified || target.port() == 0 => {
@@ -362,7 +378,7 @@ impl SocketTable {
             ))
         })?;
         let Some(target) = target else {
-            return Ok(Some(()));
+            return Ok(Some(Made::Now));
         };
         let bound = match local {
             Some(local) => local,
@@ -410,7 +426,7 @@ impl SocketTable {
                 break;
             }
         }
-        let (listener, link) = queued.ok_or(Error::ConnectionRefused)?;
+        let (listener, (link, conditional)) = queued.ok_or(Error::ConnectionRefused)?;
         let connected = self.with_socket(handle, |entry| {
             let unchanged = matches!(entry.state, State::Idle)
                 && entry.local == local
@@ -419,14 +435,19 @@ impl SocketTable {
                 return Ok(false);
             }
             entry.local = Some(source);
+            if link != Link::default() {
+                entry.security_mut().link = Some(link.clone());
+            }
+            if conditional {
+                // The handshake waits for the listener's decision (`conditional.rs`).
+                entry.flow_mut().connect = Some(ConnectAttempt::Awaiting(target));
+                return Ok(true);
+            }
             entry.state = State::Connected {
                 peer: target,
                 remote: None,
             };
             entry.mark_connected();
-            if link != Link::default() {
-                entry.security_mut().link = Some(link);
-            }
             if *nonblocking {
                 entry.flow_mut().connect = Some(ConnectAttempt::Completed);
             } else if let Some(flow) = entry.io.as_mut().and_then(|io| io.flow.as_mut()) {
@@ -443,7 +464,11 @@ impl SocketTable {
             topology.bind(kind.socket_type, bound, handle);
         }
         self.waits.changed();
-        Ok(Some(()))
+        Ok(Some(if conditional {
+            Made::Awaiting
+        } else {
+            Made::Now
+        }))
     }
 
     /// Takes the connection of `client` back out of `listener`'s backlog, where this
@@ -466,7 +491,7 @@ impl SocketTable {
         offer: Offer<'_>,
         mut pending: Pending,
         server_principal: impl FnOnce(&SocketEntry) -> TargetName,
-    ) -> Result<Option<Link>> {
+    ) -> Result<Option<(Link, bool)>> {
         let mut shard = self.shard(listener).lock();
         let Some(entry) = shard.get_mut(&listener) else {
             return Ok(None);
@@ -478,6 +503,7 @@ impl SocketTable {
             principal: &principal,
         };
         let takes = entry.takes_family(offer.family);
+        let conditional = entry.conditional_accept();
         let ipv6 = entry.kind.family == AF_INET6;
         match &mut entry.state {
             State::Listening(queue) if takes && queue.pending.len() < queue.backlog => {
@@ -501,7 +527,7 @@ impl SocketTable {
                     pending.to = mapped(pending.to);
                 }
                 queue.pending.push_back(pending);
-                Ok(Some(client_view))
+                Ok(Some((client_view, conditional)))
             }
             _ => Ok(None),
         }
@@ -555,7 +581,9 @@ impl SocketTable {
                 for pending in &listener.pending {
                     if let Some(client) = self.shard(pending.client).lock().get_mut(&pending.client)
                     {
-                        client.io_mut().reset = true;
+                        if !client.refuse_awaiting() {
+                            client.io_mut().reset = true;
+                        }
                     }
                 }
             }

@@ -54,6 +54,7 @@
 
 mod accepting;
 pub(crate) mod catalog;
+mod conditional;
 pub(crate) mod current;
 mod data;
 mod datagram;

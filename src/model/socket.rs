@@ -190,6 +190,9 @@ pub struct Io {
 /// [`crate::choices::NONBLOCKING_CONNECT`]); the readiness calls report it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConnectAttempt {
+    /// Queued on a listener with `SO_CONDITIONAL_ACCEPT`, to this peer: the handshake
+    /// waits for the server's `accept` or `WSAAccept` (`model/conditional.rs`).
+    Awaiting(std::net::SocketAddr),
     /// The connection was made: writable.
     Completed,
     /// The connection failed with this error: `SO_ERROR` reads it, until a later connect
