@@ -9,6 +9,7 @@
 
 /// One decision the documentation leaves to the implementer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Choice {
     /// A short, stable identifier (used in [`docs/choices.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/choices.md) and in test names).
     pub id: &'static str,
