@@ -9,6 +9,7 @@
 
 /// One decision the documentation leaves to the implementer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Choice {
     /// A short, stable identifier (used in [`docs/choices.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/choices.md) and in test names).
     pub id: &'static str,
@@ -259,7 +260,9 @@ pub const ACCEPT_CONDITION_REJECT: Choice = Choice {
              with connections waiting: its next send or recv fails with WSAECONNRESET. \
              (On Windows, with the TCP/IP provider the handshake has completed before the \
              condition function runs, so the client learns of the rejection by a reset \
-             too.)",
+             too.) With SO_CONDITIONAL_ACCEPT on the listener the handshake waits for the \
+             decision, and CF_REJECT refuses the client's connect instead: \
+             WSAECONNREFUSED (choice conditional-accept).",
 };
 
 /// A condition function's answer other than `CF_ACCEPT`, `CF_REJECT`, `CF_DEFER`.
@@ -1121,7 +1124,7 @@ pub const EXTENSION_FUNCTIONS: Choice = Choice {
              reported), then an output that is NULL or shorter than a pointer WSAEFAULT. On \
              success the pointer is written, *lpcbBytesReturned is 8 (a pointer's size) and \
              so is the count an OVERLAPPED's completion reports (Windows queues 0 there). \
-             Known GUIDs: WSAID_WSASENDMSG.",
+             Known GUIDs: WSAID_WSASENDMSG, WSAID_WSARECVMSG.",
 };
 
 /// What `WSASendMsg` leaves open.
@@ -1134,6 +1137,65 @@ pub const WSASENDMSG_CONTROL: Choice = Choice {
              accepted and ignored (a datagram is sent whole). A call that fails binds \
              nothing, as every failed call here changes nothing (Windows binds the socket \
              even when a NULL lpNumberOfBytesSent fails the call).",
+};
+
+/// What `WSARecvMsg` leaves open.
+pub const WSARECVMSG_CONTROL: Choice = Choice {
+    id: "wsarecvmsg-control",
+    question: "Which control data does WSARecvMsg return, how much room does it need, what \
+               does it report when data or control data does not fit, and what does it do \
+               on a stream socket?",
+    answer: "Only packet information: IN_PKTINFO when IP_PKTINFO is on and the datagram \
+             came to an IPv4 address, IN6_PKTINFO when IPV6_PKTINFO is on and it came to an \
+             IPv6 one (the option as the datagram arrives and as it is taken), ipi_addr the \
+             datagram's destination (the group for multicast), ipi_ifindex 1: the emulated \
+             network is one interface. The message needs WSA_CMSG_SPACE bytes (24 for \
+             IN_PKTINFO, 40 for IN6_PKTINFO on 64-bit: sock.c's IP_PKTINFO_LEN) and \
+             Control.len becomes that, or 0 with none. A Control.len of 0 asks for none: \
+             the call succeeds (sock.c). Less room: the data and sender are delivered, \
+             Control.len is 0, dwFlags is MSG_CTRUNC, the byte count is written and the \
+             call fails with WSAEMSGSIZE (sock.c test_ip_pktinfo); a datagram longer than \
+             the buffers sets MSG_TRUNC and fails with WSAEMSGSIZE. MSG_BCAST and MSG_MCAST \
+             are not reported. A receive that pends writes the sender, namelen, the control \
+             data, Control.len and dwFlags when it completes, as Windows does (sock.c), so \
+             the WSAMSG must stay valid until then; its completion reports WSAEMSGSIZE with \
+             no count. A stream socket is WSAEINVAL, as for WSASendMsg (the page allows datagram and \
+             raw sockets only).",
+};
+
+/// `SO_CONDITIONAL_ACCEPT` on a listener.
+pub const CONDITIONAL_ACCEPT: Choice = Choice {
+    id: "conditional-accept",
+    question: "With SO_CONDITIONAL_ACCEPT on a listener, what does a connecting client see \
+               before the server decides, and when is the option read?",
+    answer: "The option is read as each connection arrives (the facts sheet leaves open \
+             whether it must be set before listen). The connection is queued and the \
+             listener is readable, but the client is not connected: a blocking connect \
+             waits for the decision (no timeout of its own: the network's stall limit ends \
+             a wait nobody will end); a non-blocking one returns WSAEWOULDBLOCK and is not \
+             writable, getpeername is WSAENOTCONN, a send WSAENOTCONN and another connect \
+             WSAEALREADY. accept, or WSAAccept with CF_ACCEPT, completes it (the client \
+             becomes writable, FD_CONNECT with 0); CF_REJECT, or the listener's close, \
+             refuses it: the blocking connect fails with WSAECONNREFUSED, a non-blocking \
+             one's SO_ERROR and FD_CONNECT carry it. CF_DEFER leaves it waiting, first in \
+             the backlog. Windows' own connect times out after its SYN retries; the \
+             emulator waits for the decision or the stall limit.",
+};
+
+/// `IPV6_V6ONLY` FALSE.
+pub const DUAL_STACK: Choice = Choice {
+    id: "dual-stack",
+    question: "What does a dual-stack IPv6 socket (IPV6_V6ONLY FALSE) hold and reach, and \
+               what does an IPv6-only one do with a mapped address?",
+    answer: "Bound to [::]:p it also holds 0.0.0.0:p (bound to ::ffff:a.b.c.d:p, also \
+             a.b.c.d:p), checked against IPv4 sockets there by the second-bind table, and \
+             receives what IPv4 peers send or connect to that port: their addresses, and an \
+             accepted connection's local address, come as IPv4-mapped IPv6 addresses. A \
+             datagram or connection it sends to a mapped address goes to the IPv4 address \
+             from its IPv4 side (an unbound socket is bound at [::]:p and holds 0.0.0.0:p \
+             too), and the IPv4 peer sees an IPv4 address. An IPv6-only socket (the \
+             default) holds no IPv4 address, and a mapped destination reaches nobody: a \
+             datagram is lost as to an unbound port, a connect is WSAECONNREFUSED.",
 };
 
 /// The io::Error conversion.
@@ -1472,6 +1534,9 @@ pub const ALL: &[Choice] = &[
     MULTICAST_DELIVERY,
     EXTENSION_FUNCTIONS,
     WSASENDMSG_CONTROL,
+    WSARECVMSG_CONTROL,
+    DUAL_STACK,
+    CONDITIONAL_ACCEPT,
     STALL_ENDS_THE_CALL,
     TEST_CLOCK,
     READINESS_LIMITS,

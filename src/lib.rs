@@ -107,7 +107,7 @@ pub use api::{
 };
 pub use api::{Interest, PollEntry, Ready};
 pub use error::{Error, Result};
-pub use model::snapshot::{LinkInfo, NameInfo, NetworkSnapshot, SocketInfo, SocketState};
+pub use model::snapshot::{Blocked, LinkInfo, NameInfo, NetworkSnapshot, SocketInfo, SocketState};
 pub use model::tokens::{TokenInfo, TokenKind};
 pub use wire::{
     Ipsec2Info, Ipsec2Query, IpsecSettings, PeerAddress, PeerTargetName, SecurityProtocol,

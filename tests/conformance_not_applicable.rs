@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use winsock_emu::backend::{
     AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Completion, Emulator,
-    Enumerated, GotOption, Named, Overlapped, Parsed, Queried, Selected,
+    Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg, Selected,
 };
 use winsock_emu::conformance::{self, cases, Stopped, Verdict};
 use winsock_emu::sys::{SOCKET, WSAEVENT};
@@ -62,6 +62,9 @@ impl Backend for WithoutDeferral {
         msg: Option<(Option<SocketAddr>, &[&[u8]])>,
     ) -> CallResult<u32> {
         self.0.wsa_send_msg(s, msg)
+    }
+    fn wsa_recv_msg(&self, s: SOCKET, msg: bool, capacity: u16, control: u16) -> ReceivedMsg {
+        self.0.wsa_recv_msg(s, msg, capacity, control)
     }
     fn get_option(&self, s: SOCKET, level: i32, name: i32, len: i32) -> GotOption {
         self.0.get_option(s, level, name, len)

@@ -172,7 +172,7 @@ fn the_snapshot_prints_as_a_netstat_table() {
     let heading: Vec<&str> = lines[1].split_whitespace().collect();
     assert_eq!(
         heading,
-        ["Handle", "Proto", "Local", "Remote", "State", "Names", "Security", "Queued"]
+        ["Handle", "Proto", "Local", "Remote", "State", "Names", "Security", "Queued", "Waits"]
     );
     let cells = |line: &str| {
         line.split("  ")
@@ -191,7 +191,8 @@ fn the_snapshot_prints_as_a_netstat_table() {
             "LISTENING (1 of 5 waiting)",
             "-",
             "is host/server.contoso.com",
-            "0"
+            "0",
+            "-"
         ]
     );
     assert_eq!(
@@ -204,7 +205,8 @@ fn the_snapshot_prints_as_a_netstat_table() {
             "ESTABLISHED",
             "-",
             "-",
-            "6"
+            "6",
+            "-"
         ]
     );
     assert_eq!(
@@ -217,12 +219,104 @@ fn the_snapshot_prints_as_a_netstat_table() {
             "CREATED",
             "[::1]:500=host/peer",
             "-",
-            "0"
+            "0",
+            "-"
         ]
     );
     // Every line's columns start where the heading's do.
     let at = lines[1].find("State").unwrap();
     assert!(lines[2..].iter().all(|line| line[at - 2..at] == *"  "));
+}
+
+/// The `Waits` column names the threads blocked on each socket and the call they are in;
+/// a thread blocked on no one socket gets a line under the table; snapshots compare equal
+/// whoever waits.
+#[test]
+fn the_waits_column_says_who_is_blocked_in_which_call() {
+    use std::thread;
+    let net = Network::new();
+    let _enter = net.enter();
+    let _wsa = net.startup().unwrap();
+    let listener = net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
+    listener.bind(addr("127.0.0.1:81")).unwrap();
+    listener.listen(1).unwrap();
+    let raw = listener.as_raw();
+    let quiet = net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    quiet.bind(addr("127.0.0.1:82")).unwrap();
+    let quiet = quiet.as_raw();
+    let idle = net.snapshot();
+    let server = {
+        let net = net.clone();
+        thread::Builder::new()
+            .name("server".into())
+            .spawn(move || {
+                let _enter = net.enter();
+                let accepted =
+                    unsafe { sys::accept(raw, std::ptr::null_mut(), std::ptr::null_mut()) };
+                assert_ne!(accepted, sys::INVALID_SOCKET, "{}", unsafe {
+                    sys::WSAGetLastError()
+                });
+            })
+            .unwrap()
+    };
+    let selector = {
+        let net = net.clone();
+        thread::Builder::new()
+            .name("selector".into())
+            .spawn(move || {
+                let _enter = net.enter();
+                let mut set = sys::FD_SET {
+                    fd_count: 1,
+                    fd_array: [0; 64],
+                };
+                set.fd_array[0] = quiet;
+                // select waits on its sets, not on one socket; a datagram ends it.
+                unsafe {
+                    sys::select(
+                        0,
+                        &mut set,
+                        std::ptr::null_mut(),
+                        std::ptr::null_mut(),
+                        std::ptr::null(),
+                    )
+                }
+            })
+            .unwrap()
+    };
+    assert!(net.wait_until_blocked(2));
+    let snapshot = net.snapshot();
+    let table = snapshot.to_string();
+    let row = table
+        .lines()
+        .find(|line| line.starts_with("0x100"))
+        .unwrap();
+    assert!(row.ends_with("server: accept"), "{table}");
+    assert!(
+        table
+            .lines()
+            .any(|line| line.starts_with("selector blocked in select on no one socket")),
+        "{table}"
+    );
+    let mut calls: Vec<_> = snapshot
+        .blocked
+        .iter()
+        .map(|b| (b.thread.as_str(), b.call, b.socket))
+        .collect();
+    calls.sort();
+    assert_eq!(
+        calls,
+        [
+            ("selector", "select", None),
+            ("server", "accept", Some(raw))
+        ]
+    );
+    assert_eq!(snapshot, idle, "who waits is not part of the table's state");
+    let client = net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
+    client.connect(addr("127.0.0.1:81")).unwrap();
+    server.join().unwrap();
+    let sender = net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();
+    sender.send_to(b"wake", addr("127.0.0.1:82")).unwrap();
+    assert_eq!(selector.join().unwrap(), 1);
 }
 
 #[test]

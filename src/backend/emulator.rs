@@ -10,13 +10,13 @@ use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 use super::Selected;
 use super::{
     AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Code, Completion,
-    Deferral, Enumerated, GotOption, Named, Overlapped, Parsed, Queried,
+    Deferral, Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg,
 };
 use crate::error::Error;
 use crate::native::readiness;
 use crate::native::{
     self, address, catalog, data, handles, ioctl, last_error, options, overlapped, peer_name,
-    resolution, security, socket, startup, wsa_data, EMULATED,
+    recv_msg, resolution, security, socket, startup, wsa_data, EMULATED,
 };
 use crate::Network;
 
@@ -244,6 +244,10 @@ impl Backend for Emulator {
         msg: Option<(Option<SocketAddr>, &[&[u8]])>,
     ) -> CallResult<u32> {
         self.call(|api| wsa_data::wsa_send_msg(api, s, msg))
+    }
+
+    fn wsa_recv_msg(&self, s: SOCKET, msg: bool, capacity: u16, control: u16) -> ReceivedMsg {
+        self.call(|api| recv_msg::wsa_recv_msg(api, s, msg, capacity, control))
     }
 
     fn wsa_accept_answering(&self, s: SOCKET, answer: u32) -> CallResult<SOCKET> {

@@ -188,6 +188,23 @@ impl GotOption {
     }
 }
 
+/// What `WSARecvMsg` gave: the result (the byte count), and what the call left in its
+/// buffer and `WSAMSG`, also when it failed (a control buffer too small fails with
+/// `WSAEMSGSIZE` and `MSG_CTRUNC`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedMsg {
+    /// The byte count, or the code.
+    pub result: CallResult<u32>,
+    /// The data: as many bytes as the count says.
+    pub data: Vec<u8>,
+    /// The sender written to `name`, if any.
+    pub from: Option<SocketAddr>,
+    /// The control data: the first `Control.len` bytes after the call.
+    pub control: Vec<u8>,
+    /// `dwFlags` after the call.
+    pub flags: u32,
+}
+
 /// What `getsockname` or `getpeername` gave: the address, and `*namelen` after the call
 /// (`None`: NULL was passed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -428,6 +445,13 @@ pub trait Backend: Sync {
         s: SOCKET,
         msg: Option<(Option<SocketAddr>, &[&[u8]])>,
     ) -> CallResult<u32>;
+
+    /// `WSARecvMsg(s, &msg, &received, NULL, NULL)`, the function looked up through
+    /// `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_WSARECVMSG)`: one buffer of
+    /// `capacity` bytes, room for any sender, `control` bytes of control room (a NULL
+    /// `Control.buf` when 0), `dwFlags` 0; `msg` false passes a NULL `lpMsg`. As for
+    /// [`Backend::recv`], set `FIONBIO` first where nothing may be waiting.
+    fn wsa_recv_msg(&self, s: SOCKET, msg: bool, capacity: u16, control: u16) -> ReceivedMsg;
 
     /// `WSAAccept(s, NULL, NULL, condition, answer)`, with a condition function that returns
     /// `answer` (`CF_ACCEPT`, `CF_REJECT`, `CF_DEFER`): the accepted socket. As for

@@ -10,12 +10,12 @@ use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 use super::wine;
 use super::{
     AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Completion, Deferral,
-    Enumerated, GotOption, Named, Overlapped, Parsed, Queried, Selected,
+    Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg, Selected,
 };
 use crate::native::readiness;
 use crate::native::{
     address, catalog, data, flow, handles, ioctl, last_error, options, overlapped, peer_name,
-    resolution, security, socket, startup, wsa_data, Winsock, WINDOWS,
+    recv_msg, resolution, security, socket, startup, wsa_data, Winsock, WINDOWS,
 };
 
 /// Runs `call` on the real Winsock's function table.
@@ -235,6 +235,10 @@ impl Backend for Native {
         msg: Option<(Option<SocketAddr>, &[&[u8]])>,
     ) -> CallResult<u32> {
         wsa_data::wsa_send_msg(&WINDOWS, s, msg)
+    }
+
+    fn wsa_recv_msg(&self, s: SOCKET, msg: bool, capacity: u16, control: u16) -> ReceivedMsg {
+        recv_msg::wsa_recv_msg(&WINDOWS, s, msg, capacity, control)
     }
 
     fn wsa_accept_answering(&self, s: SOCKET, answer: u32) -> CallResult<SOCKET> {

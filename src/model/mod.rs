@@ -6,9 +6,9 @@
 //!
 //! | folder / file | concern and operations |
 //! | --- | --- |
-//! | `sockets/` | the sockets and their table: `socket.rs` (one socket's state), `lifecycle.rs` (`WSAStartup`/`WSACleanup`, `socket`, `bind`, `listen`, `connect`, `closesocket`), `catalog.rs` and `protocol_db.rs` (which sockets can be made; `getprotobyname`/`getprotobynumber`), `topology.rs` (port owners), `small_map.rs` (the per-peer map), `handles.rs` (what a handle names, for `CloseHandle`), `current.rs` and `stray.rs` (which table a thread uses), `snapshot.rs` and `snapshot_table.rs` (the table's picture) |
-//! | `streams/` | `data.rs` (`send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket`), `flow.rs` (`SO_RCVBUF`, `SO_SNDBUF`, `SO_RCVTIMEO`, `SO_SNDTIMEO`, `SO_ERROR`), `accepting.rs` (`accept`, `WSAAccept`), `payload.rs` (a received payload's bytes) |
-//! | `datagrams/` | `datagram.rs` (sending one datagram), `multicast.rs` (IPv4 groups), `unreachable.rs` (`SIO_UDP_CONNRESET`) |
+//! | `sockets/` | the sockets and their table: `socket.rs` (one socket's state), `lifecycle.rs` (`WSAStartup`/`WSACleanup`, `socket`, `bind`, `listen`, `connect`, `closesocket`), `catalog.rs` and `protocol_db.rs` (which sockets can be made; `getprotobyname`/`getprotobynumber`), `topology.rs` (port owners), `dual_stack.rs` (an IPv6 socket's IPv4 side when `IPV6_V6ONLY` is off), `small_map.rs` (the per-peer map), `handles.rs` (what a handle names, for `CloseHandle`), `current.rs` and `stray.rs` (which table a thread uses), `snapshot.rs` and `snapshot_table.rs` (the table's picture) |
+//! | `streams/` | `data.rs` (`send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket`), `flow.rs` (`SO_RCVBUF`, `SO_SNDBUF`, `SO_RCVTIMEO`, `SO_SNDTIMEO`, `SO_ERROR`), `accepting.rs` (`accept`, `WSAAccept`), `conditional.rs` (`SO_CONDITIONAL_ACCEPT`: a handshake waiting for the server's decision), `payload.rs` (a received payload's bytes) |
+//! | `datagrams/` | `datagram.rs` (sending one datagram), `multicast.rs` (IPv4 groups), `unreachable.rs` (`SIO_UDP_CONNRESET`), `pktinfo.rs` (`IP_PKTINFO`/`IPV6_PKTINFO`: a datagram's destination for `WSARecvMsg`) |
 //! | `overlapped/` | overlapped operations: immediate, pending, aborted by `closesocket` (`mod.rs`); receives pending until data arrives (`posted.rs`); event objects, completion-routine queues and their waits (`events.rs`) |
 //! | `security/` | `WSASetSocketSecurity`, `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer` (`mod.rs`); peer target names (`names.rs`, `peer_names.rs`); the negotiation (`negotiation.rs`), what a query answers (`query_answer.rs`, `sa.rs`, `tokens.rs`), why connects failed (`refusals.rs`), the thread's impersonation (`impersonation.rs`), the observed wrappers of the family (`observed_security.rs`) |
 //! | `observer/` | the wrappers the faces call: injected faults and the call trace around every operation (`mod.rs`), test-caused network events (`injected.rs`), the `tracing` feature's events (`tracing_events.rs`) |
@@ -52,6 +52,7 @@ pub(crate) mod sync;
 pub(crate) mod waits;
 
 use datagrams::datagram;
+use datagrams::pktinfo;
 #[cfg(feature = "tracing")]
 use observer::tracing_events;
 pub(crate) use overlapped::events;
@@ -66,6 +67,7 @@ use security::sa;
 pub(crate) use security::tokens;
 pub(crate) use sockets::catalog;
 pub(crate) use sockets::current;
+use sockets::dual_stack;
 pub(crate) use sockets::handles;
 use sockets::lifecycle;
 pub(crate) use sockets::protocol_db;

@@ -22,6 +22,7 @@
 //! | `security.rs` | `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, `WSARevertImpersonation` |
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
 //! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom`, `WSASendMsg` |
+//! | `recv_msg.rs` | `WSARecvMsg`, through `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)` |
 //! | `wine.rs` | `wine_get_version` (through `GetModuleHandleW`, `GetProcAddress`): whether this is Wine (Windows only) |
 //! | `resolution.rs` | `getaddrinfo`, `freeaddrinfo`, `getnameinfo`, `gethostname`, `inet_pton`, `inet_ntop`, `inet_addr`, `WSAStringToAddressW`, `WSAAddressToStringW`, `WSAConnectByNameW` |
 //! | `catalog.rs` | `WSAEnumProtocolsW`, `WSASocketW` with a `WSAPROTOCOL_INFOW`, `getprotobyname`, `getprotobynumber`, `WSAGetQOSByName`, `WSACancelBlockingCall` |
@@ -50,6 +51,7 @@ pub(crate) mod options;
 pub(crate) mod overlapped;
 pub(crate) mod peer_name;
 pub(crate) mod readiness;
+pub(crate) mod recv_msg;
 pub(crate) mod resolution;
 pub(crate) mod security;
 pub(crate) mod socket;

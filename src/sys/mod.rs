@@ -48,11 +48,13 @@ mod last_error;
 mod memory;
 mod overlapped;
 mod readiness;
+
 mod resolution;
 mod security;
 mod sockets;
 pub mod types;
 
+use data::recv_msg;
 use data::wsa_data;
 use data::wsa_msg;
 use overlapped::event_objects as events;

@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 pub(crate) mod address_text;
+pub(crate) mod control;
 mod ipsec2;
 mod peer_target_name;
 mod security;

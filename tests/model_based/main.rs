@@ -19,6 +19,7 @@
 //! the calls of each kind by outcome (`stats.rs`).
 
 mod data_ops;
+mod expected;
 mod ops;
 mod pieces;
 mod reference;
@@ -165,7 +166,7 @@ fn run_steps(
         }
         let snap = net.snapshot();
         prop_assert_eq!(
-            &snap,
+            &expected::NetworkSnapshot::from(&snap),
             &model.snapshot(),
             "table after step {}: {:?}",
             step,

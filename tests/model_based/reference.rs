@@ -9,15 +9,13 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 
+use super::expected::{LinkInfo, NameInfo, NetworkSnapshot, SocketInfo};
 use winsock_emu::sys::{
     AF_INET, AF_INET6, SOCKET, SOCK_DGRAM, SOCK_STREAM, WSAEADDRINUSE, WSAEADDRNOTAVAIL,
     WSAEAFNOSUPPORT, WSAEFAULT, WSAEINVAL, WSAEISCONN, WSAEMSGSIZE, WSAENOTSOCK, WSAEOPNOTSUPP,
     WSAEWOULDBLOCK, WSANOTINITIALISED,
 };
-use winsock_emu::{
-    LinkInfo, NameInfo, NetworkSnapshot, SecurityProtocol, SecuritySettings, SocketInfo,
-    SocketState, TargetName,
-};
+use winsock_emu::{SecurityProtocol, SecuritySettings, SocketState, TargetName};
 
 use super::ops::{AddrSpec, Kind, NameSpec};
 

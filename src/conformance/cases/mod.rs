@@ -24,13 +24,18 @@
 //! | `options.rs` | `getsockopt`, `setsockopt`: defaults, round trips, lengths, errors, acting options |
 //! | `multicast.rs` | IPv4 group membership and delivery |
 //! | `wsa_msg.rs` | `WSASendMsg`, `SIO_GET_EXTENSION_FUNCTION_POINTER` |
+//! | `conditional_accept.rs` | `SO_CONDITIONAL_ACCEPT`: the handshake waits for `WSAAccept` |
+//! | `dual_stack.rs` | `IPV6_V6ONLY` FALSE: dual-stack sockets and IPv4 peers |
+//! | `recv_msg.rs` | `WSARecvMsg` and its `IP_PKTINFO`/`IPV6_PKTINFO` control data |
 //! | `reuse.rs` | every cell of the second-bind table of `SO_REUSEADDR` and `SO_EXCLUSIVEADDRUSE` |
 #![forbid(unsafe_code)]
 
 mod blocking;
 mod catalog;
+mod conditional_accept;
 mod data_path;
 mod delete;
+mod dual_stack;
 mod impersonation;
 mod lifecycle;
 mod multicast;
@@ -41,6 +46,7 @@ mod overlapped;
 mod pending;
 mod query;
 mod readiness;
+mod recv_msg;
 mod resolution;
 mod reuse;
 mod security;
@@ -158,6 +164,9 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(reuse::CASES)
         .chain(multicast::CASES)
         .chain(wsa_msg::CASES)
+        .chain(recv_msg::CASES)
+        .chain(dual_stack::CASES)
+        .chain(conditional_accept::CASES)
         .chain(readiness::cases())
         .chain(blocking::CASES)
         .collect()

@@ -5,13 +5,14 @@
 #![forbid(unsafe_code)]
 
 use windows_sys::Win32::Networking::WinSock::{
-    AF_INET6, INVALID_SOCKET, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, IPV6_UNICAST_HOPS,
-    IPV6_V6ONLY, IP_ADD_MEMBERSHIP, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IP_TTL, SOCKET,
-    SOCK_STREAM, SOL_SOCKET, SO_ACCEPTCONN, SO_BROADCAST, SO_CONDITIONAL_ACCEPT, SO_CONNECT_TIME,
-    SO_DONTLINGER, SO_ERROR, SO_EXCLUSIVEADDRUSE, SO_KEEPALIVE, SO_LINGER, SO_MAX_MSG_SIZE,
-    SO_OOBINLINE, SO_PROTOCOL_INFOW, SO_RCVBUF, SO_RCVTIMEO, SO_REUSEADDR, SO_SNDBUF, SO_SNDTIMEO,
-    SO_TYPE, TCP_KEEPALIVE, TCP_KEEPCNT, TCP_KEEPINTVL, TCP_NODELAY, WSAEACCES, WSAECONNRESET,
-    WSAEFAULT, WSAEINVAL, WSAENOBUFS, WSAENOPROTOOPT, WSAENOTSOCK,
+    AF_INET6, INVALID_SOCKET, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, IPV6_PKTINFO,
+    IPV6_UNICAST_HOPS, IPV6_V6ONLY, IP_ADD_MEMBERSHIP, IP_MULTICAST_LOOP, IP_MULTICAST_TTL,
+    IP_PKTINFO, IP_TTL, SOCKET, SOCK_STREAM, SOL_SOCKET, SO_ACCEPTCONN, SO_BROADCAST,
+    SO_CONDITIONAL_ACCEPT, SO_CONNECT_TIME, SO_DONTLINGER, SO_ERROR, SO_EXCLUSIVEADDRUSE,
+    SO_KEEPALIVE, SO_LINGER, SO_MAX_MSG_SIZE, SO_OOBINLINE, SO_PROTOCOL_INFOW, SO_RCVBUF,
+    SO_RCVTIMEO, SO_REUSEADDR, SO_SNDBUF, SO_SNDTIMEO, SO_TYPE, TCP_KEEPALIVE, TCP_KEEPCNT,
+    TCP_KEEPINTVL, TCP_NODELAY, WSAEACCES, WSAECONNRESET, WSAEFAULT, WSAEINVAL, WSAENOBUFS,
+    WSAENOPROTOOPT, WSAENOTSOCK,
 };
 
 use super::sockaddr;
@@ -169,6 +170,8 @@ pub(super) const CASES: &[Case] = &[
     default_case!("option-default-ip-multicast-ttl", "udp4", IPPROTO_IP, IP_MULTICAST_TTL, 1, 4, Some("option-defaults")),
     default_case!("option-default-ip-multicast-loop", "udp4", IPPROTO_IP, IP_MULTICAST_LOOP, 1, 4, None),
     default_case!("option-default-ipv6-v6only", "tcp6", IPPROTO_IPV6, IPV6_V6ONLY, 1, 1, None),
+    default_case!("option-default-ip-pktinfo", "udp4", IPPROTO_IP, IP_PKTINFO, 0, 4, None),
+    default_case!("option-default-ipv6-pktinfo", "udp6", IPPROTO_IPV6, IPV6_PKTINFO, 0, 4, None),
     default_case!("option-default-ipv6-unicast-hops", "udp6", IPPROTO_IPV6, IPV6_UNICAST_HOPS, 128, 4, Some("option-defaults")),
     round_trip_case!("option-set-so-reuseaddr", "tcp4", SOL_SOCKET, SO_REUSEADDR, 5, 1, 4),
     round_trip_case!("option-set-so-exclusiveaddruse", "tcp4", SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1, 1, 4),
@@ -192,6 +195,8 @@ pub(super) const CASES: &[Case] = &[
     round_trip_case!("option-set-ip-multicast-ttl", "udp4", IPPROTO_IP, IP_MULTICAST_TTL, 8, 8, 4),
     round_trip_case!("option-set-ip-multicast-loop", "udp4", IPPROTO_IP, IP_MULTICAST_LOOP, 0, 0, 4),
     round_trip_case!("option-set-ipv6-v6only", "udp6", IPPROTO_IPV6, IPV6_V6ONLY, 0, 0, 1),
+    round_trip_case!("option-set-ip-pktinfo", "udp4", IPPROTO_IP, IP_PKTINFO, 7, 1, 4),
+    round_trip_case!("option-set-ipv6-pktinfo", "udp6", IPPROTO_IPV6, IPV6_PKTINFO, 1, 1, 4),
     round_trip_case!("option-set-ipv6-unicast-hops", "udp6", IPPROTO_IPV6, IPV6_UNICAST_HOPS, 32, 32, 4),
     Case {
         id: "option-tolerant-get-one-and-two-bytes",
@@ -262,6 +267,9 @@ pub(super) const CASES: &[Case] = &[
     set_case!("option-set-empty-boolean", "setsockopt of a SOL_SOCKET boolean with optlen 0 succeeds",
         &["P3"], Some("option-short-buffers"), "sock.c test_set_getsockopt (test_optsize: optlen 0)",
         Ok(()), "udp4", SOL_SOCKET, SO_BROADCAST, [1, 0, 0, 0], 0),
+    set_case!("option-ip-pktinfo-on-tcp", "IP_PKTINFO on a stream socket is WSAEINVAL",
+        &["P2"], None, "sock.c test_sockopt_validity (IP_PKTINFO on TCP)",
+        Err(Code(WSAEINVAL)), "tcp4", IPPROTO_IP, IP_PKTINFO, [1, 0, 0, 0], 4),
     set_case!("option-set-empty-ttl", "setsockopt of IP_TTL with optlen 0 is WSAEFAULT",
         &["P3"], None, "sock.c test_set_getsockopt (test_optsize: optlen 0)",
         Err(Code(WSAEFAULT)), "udp4", IPPROTO_IP, IP_TTL, [1, 0, 0, 0], 0),

@@ -30,10 +30,11 @@ use windows_sys::Win32::Networking::WinSock::{SOCKET, SOCK_DGRAM};
 use crate::choices;
 use crate::error::{Error, Result};
 use crate::model::data::{datagram_charge, receive_buffer};
+use crate::model::dual_stack::{bind_ipv4_part, unmapped};
 use crate::model::lifecycle::{source_toward, AddrArg, AddrFailure, Initiator};
 use crate::model::negotiation::{negotiate, peer_key, Endpoint};
+use crate::model::options::reuse::Reuse;
 use crate::model::options::Opt;
-use crate::model::payload::Payload;
 use crate::model::small_map::SmallMap;
 use crate::model::socket::{Exchange, Link, Queued, SocketEntry, State};
 use crate::model::sync::MutexGuard;
@@ -44,8 +45,10 @@ use crate::wire::PeerAddress;
 /// What step 1 learnt of the sender.
 #[derive(Debug)]
 pub(in crate::model) struct Sender {
-    /// The destination.
+    /// The destination (a mapped one's IPv4 address, from a dual-stack socket).
     to: SocketAddr,
+    /// The sender is a dual-stack socket (`dual_stack.rs`).
+    dual: bool,
     /// The sender's local address, if bound.
     local: Option<SocketAddr>,
     /// The link from an earlier exchange with `to`; `None` on a first exchange.
@@ -72,7 +75,7 @@ pub(in crate::model) fn datagram_sender(
     let to = match to.map(AddrArg::decode) {
         None | Some(Err(AddrFailure::Null)) => return Err(Error::DestinationRequired),
         Some(Err(AddrFailure::TooShort)) => return Err(Error::Fault),
-        Some(Ok(PeerAddress::Ip(addr))) if entry.family_of(&addr) => addr,
+        Some(Ok(PeerAddress::Ip(addr))) if entry.family_of(&addr) => entry.route(addr),
         Some(Ok(_)) => return Err(Error::AddressFamilyNotSupported),
     };
     if to.ip().is_unspecified() {
@@ -92,6 +95,7 @@ pub(in crate::model) fn datagram_sender(
         .then(|| Box::new(Initiator::of(entry, Some(to))));
     Ok(Sender {
         to,
+        dual: entry.dual_stack(),
         local: entry.local,
         known,
         initiator,
@@ -111,23 +115,31 @@ impl Sender {
     }
 }
 
-/// Puts a datagram from `source` in `entry`'s receive queue, unless the socket is
+/// Puts a datagram from `source` to `to` in `entry`'s receive queue, unless the socket is
 /// connected to someone else or has shut down receiving.
 /// A full receive buffer drops the datagram silently ([`choices::FLOW_CONTROL`]).
-pub(in crate::model) fn deliver_datagram(entry: &mut SocketEntry, source: SocketAddr, data: &[u8]) {
+pub(in crate::model) fn deliver_datagram(
+    entry: &mut SocketEntry,
+    source: SocketAddr,
+    to: IpAddr,
+    data: &[u8],
+) {
     let accepts = match entry.state {
         State::Connected { peer, .. } => peer_key(peer) == peer_key(source),
         _ => true,
     };
+    let source = entry.as_seen(source);
+    let accepts = accepts
+        || matches!(entry.state, State::Connected { peer, .. } if peer_key(peer) == peer_key(source));
     if accepts && !entry.io.as_ref().is_some_and(|io| io.shut_receive) {
         let room = receive_buffer(entry);
-        let io = entry.io_mut();
-        if io.queued_bytes >= room {
+        if entry.io.as_ref().is_some_and(|io| io.queued_bytes >= room) {
             return;
         }
+        let queued = Queued::arriving(entry, source, to, data);
+        let io = entry.io_mut();
         io.queued_bytes += datagram_charge(data.len());
-        io.datagrams
-            .push_back(Queued::Datagram(source, Payload::new(data)));
+        io.datagrams.push_back(queued);
     }
 }
 
@@ -199,14 +211,23 @@ impl SocketTable {
         let bound = match sender.local {
             Some(local) => local,
             None => {
-                let wildcard = if to.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" };
+                let ipv4 = to.is_ipv4() && !sender.dual;
+                let wildcard = if ipv4 { "0.0.0.0:0" } else { "[::]:0" };
                 topology.choose(SOCK_DGRAM, wildcard.parse().map_err(|_| Error::Invalid)?)?
             }
         };
+        // A dual-stack socket's datagram to an IPv4 peer leaves from its IPv4 side.
+        let bound_toward = match (sender.dual, to.is_ipv4()) {
+            (true, true) if bound.ip().is_unspecified() => {
+                SocketAddr::new(Ipv4Addr::UNSPECIFIED.into(), bound.port())
+            }
+            (true, true) => unmapped(bound).unwrap_or(bound),
+            _ => bound,
+        };
         if matches!(to.ip(), IpAddr::V4(ip) if ip.is_multicast()) {
-            return self.send_multicast(topology, handle, data, (to, sender.local, bound));
+            return self.send_multicast(topology, handle, data, (to, sender.local, bound_toward));
         }
-        let source = source_toward(bound, to);
+        let source = source_toward(bound_toward, to);
         // An unbound sender is bound before its datagram leaves, so one sent to the very
         // address it is given reaches it (nobody else can be bound at that free port).
         let receiver = topology
@@ -220,7 +241,7 @@ impl SocketTable {
         }
         let first = sender.known.is_none();
         let plain = if !self.observer.is_active() && sender.initiator.is_none() {
-            self.deliver_plain(receiver, source, data, first)
+            self.deliver_plain(receiver, (source, to.ip()), data, first)
         } else {
             Plain::Secured
         };
@@ -238,6 +259,9 @@ impl SocketTable {
         };
         if sender.local.is_none() {
             topology.bind(SOCK_DGRAM, bound, handle);
+            if sender.dual {
+                bind_ipv4_part(&mut topology, SOCK_DGRAM, bound, handle, Reuse::Default);
+            }
         }
         let reached = receiver.is_some();
         let changed = sender.local.is_none() || mine.is_some() || !reached || sender.unreachable;
@@ -324,7 +348,7 @@ impl SocketTable {
     fn deliver_plain(
         &self,
         receiver: Option<SOCKET>,
-        source: SocketAddr,
+        (source, to): (SocketAddr, IpAddr),
         data: &[u8],
         first: bool,
     ) -> Plain {
@@ -339,7 +363,7 @@ impl SocketTable {
         if first && entry.settings().is_some() {
             return Plain::Secured;
         }
-        deliver_datagram(entry, source, data);
+        deliver_datagram(entry, source, to, data);
         if first {
             record_exchange(entry, source, Link::default());
         }
@@ -371,7 +395,7 @@ impl SocketTable {
         if let Some(receiver) = receiver {
             if let Some(entry) = self.shard(receiver).lock().get_mut(&receiver) {
                 for _ in 0..copies {
-                    deliver_datagram(entry, source, data);
+                    deliver_datagram(entry, source, sender.to.ip(), data);
                 }
                 if let Some(settled) = &settled {
                     record_exchange(entry, source, settled.theirs.clone());

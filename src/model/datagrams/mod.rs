@@ -5,4 +5,5 @@
 
 pub(super) mod datagram;
 pub(super) mod multicast;
+pub(super) mod pktinfo;
 pub(super) mod unreachable;

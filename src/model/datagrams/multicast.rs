@@ -80,7 +80,7 @@ impl SocketTable {
             if let Some(entry) = self.shard(member).lock().get_mut(&member) {
                 if entry.joined(group) && entry.option_on(Opt::MulticastLoop) {
                     for _ in 0..copies {
-                        deliver_datagram(entry, source, data);
+                        deliver_datagram(entry, source, to.ip(), data);
                     }
                 }
             }

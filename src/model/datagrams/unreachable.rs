@@ -46,8 +46,7 @@ impl SocketTable {
             let io = entry.io_mut();
             io.unreachable_unreported = !report;
             if !report {
-                io.datagrams
-                    .retain(|queued| matches!(queued, Queued::Datagram(..)));
+                io.datagrams.retain(Queued::is_datagram);
             }
             Ok(())
         })

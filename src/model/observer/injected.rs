@@ -46,7 +46,7 @@ impl SocketTable {
                 continue;
             };
             if let Some(entry) = self.shard(receiver).lock().get_mut(&receiver) {
-                deliver_datagram(entry, source, &data);
+                deliver_datagram(entry, source, to.ip(), &data);
                 delivered += 1;
             }
         }

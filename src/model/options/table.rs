@@ -12,14 +12,14 @@
 #![forbid(unsafe_code)]
 
 use windows_sys::Win32::Networking::WinSock::{
-    AF_INET, AF_INET6, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPV6_UNICAST_HOPS,
-    IPV6_V6ONLY, IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_MULTICAST_LOOP, IP_MULTICAST_TTL,
-    IP_TOS, IP_TTL, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET, SO_ACCEPTCONN, SO_BROADCAST,
-    SO_CONDITIONAL_ACCEPT, SO_CONNECT_TIME, SO_DONTLINGER, SO_ERROR, SO_EXCLUSIVEADDRUSE,
-    SO_KEEPALIVE, SO_LINGER, SO_MAX_MSG_SIZE, SO_OOBINLINE, SO_PROTOCOL_INFOW, SO_RCVBUF,
-    SO_RCVTIMEO, SO_REUSEADDR, SO_SNDBUF, SO_SNDTIMEO, SO_TYPE, SO_UPDATE_ACCEPT_CONTEXT,
-    SO_UPDATE_CONNECT_CONTEXT, TCP_KEEPALIVE, TCP_KEEPCNT, TCP_KEEPINTVL, TCP_NODELAY,
-    WSAPROTOCOL_INFOW,
+    AF_INET, AF_INET6, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPV6_PKTINFO,
+    IPV6_UNICAST_HOPS, IPV6_V6ONLY, IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_MULTICAST_LOOP,
+    IP_MULTICAST_TTL, IP_PKTINFO, IP_TOS, IP_TTL, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET,
+    SO_ACCEPTCONN, SO_BROADCAST, SO_CONDITIONAL_ACCEPT, SO_CONNECT_TIME, SO_DONTLINGER, SO_ERROR,
+    SO_EXCLUSIVEADDRUSE, SO_KEEPALIVE, SO_LINGER, SO_MAX_MSG_SIZE, SO_OOBINLINE, SO_PROTOCOL_INFOW,
+    SO_RCVBUF, SO_RCVTIMEO, SO_REUSEADDR, SO_SNDBUF, SO_SNDTIMEO, SO_TYPE,
+    SO_UPDATE_ACCEPT_CONTEXT, SO_UPDATE_CONNECT_CONTEXT, TCP_KEEPALIVE, TCP_KEEPCNT, TCP_KEEPINTVL,
+    TCP_NODELAY, WSAPROTOCOL_INFOW,
 };
 
 use super::super::catalog::SocketKind;
@@ -61,6 +61,8 @@ pub(crate) enum Opt {
     UnicastHops,
     AddMembership,
     DropMembership,
+    PacketInfo,
+    PacketInfo6,
 }
 
 /// The C type of an option's value.
@@ -251,6 +253,12 @@ fn ipv6(kind: &SocketKind) -> Result<()> {
     }
 }
 
+/// `IPV6_PKTINFO`: `AF_INET6` datagram sockets; others get `WSAEINVAL`.
+fn ipv6_datagram(kind: &SocketKind) -> Result<()> {
+    ipv6(kind)?;
+    ip_datagram(kind)
+}
+
 /// A short-hand for the table's rows.
 #[allow(clippy::too_many_arguments)]
 const fn spec(
@@ -328,15 +336,18 @@ pub(crate) const TABLE: &[OptionSpec] = &[
     spec(Opt::DontLinger, SO, SO_DONTLINGER, "SO_DONTLINGER", Bool, TOLERANT_EMPTY, GetSet,
         stream, None, Acting("the inverse of SO_LINGER's l_onoff")),
     spec(Opt::RecvBuffer, SO, SO_RCVBUF, "SO_RCVBUF", Int, Sizes::Full(ZeroFill), GetSet, any,
-        Some(choices::DEFAULT_BUFFER_SIZE as i32), Stored),
+        Some(choices::DEFAULT_BUFFER_SIZE as i32),
+        Acting("bounds what a connection holds in flight and drops datagrams past a full queue")),
     spec(Opt::SendBuffer, SO, SO_SNDBUF, "SO_SNDBUF", Int, Sizes::Full(ZeroFill), GetSet, any,
-        Some(choices::DEFAULT_BUFFER_SIZE as i32), Stored),
+        Some(choices::DEFAULT_BUFFER_SIZE as i32),
+        Acting("bounds, with the peer's SO_RCVBUF, what a stream send queues before it waits")),
     spec(Opt::RecvTimeout, SO, SO_RCVTIMEO, "SO_RCVTIMEO", Int, FULL, GetSet, any, Some(0),
-        Stored),
+        Acting("a blocking receive that waits longer fails with WSAETIMEDOUT")),
     spec(Opt::SendTimeout, SO, SO_SNDTIMEO, "SO_SNDTIMEO", Int, FULL, GetSet, any, Some(0),
-        Stored),
+        Acting("a blocking send that waits longer for room fails with WSAETIMEDOUT")),
     spec(Opt::ConditionalAccept, SO, SO_CONDITIONAL_ACCEPT, "SO_CONDITIONAL_ACCEPT", Bool,
-        FULL, GetSet, stream, Some(0), Stored),
+        FULL, GetSet, stream, Some(0),
+        Acting("a client's handshake waits for accept or WSAAccept's condition function: CF_REJECT refuses its connect")),
     spec(Opt::UpdateAcceptContext, SO, SO_UPDATE_ACCEPT_CONTEXT, "SO_UPDATE_ACCEPT_CONTEXT",
         Socket, FULL, SetOnly, stream, None, Stored),
     spec(Opt::UpdateConnectContext, SO, SO_UPDATE_CONNECT_CONTEXT,
@@ -370,9 +381,16 @@ pub(crate) const TABLE: &[OptionSpec] = &[
     spec(Opt::DropMembership, IP, IP_DROP_MEMBERSHIP, "IP_DROP_MEMBERSHIP", Membership, FULL,
         SetOnly, ip_datagram, None, Acting("leaves a group")),
     spec(Opt::V6Only, IPV6, IPV6_V6ONLY, "IPV6_V6ONLY", Bool, Sizes::OneByte, GetSet, v6only,
-        Some(1), Stored),
+        Some(1),
+        Acting("FALSE: an IPv6 socket also holds the port's IPv4 side and talks to IPv4 peers through mapped addresses")),
     capped(spec(Opt::UnicastHops, IPV6, IPV6_UNICAST_HOPS, "IPV6_UNICAST_HOPS", Int, TOLERANT,
         GetSet, ipv6, Some(128), Stored), 255),
+    spec(Opt::PacketInfo, IP, IP_PKTINFO, "IP_PKTINFO", Bool, Sizes::Full(LengthZero), GetSet,
+        ip_datagram, Some(0),
+        Acting("WSARecvMsg returns IN_PKTINFO (the destination address) with each IPv4 datagram")),
+    spec(Opt::PacketInfo6, IPV6, IPV6_PKTINFO, "IPV6_PKTINFO", Bool, Sizes::Full(LengthZero),
+        GetSet, ipv6_datagram, Some(0),
+        Acting("WSARecvMsg returns IN6_PKTINFO (the destination address) with each IPv6 datagram")),
 ];
 
 /// The levels `getsockopt`/`setsockopt` know; another level is `WSAEINVAL`.

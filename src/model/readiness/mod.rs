@@ -73,6 +73,7 @@ pub(crate) fn connect_outcome(entry: &SocketEntry) -> Option<Result<(), crate::e
     match entry.flow()?.connect? {
         ConnectAttempt::Completed => Some(Ok(())),
         ConnectAttempt::Failed(error) => Some(Err(error)),
+        ConnectAttempt::Awaiting(_) => None,
     }
 }
 

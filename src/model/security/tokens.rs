@@ -35,6 +35,7 @@ pub enum TokenKind {
 
 /// What an emulated access token stands for: read it with [`crate::token_info`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TokenInfo {
     /// Which of the two tokens it is.
     pub kind: TokenKind,

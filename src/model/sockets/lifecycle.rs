@@ -15,6 +15,7 @@ use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_ST
 use crate::choices;
 use crate::error::{Error, Result};
 use crate::model::catalog;
+use crate::model::dual_stack::{bind_ipv4_part, check_ipv4_part, mapped, unmapped};
 use crate::model::negotiation::{negotiate, Endpoint};
 use crate::model::options::reuse::Reuse;
 use crate::model::overlapped;
@@ -63,6 +64,14 @@ pub(in crate::model) fn source_toward(bound: SocketAddr, target: SocketAddr) -> 
     } else {
         bound
     }
+}
+
+/// How a stream `connect` went: connected now, or queued on a listener with
+/// `SO_CONDITIONAL_ACCEPT`, whose decision the connection waits for (`conditional.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Made {
+    Now,
+    Awaiting,
 }
 
 /// The highest Winsock version there is: 2.2 (`MAKEWORD(2, 2)`).
@@ -212,8 +221,16 @@ impl SocketTable {
                 return Err(Error::Invalid);
             }
             let reuse = Reuse::of(entry);
-            let chosen = topology.choose_with(entry.kind.socket_type, addr, reuse)?;
-            topology.bind_with(entry.kind.socket_type, chosen, handle, reuse);
+            let socket_type = entry.kind.socket_type;
+            let chosen = topology.choose_with(socket_type, addr, reuse)?;
+            let dual = entry.dual_stack();
+            if dual {
+                check_ipv4_part(&topology, socket_type, chosen, reuse)?;
+            }
+            topology.bind_with(socket_type, chosen, handle, reuse);
+            if dual {
+                bind_ipv4_part(&mut topology, socket_type, chosen, handle, reuse);
+            }
             entry.local = Some(chosen);
             Ok(chosen)
         })
@@ -277,8 +294,10 @@ impl SocketTable {
         let mut nonblocking = false;
         let outcome = self.connect_now(handle, arg, &mut nonblocking);
         match (outcome, nonblocking) {
-            // Recorded by `connect_now` as it connected.
-            (Ok(()), true) => Err(Error::WouldBlock),
+            // Recorded by `connect_now` as it connected, or waiting for the listener.
+            (Ok(Made::Now | Made::Awaiting), true) => Err(Error::WouldBlock),
+            (Ok(Made::Now), false) => Ok(()),
+            (Ok(Made::Awaiting), false) => self.await_decision(handle),
             (Err(Error::ConnectionRefused), true) => {
                 self.with_socket(handle, |entry| {
                     let attempt = ConnectAttempt::Failed(Error::ConnectionRefused);
@@ -287,14 +306,19 @@ impl SocketTable {
                 })?;
                 Err(Error::WouldBlock)
             }
-            (outcome, _) => outcome,
+            (Err(error), _) => Err(error),
         }
     }
 
     /// The connect itself: its outcome, as a blocking connect returns it (a success is
     /// recorded as [`ConnectAttempt::Completed`], which clears `SO_ERROR`); `nonblocking`
     /// says whether the socket is a non-blocking stream socket.
-    fn connect_now(&self, handle: SOCKET, arg: AddrArg<'_>, nonblocking: &mut bool) -> Result<()> {
+    fn connect_now(
+        &self,
+        handle: SOCKET,
+        arg: AddrArg<'_>,
+        nonblocking: &mut bool,
+    ) -> Result<Made> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
         loop {
@@ -312,14 +336,15 @@ impl SocketTable {
         handle: SOCKET,
         arg: AddrArg<'_>,
         nonblocking: &mut bool,
-    ) -> Result<Option<()>> {
-        let (kind, local, target, initiator) = self.with_socket(handle, |entry| {
+    ) -> Result<Option<Made>> {
+        let (kind, local, target, route, initiator) = self.with_socket(handle, |entry| {
             *nonblocking = entry.is_stream() && entry.nonblocking;
             require_ip_socket(entry)?;
             let target = ip_address_for(entry, arg, Error::AddressFamilyNotSupported)?;
             let unspecified = target.ip().is_unspecified();
             if entry.is_stream() {
                 match entry.state {
+                    State::Idle if entry.awaiting_decision() => return Err(Error::Already),
                     State::Listening(_) => return Err(Error::Invalid),
                     State::Connected { .. } => return Err(Error::IsConnected),
                     State::Idle if unspecified || target.port() == 0 => {
@@ -329,7 +354,7 @@ impl SocketTable {
                 }
             } else if unspecified && target.port() == 0 {
                 entry.state = State::Idle;
-                return Ok((entry.kind, None, None, Initiator::default()));
+                return Ok((entry.kind, None, None, target, Initiator::default()));
             } else if target.port() == 0 {
                 return Err(Error::AddressNotAvailable);
             } else {
@@ -350,17 +375,18 @@ impl SocketTable {
                     peer: target,
                     remote: None,
                 };
-                return Ok((entry.kind, None, None, Initiator::default()));
+                return Ok((entry.kind, None, None, target, Initiator::default()));
             }
             Ok((
                 entry.kind,
                 entry.local,
                 Some(target),
+                entry.route(target),
                 Initiator::of(entry, None),
             ))
         })?;
         let Some(target) = target else {
-            return Ok(Some(()));
+            return Ok(Some(Made::Now));
         };
         let bound = match local {
             Some(local) => local,
@@ -376,15 +402,22 @@ impl SocketTable {
             settings: initiator.settings.as_ref(),
             principal: &principal,
         };
+        // A dual-stack client connecting to a mapped address reaches the IPv4 listener as an
+        // IPv4 client (`dual_stack.rs`).
+        let routed = route != target;
         let pending = Pending {
             client: handle,
-            from: source,
-            to: target,
+            from: if routed {
+                unmapped(source).unwrap_or(source)
+            } else {
+                source
+            },
+            to: route,
             link: Link::default(),
             unsent: Vec::new(),
         };
         let mut queued = None;
-        for listener in topology.receivers(SOCK_STREAM, target) {
+        for listener in topology.receivers(SOCK_STREAM, route) {
             let server_principal = |entry: &SocketEntry| {
                 entry
                     .principal()
@@ -392,7 +425,7 @@ impl SocketTable {
                     .unwrap_or_else(|| topology.host_principal(target.ip()))
             };
             let offer = Offer {
-                family: kind.family,
+                family: if routed { AF_INET } else { kind.family },
                 client,
                 target_name: initiator.target_name.as_ref(),
             };
@@ -401,7 +434,7 @@ impl SocketTable {
                 break;
             }
         }
-        let (listener, link) = queued.ok_or(Error::ConnectionRefused)?;
+        let (listener, (link, conditional)) = queued.ok_or(Error::ConnectionRefused)?;
         let connected = self.with_socket(handle, |entry| {
             let unchanged = matches!(entry.state, State::Idle)
                 && entry.local == local
@@ -410,14 +443,19 @@ impl SocketTable {
                 return Ok(false);
             }
             entry.local = Some(source);
+            if link != Link::default() {
+                entry.security_mut().link = Some(link.clone());
+            }
+            if conditional {
+                // The handshake waits for the listener's decision (`conditional.rs`).
+                entry.flow_mut().connect = Some(ConnectAttempt::Awaiting(target));
+                return Ok(true);
+            }
             entry.state = State::Connected {
                 peer: target,
                 remote: None,
             };
             entry.mark_connected();
-            if link != Link::default() {
-                entry.security_mut().link = Some(link);
-            }
             // Blocking or not, the connection is recorded: it resets SO_ERROR, and the
             // first WSAEventSelect reports it as FD_CONNECT, as Windows does (sock.c
             // test_connect_events: connect, then select).
@@ -432,7 +470,11 @@ impl SocketTable {
             topology.bind(kind.socket_type, bound, handle);
         }
         self.waits.changed();
-        Ok(Some(()))
+        Ok(Some(if conditional {
+            Made::Awaiting
+        } else {
+            Made::Now
+        }))
     }
 
     /// Takes the connection of `client` back out of `listener`'s backlog, where this
@@ -455,7 +497,7 @@ impl SocketTable {
         offer: Offer<'_>,
         mut pending: Pending,
         server_principal: impl FnOnce(&SocketEntry) -> TargetName,
-    ) -> Result<Option<Link>> {
+    ) -> Result<Option<(Link, bool)>> {
         let mut shard = self.shard(listener).lock();
         let Some(entry) = shard.get_mut(&listener) else {
             return Ok(None);
@@ -466,10 +508,11 @@ impl SocketTable {
             settings: settings.as_ref(),
             principal: &principal,
         };
+        let takes = entry.takes_family(offer.family);
+        let conditional = entry.conditional_accept();
+        let ipv6 = entry.kind.family == AF_INET6;
         match &mut entry.state {
-            State::Listening(queue)
-                if entry.kind.family == offer.family && queue.pending.len() < queue.backlog =>
-            {
+            State::Listening(queue) if takes && queue.pending.len() < queue.backlog => {
                 let (mut client_view, mut server_view) =
                     negotiate(offer.client, offer.target_name, server).map_err(|refusal| {
                         self.refused(
@@ -483,8 +526,14 @@ impl SocketTable {
                 let views = [&mut client_view, &mut server_view];
                 self.sas.lock().assign(hosts.0, hosts.1, views);
                 pending.link = server_view;
+                if ipv6 {
+                    // An IPv4 client of a dual-stack listener: its accepted socket sees
+                    // mapped addresses.
+                    pending.from = mapped(pending.from);
+                    pending.to = mapped(pending.to);
+                }
                 queue.pending.push_back(pending);
-                Ok(Some(client_view))
+                Ok(Some((client_view, conditional)))
             }
             _ => Ok(None),
         }
@@ -538,7 +587,9 @@ impl SocketTable {
                 for pending in &listener.pending {
                     if let Some(client) = self.shard(pending.client).lock().get_mut(&pending.client)
                     {
-                        client.io_mut().reset = true;
+                        if !client.refuse_awaiting() {
+                            client.io_mut().reset = true;
+                        }
                     }
                 }
             }

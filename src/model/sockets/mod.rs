@@ -13,6 +13,7 @@
 
 pub(crate) mod catalog;
 pub(crate) mod current;
+pub(super) mod dual_stack;
 pub(crate) mod handles;
 pub(super) mod lifecycle;
 pub(crate) mod protocol_db;

@@ -11,7 +11,7 @@ use std::sync::atomic::Ordering;
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use crate::model::peer_names::PeerKey;
-use crate::model::socket::{Link, Queued, SocketEntry, State};
+use crate::model::socket::{Link, SocketEntry, State};
 use crate::model::SocketTable;
 use crate::wire::{SecurityProtocol, SecuritySettings, TargetName};
 
@@ -29,15 +29,22 @@ use crate::wire::{SecurityProtocol, SecuritySettings, TargetName};
 /// server.listen(5)?;
 /// let table = net.snapshot().to_string();
 /// assert_eq!(table.lines().nth(1).unwrap().split_whitespace().collect::<Vec<_>>(),
-///            ["Handle", "Proto", "Local", "Remote", "State", "Names", "Security", "Queued"]);
+///            ["Handle", "Proto", "Local", "Remote", "State", "Names", "Security", "Queued",
+///             "Waits"]);
 /// assert!(table.contains("LISTENING (0 of 5 waiting)"));
 /// # Ok::<(), winsock_emu::Error>(())
 /// ```
 ///
-/// These structs are not `#[non_exhaustive]`: tests build expected snapshots as struct
-/// literals (the model-based test's reference model does), so a new field is a breaking
-/// change, made in a new minor version.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The snapshot's structs are `#[non_exhaustive]`: they may gain fields in a minor
+/// version, so code outside the crate reads them and does not build them (a test that
+/// wants an expected table builds its own type and reads a snapshot into it, as
+/// `tests/model_based/expected.rs` does).
+///
+/// Two snapshots are equal when their tables are: [`NetworkSnapshot::blocked`], the
+/// threads' state rather than the table's, is not compared (so a failed call is seen to
+/// change nothing even while another thread starts or stops waiting).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct NetworkSnapshot {
     /// Outstanding `WSAStartup` calls.
     pub startups: u32,
@@ -45,10 +52,39 @@ pub struct NetworkSnapshot {
     pub next_handle: SOCKET,
     /// Every live socket, in handle order.
     pub sockets: Vec<SocketInfo>,
+    /// Who waits: each thread blocked in an emulated call, the call, and the socket it
+    /// waits on (read just before the table, from the waits' thread registry).
+    pub blocked: Vec<Blocked>,
+}
+
+impl PartialEq for NetworkSnapshot {
+    fn eq(&self, other: &Self) -> bool {
+        (self.startups, self.next_handle, &self.sockets)
+            == (other.startups, other.next_handle, &other.sockets)
+    }
+}
+
+impl Eq for NetworkSnapshot {}
+
+/// A thread blocked in an emulated call, in a [`NetworkSnapshot`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Blocked {
+    /// The thread's name (as `Network::spawn` or `std::thread::Builder` named it), or its
+    /// id.
+    pub thread: String,
+    /// The Windows function it is blocked in (`"recv"`, `"accept"`, `"select"`, ...).
+    pub call: &'static str,
+    /// The socket it waits on; `None` for a wait on no one socket (`select`,
+    /// `WSAWaitForMultipleEvents`, ...).
+    pub socket: Option<SOCKET>,
+    /// What it waits for, in words.
+    pub what: &'static str,
 }
 
 /// One socket in a [`NetworkSnapshot`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SocketInfo {
     /// The socket's handle.
     pub handle: SOCKET,
@@ -83,6 +119,7 @@ pub struct SocketInfo {
 
 /// The negotiated security with one peer, in a [`SocketInfo`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LinkInfo {
     /// The datagram peer; `None` for a stream socket's connection.
     pub peer: Option<SocketAddr>,
@@ -126,6 +163,7 @@ pub enum SocketState {
 
 /// One stored peer target name in a [`SocketInfo`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct NameInfo {
     /// The peer it is for; `None` for a stream socket's name, which is for whatever peer it
     /// connects to.
@@ -181,7 +219,7 @@ impl SocketInfo {
         );
         let waiting = entry.io.as_ref().map_or(0, |io| {
             let datagrams = io.datagrams.iter();
-            let datagrams = datagrams.filter(|queued| matches!(queued, Queued::Datagram(..)));
+            let datagrams = datagrams.filter(|queued| queued.is_datagram());
             io.inbound.len() + datagrams.count() + io.unsent.len()
         });
         Self {
@@ -209,6 +247,18 @@ impl SocketTable {
     /// more than one shard lock; it cannot deadlock, as a thread holding a shard lock waits
     /// for no other lock but the events lock, a leaf.
     pub(crate) fn snapshot(&self) -> NetworkSnapshot {
+        // The waits' registry has a lock of its own, taken alone (never under a table lock).
+        let blocked = self
+            .waits
+            .waiting()
+            .into_iter()
+            .map(|waiter| Blocked {
+                thread: waiter.thread,
+                call: waiter.call,
+                socket: waiter.socket,
+                what: waiter.what,
+            })
+            .collect();
         let _topology = self.topology.lock();
         let shards: Vec<_> = self.shards.iter().map(|shard| shard.lock()).collect();
         let mut sockets: Vec<SocketInfo> = shards
@@ -224,6 +274,7 @@ impl SocketTable {
             startups: self.startups.load(Ordering::Acquire),
             next_handle: self.next_handle.load(Ordering::Relaxed),
             sockets,
+            blocked,
         }
     }
 

@@ -6,12 +6,28 @@ use std::fmt;
 
 use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCK_DGRAM, SOCK_STREAM};
 
-use crate::model::snapshot::{NetworkSnapshot, SocketInfo, SocketState};
+use windows_sys::Win32::Networking::WinSock::SOCKET;
+
+use crate::model::snapshot::{Blocked, NetworkSnapshot, SocketInfo, SocketState};
 
 /// The column headings, in order.
-const HEADINGS: [&str; 8] = [
-    "Handle", "Proto", "Local", "Remote", "State", "Names", "Security", "Queued",
+const HEADINGS: [&str; 9] = [
+    "Handle", "Proto", "Local", "Remote", "State", "Names", "Security", "Queued", "Waits",
 ];
+
+/// Who waits on the socket `handle` (`None`: on no one socket), as `thread: call`.
+fn waits(blocked: &[Blocked], handle: Option<SOCKET>) -> String {
+    let here: Vec<String> = blocked
+        .iter()
+        .filter(|b| b.socket == handle)
+        .map(|b| format!("{}: {}", b.thread, b.call))
+        .collect();
+    if here.is_empty() {
+        "-".into()
+    } else {
+        here.join(", ")
+    }
+}
 
 /// `TCP`, `UDP`, `TCPv6`, `UDPv6`, or the numbers of another kind of socket.
 fn protocol(info: &SocketInfo) -> String {
@@ -90,7 +106,7 @@ fn security(info: &SocketInfo) -> String {
     }
 }
 
-fn row(info: &SocketInfo) -> [String; 8] {
+fn row(info: &SocketInfo, blocked: &[Blocked]) -> [String; 9] {
     let remote = match info.state {
         SocketState::Connected { peer } => peer.to_string(),
         _ => "*:*".into(),
@@ -105,6 +121,7 @@ fn row(info: &SocketInfo) -> [String; 8] {
         names(info),
         security(info),
         info.waiting.to_string(),
+        waits(blocked, Some(info.handle)),
     ]
 }
 
@@ -113,15 +130,18 @@ impl fmt::Display for NetworkSnapshot {
     ///
     /// ```text
     /// network: 1 WSAStartup outstanding, 2 sockets
-    /// Handle  Proto  Local            Remote           State                     Names                    Security                 Queued
-    /// 0x100   TCP    192.0.2.10:27015 *:*              LISTENING (0 of 10 waiting) -                      is host/rogue.contoso.com 0
+    /// Handle  Proto  Local            Remote           State                     Names                    Security                 Queued  Waits
+    /// 0x100   TCP    192.0.2.10:27015 *:*              LISTENING (0 of 10 waiting) -                      is host/rogue.contoso.com 0       server: accept
     /// ```
     ///
     /// `Names` lists the peer target names (a datagram socket's as `peer=name`);
     /// `Security` says whether `WSASetSocketSecurity` applied settings, the principal a test
     /// gave the socket (`is ...`), and each negotiated link (`plain`, `secured` or
     /// `encrypted`, with the peer's principal); `Queued` counts bytes and datagrams
-    /// received and not read (see [`SocketInfo::waiting`]).
+    /// received and not read (see [`SocketInfo::waiting`]); `Waits` names each thread
+    /// blocked in a call on the socket, with the call (`server: accept`). Threads blocked on
+    /// no one socket (`select`, `WSAWaitForMultipleEvents`) follow the table, one line each
+    /// ([`NetworkSnapshot::blocked`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
@@ -130,14 +150,18 @@ impl fmt::Display for NetworkSnapshot {
             self.sockets.len(),
             if self.sockets.len() == 1 { "" } else { "s" }
         )?;
-        let rows: Vec<[String; 8]> = self.sockets.iter().map(row).collect();
+        let rows: Vec<[String; 9]> = self
+            .sockets
+            .iter()
+            .map(|info| row(info, &self.blocked))
+            .collect();
         let mut widths = HEADINGS.map(str::len);
         for row in &rows {
             for (width, cell) in widths.iter_mut().zip(row) {
                 *width = (*width).max(cell.chars().count());
             }
         }
-        let line = |f: &mut fmt::Formatter<'_>, cells: [&str; 8]| {
+        let line = |f: &mut fmt::Formatter<'_>, cells: [&str; 9]| {
             let mut text = String::new();
             for (at, (cell, width)) in cells.iter().zip(widths).enumerate() {
                 if at + 1 == cells.len() {
@@ -151,6 +175,13 @@ impl fmt::Display for NetworkSnapshot {
         line(f, HEADINGS)?;
         for row in &rows {
             line(f, row.each_ref().map(String::as_str))?;
+        }
+        for waiter in self.blocked.iter().filter(|b| b.socket.is_none()) {
+            writeln!(
+                f,
+                "{} blocked in {} on no one socket, for {}",
+                waiter.thread, waiter.call, waiter.what
+            )?;
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 #![forbid(unsafe_code)]
 
 use std::collections::VecDeque;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroUsize;
 
 use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6, SOCKET, SOCK_STREAM};
@@ -133,6 +133,10 @@ pub struct Exchange {
 pub enum Queued {
     /// A datagram, with its sender.
     Datagram(SocketAddr, Payload),
+    /// A datagram that reached a socket with `IP_PKTINFO` or `IPV6_PKTINFO` on, with its
+    /// sender and its destination address (boxed: only those sockets pay for it,
+    /// `model/pktinfo.rs`).
+    Addressed(Box<(SocketAddr, IpAddr)>, Payload),
     /// The emulated ICMP Port Unreachable a datagram this socket sent drew: the receive
     /// that meets it fails with `WSAECONNRESET` ([`crate::choices::UDP_PORT_UNREACHABLE`]).
     PortUnreachable,
@@ -186,6 +190,9 @@ pub struct Io {
 /// [`crate::choices::NONBLOCKING_CONNECT`]); the readiness calls report it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConnectAttempt {
+    /// Queued on a listener with `SO_CONDITIONAL_ACCEPT`, to this peer: the handshake
+    /// waits for the server's `accept` or `WSAAccept` (`model/conditional.rs`).
+    Awaiting(std::net::SocketAddr),
     /// The connection was made: writable.
     Completed,
     /// The connection failed with this error: `SO_ERROR` reads it, until a later connect

@@ -110,7 +110,9 @@ impl SocketTable {
                 return self.establish(handle, taken);
             }
             if let Some(entry) = self.shard(client).lock().get_mut(&client) {
-                entry.io_mut().reset = true;
+                if !entry.refuse_awaiting() {
+                    entry.io_mut().reset = true;
+                }
             }
             self.waits.changed();
             return Err(Error::ConnectionRefused);
@@ -199,6 +201,8 @@ impl SocketTable {
             Some(client) => {
                 if let State::Connected { remote, .. } = &mut client.state {
                     *remote = NonZeroUsize::new(new_handle);
+                } else {
+                    client.complete_awaiting(new_handle);
                 }
                 if let Some(client_io) = client.io.as_mut() {
                     io.inbound = std::mem::take(&mut client_io.unsent).into();

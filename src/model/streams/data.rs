@@ -10,7 +10,7 @@
 //! wait for ends with [`crate::model::waits::Waits::changed`].
 #![forbid(unsafe_code)]
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroUsize;
 
 use windows_sys::Win32::Networking::WinSock::{
@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::model::datagram::{datagram_sender, Sender};
 use crate::model::lifecycle::AddrArg;
 use crate::model::payload::Payload;
+use crate::model::pktinfo::reported;
 use crate::model::socket::{Queued, SocketEntry, State};
 use crate::model::sync::MutexGuard;
 use crate::model::topology::Topology;
@@ -35,6 +36,9 @@ pub(crate) struct Received {
     pub from: Option<SocketAddr>,
     /// A datagram longer than the buffer: the rest was discarded (`WSAEMSGSIZE`).
     pub truncated: bool,
+    /// The datagram's destination address, when `IP_PKTINFO` or `IPV6_PKTINFO` asks for
+    /// it (`model/pktinfo.rs`): `WSARecvMsg`'s control data.
+    pub destination: Option<IpAddr>,
 }
 
 /// What `send` found the socket to be.
@@ -98,10 +102,7 @@ fn not_reset(entry: &SocketEntry) -> Result<()> {
 
 /// A queue entry's size if it is a datagram (a port-unreachable notification has none).
 fn datagram_len(queued: &Queued) -> Option<usize> {
-    match queued {
-        Queued::Datagram(_, data) => Some(data.len()),
-        Queued::PortUnreachable => None,
-    }
+    queued.payload().map(Payload::len)
 }
 
 /// `WSAESHUTDOWN` once the direction was shut down.
@@ -309,6 +310,7 @@ impl SocketTable {
                     data: data.into(),
                     from: Some(peer),
                     truncated: false,
+                    destination: None,
                 });
             }
             flags_supported(flags, MSG_PEEK)?;
@@ -322,22 +324,22 @@ impl SocketTable {
             } else {
                 io.datagrams.pop_front()
             };
-            let (from, datagram) = match next.ok_or(Error::WouldBlock)? {
-                Queued::Datagram(from, datagram) => {
-                    if !peek {
-                        io.queued_bytes -= datagram_charge(datagram.len());
-                    }
-                    (from, datagram)
-                }
-                // A peek leaves it for the next receive (`udp-port-unreachable`).
-                Queued::PortUnreachable => return Err(Error::ConnectionReset),
-            };
+            // A peek leaves a port-unreachable notification for the next receive
+            // (`udp-port-unreachable`).
+            let (from, datagram, to) = next
+                .ok_or(Error::WouldBlock)?
+                .into_datagram()
+                .ok_or(Error::ConnectionReset)?;
+            if !peek {
+                io.queued_bytes -= datagram_charge(datagram.len());
+            }
             let truncated = datagram.len() > max;
             let data = datagram.prefix(max);
             Ok(Received {
                 data,
                 from: Some(from),
                 truncated,
+                destination: reported(entry, to),
             })
         })
     }

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub(super) mod accepting;
+pub(super) mod conditional;
 pub(super) mod data;
 pub(super) mod flow;
 pub(super) mod payload;

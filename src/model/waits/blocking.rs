@@ -18,6 +18,9 @@ pub(crate) enum Awaited {
     Data,
     /// A stream send: room in the connection (`SO_SNDTIMEO`).
     Room,
+    /// A `connect` to a listener with `SO_CONDITIONAL_ACCEPT`: the server's decision (no
+    /// timeout applies).
+    Decision,
 }
 
 impl Awaited {
@@ -26,6 +29,7 @@ impl Awaited {
             Awaited::Connection => "a connection to accept",
             Awaited::Data => "data, the peer's FIN or reset, or a close",
             Awaited::Room => "room in the connection (the peer reading)",
+            Awaited::Decision => "the listener's accept (SO_CONDITIONAL_ACCEPT)",
         }
     }
 }
@@ -71,7 +75,7 @@ impl SocketTable {
         let (nonblocking, timeout) = self.with_socket(handle, |entry| {
             let options = entry.flow();
             let timeout = match awaited {
-                Awaited::Connection => None,
+                Awaited::Connection | Awaited::Decision => None,
                 Awaited::Data => options.and_then(|o| o.receive_timeout),
                 Awaited::Room => options.and_then(|o| o.send_timeout),
             };

@@ -302,6 +302,11 @@ impl Waits {
         waits
     }
 
+    /// Every thread waiting now, in the order they began (for the snapshot's "who waits").
+    pub(crate) fn waiting(&self) -> Vec<WaiterInfo> {
+        self.shared.lock().infos(u64::MAX)
+    }
+
     /// The generation now: read it before the attempt a wait follows.
     pub(crate) fn generation(&self) -> u64 {
         self.shared.count.generation()

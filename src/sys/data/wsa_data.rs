@@ -19,6 +19,7 @@ use crate::sys::addr_out;
 use crate::sys::last_error::int_result;
 use crate::sys::memory;
 use crate::sys::overlapped::{overlapped_result, pending_completer};
+use crate::sys::recv_msg::MsgOut;
 use crate::testing::Call;
 
 /// Where a completed transfer reports: the overlapped arguments, and the byte count.
@@ -170,9 +171,9 @@ pub unsafe extern "system" fn WSASendTo(
 
 /// The sender's out-parameters of `WSARecvFrom` (both NULL for `WSARecv`).
 #[derive(Clone, Copy)]
-struct FromOut {
-    addr: *mut SOCKADDR,
-    len: *mut i32,
+pub(in crate::sys) struct FromOut {
+    pub(in crate::sys) addr: *mut SOCKADDR,
+    pub(in crate::sys) len: *mut i32,
 }
 
 /// Where a pending receive's data goes: the caller's buffers and sender out-parameters,
@@ -180,6 +181,8 @@ struct FromOut {
 struct Destination {
     array: memory::BufferArray,
     from: FromOut,
+    /// `WSARecvMsg`'s control data.
+    msg: Option<MsgOut>,
 }
 
 // SAFETY: the pointers are written only by the fill, once, which the caller of the
@@ -198,7 +201,11 @@ impl Destination {
             self.array.scatter(received.data.as_slice());
             addr_out::write(self.from.addr, self.from.len, received.from);
         }
-        if received.truncated {
+        if let Some(msg) = self.msg {
+            // SAFETY: the WSAMSG and its control buffer stay valid until completion (the
+            // caller's promise).
+            unsafe { msg.deliver(&received, None)? };
+        } else if received.truncated {
             return Err(Error::MessageSize);
         }
         Ok(received.data.len() as u32)
@@ -229,17 +236,18 @@ unsafe fn post(
     Err(Error::IoPending)
 }
 
-/// What `WSARecv` and `WSARecvFrom` share: checks, the receive, the scatter, the sender,
-/// the completion, the flags out.
+/// What `WSARecv`, `WSARecvFrom` and `WSARecvMsg` share: checks, the receive, the
+/// scatter, the sender, the control data (`msg`), the completion, the flags out.
 ///
 /// # Safety
-/// As [`WSARecvFrom`].
-unsafe fn receive(
+/// As [`WSARecvFrom`]; `msg` as [`MsgOut::deliver`] requires.
+pub(in crate::sys) unsafe fn receive(
     s: SOCKET,
     buffers: *const WSABUF,
     count: u32,
     flags: *mut u32,
     from: FromOut,
+    msg: Option<MsgOut>,
     completion: Completion,
 ) -> i32 {
     int_result(with_current(|table| {
@@ -263,7 +271,7 @@ unsafe fn receive(
         let overlapped = !completion.overlapped.is_null() && kind_overlapped;
         let received = match table.recv_waiting(s, array.total(), asked, !overlapped) {
             Err(Error::WouldBlock) if overlapped => {
-                let destination = Destination { array, from };
+                let destination = Destination { array, from, msg };
                 // SAFETY: forwarded from the caller.
                 return unsafe { post(table, s, destination, asked, completion) };
             }
@@ -275,7 +283,10 @@ unsafe fn receive(
             array.scatter(received.data.as_slice());
             addr_out::write(from.addr, from.len, received.from);
         }
-        if received.truncated {
+        if let Some(msg) = msg {
+            // SAFETY: forwarded from the caller.
+            unsafe { msg.deliver(&received, Some(completion.count))? };
+        } else if received.truncated {
             return Err(Error::MessageSize);
         }
         let transfer = || Ok(received.data.len());
@@ -326,7 +337,7 @@ pub unsafe extern "system" fn WSARecv(
     };
     let completion = Completion::new(lpoverlapped, lpcompletionroutine, lpnumberofbytesrecvd);
     // SAFETY: forwarded from the caller.
-    unsafe { receive(s, lpbuffers, dwbuffercount, lpflags, from, completion) }
+    unsafe { receive(s, lpbuffers, dwbuffercount, lpflags, from, None, completion) }
 }
 
 /// [`WSARecvFrom`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsarecvfrom):
@@ -357,5 +368,5 @@ pub unsafe extern "system" fn WSARecvFrom(
     };
     let completion = Completion::new(lpoverlapped, lpcompletionroutine, lpnumberofbytesrecvd);
     // SAFETY: forwarded from the caller.
-    unsafe { receive(s, lpbuffers, dwbuffercount, lpflags, from, completion) }
+    unsafe { receive(s, lpbuffers, dwbuffercount, lpflags, from, None, completion) }
 }

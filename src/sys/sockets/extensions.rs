@@ -5,7 +5,9 @@ use core::ffi::c_void;
 use std::mem::size_of;
 
 use windows_sys::core::GUID;
-use windows_sys::Win32::Networking::WinSock::{LPFN_WSASENDMSG, WSAID_WSASENDMSG};
+use windows_sys::Win32::Networking::WinSock::{
+    LPFN_WSARECVMSG, LPFN_WSASENDMSG, WSAID_WSARECVMSG, WSAID_WSASENDMSG,
+};
 
 use crate::error::{Error, Result};
 use crate::sys::memory;
@@ -15,10 +17,15 @@ use crate::sys::memory;
 enum Function {
     /// `WSASendMsg`, as `LPFN_WSASENDMSG`.
     SendMsg,
+    /// `WSARecvMsg`, as `LPFN_WSARECVMSG`.
+    RecvMsg,
 }
 
 /// The extension functions, by GUID.
-const EXTENSIONS: &[(GUID, Function)] = &[(WSAID_WSASENDMSG, Function::SendMsg)];
+const EXTENSIONS: &[(GUID, Function)] = &[
+    (WSAID_WSASENDMSG, Function::SendMsg),
+    (WSAID_WSARECVMSG, Function::RecvMsg),
+];
 
 impl Function {
     /// Writes the function's pointer, typed as its `LPFN_*`, to `output` (the pointer keeps
@@ -32,6 +39,11 @@ impl Function {
                 let function: LPFN_WSASENDMSG = Some(crate::sys::WSASendMsg);
                 // SAFETY: guaranteed by the caller; `LPFN_WSASENDMSG` is pointer-sized.
                 unsafe { memory::write(output.cast::<LPFN_WSASENDMSG>(), function) }
+            }
+            Function::RecvMsg => {
+                let function: LPFN_WSARECVMSG = Some(crate::sys::recv_msg::WSARecvMsg);
+                // SAFETY: guaranteed by the caller; `LPFN_WSARECVMSG` is pointer-sized.
+                unsafe { memory::write(output.cast::<LPFN_WSARECVMSG>(), function) }
             }
         }
     }

@@ -39,7 +39,7 @@ use crate::testing::Call;
 ///   ([`crate::choices::UDP_CONNRESET_CONTROL`]).
 /// - `SIO_GET_EXTENSION_FUNCTION_POINTER`: the input buffer is a `GUID`; the output
 ///   buffer receives the address of the extension function it names (`WSAID_WSASENDMSG`:
-///   [`crate::sys::WSASendMsg`]) and `*lpcbbytesreturned` its size; an unknown GUID is
+///   [`crate::sys::WSASendMsg`]; `WSAID_WSARECVMSG`: `WSARecvMsg`, as `LPFN_WSARECVMSG`) and `*lpcbbytesreturned` its size; an unknown GUID is
 ///   `WSAEINVAL` ([`crate::choices::EXTENSION_FUNCTIONS`]).
 /// - any other code: `WSAEINVAL`, "the dwIoControlCode parameter is not a valid command"
 ///   ([`crate::choices::IOCTL_CODES`]).

@@ -1,0 +1,107 @@
+//! `WSARecvMsg`, looked up as Windows code looks it up: `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)`
+//! with `WSAID_WSARECVMSG`, then called through the `LPFN_WSARECVMSG` it gives.
+use std::mem::size_of;
+use std::ptr;
+
+use windows_sys::Win32::Networking::WinSock::{
+    LPFN_WSARECVMSG, SIO_GET_EXTENSION_FUNCTION_POINTER, SOCKET, WSABUF, WSAID_WSARECVMSG, WSAMSG,
+};
+
+use super::data::{count_result, sender};
+use super::{last_error, Winsock};
+use crate::backend::{CallResult, ReceivedMsg};
+use crate::wire::MAX_SOCKADDR_LEN;
+
+/// The `WSARecvMsg` of `s`'s provider.
+fn lookup(api: &Winsock, s: SOCKET) -> CallResult<LPFN_WSARECVMSG> {
+    let guid = WSAID_WSARECVMSG;
+    let mut function: LPFN_WSARECVMSG = None;
+    let mut returned = 0u32;
+    // SAFETY: the input is a live GUID of its size; the output a live, writable
+    // LPFN_WSARECVMSG of its size; `returned` a live u32; no overlapped arguments.
+    let rc = unsafe {
+        (api.ioctl)(
+            s,
+            SIO_GET_EXTENSION_FUNCTION_POINTER,
+            (&raw const guid).cast(),
+            size_of::<windows_sys::core::GUID>() as u32,
+            (&raw mut function).cast(),
+            size_of::<LPFN_WSARECVMSG>() as u32,
+            &mut returned,
+            ptr::null_mut(),
+            None,
+        )
+    };
+    last_error::int_result(api, rc).map(|()| function)
+}
+
+/// `WSARecvMsg(s, &msg, &received, NULL, NULL)` with a `WSAMSG` over one buffer of
+/// `capacity` bytes, a name of a `SOCKADDR_STORAGE`'s size and `control` bytes of control
+/// room (`Control.buf` NULL when 0), `dwFlags` 0; or with a NULL `lpMsg` when `msg` is
+/// false. The function comes from `WSAIoctl` with `WSAID_WSARECVMSG` (its failure is the
+/// result).
+pub(crate) fn wsa_recv_msg(
+    api: &Winsock,
+    s: SOCKET,
+    msg: bool,
+    capacity: u16,
+    control: u16,
+) -> ReceivedMsg {
+    let mut outcome = ReceivedMsg {
+        result: Ok(0),
+        data: Vec::new(),
+        from: None,
+        control: Vec::new(),
+        flags: 0,
+    };
+    let function = match lookup(api, s) {
+        Ok(Some(function)) => function,
+        Ok(None) => return outcome,
+        Err(code) => {
+            outcome.result = Err(code);
+            return outcome;
+        }
+    };
+    let mut data = vec![0u8; usize::from(capacity)];
+    let mut buffer = WSABUF {
+        len: u32::from(capacity),
+        buf: data.as_mut_ptr(),
+    };
+    let mut name = [0u64; MAX_SOCKADDR_LEN / 8];
+    let mut room = vec![0u64; usize::from(control).div_ceil(8)];
+    let mut message = WSAMSG {
+        name: name.as_mut_ptr().cast(),
+        namelen: MAX_SOCKADDR_LEN as i32,
+        lpBuffers: &mut buffer,
+        dwBufferCount: 1,
+        Control: WSABUF {
+            len: u32::from(control),
+            buf: if control == 0 {
+                ptr::null_mut()
+            } else {
+                room.as_mut_ptr().cast()
+            },
+        },
+        dwFlags: 0,
+    };
+    let lpmsg = if msg {
+        &raw mut message
+    } else {
+        ptr::null_mut()
+    };
+    let mut received = 0u32;
+    // SAFETY: `lpmsg` is NULL or a live WSAMSG whose name holds `namelen` writable bytes,
+    // whose one WSABUF covers `data` and whose control buffer holds `control` writable
+    // bytes (8-aligned); `received` is a live u32; all outlive the call, which has no
+    // overlapped arguments.
+    let rc = unsafe { function(s, lpmsg, &mut received, ptr::null_mut(), None) };
+    outcome.result = count_result(api, rc);
+    data.truncate((received as usize).min(data.len()));
+    outcome.data = data;
+    outcome.from = sender(&name, message.namelen);
+    let room_bytes: Vec<u8> = room.iter().flat_map(|word| word.to_ne_bytes()).collect();
+    let used = (message.Control.len as usize).min(usize::from(control));
+    outcome.control = room_bytes[..used].to_vec();
+    outcome.flags = message.dwFlags;
+    outcome
+}
