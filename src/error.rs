@@ -177,6 +177,8 @@ wsa_errors! {
     Interrupted = WSAEINTR (10004), "a blocking operation was interrupted";
     /// The connection was aborted on this side.
     ConnectionAborted = WSAECONNABORTED (10053), "an established connection was aborted by the software in your host machine";
+    /// A name lookup was cancelled (`GetAddrInfoExCancel`).
+    Cancelled = WSA_E_CANCELLED (10111), "a call to WSALookupServiceEnd was made while this call was still processing; the call has been canceled";
 }
 
 impl Error {

@@ -10,6 +10,7 @@
 //! | `nameinfo.rs` | `getnameinfo`'s rules: flags, the host and service text |
 //! | `connect.rs` | connecting to a name: resolve, then connect to each address in turn |
 //! | `observed.rs` | lookups as calls: resolution faults and the call trace |
+//! | `timed.rs` | a lookup that takes time on the network clock (`Fault::slow_lookup`) |
 //!
 //! The resolver is a leaf lock of the table: taken alone, briefly, never with a socket
 //! lock, and never while user code runs.
@@ -20,6 +21,7 @@ mod connect;
 pub(crate) mod nameinfo;
 mod observed;
 pub(crate) mod services;
+mod timed;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::AtomicBool;
 
 use super::addrinfo::{self, Query, Results};
 use super::{nameinfo, Answer};
@@ -75,6 +76,16 @@ impl SocketTable {
     /// `getaddrinfo`/`GetAddrInfoW` (and the lookups of `gethostbyname` and
     /// `WSAConnectByName`), observed as [`Call::GetAddrInfo`].
     pub(crate) fn get_addr_info(&self, query: Query<'_>) -> Result<Results> {
+        self.get_addr_info_cancellable(query, None)
+    }
+
+    /// [`SocketTable::get_addr_info`] for a lookup that can be cancelled while a
+    /// [`FaultAction::SlowLookup`] makes it wait (`GetAddrInfoExCancel` sets `cancel`).
+    pub(crate) fn get_addr_info_cancellable(
+        &self,
+        query: Query<'_>,
+        cancel: Option<&AtomicBool>,
+    ) -> Result<Results> {
         let args = || {
             format!(
                 "node={}, service={}",
@@ -84,6 +95,9 @@ impl SocketTable {
         };
         self.observe_lookup(Call::GetAddrInfo, query.node, args, |fault| {
             self.require_startup()?;
+            if let Some(FaultAction::SlowLookup(delay)) = fault {
+                self.lookup_delay(Call::GetAddrInfo.name(), delay, cancel)?;
+            }
             addrinfo::resolve(query, |name| self.answer(name, fault))
         })
     }
