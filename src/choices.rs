@@ -1360,6 +1360,34 @@ pub const WSAPOLL_FAILED_CONNECT: Choice = Choice {
              FD_WRITE.",
 };
 
+/// Disconnect data on TCP/IP.
+pub const DISCONNECT_DATA: Choice = Choice {
+    id: "disconnect-data",
+    question: "TCP/IP on Windows carries no disconnect data (no XP1_DISCONNECT_DATA). What do \
+               WSASendDisconnect and WSARecvDisconnect do with a disconnect-data WSABUF, and \
+               on a datagram socket?",
+    answer: "WSASendDisconnect with a non-NULL lpOutboundDisconnectData whose len is not 0 \
+             fails with WSAENOPROTOOPT, as its page says for a provider without disconnect \
+             data, and changes nothing; a NULL one, or one of length 0, is shutdown(SD_SEND). \
+             WSARecvDisconnect never reads or writes lpInboundDisconnectData (its page lets \
+             a TCP/IP provider succeed without WSAENOPROTOOPT) and is shutdown(SD_RECEIVE). \
+             The checks: WSANOTINITIALISED, WSAENOTSOCK, WSAENOPROTOOPT, then shutdown's \
+             (WSAENOTCONN for an unconnected stream). On a datagram socket both act as \
+             shutdown does there, as Wine's do. Both are traced as shutdown.",
+};
+
+/// `WSARecvEx`'s partial datagrams and its flags pointer.
+pub const RECVEX_PARTIAL: Choice = Choice {
+    id: "recvex-partial",
+    question: "What does WSARecvEx give for a datagram longer than its buffer, and for a NULL \
+               flags pointer?",
+    answer: "The first len bytes, their count as the result (no WSAEMSGSIZE) and MSG_PARTIAL \
+             in *flags; the rest of a datagram is lost, as recv loses it (UDP keeps no \
+             partial datagram). A whole datagram, and every stream receive, sets *flags to 0. \
+             *flags is ignored on input. A NULL flags is WSAEFAULT, checked before anything \
+             is received; a stream with len 0 or less is WSAEINVAL, as the page says.",
+};
+
 /// Every choice, in the order `docs/choices.md` lists them.
 pub const ALL: &[Choice] = &[
     CHECK_ORDER,
@@ -1469,6 +1497,8 @@ pub const ALL: &[Choice] = &[
     NONBLOCKING_CONNECT,
     FLOW_CONTROL,
     PENDING_RECEIVES,
+    DISCONNECT_DATA,
+    RECVEX_PARTIAL,
 ];
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! The signatures of the handle, last-error, protocol-catalogue, protocol-database, QoS and
-//! Winsock 1.1 functions are windows-sys 0.61's: each is coerced to the function-pointer
-//! type spelled with windows-sys's own types, so a drift is a compile error.
+//! The signatures of the handle, last-error, protocol-catalogue, protocol-database, QoS,
+//! disconnect, service-database, GetAddrInfoEx and Winsock 1.1 functions are windows-sys
+//! 0.61's: each is coerced to the function-pointer type spelled with windows-sys's own
+//! types, so a drift is a compile error.
 
 use windows_sys::core::{BOOL, PCSTR};
 use windows_sys::Win32::Foundation::{FARPROC, HANDLE, WIN32_ERROR};
@@ -40,4 +41,12 @@ fn winsock_1_1_functions_have_windows_sys_signatures() {
     let _: unsafe extern "system" fn() -> BOOL = sys::WSAIsBlocking;
     let _: unsafe extern "system" fn(FARPROC) -> FARPROC = sys::WSASetBlockingHook;
     let _: unsafe extern "system" fn() -> i32 = sys::WSAUnhookBlockingHook;
+}
+
+#[test]
+fn disconnect_functions_have_windows_sys_signatures() {
+    let _: unsafe extern "system" fn(ws::SOCKET, *const ws::WSABUF) -> i32 = sys::WSASendDisconnect;
+    let _: unsafe extern "system" fn(ws::SOCKET, *const ws::WSABUF) -> i32 = sys::WSARecvDisconnect;
+    let _: unsafe extern "system" fn(ws::SOCKET, windows_sys::core::PSTR, i32, *mut i32) -> i32 =
+        sys::WSARecvEx;
 }

@@ -21,6 +21,7 @@
 //! | `tokens.rs` | the process-wide emulated access tokens a query hands out and `CloseHandle` closes |
 //! | `impersonation.rs` | the thread's impersonation (`WSARevertImpersonation` ends it) |
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
+//! | `disconnect.rs` | `WSASendDisconnect`, `WSARecvDisconnect` (shutdown with disconnect data) |
 //! | `flow.rs` | `SO_RCVBUF`, `SO_SNDBUF`, `SO_RCVTIMEO`, `SO_SNDTIMEO`, `SO_ERROR` |
 //! | `observer.rs` | the wrappers the faces call: injected faults and the call trace, around every operation |
 //! | `observed_security.rs` | the same wrappers for the secure-socket and data-path operations |
@@ -57,6 +58,7 @@ pub(crate) mod catalog;
 pub(crate) mod current;
 mod data;
 mod datagram;
+mod disconnect;
 pub(crate) mod events;
 mod flow;
 pub(crate) mod handles;

@@ -41,6 +41,7 @@ mod addr_out;
 mod blocking_hooks;
 mod condition;
 mod data;
+mod disconnect;
 mod event_select;
 mod events;
 mod extensions;
@@ -70,6 +71,7 @@ pub use blocking_hooks::{
     WSACancelBlockingCall, WSAIsBlocking, WSASetBlockingHook, WSAUnhookBlockingHook,
 };
 pub use data::{ioctlsocket, recv, recvfrom, send, sendto, shutdown};
+pub use disconnect::{WSARecvDisconnect, WSARecvEx, WSASendDisconnect};
 pub use event_select::{WSAEnumNetworkEvents, WSAEventSelect};
 pub use events::{
     SleepEx, WSACloseEvent, WSACreateEvent, WSAResetEvent, WSASetEvent, WSAWaitForMultipleEvents,
