@@ -1388,6 +1388,22 @@ pub const RECVEX_PARTIAL: Choice = Choice {
              is received; a stream with len 0 or less is WSAEINVAL, as the page says.",
 };
 
+/// `getservbyname` and `getservbyport`.
+pub const SERVICE_DATABASE: Choice = Choice {
+    id: "service-database",
+    question: "What do getservbyname and getservbyport answer from, how are names and \
+               protocols matched, and what does a NULL name or an unknown service get?",
+    answer: "The service table getaddrinfo reads (service-names): a port's entry for one \
+             transport has the port's first name as s_name and its other names as \
+             s_aliases (www and www-http are aliases of http), s_proto \"tcp\" or \"udp\", \
+             s_port in network byte order. Names and protocols match with ASCII case \
+             ignored; a NULL proto takes the TCP entry first, as the services file lists \
+             tcp before udp; a protocol other than tcp or udp has no entries. A service \
+             the table lacks is NULL with WSANO_DATA (as Wine gives), a NULL name \
+             WSAEFAULT. getservbyport reads the low 16 bits of port. One SERVENT per thread, \
+             apart from the thread's PROTOENT and HOSTENT.",
+};
+
 /// Every choice, in the order `docs/choices.md` lists them.
 pub const ALL: &[Choice] = &[
     CHECK_ORDER,
@@ -1499,6 +1515,7 @@ pub const ALL: &[Choice] = &[
     PENDING_RECEIVES,
     DISCONNECT_DATA,
     RECVEX_PARTIAL,
+    SERVICE_DATABASE,
 ];
 
 #[cfg(test)]

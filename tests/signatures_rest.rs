@@ -50,3 +50,9 @@ fn disconnect_functions_have_windows_sys_signatures() {
     let _: unsafe extern "system" fn(ws::SOCKET, windows_sys::core::PSTR, i32, *mut i32) -> i32 =
         sys::WSARecvEx;
 }
+
+#[test]
+fn service_database_functions_have_windows_sys_signatures() {
+    let _: unsafe extern "system" fn(PCSTR, PCSTR) -> *mut ws::SERVENT = sys::getservbyname;
+    let _: unsafe extern "system" fn(i32, PCSTR) -> *mut ws::SERVENT = sys::getservbyport;
+}

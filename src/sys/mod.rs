@@ -60,6 +60,7 @@ mod qos;
 mod readiness;
 mod resolution;
 mod security;
+mod servent;
 mod sets;
 mod sockets;
 mod startup;
@@ -101,6 +102,7 @@ pub use resolution::text::{inet_addr, inet_ntoa, inet_ntop, inet_pton, InetNtopW
 pub use security::{
     WSAImpersonateSocketPeer, WSAQuerySocketSecurity, WSARevertImpersonation, WSASetSocketSecurity,
 };
+pub use servent::{getservbyname, getservbyport};
 pub use sockets::{
     accept, bind, closesocket, connect, listen, socket, WSAAccept, WSAConnect, WSASocketW,
 };
