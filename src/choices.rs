@@ -1404,6 +1404,48 @@ pub const SERVICE_DATABASE: Choice = Choice {
              apart from the thread's PROTOENT and HOSTENT.",
 };
 
+/// The first handle `GetAddrInfoExW` gives an asynchronous lookup (`lpHandle`); the next
+/// ones grow by 4. High above the socket, token and event handles, which start at 0x100,
+/// 0x101 and 0x102 and grow by 4 too, and apart from the residue 3 they leave to
+/// completion ports until 2^28 of those.
+pub const FIRST_LOOKUP_HANDLE: usize = 0x4000_0003;
+
+/// `GetAddrInfoExW`'s namespaces, reserved arguments and lists.
+pub const GETADDRINFOEX_ARGUMENTS: Choice = Choice {
+    id: "getaddrinfoex-arguments",
+    question: "Which namespaces and namespace providers does GetAddrInfoExW answer for, what \
+               do its ADDRINFOEXW nodes hold beyond getaddrinfo's, and how is its timeout \
+               applied?",
+    answer: "NS_ALL and NS_DNS are the network's resolver; any other namespace is not \
+             installed: WSASERVICE_NOT_FOUND. lpNspId is accepted and ignored (the resolver \
+             is the one provider). Hints and results follow getaddrinfo's rules \
+             (getaddrinfo-check-order); each node's ai_blob, ai_bloblen and ai_provider are \
+             NULL and 0. A timeout (a TIMEVAL with no negative field, else WSAEINVAL) bounds \
+             how long a lookup may take on the network clock: a lookup slowed past it \
+             (Fault::slow_lookup) fails with WSAETIMEDOUT; one that answers at the same \
+             moment succeeds. Lists are freed with FreeAddrInfoExW through the registry of \
+             getaddrinfo's lists (addrinfo-lists): a list of another kind, freed twice or \
+             never freed is reported by strict mode, never undefined behaviour.",
+};
+
+/// `GetAddrInfoExW`'s asynchronous forms.
+pub const GETADDRINFOEX_ASYNC: Choice = Choice {
+    id: "getaddrinfoex-async",
+    question: "When does an asynchronous GetAddrInfoExW complete, on which thread, and what \
+               do GetAddrInfoExOverlappedResult and GetAddrInfoExCancel report?",
+    answer: "With lpOverlapped it always returns WSA_IO_PENDING (also when the answer is \
+             known at once) and completes on a thread of its own, as Windows completes on a \
+             thread-pool thread: *ppResult is written, then the status, then hEvent is set \
+             (no routine) or the routine is called on that thread (dwError the code, \
+             dwBytes 0). hEvent must be an event when there is no routine and NULL when \
+             there is one, and a routine needs an OVERLAPPED: WSAEINVAL otherwise, with \
+             nothing started. GetAddrInfoExOverlappedResult gives WSAEINPROGRESS until the \
+             completion, then its code (WSAEINVAL for NULL). *lpHandle (if not NULL) gets a \
+             handle valid until the completion; GetAddrInfoExCancel(&handle) cancels the \
+             lookup, which completes with WSA_E_CANCELLED, and answers WSA_INVALID_HANDLE \
+             for a handle that names no lookup in flight (NULL lpHandle: WSAEFAULT).",
+};
+
 /// Every choice, in the order `docs/choices.md` lists them.
 pub const ALL: &[Choice] = &[
     CHECK_ORDER,
@@ -1516,6 +1558,8 @@ pub const ALL: &[Choice] = &[
     DISCONNECT_DATA,
     RECVEX_PARTIAL,
     SERVICE_DATABASE,
+    GETADDRINFOEX_ARGUMENTS,
+    GETADDRINFOEX_ASYNC,
 ];
 
 #[cfg(test)]

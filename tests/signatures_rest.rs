@@ -56,3 +56,24 @@ fn service_database_functions_have_windows_sys_signatures() {
     let _: unsafe extern "system" fn(PCSTR, PCSTR) -> *mut ws::SERVENT = sys::getservbyname;
     let _: unsafe extern "system" fn(i32, PCSTR) -> *mut ws::SERVENT = sys::getservbyport;
 }
+
+#[test]
+fn getaddrinfoex_functions_have_windows_sys_signatures() {
+    use windows_sys::core::{GUID, PCWSTR};
+    use windows_sys::Win32::System::IO::OVERLAPPED;
+    let _: unsafe extern "system" fn(
+        PCWSTR,
+        PCWSTR,
+        u32,
+        *const GUID,
+        *const ws::ADDRINFOEXW,
+        *mut *mut ws::ADDRINFOEXW,
+        *const ws::TIMEVAL,
+        *const OVERLAPPED,
+        ws::LPLOOKUPSERVICE_COMPLETION_ROUTINE,
+        *mut HANDLE,
+    ) -> i32 = sys::GetAddrInfoExW;
+    let _: unsafe extern "system" fn(*const ws::ADDRINFOEXW) = sys::FreeAddrInfoExW;
+    let _: unsafe extern "system" fn(*const HANDLE) -> i32 = sys::GetAddrInfoExCancel;
+    let _: unsafe extern "system" fn(*const OVERLAPPED) -> i32 = sys::GetAddrInfoExOverlappedResult;
+}

@@ -92,6 +92,9 @@ pub use resolution::address_string::{
     WSAAddressToStringA, WSAAddressToStringW, WSAStringToAddressA, WSAStringToAddressW,
 };
 pub use resolution::addrinfo::{freeaddrinfo, getaddrinfo, FreeAddrInfoW, GetAddrInfoW};
+pub use resolution::addrinfo_ex::{
+    FreeAddrInfoExW, GetAddrInfoExCancel, GetAddrInfoExOverlappedResult, GetAddrInfoExW,
+};
 pub use resolution::byte_order::{
     htonl, htons, ntohl, ntohs, WSAHtonl, WSAHtons, WSANtohl, WSANtohs,
 };

@@ -4,9 +4,9 @@
 #![forbid(unsafe_code)]
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::AtomicBool;
 
 use super::addrinfo::{self, Query, Results};
+use super::timed::LookupControl;
 use super::{nameinfo, Answer};
 use crate::error::{Error, Result};
 use crate::model::observer::Outcome;
@@ -76,15 +76,15 @@ impl SocketTable {
     /// `getaddrinfo`/`GetAddrInfoW` (and the lookups of `gethostbyname` and
     /// `WSAConnectByName`), observed as [`Call::GetAddrInfo`].
     pub(crate) fn get_addr_info(&self, query: Query<'_>) -> Result<Results> {
-        self.get_addr_info_cancellable(query, None)
+        self.get_addr_info_controlled(query, LookupControl::default())
     }
 
-    /// [`SocketTable::get_addr_info`] for a lookup that can be cancelled while a
-    /// [`FaultAction::SlowLookup`] makes it wait (`GetAddrInfoExCancel` sets `cancel`).
-    pub(crate) fn get_addr_info_cancellable(
+    /// [`SocketTable::get_addr_info`] for a lookup that can be cancelled or time out while
+    /// a [`FaultAction::SlowLookup`] makes it wait (`GetAddrInfoExW`).
+    pub(crate) fn get_addr_info_controlled(
         &self,
         query: Query<'_>,
-        cancel: Option<&AtomicBool>,
+        control: LookupControl<'_>,
     ) -> Result<Results> {
         let args = || {
             format!(
@@ -96,7 +96,7 @@ impl SocketTable {
         self.observe_lookup(Call::GetAddrInfo, query.node, args, |fault| {
             self.require_startup()?;
             if let Some(FaultAction::SlowLookup(delay)) = fault {
-                self.lookup_delay(Call::GetAddrInfo.name(), delay, cancel)?;
+                self.lookup_delay(Call::GetAddrInfo.name(), delay, control)?;
             }
             addrinfo::resolve(query, |name| self.answer(name, fault))
         })

@@ -6,6 +6,7 @@
 //! | `text.rs` | `inet_pton`, `InetPtonW`, `inet_ntop`, `InetNtopW`, `inet_addr`, `inet_ntoa` |
 //! | `address_string.rs` | `WSAStringToAddressA`/`W`, `WSAAddressToStringA`/`W` |
 //! | `addrinfo.rs` | `getaddrinfo`, `GetAddrInfoW`, `freeaddrinfo`, `FreeAddrInfoW` |
+//! | `addrinfo_ex.rs` | `GetAddrInfoExW`, `FreeAddrInfoExW`, `GetAddrInfoExCancel`, `GetAddrInfoExOverlappedResult` |
 //! | `lists.rs` | the `ADDRINFO` lists handed out, and their registry |
 //! | `nameinfo.rs` | `getnameinfo`, `GetNameInfoW` |
 //! | `hostent.rs` | `gethostbyname`, `gethostbyaddr`, `gethostname`, `GetHostNameW` |
@@ -16,6 +17,7 @@
 
 pub(super) mod address_string;
 pub(super) mod addrinfo;
+pub(super) mod addrinfo_ex;
 pub(super) mod byte_order;
 pub(super) mod connect_by_name;
 pub(super) mod hostent;
