@@ -1446,6 +1446,25 @@ pub const GETADDRINFOEX_ASYNC: Choice = Choice {
              for a handle that names no lookup in flight (NULL lpHandle: WSAEFAULT).",
 };
 
+/// `WSAConnectByList`.
+pub const CONNECT_BY_LIST: Choice = Choice {
+    id: "connect-by-list",
+    question: "In which order does WSAConnectByList try its addresses, what does it give for \
+               a bound socket, an empty or malformed list, and how is its timeout applied?",
+    answer: "In the list's order (the emulated network has one local address per family, \
+             so no pair is likelier than another), with the model's connect, so a peer \
+             target name and security settings apply; the first that accepts wins, and when \
+             none does the last attempt's error is returned (WSAEHOSTUNREACH for an empty \
+             list). The checks: WSANOTINITIALISED, WSAENOTSOCK, WSAEINVAL for a non-NULL \
+             Reserved, a negative timeout member, a NULL list or a negative iAddressCount; \
+             WSAEFAULT for an entry whose lpSockaddr is NULL or shorter than its family's \
+             SOCKADDR, WSAEAFNOSUPPORT for one that is not IP; the address buffers as \
+             WSAConnectByName's (connect-by-name); WSAEOPNOTSUPP for a socket that is not a \
+             stream; WSAEINVAL for a bound socket, as the page requires an unbound one. \
+             Every entry is checked before the first connect, so a bad list changes \
+             nothing. Connects complete at once, so the timeout is read but never reached.",
+};
+
 /// Every choice, in the order `docs/choices.md` lists them.
 pub const ALL: &[Choice] = &[
     CHECK_ORDER,
@@ -1560,6 +1579,7 @@ pub const ALL: &[Choice] = &[
     SERVICE_DATABASE,
     GETADDRINFOEX_ARGUMENTS,
     GETADDRINFOEX_ASYNC,
+    CONNECT_BY_LIST,
 ];
 
 #[cfg(test)]

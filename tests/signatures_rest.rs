@@ -77,3 +77,18 @@ fn getaddrinfoex_functions_have_windows_sys_signatures() {
     let _: unsafe extern "system" fn(*const HANDLE) -> i32 = sys::GetAddrInfoExCancel;
     let _: unsafe extern "system" fn(*const OVERLAPPED) -> i32 = sys::GetAddrInfoExOverlappedResult;
 }
+
+#[test]
+fn connect_by_list_has_the_windows_sys_signature() {
+    use windows_sys::Win32::System::IO::OVERLAPPED;
+    let _: unsafe extern "system" fn(
+        ws::SOCKET,
+        *const ws::SOCKET_ADDRESS_LIST,
+        *mut u32,
+        *mut ws::SOCKADDR,
+        *mut u32,
+        *mut ws::SOCKADDR,
+        *const ws::TIMEVAL,
+        *const OVERLAPPED,
+    ) -> BOOL = sys::WSAConnectByList;
+}

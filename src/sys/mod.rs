@@ -98,6 +98,7 @@ pub use resolution::addrinfo_ex::{
 pub use resolution::byte_order::{
     htonl, htons, ntohl, ntohs, WSAHtonl, WSAHtons, WSANtohl, WSANtohs,
 };
+pub use resolution::connect_by_list::WSAConnectByList;
 pub use resolution::connect_by_name::{WSAConnectByNameA, WSAConnectByNameW};
 pub use resolution::hostent::{gethostbyaddr, gethostbyname, gethostname, GetHostNameW};
 pub use resolution::nameinfo::{getnameinfo, GetNameInfoW};

@@ -18,7 +18,7 @@ use crate::wire::encode_sockaddr;
 ///
 /// # Safety
 /// `len` must be NULL or readable for a `u32`.
-unsafe fn check_out(addr: *mut SOCKADDR, len: *mut u32, needed: u32) -> Result<()> {
+pub(super) unsafe fn check_out(addr: *mut SOCKADDR, len: *mut u32, needed: u32) -> Result<()> {
     if addr.is_null() {
         return Ok(());
     }
@@ -33,7 +33,7 @@ unsafe fn check_out(addr: *mut SOCKADDR, len: *mut u32, needed: u32) -> Result<(
 ///
 /// # Safety
 /// [`check_out`] accepted the pair, which is still valid.
-unsafe fn write_out(addr: *mut SOCKADDR, len: *mut u32, value: std::net::SocketAddr) {
+pub(super) unsafe fn write_out(addr: *mut SOCKADDR, len: *mut u32, value: std::net::SocketAddr) {
     if addr.is_null() {
         return;
     }

@@ -11,6 +11,7 @@
 //! | `nameinfo.rs` | `getnameinfo`, `GetNameInfoW` |
 //! | `hostent.rs` | `gethostbyname`, `gethostbyaddr`, `gethostname`, `GetHostNameW` |
 //! | `connect_by_name.rs` | `WSAConnectByNameW`, `WSAConnectByNameA` |
+//! | `connect_by_list.rs` | `WSAConnectByList` |
 //!
 //! Each pair of `A` and `W` functions is one generic function over the string's unit
 //! ([`TextUnit`]: bytes or UTF-16 units), so the two cannot drift apart.
@@ -19,6 +20,7 @@ pub(super) mod address_string;
 pub(super) mod addrinfo;
 pub(super) mod addrinfo_ex;
 pub(super) mod byte_order;
+pub(super) mod connect_by_list;
 pub(super) mod connect_by_name;
 pub(super) mod hostent;
 mod lists;
