@@ -53,8 +53,9 @@ unsafe fn addresses(list: *const SOCKET_ADDRESS_LIST) -> Result<Vec<std::net::So
 /// (`WSAEHOSTUNREACH` for an empty list).
 ///
 /// # Safety
-/// `socketaddress` as [`addresses`] requires; each length NULL or readable and writable
-/// for a `u32`, each address NULL or writable for that many bytes; `timeout` NULL or
+/// `socketaddress` NULL or a readable `SOCKET_ADDRESS_LIST` whose `Address` array holds
+/// `iAddressCount` entries, each `lpSockaddr` NULL or readable for `iSockaddrLength`
+/// bytes; each length NULL or readable and writable for a `u32`, each address NULL or writable for that many bytes; `timeout` NULL or
 /// readable.
 #[allow(non_snake_case, clippy::too_many_arguments)]
 pub unsafe extern "system" fn WSAConnectByList(
