@@ -1455,12 +1455,12 @@ pub const CONNECT_BY_LIST: Choice = Choice {
              so no pair is likelier than another), with the model's connect, so a peer \
              target name and security settings apply; the first that accepts wins, and when \
              none does the last attempt's error is returned (WSAEHOSTUNREACH for an empty \
-             list). The checks: WSANOTINITIALISED, WSAENOTSOCK, WSAEINVAL for a non-NULL \
-             Reserved, a negative timeout member, a NULL list or a negative iAddressCount; \
-             WSAEFAULT for an entry whose lpSockaddr is NULL or shorter than its family's \
-             SOCKADDR, WSAEAFNOSUPPORT for one that is not IP; the address buffers as \
-             WSAConnectByName's (connect-by-name); WSAEOPNOTSUPP for a socket that is not a \
-             stream; WSAEINVAL for a bound socket, as the page requires an unbound one. \
+             list). The checks, in order: WSANOTINITIALISED, WSAENOTSOCK, WSAEINVAL for a \
+             non-NULL Reserved or a negative timeout member; the address buffers as \
+             WSAConnectByName's (connect-by-name); WSAEINVAL for a NULL list or a negative \
+             iAddressCount, WSAEFAULT for an entry whose lpSockaddr is NULL or shorter than \
+             its family's SOCKADDR, WSAEAFNOSUPPORT for one that is not IP; WSAEOPNOTSUPP \
+             for a socket that is not a stream; WSAEINVAL for a bound socket, as the page requires an unbound one. \
              Every entry is checked before the first connect, so a bad list changes \
              nothing. Connects complete at once, so the timeout is read but never reached.",
 };

@@ -13,6 +13,7 @@ use windows_sys::core::PCSTR;
 use windows_sys::Win32::Networking::WinSock::SERVENT;
 
 use super::last_error::record;
+use super::protoent::c_prefix;
 use crate::error::{Error, Result};
 use crate::model::current::with_current;
 use crate::model::resolution::services::{self, ServiceEntry, LONGEST_SERVICE};
@@ -93,32 +94,13 @@ fn entry_result(result: Result<ServiceEntry>) -> *mut SERVENT {
     }
 }
 
-/// Reads the C string `text` up to its NUL, or up to one byte more than `longest` (a
-/// longer string cannot match anything).
-///
-/// # Safety
-/// `text` must be non-NULL and point to a NUL-terminated string.
-unsafe fn prefix(text: PCSTR, longest: usize) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(longest + 1);
-    while bytes.len() <= longest {
-        // SAFETY: the string is readable up to and including its NUL, which has not been
-        // reached yet.
-        let byte = unsafe { text.add(bytes.len()).read() };
-        if byte == 0 {
-            break;
-        }
-        bytes.push(byte);
-    }
-    bytes
-}
-
 /// The `proto` argument: `None` for NULL.
 ///
 /// # Safety
 /// `proto` must be NULL or a NUL-terminated string.
 unsafe fn proto_arg(proto: PCSTR) -> Option<Vec<u8>> {
     // SAFETY: forwarded from the caller; "tcp" and "udp" are 3 bytes.
-    (!proto.is_null()).then(|| unsafe { prefix(proto, 3) })
+    (!proto.is_null()).then(|| unsafe { c_prefix(proto, 3) })
 }
 
 /// [`getservbyname`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-getservbyname):
@@ -148,7 +130,7 @@ pub unsafe extern "system" fn getservbyname(name: PCSTR, proto: PCSTR) -> *mut S
         table.require_startup()?;
         rules::pointer_is_present(name.is_null())?;
         // SAFETY: forwarded from the caller.
-        let (name, proto) = unsafe { (prefix(name, LONGEST_SERVICE), proto_arg(proto)) };
+        let (name, proto) = unsafe { (c_prefix(name, LONGEST_SERVICE), proto_arg(proto)) };
         services::service_by_name(&name, proto.as_deref()).ok_or(Error::NoData)
     }))
 }

@@ -2,13 +2,12 @@
 use windows_sys::core::BOOL;
 use windows_sys::Win32::Foundation::{FALSE, TRUE};
 use windows_sys::Win32::Networking::WinSock::{
-    AF_INET, SOCKADDR, SOCKET, SOCKET_ADDRESS, SOCKET_ADDRESS_LIST, TIMEVAL,
+    SOCKADDR, SOCKET, SOCKET_ADDRESS, SOCKET_ADDRESS_LIST, TIMEVAL,
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
 use super::super::last_error::record;
-use super::super::memory;
-use super::connect_by_name::{check_out, write_out};
+use super::connect_by_name::{check_timeout_and_outs, write_out};
 use crate::error::{Error, Result};
 use crate::model::current::with_current;
 
@@ -73,21 +72,17 @@ pub unsafe extern "system" fn WSAConnectByList(
         if !reserved.is_null() {
             return Err(Error::Invalid);
         }
-        if !timeout.is_null() {
-            // SAFETY: non-NULL, and the caller promises a readable TIMEVAL.
-            let limit = unsafe { memory::read(timeout) };
-            if limit.tv_sec < 0 || limit.tv_usec < 0 {
-                return Err(Error::Invalid);
-            }
-        }
-        // SAFETY: forwarded from the caller.
-        let list = unsafe { addresses(socketaddress)? };
-        let needed = if family == AF_INET { 16 } else { 28 };
         // SAFETY: forwarded from the caller.
         unsafe {
-            check_out(localaddress, localaddresslength, needed)?;
-            check_out(remoteaddress, remoteaddresslength, needed)?;
-        }
+            check_timeout_and_outs(
+                family,
+                timeout,
+                (localaddresslength, localaddress),
+                (remoteaddresslength, remoteaddress),
+            )?
+        };
+        // SAFETY: forwarded from the caller.
+        let list = unsafe { addresses(socketaddress)? };
         let peer = table.connect_by_list(s, &list)?;
         let here = table.local_addr(s)?;
         // SAFETY: both pairs were accepted by `check_out` above.

@@ -24,6 +24,23 @@ use crate::wire::encode_sockaddr;
 /// How many freed lists are kept before their memory is released.
 const QUARANTINE: usize = 1024;
 
+/// A node read as hints: the members all three node types share (the page's rule: the last
+/// four must be zero or NULL).
+macro_rules! hints_of {
+    ($node:expr) => {
+        Hints {
+            flags: $node.ai_flags as u32,
+            family: $node.ai_family,
+            socktype: $node.ai_socktype,
+            protocol: $node.ai_protocol,
+            tail_set: $node.ai_addrlen != 0
+                || !$node.ai_canonname.is_null()
+                || !$node.ai_addr.is_null()
+                || !$node.ai_next.is_null(),
+        }
+    };
+}
+
 /// Which kind of list: a list is freed only by its own kind's function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {
@@ -62,16 +79,7 @@ impl Node for ADDRINFOA {
     const KIND: Kind = Kind::A;
 
     fn hints(&self) -> Hints {
-        Hints {
-            flags: self.ai_flags as u32,
-            family: self.ai_family,
-            socktype: self.ai_socktype,
-            protocol: self.ai_protocol,
-            tail_set: self.ai_addrlen != 0
-                || !self.ai_canonname.is_null()
-                || !self.ai_addr.is_null()
-                || !self.ai_next.is_null(),
-        }
+        hints_of!(self)
     }
 
     fn node(f: Fields<Self>) -> Self {
@@ -93,16 +101,7 @@ impl Node for ADDRINFOW {
     const KIND: Kind = Kind::W;
 
     fn hints(&self) -> Hints {
-        Hints {
-            flags: self.ai_flags as u32,
-            family: self.ai_family,
-            socktype: self.ai_socktype,
-            protocol: self.ai_protocol,
-            tail_set: self.ai_addrlen != 0
-                || !self.ai_canonname.is_null()
-                || !self.ai_addr.is_null()
-                || !self.ai_next.is_null(),
-        }
+        hints_of!(self)
     }
 
     fn node(f: Fields<Self>) -> Self {
@@ -124,16 +123,7 @@ impl Node for ADDRINFOEXW {
     const KIND: Kind = Kind::ExW;
 
     fn hints(&self) -> Hints {
-        Hints {
-            flags: self.ai_flags as u32,
-            family: self.ai_family,
-            socktype: self.ai_socktype,
-            protocol: self.ai_protocol,
-            tail_set: self.ai_addrlen != 0
-                || !self.ai_canonname.is_null()
-                || !self.ai_addr.is_null()
-                || !self.ai_next.is_null(),
-        }
+        hints_of!(self)
     }
 
     fn node(f: Fields<Self>) -> Self {
