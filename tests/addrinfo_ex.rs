@@ -391,3 +391,29 @@ fn strict_mode_reports_addrinfoex_lists_freed_twice_of_another_kind_or_never() {
         env.net.take_strict_reports();
     }
 }
+
+#[test]
+fn the_page_s_sample_runs_in_several_threads_in_a_loop() {
+    let env = common::env();
+    env.net
+        .add_host("www.contoso.com", ["192.0.2.80".parse().unwrap()]);
+    let threads: Vec<_> = (0..4)
+        .map(|i| {
+            env.net.spawn(move || {
+                for round in 0..10 {
+                    let name = if (i + round) % 2 == 0 {
+                        "www.contoso.com"
+                    } else {
+                        "localhost"
+                    };
+                    let (rc, found) = lookup(name, NS_ALL, None, None);
+                    assert_eq!(rc, 0);
+                    assert!(!found.is_empty());
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+}

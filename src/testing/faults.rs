@@ -469,4 +469,28 @@ mod tests {
             None
         );
     }
+
+    #[test]
+    fn a_slow_lookup_answers_lookups_of_its_name_until_removed() {
+        let mut plan = FaultPlan::default();
+        let delay = Duration::from_secs(3);
+        let id = plan.add(Fault::slow_lookup("server.contoso.com", delay));
+        assert_eq!(
+            plan.take(Call::GetAddrInfo, None, None),
+            None,
+            "not a call fault"
+        );
+        for _ in 0..2 {
+            assert_eq!(
+                plan.take_lookup(Call::GetAddrInfo, Some("Server.Contoso.Com")),
+                Some(FaultAction::SlowLookup(delay))
+            );
+        }
+        assert_eq!(plan.take_lookup(Call::GetAddrInfo, Some("localhost")), None);
+        assert!(plan.remove(id));
+        assert_eq!(
+            plan.take_lookup(Call::GetAddrInfo, Some("server.contoso.com")),
+            None
+        );
+    }
 }
