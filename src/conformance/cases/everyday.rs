@@ -5,7 +5,7 @@
 #![forbid(unsafe_code)]
 
 use windows_sys::Win32::Networking::WinSock::{
-    MSG_PARTIAL, NS_DNS, NS_NLA, WSAECONNREFUSED, WSAEINVAL, WSAENOPROTOOPT, WSAENOTCONN,
+    MSG_PARTIAL, NS_DNS, NS_X500, WSAECONNREFUSED, WSAEINVAL, WSAENOPROTOOPT, WSAENOTCONN,
     WSAESHUTDOWN, WSANO_DATA, WSASERVICE_NOT_FOUND, WSA_IO_PENDING,
 };
 
@@ -217,7 +217,7 @@ pub(super) const CASES: &[Case] = &[
     },
     Case {
         id: "getaddrinfoex-namespace-not-installed",
-        rule: "GetAddrInfoExW in a namespace the provider lacks is WSASERVICE_NOT_FOUND",
+        rule: "GetAddrInfoExW in a namespace no provider installs (NS_X500) is WSASERVICE_NOT_FOUND",
         docs: &["R24"],
         checks: &[],
         choice: Some("getaddrinfoex-arguments"),
@@ -227,7 +227,7 @@ pub(super) const CASES: &[Case] = &[
             s.startup()?;
             Ok(s
                 .backend()
-                .get_addr_info_ex(Some("localhost"), None, NS_NLA)
+                .get_addr_info_ex(Some("localhost"), None, NS_X500)
                 .map(drop))
         },
     },
