@@ -1439,6 +1439,111 @@ pub const WSAPOLL_FAILED_CONNECT: Choice = Choice {
              FD_WRITE.",
 };
 
+/// Disconnect data on TCP/IP.
+pub const DISCONNECT_DATA: Choice = Choice {
+    id: "disconnect-data",
+    question: "TCP/IP on Windows carries no disconnect data (no XP1_DISCONNECT_DATA). What do \
+               WSASendDisconnect and WSARecvDisconnect do with a disconnect-data WSABUF, and \
+               on a datagram socket?",
+    answer: "WSASendDisconnect with a non-NULL lpOutboundDisconnectData whose len is not 0 \
+             fails with WSAENOPROTOOPT, as its page says for a provider without disconnect \
+             data, and changes nothing; a NULL one, or one of length 0, is shutdown(SD_SEND). \
+             WSARecvDisconnect never reads or writes lpInboundDisconnectData (its page lets \
+             a TCP/IP provider succeed without WSAENOPROTOOPT) and is shutdown(SD_RECEIVE). \
+             The checks: WSANOTINITIALISED, WSAENOTSOCK, WSAENOPROTOOPT, then shutdown's \
+             (WSAENOTCONN for an unconnected stream). On a datagram socket both act as \
+             shutdown does there, as Wine's do. Both are traced as shutdown.",
+};
+
+/// `WSARecvEx`'s partial datagrams and its flags pointer.
+pub const RECVEX_PARTIAL: Choice = Choice {
+    id: "recvex-partial",
+    question: "What does WSARecvEx give for a datagram longer than its buffer, and for a NULL \
+               flags pointer?",
+    answer: "The first len bytes, their count as the result (no WSAEMSGSIZE) and MSG_PARTIAL \
+             in *flags; the rest of a datagram is lost, as recv loses it (UDP keeps no \
+             partial datagram). A whole datagram, and every stream receive, sets *flags to 0. \
+             *flags is ignored on input. A NULL flags is WSAEFAULT, checked before anything \
+             is received; a stream with len 0 or less is WSAEINVAL, as the page says.",
+};
+
+/// `getservbyname` and `getservbyport`.
+pub const SERVICE_DATABASE: Choice = Choice {
+    id: "service-database",
+    question: "What do getservbyname and getservbyport answer from, how are names and \
+               protocols matched, and what does a NULL name or an unknown service get?",
+    answer: "The service table getaddrinfo reads (service-names): a port's entry for one \
+             transport has the port's first name as s_name and its other names as \
+             s_aliases (www and www-http are aliases of http), s_proto \"tcp\" or \"udp\", \
+             s_port in network byte order. Names and protocols match with ASCII case \
+             ignored; a NULL proto takes the TCP entry first, as the services file lists \
+             tcp before udp; a protocol other than tcp or udp has no entries. A service \
+             the table lacks is NULL with WSANO_DATA (as Wine gives), a NULL name \
+             WSAEFAULT. getservbyport reads the low 16 bits of port. One SERVENT per thread, \
+             apart from the thread's PROTOENT and HOSTENT.",
+};
+
+/// The first handle `GetAddrInfoExW` gives an asynchronous lookup (`lpHandle`); the next
+/// ones grow by 4. High above the socket, token and event handles, which start at 0x100,
+/// 0x101 and 0x102 and grow by 4 too, and apart from the residue 3 they leave to
+/// completion ports until 2^28 of those.
+pub const FIRST_LOOKUP_HANDLE: usize = 0x4000_0003;
+
+/// `GetAddrInfoExW`'s namespaces, reserved arguments and lists.
+pub const GETADDRINFOEX_ARGUMENTS: Choice = Choice {
+    id: "getaddrinfoex-arguments",
+    question: "Which namespaces and namespace providers does GetAddrInfoExW answer for, what \
+               do its ADDRINFOEXW nodes hold beyond getaddrinfo's, and how is its timeout \
+               applied?",
+    answer: "NS_ALL and NS_DNS are the network's resolver; any other namespace is not \
+             installed: WSASERVICE_NOT_FOUND. lpNspId is accepted and ignored (the resolver \
+             is the one provider). Hints and results follow getaddrinfo's rules \
+             (getaddrinfo-check-order); each node's ai_blob, ai_bloblen and ai_provider are \
+             NULL and 0. A timeout (a TIMEVAL with no negative field, else WSAEINVAL) bounds \
+             how long a lookup may take on the network clock: a lookup slowed past it \
+             (Fault::slow_lookup) fails with WSAETIMEDOUT; one that answers at the same \
+             moment succeeds. Lists are freed with FreeAddrInfoExW through the registry of \
+             getaddrinfo's lists (addrinfo-lists): a list of another kind, freed twice or \
+             never freed is reported by strict mode, never undefined behaviour.",
+};
+
+/// `GetAddrInfoExW`'s asynchronous forms.
+pub const GETADDRINFOEX_ASYNC: Choice = Choice {
+    id: "getaddrinfoex-async",
+    question: "When does an asynchronous GetAddrInfoExW complete, on which thread, and what \
+               do GetAddrInfoExOverlappedResult and GetAddrInfoExCancel report?",
+    answer: "With lpOverlapped it always returns WSA_IO_PENDING (also when the answer is \
+             known at once) and completes on a thread of its own, as Windows completes on a \
+             thread-pool thread: *ppResult is written, then the status, then hEvent is set \
+             (no routine) or the routine is called on that thread (dwError the code, \
+             dwBytes 0). hEvent must be an event when there is no routine and NULL when \
+             there is one, and a routine needs an OVERLAPPED: WSAEINVAL otherwise, with \
+             nothing started. GetAddrInfoExOverlappedResult gives WSAEINPROGRESS until the \
+             completion, then its code (WSAEINVAL for NULL). *lpHandle (if not NULL) gets a \
+             handle valid until the completion; GetAddrInfoExCancel(&handle) cancels the \
+             lookup, which completes with WSA_E_CANCELLED, and answers WSA_INVALID_HANDLE \
+             for a handle that names no lookup in flight (NULL lpHandle: WSAEFAULT).",
+};
+
+/// `WSAConnectByList`.
+pub const CONNECT_BY_LIST: Choice = Choice {
+    id: "connect-by-list",
+    question: "In which order does WSAConnectByList try its addresses, what does it give for \
+               a bound socket, an empty or malformed list, and how is its timeout applied?",
+    answer: "In the list's order (the emulated network has one local address per family, \
+             so no pair is likelier than another), with the model's connect, so a peer \
+             target name and security settings apply; the first that accepts wins, and when \
+             none does the last attempt's error is returned (WSAEHOSTUNREACH for an empty \
+             list). The checks, in order: WSANOTINITIALISED, WSAENOTSOCK, WSAEINVAL for a \
+             non-NULL Reserved or a negative timeout member; the address buffers as \
+             WSAConnectByName's (connect-by-name); WSAEINVAL for a NULL list or a negative \
+             iAddressCount, WSAEFAULT for an entry whose lpSockaddr is NULL or shorter than \
+             its family's SOCKADDR, WSAEAFNOSUPPORT for one that is not IP; WSAEOPNOTSUPP \
+             for a socket that is not a stream; WSAEINVAL for a bound socket, as the page requires an unbound one. \
+             Every entry is checked before the first connect, so a bad list changes \
+             nothing. Connects complete at once, so the timeout is read but never reached.",
+};
+
 /// Every choice, in the order `docs/choices.md` lists them.
 pub const ALL: &[Choice] = &[
     CHECK_ORDER,
@@ -1551,6 +1656,12 @@ pub const ALL: &[Choice] = &[
     NONBLOCKING_CONNECT,
     FLOW_CONTROL,
     PENDING_RECEIVES,
+    DISCONNECT_DATA,
+    RECVEX_PARTIAL,
+    SERVICE_DATABASE,
+    GETADDRINFOEX_ARGUMENTS,
+    GETADDRINFOEX_ASYNC,
+    CONNECT_BY_LIST,
 ];
 
 #[cfg(test)]

@@ -177,6 +177,14 @@ wsa_errors! {
     Interrupted = WSAEINTR (10004), "a blocking operation was interrupted";
     /// The connection was aborted on this side.
     ConnectionAborted = WSAECONNABORTED (10053), "an established connection was aborted by the software in your host machine";
+    /// An asynchronous `GetAddrInfoExW` has not completed yet
+    /// (`GetAddrInfoExOverlappedResult`).
+    InProgress = WSAEINPROGRESS (10036), "a blocking operation is currently executing";
+    /// The namespace asked for is not installed (`GetAddrInfoExW` with a namespace other
+    /// than `NS_ALL` or `NS_DNS`).
+    ServiceNotFound = WSASERVICE_NOT_FOUND (10108), "no such service is known; the service cannot be found in the specified name space";
+    /// A name lookup was cancelled (`GetAddrInfoExCancel`).
+    Cancelled = WSA_E_CANCELLED (10111), "a call to WSALookupServiceEnd was made while this call was still processing; the call has been canceled";
 }
 
 impl Error {

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use winsock_emu::backend::{
     AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Completion, Emulator,
-    Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg, Selected,
+    Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg, Selected, Service,
 };
 use winsock_emu::conformance::{self, cases, Stopped, Verdict};
 use winsock_emu::sys::{SOCKET, WSAEVENT};
@@ -114,6 +114,39 @@ impl Backend for WithoutDeferral {
     }
     fn cancel_blocking_call(&self) -> CallResult {
         self.0.cancel_blocking_call()
+    }
+    fn send_disconnect(&self, s: SOCKET, data: Option<&[u8]>) -> CallResult {
+        self.0.send_disconnect(s, data)
+    }
+    fn recv_disconnect(&self, s: SOCKET) -> CallResult {
+        self.0.recv_disconnect(s)
+    }
+    fn recv_ex(&self, s: SOCKET, len: i32) -> CallResult<(Vec<u8>, i32)> {
+        self.0.recv_ex(s, len)
+    }
+    fn service_by_name(
+        &self,
+        name: &std::ffi::CStr,
+        proto: Option<&std::ffi::CStr>,
+    ) -> CallResult<Service> {
+        self.0.service_by_name(name, proto)
+    }
+    fn service_by_port(&self, port: u16, proto: Option<&std::ffi::CStr>) -> CallResult<Service> {
+        self.0.service_by_port(port, proto)
+    }
+    fn get_addr_info_ex(
+        &self,
+        node: Option<&str>,
+        service: Option<&str>,
+        namespace: u32,
+    ) -> CallResult<Vec<SocketAddr>> {
+        self.0.get_addr_info_ex(node, service, namespace)
+    }
+    fn get_addr_info_ex_event(&self, node: &str) -> CallResult<(i32, i32, Vec<SocketAddr>)> {
+        self.0.get_addr_info_ex_event(node)
+    }
+    fn connect_by_list(&self, s: SOCKET, addrs: &[SocketAddr]) -> CallResult<SocketAddr> {
+        self.0.connect_by_list(s, addrs)
     }
     fn wsa_socket_from_info(
         &self,

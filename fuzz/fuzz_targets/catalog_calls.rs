@@ -47,11 +47,19 @@ fuzz_target!(|input: Input| {
             };
             let rc = if input.call % 7 == 0 {
                 let mut buffer = vec![WSAPROTOCOL_INFOW::default(); room];
-                let ptr = if room == 0 { std::ptr::null_mut() } else { buffer.as_mut_ptr() };
+                let ptr = if room == 0 {
+                    std::ptr::null_mut()
+                } else {
+                    buffer.as_mut_ptr()
+                };
                 unsafe { WSAEnumProtocolsW(filter_ptr, ptr, len_ptr) }
             } else {
                 let mut buffer = vec![WSAPROTOCOL_INFOA::default(); room];
-                let ptr = if room == 0 { std::ptr::null_mut() } else { buffer.as_mut_ptr() };
+                let ptr = if room == 0 {
+                    std::ptr::null_mut()
+                } else {
+                    buffer.as_mut_ptr()
+                };
                 unsafe { WSAEnumProtocolsA(filter_ptr, ptr, len_ptr) }
             };
             if rc == SOCKET_ERROR {
@@ -83,7 +91,10 @@ fuzz_target!(|input: Input| {
                 assert!(PROTOENT_CODES.contains(&unsafe { WSAGetLastError() }));
             } else {
                 let number = unsafe { (*entry).p_proto };
-                assert_eq!(unsafe { (*getprotobynumber(number.into())).p_proto }, number);
+                assert_eq!(
+                    unsafe { (*getprotobynumber(number.into())).p_proto },
+                    number
+                );
             }
         }
         4 => {
@@ -99,7 +110,11 @@ fuzz_target!(|input: Input| {
             let mut bytes = input.name.clone();
             let name = WSABUF {
                 len: bytes.len() as u32,
-                buf: if bytes.is_empty() { std::ptr::null_mut() } else { bytes.as_mut_ptr() },
+                buf: if bytes.is_empty() {
+                    std::ptr::null_mut()
+                } else {
+                    bytes.as_mut_ptr()
+                },
             };
             let mut qos = QOS::default();
             let ok = unsafe { WSAGetQOSByName(s, &name, &mut qos) };

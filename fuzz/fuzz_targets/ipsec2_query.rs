@@ -33,7 +33,9 @@ fuzz_target!(|input: Input| {
     listener.bind("127.0.0.1:80".parse().unwrap()).unwrap();
     listener.listen(2).unwrap();
     let client = net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
-    client.set_security(Some(SecuritySettings::default())).unwrap();
+    client
+        .set_security(Some(SecuritySettings::default()))
+        .unwrap();
     client.connect("127.0.0.1:80".parse().unwrap()).unwrap();
     let (accepted, _) = listener.accept().unwrap();
     let udp = net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();

@@ -29,9 +29,15 @@ struct Input {
 
 /// A set as a caller lays it out: `fd_count`, then the handles (at least one slot).
 fn layout(scene: &Scene, set: &Set) -> Vec<usize> {
-    let handles: Vec<usize> = set.handles.iter().map(|&(s, raw)| scene.handle(s, raw)).collect();
+    let handles: Vec<usize> = set
+        .handles
+        .iter()
+        .map(|&(s, raw)| scene.handle(s, raw))
+        .collect();
     let count = match set.huge_count {
-        Some(extra) => (READINESS_MAX_ENTRIES as u64 + 1 + u64::from(extra)).min(u64::from(u32::MAX)) as usize,
+        Some(extra) => {
+            (READINESS_MAX_ENTRIES as u64 + 1 + u64::from(extra)).min(u64::from(u32::MAX)) as usize
+        }
         None => handles.len(),
     };
     let mut memory = vec![count];
@@ -48,7 +54,13 @@ fuzz_target!(|input: Input| {
     let pointers: Vec<*mut FD_SET> = memories
         .iter_mut()
         .zip(&input.sets)
-        .map(|(memory, set)| if set.null { std::ptr::null_mut() } else { memory.as_mut_ptr().cast() })
+        .map(|(memory, set)| {
+            if set.null {
+                std::ptr::null_mut()
+            } else {
+                memory.as_mut_ptr().cast()
+            }
+        })
         .collect();
     // Zero or negative: never a wait.
     let timeout = input.timeout.map(|(sec, usec)| TIMEVAL {
@@ -59,9 +71,16 @@ fuzz_target!(|input: Input| {
     let rc = unsafe { select(0, pointers[0], pointers[1], pointers[2], &tv) };
     if rc == SOCKET_ERROR {
         let code = unsafe { WSAGetLastError() };
-        assert!([WSAEINVAL, WSAENOTSOCK, WSAEFAULT].contains(&code), "undocumented error {code}");
+        assert!(
+            [WSAEINVAL, WSAENOTSOCK, WSAEFAULT].contains(&code),
+            "undocumented error {code}"
+        );
         assert_eq!(memories, before_sets, "a failed select changed a set");
-        assert_eq!(scene.net.snapshot(), before, "a failed select changed the network");
+        assert_eq!(
+            scene.net.snapshot(),
+            before,
+            "a failed select changed the network"
+        );
         return;
     }
     let mut total = 0;
@@ -73,7 +92,10 @@ fuzz_target!(|input: Input| {
         total += kept.len();
         let mut rest = was[1..1 + was[0]].iter();
         for handle in kept {
-            assert!(rest.any(|h| h == handle), "{handle:#x} was not in the set, or out of order");
+            assert!(
+                rest.any(|h| h == handle),
+                "{handle:#x} was not in the set, or out of order"
+            );
         }
     }
     assert_eq!(rc as usize, total, "the count is the sets' sizes");

@@ -10,13 +10,41 @@ use winsock_emu::sys::*;
 use winsock_emu_fuzz::*;
 
 /// Levels and options the table knows, so most inputs reach its rows.
-const LEVELS: [i32; 5] = [SOL_SOCKET, IPPROTO_TCP, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_UDP];
+const LEVELS: [i32; 5] = [
+    SOL_SOCKET,
+    IPPROTO_TCP,
+    IPPROTO_IP,
+    IPPROTO_IPV6,
+    IPPROTO_UDP,
+];
 const NAMES: [i32; 27] = [
-    SO_TYPE, SO_PROTOCOL_INFOW, SO_ACCEPTCONN, SO_ERROR, SO_REUSEADDR, SO_EXCLUSIVEADDRUSE,
-    SO_BROADCAST, SO_KEEPALIVE, SO_LINGER, SO_DONTLINGER, SO_RCVBUF, SO_SNDBUF, SO_RCVTIMEO,
-    SO_SNDTIMEO, SO_CONDITIONAL_ACCEPT, SO_UPDATE_ACCEPT_CONTEXT, SO_UPDATE_CONNECT_CONTEXT,
-    SO_CONNECT_TIME, SO_MAX_MSG_SIZE, SO_OOBINLINE, TCP_NODELAY, TCP_KEEPALIVE, TCP_KEEPCNT,
-    TCP_KEEPINTVL, IP_MULTICAST_TTL, IPV6_V6ONLY, IP_ADD_MEMBERSHIP,
+    SO_TYPE,
+    SO_PROTOCOL_INFOW,
+    SO_ACCEPTCONN,
+    SO_ERROR,
+    SO_REUSEADDR,
+    SO_EXCLUSIVEADDRUSE,
+    SO_BROADCAST,
+    SO_KEEPALIVE,
+    SO_LINGER,
+    SO_DONTLINGER,
+    SO_RCVBUF,
+    SO_SNDBUF,
+    SO_RCVTIMEO,
+    SO_SNDTIMEO,
+    SO_CONDITIONAL_ACCEPT,
+    SO_UPDATE_ACCEPT_CONTEXT,
+    SO_UPDATE_CONNECT_CONTEXT,
+    SO_CONNECT_TIME,
+    SO_MAX_MSG_SIZE,
+    SO_OOBINLINE,
+    TCP_NODELAY,
+    TCP_KEEPALIVE,
+    TCP_KEEPCNT,
+    TCP_KEEPINTVL,
+    IP_MULTICAST_TTL,
+    IPV6_V6ONLY,
+    IP_ADD_MEMBERSHIP,
 ];
 
 #[derive(Debug, Arbitrary)]
@@ -78,7 +106,11 @@ fuzz_target!(|input: Input| {
         let rc = unsafe { getsockopt(s, level, name, optval, len_ptr) };
         check(&scene.net, &before, rc, OPTION_CODES);
         if rc == 0 {
-            assert!((1..=input.len).contains(&optlen), "reported {optlen} of {}", input.len);
+            assert!(
+                (1..=input.len).contains(&optlen),
+                "reported {optlen} of {}",
+                input.len
+            );
         }
     }
 });

@@ -35,11 +35,17 @@ fuzz_target!(|input: Input| {
         })
         .collect();
     let count = match (input.huge_count, input.zero_count) {
-        (Some(extra), _) => (READINESS_MAX_ENTRIES as u64 + 1 + u64::from(extra)).min(u64::from(u32::MAX)) as u32,
+        (Some(extra), _) => {
+            (READINESS_MAX_ENTRIES as u64 + 1 + u64::from(extra)).min(u64::from(u32::MAX)) as u32
+        }
         (None, true) => 0,
         (None, false) => fds.len() as u32,
     };
-    let pointer = if input.null { std::ptr::null_mut() } else { fds.as_mut_ptr() };
+    let pointer = if input.null {
+        std::ptr::null_mut()
+    } else {
+        fds.as_mut_ptr()
+    };
     let before = scene.net.snapshot();
     let rc = unsafe { WSAPoll(pointer, count, 0) };
     if rc == SOCKET_ERROR {
@@ -48,9 +54,20 @@ fuzz_target!(|input: Input| {
             [WSAEINVAL, WSAEFAULT, WSAENOBUFS, WSAENOTSOCK].contains(&code),
             "undocumented error {code}"
         );
-        let expected = if code == WSAENOTSOCK { POLLNVAL } else { UNTOUCHED };
-        assert!(fds.iter().all(|fd| fd.revents == expected), "{code}: revents written");
-        assert_eq!(scene.net.snapshot(), before, "a failed WSAPoll changed the network");
+        let expected = if code == WSAENOTSOCK {
+            POLLNVAL
+        } else {
+            UNTOUCHED
+        };
+        assert!(
+            fds.iter().all(|fd| fd.revents == expected),
+            "{code}: revents written"
+        );
+        assert_eq!(
+            scene.net.snapshot(),
+            before,
+            "a failed WSAPoll changed the network"
+        );
         return;
     }
     let mut reported = 0;

@@ -10,13 +10,13 @@ use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 use super::Selected;
 use super::{
     AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Code, Completion,
-    Deferral, Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg,
+    Deferral, Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg, Service,
 };
 use crate::error::Error;
 use crate::native::readiness;
 use crate::native::{
-    self, address, catalog, data, handles, ioctl, last_error, options, overlapped, peer_name,
-    recv_msg, resolution, security, socket, startup, wsa_data, EMULATED,
+    self, address, catalog, data, everyday, handles, ioctl, last_error, options, overlapped,
+    peer_name, recv_msg, resolution, security, socket, startup, wsa_data, EMULATED,
 };
 use crate::Network;
 
@@ -173,6 +173,54 @@ impl Backend for Emulator {
 
     fn cancel_blocking_call(&self) -> CallResult {
         self.call(catalog::cancel_blocking_call)
+    }
+
+    fn send_disconnect(&self, s: SOCKET, data: Option<&[u8]>) -> CallResult {
+        self.call(|api| everyday::send_disconnect(api, s, data))
+    }
+
+    fn recv_disconnect(&self, s: SOCKET) -> CallResult {
+        self.call(|api| everyday::recv_disconnect(api, s))
+    }
+
+    fn recv_ex(&self, s: SOCKET, len: i32) -> CallResult<(Vec<u8>, i32)> {
+        self.call(|api| everyday::recv_ex(api, s, len))
+    }
+
+    fn service_by_name(
+        &self,
+        name: &std::ffi::CStr,
+        proto: Option<&std::ffi::CStr>,
+    ) -> CallResult<Service> {
+        self.call(|api| everyday::service_by_name(api, name, proto))
+    }
+
+    fn service_by_port(&self, port: u16, proto: Option<&std::ffi::CStr>) -> CallResult<Service> {
+        self.call(|api| everyday::service_by_port(api, port, proto))
+    }
+
+    fn get_addr_info_ex(
+        &self,
+        node: Option<&str>,
+        service: Option<&str>,
+        namespace: u32,
+    ) -> CallResult<Vec<std::net::SocketAddr>> {
+        self.call(|api| everyday::get_addr_info_ex(api, node, service, namespace))
+    }
+
+    fn get_addr_info_ex_event(
+        &self,
+        node: &str,
+    ) -> CallResult<(i32, i32, Vec<std::net::SocketAddr>)> {
+        self.call(|api| everyday::get_addr_info_ex_event(api, node))
+    }
+
+    fn connect_by_list(
+        &self,
+        s: SOCKET,
+        addrs: &[std::net::SocketAddr],
+    ) -> CallResult<std::net::SocketAddr> {
+        self.call(|api| everyday::connect_by_list(api, s, addrs))
     }
 
     fn wsa_socket_from_info(

@@ -155,6 +155,17 @@ impl Queried {
     }
 }
 
+/// A `SERVENT` answer: `s_name`, `s_port` (host order) and `s_proto`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    /// `s_name`.
+    pub name: String,
+    /// `s_port`, in host byte order.
+    pub port: u16,
+    /// `s_proto`.
+    pub proto: String,
+}
+
 /// What `WSAEnumProtocolsW` gave: the count, `*lpdwBufferLength` after the call, and the
 /// (`iAddressFamily`, `iSocketType`, `iProtocol`, `dwCatalogEntryId`) of each entry written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -588,6 +599,49 @@ pub trait Backend: Sync {
 
     /// `WSACancelBlockingCall()`.
     fn cancel_blocking_call(&self) -> CallResult;
+
+    /// `WSASendDisconnect(s, data)`: a `WSABUF` over a copy of `data` (`None`: NULL).
+    fn send_disconnect(&self, s: SOCKET, data: Option<&[u8]>) -> CallResult;
+
+    /// `WSARecvDisconnect(s, NULL)`.
+    fn recv_disconnect(&self, s: SOCKET) -> CallResult;
+
+    /// `WSARecvEx(s, buf, len, &flags)`: the bytes received and `*flags`.
+    fn recv_ex(&self, s: SOCKET, len: i32) -> CallResult<(Vec<u8>, i32)>;
+
+    /// `getservbyname(name, proto)` (`None`: NULL).
+    fn service_by_name(
+        &self,
+        name: &std::ffi::CStr,
+        proto: Option<&std::ffi::CStr>,
+    ) -> CallResult<Service>;
+
+    /// `getservbyport(htons(port), proto)` (`None`: NULL).
+    fn service_by_port(&self, port: u16, proto: Option<&std::ffi::CStr>) -> CallResult<Service>;
+
+    /// `GetAddrInfoExW(node, service, namespace, ...)` synchronously, then
+    /// `FreeAddrInfoExW`: the addresses, or the code returned.
+    fn get_addr_info_ex(
+        &self,
+        node: Option<&str>,
+        service: Option<&str>,
+        namespace: u32,
+    ) -> CallResult<Vec<std::net::SocketAddr>>;
+
+    /// `GetAddrInfoExW(node, NULL, NS_ALL, ...)` with an `OVERLAPPED` whose `hEvent` is an
+    /// event: the call's code, `GetAddrInfoExOverlappedResult` after the (bounded) wait,
+    /// and the addresses.
+    fn get_addr_info_ex_event(
+        &self,
+        node: &str,
+    ) -> CallResult<(i32, i32, Vec<std::net::SocketAddr>)>;
+
+    /// `WSAConnectByList(s, addrs, ...)`: the remote address written back.
+    fn connect_by_list(
+        &self,
+        s: SOCKET,
+        addrs: &[std::net::SocketAddr],
+    ) -> CallResult<std::net::SocketAddr>;
 
     /// `WSASocketW(af, type, protocol, &info, 0, 0)` with a `WSAPROTOCOL_INFOW` whose
     /// `dwCatalogEntryId` is `catalog_id` and whose `iAddressFamily`, `iSocketType` and

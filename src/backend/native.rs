@@ -10,12 +10,12 @@ use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 use super::wine;
 use super::{
     AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Completion, Deferral,
-    Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg, Selected,
+    Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg, Selected, Service,
 };
 use crate::native::readiness;
 use crate::native::{
-    address, catalog, data, flow, handles, ioctl, last_error, options, overlapped, peer_name,
-    recv_msg, resolution, security, socket, startup, wsa_data, Winsock, WINDOWS,
+    address, catalog, data, everyday, flow, handles, ioctl, last_error, options, overlapped,
+    peer_name, recv_msg, resolution, security, socket, startup, wsa_data, Winsock, WINDOWS,
 };
 
 /// Runs `call` on the real Winsock's function table.
@@ -164,6 +164,54 @@ impl Backend for Native {
 
     fn cancel_blocking_call(&self) -> CallResult {
         with_windows(catalog::cancel_blocking_call)
+    }
+
+    fn send_disconnect(&self, s: SOCKET, data: Option<&[u8]>) -> CallResult {
+        with_windows(|api| everyday::send_disconnect(api, s, data))
+    }
+
+    fn recv_disconnect(&self, s: SOCKET) -> CallResult {
+        with_windows(|api| everyday::recv_disconnect(api, s))
+    }
+
+    fn recv_ex(&self, s: SOCKET, len: i32) -> CallResult<(Vec<u8>, i32)> {
+        with_windows(|api| everyday::recv_ex(api, s, len))
+    }
+
+    fn service_by_name(
+        &self,
+        name: &std::ffi::CStr,
+        proto: Option<&std::ffi::CStr>,
+    ) -> CallResult<Service> {
+        with_windows(|api| everyday::service_by_name(api, name, proto))
+    }
+
+    fn service_by_port(&self, port: u16, proto: Option<&std::ffi::CStr>) -> CallResult<Service> {
+        with_windows(|api| everyday::service_by_port(api, port, proto))
+    }
+
+    fn get_addr_info_ex(
+        &self,
+        node: Option<&str>,
+        service: Option<&str>,
+        namespace: u32,
+    ) -> CallResult<Vec<std::net::SocketAddr>> {
+        with_windows(|api| everyday::get_addr_info_ex(api, node, service, namespace))
+    }
+
+    fn get_addr_info_ex_event(
+        &self,
+        node: &str,
+    ) -> CallResult<(i32, i32, Vec<std::net::SocketAddr>)> {
+        with_windows(|api| everyday::get_addr_info_ex_event(api, node))
+    }
+
+    fn connect_by_list(
+        &self,
+        s: SOCKET,
+        addrs: &[std::net::SocketAddr],
+    ) -> CallResult<std::net::SocketAddr> {
+        with_windows(|api| everyday::connect_by_list(api, s, addrs))
     }
 
     fn wsa_socket_from_info(

@@ -422,6 +422,26 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
          IP_DROP_MEMBERSHIP's errors, and sock.c only checks that getsockopt refuses it \
          (test_sockopt_validity); choice `multicast-delivery`.",
     ),
+    wine(
+        "send-disconnect-data-refused",
+        "Wine's WSASendDisconnect is `shutdown(s, SD_SEND)` whatever lpOutboundDisconnectData \
+         holds (dlls/ws2_32/socket.c), so the call succeeds and later sends fail.",
+        "WSASendDisconnect page, Return value: WSAENOPROTOOPT, \"The parameter \
+         lpOutboundDisconnectData is not NULL, and the disconnect data is not supported by \
+         the service provider\"; Remarks: \"The native implementation of TCP/IP on Windows \
+         does not support disconnect data\".",
+    ),
+    wine("recv-ex-partial-datagram", RECVEX_STUB, RECVEX_PAGE),
+    wine("recv-ex-stream-no-partial", RECVEX_STUB, RECVEX_PAGE),
+    wine("recv-ex-stream-zero-length", RECVEX_STUB, RECVEX_PAGE),
+    wine(
+        "getaddrinfoex-namespace-not-installed",
+        "Wine's GetAddrInfoExW resolves in any namespace: it only logs `FIXME( \"Unsupported \
+         namespace %lu\\n\" )` (dlls/ws2_32/protocol.c; seen under Wine 8.0 as \
+         `fixme:winsock:GetAddrInfoExW Unsupported namespace 40`) and goes on.",
+        "GetAddrInfoExW page, Return value: WSASERVICE_NOT_FOUND, \"... the namespace \
+         specified in the dwNameSpace parameter is not installed\".",
+    ),
 ];
 
 /// The evidence of the default-value cases the pages leave open.
@@ -429,6 +449,15 @@ const DEFAULTS_UNCONFIRMED: &str = "no Windows evidence: the SOL_SOCKET, IPPROTO
      IPPROTO_IPV6 socket options pages give no default for SO_RCVBUF, SO_SNDBUF, IP_TTL or \
      IPV6_UNICAST_HOPS, and sock.c asserts none (test_set_getsockopt only skips a check when \
      the default SO_RCVBUF is below 12,288 bytes); choice `option-defaults`.";
+
+/// Why Wine differs on the `WSARecvEx` cases.
+const RECVEX_STUB: &str = "Wine 8.0's WSARecvEx (mswsock.dll) is not implemented: it logs \
+     `fixme:mswsock:WSARecvEx not implemented` and receives nothing.";
+
+/// What the `WSARecvEx` page says the cases check.
+const RECVEX_PAGE: &str = "WSARecvEx page, Return value: the number of bytes received, \
+     MSG_PARTIAL set in *flags for a partial message (never for a stream, where it behaves as \
+     recv), WSAEINVAL when \"(for byte stream sockets only) len was zero or negative\".";
 
 /// Why Wine differs on the `WSAGetQOSByName` cases.
 const QOS_STUB: &str = "Wine's WSAGetQOSByName is a stub (dlls/ws2_32/socket.c: `FIXME( \"socket \

@@ -26,6 +26,7 @@
 //! | `wine.rs` | `wine_get_version` (through `GetModuleHandleW`, `GetProcAddress`): whether this is Wine (Windows only) |
 //! | `resolution.rs` | `getaddrinfo`, `freeaddrinfo`, `getnameinfo`, `gethostname`, `inet_pton`, `inet_ntop`, `inet_addr`, `WSAStringToAddressW`, `WSAAddressToStringW`, `WSAConnectByNameW` |
 //! | `catalog.rs` | `WSAEnumProtocolsW`, `WSASocketW` with a `WSAPROTOCOL_INFOW`, `getprotobyname`, `getprotobynumber`, `WSAGetQOSByName`, `WSACancelBlockingCall` |
+//! | `everyday.rs` | `WSASendDisconnect`, `WSARecvDisconnect`, `WSARecvEx`, `getservbyname`, `getservbyport`, `GetAddrInfoExW`, `FreeAddrInfoExW`, `GetAddrInfoExCancel`, `GetAddrInfoExOverlappedResult`, `WSAConnectByList` |
 //! | `handles.rs` | `CloseHandle` (with `GetLastError`) |
 //! | `options.rs` | `getsockopt`, `setsockopt`, `getsockname`, `getpeername` |
 //! | `readiness.rs` | `select`, `WSAPoll`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
@@ -42,6 +43,7 @@
 pub(crate) mod address;
 pub(crate) mod catalog;
 pub(crate) mod data;
+pub(crate) mod everyday;
 #[cfg(windows)]
 pub(crate) mod flow;
 pub(crate) mod handles;
@@ -69,6 +71,9 @@ use windows_sys::Win32::Networking::WinSock::{
     SOCKADDR, SOCKET, SOCKET_PEER_TARGET_NAME, SOCKET_SECURITY_QUERY_INFO,
     SOCKET_SECURITY_QUERY_TEMPLATE, TIMEVAL, WINSOCK_SHUTDOWN_HOW, WSABUF, WSADATA, WSAEVENT,
     WSAMSG, WSAPROTOCOL_INFOW, WSA_ERROR,
+};
+use windows_sys::Win32::Networking::WinSock::{
+    ADDRINFOEXW, LPLOOKUPSERVICE_COMPLETION_ROUTINE, SERVENT, SOCKET_ADDRESS_LIST,
 };
 use windows_sys::Win32::Networking::WinSock::{FD_SET, WSANETWORKEVENTS, WSAPOLLFD};
 use windows_sys::Win32::System::IO::OVERLAPPED;
@@ -293,6 +298,46 @@ pub(crate) struct Winsock {
     pub event_select: unsafe extern "system" fn(SOCKET, WSAEVENT, i32) -> i32,
     pub enum_network_events:
         unsafe extern "system" fn(SOCKET, WSAEVENT, *mut WSANETWORKEVENTS) -> i32,
+    /// `WSASendDisconnect`.
+    pub send_disconnect: unsafe extern "system" fn(SOCKET, *const WSABUF) -> i32,
+    /// `WSARecvDisconnect`.
+    pub recv_disconnect: unsafe extern "system" fn(SOCKET, *const WSABUF) -> i32,
+    /// `WSARecvEx`.
+    pub recv_ex: unsafe extern "system" fn(SOCKET, PSTR, i32, *mut i32) -> i32,
+    /// `getservbyname`.
+    pub getservbyname: unsafe extern "system" fn(PCSTR, PCSTR) -> *mut SERVENT,
+    /// `getservbyport`.
+    pub getservbyport: unsafe extern "system" fn(i32, PCSTR) -> *mut SERVENT,
+    /// `GetAddrInfoExW`.
+    pub get_addr_info_ex_w: unsafe extern "system" fn(
+        PCWSTR,
+        PCWSTR,
+        u32,
+        *const windows_sys::core::GUID,
+        *const ADDRINFOEXW,
+        *mut *mut ADDRINFOEXW,
+        *const TIMEVAL,
+        *const OVERLAPPED,
+        LPLOOKUPSERVICE_COMPLETION_ROUTINE,
+        *mut HANDLE,
+    ) -> i32,
+    /// `FreeAddrInfoExW`.
+    pub free_addr_info_ex_w: unsafe extern "system" fn(*const ADDRINFOEXW),
+    /// `GetAddrInfoExCancel`.
+    pub get_addr_info_ex_cancel: unsafe extern "system" fn(*const HANDLE) -> i32,
+    /// `GetAddrInfoExOverlappedResult`.
+    pub get_addr_info_ex_overlapped_result: unsafe extern "system" fn(*const OVERLAPPED) -> i32,
+    /// `WSAConnectByList`.
+    pub wsa_connect_by_list: unsafe extern "system" fn(
+        SOCKET,
+        *const SOCKET_ADDRESS_LIST,
+        *mut u32,
+        *mut SOCKADDR,
+        *mut u32,
+        *mut SOCKADDR,
+        *const TIMEVAL,
+        *const OVERLAPPED,
+    ) -> BOOL,
 }
 
 /// The emulator's C face ([`crate::sys`]); calls go to the thread's current network.
@@ -356,6 +401,16 @@ pub(crate) const EMULATED: Winsock = {
         wsa_poll: sys::WSAPoll,
         event_select: sys::WSAEventSelect,
         enum_network_events: sys::WSAEnumNetworkEvents,
+        send_disconnect: sys::WSASendDisconnect,
+        recv_disconnect: sys::WSARecvDisconnect,
+        recv_ex: sys::WSARecvEx,
+        getservbyname: sys::getservbyname,
+        getservbyport: sys::getservbyport,
+        get_addr_info_ex_w: sys::GetAddrInfoExW,
+        free_addr_info_ex_w: sys::FreeAddrInfoExW,
+        get_addr_info_ex_cancel: sys::GetAddrInfoExCancel,
+        get_addr_info_ex_overlapped_result: sys::GetAddrInfoExOverlappedResult,
+        wsa_connect_by_list: sys::WSAConnectByList,
     }
 };
 
@@ -421,6 +476,16 @@ pub(crate) const WINDOWS: Winsock = {
         wsa_poll: ws::WSAPoll,
         event_select: ws::WSAEventSelect,
         enum_network_events: ws::WSAEnumNetworkEvents,
+        send_disconnect: ws::WSASendDisconnect,
+        recv_disconnect: ws::WSARecvDisconnect,
+        recv_ex: ws::WSARecvEx,
+        getservbyname: ws::getservbyname,
+        getservbyport: ws::getservbyport,
+        get_addr_info_ex_w: ws::GetAddrInfoExW,
+        free_addr_info_ex_w: ws::FreeAddrInfoExW,
+        get_addr_info_ex_cancel: ws::GetAddrInfoExCancel,
+        get_addr_info_ex_overlapped_result: ws::GetAddrInfoExOverlappedResult,
+        wsa_connect_by_list: ws::WSAConnectByList,
     }
 };
 

@@ -16,17 +16,17 @@ fn c_text(text: Option<&str>) -> Option<CString> {
 }
 
 /// A NUL-terminated UTF-16 copy of `text`.
-fn wide(text: Option<&str>) -> Option<Vec<u16>> {
+pub(super) fn wide(text: Option<&str>) -> Option<Vec<u16>> {
     text.map(|t| t.encode_utf16().chain([0]).collect())
 }
 
 /// The pointer of an optional string.
-fn ptr_of<T>(text: &Option<Vec<T>>) -> *const T {
+pub(super) fn ptr_of<T>(text: &Option<Vec<T>>) -> *const T {
     text.as_ref().map_or(ptr::null(), |t| t.as_ptr())
 }
 
 /// The address in `bytes` (a `SOCKADDR` the callee wrote), if it is an IP address.
-fn ip_addr(bytes: &[u8]) -> Option<SocketAddr> {
+pub(super) fn ip_addr(bytes: &[u8]) -> Option<SocketAddr> {
     match decode_sockaddr(bytes) {
         Ok(PeerAddress::Ip(addr)) => Some(addr),
         _ => None,

@@ -320,6 +320,18 @@ pub(super) unsafe fn write_status(ptr: *const OVERLAPPED, status: usize, transfe
     }
 }
 
+/// Writes the `Pointer` member of an `OVERLAPPED` (the union over `Offset`/`OffsetHigh`),
+/// with a volatile store through a raw field pointer, as [`write_status`] writes.
+///
+/// # Safety
+/// As [`write_status`].
+pub(super) unsafe fn write_pointer(ptr: *const OVERLAPPED, value: *mut core::ffi::c_void) {
+    let ptr = ptr.cast_mut();
+    // SAFETY: the member is an aligned pointer inside the caller's structure, writable
+    // through this pointer as the caller promises.
+    unsafe { ptr::addr_of_mut!((*ptr).Anonymous.Pointer).write_volatile(value) };
+}
+
 /// Reads `(Internal, InternalHigh)`, as [`write_status`] wrote them, with volatile loads
 /// through raw field pointers: no reference is made, so a pointer from a shared reference
 /// (`WSAGetOverlappedResult(s, &ov, ..)`, as Windows code writes it) is read soundly.

@@ -54,6 +54,7 @@ mod security;
 mod sockets;
 pub mod types;
 
+use data::disconnect;
 use data::recv_msg;
 use data::wsa_data;
 use data::wsa_msg;
@@ -72,12 +73,14 @@ use sockets::protocol_info;
 use sockets::protocols;
 use sockets::protoent;
 use sockets::qos;
+use sockets::servent;
 use sockets::startup;
 
 pub use blocking_hooks::{
     WSACancelBlockingCall, WSAIsBlocking, WSASetBlockingHook, WSAUnhookBlockingHook,
 };
 pub use data::{ioctlsocket, recv, recvfrom, send, sendto, shutdown};
+pub use disconnect::{WSARecvDisconnect, WSARecvEx, WSASendDisconnect};
 pub use event_select::{WSAEnumNetworkEvents, WSAEventSelect};
 pub use events::{
     SleepEx, WSACloseEvent, WSACreateEvent, WSAResetEvent, WSASetEvent, WSAWaitForMultipleEvents,
@@ -97,9 +100,13 @@ pub use resolution::address_string::{
     WSAAddressToStringA, WSAAddressToStringW, WSAStringToAddressA, WSAStringToAddressW,
 };
 pub use resolution::addrinfo::{freeaddrinfo, getaddrinfo, FreeAddrInfoW, GetAddrInfoW};
+pub use resolution::addrinfo_ex::{
+    FreeAddrInfoExW, GetAddrInfoExCancel, GetAddrInfoExOverlappedResult, GetAddrInfoExW,
+};
 pub use resolution::byte_order::{
     htonl, htons, ntohl, ntohs, WSAHtonl, WSAHtons, WSANtohl, WSANtohs,
 };
+pub use resolution::connect_by_list::WSAConnectByList;
 pub use resolution::connect_by_name::{WSAConnectByNameA, WSAConnectByNameW};
 pub use resolution::hostent::{gethostbyaddr, gethostbyname, gethostname, GetHostNameW};
 pub use resolution::nameinfo::{getnameinfo, GetNameInfoW};
@@ -107,6 +114,7 @@ pub use resolution::text::{inet_addr, inet_ntoa, inet_ntop, inet_pton, InetNtopW
 pub use security::{
     WSAImpersonateSocketPeer, WSAQuerySocketSecurity, WSARevertImpersonation, WSASetSocketSecurity,
 };
+pub use servent::{getservbyname, getservbyport};
 pub use sockets::{
     accept, bind, closesocket, connect, listen, socket, WSAAccept, WSAConnect, WSASocketW,
 };

@@ -40,20 +40,20 @@ pub enum Call {
     Send,
     /// `sendto`, `WSASendTo`.
     SendTo,
-    /// `recv`, `recvfrom`, `WSARecv`, `WSARecvFrom`.
+    /// `recv`, `recvfrom`, `WSARecv`, `WSARecvFrom`, `WSARecvEx`.
     Recv,
-    /// `shutdown`.
+    /// `shutdown`, `WSASendDisconnect`, `WSARecvDisconnect`.
     Shutdown,
     /// `WSARevertImpersonation`.
     RevertImpersonation,
     /// `WSAIoctl(SIO_UDP_CONNRESET)`: port-unreachable reporting on a UDP socket.
     UdpConnReset,
-    /// `getaddrinfo`, `GetAddrInfoW`, and the name lookups of `gethostbyname`,
+    /// `getaddrinfo`, `GetAddrInfoW`, `GetAddrInfoExW`, and the name lookups of `gethostbyname`,
     /// `WSAConnectByNameW`/`A` and [`Network::resolve`](crate::Network::resolve).
     GetAddrInfo,
     /// `getnameinfo`, `GetNameInfoW`, `gethostbyaddr`.
     GetNameInfo,
-    /// `freeaddrinfo`, `FreeAddrInfoW`.
+    /// `freeaddrinfo`, `FreeAddrInfoW`, `FreeAddrInfoExW`.
     FreeAddrInfo,
     /// `getsockopt`.
     GetSockOpt,

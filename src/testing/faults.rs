@@ -1,5 +1,6 @@
 //! Fault injection: make chosen calls of one network fail with a chosen code.
 use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
@@ -26,9 +27,12 @@ pub enum FaultAction {
     Pend,
     /// A name lookup answers with this address alone, whatever the resolver holds: a
     /// poisoned answer ([`Fault::poison_name`]). Resolution faults are taken when a name is
-    /// looked up; a later kind (a lookup that takes time on the network clock) would be one
-    /// more variant acted on there.
+    /// looked up.
     PoisonAnswer(IpAddr),
+    /// A name lookup takes this long on the network clock before it answers as the
+    /// resolver says ([`Fault::slow_lookup`]): a blocking lookup waits, an asynchronous one
+    /// completes then.
+    SlowLookup(Duration),
 }
 
 impl FaultAction {
@@ -40,7 +44,10 @@ impl FaultAction {
 
     /// Whether the action answers a name lookup.
     fn answers_lookups(self) -> bool {
-        matches!(self, FaultAction::Fail(_) | FaultAction::PoisonAnswer(_))
+        matches!(
+            self,
+            FaultAction::Fail(_) | FaultAction::PoisonAnswer(_) | FaultAction::SlowLookup(_)
+        )
     }
 
     /// Whether the action acts on a datagram in flight.
@@ -205,6 +212,44 @@ impl Fault {
     pub fn poison_name(name: &str, addr: IpAddr) -> Fault {
         Fault {
             action: FaultAction::PoisonAnswer(addr),
+            ..Fault::fail(Call::GetAddrInfo, Error::HostNotFound)
+        }
+        .for_name(name)
+        .always()
+    }
+
+    /// Lookups of `name` take `delay` on the network clock, until the fault is removed, as
+    /// when the DNS server is slow to answer; then they answer as the resolver says. A
+    /// blocking lookup (`getaddrinfo`, `GetAddrInfoW`, `gethostbyname`, a synchronous
+    /// `GetAddrInfoExW`, ...) waits: on a test clock ([`crate::testing::Clock::Manual`]) until the
+    /// test advances it past the delay ([`crate::Network::advance`]); a lookup nothing can
+    /// end is a stall, which ends it with `WSAENETDOWN` and a diagnosis. An asynchronous
+    /// `GetAddrInfoExW` pends until then, and `GetAddrInfoExCancel` can cancel it. The trace
+    /// marks each slowed lookup `[injected]`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use winsock_emu::testing::{Clock, Fault};
+    /// use winsock_emu::Network;
+    ///
+    /// let net = Network::new();
+    /// let _current = net.enter();
+    /// net.set_clock(Clock::Manual);
+    /// net.add_host("server.contoso.com", ["192.0.2.10".parse().unwrap()]);
+    /// let _wsa = net.startup()?;
+    /// let _slow = net.inject(Fault::slow_lookup("server.contoso.com", Duration::from_secs(5)));
+    /// let waiter = net.spawn({
+    ///     let net = net.clone();
+    ///     move || net.resolve("server.contoso.com")
+    /// });
+    /// assert!(net.wait_until_blocked(1)); // the lookup waits on the network clock
+    /// net.advance(Duration::from_secs(5));
+    /// assert!(waiter.join().unwrap().is_ok());
+    /// # Ok::<(), winsock_emu::Error>(())
+    /// ```
+    pub fn slow_lookup(name: &str, delay: Duration) -> Fault {
+        Fault {
+            action: FaultAction::SlowLookup(delay),
             ..Fault::fail(Call::GetAddrInfo, Error::HostNotFound)
         }
         .for_name(name)
@@ -421,6 +466,30 @@ mod tests {
         );
         assert_eq!(
             plan.take_lookup(Call::GetNameInfo, Some("server.contoso.com")),
+            None
+        );
+    }
+
+    #[test]
+    fn a_slow_lookup_answers_lookups_of_its_name_until_removed() {
+        let mut plan = FaultPlan::default();
+        let delay = Duration::from_secs(3);
+        let id = plan.add(Fault::slow_lookup("server.contoso.com", delay));
+        assert_eq!(
+            plan.take(Call::GetAddrInfo, None, None),
+            None,
+            "not a call fault"
+        );
+        for _ in 0..2 {
+            assert_eq!(
+                plan.take_lookup(Call::GetAddrInfo, Some("Server.Contoso.Com")),
+                Some(FaultAction::SlowLookup(delay))
+            );
+        }
+        assert_eq!(plan.take_lookup(Call::GetAddrInfo, Some("localhost")), None);
+        assert!(plan.remove(id));
+        assert_eq!(
+            plan.take_lookup(Call::GetAddrInfo, Some("server.contoso.com")),
             None
         );
     }

@@ -10,6 +10,8 @@
 //! | `nameinfo.rs` | `getnameinfo`'s rules: flags, the host and service text |
 //! | `connect.rs` | connecting to a name: resolve, then connect to each address in turn |
 //! | `observed.rs` | lookups as calls: resolution faults and the call trace |
+//! | `pending.rs` | the asynchronous `GetAddrInfoExW` lookups in flight, for `GetAddrInfoExCancel` |
+//! | `timed.rs` | a lookup that takes time on the network clock (`Fault::slow_lookup`) |
 //!
 //! The resolver is a leaf lock of the table: taken alone, briefly, never with a socket
 //! lock, and never while user code runs.
@@ -19,7 +21,9 @@ pub(crate) mod addrinfo;
 mod connect;
 pub(crate) mod nameinfo;
 mod observed;
+pub(crate) mod pending;
 pub(crate) mod services;
+pub(crate) mod timed;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 

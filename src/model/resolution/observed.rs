@@ -6,6 +6,7 @@
 use std::net::{IpAddr, SocketAddr};
 
 use super::addrinfo::{self, Query, Results};
+use super::timed::LookupControl;
 use super::{nameinfo, Answer};
 use crate::error::{Error, Result};
 use crate::model::observer::Outcome;
@@ -75,6 +76,16 @@ impl SocketTable {
     /// `getaddrinfo`/`GetAddrInfoW` (and the lookups of `gethostbyname` and
     /// `WSAConnectByName`), observed as [`Call::GetAddrInfo`].
     pub(crate) fn get_addr_info(&self, query: Query<'_>) -> Result<Results> {
+        self.get_addr_info_controlled(query, LookupControl::default())
+    }
+
+    /// [`SocketTable::get_addr_info`] for a lookup that can be cancelled or time out while
+    /// a [`FaultAction::SlowLookup`] makes it wait (`GetAddrInfoExW`).
+    pub(crate) fn get_addr_info_controlled(
+        &self,
+        query: Query<'_>,
+        control: LookupControl<'_>,
+    ) -> Result<Results> {
         let args = || {
             format!(
                 "node={}, service={}",
@@ -84,6 +95,9 @@ impl SocketTable {
         };
         self.observe_lookup(Call::GetAddrInfo, query.node, args, |fault| {
             self.require_startup()?;
+            if let Some(FaultAction::SlowLookup(delay)) = fault {
+                self.lookup_delay(Call::GetAddrInfo.name(), delay, control)?;
+            }
             addrinfo::resolve(query, |name| self.answer(name, fault))
         })
     }

@@ -1,5 +1,6 @@
 //! Service names: the common ports of `%WINDIR%\system32\drivers\etc\services`, which
-//! `getaddrinfo` reads a service name from and `getnameinfo` writes one to.
+//! `getaddrinfo` reads a service name from, `getnameinfo` writes one to, and
+//! `getservbyname`/`getservbyport` answer from ([`ServiceEntry`]).
 #![forbid(unsafe_code)]
 
 /// Which transport a service entry is for.
@@ -76,6 +77,64 @@ pub(crate) fn name_of(port: u16, udp: bool) -> Option<&'static str> {
         .map(|&(name, _, _)| name)
 }
 
+/// The longest service name the table holds, in bytes: a longer name cannot match.
+pub(crate) const LONGEST_SERVICE: usize = 12;
+
+/// One answer of `getservbyname`/`getservbyport`: a port's entry for one transport.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ServiceEntry {
+    /// The port's first name for the transport (`s_name`).
+    pub(crate) name: &'static str,
+    /// The port's other names for the transport, in table order (`s_aliases`).
+    pub(crate) aliases: Vec<&'static str>,
+    /// The port, in host order (`s_port` holds it in network order).
+    pub(crate) port: u16,
+    /// `"tcp"` or `"udp"` (`s_proto`).
+    pub(crate) proto: &'static str,
+}
+
+/// Which transports a `proto` argument asks for: `None` for a protocol the table has no
+/// entry for. A NULL `proto` asks for either, TCP first, as the services file lists a
+/// port's `tcp` line before its `udp` line.
+fn transports(proto: Option<&[u8]>) -> Option<&'static [bool]> {
+    match proto {
+        None => Some(&[false, true]),
+        Some(p) if p.eq_ignore_ascii_case(b"tcp") => Some(&[false]),
+        Some(p) if p.eq_ignore_ascii_case(b"udp") => Some(&[true]),
+        Some(_) => None,
+    }
+}
+
+/// The entry of `port` for the transport `udp` (or TCP), if the table has one.
+fn entry(port: u16, udp: bool) -> Option<ServiceEntry> {
+    let mut names = SERVICES
+        .iter()
+        .filter(|&&(_, p, transport)| p == port && carries(transport, udp))
+        .map(|&(name, _, _)| name);
+    let name = names.next()?;
+    Some(ServiceEntry {
+        name,
+        aliases: names.collect(),
+        port,
+        proto: if udp { "udp" } else { "tcp" },
+    })
+}
+
+/// `getservbyname`: the entry whose name or alias is `name` (ASCII case ignored), for
+/// `proto` (`"tcp"`, `"udp"`, any case; NULL: the first transport that has it)
+/// ([`crate::choices::SERVICE_DATABASE`]).
+pub(crate) fn service_by_name(name: &[u8], proto: Option<&[u8]>) -> Option<ServiceEntry> {
+    let name = std::str::from_utf8(name).ok()?;
+    transports(proto)?
+        .iter()
+        .find_map(|&udp| entry(port_of(name, udp)?, udp))
+}
+
+/// `getservbyport`: the entry of `port` (host order) for `proto`, as [`service_by_name`].
+pub(crate) fn service_by_port(port: u16, proto: Option<&[u8]>) -> Option<ServiceEntry> {
+    transports(proto)?.iter().find_map(|&udp| entry(port, udp))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +147,22 @@ mod tests {
         assert_eq!(name_of(80, false), Some("http"));
         assert_eq!(name_of(500, true), Some("isakmp"));
         assert_eq!(name_of(27015, false), None);
+    }
+
+    #[test]
+    fn entries_hold_the_first_name_and_the_aliases() {
+        let www = service_by_name(b"WWW", Some(b"TCP")).unwrap();
+        assert_eq!(
+            (www.name, www.aliases, www.port, www.proto),
+            ("http", vec!["www", "www-http"], 80, "tcp")
+        );
+        assert_eq!(service_by_name(b"http", Some(b"udp")), None);
+        assert_eq!(service_by_name(b"tftp", None).unwrap().proto, "udp");
+        assert_eq!(service_by_name(b"domain", None).unwrap().proto, "tcp");
+        assert_eq!(service_by_port(53, Some(b"udp")).unwrap().name, "domain");
+        assert_eq!(service_by_port(80, Some(b"icmp")), None);
+        assert_eq!(service_by_name(b"\xff", None), None);
+        let longest = SERVICES.iter().map(|s| s.0.len()).max().unwrap();
+        assert_eq!(longest, LONGEST_SERVICE);
     }
 }

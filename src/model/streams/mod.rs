@@ -7,5 +7,6 @@
 pub(super) mod accepting;
 pub(super) mod conditional;
 pub(super) mod data;
+pub(super) mod disconnect;
 pub(super) mod flow;
 pub(super) mod payload;

@@ -29,11 +29,42 @@ unsafe fn check_out(addr: *mut SOCKADDR, len: *mut u32, needed: u32) -> Result<(
     Ok(())
 }
 
+/// The checks `WSAConnectByName` and `WSAConnectByList` share: a `timeout` with a
+/// negative member is `WSAEINVAL`; each address out-parameter pair is checked as
+/// [`check_out`] does, for the socket family's `SOCKADDR` size.
+///
+/// # Safety
+/// `timeout` NULL or readable; each length NULL or readable for a `u32`.
+pub(super) unsafe fn check_timeout_and_outs(
+    family: u16,
+    timeout: *const TIMEVAL,
+    (local_len, local): (*mut u32, *mut SOCKADDR),
+    (remote_len, remote): (*mut u32, *mut SOCKADDR),
+) -> Result<()> {
+    if !timeout.is_null() {
+        // SAFETY: non-NULL, and the caller promises a readable TIMEVAL.
+        let limit = unsafe { memory::read(timeout) };
+        if limit.tv_sec < 0 || limit.tv_usec < 0 {
+            return Err(Error::Invalid);
+        }
+    }
+    let needed = if family == windows_sys::Win32::Networking::WinSock::AF_INET {
+        16
+    } else {
+        28
+    };
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        check_out(local, local_len, needed)?;
+        check_out(remote, remote_len, needed)
+    }
+}
+
 /// Writes `value` to a checked out-parameter pair (nothing when `addr` is NULL).
 ///
 /// # Safety
 /// [`check_out`] accepted the pair, which is still valid.
-unsafe fn write_out(addr: *mut SOCKADDR, len: *mut u32, value: std::net::SocketAddr) {
+pub(super) unsafe fn write_out(addr: *mut SOCKADDR, len: *mut u32, value: std::net::SocketAddr) {
     if addr.is_null() {
         return;
     }
@@ -64,23 +95,10 @@ unsafe fn connect<C: TextUnit>(
     let outcome = with_current(|table| -> Result<()> {
         let family = table.with_socket(s, |entry| Ok(entry.kind.family))?;
         rules::connect_by_name_arguments(!node.is_null(), !service.is_null(), reserved.is_null())?;
-        if !timeout.is_null() {
-            // SAFETY: non-NULL, and the caller promises a readable TIMEVAL.
-            let limit = unsafe { memory::read(timeout) };
-            if limit.tv_sec < 0 || limit.tv_usec < 0 {
-                return Err(Error::Invalid);
-            }
-        }
-        let needed = if family == windows_sys::Win32::Networking::WinSock::AF_INET {
-            16
-        } else {
-            28
-        };
         // SAFETY: forwarded from the caller.
         unsafe {
-            check_out(local, local_len, needed)?;
-            check_out(remote, remote_len, needed)?;
-        }
+            check_timeout_and_outs(family, timeout, (local_len, local), (remote_len, remote))?
+        };
         // SAFETY: forwarded from the caller; both are non-NULL (checked above).
         let node = unsafe { super::string_arg(node, Error::HostNotFound)? }.unwrap_or_default();
         // SAFETY: as above.

@@ -1,4 +1,5 @@
-//! The `ADDRINFOA`/`ADDRINFOW` lists `getaddrinfo` hands out, and the registry that makes
+//! The `ADDRINFOA`/`ADDRINFOW`/`ADDRINFOEXW` lists `getaddrinfo`, `GetAddrInfoW` and
+//! `GetAddrInfoExW` hand out, and the registry that makes
 //! freeing them safe whatever the caller passes ([`crate::choices::ADDRINFO_LISTS`]).
 //!
 //! A list is one allocation owned by the registry: its nodes, their socket addresses and
@@ -13,7 +14,7 @@ use std::ptr::{self, NonNull};
 use std::sync::{Arc, Weak};
 
 use parking_lot::Mutex;
-use windows_sys::Win32::Networking::WinSock::{ADDRINFOA, ADDRINFOW, SOCKADDR};
+use windows_sys::Win32::Networking::WinSock::{ADDRINFOA, ADDRINFOEXW, ADDRINFOW, SOCKADDR};
 
 use super::TextUnit;
 use crate::model::resolution::addrinfo::{Hints, Results};
@@ -23,10 +24,38 @@ use crate::wire::encode_sockaddr;
 /// How many freed lists are kept before their memory is released.
 const QUARANTINE: usize = 1024;
 
-/// An `ADDRINFOA` or `ADDRINFOW` node.
+/// A node read as hints: the members all three node types share (the page's rule: the last
+/// four must be zero or NULL).
+macro_rules! hints_of {
+    ($node:expr) => {
+        Hints {
+            flags: $node.ai_flags as u32,
+            family: $node.ai_family,
+            socktype: $node.ai_socktype,
+            protocol: $node.ai_protocol,
+            tail_set: $node.ai_addrlen != 0
+                || !$node.ai_canonname.is_null()
+                || !$node.ai_addr.is_null()
+                || !$node.ai_next.is_null(),
+        }
+    };
+}
+
+/// Which kind of list: a list is freed only by its own kind's function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    A,
+    W,
+    ExW,
+}
+
+/// An `ADDRINFOA`, `ADDRINFOW` or `ADDRINFOEXW` node.
 pub(super) trait Node: Copy + 'static {
     /// The canonical name's unit.
     type Unit: TextUnit;
+
+    /// The kind of list these nodes make.
+    const KIND: Kind;
 
     /// A node with these members.
     fn node(entry: Fields<Self>) -> Self;
@@ -47,18 +76,10 @@ pub(super) struct Fields<N: Node> {
 
 impl Node for ADDRINFOA {
     type Unit = u8;
+    const KIND: Kind = Kind::A;
 
     fn hints(&self) -> Hints {
-        Hints {
-            flags: self.ai_flags as u32,
-            family: self.ai_family,
-            socktype: self.ai_socktype,
-            protocol: self.ai_protocol,
-            tail_set: self.ai_addrlen != 0
-                || !self.ai_canonname.is_null()
-                || !self.ai_addr.is_null()
-                || !self.ai_next.is_null(),
-        }
+        hints_of!(self)
     }
 
     fn node(f: Fields<Self>) -> Self {
@@ -77,18 +98,10 @@ impl Node for ADDRINFOA {
 
 impl Node for ADDRINFOW {
     type Unit = u16;
+    const KIND: Kind = Kind::W;
 
     fn hints(&self) -> Hints {
-        Hints {
-            flags: self.ai_flags as u32,
-            family: self.ai_family,
-            socktype: self.ai_socktype,
-            protocol: self.ai_protocol,
-            tail_set: self.ai_addrlen != 0
-                || !self.ai_canonname.is_null()
-                || !self.ai_addr.is_null()
-                || !self.ai_next.is_null(),
-        }
+        hints_of!(self)
     }
 
     fn node(f: Fields<Self>) -> Self {
@@ -100,6 +113,31 @@ impl Node for ADDRINFOW {
             ai_addrlen: f.addrlen,
             ai_canonname: f.canonname,
             ai_addr: f.addr,
+            ai_next: ptr::null_mut(),
+        }
+    }
+}
+
+impl Node for ADDRINFOEXW {
+    type Unit = u16;
+    const KIND: Kind = Kind::ExW;
+
+    fn hints(&self) -> Hints {
+        hints_of!(self)
+    }
+
+    fn node(f: Fields<Self>) -> Self {
+        ADDRINFOEXW {
+            ai_flags: 0,
+            ai_family: f.family,
+            ai_socktype: f.socktype,
+            ai_protocol: f.protocol,
+            ai_addrlen: f.addrlen,
+            ai_canonname: f.canonname,
+            ai_addr: f.addr,
+            ai_blob: ptr::null_mut(),
+            ai_bloblen: 0,
+            ai_provider: ptr::null_mut(),
             ai_next: ptr::null_mut(),
         }
     }
@@ -118,6 +156,7 @@ struct List<N: Node> {
 enum Owned {
     A(NonNull<List<ADDRINFOA>>),
     W(NonNull<List<ADDRINFOW>>),
+    ExW(NonNull<List<ADDRINFOEXW>>),
 }
 
 // SAFETY: the lists are plain memory owned by the registry alone; the registry's lock
@@ -135,6 +174,7 @@ impl Owned {
             match self {
                 Owned::A(list) => drop(Box::from_raw(list.as_ptr())),
                 Owned::W(list) => drop(Box::from_raw(list.as_ptr())),
+                Owned::ExW(list) => drop(Box::from_raw(list.as_ptr())),
             }
         }
     }
@@ -143,7 +183,7 @@ impl Owned {
 /// A live list: its memory, its number in its network, and the network that handed it out.
 struct Live {
     owned: Owned,
-    wide: bool,
+    kind: Kind,
     id: u64,
     owner: Weak<SocketTable>,
 }
@@ -158,11 +198,6 @@ static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
     live: BTreeMap::new(),
     freed: VecDeque::new(),
 });
-
-/// Whether `N` is the wide node.
-fn is_wide<N: Node>() -> bool {
-    std::mem::size_of::<N::Unit>() == 2
-}
 
 /// Builds the list for `results`, registers it as handed out by `table` (for strict mode,
 /// with `node` as its description), and returns its first node.
@@ -220,10 +255,11 @@ pub(super) fn hand_out<N: Node>(results: &Results, table: &Arc<SocketTable>, nod
         _addrs: addrs,
         _canonical: canonical,
     });
-    let owned = if is_wide::<N>() {
-        Owned::W(NonNull::from(Box::leak(list)).cast())
-    } else {
-        Owned::A(NonNull::from(Box::leak(list)).cast())
+    let leaked = NonNull::from(Box::leak(list));
+    let owned = match N::KIND {
+        Kind::A => Owned::A(leaked.cast()),
+        Kind::W => Owned::W(leaked.cast()),
+        Kind::ExW => Owned::ExW(leaked.cast()),
     };
     let id = table.observer.next_list_id();
     let mut registry = REGISTRY.lock();
@@ -231,7 +267,7 @@ pub(super) fn hand_out<N: Node>(results: &Results, table: &Arc<SocketTable>, nod
         base.addr(),
         Live {
             owned,
-            wide: is_wide::<N>(),
+            kind: N::KIND,
             id,
             owner: Arc::downgrade(table),
         },
@@ -261,7 +297,7 @@ pub(super) fn free<N: Node>(head: *const N, current: &SocketTable) {
     }
     let mut registry = REGISTRY.lock();
     let found = match registry.live.get(&head.addr()) {
-        Some(live) if live.wide == is_wide::<N>() => registry.live.remove(&head.addr()),
+        Some(live) if live.kind == N::KIND => registry.live.remove(&head.addr()),
         _ => None,
     };
     let released = found.as_ref().map(|_| ());

@@ -6,17 +6,21 @@
 //! | `text.rs` | `inet_pton`, `InetPtonW`, `inet_ntop`, `InetNtopW`, `inet_addr`, `inet_ntoa` |
 //! | `address_string.rs` | `WSAStringToAddressA`/`W`, `WSAAddressToStringA`/`W` |
 //! | `addrinfo.rs` | `getaddrinfo`, `GetAddrInfoW`, `freeaddrinfo`, `FreeAddrInfoW` |
+//! | `addrinfo_ex.rs` | `GetAddrInfoExW`, `FreeAddrInfoExW`, `GetAddrInfoExCancel`, `GetAddrInfoExOverlappedResult` |
 //! | `lists.rs` | the `ADDRINFO` lists handed out, and their registry |
 //! | `nameinfo.rs` | `getnameinfo`, `GetNameInfoW` |
 //! | `hostent.rs` | `gethostbyname`, `gethostbyaddr`, `gethostname`, `GetHostNameW` |
 //! | `connect_by_name.rs` | `WSAConnectByNameW`, `WSAConnectByNameA` |
+//! | `connect_by_list.rs` | `WSAConnectByList` |
 //!
 //! Each pair of `A` and `W` functions is one generic function over the string's unit
 //! ([`TextUnit`]: bytes or UTF-16 units), so the two cannot drift apart.
 
 pub(super) mod address_string;
 pub(super) mod addrinfo;
+pub(super) mod addrinfo_ex;
 pub(super) mod byte_order;
+pub(super) mod connect_by_list;
 pub(super) mod connect_by_name;
 pub(super) mod hostent;
 mod lists;

@@ -4,7 +4,7 @@
 //! (this file, with `addr_out.rs` for returned addresses and `condition.rs` for
 //! `WSAAccept`'s condition function), `WSAStartup`/`WSACleanup` (`startup.rs`), names
 //! (`names.rs`), options (`options.rs`, `protocol_info.rs`), the catalogue (`protocols.rs`,
-//! `protoent.rs`, `qos.rs`), `WSAIoctl` and its extension functions (`ioctl.rs`,
+//! `protoent.rs`, `servent.rs`, `qos.rs`), `WSAIoctl` and its extension functions (`ioctl.rs`,
 //! `extensions.rs`), `CloseHandle` (`handles.rs`) and the Winsock 1.1 hooks
 //! (`blocking_hooks.rs`).
 
@@ -20,6 +20,7 @@ pub(super) mod protocol_info;
 pub(super) mod protocols;
 pub(super) mod protoent;
 pub(super) mod qos;
+pub(super) mod servent;
 pub(super) mod startup;
 
 use std::net::SocketAddr;

@@ -93,11 +93,21 @@ fn entry_result(result: Result<ProtocolRecord>) -> *mut PROTOENT {
 /// # Safety
 /// `name` must be non-NULL and point to a NUL-terminated string.
 unsafe fn name_prefix(name: PCSTR) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(LONGEST_NAME + 1);
-    while bytes.len() <= LONGEST_NAME {
+    // SAFETY: forwarded from the caller.
+    unsafe { c_prefix(name, LONGEST_NAME) }
+}
+
+/// Reads the C string `text` up to its NUL, or up to one byte more than `longest` (a
+/// longer string cannot match anything): never more than `longest + 1` bytes.
+///
+/// # Safety
+/// `text` must be non-NULL and point to a NUL-terminated string.
+pub(super) unsafe fn c_prefix(text: PCSTR, longest: usize) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(longest + 1);
+    while bytes.len() <= longest {
         // SAFETY: the string is readable up to and including its NUL, which has not been
         // reached yet.
-        let byte = unsafe { name.add(bytes.len()).read() };
+        let byte = unsafe { text.add(bytes.len()).read() };
         if byte == 0 {
             break;
         }
