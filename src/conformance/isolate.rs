@@ -217,17 +217,30 @@ fn wait_until(child: &mut Child, deadline: Instant) -> Option<ExitStatus> {
     }
 }
 
+/// How many times a case's process is started before a failure to start is its verdict.
+/// Nothing of the case has run when a start fails, so trying again changes no result: under
+/// Wine 8.0 a start now and then fails with `ERROR_INTERNAL_ERROR` (os error 1359) and the
+/// next one succeeds.
+const STARTS: usize = 3;
+
 /// Runs the child `command` makes and reads its observation.
 fn observe_child(mut command: Command, timeout: Duration) -> Observed {
     command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = match command.spawn() {
+    let mut started = command.spawn();
+    for _ in 1..STARTS {
+        if started.is_ok() {
+            break;
+        }
+        started = command.spawn();
+    }
+    let mut child = match started {
         Ok(child) => child,
         Err(error) => {
             return Err(Stopped::Crashed(intern(&format!(
-                "could not start the case's process: {error}"
+                "could not start the case's process ({STARTS} tries): {error}"
             ))))
         }
     };
