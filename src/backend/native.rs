@@ -113,7 +113,9 @@ impl Backend for Native {
         value: Option<&[u8]>,
         len: i32,
     ) -> CallResult {
-        options::set(&WINDOWS, s, level, name, value, len)
+        let result = options::set(&WINDOWS, s, level, name, value, len);
+        wine::after_setsockopt(level, name, &result);
+        result
     }
 
     fn listen(&self, s: SOCKET, backlog: i32) -> CallResult {

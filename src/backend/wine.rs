@@ -13,6 +13,10 @@
 //! - `AF_UNIX` sockets, which Windows implements since Windows 10 1803
 //!   ([AF_UNIX comes to Windows](https://devblogs.microsoft.com/commandline/af_unix-comes-to-windows/))
 //!   and Wine 8.0 answers with `WSAEAFNOSUPPORT`;
+//! - `SO_CONDITIONAL_ACCEPT`, which Windows implements
+//!   ([SOL_SOCKET socket options](https://learn.microsoft.com/en-us/windows/win32/winsock/sol-socket-socket-options):
+//!   Get yes, Set yes) and Wine 8.0's `setsockopt` answers with `WSAENOPROTOOPT`, its
+//!   answer to an option it does not know;
 //! - the `fwpuclnt.dll` functions (`WSASetSocketPeerTargetName` and the rest), which are
 //!   stubs in Wine that abort the process: those are found by the conformance runner's
 //!   process per case ([`crate::conformance::isolate`]), since nothing survives them.
@@ -29,7 +33,8 @@
 use parking_lot::Mutex;
 use windows_sys::Win32::Networking::WinSock::{
     AF_UNIX, SIO_DELETE_PEER_TARGET_NAME, SIO_QUERY_SECURITY, SIO_SET_PEER_TARGET_NAME,
-    SIO_SET_SECURITY, WSAEAFNOSUPPORT, WSAEOPNOTSUPP, WSA_IO_INCOMPLETE, WSA_IO_PENDING,
+    SIO_SET_SECURITY, SOL_SOCKET, SO_CONDITIONAL_ACCEPT, WSAEAFNOSUPPORT, WSAENOPROTOOPT,
+    WSAEOPNOTSUPP, WSA_IO_INCOMPLETE, WSA_IO_PENDING,
 };
 
 use super::{not_implemented_by_wine, wine_version as version, CallResult, Code};
@@ -97,6 +102,16 @@ pub(super) fn after_socket<T>(af: u16, result: &CallResult<T>) {
     }
 }
 
+/// After `setsockopt(level, name, ...)` gave `result`: under Wine, `SO_CONDITIONAL_ACCEPT`
+/// refused with `WSAENOPROTOOPT` is noted.
+pub(super) fn after_setsockopt<T>(level: i32, name: i32, result: &CallResult<T>) {
+    if let (Some(_), SOL_SOCKET, SO_CONDITIONAL_ACCEPT, Err(Code(WSAENOPROTOOPT))) =
+        (version(), level, name, result)
+    {
+        note("setsockopt(SO_CONDITIONAL_ACCEPT)".to_owned());
+    }
+}
+
 /// The call noted since the last take, as the reason a case is not applicable (`not
 /// implemented by Wine 8.0: WSAIoctl(SIO_SET_SECURITY)`); clears the note.
 pub(super) fn take_not_implemented() -> Option<String> {
@@ -129,6 +144,7 @@ mod tests {
         let _ = take_not_implemented();
         after_ioctl::<u32>(SIO_SET_SECURITY, &Err(Code(WSAEOPNOTSUPP)));
         after_socket::<usize>(AF_UNIX, &Err(Code(WSAEAFNOSUPPORT)));
+        after_setsockopt::<()>(SOL_SOCKET, SO_CONDITIONAL_ACCEPT, &Err(Code(WSAENOPROTOOPT)));
         after_ioctl::<u32>(SIO_SET_SECURITY, &Ok(0));
         match version() {
             Some(wine) => assert_eq!(

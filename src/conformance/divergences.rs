@@ -327,14 +327,6 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
          reports WSAECONNABORTED; the WSAEnumNetworkEvents page lists it for FD_CLOSE).",
     ),
     wine(
-        "option-set-so-conditional-accept",
-        "Wine has no SO_CONDITIONAL_ACCEPT: its setsockopt answers WSAENOPROTOOPT, as its \
-         getsockopt does.",
-        "SOL_SOCKET socket options page: SO_CONDITIONAL_ACCEPT, Get yes, Set yes, DWORD \
-         (boolean), \"Indicates if incoming connections are to be accepted or rejected by the \
-         application, not by the protocol stack\".",
-    ),
-    wine(
         "option-linger-on-udp",
         "Wine 8.0 accepts setsockopt(SO_LINGER) on a UDP socket.",
         "SOL_SOCKET socket options page, SO_LINGER: \"This option is only valid for reliable, \
