@@ -269,3 +269,29 @@ fn the_stall_limit_ends_a_wait_on_the_process_wide_network() {
     assert!(!stall.is_deadlock());
     assert!(stall.to_string().contains("stall limit"));
 }
+
+#[test]
+fn the_thread_that_made_the_network_is_known_to_it_without_entering() {
+    // `Network::new` on this thread, never entered here: this thread still counts as one
+    // that may act, so the receive another thread blocks in is not declared a deadlock
+    // while this thread is about to send (before, only `Network::default()` made its maker
+    // known, and the lone receiver was ended at once with WSAENETDOWN).
+    let net = Network::new();
+    let _wsa = net.startup().unwrap();
+    let listener = net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
+    listener.bind(addr("127.0.0.1:7190")).unwrap();
+    listener.listen(1).unwrap();
+    let client = net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
+    client.connect(addr("127.0.0.1:7190")).unwrap();
+    let (server, _) = listener.accept().unwrap();
+    let receiver = net.spawn(move || {
+        let mut buf = [0u8; 4];
+        client.recv(&mut buf).map(|n| buf[..n].to_vec())
+    });
+    assert!(net.wait_until_blocked(1), "the receive never waited");
+    // Outside any call now, as a test between two steps is.
+    std::thread::yield_now();
+    server.send(b"ping").unwrap();
+    assert_eq!(receiver.join().unwrap().unwrap(), b"ping");
+    assert!(net.stalls().is_empty(), "{:?}", net.stalls());
+}

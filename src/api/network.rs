@@ -37,10 +37,7 @@ pub struct Network {
 
 impl Default for Network {
     fn default() -> Self {
-        let table = Arc::new(SocketTable::default());
-        // The thread that makes a network is known to it while it lives (`model/waits`).
-        table.waits.join(true);
-        Self { table }
+        Self::new()
     }
 }
 
@@ -65,6 +62,8 @@ impl Network {
     /// ```
     pub fn new() -> Self {
         let table = Arc::<SocketTable>::default();
+        // The thread that makes a network is known to it while it lives (`model/waits`).
+        table.waits.join(true);
         crate::model::stray::made_here(&table);
         Self { table }
     }
