@@ -268,6 +268,8 @@ impl SocketTable {
     pub(super) fn connect_unobserved(&self, handle: SOCKET, arg: AddrArg<'_>) -> Result<()> {
         let mut nonblocking = false;
         let outcome = self.connect_now(handle, arg, &mut nonblocking);
+        // A pending AcceptEx may take the connection just queued.
+        self.fill_accepts();
         match (outcome, nonblocking) {
             // Recorded by `connect_now` as it connected.
             (Ok(()), true) => Err(Error::WouldBlock),

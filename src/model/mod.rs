@@ -54,6 +54,7 @@
 
 mod accepting;
 pub(crate) mod catalog;
+pub(crate) mod completion;
 pub(crate) mod current;
 mod data;
 mod datagram;

@@ -1,11 +1,14 @@
 //! `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)`: the Microsoft extension functions, looked
-//! up by GUID in one table. A function emulated later (`AcceptEx`, `ConnectEx`, ...) is one
-//! more row.
+//! up by GUID in one table. A function emulated later is one more row.
 use core::ffi::c_void;
 use std::mem::size_of;
 
 use windows_sys::core::GUID;
-use windows_sys::Win32::Networking::WinSock::{LPFN_WSASENDMSG, WSAID_WSASENDMSG};
+use windows_sys::Win32::Networking::WinSock::{
+    LPFN_ACCEPTEX, LPFN_CONNECTEX, LPFN_DISCONNECTEX, LPFN_GETACCEPTEXSOCKADDRS, LPFN_WSASENDMSG,
+    WSAID_ACCEPTEX, WSAID_CONNECTEX, WSAID_DISCONNECTEX, WSAID_GETACCEPTEXSOCKADDRS,
+    WSAID_WSASENDMSG,
+};
 
 use super::memory;
 use crate::error::{Error, Result};
@@ -15,10 +18,24 @@ use crate::error::{Error, Result};
 enum Function {
     /// `WSASendMsg`, as `LPFN_WSASENDMSG`.
     SendMsg,
+    /// `AcceptEx`, as `LPFN_ACCEPTEX`.
+    AcceptEx,
+    /// `GetAcceptExSockaddrs`, as `LPFN_GETACCEPTEXSOCKADDRS`.
+    GetAcceptExSockaddrs,
+    /// `ConnectEx`, as `LPFN_CONNECTEX`.
+    ConnectEx,
+    /// `DisconnectEx`, as `LPFN_DISCONNECTEX`.
+    DisconnectEx,
 }
 
 /// The extension functions, by GUID.
-const EXTENSIONS: &[(GUID, Function)] = &[(WSAID_WSASENDMSG, Function::SendMsg)];
+const EXTENSIONS: &[(GUID, Function)] = &[
+    (WSAID_WSASENDMSG, Function::SendMsg),
+    (WSAID_ACCEPTEX, Function::AcceptEx),
+    (WSAID_GETACCEPTEXSOCKADDRS, Function::GetAcceptExSockaddrs),
+    (WSAID_CONNECTEX, Function::ConnectEx),
+    (WSAID_DISCONNECTEX, Function::DisconnectEx),
+];
 
 impl Function {
     /// Writes the function's pointer, typed as its `LPFN_*`, to `output` (the pointer keeps
@@ -32,6 +49,26 @@ impl Function {
                 let function: LPFN_WSASENDMSG = Some(super::WSASendMsg);
                 // SAFETY: guaranteed by the caller; `LPFN_WSASENDMSG` is pointer-sized.
                 unsafe { memory::write(output.cast::<LPFN_WSASENDMSG>(), function) }
+            }
+            Function::AcceptEx => {
+                let function: LPFN_ACCEPTEX = Some(super::AcceptEx);
+                // SAFETY: guaranteed by the caller; the `LPFN_*` types are pointer-sized.
+                unsafe { memory::write(output.cast::<LPFN_ACCEPTEX>(), function) }
+            }
+            Function::GetAcceptExSockaddrs => {
+                let function: LPFN_GETACCEPTEXSOCKADDRS = Some(super::GetAcceptExSockaddrs);
+                // SAFETY: as above.
+                unsafe { memory::write(output.cast::<LPFN_GETACCEPTEXSOCKADDRS>(), function) }
+            }
+            Function::ConnectEx => {
+                let function: LPFN_CONNECTEX = Some(super::ConnectEx);
+                // SAFETY: as above.
+                unsafe { memory::write(output.cast::<LPFN_CONNECTEX>(), function) }
+            }
+            Function::DisconnectEx => {
+                let function: LPFN_DISCONNECTEX = Some(super::DisconnectEx);
+                // SAFETY: as above.
+                unsafe { memory::write(output.cast::<LPFN_DISCONNECTEX>(), function) }
             }
         }
     }

@@ -37,9 +37,13 @@
 //!   ([`SleepEx`], [`WSAWaitForMultipleEvents`]); see [`docs/overlapped.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/overlapped.md).
 #![allow(unsafe_code)]
 
+mod accept_ex;
 mod addr_out;
 mod blocking_hooks;
+mod cancel;
+mod completion;
 mod condition;
+mod connect_ex;
 mod data;
 mod event_select;
 mod events;
@@ -66,9 +70,16 @@ pub mod types;
 mod wsa_data;
 mod wsa_msg;
 
+pub use accept_ex::{AcceptEx, GetAcceptExSockaddrs};
 pub use blocking_hooks::{
     WSACancelBlockingCall, WSAIsBlocking, WSASetBlockingHook, WSAUnhookBlockingHook,
 };
+pub use cancel::{CancelIo, CancelIoEx, SetFileCompletionNotificationModes};
+pub use completion::{
+    CreateIoCompletionPort, GetQueuedCompletionStatus, GetQueuedCompletionStatusEx,
+    PostQueuedCompletionStatus,
+};
+pub use connect_ex::{ConnectEx, DisconnectEx};
 pub use data::{ioctlsocket, recv, recvfrom, send, sendto, shutdown};
 pub use event_select::{WSAEnumNetworkEvents, WSAEventSelect};
 pub use events::{
@@ -109,11 +120,13 @@ pub use types::*;
 pub use windows_sys::core::{BOOL, GUID, PCSTR, PCWSTR, PSTR, PWSTR};
 #[doc(no_inline)]
 pub use windows_sys::Win32::Foundation::{
-    ERROR_INVALID_HANDLE, ERROR_IPSEC_IKE_AUTH_FAIL, ERROR_IPSEC_IKE_NO_POLICY,
-    ERROR_IPSEC_IKE_TIMED_OUT, FALSE, FARPROC, HANDLE, TRUE, WAIT_EVENT, WAIT_IO_COMPLETION,
-    WIN32_ERROR,
+    ERROR_ABANDONED_WAIT_0, ERROR_CONNECTION_ABORTED, ERROR_CONNECTION_REFUSED,
+    ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_IO_PENDING,
+    ERROR_IPSEC_IKE_AUTH_FAIL, ERROR_IPSEC_IKE_NO_POLICY, ERROR_IPSEC_IKE_TIMED_OUT,
+    ERROR_NETNAME_DELETED, ERROR_NOT_FOUND, ERROR_OPERATION_ABORTED, FALSE, FARPROC, HANDLE,
+    INVALID_HANDLE_VALUE, TRUE, WAIT_EVENT, WAIT_IO_COMPLETION, WAIT_TIMEOUT, WIN32_ERROR,
 };
 #[doc(no_inline)]
-pub use windows_sys::Win32::System::IO::OVERLAPPED;
+pub use windows_sys::Win32::System::IO::{OVERLAPPED, OVERLAPPED_ENTRY};
 pub use wsa_data::{WSARecv, WSARecvFrom, WSASend, WSASendTo};
 pub use wsa_msg::WSASendMsg;

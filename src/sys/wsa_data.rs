@@ -15,7 +15,7 @@ use windows_sys::Win32::System::IO::OVERLAPPED;
 use super::addr_out;
 use super::last_error::int_result;
 use super::memory;
-use super::overlapped::{overlapped_result, pending_completer};
+use super::overlapped::{overlapped_result, pending_completer, port_of};
 use crate::error::{Error, Result};
 use crate::model::current::with_current;
 use crate::model::{Received, SocketTable};
@@ -219,9 +219,12 @@ unsafe fn post(
     completion: Completion,
 ) -> Result<()> {
     let max = destination.array.total();
-    table.post_receive(s, max, flags, || {
+    let port = port_of(table, s, completion.routine)?;
+    let tag = completion.overlapped.addr();
+    table.post_receive(s, max, flags, tag, || {
         // SAFETY: forwarded from the caller: a valid OVERLAPPED until completion.
-        let completer = unsafe { pending_completer(completion.overlapped, completion.routine) };
+        let completer =
+            unsafe { pending_completer(port, completion.overlapped, completion.routine) };
         Box::new(move |outcome: Result<Received>| {
             completer(outcome.and_then(|received| destination.deliver(received)));
         })
