@@ -321,7 +321,10 @@ fn client(index: usize) -> Result<usize, String> {
     let (mut bytes, mut flags) = (0u32, 0u32);
     let done = unsafe { WSAGetOverlappedResult(s, &ov, &mut bytes, TRUE, &mut flags) };
     if done != TRUE || bytes as usize != first.len() {
-        return Err(format!("ConnectEx completion: {done}, {bytes}"));
+        return Err(format!(
+            "ConnectEx completion: {done}, {bytes}, {}",
+            unsafe { WSAGetLastError() }
+        ));
     }
     let rc = unsafe { setsockopt(s, SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, ptr::null(), 0) };
     assert_eq!(rc, 0);
@@ -390,7 +393,10 @@ fn an_iocp_echo_server_with_accept_ex_and_connect_ex_clients_loses_no_byte() {
             .collect();
         let mut expected = 0;
         for (index, handle) in clients.into_iter().enumerate() {
-            let total = handle.join().unwrap().unwrap();
+            let total = handle
+                .join()
+                .unwrap()
+                .unwrap_or_else(|e| panic!("{e} {:#?}", env.net.snapshot()));
             expected += (0..ROUNDS)
                 .map(|round| message(index, round).len())
                 .sum::<usize>();

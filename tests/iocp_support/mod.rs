@@ -115,7 +115,7 @@ pub fn bind_to(s: SOCKET, addr: &str) {
 pub fn listener(addr: &str) -> SOCKET {
     let s = tcp_socket();
     bind_to(s, addr);
-    assert_eq!(unsafe { listen(s, SOMAXCONN as i32) }, 0);
+    assert_eq!(unsafe { listen(s, 200) }, 0);
     s
 }
 
