@@ -10,12 +10,12 @@ use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 use super::wine;
 use super::{
     AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Completion, Deferral,
-    Enumerated, GotOption, Named, Overlapped, Parsed, Queried, Selected,
+    Dequeued, Enumerated, GotOption, Named, Overlapped, Parsed, Queried, Selected,
 };
 use crate::native::readiness;
 use crate::native::{
-    address, catalog, data, flow, handles, ioctl, last_error, options, overlapped, peer_name,
-    resolution, security, socket, startup, wsa_data, Winsock, WINDOWS,
+    address, catalog, completion, data, flow, handles, ioctl, last_error, options, overlapped,
+    peer_name, resolution, security, socket, startup, wsa_data, Winsock, WINDOWS,
 };
 
 /// Runs `call` on the real Winsock's function table.
@@ -144,6 +144,22 @@ impl Backend for Native {
         let result = ioctl::ioctl(&WINDOWS, s, code, input);
         wine::after_ioctl(code, &result);
         result
+    }
+
+    fn create_port(&self) -> CallResult<u64> {
+        with_windows(|api| completion::create(api))
+    }
+
+    fn associate_port(&self, s: SOCKET, port: u64, key: usize) -> CallResult<u64> {
+        with_windows(|api| completion::associate(api, s, port, key))
+    }
+
+    fn post_packet(&self, port: u64, bytes: u32, key: usize, overlapped: usize) -> CallResult {
+        with_windows(|api| completion::post(api, port, bytes, key, overlapped))
+    }
+
+    fn dequeue_packet(&self, port: u64, milliseconds: u32) -> Dequeued {
+        with_windows(|api| completion::dequeue(api, port, milliseconds))
     }
 
     fn close_handle(&self, handle: u64) -> CallResult {

@@ -24,11 +24,13 @@
 //! | `options.rs` | `getsockopt`, `setsockopt`: defaults, round trips, lengths, errors, acting options |
 //! | `multicast.rs` | IPv4 group membership and delivery |
 //! | `wsa_msg.rs` | `WSASendMsg`, `SIO_GET_EXTENSION_FUNCTION_POINTER` |
+//! | `completion.rs` | completion ports: packets, timeouts, closed handles, associations; the extension GUIDs |
 //! | `reuse.rs` | every cell of the second-bind table of `SO_REUSEADDR` and `SO_EXCLUSIVEADDRUSE` |
 #![forbid(unsafe_code)]
 
 mod blocking;
 mod catalog;
+mod completion;
 mod data_path;
 mod delete;
 mod impersonation;
@@ -128,6 +130,27 @@ pub const OUTSIDE_THE_SUITE: &[Uncovered] = &[
                  outcome of both backends; tests/flow_control.rs proves the emulator's bound",
     },
     Uncovered {
+        rule: "K6",
+        reason: "AcceptEx and ConnectEx pend until another socket acts, and their completions \
+                 need an OVERLAPPED that outlives the call; the backend trait makes neither: \
+                 tests/extension_functions.rs and tests/iocp_echo_server.rs prove them",
+    },
+    Uncovered {
+        rule: "K7",
+        reason: "as K6, for DisconnectEx and TF_REUSE_SOCKET: tests/extension_functions.rs",
+    },
+    Uncovered {
+        rule: "K8",
+        reason: "cancellation needs a pending overlapped receive and a packet read after it; \
+                 tests/completion_ports.rs proves CancelIo, CancelIoEx and the skip mode",
+    },
+    Uncovered {
+        rule: "K9",
+        reason: "waking waiters needs several threads blocked in GetQueuedCompletionStatus, \
+                 which the single-threaded trait cannot arrange and which could wait on \
+                 Windows: tests/completion_ports.rs proves the order and the abandoned wait",
+    },
+    Uncovered {
         rule: "B8",
         reason: "queueing a routine to a thread blocked in recv needs a second thread's \
                  overlapped call completing on the first, which the trait cannot arrange; \
@@ -160,6 +183,7 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(wsa_msg::CASES)
         .chain(readiness::cases())
         .chain(blocking::CASES)
+        .chain(completion::CASES)
         .collect()
 }
 
