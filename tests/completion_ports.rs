@@ -455,3 +455,59 @@ fn choice_a_thread_s_io_outlives_it() {
     }
     assert_eq!(unsafe { CloseHandle(port as HANDLE) }, TRUE);
 }
+
+#[test]
+fn the_safe_completion_port_posts_gets_associates_and_closes_when_dropped() {
+    use winsock_emu::{CompletionPacket, CompletionPort, Domain, Network, Type};
+    let env = env();
+    let port = CompletionPort::new(&env.net).unwrap();
+    let packet = |n: u32| CompletionPacket {
+        bytes: n,
+        key: n as usize,
+        overlapped: 0,
+        status: 0,
+    };
+    for n in 1..=3 {
+        port.post(packet(n)).unwrap();
+    }
+    assert_eq!(port.get(Some(Duration::ZERO)), Ok(Some(packet(1))));
+    assert_eq!(
+        port.get_many(5, Some(Duration::ZERO)),
+        Ok(vec![packet(2), packet(3)])
+    );
+    assert_eq!(port.get(Some(Duration::ZERO)), Ok(None));
+    // A socket of the network joins once; one of another network never.
+    let socket = env.net.socket(Domain::IPV4, Type::STREAM, None).unwrap();
+    assert_eq!(port.associate(&socket, 5), Ok(()));
+    assert_eq!(
+        port.associate(&socket, 5),
+        Err(winsock_emu::Error::InvalidParameter)
+    );
+    let other = Network::new();
+    let _startup = other.startup().unwrap();
+    let foreign = other.socket(Domain::IPV4, Type::STREAM, None).unwrap();
+    assert_eq!(
+        port.associate(&foreign, 5),
+        Err(winsock_emu::Error::NotSocket)
+    );
+    // Its operations' packets come to the safe port too.
+    let mut buf = [0u8; 4];
+    let mut ov = OVERLAPPED::default();
+    let (c, s) = pair("127.0.0.1:7007");
+    let handle = port.handle() as HANDLE;
+    associate(s, handle, 6);
+    send_all(c, b"hey");
+    assert_eq!(recv_into(s, &mut buf, &mut ov), (0, 0));
+    let got = port.get(Some(Duration::ZERO)).unwrap().unwrap();
+    assert_eq!((got.bytes, got.key, got.status), (3, 6, 0));
+    assert_eq!(got.overlapped, ptr::from_mut(&mut ov).addr());
+    close_all(&[c, s]);
+    drop(port);
+    assert_eq!(dequeue(handle, 0).error, ERROR_INVALID_HANDLE);
+}
+
+fn close_all(sockets: &[SOCKET]) {
+    for &s in sockets {
+        assert_eq!(unsafe { closesocket(s) }, 0);
+    }
+}
