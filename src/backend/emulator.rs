@@ -156,7 +156,7 @@ impl Backend for Emulator {
     }
 
     fn create_port(&self) -> CallResult<u64> {
-        self.call(|api| completion::create(api))
+        self.call(completion::create)
     }
 
     fn associate_port(&self, s: SOCKET, port: u64, key: usize) -> CallResult<u64> {

@@ -147,7 +147,7 @@ impl Backend for Native {
     }
 
     fn create_port(&self) -> CallResult<u64> {
-        with_windows(|api| completion::create(api))
+        with_windows(completion::create)
     }
 
     fn associate_port(&self, s: SOCKET, port: u64, key: usize) -> CallResult<u64> {
