@@ -65,6 +65,14 @@ fn connect_to(s: SOCKET, addr: &str, data: &[u8], ov: *mut OVERLAPPED) -> (BOOL,
     (ok, unsafe { WSAGetLastError() })
 }
 
+/// A port, a listener on `addr` associated with it (key 1), and an accept socket.
+fn served(addr: &str) -> (HANDLE, SOCKET, SOCKET) {
+    let port = new_port();
+    let l = listener(addr);
+    associate(l, port, 1);
+    (port, l, tcp_socket())
+}
+
 fn bound_client() -> SOCKET {
     let s = tcp_socket();
     bind_to(s, "127.0.0.1:0");
@@ -155,10 +163,7 @@ fn choice_extension_functions_always_pend() {
 #[test]
 fn accept_ex_waits_for_the_connection_and_its_first_data() {
     let env = env();
-    let port = new_port();
-    let l = listener("127.0.0.1:6002");
-    associate(l, port, 1);
-    let accept = tcp_socket();
+    let (port, l, accept) = served("127.0.0.1:6002");
     let mut buf = [0u8; 8 + 2 * AREA as usize];
     let mut ov = OVERLAPPED::default();
     assert_eq!(
@@ -226,10 +231,7 @@ fn accept_ex_waits_for_the_connection_and_its_first_data() {
 #[test]
 fn accept_ex_completes_with_no_data_when_the_client_closes_and_aborts_when_the_listener_does() {
     let _env = env();
-    let port = new_port();
-    let l = listener("127.0.0.1:6003");
-    associate(l, port, 1);
-    let accept = tcp_socket();
+    let (port, l, accept) = served("127.0.0.1:6003");
     let mut buf = [0u8; 8 + 2 * AREA as usize];
     let mut ov = OVERLAPPED::default();
     assert_eq!(

@@ -2,6 +2,7 @@
 //! `GetQueuedCompletionStatus`, `GetQueuedCompletionStatusEx`, `PostQueuedCompletionStatus`
 //! (`CloseHandle` on a port is in `handles.rs`). The port itself is `model/completion/`.
 //! Each returns `FALSE` (or NULL) with the thread's last error, which `GetLastError` reads.
+use std::sync::Arc;
 use std::time::Duration;
 
 use windows_sys::core::BOOL;
@@ -14,7 +15,7 @@ use windows_sys::Win32::System::IO::{OVERLAPPED, OVERLAPPED_ENTRY};
 use super::last_error::{record, record_code};
 use super::memory;
 use crate::error::{Error, Result};
-use crate::model::completion::{self, Dequeued, Packet, Pointer};
+use crate::model::completion::{self, Dequeued, Packet, Pointer, Port};
 use crate::model::current::with_current;
 
 /// `INFINITE`: no timeout.
@@ -84,6 +85,11 @@ pub unsafe extern "system" fn CreateIoCompletionPort(
     }
 }
 
+/// The open port `handle` names, or `None` with `ERROR_INVALID_HANDLE` recorded.
+fn open_port(handle: HANDLE) -> Option<Arc<Port>> {
+    completion::get(handle.addr()).map_err(record).ok()
+}
+
 /// How a dequeue that took nothing is reported: its last error.
 fn failed(outcome: Dequeued) -> u32 {
     match outcome {
@@ -127,12 +133,8 @@ pub unsafe extern "system" fn GetQueuedCompletionStatus(
     }
     // SAFETY: non-NULL, and the caller promises a writable pointer.
     unsafe { memory::write(lpoverlapped, std::ptr::null_mut()) };
-    let port = match completion::get(completionport.addr()) {
-        Ok(port) => port,
-        Err(error) => {
-            record(error);
-            return FALSE;
-        }
+    let Some(port) = open_port(completionport) else {
+        return FALSE;
     };
     let outcome = port.dequeue(
         "GetQueuedCompletionStatus",
@@ -189,12 +191,8 @@ pub unsafe extern "system" fn GetQueuedCompletionStatusEx(
     }
     // SAFETY: non-NULL, and the caller promises a writable u32.
     unsafe { memory::write(ulnumentriesremoved, 0) };
-    let port = match completion::get(completionport.addr()) {
-        Ok(port) => port,
-        Err(error) => {
-            record(error);
-            return FALSE;
-        }
+    let Some(port) = open_port(completionport) else {
+        return FALSE;
     };
     let outcome = port.dequeue(
         "GetQueuedCompletionStatusEx",

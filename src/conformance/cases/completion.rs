@@ -9,18 +9,9 @@ use windows_sys::Win32::Networking::WinSock::{
     WSAID_DISCONNECTEX, WSAID_GETACCEPTEXSOCKADDRS,
 };
 
+use super::guid_bytes;
 use crate::backend::{Buffer, Code, Packet};
 use crate::conformance::{check_value, Case};
-
-/// A GUID's 16 bytes as it lies in memory.
-fn guid_bytes(guid: windows_sys::core::GUID) -> [u8; 16] {
-    let mut raw = [0u8; 16];
-    raw[..4].copy_from_slice(&guid.data1.to_le_bytes());
-    raw[4..6].copy_from_slice(&guid.data2.to_le_bytes());
-    raw[6..8].copy_from_slice(&guid.data3.to_le_bytes());
-    raw[8..].copy_from_slice(&guid.data4);
-    raw
-}
 
 /// A known GUID with no room for the pointer: `WSAEFAULT`, where an unknown one is
 /// `WSAEINVAL` (the GUID is looked up first).

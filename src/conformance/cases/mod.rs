@@ -187,6 +187,16 @@ pub fn cases() -> Vec<&'static Case> {
         .collect()
 }
 
+/// A GUID's 16 bytes as it lies in memory.
+pub(super) fn guid_bytes(guid: windows_sys::core::GUID) -> [u8; 16] {
+    let mut raw = [0u8; 16];
+    raw[..4].copy_from_slice(&guid.data1.to_le_bytes());
+    raw[4..6].copy_from_slice(&guid.data2.to_le_bytes());
+    raw[6..8].copy_from_slice(&guid.data3.to_le_bytes());
+    raw[8..].copy_from_slice(&guid.data4);
+    raw
+}
+
 /// A `SOCKET_PEER_TARGET_NAME` for an IP peer with the default protocol, laid out as the
 /// structure's page gives it (length in bytes).
 fn name(peer: &str, name: &str) -> Vec<u8> {
