@@ -114,7 +114,7 @@ fn packets_come_out_first_in_first_out() {
 
 #[test]
 fn the_last_thread_to_wait_is_woken_first() {
-    for _ in 0..20 {
+    for _ in 0..if cfg!(miri) { 2 } else { 20 } {
         let env = env();
         let port = new_port() as usize;
         let waiter = |name: usize| {

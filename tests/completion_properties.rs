@@ -31,7 +31,7 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 4 } else { 128 }))]
     #[test]
     fn a_port_answers_as_a_fifo_queue(ops in proptest::collection::vec(op(), 0..40)) {
         let _env = env();

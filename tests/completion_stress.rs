@@ -32,8 +32,8 @@ fn values(producer: usize, sequence: usize) -> (u32, usize, usize) {
 
 #[test]
 fn every_packet_comes_out_once_in_its_producer_s_order() {
-    let threads = knob("STRESS_THREADS", 4);
-    let ops = knob("STRESS_OPS", 5_000);
+    let threads = knob("STRESS_THREADS", if cfg!(miri) { 2 } else { 4 });
+    let ops = knob("STRESS_OPS", if cfg!(miri) { 50 } else { 5_000 });
     let env = env();
     let port = new_port() as usize;
     let taken = Arc::new(AtomicUsize::new(0));
