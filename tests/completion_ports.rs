@@ -511,3 +511,55 @@ fn close_all(sockets: &[SOCKET]) {
         assert_eq!(unsafe { closesocket(s) }, 0);
     }
 }
+
+#[test]
+fn an_alertable_get_queued_completion_status_ex_runs_the_thread_s_routines() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RAN: AtomicUsize = AtomicUsize::new(0);
+    unsafe extern "system" fn routine(_: u32, _: u32, _: *mut OVERLAPPED, _: u32) {
+        RAN.fetch_add(1, Ordering::SeqCst);
+    }
+    let _env = env();
+    let port = new_port();
+    let (c, s) = pair("127.0.0.1:7008");
+    send_all(c, b"r");
+    let mut buf = [0u8; 4];
+    let mut ov = OVERLAPPED::default();
+    let wsabuf = WSABUF {
+        len: 4,
+        buf: buf.as_mut_ptr(),
+    };
+    let mut flags = 0;
+    // Not associated: the routine is queued to this thread, to run at its next alertable wait.
+    let rc = unsafe {
+        WSARecv(
+            s,
+            &wsabuf,
+            1,
+            ptr::null_mut(),
+            &mut flags,
+            &mut ov,
+            Some(routine),
+        )
+    };
+    assert_eq!(rc, 0);
+    let mut entries = [OVERLAPPED_ENTRY::default(); 2];
+    let mut removed = 9u32;
+    let before = RAN.load(Ordering::SeqCst);
+    // Not alertable: the routine stays queued, the wait times out.
+    let ok = unsafe {
+        GetQueuedCompletionStatusEx(port, entries.as_mut_ptr(), 2, &mut removed, 0, FALSE)
+    };
+    assert_eq!((ok, unsafe { GetLastError() }), (FALSE, WAIT_TIMEOUT));
+    assert_eq!(RAN.load(Ordering::SeqCst), before);
+    let ok = unsafe {
+        GetQueuedCompletionStatusEx(port, entries.as_mut_ptr(), 2, &mut removed, 60_000, TRUE)
+    };
+    assert_eq!(
+        (ok, unsafe { GetLastError() }, removed),
+        (FALSE, WAIT_IO_COMPLETION, 0)
+    );
+    assert_eq!(RAN.load(Ordering::SeqCst), before + 1);
+    close_all(&[c, s]);
+    assert_eq!(unsafe { CloseHandle(port) }, TRUE);
+}
