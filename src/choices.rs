@@ -1264,7 +1264,8 @@ pub const EXTENSION_FUNCTIONS: Choice = Choice {
              reported), then an output that is NULL or shorter than a pointer WSAEFAULT. On \
              success the pointer is written, *lpcbBytesReturned is 8 (a pointer's size) and \
              so is the count an OVERLAPPED's completion reports (Windows queues 0 there). \
-             Known GUIDs: WSAID_WSASENDMSG.",
+             Known GUIDs: WSAID_WSASENDMSG, WSAID_ACCEPTEX, WSAID_GETACCEPTEXSOCKADDRS, \
+             WSAID_CONNECTEX, WSAID_DISCONNECTEX.",
 };
 
 /// What `WSASendMsg` leaves open.
