@@ -17,7 +17,7 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use crate::error::{Error, Result};
 use crate::model::socket::State;
-use crate::model::sync::Mutex;
+use crate::model::sync::{process_wide, Mutex};
 use crate::model::SocketTable;
 
 /// What a completed `AcceptEx` reports: the addresses and the first data.
@@ -48,7 +48,10 @@ struct Posted {
     fill: AcceptFill,
 }
 
-static POSTED: Mutex<Vec<Posted>> = Mutex::new(Vec::new());
+/// The posted operations of every table (a process-wide value: `model::sync`).
+fn posted() -> &'static Mutex<Vec<Posted>> {
+    process_wide!(Mutex<Vec<Posted>>, Mutex::new(Vec::new()))
+}
 
 /// How many are posted, on every table.
 static COUNT: AtomicUsize = AtomicUsize::new(0);
@@ -75,7 +78,7 @@ impl SocketTable {
             _ => Err(Error::Invalid),
         })?;
         {
-            let mut posted = POSTED.lock();
+            let mut posted = posted().lock();
             self.with_socket(target, |entry| {
                 let idle = entry.state == State::Idle && entry.local.is_none();
                 if !idle || !entry.is_stream() || entry.kind.family != family {
@@ -114,7 +117,7 @@ impl SocketTable {
         }
         let mut ready = Vec::new();
         {
-            let mut posted = POSTED.lock();
+            let mut posted = posted().lock();
             let mut kept = Vec::with_capacity(posted.len());
             for op in posted.drain(..) {
                 if op.table != self.identity {
@@ -178,7 +181,7 @@ impl SocketTable {
     /// `OVERLAPPED` is at `tag`, when given), for `CancelIoEx`: their fills, to run with
     /// `WSA_OPERATION_ABORTED` once no lock is held.
     pub(crate) fn take_accepts(&self, listener: SOCKET, tag: Option<usize>) -> Vec<AcceptFill> {
-        let mut posted = POSTED.lock();
+        let mut posted = posted().lock();
         let mut taken = Vec::new();
         let mut kept = Vec::with_capacity(posted.len());
         for op in posted.drain(..) {

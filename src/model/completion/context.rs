@@ -7,17 +7,19 @@ use std::collections::HashSet;
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
-use crate::model::sync::Mutex;
+use crate::model::sync::{process_wide, Mutex};
 use crate::model::SocketTable;
 
-static AWAITING: Mutex<Option<HashSet<(u64, SOCKET)>>> = Mutex::new(None);
+/// The sockets awaiting their context, by (table identity, handle).
+fn waiting_sockets() -> &'static Mutex<HashSet<(u64, SOCKET)>> {
+    process_wide!(Mutex<HashSet<(u64, SOCKET)>>, Mutex::new(HashSet::new()))
+}
 
 impl SocketTable {
     /// `socket` was accepted into by `AcceptEx` (`true`), or given its context or made a
     /// fresh socket again (`false`).
     pub(crate) fn await_accept_context(&self, socket: SOCKET, awaiting: bool) {
-        let mut set = AWAITING.lock();
-        let set = set.get_or_insert_with(HashSet::new);
+        let mut set = waiting_sockets().lock();
         if awaiting {
             set.insert((self.identity, socket));
         } else {
@@ -28,9 +30,6 @@ impl SocketTable {
     /// Whether `socket` was accepted into by `AcceptEx` and not given
     /// `SO_UPDATE_ACCEPT_CONTEXT` since.
     pub(crate) fn awaits_accept_context(&self, socket: SOCKET) -> bool {
-        AWAITING
-            .lock()
-            .as_ref()
-            .is_some_and(|set| set.contains(&(self.identity, socket)))
+        waiting_sockets().lock().contains(&(self.identity, socket))
     }
 }

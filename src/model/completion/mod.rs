@@ -33,7 +33,7 @@ pub(crate) use port::{Dequeued, Packet, Pointer, Port};
 
 use crate::choices;
 use crate::error::{Error, Result};
-use crate::model::sync::Mutex;
+use crate::model::sync::{process_wide, Mutex};
 use crate::model::SocketTable;
 
 /// The open ports, by handle.
@@ -43,7 +43,16 @@ struct Registry {
     created: u64,
 }
 
-static REGISTRY: Mutex<Option<Registry>> = Mutex::new(None);
+/// The registry (a process-wide value: `model::sync`).
+fn registry() -> &'static Mutex<Registry> {
+    process_wide!(
+        Mutex<Registry>,
+        Mutex::new(Registry {
+            open: HashMap::new(),
+            created: 0,
+        })
+    )
+}
 
 /// A socket's association with a port.
 #[derive(Debug, Clone)]
@@ -60,7 +69,12 @@ pub(crate) struct Association {
 }
 
 /// Associations by (table identity, socket).
-static ASSOCIATIONS: Mutex<Option<HashMap<(u64, SOCKET), Association>>> = Mutex::new(None);
+type Associations = HashMap<(u64, SOCKET), Association>;
+
+/// The associations (a process-wide value: `model::sync`).
+fn associations() -> &'static Mutex<Associations> {
+    process_wide!(Mutex<Associations>, Mutex::new(HashMap::new()))
+}
 
 /// The `n`th port handle: `FIRST_PORT + 4n`.
 fn nth_handle(n: u64) -> Option<usize> {
@@ -71,11 +85,7 @@ fn nth_handle(n: u64) -> Option<usize> {
 /// Creates a port of `table`'s network and returns its handle; `ERROR_NOT_ENOUGH_MEMORY`
 /// once the handle space is spent.
 pub(crate) fn create(table: &SocketTable) -> Result<usize> {
-    let mut registry = REGISTRY.lock();
-    let registry = registry.get_or_insert_with(|| Registry {
-        open: HashMap::new(),
-        created: 0,
-    });
+    let mut registry = registry().lock();
     let handle = nth_handle(registry.created).ok_or(Error::NotEnoughMemory)?;
     registry.created += 1;
     let port = Arc::new(Port::new(table.waits.clone()));
@@ -85,24 +95,25 @@ pub(crate) fn create(table: &SocketTable) -> Result<usize> {
 
 /// The open port `handle` names: `ERROR_INVALID_HANDLE` otherwise.
 pub(crate) fn get(handle: usize) -> Result<Arc<Port>> {
-    REGISTRY
+    registry()
         .lock()
-        .as_ref()
-        .and_then(|registry| registry.open.get(&handle).cloned())
+        .open
+        .get(&handle)
+        .cloned()
         .ok_or(Error::InvalidHandle)
 }
 
 /// `CloseHandle` on a port: its waiters wake with `ERROR_ABANDONED_WAIT_0`, its
 /// associations end. `ERROR_INVALID_HANDLE` if `handle` names no open port.
 pub(crate) fn close(handle: usize) -> Result<()> {
-    let port = REGISTRY
+    let port = registry()
         .lock()
-        .as_mut()
-        .and_then(|registry| registry.open.remove(&handle))
+        .open
+        .remove(&handle)
         .ok_or(Error::InvalidHandle)?;
-    if let Some(map) = ASSOCIATIONS.lock().as_mut() {
-        map.retain(|_, association| association.handle != handle);
-    }
+    associations()
+        .lock()
+        .retain(|_, association| association.handle != handle);
     port.close();
     Ok(())
 }
@@ -119,8 +130,7 @@ pub(crate) fn associate(
 ) -> Result<()> {
     let port = get(handle)?;
     table.with_socket(socket, |_| Ok(()))?;
-    let mut map = ASSOCIATIONS.lock();
-    let map = map.get_or_insert_with(HashMap::new);
+    let mut map = associations().lock();
     let slot = (table.identity, socket);
     if map.contains_key(&slot) {
         return Err(Error::InvalidParameter);
@@ -139,23 +149,18 @@ pub(crate) fn associate(
 
 /// The port `socket` of `table` is associated with, if any.
 pub(crate) fn association(table: &SocketTable, socket: SOCKET) -> Option<Association> {
-    ASSOCIATIONS
+    associations()
         .lock()
-        .as_ref()?
         .get(&(table.identity, socket))
         .cloned()
 }
 
 /// Sets `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS` on `socket` (a mode never removed once
-/// set). Only a socket associated with a port has packets to skip; setting it on any
-/// other socket is remembered for a later association.
+/// set). Only a socket associated with a port has packets to skip: any other is
+/// `ERROR_INVALID_PARAMETER` ([`crate::choices::COMPLETION_PORT_ARGUMENTS`]).
 pub(crate) fn skip_on_success(table: &SocketTable, socket: SOCKET) -> Result<()> {
     table.with_socket(socket, |_| Ok(()))?;
-    let mut map = ASSOCIATIONS.lock();
-    match map
-        .as_mut()
-        .and_then(|map| map.get_mut(&(table.identity, socket)))
-    {
+    match associations().lock().get_mut(&(table.identity, socket)) {
         Some(association) => {
             association.skip_on_success = true;
             Ok(())
