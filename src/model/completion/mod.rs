@@ -147,6 +147,14 @@ pub(crate) fn associate(
     Ok(())
 }
 
+/// Forgets what is kept for `socket` of `table`, closed: its association and its wait for
+/// `SO_UPDATE_ACCEPT_CONTEXT` (`DisconnectEx`'s reuse keeps both: it closes the connection,
+/// not the handle).
+pub(crate) fn forget(table: &SocketTable, socket: SOCKET) {
+    associations().lock().remove(&(table.identity, socket));
+    table.await_accept_context(socket, false);
+}
+
 /// The port `socket` of `table` is associated with, if any.
 pub(crate) fn association(table: &SocketTable, socket: SOCKET) -> Option<Association> {
     associations()

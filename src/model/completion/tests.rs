@@ -120,5 +120,10 @@ fn a_socket_joins_one_port_only() {
     assert!(association(&table, socket).unwrap().skip_on_success);
     close(a).unwrap();
     assert!(association(&table, socket).is_none());
+    // A closed socket leaves the port it joined.
+    let other = table.create(2, 1, 0, true).unwrap();
+    assert_eq!(associate(&table, other, b, 1), Ok(()));
+    table.close(other).unwrap();
+    assert!(association(&table, other).is_none());
     close(b).unwrap();
 }
