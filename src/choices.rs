@@ -813,12 +813,164 @@ pub const CONNECT_BY_NAME: Choice = Choice {
     answer: "The socket must be a stream socket (WSAEOPNOTSUPP otherwise), bound or not (the Windows 10 rule). The name is resolved as getaddrinfo does for the socket's family, SOCK_STREAM; each address is tried in order with the model's connect (so a peer target name and security settings apply) and the first that connects wins; when none does, the last address's error is returned. Connects complete at once in the emulator, so a timeout is read (a negative member is WSAEINVAL) and never reached. LocalAddress and RemoteAddress, when not NULL, need a length of at least the family's SOCKADDR size (WSAEFAULT, checked before connecting); they are written, with their lengths, only on success.",
 };
 
+/// In which order do packets come out of a completion port, and which of several waiting threads gets the next one?
+pub const COMPLETION_PORT_WAKE_ORDER: Choice = Choice {
+    id: "completion-port-wake-order",
+    question: "In which order do packets come out of a completion port, and \
+               which of several waiting threads gets the next one?",
+    answer: "Packets nobody waits for are taken first in, first out, as \
+             GetQueuedCompletionStatusEx's page says. A packet posted while \
+             threads wait goes straight to the thread that began waiting last \
+             (last in, first out, as the CreateIoCompletionPort page \
+             describes the port's release of threads), so the queue is empty \
+             whenever a thread waits. A waiter whose timeout passes just as a \
+             packet is handed to it still takes that packet.",
+};
+
+/// What do the completion-port calls do with the arguments the emulator cannot act on or Windows leaves undefined?
+pub const COMPLETION_PORT_ARGUMENTS: Choice = Choice {
+    id: "completion-port-arguments",
+    question: "What do the completion-port calls do with the arguments the \
+               emulator cannot act on or Windows leaves undefined?",
+    answer: "NumberOfConcurrentThreads is accepted and ignored: the emulator \
+             releases every waiting thread that has a packet (no concurrency \
+             limit), which a correct program cannot tell apart from a limit \
+             of the thread count. A NULL output of GetQueuedCompletionStatus \
+             (or a NULL array, a count of 0 or a NULL count of \
+             GetQueuedCompletionStatusEx) is ERROR_INVALID_PARAMETER with \
+             nothing taken, where Windows would crash. A port belongs to the \
+             network that created it: its waits are that network's, bounded \
+             by its clock and its stall rules; a wait that nothing can end \
+             fails with WSAENETDOWN (stall-ends-the-call), FALSE with \
+             *lpOverlapped NULL. SetFileCompletionNotificationModes needs the \
+             socket to be associated with a port first \
+             (ERROR_INVALID_PARAMETER otherwise); \
+             FILE_SKIP_SET_EVENT_ON_HANDLE is accepted and changes nothing, \
+             since no socket handle is ever signalled.",
+};
+
+/// Which error does GetQueuedCompletionStatus report for a failed operation's packet?
+pub const PACKET_ERRORS: Choice = Choice {
+    id: "completion-packet-errors",
+    question: "Which error does GetQueuedCompletionStatus report for a failed \
+               operation's packet?",
+    answer: "The Win32 error Windows maps the operation's NTSTATUS to (facts \
+             7.5): a reset is ERROR_NETNAME_DELETED, a connection aborted \
+             (our socket closed under a pending receive) \
+             ERROR_CONNECTION_ABORTED, a canceled operation \
+             ERROR_OPERATION_ABORTED, a refused ConnectEx \
+             ERROR_CONNECTION_REFUSED; any other failure carries its Winsock \
+             code. The OVERLAPPED's Internal keeps the Winsock code \
+             (overlapped-status-fields), so WSAGetOverlappedResult still \
+             reports WSAECONNRESET and the like, as on Windows. \
+             GetQueuedCompletionStatusEx puts the same Win32 error in each \
+             entry's Internal.",
+};
+
+/// Do AcceptEx and ConnectEx ever succeed synchronously?
+pub const EXTENSIONS_PEND: Choice = Choice {
+    id: "extension-functions-pend",
+    question: "Do AcceptEx and ConnectEx ever succeed synchronously?",
+    answer: "No: with valid arguments they always return FALSE with \
+             ERROR_IO_PENDING and never write *lpdwBytesReceived or \
+             *lpdwBytesSent, as Windows does in every sock.c case; the count \
+             comes with the completion. A ConnectEx completes before the call \
+             returns (connects complete at once in the emulator), an AcceptEx \
+             when a connection, and then its first data, arrive. So \
+             FILE_SKIP_COMPLETION_PORT_ON_SUCCESS never skips their packets, \
+             as on Windows for a pending operation. DisconnectEx with an \
+             OVERLAPPED pends the same way; without one it returns TRUE.",
+};
+
+/// What does AcceptEx write to its address areas, and what of address lengths that are too short?
+pub const ACCEPT_EX_BUFFER: Choice = Choice {
+    id: "accept-ex-buffer",
+    question: "What does AcceptEx write to its address areas, and what of \
+               address lengths that are too short?",
+    answer: "Each area holds the address as a SOCKADDR at its start (the \
+             page's 'internal format' is undocumented; only \
+             GetAcceptExSockaddrs reads it, and it returns pointers into the \
+             buffer with the family's length). A local length of 0 is allowed \
+             (GetAcceptExSockaddrs then leaves the local outputs unwritten, \
+             as on Windows). A remote length of 0, or a non-zero length below \
+             the family's SOCKADDR size + 16, fails at once with WSAEFAULT, \
+             with nothing queued and the connection left for a later accept; \
+             Windows instead pends a short local area and completes it with \
+             ERROR_INSUFFICIENT_BUFFER when a connection arrives, leaving the \
+             connection unconsumed.",
+};
+
+/// What can a socket AcceptEx accepted into do before SO_UPDATE_ACCEPT_CONTEXT, and what does the option check?
+pub const ACCEPT_EX_CONTEXT: Choice = Choice {
+    id: "accept-ex-context",
+    question: "What can a socket AcceptEx accepted into do before \
+               SO_UPDATE_ACCEPT_CONTEXT, and what does the option check?",
+    answer: "Data calls work at once (the page lists send, recv, WSASend, \
+             WSARecv and closesocket). getpeername fails with WSAENOTCONN and \
+             getsockname with WSAEINVAL, as on a socket that is not \
+             connected, until setsockopt(SO_UPDATE_ACCEPT_CONTEXT) is given \
+             the listening socket (any other handle is WSAEINVAL); then both \
+             report the connection's addresses. A socket ConnectEx connected \
+             behaves as connected at once; SO_UPDATE_CONNECT_CONTEXT is \
+             accepted on it.",
+};
+
+/// What does DisconnectEx with TF_REUSE_SOCKET leave behind?
+pub const DISCONNECT_REUSE: Choice = Choice {
+    id: "disconnect-reuse",
+    question: "What does DisconnectEx with TF_REUSE_SOCKET leave behind?",
+    answer: "The connection is closed as closesocket closes it (the peer \
+             reads the end of the stream, or a reset when unread data was \
+             discarded; pending operations complete with their close errors; \
+             the local address is freed) and the same handle then names a \
+             new, unbound socket of the same family, type, protocol and \
+             modes, still associated with its completion port and key, ready \
+             for AcceptEx or ConnectEx. Without the flag DisconnectEx is \
+             shutdown(SD_SEND).",
+};
+
+/// Which operations do CancelIo and CancelIoEx cancel?
+pub const CANCEL_IO_SCOPE: Choice = Choice {
+    id: "cancel-io-scope",
+    question: "Which operations do CancelIo and CancelIoEx cancel?",
+    answer: "CancelIoEx(s, NULL) and CancelIo(s) cancel every pending \
+             overlapped operation started on s, whichever thread started it \
+             (CancelIo's page limits it to the calling thread's; the emulator \
+             does not record the thread), and CancelIoEx(s, &ov) the one \
+             whose OVERLAPPED is ov. An AcceptEx is the listener's operation: \
+             CancelIo on its accept socket leaves it pending (as sock.c \
+             records). Operations a test deferred (Network::defer_overlapped) \
+             carry no OVERLAPPED address and are canceled only by the NULL \
+             form. Each canceled operation completes with \
+             ERROR_OPERATION_ABORTED through its port, event or routine. \
+             CancelIoEx with nothing to cancel is FALSE with ERROR_NOT_FOUND; \
+             CancelIo is TRUE then.",
+};
+
+/// Is an overlapped operation canceled when the thread that started it exits?
+pub const THREAD_EXIT_KEEPS_IO: Choice = Choice {
+    id: "thread-exit-keeps-io",
+    question: "Is an overlapped operation canceled when the thread that \
+               started it exits?",
+    answer: "No. The AcceptEx and ConnectEx pages say all I/O a thread \
+             started is canceled when it exits, but Windows since Vista keeps \
+             a socket's pending operations (sock.c test_iocp: a WSARecv whose \
+             thread exited completes when data arrives), and the emulator \
+             follows Windows: the operation completes later, to its port or \
+             event. A completion routine queued to a thread that has exited \
+             is discarded, as before.",
+};
+
 /// Every choice, in the order [`docs/choices.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/choices.md) lists them.
 /// The first access-token handle a query hands out. Token handles then grow by 4 and are
 /// never reused; being 1 more than a multiple of 4 they never equal a socket handle
-/// ([`FIRST_HANDLE`]) or an event handle ([`FIRST_EVENT`]). The residue 3 is left for
-/// completion ports.
+/// ([`FIRST_HANDLE`]), an event handle ([`FIRST_EVENT`]) or a port handle ([`FIRST_PORT`]).
 pub const FIRST_TOKEN: usize = 0x101;
+
+/// The first completion-port handle `CreateIoCompletionPort` hands out. Port handles then
+/// grow by 4 and are never reused; being 3 more than a multiple of 4 they never equal a
+/// socket, event or token handle.
+pub const FIRST_PORT: usize = 0x103;
 
 /// Which token handles a query returns, and what each stands for.
 pub const TOKEN_KINDS: Choice = Choice {
@@ -1124,7 +1276,8 @@ pub const EXTENSION_FUNCTIONS: Choice = Choice {
              reported), then an output that is NULL or shorter than a pointer WSAEFAULT. On \
              success the pointer is written, *lpcbBytesReturned is 8 (a pointer's size) and \
              so is the count an OVERLAPPED's completion reports (Windows queues 0 there). \
-             Known GUIDs: WSAID_WSASENDMSG, WSAID_WSARECVMSG.",
+             Known GUIDs: WSAID_WSASENDMSG, WSAID_WSARECVMSG, WSAID_ACCEPTEX, \
+             WSAID_GETACCEPTEXSOCKADDRS, WSAID_CONNECTEX, WSAID_DISCONNECTEX.",
 };
 
 /// What `WSASendMsg` leaves open.
@@ -1662,6 +1815,15 @@ pub const ALL: &[Choice] = &[
     GETADDRINFOEX_ARGUMENTS,
     GETADDRINFOEX_ASYNC,
     CONNECT_BY_LIST,
+    COMPLETION_PORT_WAKE_ORDER,
+    COMPLETION_PORT_ARGUMENTS,
+    PACKET_ERRORS,
+    EXTENSIONS_PEND,
+    ACCEPT_EX_BUFFER,
+    ACCEPT_EX_CONTEXT,
+    DISCONNECT_REUSE,
+    CANCEL_IO_SCOPE,
+    THREAD_EXIT_KEEPS_IO,
 ];
 
 #[cfg(test)]

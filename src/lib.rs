@@ -105,6 +105,7 @@ pub use api::{
     impersonated_principal, revert_impersonation, token_info, AccessToken, Domain, EnterGuard,
     Network, PeerTokens, PendingOperation, Protocol, Socket, Startup, Type,
 };
+pub use api::{CompletionPacket, CompletionPort};
 pub use api::{Interest, PollEntry, Ready};
 pub use error::{Error, Result};
 pub use model::snapshot::{Blocked, LinkInfo, NameInfo, NetworkSnapshot, SocketInfo, SocketState};

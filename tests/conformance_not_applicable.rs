@@ -6,8 +6,9 @@
 use std::net::SocketAddr;
 
 use winsock_emu::backend::{
-    AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Completion, Emulator,
-    Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg, Selected, Service,
+    AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Completion, Dequeued,
+    Emulator, Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg, Selected,
+    Service,
 };
 use winsock_emu::conformance::{self, cases, Stopped, Verdict};
 use winsock_emu::sys::{SOCKET, WSAEVENT};
@@ -102,6 +103,18 @@ impl Backend for WithoutDeferral {
     }
     fn close_handle(&self, handle: u64) -> CallResult {
         self.0.close_handle(handle)
+    }
+    fn create_port(&self) -> CallResult<u64> {
+        self.0.create_port()
+    }
+    fn associate_port(&self, s: SOCKET, port: u64, key: usize) -> CallResult<u64> {
+        self.0.associate_port(s, port, key)
+    }
+    fn post_packet(&self, port: u64, bytes: u32, key: usize, overlapped: usize) -> CallResult {
+        self.0.post_packet(port, bytes, key, overlapped)
+    }
+    fn dequeue_packet(&self, port: u64, milliseconds: u32) -> Dequeued {
+        self.0.dequeue_packet(port, milliseconds)
     }
     fn enum_protocols(&self, filter: Option<&[i32]>, room: Option<u32>) -> Enumerated {
         self.0.enum_protocols(filter, room)

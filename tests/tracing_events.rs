@@ -71,7 +71,9 @@ static TURNS: Mutex<()> = Mutex::new(());
 
 #[test]
 fn every_call_through_either_face_is_one_event() {
-    let _turn = TURNS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = TURNS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let collect = Collect::default();
     let events = Arc::clone(&collect.0);
     tracing::subscriber::with_default(collect, || {
@@ -122,7 +124,9 @@ fn every_call_through_either_face_is_one_event() {
 
 #[test]
 fn without_a_subscriber_nothing_is_emitted_and_calls_work() {
-    let _turn = TURNS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = TURNS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let net = Network::new();
     let _wsa = net.startup().unwrap();
     let udp = net.socket(Domain::IPV4, Type::DGRAM, None).unwrap();

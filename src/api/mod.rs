@@ -4,6 +4,7 @@
 //! the same rules in the same order and give the same errors. Nothing here is `unsafe`.
 #![forbid(unsafe_code)]
 
+mod completion;
 mod data;
 mod flow;
 mod network;
@@ -18,6 +19,7 @@ mod tokens;
 mod types;
 mod waits;
 
+pub use completion::{CompletionPacket, CompletionPort};
 pub use network::{EnterGuard, Network, Startup};
 pub use pending::PendingOperation;
 pub use readiness::{Interest, PollEntry, Ready};

@@ -10,13 +10,14 @@ use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 use super::Selected;
 use super::{
     AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Code, Completion,
-    Deferral, Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg, Service,
+    Deferral, Dequeued, Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg,
+    Service,
 };
 use crate::error::Error;
 use crate::native::readiness;
 use crate::native::{
-    self, address, catalog, data, everyday, handles, ioctl, last_error, options, overlapped,
-    peer_name, recv_msg, resolution, security, socket, startup, wsa_data, EMULATED,
+    self, address, catalog, completion, data, everyday, handles, ioctl, last_error, options,
+    overlapped, peer_name, recv_msg, resolution, security, socket, startup, wsa_data, EMULATED,
 };
 use crate::Network;
 
@@ -153,6 +154,22 @@ impl Backend for Emulator {
 
     fn ioctl(&self, s: SOCKET, code: u32, input: Buffer<'_>) -> CallResult<u32> {
         self.call(|api| ioctl::ioctl(api, s, code, input))
+    }
+
+    fn create_port(&self) -> CallResult<u64> {
+        self.call(completion::create)
+    }
+
+    fn associate_port(&self, s: SOCKET, port: u64, key: usize) -> CallResult<u64> {
+        self.call(|api| completion::associate(api, s, port, key))
+    }
+
+    fn post_packet(&self, port: u64, bytes: u32, key: usize, overlapped: usize) -> CallResult {
+        self.call(|api| completion::post(api, port, bytes, key, overlapped))
+    }
+
+    fn dequeue_packet(&self, port: u64, milliseconds: u32) -> Dequeued {
+        self.call(|api| completion::dequeue(api, port, milliseconds))
     }
 
     fn close_handle(&self, handle: u64) -> CallResult {

@@ -587,6 +587,21 @@ pub trait Backend: Sync {
     /// `CloseHandle(handle)`, its failure read with `GetLastError`.
     fn close_handle(&self, handle: u64) -> CallResult;
 
+    /// `CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0)`: a new completion port
+    /// (close it with [`Backend::close_handle`]); failures read with `GetLastError`.
+    fn create_port(&self) -> CallResult<u64>;
+
+    /// `CreateIoCompletionPort(s, port, key, 0)`: the port returned.
+    fn associate_port(&self, s: SOCKET, port: u64, key: usize) -> CallResult<u64>;
+
+    /// `PostQueuedCompletionStatus(port, bytes, key, overlapped)`, `overlapped` an address
+    /// carried, never dereferenced.
+    fn post_packet(&self, port: u64, bytes: u32, key: usize, overlapped: usize) -> CallResult;
+
+    /// `GetQueuedCompletionStatus(port, .., milliseconds)` with its outputs preset to
+    /// sentinels. Pass 0 milliseconds, so that nothing can wait on Windows.
+    fn dequeue_packet(&self, port: u64, milliseconds: u32) -> Dequeued;
+
     /// `WSAEnumProtocolsW(filter, buffer, &len)`: `filter` 0-terminated by the calling
     /// layer (`None`: NULL); a buffer of `room` entries, `len` their size (`None`: NULL, 0).
     fn enum_protocols(&self, filter: Option<&[i32]>, room: Option<u32>) -> Enumerated;
@@ -713,4 +728,26 @@ pub trait Deferral: Sync {
     /// the operation failed after it started with `code`). `false` if none was pending, or
     /// the backend cannot report `code`.
     fn complete_oldest(&self, outcome: CallResult) -> bool;
+}
+
+/// What a completion packet carried: `GetQueuedCompletionStatus`'s outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Packet {
+    /// `*lpNumberOfBytesTransferred`.
+    pub bytes: u32,
+    /// `*lpCompletionKey`.
+    pub key: usize,
+    /// `*lpOverlapped`, as an address.
+    pub overlapped: usize,
+}
+
+/// What [`Backend::dequeue_packet`] saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dequeued {
+    /// `Ok` for `TRUE`; the `GetLastError` code for `FALSE`.
+    pub result: CallResult,
+    /// The outputs after the call (sentinels where it wrote nothing).
+    pub packet: Packet,
+    /// Whether the bytes and key outputs still hold their sentinels.
+    pub untouched: bool,
 }

@@ -10,12 +10,14 @@ use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 use super::wine;
 use super::{
     AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Completion, Deferral,
-    Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg, Selected, Service,
+    Dequeued, Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg, Selected,
+    Service,
 };
 use crate::native::readiness;
 use crate::native::{
-    address, catalog, data, everyday, flow, handles, ioctl, last_error, options, overlapped,
-    peer_name, recv_msg, resolution, security, socket, startup, wsa_data, Winsock, WINDOWS,
+    address, catalog, completion, data, everyday, flow, handles, ioctl, last_error, options,
+    overlapped, peer_name, recv_msg, resolution, security, socket, startup, wsa_data, Winsock,
+    WINDOWS,
 };
 
 /// Runs `call` on the real Winsock's function table.
@@ -146,6 +148,22 @@ impl Backend for Native {
         let result = ioctl::ioctl(&WINDOWS, s, code, input);
         wine::after_ioctl(code, &result);
         result
+    }
+
+    fn create_port(&self) -> CallResult<u64> {
+        with_windows(completion::create)
+    }
+
+    fn associate_port(&self, s: SOCKET, port: u64, key: usize) -> CallResult<u64> {
+        with_windows(|api| completion::associate(api, s, port, key))
+    }
+
+    fn post_packet(&self, port: u64, bytes: u32, key: usize, overlapped: usize) -> CallResult {
+        with_windows(|api| completion::post(api, port, bytes, key, overlapped))
+    }
+
+    fn dequeue_packet(&self, port: u64, milliseconds: u32) -> Dequeued {
+        with_windows(|api| completion::dequeue(api, port, milliseconds))
     }
 
     fn close_handle(&self, handle: u64) -> CallResult {

@@ -144,7 +144,11 @@ mod tests {
         let _ = take_not_implemented();
         after_ioctl::<u32>(SIO_SET_SECURITY, &Err(Code(WSAEOPNOTSUPP)));
         after_socket::<usize>(AF_UNIX, &Err(Code(WSAEAFNOSUPPORT)));
-        after_setsockopt::<()>(SOL_SOCKET, SO_CONDITIONAL_ACCEPT, &Err(Code(WSAENOPROTOOPT)));
+        after_setsockopt::<()>(
+            SOL_SOCKET,
+            SO_CONDITIONAL_ACCEPT,
+            &Err(Code(WSAENOPROTOOPT)),
+        );
         after_ioctl::<u32>(SIO_SET_SECURITY, &Ok(0));
         match version() {
             Some(wine) => assert_eq!(

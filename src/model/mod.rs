@@ -39,6 +39,7 @@
 //! code (a completion routine) runs.
 #![forbid(unsafe_code)]
 
+pub(crate) mod completion;
 mod datagrams;
 pub(crate) mod observer;
 pub(crate) mod options;

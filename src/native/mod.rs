@@ -28,6 +28,7 @@
 //! | `catalog.rs` | `WSAEnumProtocolsW`, `WSASocketW` with a `WSAPROTOCOL_INFOW`, `getprotobyname`, `getprotobynumber`, `WSAGetQOSByName`, `WSACancelBlockingCall` |
 //! | `everyday.rs` | `WSASendDisconnect`, `WSARecvDisconnect`, `WSARecvEx`, `getservbyname`, `getservbyport`, `GetAddrInfoExW`, `FreeAddrInfoExW`, `GetAddrInfoExCancel`, `GetAddrInfoExOverlappedResult`, `WSAConnectByList` |
 //! | `handles.rs` | `CloseHandle` (with `GetLastError`) |
+//! | `completion.rs` | `CreateIoCompletionPort`, `PostQueuedCompletionStatus`, `GetQueuedCompletionStatus` |
 //! | `options.rs` | `getsockopt`, `setsockopt`, `getsockname`, `getpeername` |
 //! | `readiness.rs` | `select`, `WSAPoll`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
 //! | `overlapped.rs` | `WSACreateEvent`, `WSACloseEvent`, `WSAWaitForMultipleEvents`, `WSAIoctl` with an `OVERLAPPED`, `WSAGetOverlappedResult` |
@@ -42,6 +43,7 @@
 
 pub(crate) mod address;
 pub(crate) mod catalog;
+pub(crate) mod completion;
 pub(crate) mod data;
 pub(crate) mod everyday;
 #[cfg(windows)]
@@ -257,6 +259,14 @@ pub(crate) struct Winsock {
     ) -> BOOL,
     /// `CloseHandle`.
     pub close_handle: unsafe extern "system" fn(HANDLE) -> BOOL,
+    /// `CreateIoCompletionPort`.
+    pub create_io_completion_port: unsafe extern "system" fn(HANDLE, HANDLE, usize, u32) -> HANDLE,
+    /// `PostQueuedCompletionStatus`.
+    pub post_queued_completion_status:
+        unsafe extern "system" fn(HANDLE, u32, usize, *const OVERLAPPED) -> BOOL,
+    /// `GetQueuedCompletionStatus`.
+    pub get_queued_completion_status:
+        unsafe extern "system" fn(HANDLE, *mut u32, *mut usize, *mut *mut OVERLAPPED, u32) -> BOOL,
     /// `GetLastError`.
     pub get_last_win32_error: unsafe extern "system" fn() -> WIN32_ERROR,
     /// `WSAEnumProtocolsW`.
@@ -386,6 +396,9 @@ pub(crate) const EMULATED: Winsock = {
         wsa_address_to_string_w: sys::WSAAddressToStringW,
         wsa_connect_by_name_w: sys::WSAConnectByNameW,
         close_handle: sys::CloseHandle,
+        create_io_completion_port: sys::CreateIoCompletionPort,
+        post_queued_completion_status: sys::PostQueuedCompletionStatus,
+        get_queued_completion_status: sys::GetQueuedCompletionStatus,
         get_last_win32_error: sys::GetLastError,
         enum_protocols_w: sys::WSAEnumProtocolsW,
         getprotobyname: sys::getprotobyname,
@@ -461,6 +474,9 @@ pub(crate) const WINDOWS: Winsock = {
         wsa_address_to_string_w: ws::WSAAddressToStringW,
         wsa_connect_by_name_w: ws::WSAConnectByNameW,
         close_handle: windows_sys::Win32::Foundation::CloseHandle,
+        create_io_completion_port: windows_sys::Win32::System::IO::CreateIoCompletionPort,
+        post_queued_completion_status: windows_sys::Win32::System::IO::PostQueuedCompletionStatus,
+        get_queued_completion_status: windows_sys::Win32::System::IO::GetQueuedCompletionStatus,
         get_last_win32_error: windows_sys::Win32::Foundation::GetLastError,
         enum_protocols_w: ws::WSAEnumProtocolsW,
         getprotobyname: ws::getprotobyname,

@@ -59,6 +59,7 @@ use data::recv_msg;
 use data::wsa_data;
 use data::wsa_msg;
 use overlapped::event_objects as events;
+use overlapped::{accept_ex, cancel, connect_ex, ports};
 use readiness::event_select;
 use readiness::sets;
 use security::peer_names;
@@ -76,9 +77,12 @@ use sockets::qos;
 use sockets::servent;
 use sockets::startup;
 
+pub use accept_ex::{AcceptEx, GetAcceptExSockaddrs};
 pub use blocking_hooks::{
     WSACancelBlockingCall, WSAIsBlocking, WSASetBlockingHook, WSAUnhookBlockingHook,
 };
+pub use cancel::{CancelIo, CancelIoEx, SetFileCompletionNotificationModes};
+pub use connect_ex::{ConnectEx, DisconnectEx};
 pub use data::{ioctlsocket, recv, recvfrom, send, sendto, shutdown};
 pub use disconnect::{WSARecvDisconnect, WSARecvEx, WSASendDisconnect};
 pub use event_select::{WSAEnumNetworkEvents, WSAEventSelect};
@@ -92,6 +96,10 @@ pub use names::{getpeername, getsockname};
 pub use options::{getsockopt, setsockopt};
 pub use overlapped::WSAGetOverlappedResult;
 pub use peer_names::{WSADeleteSocketPeerTargetName, WSASetSocketPeerTargetName};
+pub use ports::{
+    CreateIoCompletionPort, GetQueuedCompletionStatus, GetQueuedCompletionStatusEx,
+    PostQueuedCompletionStatus,
+};
 pub use protocols::{WSAEnumProtocolsA, WSAEnumProtocolsW, WSASocketA};
 pub use protoent::{getprotobyname, getprotobynumber};
 pub use qos::WSAGetQOSByName;
@@ -125,11 +133,13 @@ pub use types::*;
 pub use windows_sys::core::{BOOL, GUID, PCSTR, PCWSTR, PSTR, PWSTR};
 #[doc(no_inline)]
 pub use windows_sys::Win32::Foundation::{
-    ERROR_INVALID_HANDLE, ERROR_IPSEC_IKE_AUTH_FAIL, ERROR_IPSEC_IKE_NO_POLICY,
-    ERROR_IPSEC_IKE_TIMED_OUT, FALSE, FARPROC, HANDLE, TRUE, WAIT_EVENT, WAIT_IO_COMPLETION,
-    WIN32_ERROR,
+    ERROR_ABANDONED_WAIT_0, ERROR_CONNECTION_ABORTED, ERROR_CONNECTION_REFUSED,
+    ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_IO_PENDING,
+    ERROR_IPSEC_IKE_AUTH_FAIL, ERROR_IPSEC_IKE_NO_POLICY, ERROR_IPSEC_IKE_TIMED_OUT,
+    ERROR_NETNAME_DELETED, ERROR_NOT_FOUND, ERROR_OPERATION_ABORTED, FALSE, FARPROC, HANDLE,
+    INVALID_HANDLE_VALUE, TRUE, WAIT_EVENT, WAIT_IO_COMPLETION, WAIT_TIMEOUT, WIN32_ERROR,
 };
 #[doc(no_inline)]
-pub use windows_sys::Win32::System::IO::OVERLAPPED;
+pub use windows_sys::Win32::System::IO::{OVERLAPPED, OVERLAPPED_ENTRY};
 pub use wsa_data::{WSARecv, WSARecvFrom, WSASend, WSASendTo};
 pub use wsa_msg::WSASendMsg;

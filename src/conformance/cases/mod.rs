@@ -28,11 +28,13 @@
 //! | `dual_stack.rs` | `IPV6_V6ONLY` FALSE: dual-stack sockets and IPv4 peers |
 //! | `recv_msg.rs` | `WSARecvMsg` and its `IP_PKTINFO`/`IPV6_PKTINFO` control data |
 //! | `everyday.rs` | `WSASendDisconnect`, `WSARecvDisconnect`, `WSARecvEx`, `getservbyname`, `getservbyport`, `GetAddrInfoExW`, `WSAConnectByList` |
+//! | `completion.rs` | completion ports: packets, timeouts, closed handles, associations; the extension GUIDs |
 //! | `reuse.rs` | every cell of the second-bind table of `SO_REUSEADDR` and `SO_EXCLUSIVEADDRUSE` |
 #![forbid(unsafe_code)]
 
 mod blocking;
 mod catalog;
+mod completion;
 mod conditional_accept;
 mod data_path;
 mod delete;
@@ -142,6 +144,27 @@ pub const OUTSIDE_THE_SUITE: &[Uncovered] = &[
                  outcome of both backends; tests/flow_control.rs proves the emulator's bound",
     },
     Uncovered {
+        rule: "K6",
+        reason: "AcceptEx and ConnectEx pend until another socket acts, and their completions \
+                 need an OVERLAPPED that outlives the call; the backend trait makes neither: \
+                 tests/extension_functions.rs and tests/iocp_echo_server.rs prove them",
+    },
+    Uncovered {
+        rule: "K7",
+        reason: "as K6, for DisconnectEx and TF_REUSE_SOCKET: tests/extension_functions.rs",
+    },
+    Uncovered {
+        rule: "K8",
+        reason: "cancellation needs a pending overlapped receive and a packet read after it; \
+                 tests/completion_ports.rs proves CancelIo, CancelIoEx and the skip mode",
+    },
+    Uncovered {
+        rule: "K9",
+        reason: "waking waiters needs several threads blocked in GetQueuedCompletionStatus, \
+                 which the single-threaded trait cannot arrange and which could wait on \
+                 Windows: tests/completion_ports.rs proves the order and the abandoned wait",
+    },
+    Uncovered {
         rule: "B8",
         reason: "queueing a routine to a thread blocked in recv needs a second thread's \
                  overlapped call completing on the first, which the trait cannot arrange; \
@@ -178,7 +201,18 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(conditional_accept::CASES)
         .chain(readiness::cases())
         .chain(blocking::CASES)
+        .chain(completion::CASES)
         .collect()
+}
+
+/// A GUID's 16 bytes as it lies in memory.
+pub(super) fn guid_bytes(guid: windows_sys::core::GUID) -> [u8; 16] {
+    let mut raw = [0u8; 16];
+    raw[..4].copy_from_slice(&guid.data1.to_le_bytes());
+    raw[4..6].copy_from_slice(&guid.data2.to_le_bytes());
+    raw[6..8].copy_from_slice(&guid.data3.to_le_bytes());
+    raw[8..].copy_from_slice(&guid.data4);
+    raw
 }
 
 /// A `SOCKET_PEER_TARGET_NAME` for an IP peer with the default protocol, laid out as the

@@ -6,19 +6,10 @@ use windows_sys::Win32::Networking::WinSock::{
     SIO_GET_EXTENSION_FUNCTION_POINTER, WSAEFAULT, WSAEINVAL, WSAID_ACCEPTEX, WSAID_WSASENDMSG,
 };
 
+use super::guid_bytes;
 use crate::backend::{Buffer, Code};
 use crate::conformance::session::polled;
 use crate::conformance::{check_value, Case};
-
-/// A GUID's 16 bytes as it lies in memory.
-fn guid_bytes(guid: windows_sys::core::GUID) -> [u8; 16] {
-    let mut raw = [0u8; 16];
-    raw[..4].copy_from_slice(&guid.data1.to_le_bytes());
-    raw[4..6].copy_from_slice(&guid.data2.to_le_bytes());
-    raw[6..8].copy_from_slice(&guid.data3.to_le_bytes());
-    raw[8..].copy_from_slice(&guid.data4);
-    raw
-}
 
 /// The cases of this file.
 pub(super) const CASES: &[Case] = &[

@@ -549,10 +549,13 @@ impl SocketTable {
         })
     }
 
-    /// `closesocket`, observed.
+    /// `closesocket`, observed. A closed socket leaves its completion port (and its wait for
+    /// `SO_UPDATE_ACCEPT_CONTEXT`) behind.
     pub(crate) fn close(&self, handle: SOCKET) -> Result<()> {
         self.observe(Call::CloseSocket, Some(handle), None, String::new, || {
-            self.close_unobserved(handle)
+            self.close_unobserved(handle)?;
+            super::completion::forget(self, handle);
+            Ok(())
         })
     }
 

@@ -268,10 +268,24 @@ pub(crate) fn run_queued(thread: ThreadId) {
             next
         };
         match next {
-            Some(apc) => apc(),
+            Some(apc) => {
+                ROUTINES_RUN.with(|count| count.set(count.get() + 1));
+                apc()
+            }
             None => return,
         }
     }
+}
+
+thread_local! {
+    /// How many completion routines ran on this thread: a wait that runs some reports it
+    /// (`GetQueuedCompletionStatusEx`'s `WAIT_IO_COMPLETION`).
+    static ROUTINES_RUN: Cell<u64> = const { Cell::new(0) };
+}
+
+/// How many completion routines ran on the calling thread so far.
+pub(crate) fn routines_run() -> u64 {
+    ROUTINES_RUN.with(Cell::get)
 }
 
 /// Runs `f` under the registry's lock: how an overlapped status is written and read, so

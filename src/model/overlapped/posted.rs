@@ -28,6 +28,8 @@ pub(crate) type Fill = Box<dyn FnOnce(Result<Received>) + Send>;
 /// One posted receive.
 struct Posted {
     socket: SOCKET,
+    /// The caller's `OVERLAPPED` address, for `CancelIoEx`.
+    tag: usize,
     max: usize,
     flags: i32,
     fill: Fill,
@@ -51,12 +53,14 @@ impl SocketTable {
     /// `WSAECONNABORTED` when the socket is closed ([`crate::choices::PENDING_RECEIVES`]).
     /// `WSAENOTSOCK` if the socket was closed meanwhile, before `begin` ran. `begin` (run
     /// under the posted lock, so it must not call back into the table) marks the caller's
-    /// `OVERLAPPED` pending and builds the fill.
+    /// `OVERLAPPED` pending and builds the fill; `tag` is that `OVERLAPPED`'s address, which
+    /// [`Self::take_receives`] matches.
     pub(crate) fn post_receive(
         &self,
         socket: SOCKET,
         max: usize,
         flags: i32,
+        tag: usize,
         begin: impl FnOnce() -> Fill,
     ) -> Result<()> {
         {
@@ -68,6 +72,7 @@ impl SocketTable {
             let fill = begin();
             posted.0.push_back(Posted {
                 socket,
+                tag,
                 max,
                 flags,
                 fill,
@@ -79,13 +84,34 @@ impl SocketTable {
         Ok(())
     }
 
-    /// After a change: wakes the blocked calls and fills the posted receives that can be.
+    /// After a change: wakes the blocked calls, fills the posted receives that can be and
+    /// attempts the posted `AcceptEx` operations.
     /// Called with no lock held.
     pub(in crate::model) fn signal(&self) {
         self.waits.changed();
         if self.posted_count.load(Ordering::SeqCst) > 0 {
             self.fill_posted();
         }
+        self.fill_accepts();
+    }
+
+    /// Takes the receives posted on `socket` (only the one whose `OVERLAPPED` is at `tag`,
+    /// when given), for `CancelIoEx`: their fills, to run with `WSA_OPERATION_ABORTED` once
+    /// no lock is held.
+    pub(crate) fn take_receives(&self, socket: SOCKET, tag: Option<usize>) -> Vec<Fill> {
+        let mut posted = self.posted.lock();
+        let mut taken = Vec::new();
+        let mut kept = VecDeque::with_capacity(posted.0.len());
+        while let Some(op) = posted.0.pop_front() {
+            if op.socket == socket && tag.is_none_or(|tag| tag == op.tag) {
+                taken.push(op.fill);
+            } else {
+                kept.push_back(op);
+            }
+        }
+        posted.0 = kept;
+        self.posted_count.store(posted.0.len(), Ordering::SeqCst);
+        taken
     }
 
     /// Attempts every posted receive in posting order (a socket's later ones only once its

@@ -1,7 +1,7 @@
 //! What kind of object a handle value names, for `CloseHandle`: sockets, events and tokens
 //! are handed out in disjoint residues modulo 4, so a value alone says which registry to
 //! ask ([`crate::choices::FIRST_HANDLE`], [`crate::choices::FIRST_EVENT`],
-//! [`crate::choices::FIRST_TOKEN`]; the residue 3 is free for completion ports).
+//! [`crate::choices::FIRST_TOKEN`], [`crate::choices::FIRST_PORT`]).
 #![forbid(unsafe_code)]
 
 use crate::choices;
@@ -15,6 +15,8 @@ pub(crate) enum HandleKind {
     Event,
     /// An emulated access token (`FIRST_TOKEN + 4n`).
     Token,
+    /// A completion port (`FIRST_PORT + 4n`).
+    Port,
     /// No emulated object has such a value.
     Other,
 }
@@ -28,6 +30,8 @@ pub(crate) fn kind_of(value: usize) -> HandleKind {
         HandleKind::Event
     } else if of(choices::FIRST_TOKEN) {
         HandleKind::Token
+    } else if of(choices::FIRST_PORT) {
+        HandleKind::Port
     } else {
         HandleKind::Other
     }
@@ -45,7 +49,9 @@ mod tests {
         assert_eq!(kind_of(choices::FIRST_TOKEN), HandleKind::Token);
         assert_eq!(kind_of(choices::FIRST_TOKEN + 8), HandleKind::Token);
         assert_eq!(kind_of(0), HandleKind::Other);
-        assert_eq!(kind_of(choices::FIRST_HANDLE + 3), HandleKind::Other);
-        assert_eq!(kind_of(usize::MAX), HandleKind::Other);
+        assert_eq!(kind_of(choices::FIRST_PORT), HandleKind::Port);
+        assert_eq!(kind_of(choices::FIRST_PORT + 4), HandleKind::Port);
+        assert_eq!(kind_of(3), HandleKind::Other);
+        assert_eq!(kind_of(choices::FIRST_HANDLE - 1), HandleKind::Other);
     }
 }

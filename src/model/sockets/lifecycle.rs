@@ -293,6 +293,8 @@ impl SocketTable {
     ) -> Result<()> {
         let mut nonblocking = false;
         let outcome = self.connect_now(handle, arg, &mut nonblocking);
+        // A pending AcceptEx may take the connection just queued.
+        self.fill_accepts();
         match (outcome, nonblocking) {
             // Recorded by `connect_now` as it connected, or waiting for the listener.
             (Ok(Made::Now | Made::Awaiting), true) => Err(Error::WouldBlock),

@@ -172,18 +172,73 @@ impl SocketTable {
     /// With the handle space spent (`WSAEMFILE`) the connection goes back, first in the
     /// backlog, as it was (the caller holds the topology lock, so nobody took another).
     fn establish(&self, listener: SOCKET, taken: Taken) -> Result<(SOCKET, SocketAddr)> {
-        let new_handle = match self.allocate_handle() {
-            Ok(new_handle) => new_handle,
+        match self.allocate_handle() {
+            Ok(new_handle) => Ok((new_handle, self.establish_at(new_handle, taken, false))),
             Err(error) => {
-                self.with_socket(listener, |entry| {
-                    if let State::Listening(queue) = &mut entry.state {
-                        queue.pending.push_front(taken.pending);
-                    }
-                    Ok(())
-                })?;
-                return Err(error);
+                self.put_back(listener, taken);
+                Err(error)
             }
+        }
+    }
+
+    /// Puts a taken connection back, first in `listener`'s backlog, as it was.
+    fn put_back(&self, listener: SOCKET, taken: Taken) {
+        let _ = self.with_socket(listener, |entry| {
+            if let State::Listening(queue) = &mut entry.state {
+                queue.pending.push_front(taken.pending);
+            }
+            Ok(())
+        });
+    }
+
+    /// `AcceptEx`'s accept: takes the oldest connection waiting on `listener` into the
+    /// existing socket `target`, which must be an open stream socket of the listener's
+    /// family, neither bound nor listening nor connected (`WSAEINVAL` otherwise). It keeps
+    /// its own overlapped mode. Returns the local and the remote address. `WSAEWOULDBLOCK`
+    /// if nothing waits; a target closed or changed meanwhile leaves the connection first
+    /// in the backlog and reports `WSAENOTSOCK` or `WSAEINVAL`.
+    pub(crate) fn accept_into(
+        &self,
+        listener: SOCKET,
+        target: SOCKET,
+    ) -> Result<(SocketAddr, SocketAddr)> {
+        let family = self.with_socket(listener, |entry| Ok(entry.kind.family))?;
+        let fits = |entry: &SocketEntry| {
+            entry.is_stream()
+                && entry.kind.family == family
+                && entry.local.is_none()
+                && entry.state == State::Idle
         };
+        let overlapped = self.with_socket(target, |entry| {
+            if fits(entry) {
+                Ok(entry.overlapped)
+            } else {
+                Err(Error::Invalid)
+            }
+        })?;
+        self.require_startup()?;
+        let _topology = self.topology.lock();
+        let mut taken = self.pop_oldest(listener, None)?.ok_or(Error::WouldBlock)?;
+        let fitting = self.with_socket(target, |entry| {
+            if fits(entry) {
+                Ok(())
+            } else {
+                Err(Error::Invalid)
+            }
+        });
+        if let Err(error) = fitting {
+            self.put_back(listener, taken);
+            return Err(error);
+        }
+        taken.overlapped = overlapped;
+        let addresses = (taken.pending.to, taken.pending.from);
+        self.establish_at(target, taken, true);
+        Ok(addresses)
+    }
+
+    /// [`Self::establish`] under the handle `new_handle` (new, or `AcceptEx`'s accept
+    /// socket, replaced: `replace`): returns the client's address.
+    fn establish_at(&self, new_handle: SOCKET, taken: Taken, replace: bool) -> SocketAddr {
         let Taken {
             mut pending,
             kind,
@@ -236,8 +291,15 @@ impl SocketTable {
                 link,
             }));
         }
-        self.shard(new_handle).lock().insert(new_handle, accepted);
+        if replace {
+            if let Some(entry) = self.shard(new_handle).lock().get_mut(&new_handle) {
+                accepted.overlapped_started = entry.overlapped_started;
+                *entry = accepted;
+            }
+        } else {
+            self.shard(new_handle).lock().insert(new_handle, accepted);
+        }
         self.waits.changed();
-        Ok((new_handle, pending.from))
+        pending.from
     }
 }

@@ -18,7 +18,7 @@ use crate::model::{Received, SocketTable};
 use crate::sys::addr_out;
 use crate::sys::last_error::int_result;
 use crate::sys::memory;
-use crate::sys::overlapped::{overlapped_result, pending_completer};
+use crate::sys::overlapped::{overlapped_result, pending_completer, port_of};
 use crate::sys::recv_msg::MsgOut;
 use crate::testing::Call;
 
@@ -226,9 +226,12 @@ unsafe fn post(
     completion: Completion,
 ) -> Result<()> {
     let max = destination.array.total();
-    table.post_receive(s, max, flags, || {
+    let port = port_of(table, s, completion.routine)?;
+    let tag = completion.overlapped.addr();
+    table.post_receive(s, max, flags, tag, || {
         // SAFETY: forwarded from the caller: a valid OVERLAPPED until completion.
-        let completer = unsafe { pending_completer(completion.overlapped, completion.routine) };
+        let completer =
+            unsafe { pending_completer(port, completion.overlapped, completion.routine) };
         Box::new(move |outcome: Result<Received>| {
             completer(outcome.and_then(|received| destination.deliver(received)));
         })

@@ -4,21 +4,39 @@
 //! An operation that completes (at once, or later when a test completes a deferred one)
 //! writes its status into the caller's `OVERLAPPED` and then either signals `hEvent`
 //! (no completion routine) or queues the routine to the calling thread, to run at its
-//! next alertable wait. See [`docs/overlapped.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/overlapped.md).
+//! next alertable wait. On a socket associated with a completion port it also queues a
+//! packet to the port (unless `hEvent`'s low bit is set, or the operation succeeded at
+//! once in `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS` mode); a completion routine is then
+//! refused with `WSAEINVAL`, before the operation runs. See [`docs/overlapped.md`](https://github.com/winsock-emu/winsock-emu/blob/main/docs/overlapped.md).
 //!
 //! Overlapped completion as Winsock runs it (this file: `WSAGetOverlappedResult`,
-//! completion routines) and event objects and their waits (`event_objects.rs`).
+//! completion routines, the packets of completion ports), event objects and their waits
+//! (`event_objects.rs`), completion ports (`ports.rs`), `CancelIo`/`CancelIoEx` and
+//! `SetFileCompletionNotificationModes` (`cancel.rs`), and the extension functions
+//! `AcceptEx`/`GetAcceptExSockaddrs` (`accept_ex.rs`) and `ConnectEx`/`DisconnectEx`
+//! (`connect_ex.rs`).
 
+pub(super) mod accept_ex;
+pub(super) mod cancel;
+pub(super) mod connect_ex;
 pub(super) mod event_objects;
+pub(super) mod ports;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use windows_sys::core::BOOL;
-use windows_sys::Win32::Foundation::{FALSE, HANDLE, TRUE};
+use windows_sys::Win32::Foundation::{
+    ERROR_CONNECTION_ABORTED, ERROR_CONNECTION_REFUSED, ERROR_NETNAME_DELETED,
+    ERROR_OPERATION_ABORTED, FALSE, HANDLE, TRUE,
+};
 use windows_sys::Win32::Networking::WinSock::{LPWSAOVERLAPPED_COMPLETION_ROUTINE, SOCKET};
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
 use super::last_error::record;
 use super::memory::{self, STATUS_PENDING};
 use crate::error::{Error, Result};
+use crate::model::completion::{self, Association, Packet, Pointer};
 use crate::model::current::with_current;
 use crate::model::events::{self, Apc};
 use crate::model::overlapped::{Completer, Start};
@@ -43,7 +61,7 @@ impl OverlappedPtr {
 }
 
 /// Where an operation's completion goes.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Target {
     overlapped: OverlappedPtr,
     routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
@@ -52,6 +70,10 @@ struct Target {
     event: HANDLE,
     /// The thread that made the call: the routine runs there.
     thread: ThreadId,
+    /// The port the socket is associated with, if any: the completion queues a packet.
+    port: Option<Association>,
+    /// Set when the operation completed at once, for a port in skip-on-success mode.
+    at_once: Option<Arc<AtomicBool>>,
 }
 
 // SAFETY: `event` is an opaque handle value, never dereferenced.
@@ -63,6 +85,11 @@ impl Target {
     fn begin(mut self) -> Completer {
         // SAFETY: the overlapped function's caller promised a valid, writable OVERLAPPED.
         self.event = unsafe { memory::event_of(self.overlapped.get()) };
+        // `hEvent | 1`: the event is signalled, no packet is queued (GetQueuedCompletionStatus).
+        if self.event.addr() & 1 != 0 {
+            self.event = self.event.map_addr(|addr| addr & !1);
+            self.port = None;
+        }
         let overlapped = self.overlapped;
         // SAFETY: as above.
         events::locked(|| unsafe { memory::write_status(overlapped.get(), STATUS_PENDING, 0) });
@@ -80,6 +107,7 @@ impl Target {
             Ok(transferred) => (0, transferred),
             Err(error) => (error.code() as u32, 0),
         };
+        let packet_error = outcome.err().map_or(0, win32_error);
         let overlapped = self.overlapped;
         // SAFETY: as in `begin`: valid until this completion, which happens once; written
         // under the events lock, as every status is read.
@@ -103,7 +131,46 @@ impl Target {
                 }
             }
         }
+        let skipped = self
+            .at_once
+            .as_ref()
+            .is_some_and(|at_once| at_once.load(Ordering::SeqCst));
+        if let Some(port) = self.port.filter(|_| !skipped) {
+            port.port.post(Packet {
+                bytes: transferred,
+                key: port.key,
+                overlapped: Pointer::new(self.overlapped.get().cast_mut()),
+                status: packet_error,
+            });
+        }
     }
+}
+
+/// The Win32 error a completion packet (and `GetLastError` after
+/// `GetQueuedCompletionStatus`) carries for a failed operation: the NTSTATUS's Win32 form
+/// where it differs from the Winsock code (facts 7.5, [`crate::choices::PACKET_ERRORS`]).
+pub(super) fn win32_error(error: Error) -> u32 {
+    match error {
+        Error::ConnectionReset => ERROR_NETNAME_DELETED,
+        Error::ConnectionAborted => ERROR_CONNECTION_ABORTED,
+        Error::ConnectionRefused => ERROR_CONNECTION_REFUSED,
+        Error::OperationAborted => ERROR_OPERATION_ABORTED,
+        other => other.code() as u32,
+    }
+}
+
+/// `WSAEINVAL` for a completion routine given on a socket associated with a completion
+/// port (facts 7.5); otherwise the socket's association, if any.
+pub(super) fn port_of(
+    table: &SocketTable,
+    socket: SOCKET,
+    routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
+) -> Result<Option<Association>> {
+    let association = completion::association(table, socket);
+    if association.is_some() && routine.is_some() {
+        return Err(Error::Invalid);
+    }
+    Ok(association)
 }
 
 /// Marks `overlapped` pending and gives the completer that reports to it (its event or
@@ -114,6 +181,7 @@ impl Target {
 /// As [`overlapped_result`]: `overlapped` non-NULL, aligned and valid for reads and
 /// writes until the completer runs.
 pub(super) unsafe fn pending_completer(
+    port: Option<Association>,
     overlapped: *const OVERLAPPED,
     routine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
 ) -> Completer {
@@ -125,6 +193,8 @@ pub(super) unsafe fn pending_completer(
         routine,
         event: std::ptr::null_mut(),
         thread: current_thread().id(),
+        port,
+        at_once: None,
     }
     .begin()
 }
@@ -186,6 +256,7 @@ pub(super) unsafe fn overlapped_result(
         return operation();
     }
     let prepared = table.prepare_overlapped(socket);
+    let port = port_of(table, socket, routine)?;
     let transferred = operation()?;
     // The operation succeeded, so the socket was open when `prepared` looked (a handle
     // that is gone never comes back): its error, if any, is one the operation also met.
@@ -195,14 +266,23 @@ pub(super) unsafe fn overlapped_result(
     if routine.is_some() {
         events::register_current_thread();
     }
+    let at_once = port
+        .as_ref()
+        .filter(|port| port.skip_on_success)
+        .map(|_| Arc::new(AtomicBool::new(false)));
     let target = Target {
         overlapped: OverlappedPtr(overlapped),
         routine,
         event: std::ptr::null_mut(),
         thread: current_thread().id(),
+        port,
+        at_once: at_once.clone(),
     };
     match table.start_overlapped(call, socket, transferred, || target.begin()) {
         Start::Now(completer) => {
+            if let Some(at_once) = at_once {
+                at_once.store(true, Ordering::SeqCst);
+            }
             completer(Ok(transferred));
             Ok(transferred)
         }

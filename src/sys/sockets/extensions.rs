@@ -1,12 +1,13 @@
 //! `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)`: the Microsoft extension functions, looked
-//! up by GUID in one table. A function emulated later (`AcceptEx`, `ConnectEx`, ...) is one
-//! more row.
+//! up by GUID in one table. A function emulated later is one more row.
 use core::ffi::c_void;
 use std::mem::size_of;
 
 use windows_sys::core::GUID;
 use windows_sys::Win32::Networking::WinSock::{
-    LPFN_WSARECVMSG, LPFN_WSASENDMSG, WSAID_WSARECVMSG, WSAID_WSASENDMSG,
+    LPFN_ACCEPTEX, LPFN_CONNECTEX, LPFN_DISCONNECTEX, LPFN_GETACCEPTEXSOCKADDRS, LPFN_WSARECVMSG,
+    LPFN_WSASENDMSG, WSAID_ACCEPTEX, WSAID_CONNECTEX, WSAID_DISCONNECTEX,
+    WSAID_GETACCEPTEXSOCKADDRS, WSAID_WSARECVMSG, WSAID_WSASENDMSG,
 };
 
 use crate::error::{Error, Result};
@@ -19,12 +20,24 @@ enum Function {
     SendMsg,
     /// `WSARecvMsg`, as `LPFN_WSARECVMSG`.
     RecvMsg,
+    /// `AcceptEx`, as `LPFN_ACCEPTEX`.
+    AcceptEx,
+    /// `GetAcceptExSockaddrs`, as `LPFN_GETACCEPTEXSOCKADDRS`.
+    GetAcceptExSockaddrs,
+    /// `ConnectEx`, as `LPFN_CONNECTEX`.
+    ConnectEx,
+    /// `DisconnectEx`, as `LPFN_DISCONNECTEX`.
+    DisconnectEx,
 }
 
 /// The extension functions, by GUID.
 const EXTENSIONS: &[(GUID, Function)] = &[
     (WSAID_WSASENDMSG, Function::SendMsg),
     (WSAID_WSARECVMSG, Function::RecvMsg),
+    (WSAID_ACCEPTEX, Function::AcceptEx),
+    (WSAID_GETACCEPTEXSOCKADDRS, Function::GetAcceptExSockaddrs),
+    (WSAID_CONNECTEX, Function::ConnectEx),
+    (WSAID_DISCONNECTEX, Function::DisconnectEx),
 ];
 
 impl Function {
@@ -44,6 +57,26 @@ impl Function {
                 let function: LPFN_WSARECVMSG = Some(crate::sys::recv_msg::WSARecvMsg);
                 // SAFETY: guaranteed by the caller; `LPFN_WSARECVMSG` is pointer-sized.
                 unsafe { memory::write(output.cast::<LPFN_WSARECVMSG>(), function) }
+            }
+            Function::AcceptEx => {
+                let function: LPFN_ACCEPTEX = Some(crate::sys::AcceptEx);
+                // SAFETY: guaranteed by the caller; the `LPFN_*` types are pointer-sized.
+                unsafe { memory::write(output.cast::<LPFN_ACCEPTEX>(), function) }
+            }
+            Function::GetAcceptExSockaddrs => {
+                let function: LPFN_GETACCEPTEXSOCKADDRS = Some(crate::sys::GetAcceptExSockaddrs);
+                // SAFETY: as above.
+                unsafe { memory::write(output.cast::<LPFN_GETACCEPTEXSOCKADDRS>(), function) }
+            }
+            Function::ConnectEx => {
+                let function: LPFN_CONNECTEX = Some(crate::sys::ConnectEx);
+                // SAFETY: as above.
+                unsafe { memory::write(output.cast::<LPFN_CONNECTEX>(), function) }
+            }
+            Function::DisconnectEx => {
+                let function: LPFN_DISCONNECTEX = Some(crate::sys::DisconnectEx);
+                // SAFETY: as above.
+                unsafe { memory::write(output.cast::<LPFN_DISCONNECTEX>(), function) }
             }
         }
     }

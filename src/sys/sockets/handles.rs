@@ -1,16 +1,17 @@
 //! `CloseHandle`: one entry point for every kind of handle the emulator hands out,
 //! dispatched on the handle's value ([`crate::choices::CLOSE_HANDLE_KINDS`]).
 //!
-//! Sockets, events and access tokens are numbered in disjoint residues modulo 4
+//! Sockets, events, access tokens and completion ports are numbered in disjoint residues
+//! modulo 4
 //! (`model/sockets/handles.rs`), so the value alone says which registry owns it. A new kind of
-//! handle (completion ports) adds one arm here and one residue there.
+//! handle adds one arm here and one residue there.
 use windows_sys::core::BOOL;
 use windows_sys::Win32::Foundation::{FALSE, HANDLE, TRUE};
 
 use crate::error::{Error, Result};
 use crate::model::current::with_current;
 use crate::model::handles::{kind_of, HandleKind};
-use crate::model::{events, tokens};
+use crate::model::{completion, events, tokens};
 use crate::sys::last_error::record;
 
 /// [`CloseHandle`](https://learn.microsoft.com/windows/win32/api/handleapi/nf-handleapi-closehandle):
@@ -20,7 +21,8 @@ use crate::sys::last_error::record;
 ///
 /// - an access token from `WSAQuerySocketSecurity` is closed, exactly once;
 /// - an event object from `WSACreateEvent` is closed, as by `WSACloseEvent`;
-/// - a socket of the thread's current network is closed, as by `closesocket`.
+/// - a socket of the thread's current network is closed, as by `closesocket`;
+/// - a completion port is closed: threads waiting on it wake with `ERROR_ABANDONED_WAIT_0`.
 ///
 /// # Safety
 /// None needed (the handle is a number, never dereferenced); declared `unsafe extern
@@ -47,6 +49,7 @@ fn close(value: usize) -> Result<()> {
         HandleKind::Socket => {
             with_current(|table| table.close(value)).map_err(|_| Error::InvalidHandle)
         }
+        HandleKind::Port => completion::close(value),
         HandleKind::Other => Err(Error::InvalidHandle),
     }
 }

@@ -52,7 +52,11 @@ pub unsafe extern "system" fn getsockname(
 ) -> i32 {
     // SAFETY: forwarded from the caller.
     int_result(with_current(|table| unsafe {
-        write_name(table.local_addr(s)?, name, namelen)
+        let local = table.local_addr(s)?;
+        if table.awaits_accept_context(s) {
+            return Err(Error::Invalid);
+        }
+        write_name(local, name, namelen)
     }))
 }
 
@@ -71,6 +75,10 @@ pub unsafe extern "system" fn getpeername(
 ) -> i32 {
     // SAFETY: forwarded from the caller.
     int_result(with_current(|table| unsafe {
-        write_name(table.peer_addr(s)?, name, namelen)
+        let peer = table.peer_addr(s)?;
+        if table.awaits_accept_context(s) {
+            return Err(Error::NotConnected);
+        }
+        write_name(peer, name, namelen)
     }))
 }

@@ -1,7 +1,9 @@
 //! `getsockopt` and `setsockopt`: the pointers and lengths, around the model's option
 //! table (`model/options/`).
 use windows_sys::core::{PCSTR, PSTR};
-use windows_sys::Win32::Networking::WinSock::{SOCKET, WSAPROTOCOL_INFOW};
+use windows_sys::Win32::Networking::WinSock::{
+    SOCKET, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, WSAPROTOCOL_INFOW,
+};
 
 use crate::error::{Error, Result};
 use crate::model::current::with_current;
@@ -122,6 +124,10 @@ pub unsafe extern "system" fn setsockopt(
         // SAFETY: `readable` is at most `optlen` (or the full size for a negative one), as
         // the caller promises to be readable; 0 for an option with no value.
         let bytes = unsafe { memory::data_in(optval, readable as i64)? };
-        table.set_option(s, spec, sizes::decode(spec, bytes))
+        table.set_option(s, spec, sizes::decode(spec, bytes))?;
+        if (level, optname) == (SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT) {
+            table.await_accept_context(s, false);
+        }
+        Ok(())
     }))
 }

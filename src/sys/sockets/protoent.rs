@@ -102,7 +102,7 @@ unsafe fn name_prefix(name: PCSTR) -> Vec<u8> {
 ///
 /// # Safety
 /// `text` must be non-NULL and point to a NUL-terminated string.
-pub(super) unsafe fn c_prefix(text: PCSTR, longest: usize) -> Vec<u8> {
+pub(in crate::sys) unsafe fn c_prefix(text: PCSTR, longest: usize) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(longest + 1);
     while bytes.len() <= longest {
         // SAFETY: the string is readable up to and including its NUL, which has not been
