@@ -167,14 +167,28 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
     ),
     wine(
         "extension-needs-room-for-the-pointer",
-        "Wine 8.0's WSAIoctl writes the extension function pointer through the output \
-         pointer without checking its length (dlls/ws2_32/socket.c, \
-         SIO_GET_EXTENSION_FUNCTION_POINTER: `*(void **)out_buff = guid_funcs[i].func_ptr`) \
-         and succeeds with an output buffer of length 0.",
-        "WSAIoctl page, Return value: WSAEFAULT, \"The lpvInBuffer, lpvOutBuffer, \
-         lpcbBytesReturned, lpOverlapped, or lpCompletionRoutine parameter is not totally \
-         contained in a valid part of the user address space, or the cbInBuffer or \
-         cbOutBuffer parameter is too small\".",
+        EXTENSION_LENGTH_UNCHECKED,
+        WSAIOCTL_OUTPUT_TOO_SMALL,
+    ),
+    wine(
+        "extension-acceptex-known",
+        EXTENSION_LENGTH_UNCHECKED,
+        WSAIOCTL_OUTPUT_TOO_SMALL,
+    ),
+    wine(
+        "extension-connectex-known",
+        EXTENSION_LENGTH_UNCHECKED,
+        WSAIOCTL_OUTPUT_TOO_SMALL,
+    ),
+    wine(
+        "extension-disconnectex-known",
+        EXTENSION_LENGTH_UNCHECKED,
+        WSAIOCTL_OUTPUT_TOO_SMALL,
+    ),
+    wine(
+        "extension-getacceptexsockaddrs-known",
+        EXTENSION_LENGTH_UNCHECKED,
+        WSAIOCTL_OUTPUT_TOO_SMALL,
     ),
     wine(
         "option-default-tcp-keepalive",
@@ -435,6 +449,18 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
          specified in the dwNameSpace parameter is not installed\".",
     ),
 ];
+
+/// Why Wine succeeds where an extension function's pointer has no room.
+const EXTENSION_LENGTH_UNCHECKED: &str = "Wine 8.0's WSAIoctl writes the extension function \
+     pointer through the output pointer without checking its length (dlls/ws2_32/socket.c, \
+     SIO_GET_EXTENSION_FUNCTION_POINTER: `*(void **)out_buff = guid_funcs[i].func_ptr`) and \
+     succeeds with an output buffer of length 0.";
+
+/// What the `WSAIoctl` page says of an output buffer too small.
+const WSAIOCTL_OUTPUT_TOO_SMALL: &str = "WSAIoctl page, Return value: WSAEFAULT, \"The \
+     lpvInBuffer, lpvOutBuffer, lpcbBytesReturned, lpOverlapped, or lpCompletionRoutine \
+     parameter is not totally contained in a valid part of the user address space, or the \
+     cbInBuffer or cbOutBuffer parameter is too small\".";
 
 /// The evidence of the default-value cases the pages leave open.
 const DEFAULTS_UNCONFIRMED: &str = "no Windows evidence: the SOL_SOCKET, IPPROTO_IP and \
