@@ -78,25 +78,10 @@ impl Stall {
                 let _ = writeln!(report, "    {}", describe(other, snapshot));
             }
         }
+        // The table is the snapshot's own (`netstat -ano`-style, with who waits), indented.
         let _ = writeln!(report, "  the network's sockets:");
-        let _ = writeln!(
-            report,
-            "    {:<8} {:<5} {:<24} {:<36} {:>8}",
-            "handle", "type", "local", "state", "waiting"
-        );
-        for socket in &snapshot.sockets {
-            let local = socket
-                .local
-                .map_or_else(|| "-".to_owned(), |local| local.to_string());
-            let _ = writeln!(
-                report,
-                "    {:<8} {:<5} {:<24} {:<36} {:>8}",
-                format!("{:#x}", socket.handle),
-                kind(socket),
-                local,
-                state(socket),
-                socket.waiting
-            );
+        for line in snapshot.to_string().lines() {
+            let _ = writeln!(report, "    {line}");
         }
         Self {
             deadlock: found.deadlock,
