@@ -28,7 +28,10 @@ fn knob(name: &str, default: usize) -> usize {
 /// A packet's values: producer in the key, sequence in the bytes, both in the pointer (the
 /// sequence in its low 20 bits, so it fits a 32-bit pointer as well).
 fn values(producer: usize, sequence: usize) -> (u32, usize, usize) {
-    assert!(sequence < 1 << 20 && producer < 1 << 8, "the knobs outgrew the encoding");
+    assert!(
+        sequence < 1 << 20 && producer < 1 << 8,
+        "the knobs outgrew the encoding"
+    );
     (sequence as u32, producer, (producer << 20 | sequence) * 8)
 }
 
