@@ -64,6 +64,7 @@ use readiness::sets;
 use security::peer_names;
 use sockets::addr_out;
 use sockets::blocking_hooks;
+use sockets::duplicate;
 use sockets::extensions;
 use sockets::handles;
 use sockets::ioctl;
@@ -81,6 +82,7 @@ pub use blocking_hooks::{
 };
 pub use data::{ioctlsocket, recv, recvfrom, send, sendto, shutdown};
 pub use disconnect::{WSARecvDisconnect, WSARecvEx, WSASendDisconnect};
+pub use duplicate::{WSADuplicateSocketA, WSADuplicateSocketW};
 pub use event_select::{WSAEnumNetworkEvents, WSAEventSelect};
 pub use events::{
     SleepEx, WSACloseEvent, WSACreateEvent, WSAResetEvent, WSASetEvent, WSAWaitForMultipleEvents,
