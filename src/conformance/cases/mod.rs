@@ -17,6 +17,7 @@
 //! | `resolution.rs` | `getaddrinfo`, `getnameinfo`, `gethostname`, the address text helpers, `WSAConnectByNameW` |
 //! | `tokens.rs` | the peer tokens and the IPsec2 form of `WSAQuerySocketSecurity`; `CloseHandle` (`n/a` without an IPsec policy) |
 //! | `catalog.rs` | `WSAEnumProtocolsW`, `getprotobyname`, `getprotobynumber`, `WSACancelBlockingCall` |
+//! | `duplicate.rs` | `WSADuplicateSocketW`, `WSASocketW` with its structure |
 //! | `readiness.rs` | `select`, `WSAPoll`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
 //! | `blocking.rs` | blocking `accept` and `recv`: each wait and each way it ends |
 //! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom` over `WSABUF` arrays; `WSAAccept`'s condition function |
@@ -37,6 +38,7 @@ mod conditional_accept;
 mod data_path;
 mod delete;
 mod dual_stack;
+mod duplicate;
 mod everyday;
 mod impersonation;
 mod lifecycle;
@@ -168,6 +170,7 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(resolution::CASES)
         .chain(tokens::CASES)
         .chain(catalog::CASES)
+        .chain(duplicate::CASES)
         .chain(names::CASES)
         .chain(options::CASES)
         .chain(reuse::CASES)
