@@ -972,6 +972,24 @@ pub const DUPLICATE_SHARES_THE_HANDLE: Choice = Choice {
              WSAEINVAL, WSAENOTSOCK, WSAENOBUFS.",
 };
 
+/// What each end of a TCP connection sees once a receive shutdown resets it.
+pub const RECEIVE_SHUTDOWN_RESETS: Choice = Choice {
+    id: "receive-shutdown-resets",
+    question: "When shutdown(SD_RECEIVE), shutdown(SD_BOTH) or WSARecvDisconnect resets a TCP \
+               connection because data was waiting or arrives afterwards, what does each end \
+               see?",
+    answer: "As the shutdown page says, the connection is reset: at the shutdown if data is \
+             queued (it is discarded), or when the peer's send delivers data afterwards (that \
+             send succeeds, as a TCP send is not told of the RST it draws, and its data is \
+             discarded). From then on the peer's send and recv fail with WSAECONNRESET and \
+             select/WSAPoll report the reset, as for any reset in the model. The shutting \
+             socket's recv keeps failing with WSAESHUTDOWN (the shutdown page: receives are \
+             disallowed), and its send, after SD_RECEIVE alone, fails with WSAECONNRESET (the \
+             connection is gone; after SD_BOTH it is WSAESHUTDOWN). A receive shutdown with \
+             nothing waiting changes nothing for the peer, and datagram sockets drop what \
+             arrives after it, as before.",
+};
+
 /// What the protocol database holds.
 pub const PROTOCOL_DATABASE: Choice = Choice {
     id: "protocol-database",
@@ -1655,6 +1673,7 @@ pub const ALL: &[Choice] = &[
     PROTOCOL_INFO_FIELDS,
     WSASOCKET_PROTOCOL_INFO,
     DUPLICATE_SHARES_THE_HANDLE,
+    RECEIVE_SHUTDOWN_RESETS,
     PROTOCOL_DATABASE,
     QOS_TEMPLATES,
     BLOCKING_HOOKS,

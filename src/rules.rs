@@ -172,3 +172,4 @@ pub mod duplication;
 pub mod readiness;
 pub mod resolution;
 pub mod security;
+pub mod shutdown;

@@ -185,14 +185,34 @@ impl SocketTable {
                     // Full: the sender waits (blocking) or gets WSAEWOULDBLOCK.
                     return Err(Error::WouldBlock);
                 }
-                if !io.shut_receive {
+                if crate::rules::shutdown::receive_shutdown_resets(
+                    true,
+                    io.shut_receive,
+                    data.len(),
+                ) {
+                    // Data arriving after the receiver's SD_RECEIVE resets the connection:
+                    // this send succeeds, the next call of either end sees the reset
+                    // ([`crate::choices::RECEIVE_SHUTDOWN_RESETS`]).
+                    io.inbound.clear();
+                    io.reset = true;
+                    Some(false)
+                } else {
                     io.inbound.extend(data);
+                    Some(true)
                 }
-                true
             }
-            None => false,
+            None => None,
         };
-        if !delivered {
+        if delivered == Some(false) {
+            self.with_socket(handle, |entry| {
+                entry.io_mut().reset = true;
+                Ok(())
+            })?;
+            drop(topology);
+            self.signal();
+            return Ok(data.len());
+        }
+        if delivered.is_none() {
             self.with_socket(handle, |entry| {
                 entry.io_mut().reset = true;
                 Ok(())
@@ -345,7 +365,9 @@ impl SocketTable {
     }
 
     /// `shutdown`: stops receiving (`SD_RECEIVE`), sending (`SD_SEND`: the peer's receives
-    /// then end with 0 once drained) or both. Errors: `WSAEINVAL` (bad *how*), `WSAENOTCONN`
+    /// then end with 0 once drained) or both. A stream's receive shutdown with data still
+    /// queued resets the connection, as does data arriving after it
+    /// ([`crate::choices::RECEIVE_SHUTDOWN_RESETS`]). Errors: `WSAEINVAL` (bad *how*), `WSAENOTCONN`
     /// (unconnected stream).
     pub(in crate::model) fn shutdown_unobserved(&self, handle: SOCKET, how: i32) -> Result<()> {
         self.require_startup()?;
@@ -363,11 +385,28 @@ impl SocketTable {
             let io = entry.io_mut();
             io.shut_receive |= how != SD_SEND;
             io.shut_send |= how != SD_RECEIVE;
-            Ok(remote.filter(|_| stream && how != SD_RECEIVE))
+            // Data still queued resets the connection ([`crate::choices::RECEIVE_SHUTDOWN_RESETS`]).
+            let reset = remote.is_some()
+                && crate::rules::shutdown::receive_shutdown_resets(
+                    stream,
+                    how != SD_SEND,
+                    io.inbound.len(),
+                );
+            if reset {
+                io.inbound.clear();
+                io.reset = true;
+            }
+            Ok(remote
+                .filter(|_| stream && (reset || how != SD_RECEIVE))
+                .map(|remote| (remote, reset)))
         })?;
-        if let Some(remote) = remote {
+        if let Some((remote, reset)) = remote {
             if let Some(peer) = self.shard(remote).lock().get_mut(&remote) {
-                peer.io_mut().peer_finished = true;
+                if reset {
+                    peer.io_mut().reset = true;
+                } else {
+                    peer.io_mut().peer_finished = true;
+                }
             }
         }
         drop(topology);
