@@ -18,6 +18,7 @@
 //! | `tokens.rs` | the peer tokens and the IPsec2 form of `WSAQuerySocketSecurity`; `CloseHandle` (`n/a` without an IPsec policy) |
 //! | `catalog.rs` | `WSAEnumProtocolsW`, `getprotobyname`, `getprotobynumber`, `WSACancelBlockingCall` |
 //! | `duplicate.rs` | `WSADuplicateSocketW`, `WSASocketW` with its structure |
+//! | `receive_shutdown.rs` | the reset a TCP receive shutdown makes of queued or later data |
 //! | `readiness.rs` | `select`, `WSAPoll`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
 //! | `blocking.rs` | blocking `accept` and `recv`: each wait and each way it ends |
 //! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom` over `WSABUF` arrays; `WSAAccept`'s condition function |
@@ -50,6 +51,7 @@ mod overlapped;
 mod pending;
 mod query;
 mod readiness;
+mod receive_shutdown;
 mod recv_msg;
 mod resolution;
 mod reuse;
@@ -171,6 +173,7 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(tokens::CASES)
         .chain(catalog::CASES)
         .chain(duplicate::CASES)
+        .chain(receive_shutdown::CASES)
         .chain(names::CASES)
         .chain(options::CASES)
         .chain(reuse::CASES)
