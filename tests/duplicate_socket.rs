@@ -223,8 +223,10 @@ fn the_page_s_errors() {
         assert_eq!(WSADuplicateSocketW(s + 4, 1, &mut info), SOCKET_ERROR);
         assert_eq!(WSAGetLastError(), WSAENOTSOCK);
         // A key never written.
-        let mut forged = WSAPROTOCOL_INFOW::default();
-        forged.dwProviderReserved = 0xdead;
+        let forged = WSAPROTOCOL_INFOW {
+            dwProviderReserved: 0xdead,
+            ..Default::default()
+        };
         assert_eq!(WSASocketW(-1, -1, -1, &forged, 0, 0), INVALID_SOCKET);
         assert_eq!(WSAGetLastError(), WSAEINVAL);
         // A duplication whose socket closed before the target used it.

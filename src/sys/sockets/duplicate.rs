@@ -11,7 +11,7 @@ use crate::sys::protocol_info::protocol_info;
 
 /// [`WSADuplicateSocketW`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsaduplicatesocketw):
 /// writes the socket's `WSAPROTOCOL_INFOW` (as `getsockopt(SO_PROTOCOL_INFOW)` reports it)
-/// with a duplication key in `dwProviderReserved`; [`super::WSASocketW`] with it, once,
+/// with a duplication key in `dwProviderReserved`; [`crate::sys::WSASocketW`] with it, once,
 /// returns the same handle value with one more descriptor on the socket, and the socket
 /// closes with its last descriptor ([`crate::choices::DUPLICATE_SHARES_THE_HANDLE`]: on
 /// Windows the target gets a new value). `dwprocessid` is any non-zero id (0 is
@@ -52,7 +52,7 @@ pub unsafe extern "system" fn WSADuplicateSocketW(
 
 /// [`WSADuplicateSocketA`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsaduplicatesocketa):
 /// [`WSADuplicateSocketW`] writing a `WSAPROTOCOL_INFOA` (`szProtocol` in ANSI), for
-/// [`super::WSASocketA`].
+/// [`crate::sys::WSASocketA`].
 ///
 /// # Safety
 /// `lpprotocolinfo` must be NULL or valid for writes of a `WSAPROTOCOL_INFOA`.
