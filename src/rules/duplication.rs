@@ -44,18 +44,6 @@ pub fn duplication_is_unused<T>(socket: Option<T>) -> Result<T> {
     socket.ok_or(Error::Invalid)
 }
 
-/// `WSAENOBUFS`: "No buffer space is available": the network already holds
-/// [`crate::choices::MAX_OUTSTANDING_DUPLICATIONS`] duplications no `WSASocket` has used.
-/// Source: [WSADuplicateSocketW].
-///
-/// [WSADuplicateSocketW]: https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsaduplicatesocketw
-pub fn duplications_have_room(outstanding: usize) -> Result<()> {
-    if outstanding >= crate::choices::MAX_OUTSTANDING_DUPLICATIONS {
-        return Err(Error::NoBufferSpace);
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,8 +56,5 @@ mod tests {
         assert_eq!(target_process_is_valid(4242), Ok(()));
         assert_eq!(duplication_is_unused::<u32>(None), Err(Error::Invalid));
         assert_eq!(duplication_is_unused(Some(7)), Ok(7));
-        let limit = crate::choices::MAX_OUTSTANDING_DUPLICATIONS;
-        assert_eq!(duplications_have_room(limit), Err(Error::NoBufferSpace));
-        assert_eq!(duplications_have_room(limit - 1), Ok(()));
     }
 }

@@ -15,6 +15,7 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use super::super::SocketTable;
 use super::catalog::SocketKind;
+use crate::choices;
 use crate::error::{Error, Result};
 use crate::rules::duplication as rules;
 
@@ -56,7 +57,10 @@ impl SocketTable {
         let _topology = self.topology.lock();
         let kind = self.with_socket(handle, |entry| Ok(entry.kind))?;
         let mut duplications = self.duplications.lock();
-        rules::duplications_have_room(duplications.unused.len())?;
+        if duplications.unused.len() >= choices::MAX_OUTSTANDING_DUPLICATIONS {
+            // "No buffer space is available" (the page's WSAENOBUFS), at the emulator's bound.
+            return Err(Error::NoBufferSpace);
+        }
         let key = duplications
             .last_key
             .checked_add(1)
