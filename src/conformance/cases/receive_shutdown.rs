@@ -6,7 +6,7 @@
 
 use windows_sys::Win32::Networking::WinSock::{SD_RECEIVE, SOCKET, WSAECONNRESET};
 
-use crate::backend::{CallResult, Code};
+use crate::backend::{Backend, CallResult, Code};
 use crate::conformance::session::Session;
 use crate::conformance::{Case, Stopped};
 
@@ -30,6 +30,21 @@ fn peer_receive(s: &mut Session<'_>, client: SOCKET) -> Result<CallResult, Stopp
     Ok(s.backend().recv(client, 16).map(drop))
 }
 
+/// A connected pair whose server has received bytes, then shuts its receive side down with
+/// `shut`: the client's receive afterwards.
+fn shut_with_queued_data(
+    s: &mut Session<'_>,
+    step: &'static str,
+    shut: fn(&dyn Backend, SOCKET) -> CallResult,
+) -> Result<CallResult, Stopped> {
+    s.startup()?;
+    let (client, server) = s.tcp_pair4()?;
+    s.sent(client, b"unread")?;
+    await_readable(s, server)?;
+    s.required(step, shut(s.backend(), server))?;
+    peer_receive(s, client)
+}
+
 /// The cases of this file.
 pub(super) const CASES: &[Case] = &[
     Case {
@@ -41,12 +56,9 @@ pub(super) const CASES: &[Case] = &[
         source: "shutdown: Remarks (if there is still data queued on the socket waiting to be received, the connection is reset)",
         expected: Err(Code(WSAECONNRESET)),
         scenario: |s| {
-            s.startup()?;
-            let (client, server) = s.tcp_pair4()?;
-            s.sent(client, b"unread")?;
-            await_readable(s, server)?;
-            s.required("shutdown(SD_RECEIVE)", s.backend().shutdown(server, SD_RECEIVE))?;
-            peer_receive(s, client)
+            shut_with_queued_data(s, "shutdown(SD_RECEIVE)", |backend, server| {
+                backend.shutdown(server, SD_RECEIVE)
+            })
         },
     },
     Case {
@@ -74,12 +86,9 @@ pub(super) const CASES: &[Case] = &[
         source: "WSARecvDisconnect: Remarks (equivalent to shutdown(SD_RECEIVE)); shutdown: Remarks (the connection is reset)",
         expected: Err(Code(WSAECONNRESET)),
         scenario: |s| {
-            s.startup()?;
-            let (client, server) = s.tcp_pair4()?;
-            s.sent(client, b"unread")?;
-            await_readable(s, server)?;
-            s.required("WSARecvDisconnect(s, NULL)", s.backend().recv_disconnect(server))?;
-            peer_receive(s, client)
+            shut_with_queued_data(s, "WSARecvDisconnect(s, NULL)", |backend, server| {
+                backend.recv_disconnect(server)
+            })
         },
     },
 ];

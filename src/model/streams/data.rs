@@ -177,49 +177,42 @@ impl SocketTable {
         if data.is_empty() {
             return Ok(0);
         }
-        let delivered = match self.shard(remote).lock().get_mut(&remote) {
-            Some(receiver) => {
-                let room = stream_room(receive_buffer(receiver), sending);
-                let io = receiver.io_mut();
-                if io.inbound.len() >= room {
-                    // Full: the sender waits (blocking) or gets WSAEWOULDBLOCK.
-                    return Err(Error::WouldBlock);
+        // What the send did: `Ok` queued the bytes; `Err(true)` found the receiver's
+        // receive side shut, which resets the connection though the send succeeds
+        // ([`crate::choices::RECEIVE_SHUTDOWN_RESETS`]); `Err(false)` found the peer gone.
+        let delivered: std::result::Result<(), bool> =
+            match self.shard(remote).lock().get_mut(&remote) {
+                Some(receiver) => {
+                    let room = stream_room(receive_buffer(receiver), sending);
+                    let io = receiver.io_mut();
+                    if io.inbound.len() >= room {
+                        // Full: the sender waits (blocking) or gets WSAEWOULDBLOCK.
+                        return Err(Error::WouldBlock);
+                    }
+                    let shut = io.shut_receive;
+                    if crate::rules::shutdown::receive_shutdown_resets(true, shut, data.len()) {
+                        io.inbound.clear();
+                        io.reset = true;
+                        Err(true)
+                    } else {
+                        io.inbound.extend(data);
+                        Ok(())
+                    }
                 }
-                if crate::rules::shutdown::receive_shutdown_resets(
-                    true,
-                    io.shut_receive,
-                    data.len(),
-                ) {
-                    // Data arriving after the receiver's SD_RECEIVE resets the connection:
-                    // this send succeeds, the next call of either end sees the reset
-                    // ([`crate::choices::RECEIVE_SHUTDOWN_RESETS`]).
-                    io.inbound.clear();
-                    io.reset = true;
-                    Some(false)
-                } else {
-                    io.inbound.extend(data);
-                    Some(true)
-                }
-            }
-            None => None,
-        };
-        if delivered == Some(false) {
+                None => Err(false),
+            };
+        if let Err(sent) = delivered {
             self.with_socket(handle, |entry| {
                 entry.io_mut().reset = true;
                 Ok(())
             })?;
             drop(topology);
             self.signal();
-            return Ok(data.len());
-        }
-        if delivered.is_none() {
-            self.with_socket(handle, |entry| {
-                entry.io_mut().reset = true;
-                Ok(())
-            })?;
-            drop(topology);
-            self.signal();
-            return Err(Error::ConnectionReset);
+            return if sent {
+                Ok(data.len())
+            } else {
+                Err(Error::ConnectionReset)
+            };
         }
         drop(topology);
         self.signal();
