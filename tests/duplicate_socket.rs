@@ -241,7 +241,6 @@ fn the_page_s_errors() {
 
 /// Unused duplications are bounded: the 4097th is `WSAENOBUFS`, and using one makes room.
 #[test]
-#[cfg_attr(miri, ignore = "4097 calls: slow under Miri")]
 fn unused_duplications_are_bounded() {
     let _env = common::env();
     let s = common::raw_socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
@@ -258,5 +257,29 @@ fn unused_duplications_are_bounded() {
         assert_eq!(WSADuplicateSocketW(s, 1, &mut info), 0);
         closesocket(s);
         assert_eq!(closesocket(s), 0, "the socket had two descriptors");
+    }
+}
+
+/// The last `WSACleanup` closes every socket and forgets every duplication: a structure
+/// written before it is refused after the next `WSAStartup`.
+#[test]
+fn the_last_wsacleanup_forgets_every_duplication() {
+    let net = winsock_emu::Network::new();
+    let _enter = net.enter();
+    let mut data = WSADATA::default();
+    let mut info = WSAPROTOCOL_INFOW::default();
+    // SAFETY: every pointer is to a live local.
+    unsafe {
+        assert_eq!(WSAStartup(0x0202, &mut data), 0);
+        let s = socket(AF_INET.into(), SOCK_STREAM, IPPROTO_TCP);
+        assert_eq!(WSADuplicateSocketW(s, 1, &mut info), 0);
+        assert_eq!(WSACleanup(), 0);
+        assert_eq!(WSASocketW(-1, -1, -1, &info, 0, 0), INVALID_SOCKET);
+        assert_eq!(WSAGetLastError(), WSANOTINITIALISED);
+        assert_eq!(WSAStartup(0x0202, &mut data), 0);
+        assert_eq!(WSASocketW(-1, -1, -1, &info, 0, 0), INVALID_SOCKET);
+        assert_eq!(WSAGetLastError(), WSAEINVAL);
+        assert_eq!(net.socket_count(), 0);
+        WSACleanup();
     }
 }
