@@ -1086,11 +1086,60 @@ pub const WSASOCKET_PROTOCOL_INFO: Choice = Choice {
              stream socket): af, type and protocol that are FROM_PROTOCOL_INFO or 0 take the \
              structure's iAddressFamily, iSocketType and iProtocol, and a family of 0 is then \
              WSAEAFNOSUPPORT, as Windows answers it. A structure whose dwCatalogEntryId names no \
-             catalogue entry, or one from WSADuplicateSocket (non-zero dwProviderReserved: \
-             duplication is not emulated), is WSAEINVAL (the WSASocketW page: the contents are \
-             invalid; no Windows evidence decides these two: the page does not name them and \
-             Wine's tests pass neither, and Wine 8.0 makes the socket of an unknown entry \
-             anyway), and no socket is made. The other fields are not read.",
+             catalogue entry is WSAEINVAL (the WSASocketW page: the contents are invalid; no \
+             Windows evidence decides it: the page does not name it and Wine's tests pass \
+             none, and Wine 8.0 makes the socket of an unknown entry anyway), and no socket is \
+             made. A structure with a non-zero dwProviderReserved is one from \
+             WSADuplicateSocket (duplicate-shares-the-handle). The other fields are not \
+             read.",
+};
+
+/// The most duplications (`WSADuplicateSocket` calls whose structure no `WSASocket` has
+/// used yet) one network holds; the next is `WSAENOBUFS` ([`DUPLICATE_SHARES_THE_HANDLE`]).
+pub const MAX_OUTSTANDING_DUPLICATIONS: usize = 4096;
+
+/// What `WSADuplicateSocket` and `WSASocket` with its structure make.
+pub const DUPLICATE_SHARES_THE_HANDLE: Choice = Choice {
+    id: "duplicate-shares-the-handle",
+    question: "Which descriptor does WSASocket give the target of WSADuplicateSocket, and which \
+               targets are accepted?",
+    answer: "The same handle value as the source's: unlike Windows, which gives the target \
+             process a new descriptor value for the shared socket, the emulated network has \
+             one handle per socket, and the target process is any thread of the same network. \
+             WSADuplicateSocketW/A write the socket's protocol information (as getsockopt \
+             SO_PROTOCOL_INFOW reports it) with a duplication key in dwProviderReserved, as \
+             providers keep their own data there; any non-zero dwProcessId is accepted \
+             (GetCurrentProcessId() or another process's id: every target is this network), \
+             and 0, which no process has, is WSAEINVAL. WSASocketA/W with that structure \
+             take the key, once (a second use is WSAEINVAL, as the WSASocketW page names \
+             it; so is a key never written or whose socket has closed), ignore af, type, \
+             protocol and dwFlags (the socket keeps its own), and count one more descriptor \
+             on the socket. closesocket closes one descriptor; the socket, with its \
+             connection, bindings and pending operations, closes with the last one, so the \
+             handle names the socket until every descriptor is closed and closing it once \
+             more is WSAENOTSOCK. WSADuplicateSocket on a closed handle is WSAENOTSOCK, with \
+             a NULL lpProtocolInfo WSAEFAULT; a network holding 4096 unused duplications \
+             refuses the next with WSAENOBUFS, and once 2^32 - 1 keys are spent with \
+             WSAEMFILE. Errors are checked in the order WSANOTINITIALISED, WSAEFAULT, \
+             WSAEINVAL, WSAENOTSOCK, WSAENOBUFS.",
+};
+
+/// What each end of a TCP connection sees once a receive shutdown resets it.
+pub const RECEIVE_SHUTDOWN_RESETS: Choice = Choice {
+    id: "receive-shutdown-resets",
+    question: "When shutdown(SD_RECEIVE), shutdown(SD_BOTH) or WSARecvDisconnect resets a TCP \
+               connection because data was waiting or arrives afterwards, what does each end \
+               see?",
+    answer: "As the shutdown page says, the connection is reset: at the shutdown if data is \
+             queued (it is discarded), or when the peer's send delivers data afterwards (that \
+             send succeeds, as a TCP send is not told of the RST it draws, and its data is \
+             discarded). From then on the peer's send and recv fail with WSAECONNRESET and \
+             select/WSAPoll report the reset, as for any reset in the model. The shutting \
+             socket's recv keeps failing with WSAESHUTDOWN (the shutdown page: receives are \
+             disallowed), and its send, after SD_RECEIVE alone, fails with WSAECONNRESET (the \
+             connection is gone; after SD_BOTH it is WSAESHUTDOWN). A receive shutdown with \
+             nothing waiting changes nothing for the peer, and datagram sockets drop what \
+             arrives after it, as before.",
 };
 
 /// What the protocol database holds.
@@ -1776,6 +1825,8 @@ pub const ALL: &[Choice] = &[
     NEGOTIATION_WINERR,
     PROTOCOL_INFO_FIELDS,
     WSASOCKET_PROTOCOL_INFO,
+    DUPLICATE_SHARES_THE_HANDLE,
+    RECEIVE_SHUTDOWN_RESETS,
     PROTOCOL_DATABASE,
     QOS_TEMPLATES,
     BLOCKING_HOOKS,

@@ -168,6 +168,8 @@ pub fn peer_address_fits(fits: bool) -> Result<()> {
 }
 
 pub mod catalog;
+pub mod duplication;
 pub mod readiness;
 pub mod resolution;
 pub mod security;
+pub mod shutdown;

@@ -169,6 +169,15 @@ impl Backend for WithoutDeferral {
     ) -> CallResult<SOCKET> {
         self.0.wsa_socket_from_info(triple, catalog_id, info_triple)
     }
+    fn duplicate_socket(
+        &self,
+        s: SOCKET,
+        process_id: u32,
+        info: bool,
+        uses: usize,
+    ) -> CallResult<Vec<CallResult<SOCKET>>> {
+        self.0.duplicate_socket(s, process_id, info, uses)
+    }
     fn get_qos_by_name(&self, s: SOCKET, name: Option<&[u8]>, qos: bool) -> CallResult {
         self.0.get_qos_by_name(s, name, qos)
     }

@@ -1,4 +1,4 @@
-//! The signatures of the handle, last-error, protocol-catalogue, protocol-database, QoS,
+//! The signatures of the handle, last-error, protocol-catalogue, duplication, protocol-database, QoS,
 //! disconnect, service-database, GetAddrInfoEx and Winsock 1.1 functions are windows-sys
 //! 0.61's: each is coerced to the function-pointer type spelled with windows-sys's own
 //! types, so a drift is a compile error.
@@ -33,6 +33,14 @@ fn catalogue_and_database_functions_have_windows_sys_signatures() {
     let _: unsafe extern "system" fn(i32) -> *mut ws::PROTOENT = sys::getprotobynumber;
     let _: unsafe extern "system" fn(ws::SOCKET, *const ws::WSABUF, *mut ws::QOS) -> BOOL =
         sys::WSAGetQOSByName;
+}
+
+#[test]
+fn duplication_functions_have_windows_sys_signatures() {
+    let _: unsafe extern "system" fn(ws::SOCKET, u32, *mut ws::WSAPROTOCOL_INFOW) -> i32 =
+        sys::WSADuplicateSocketW;
+    let _: unsafe extern "system" fn(ws::SOCKET, u32, *mut ws::WSAPROTOCOL_INFOA) -> i32 =
+        sys::WSADuplicateSocketA;
 }
 
 #[test]

@@ -96,8 +96,16 @@ fuzz_target!(|input: Input| {
         .iter()
         .zip(storage.iter_mut())
         .map(|(&(room, null), bytes)| WSABUF {
-            len: if null { u32::from(room % 3) } else { bytes.len() as u32 },
-            buf: if null { ptr::null_mut() } else { bytes.as_mut_ptr() },
+            len: if null {
+                u32::from(room % 3)
+            } else {
+                bytes.len() as u32
+            },
+            buf: if null {
+                ptr::null_mut()
+            } else {
+                bytes.as_mut_ptr()
+            },
         })
         .collect();
     // Each room is exactly what it says: a longer declared length is the caller's lie,
@@ -128,9 +136,17 @@ fuzz_target!(|input: Input| {
         },
         dwFlags: input.flags & 0xff,
     };
-    let lpmsg: *mut WSAMSG = if input.null_msg { ptr::null_mut() } else { &mut msg };
+    let lpmsg: *mut WSAMSG = if input.null_msg {
+        ptr::null_mut()
+    } else {
+        &mut msg
+    };
     let mut count = 0xdead_beefu32;
-    let count_ptr: *mut u32 = if input.null_count { ptr::null_mut() } else { &mut count };
+    let count_ptr: *mut u32 = if input.null_count {
+        ptr::null_mut()
+    } else {
+        &mut count
+    };
     let mut block = OVERLAPPED::default();
     let ov = overlapped_ptr(&mut block, input.overlapped);
     let before = scene.net.snapshot();
@@ -140,7 +156,10 @@ fuzz_target!(|input: Input| {
     let rc = unsafe { function(s, lpmsg, count_ptr, ov, None) };
     if rc == 0 {
         assert_eq!(msg.dwFlags, 0, "dwFlags after a receive");
-        assert!(msg.Control.len <= control_len, "Control.len grew past the room");
+        assert!(
+            msg.Control.len <= control_len,
+            "Control.len grew past the room"
+        );
         return;
     }
     assert_eq!(rc, SOCKET_ERROR, "neither 0 nor SOCKET_ERROR");
@@ -151,13 +170,29 @@ fuzz_target!(|input: Input| {
         assert_eq!(block.Internal, WSAECONNABORTED as usize);
         return;
     }
-    assert!(WSA_BUFFER_CODES.contains(&code), "undocumented error {code}");
+    assert!(
+        WSA_BUFFER_CODES.contains(&code),
+        "undocumented error {code}"
+    );
     if code != WSAEMSGSIZE {
         // Only a datagram or control data that did not fit consumes something while failing.
-        assert_eq!(scene.net.snapshot(), before, "a failed call changed the network");
-        assert!(storage.iter().flatten().all(|&b| b == SENTINEL), "a failed call wrote a buffer");
-        assert!(name.iter().all(|&b| b == SENTINEL), "a failed call wrote the name");
-        assert!(control.iter().all(|&b| b == SENTINEL), "a failed call wrote control data");
+        assert_eq!(
+            scene.net.snapshot(),
+            before,
+            "a failed call changed the network"
+        );
+        assert!(
+            storage.iter().flatten().all(|&b| b == SENTINEL),
+            "a failed call wrote a buffer"
+        );
+        assert!(
+            name.iter().all(|&b| b == SENTINEL),
+            "a failed call wrote the name"
+        );
+        assert!(
+            control.iter().all(|&b| b == SENTINEL),
+            "a failed call wrote control data"
+        );
         assert_eq!(count, 0xdead_beef, "a failed call wrote the count");
     }
 });

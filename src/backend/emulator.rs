@@ -16,8 +16,9 @@ use super::{
 use crate::error::Error;
 use crate::native::readiness;
 use crate::native::{
-    self, address, catalog, completion, data, everyday, handles, ioctl, last_error, options,
-    overlapped, peer_name, recv_msg, resolution, security, socket, startup, wsa_data, EMULATED,
+    self, address, catalog, completion, data, duplicate, everyday, handles, ioctl, last_error,
+    options, overlapped, peer_name, recv_msg, resolution, security, socket, startup, wsa_data,
+    EMULATED,
 };
 use crate::Network;
 
@@ -247,6 +248,16 @@ impl Backend for Emulator {
         info_triple: (i32, i32, i32),
     ) -> CallResult<SOCKET> {
         self.call(|api| catalog::wsa_socket_from_info(api, triple, catalog_id, info_triple))
+    }
+
+    fn duplicate_socket(
+        &self,
+        s: SOCKET,
+        process_id: u32,
+        info: bool,
+        uses: usize,
+    ) -> CallResult<Vec<CallResult<SOCKET>>> {
+        self.call(|api| duplicate::duplicate_socket(api, s, process_id, info, uses))
     }
 
     fn get_qos_by_name(&self, s: SOCKET, name: Option<&[u8]>, qos: bool) -> CallResult {

@@ -668,6 +668,17 @@ pub trait Backend: Sync {
         info_triple: (i32, i32, i32),
     ) -> CallResult<SOCKET>;
 
+    /// `WSADuplicateSocketW(s, process_id, &info)` (`info` false: NULL), then, `uses` times,
+    /// `WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0,
+    /// WSA_FLAG_OVERLAPPED)`: each use's socket or code.
+    fn duplicate_socket(
+        &self,
+        s: SOCKET,
+        process_id: u32,
+        info: bool,
+        uses: usize,
+    ) -> CallResult<Vec<CallResult<SOCKET>>>;
+
     /// `WSAGetQOSByName(s, &name, qos)`: a `WSABUF` over a copy of `name` (`None`: a NULL
     /// *lpQOSName*), and a `QOS` to fill unless `qos` is false (NULL).
     fn get_qos_by_name(&self, s: SOCKET, name: Option<&[u8]>, qos: bool) -> CallResult;

@@ -15,9 +15,9 @@ use super::{
 };
 use crate::native::readiness;
 use crate::native::{
-    address, catalog, completion, data, everyday, flow, handles, ioctl, last_error, options,
-    overlapped, peer_name, recv_msg, resolution, security, socket, startup, wsa_data, Winsock,
-    WINDOWS,
+    address, catalog, completion, data, duplicate, everyday, flow, handles, ioctl, last_error,
+    options, overlapped, peer_name, recv_msg, resolution, security, socket, startup, wsa_data,
+    Winsock, WINDOWS,
 };
 
 /// Runs `call` on the real Winsock's function table.
@@ -241,6 +241,16 @@ impl Backend for Native {
         info_triple: (i32, i32, i32),
     ) -> CallResult<SOCKET> {
         with_windows(|api| catalog::wsa_socket_from_info(api, triple, catalog_id, info_triple))
+    }
+
+    fn duplicate_socket(
+        &self,
+        s: SOCKET,
+        process_id: u32,
+        info: bool,
+        uses: usize,
+    ) -> CallResult<Vec<CallResult<SOCKET>>> {
+        with_windows(|api| duplicate::duplicate_socket(api, s, process_id, info, uses))
     }
 
     fn get_qos_by_name(&self, s: SOCKET, name: Option<&[u8]>, qos: bool) -> CallResult {

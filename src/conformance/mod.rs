@@ -176,6 +176,8 @@ mod tests {
             include_str!("../rules/resolution.rs"),
             include_str!("../rules/catalog.rs"),
             include_str!("../rules/readiness.rs"),
+            include_str!("../rules/duplication.rs"),
+            include_str!("../rules/shutdown.rs"),
         ]
         .into_iter()
         .flat_map(str::lines)

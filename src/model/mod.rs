@@ -6,7 +6,7 @@
 //!
 //! | folder / file | concern and operations |
 //! | --- | --- |
-//! | `sockets/` | the sockets and their table: `socket.rs` (one socket's state), `lifecycle.rs` (`WSAStartup`/`WSACleanup`, `socket`, `bind`, `listen`, `connect`, `closesocket`), `catalog.rs` and `protocol_db.rs` (which sockets can be made; `getprotobyname`/`getprotobynumber`), `topology.rs` (port owners), `dual_stack.rs` (an IPv6 socket's IPv4 side when `IPV6_V6ONLY` is off), `small_map.rs` (the per-peer map), `handles.rs` (what a handle names, for `CloseHandle`), `current.rs` and `stray.rs` (which table a thread uses), `snapshot.rs` and `snapshot_table.rs` (the table's picture) |
+//! | `sockets/` | the sockets and their table: `socket.rs` (one socket's state), `lifecycle.rs` (`WSAStartup`/`WSACleanup`, `socket`, `bind`, `listen`, `connect`, `closesocket`), `catalog.rs` and `protocol_db.rs` (which sockets can be made; `getprotobyname`/`getprotobynumber`), `topology.rs` (port owners), `dual_stack.rs` (an IPv6 socket's IPv4 side when `IPV6_V6ONLY` is off), `small_map.rs` (the per-peer map), `handles.rs` (what a handle names, for `CloseHandle`), `duplication.rs` (`WSADuplicateSocket`: descriptors sharing a socket), `current.rs` and `stray.rs` (which table a thread uses), `snapshot.rs` and `snapshot_table.rs` (the table's picture) |
 //! | `streams/` | `data.rs` (`send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket`), `disconnect.rs` (`WSASendDisconnect`, `WSARecvDisconnect`: shutdown with disconnect data), `flow.rs` (`SO_RCVBUF`, `SO_SNDBUF`, `SO_RCVTIMEO`, `SO_SNDTIMEO`, `SO_ERROR`), `accepting.rs` (`accept`, `WSAAccept`), `conditional.rs` (`SO_CONDITIONAL_ACCEPT`: a handshake waiting for the server's decision), `payload.rs` (a received payload's bytes) |
 //! | `datagrams/` | `datagram.rs` (sending one datagram), `multicast.rs` (IPv4 groups), `unreachable.rs` (`SIO_UDP_CONNRESET`), `pktinfo.rs` (`IP_PKTINFO`/`IPV6_PKTINFO`: a datagram's destination for `WSARecvMsg`) |
 //! | `overlapped/` | overlapped operations: immediate, pending, aborted by `closesocket` (`mod.rs`); receives pending until data arrives (`posted.rs`); event objects, completion-routine queues and their waits (`events.rs`) |
@@ -69,6 +69,7 @@ pub(crate) use security::tokens;
 pub(crate) use sockets::catalog;
 pub(crate) use sockets::current;
 use sockets::dual_stack;
+use sockets::duplication;
 pub(crate) use sockets::handles;
 use sockets::lifecycle;
 pub(crate) use sockets::protocol_db;
@@ -220,6 +221,9 @@ pub(crate) struct SocketTable {
     pub(crate) waits: waits::Waits,
     /// The sockets with a record of network events (`WSAEventSelect`); its mutex is a leaf.
     network_events: readiness::network_events::Registry,
+    /// Unused duplications and shared sockets' descriptors (`WSADuplicateSocket`); a leaf,
+    /// taken under the topology lock.
+    duplications: Mutex<duplication::Duplications>,
 }
 
 impl Default for SocketTable {
@@ -238,6 +242,7 @@ impl Default for SocketTable {
             posted_count: AtomicUsize::new(0),
             waits: waits::Waits::default(),
             network_events: Default::default(),
+            duplications: Mutex::default(),
         }
     }
 }

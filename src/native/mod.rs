@@ -16,6 +16,7 @@
 //! | `startup.rs` | `WSAStartup`, `WSACleanup` |
 //! | `last_error.rs` | `WSAGetLastError`, `WSASetLastError` |
 //! | `socket.rs` | `socket`, `WSASocketW`, `closesocket` |
+//! | `duplicate.rs` | `WSADuplicateSocketW`, `WSASocketW` with its structure |
 //! | `address.rs` | `bind`, `listen`, `connect`, `accept`, `WSAAccept` (with a condition function) |
 //! | `peer_name.rs` | `WSASetSocketPeerTargetName`, `WSADeleteSocketPeerTargetName` |
 //! | `ioctl.rs` | `WSAIoctl` |
@@ -45,6 +46,7 @@ pub(crate) mod address;
 pub(crate) mod catalog;
 pub(crate) mod completion;
 pub(crate) mod data;
+pub(crate) mod duplicate;
 pub(crate) mod everyday;
 #[cfg(windows)]
 pub(crate) mod flow;
@@ -98,6 +100,9 @@ pub(crate) struct Winsock {
         unsafe extern "system" fn(i32, i32, i32, *const WSAPROTOCOL_INFOW, u32, u32) -> SOCKET,
     /// `closesocket`.
     pub closesocket: unsafe extern "system" fn(SOCKET) -> i32,
+    /// `WSADuplicateSocketW`.
+    pub wsa_duplicate_socket_w:
+        unsafe extern "system" fn(SOCKET, u32, *mut WSAPROTOCOL_INFOW) -> i32,
     /// `bind`.
     pub bind: unsafe extern "system" fn(SOCKET, *const SOCKADDR, i32) -> i32,
     /// `listen`.
@@ -361,6 +366,7 @@ pub(crate) const EMULATED: Winsock = {
         socket: sys::socket,
         wsa_socket_w: sys::WSASocketW,
         closesocket: sys::closesocket,
+        wsa_duplicate_socket_w: sys::WSADuplicateSocketW,
         bind: sys::bind,
         listen: sys::listen,
         connect: sys::connect,
@@ -439,6 +445,7 @@ pub(crate) const WINDOWS: Winsock = {
         socket: ws::socket,
         wsa_socket_w: ws::WSASocketW,
         closesocket: ws::closesocket,
+        wsa_duplicate_socket_w: ws::WSADuplicateSocketW,
         bind: ws::bind,
         listen: ws::listen,
         connect: ws::connect,

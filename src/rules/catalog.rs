@@ -31,7 +31,7 @@ pub fn protocol_buffer_holds_every_entry(
 /// `WSAEINVAL`: "The WSAPROTOCOL_INFO structure that lpProtocolInfo points to is
 /// incomplete, the contents are invalid or the WSAPROTOCOL_INFO structure has already been
 /// used in an earlier duplicate socket operation": here, one whose `dwCatalogEntryId` names
-/// no catalogue entry, or one from `WSADuplicateSocket` (duplication is not emulated).
+/// no catalogue entry (a used duplication: [`super::duplication::duplication_is_unused`]).
 /// Source: [WSASocketW].
 ///
 /// [WSASocketW]: https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsasocketw

@@ -65,6 +65,7 @@ use readiness::sets;
 use security::peer_names;
 use sockets::addr_out;
 use sockets::blocking_hooks;
+use sockets::duplicate;
 use sockets::extensions;
 use sockets::handles;
 use sockets::ioctl;
@@ -85,6 +86,7 @@ pub use cancel::{CancelIo, CancelIoEx, SetFileCompletionNotificationModes};
 pub use connect_ex::{ConnectEx, DisconnectEx};
 pub use data::{ioctlsocket, recv, recvfrom, send, sendto, shutdown};
 pub use disconnect::{WSARecvDisconnect, WSARecvEx, WSASendDisconnect};
+pub use duplicate::{WSADuplicateSocketA, WSADuplicateSocketW};
 pub use event_select::{WSAEnumNetworkEvents, WSAEventSelect};
 pub use events::{
     SleepEx, WSACloseEvent, WSACreateEvent, WSAResetEvent, WSASetEvent, WSAWaitForMultipleEvents,

@@ -17,6 +17,8 @@
 //! | `resolution.rs` | `getaddrinfo`, `getnameinfo`, `gethostname`, the address text helpers, `WSAConnectByNameW` |
 //! | `tokens.rs` | the peer tokens and the IPsec2 form of `WSAQuerySocketSecurity`; `CloseHandle` (`n/a` without an IPsec policy) |
 //! | `catalog.rs` | `WSAEnumProtocolsW`, `getprotobyname`, `getprotobynumber`, `WSACancelBlockingCall` |
+//! | `duplicate.rs` | `WSADuplicateSocketW`, `WSASocketW` with its structure |
+//! | `receive_shutdown.rs` | the reset a TCP receive shutdown makes of queued or later data |
 //! | `readiness.rs` | `select`, `WSAPoll`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
 //! | `blocking.rs` | blocking `accept` and `recv`: each wait and each way it ends |
 //! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom` over `WSABUF` arrays; `WSAAccept`'s condition function |
@@ -39,6 +41,7 @@ mod conditional_accept;
 mod data_path;
 mod delete;
 mod dual_stack;
+mod duplicate;
 mod everyday;
 mod impersonation;
 mod lifecycle;
@@ -50,6 +53,7 @@ mod overlapped;
 mod pending;
 mod query;
 mod readiness;
+mod receive_shutdown;
 mod recv_msg;
 mod resolution;
 mod reuse;
@@ -191,6 +195,8 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(resolution::CASES)
         .chain(tokens::CASES)
         .chain(catalog::CASES)
+        .chain(duplicate::CASES)
+        .chain(receive_shutdown::CASES)
         .chain(names::CASES)
         .chain(options::CASES)
         .chain(reuse::CASES)

@@ -174,6 +174,7 @@ impl SocketTable {
                 shard.lock().clear();
             }
             topology.clear();
+            self.duplications.lock().clear();
             let pending = self.take_pending(None);
             drop(topology);
             self.signal();
@@ -543,10 +544,15 @@ impl SocketTable {
 
     /// `closesocket`: removes the socket and frees its local address. Its handle is never
     /// handed out again. Overlapped operations still pending on it complete with
-    /// `WSA_OPERATION_ABORTED`, after every lock is released.
+    /// `WSA_OPERATION_ABORTED`, after every lock is released. A socket shared by
+    /// `WSADuplicateSocket` closes with its last descriptor; an earlier close gives back one
+    /// descriptor and changes nothing else ([`crate::choices::DUPLICATE_SHARES_THE_HANDLE`]).
     pub(in crate::model) fn close_unobserved(&self, handle: SOCKET) -> Result<()> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
+        if self.release_descriptor(handle) {
+            return Ok(());
+        }
         let entry = self
             .shard(handle)
             .lock()

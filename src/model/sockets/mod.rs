@@ -1,7 +1,7 @@
 //! Sockets and their table: what a socket is (`socket.rs`), its life from `socket` to
 //! `closesocket` (`lifecycle.rs`), which sockets can be made (`catalog.rs`,
 //! `protocol_db.rs`), who owns which port (`topology.rs`), what a handle names
-//! (`handles.rs`), which table a thread uses (`current.rs`, `stray.rs`), and the table's
+//! (`handles.rs`), which descriptors share a socket (`duplication.rs`), which table a thread uses (`current.rs`, `stray.rs`), and the table's
 //! picture (`snapshot.rs`, `snapshot_table.rs`).
 //!
 //! The folders of `model/` group its files by concern (sockets, streams, datagrams,
@@ -14,6 +14,7 @@
 pub(crate) mod catalog;
 pub(crate) mod current;
 pub(super) mod dual_stack;
+pub(super) mod duplication;
 pub(crate) mod handles;
 pub(super) mod lifecycle;
 pub(crate) mod protocol_db;

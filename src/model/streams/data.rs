@@ -177,29 +177,42 @@ impl SocketTable {
         if data.is_empty() {
             return Ok(0);
         }
-        let delivered = match self.shard(remote).lock().get_mut(&remote) {
-            Some(receiver) => {
-                let room = stream_room(receive_buffer(receiver), sending);
-                let io = receiver.io_mut();
-                if io.inbound.len() >= room {
-                    // Full: the sender waits (blocking) or gets WSAEWOULDBLOCK.
-                    return Err(Error::WouldBlock);
+        // What the send did: `Ok` queued the bytes; `Err(true)` found the receiver's
+        // receive side shut, which resets the connection though the send succeeds
+        // ([`crate::choices::RECEIVE_SHUTDOWN_RESETS`]); `Err(false)` found the peer gone.
+        let delivered: std::result::Result<(), bool> =
+            match self.shard(remote).lock().get_mut(&remote) {
+                Some(receiver) => {
+                    let room = stream_room(receive_buffer(receiver), sending);
+                    let io = receiver.io_mut();
+                    if io.inbound.len() >= room {
+                        // Full: the sender waits (blocking) or gets WSAEWOULDBLOCK.
+                        return Err(Error::WouldBlock);
+                    }
+                    let shut = io.shut_receive;
+                    if crate::rules::shutdown::receive_shutdown_resets(true, shut, data.len()) {
+                        io.inbound.clear();
+                        io.reset = true;
+                        Err(true)
+                    } else {
+                        io.inbound.extend(data);
+                        Ok(())
+                    }
                 }
-                if !io.shut_receive {
-                    io.inbound.extend(data);
-                }
-                true
-            }
-            None => false,
-        };
-        if !delivered {
+                None => Err(false),
+            };
+        if let Err(sent) = delivered {
             self.with_socket(handle, |entry| {
                 entry.io_mut().reset = true;
                 Ok(())
             })?;
             drop(topology);
             self.signal();
-            return Err(Error::ConnectionReset);
+            return if sent {
+                Ok(data.len())
+            } else {
+                Err(Error::ConnectionReset)
+            };
         }
         drop(topology);
         self.signal();
@@ -345,7 +358,9 @@ impl SocketTable {
     }
 
     /// `shutdown`: stops receiving (`SD_RECEIVE`), sending (`SD_SEND`: the peer's receives
-    /// then end with 0 once drained) or both. Errors: `WSAEINVAL` (bad *how*), `WSAENOTCONN`
+    /// then end with 0 once drained) or both. A stream's receive shutdown with data still
+    /// queued resets the connection, as does data arriving after it
+    /// ([`crate::choices::RECEIVE_SHUTDOWN_RESETS`]). Errors: `WSAEINVAL` (bad *how*), `WSAENOTCONN`
     /// (unconnected stream).
     pub(in crate::model) fn shutdown_unobserved(&self, handle: SOCKET, how: i32) -> Result<()> {
         self.require_startup()?;
@@ -363,11 +378,28 @@ impl SocketTable {
             let io = entry.io_mut();
             io.shut_receive |= how != SD_SEND;
             io.shut_send |= how != SD_RECEIVE;
-            Ok(remote.filter(|_| stream && how != SD_RECEIVE))
+            // Data still queued resets the connection ([`crate::choices::RECEIVE_SHUTDOWN_RESETS`]).
+            let reset = remote.is_some()
+                && crate::rules::shutdown::receive_shutdown_resets(
+                    stream,
+                    how != SD_SEND,
+                    io.inbound.len(),
+                );
+            if reset {
+                io.inbound.clear();
+                io.reset = true;
+            }
+            Ok(remote
+                .filter(|_| stream && (reset || how != SD_RECEIVE))
+                .map(|remote| (remote, reset)))
         })?;
-        if let Some(remote) = remote {
+        if let Some((remote, reset)) = remote {
             if let Some(peer) = self.shard(remote).lock().get_mut(&remote) {
-                peer.io_mut().peer_finished = true;
+                if reset {
+                    peer.io_mut().reset = true;
+                } else {
+                    peer.io_mut().peer_finished = true;
+                }
             }
         }
         drop(topology);

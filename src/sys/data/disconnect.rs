@@ -46,7 +46,8 @@ pub unsafe extern "system" fn WSASendDisconnect(
 
 /// [`WSARecvDisconnect`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsarecvdisconnect):
 /// stops receiving, as `shutdown(SD_RECEIVE)` does: later receives fail with
-/// `WSAESHUTDOWN`. TCP/IP carries no disconnect data, so *lpInboundDisconnectData* is never
+/// `WSAESHUTDOWN`, and on TCP data queued or arriving afterwards resets the connection
+/// ([`crate::choices::RECEIVE_SHUTDOWN_RESETS`]). TCP/IP carries no disconnect data, so *lpInboundDisconnectData* is never
 /// read or written (the page lets a provider without disconnect data succeed:
 /// [`crate::choices::DISCONNECT_DATA`]). Errors: `WSANOTINITIALISED`, `WSAENOTSOCK`,
 /// `WSAENOTCONN` (an unconnected stream socket).

@@ -259,8 +259,11 @@ pub unsafe extern "system" fn sendto(
 }
 
 /// [`shutdown`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-shutdown):
-/// stops receiving (`SD_RECEIVE`), sending (`SD_SEND`) or both (`SD_BOTH`). Errors:
-/// `WSAENOTSOCK`, `WSAEINVAL` (another *how*), `WSAENOTCONN` (unconnected stream).
+/// stops receiving (`SD_RECEIVE`), sending (`SD_SEND`) or both (`SD_BOTH`). On a TCP
+/// socket, stopping receiving with data still queued, or data arriving afterwards, resets
+/// the connection: the peer's next `send` or `recv` fails with `WSAECONNRESET`
+/// ([`crate::choices::RECEIVE_SHUTDOWN_RESETS`]). Errors: `WSAENOTSOCK`, `WSAEINVAL`
+/// (another *how*), `WSAENOTCONN` (unconnected stream).
 ///
 /// # Safety
 /// None needed; declared `unsafe extern "system"` to match windows-sys's signature.

@@ -2,7 +2,7 @@
 //!
 //! Sockets and their life: creating, binding, connecting, accepting and closing
 //! (this file, with `addr_out.rs` for returned addresses and `condition.rs` for
-//! `WSAAccept`'s condition function), `WSAStartup`/`WSACleanup` (`startup.rs`), names
+//! `WSAAccept`'s condition function, `duplicate.rs` for `WSADuplicateSocket`), `WSAStartup`/`WSACleanup` (`startup.rs`), names
 //! (`names.rs`), options (`options.rs`, `protocol_info.rs`), the catalogue (`protocols.rs`,
 //! `protoent.rs`, `servent.rs`, `qos.rs`), `WSAIoctl` and its extension functions (`ioctl.rs`,
 //! `extensions.rs`), `CloseHandle` (`handles.rs`) and the Winsock 1.1 hooks
@@ -11,6 +11,7 @@
 pub(super) mod addr_out;
 pub(super) mod blocking_hooks;
 pub(super) mod condition;
+pub(super) mod duplicate;
 pub(super) mod extensions;
 pub(super) mod handles;
 pub(super) mod ioctl;
@@ -80,7 +81,10 @@ pub unsafe extern "system" fn socket(af: i32, r#type: i32, protocol: i32) -> SOC
 /// and `protocol` that are `FROM_PROTOCOL_INFO` or 0 take the structure's values and the
 /// socket is the one `socket()` makes of that triple, as on Windows; a structure naming no
 /// catalogue entry is `WSAEINVAL`, as is a non-zero `g` (socket groups are not emulated;
-/// [`crate::choices::WSASOCKET_PROTOCOL_INFO`]).
+/// [`crate::choices::WSASOCKET_PROTOCOL_INFO`]). With a structure from
+/// [`super::WSADuplicateSocketW`], the call returns the duplicated socket's own handle with
+/// one more descriptor on it, once per duplication (a second use is `WSAEINVAL`;
+/// [`crate::choices::DUPLICATE_SHARES_THE_HANDLE`]).
 ///
 /// # Safety
 /// `lpprotocolinfo` must be NULL or valid for reads of a `WSAPROTOCOL_INFOW`.

@@ -183,8 +183,10 @@ pub unsafe extern "system" fn WSAEnumProtocolsA(
 }
 
 /// `WSASocket`, either form: with `info`, the socket is made by the catalogue entry it
-/// names (`af`, `type`, `protocol` each `FROM_PROTOCOL_INFO` take the structure's values);
-/// without, as `socket`. A non-zero group is `WSAEINVAL`.
+/// names (`af`, `type`, `protocol` each `FROM_PROTOCOL_INFO` take the structure's values),
+/// or, from `WSADuplicateSocket` (a non-zero `dwProviderReserved`), it is the duplicated
+/// socket ([`crate::choices::DUPLICATE_SHARES_THE_HANDLE`]); without, as `socket`. A
+/// non-zero group is `WSAEINVAL`.
 ///
 /// # Safety
 /// `info` must be NULL or valid for reads of a `T`.
@@ -208,6 +210,10 @@ pub(in crate::sys) unsafe fn wsa_socket<T: ProtocolInfo>(
         } else {
             // SAFETY: non-NULL, and the caller promises a readable structure.
             let request = unsafe { memory::read(info) }.request();
+            let duplication_key = request.1;
+            if duplication_key != 0 {
+                return table.open_duplicate(duplication_key);
+            }
             from_protocol_info((af, r#type, protocol), request)?
         };
         table.create(af, r#type, protocol, overlapped)
@@ -217,13 +223,12 @@ pub(in crate::sys) unsafe fn wsa_socket<T: ProtocolInfo>(
 /// The socket triple a `WSAPROTOCOL_INFO` request gives `socket()`
 /// ([`crate::choices::WSASOCKET_PROTOCOL_INFO`]): `af`, `type` and `protocol` that are
 /// `FROM_PROTOCOL_INFO` or 0 take the structure's values, as on Windows (sock.c
-/// `test_WSASocket`); a structure from `WSADuplicateSocket` (non-zero
-/// `dwProviderReserved`) is `WSAEINVAL`, as duplication is not emulated.
+/// `test_WSASocket`). The caller has taken structures from `WSADuplicateSocket` (non-zero
+/// `dwProviderReserved`) aside.
 fn from_protocol_info(
     (af, r#type, protocol): (i32, i32, i32),
-    (catalog_id, reserved, info_af, info_type, info_protocol): (u32, u32, i32, i32, i32),
+    (catalog_id, _, info_af, info_type, info_protocol): (u32, u32, i32, i32, i32),
 ) -> Result<(i32, i32, i32)> {
-    catalog_rules::protocol_info_is_valid(reserved == 0)?;
     let pick = |given: i32, from_info: i32| {
         if given == FROM_PROTOCOL_INFO || given == 0 {
             from_info
@@ -283,16 +288,5 @@ mod tests {
         assert_eq!(name, "MSAFD Tcpip [TCP/IP]");
         assert_eq!(ansi.szProtocol[0] as u8, b'M');
         assert_eq!(wide.ProtocolChain.ChainLen, 1);
-    }
-
-    #[test]
-    fn duplicated_socket_infos_are_refused() {
-        let entry = catalog::entries(None)[0];
-        let mut info = WSAPROTOCOL_INFOW::describe(&entry);
-        info.dwProviderReserved = 7;
-        assert_eq!(
-            from_protocol_info((-1, -1, -1), info.request()),
-            Err(Error::Invalid)
-        );
     }
 }

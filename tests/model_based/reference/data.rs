@@ -3,7 +3,7 @@
 //!
 //! Written from the doc comments of `src/sys/data/mod.rs` (the argument checks and their
 //! order), the module documentation of `src/model/streams/data.rs` and `src/model/datagrams/datagram.rs`, and
-//! the `data-flags`, `close-and-reset`, `datagram-security-per-peer`,
+//! the `data-flags`, `close-and-reset`, `receive-shutdown-resets`, `datagram-security-per-peer`,
 //! `udp-port-unreachable`, `exchanges-end-at-close` and `one-host-owns-every-address`
 //! choices, in the reference's own terms:
 //!
@@ -192,7 +192,12 @@ impl Reference {
         };
         match self.socks.get_mut(&remote) {
             Some(far) => {
-                if !far.io.shut_receive {
+                if far.ty == SOCK_STREAM && far.io.shut_receive && !data.is_empty() {
+                    // `receive-shutdown-resets`: data after the far end's SD_RECEIVE.
+                    far.io.inbound.clear();
+                    far.reset = true;
+                    self.socks.get_mut(&h).unwrap().reset = true;
+                } else if !far.io.shut_receive {
                     far.io.inbound.extend(data);
                 }
                 Ok(data.len())
@@ -403,9 +408,20 @@ impl Reference {
         let s = self.socks.get_mut(&h).unwrap();
         s.io.shut_receive |= how != SD_SEND;
         s.io.shut_send |= how != SD_RECEIVE;
-        if let (SOCK_STREAM, Some(remote), true) = (s.ty, s.remote, how != SD_RECEIVE) {
+        // `receive-shutdown-resets`: data still queued resets the connection.
+        let reset =
+            s.ty == SOCK_STREAM && s.remote.is_some() && how != SD_SEND && !s.io.inbound.is_empty();
+        if reset {
+            s.io.inbound.clear();
+            s.reset = true;
+        }
+        if let (SOCK_STREAM, Some(remote), true) = (s.ty, s.remote, reset || how != SD_RECEIVE) {
             if let Some(far) = self.socks.get_mut(&remote) {
-                far.io.peer_finished = true;
+                if reset {
+                    far.reset = true;
+                } else {
+                    far.io.peer_finished = true;
+                }
             }
         }
         Ok(0)
