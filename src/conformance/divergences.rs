@@ -166,6 +166,29 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
          protocol.c has no getnameinfo test, so the page decides.",
     ),
     wine(
+        "duplicate-socket-info-used-once",
+        "Wine 8.0's WSASocketW takes the same duplicated WSAPROTOCOL_INFOW a second time and \
+         makes another socket.",
+        "WSADuplicateSocketW page, Remarks: \"The special WSAPROTOCOL_INFO structure can \
+         only be used once by the target process\"; WSASocketW page, Return value: \
+         WSAEINVAL, \"an invalid parameter\" (choice `duplicate-shares-the-handle`).",
+    ),
+    wine(
+        "shutdown-receive-with-queued-data-resets",
+        RECEIVE_SHUTDOWN_KEEPS_THE_CONNECTION,
+        RECEIVE_SHUTDOWN_RESETS,
+    ),
+    wine(
+        "shutdown-receive-then-data-resets",
+        RECEIVE_SHUTDOWN_KEEPS_THE_CONNECTION,
+        RECEIVE_SHUTDOWN_RESETS,
+    ),
+    wine(
+        "recv-disconnect-with-queued-data-resets",
+        RECEIVE_SHUTDOWN_KEEPS_THE_CONNECTION,
+        RECEIVE_SHUTDOWN_RESETS,
+    ),
+    wine(
         "extension-needs-room-for-the-pointer",
         EXTENSION_LENGTH_UNCHECKED,
         WSAIOCTL_OUTPUT_TOO_SMALL,
@@ -449,6 +472,18 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
          specified in the dwNameSpace parameter is not installed\".",
     ),
 ];
+
+/// Why the receive-shutdown cases differ under Wine.
+const RECEIVE_SHUTDOWN_KEEPS_THE_CONNECTION: &str = "Wine 8.0 passes the receive shutdown \
+     to the host's socket (Linux), which does not reset the connection for data queued or \
+     arriving afterwards: the peer's next call gets WSAEWOULDBLOCK, not WSAECONNRESET.";
+
+/// What the `shutdown` page says a receive shutdown does to a TCP connection.
+const RECEIVE_SHUTDOWN_RESETS: &str = "shutdown page, Remarks: \"For TCP sockets, if there \
+     is still data queued on the socket waiting to be received, or data arrives \
+     subsequently, the connection is reset, since the data cannot be delivered to the \
+     user\" (WSARecvDisconnect shuts the receive side as shutdown(SD_RECEIVE) does; choice \
+     `receive-shutdown-resets`).";
 
 /// Why Wine succeeds where an extension function's pointer has no room.
 const EXTENSION_LENGTH_UNCHECKED: &str = "Wine 8.0's WSAIoctl writes the extension function \
