@@ -1594,9 +1594,36 @@ pub const PENDING_RECEIVES: Choice = Choice {
              (or the last WSACleanup) completes them with WSAECONNABORTED, the Winsock \
              form of the ERROR_CONNECTION_ABORTED Windows reports (facts 1.7, 8.2; the \
              closesocket page's WSA_OPERATION_ABORTED is what older Windows gave). \
-             Overlapped sends do not pend for room: they wait in the call, as a blocking \
-             send does, then complete at once.",
+             Overlapped sends pend too: see pending-sends.",
 };
+
+/// Overlapped stream sends while the peer's receive buffer is full.
+pub const PENDING_SENDS: Choice = Choice {
+    id: "pending-sends",
+    question: "How does an overlapped WSASend or WSASendTo on a stream complete while the \
+               peer's receive buffer is full, in what order, and what bounds what it holds?",
+    answer: "It returns WSA_IO_PENDING, blocking socket or not (overlapped operations ignore \
+             the nonblocking flag, facts 1.1), with nothing written; SO_SNDTIMEO does not \
+             apply. Its bytes (copied when the call is made) go to the peer once the peer's \
+             receive buffer has room (the peer reads, or raises SO_RCVBUF), whole, as a send \
+             that does not block queues them, sent by the thread that made the room, after it \
+             released every lock; then the status (the byte count) goes into the OVERLAPPED \
+             and hEvent is signalled, the routine queued to the posting thread or a packet \
+             posted to the socket's completion port, as Windows completes the 1 MB overlapped \
+             send of Wine's test_send once the peer reads. While a socket has sends pending, \
+             its later overlapped sends queue behind them (a blocking send from another thread \
+             is not ordered against them). The peer's close or reset completes them with \
+             WSAECONNRESET; closing the socket (or the last WSACleanup) with \
+             WSAECONNABORTED, as pending receives (pending-receives); CancelIo/CancelIoEx \
+             with WSA_OPERATION_ABORTED. A socket's pending sends hold at most \
+             MAX_POSTED_SEND_BYTES (16 MiB); a send that would hold more fails at once with \
+             WSAENOBUFS, the code the WSASend page gives for \"the Windows Sockets provider \
+             reports a buffer deadlock\", and nothing is sent. Datagram sends never pend: a \
+             datagram that finds the buffer full is dropped (flow-control).",
+};
+
+/// The most bytes one socket's pending overlapped sends hold ([`PENDING_SENDS`]).
+pub const MAX_POSTED_SEND_BYTES: usize = 16 << 20;
 
 /// Closing a socket another thread waits on.
 pub const CLOSE_INTERRUPTS_WAITS: Choice = Choice {
@@ -1860,6 +1887,7 @@ pub const ALL: &[Choice] = &[
     NONBLOCKING_CONNECT,
     FLOW_CONTROL,
     PENDING_RECEIVES,
+    PENDING_SENDS,
     DISCONNECT_DATA,
     RECVEX_PARTIAL,
     SERVICE_DATABASE,

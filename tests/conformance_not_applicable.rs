@@ -280,6 +280,14 @@ impl Backend for WithoutDeferral {
     ) -> (Overlapped, CallResult) {
         self.0.ioctl_overlapped(s, code, input, completion)
     }
+    fn wsa_send_overlapped(
+        &self,
+        s: SOCKET,
+        data: &[u8],
+        completion: Completion,
+    ) -> (Overlapped, CallResult) {
+        self.0.wsa_send_overlapped(s, data, completion)
+    }
     fn overlapped_result(&self, s: SOCKET, overlapped: Overlapped, wait: bool) -> CallResult<u32> {
         self.0.overlapped_result(s, overlapped, wait)
     }

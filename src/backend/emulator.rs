@@ -376,6 +376,15 @@ impl Backend for Emulator {
         self.call(|api| overlapped::ioctl(api, s, code, input, completion))
     }
 
+    fn wsa_send_overlapped(
+        &self,
+        s: SOCKET,
+        data: &[u8],
+        completion: Completion,
+    ) -> (Overlapped, CallResult) {
+        self.call(|api| overlapped::send(api, s, data, completion))
+    }
+
     fn overlapped_result(&self, s: SOCKET, overlapped: Overlapped, wait: bool) -> CallResult<u32> {
         self.call(|api| overlapped::get_result(api, s, overlapped, wait))
     }

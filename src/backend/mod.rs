@@ -515,6 +515,17 @@ pub trait Backend: Sync {
         completion: Completion,
     ) -> (Overlapped, CallResult);
 
+    /// `WSASend(s, &buf, 1, &sent, 0, &overlapped, routine)` of `data`, with a fresh
+    /// `OVERLAPPED` the calling layer owns (as [`Backend::ioctl_overlapped`]'s) and the
+    /// data kept alive until the send completes. Returns it and the call's own result
+    /// (success: completed at once; `WSA_IO_PENDING`: started).
+    fn wsa_send_overlapped(
+        &self,
+        s: SOCKET,
+        data: &[u8],
+        completion: Completion,
+    ) -> (Overlapped, CallResult);
+
     /// `WSAGetOverlappedResult(s, overlapped, &transferred, wait, &flags)`: the bytes
     /// transferred.
     fn overlapped_result(&self, s: SOCKET, overlapped: Overlapped, wait: bool) -> CallResult<u32>;

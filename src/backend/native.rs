@@ -376,6 +376,15 @@ impl Backend for Native {
         (overlapped, result)
     }
 
+    fn wsa_send_overlapped(
+        &self,
+        s: SOCKET,
+        data: &[u8],
+        completion: Completion,
+    ) -> (Overlapped, CallResult) {
+        with_windows(|api| overlapped::send(api, s, data, completion))
+    }
+
     fn overlapped_result(&self, s: SOCKET, overlapped: Overlapped, wait: bool) -> CallResult<u32> {
         with_windows(|api| overlapped::get_result(api, s, overlapped, wait))
     }

@@ -216,6 +216,8 @@ pub(crate) struct SocketTable {
     posted: Mutex<posted::PostedReceives>,
     /// How many receives are posted: read by every change, so it is a lone atomic.
     posted_count: AtomicUsize,
+    /// Overlapped sends waiting for room (its own locks: `overlapped/posted_sends.rs`).
+    posted_sends: overlapped::posted_sends::PostedSends,
     /// Blocking calls' waits: the eventcount, the clock, the known threads; its mutex is
     /// a leaf.
     pub(crate) waits: waits::Waits,
@@ -240,6 +242,7 @@ impl Default for SocketTable {
             identity: NEXT_IDENTITY.fetch_add(1, Ordering::Relaxed),
             posted: Mutex::new(posted::PostedReceives::default()),
             posted_count: AtomicUsize::new(0),
+            posted_sends: Default::default(),
             waits: waits::Waits::default(),
             network_events: Default::default(),
             duplications: Mutex::default(),

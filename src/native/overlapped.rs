@@ -14,7 +14,7 @@ use std::ptr::{self, NonNull};
 
 use windows_sys::Win32::Foundation::{FALSE, HANDLE, TRUE};
 use windows_sys::Win32::Networking::WinSock::{
-    SOCKET, WSAEVENT, WSA_INVALID_EVENT, WSA_WAIT_FAILED,
+    SOCKET, WSABUF, WSAEVENT, WSA_INVALID_EVENT, WSA_WAIT_FAILED,
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
@@ -94,6 +94,26 @@ pub(crate) fn wait(
     }
 }
 
+/// The routine argument a call passes for `completion`.
+type RoutineArg = Option<unsafe extern "system" fn(u32, u32, *mut OVERLAPPED, u32)>;
+
+/// A fresh leaked `OVERLAPPED` whose `hEvent` is the completion's event (0 with the
+/// routine), and the routine argument to pass with it.
+fn leaked(completion: Completion) -> (Overlapped, RoutineArg) {
+    let mut overlapped = OVERLAPPED::default();
+    let routine_arg: RoutineArg = match completion {
+        Completion::Event(event) => {
+            overlapped.hEvent = event as HANDLE;
+            None
+        }
+        Completion::Routine => Some(routine),
+    };
+    (
+        Overlapped(NonNull::from(Box::leak(Box::new(overlapped)))),
+        routine_arg,
+    )
+}
+
 /// `WSAIoctl(s, code, input, len, NULL, 0, &returned, &overlapped, routine)`, with a fresh
 /// leaked `OVERLAPPED` whose `hEvent` is the completion's event (0 with the routine).
 /// Returns the `OVERLAPPED` to ask [`get_result`] about, and the result of the call itself
@@ -106,17 +126,7 @@ pub(crate) fn ioctl(
     completion: Completion,
 ) -> (Overlapped, CallResult) {
     let (storage, len) = raw_buffer(input);
-    let mut overlapped = OVERLAPPED::default();
-    let routine_arg = match completion {
-        Completion::Event(event) => {
-            overlapped.hEvent = event as HANDLE;
-            None
-        }
-        Completion::Routine => {
-            Some(routine as unsafe extern "system" fn(u32, u32, *mut OVERLAPPED, u32))
-        }
-    };
-    let leaked = Overlapped(NonNull::from(Box::leak(Box::new(overlapped))));
+    let (leaked, routine_arg) = leaked(completion);
     let mut returned = 0u32;
     // SAFETY: the input pointer is NULL or points at `len` readable bytes that outlive the
     // call; no output buffer (NULL, 0); `returned` is a live u32; the OVERLAPPED is leaked,
@@ -134,6 +144,30 @@ pub(crate) fn ioctl(
             routine_arg,
         )
     };
+    (leaked, last_error::int_result(api, rc))
+}
+
+/// `WSASend(s, &buf, 1, &sent, 0, &overlapped, routine)` of `data`, with a fresh leaked
+/// `OVERLAPPED` as [`ioctl`]'s, and the data copied into a leaked buffer too, since the
+/// send may read it until it completes. Returns the `OVERLAPPED` and the call's result
+/// (success: completed at once; `WSA_IO_PENDING`: started).
+pub(crate) fn send(
+    api: &Winsock,
+    s: SOCKET,
+    data: &[u8],
+    completion: Completion,
+) -> (Overlapped, CallResult) {
+    let (leaked, routine_arg) = leaked(completion);
+    let bytes: &'static mut [u8] = Box::leak(data.to_vec().into_boxed_slice());
+    let buffer = WSABUF {
+        len: bytes.len() as u32,
+        buf: bytes.as_mut_ptr(),
+    };
+    let mut sent = 0u32;
+    // SAFETY: one WSABUF over a leaked buffer of its `len` bytes (valid for the rest of the
+    // process, as the send may read it until it completes); `sent` is a live u32; the
+    // OVERLAPPED is leaked, so valid and writable for as long as the operation may use it.
+    let rc = unsafe { (api.wsa_send)(s, &buffer, 1, &mut sent, 0, leaked.0.as_ptr(), routine_arg) };
     (leaked, last_error::int_result(api, rc))
 }
 

@@ -51,6 +51,7 @@ mod names_in_use;
 mod options;
 mod overlapped;
 mod pending;
+mod pending_sends;
 mod query;
 mod readiness;
 mod receive_shutdown;
@@ -189,6 +190,7 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(everyday::CASES)
         .chain(overlapped::CASES)
         .chain(pending::CASES)
+        .chain(pending_sends::CASES)
         .chain(names_in_use::CASES)
         .chain(udp_connreset::CASES)
         .chain(wsa_data::CASES)

@@ -16,6 +16,7 @@
 
 pub(crate) mod events;
 pub(crate) mod posted;
+pub(crate) mod posted_sends;
 
 use std::collections::BTreeMap;
 use std::fmt;

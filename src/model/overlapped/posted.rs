@@ -84,14 +84,15 @@ impl SocketTable {
         Ok(())
     }
 
-    /// After a change: wakes the blocked calls, fills the posted receives that can be and
-    /// attempts the posted `AcceptEx` operations.
+    /// After a change: wakes the blocked calls, fills the posted receives that can be, sends
+    /// the posted sends that can be and attempts the posted `AcceptEx` operations.
     /// Called with no lock held.
     pub(in crate::model) fn signal(&self) {
         self.waits.changed();
         if self.posted_count.load(Ordering::SeqCst) > 0 {
             self.fill_posted();
         }
+        self.room_changed();
         self.fill_accepts();
     }
 
@@ -146,6 +147,7 @@ impl SocketTable {
         }
         // Room freed for senders.
         self.waits.changed();
+        self.room_changed();
         for (fill, outcome) in ready {
             fill(outcome);
         }

@@ -109,24 +109,51 @@ impl SocketTable {
         )
     }
 
-    /// `send`, observed.
+    /// `send`, observed: on a blocking socket, waits for room in the connection.
     pub(crate) fn send(&self, handle: SOCKET, data: &[u8], flags: i32) -> Result<usize> {
+        self.send_waiting(handle, data, flags, true)
+    }
+
+    /// `send`, observed; waits only if `may_wait` (an overlapped send does not wait in the
+    /// call: it pends, [`crate::choices::PENDING_SENDS`]).
+    pub(crate) fn send_waiting(
+        &self,
+        handle: SOCKET,
+        data: &[u8],
+        flags: i32,
+        may_wait: bool,
+    ) -> Result<usize> {
         let args = || format!("len={}, flags={flags:#x}", data.len());
         self.observe(Call::Send, Some(handle), None, args, || {
             let attempt = || self.send_unobserved(handle, data, flags);
+            if !may_wait {
+                return attempt().map(Count);
+            }
             self.blocking("send", handle, Awaited::Room, attempt)
                 .map(Count)
         })
         .map(|Count(count)| count)
     }
 
-    /// `sendto`/`WSASendTo`, observed.
+    /// `sendto`/`WSASendTo`, observed: waits as [`Self::send`].
     pub(crate) fn send_to(
         &self,
         handle: SOCKET,
         data: &[u8],
         flags: i32,
         to: Option<AddrArg<'_>>,
+    ) -> Result<usize> {
+        self.send_to_waiting(handle, data, flags, to, true)
+    }
+
+    /// `sendto`/`WSASendTo`, observed; waits only if `may_wait`, as [`Self::send_waiting`].
+    pub(crate) fn send_to_waiting(
+        &self,
+        handle: SOCKET,
+        data: &[u8],
+        flags: i32,
+        to: Option<AddrArg<'_>>,
+        may_wait: bool,
     ) -> Result<usize> {
         let peer = to.as_ref().and_then(addr_peer);
         let args = || match &to {
@@ -135,6 +162,9 @@ impl SocketTable {
         };
         self.observe(Call::SendTo, Some(handle), peer, args, || {
             let attempt = || self.send_to_unobserved(handle, data, flags, to);
+            if !may_wait {
+                return attempt().map(Count);
+            }
             self.blocking("sendto", handle, Awaited::Room, attempt)
                 .map(Count)
         })

@@ -274,6 +274,7 @@ impl SocketTable {
         if flags & MSG_PEEK == 0 && !received.data.as_slice().is_empty() {
             // Room freed: a sender may go on.
             self.waits.changed();
+            self.room_changed();
         }
         Ok(received)
     }

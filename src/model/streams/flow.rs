@@ -30,6 +30,7 @@ impl SocketTable {
             Ok(())
         })?;
         self.waits.changed();
+        self.room_changed();
         Ok(())
     }
 

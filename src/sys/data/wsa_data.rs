@@ -14,6 +14,7 @@ use windows_sys::Win32::System::IO::OVERLAPPED;
 
 use crate::error::{Error, Result};
 use crate::model::current::with_current;
+use crate::model::overlapped::posted_sends::SendTurn;
 use crate::model::{Received, SocketTable};
 use crate::sys::addr_out;
 use crate::sys::last_error::int_result;
@@ -82,7 +83,9 @@ impl Completion {
 }
 
 /// What `WSASend` and `WSASendTo` share: the checks, the gathered payload handed to
-/// `send`, the completion.
+/// `send` (told whether it may wait in the call), the completion. An overlapped send on
+/// an overlapped stream socket does not wait: while the peer's buffer is full, or while
+/// earlier sends of the socket pend, it pends ([`crate::choices::PENDING_SENDS`]).
 ///
 /// # Safety
 /// As [`WSASend`].
@@ -90,17 +93,44 @@ pub(in crate::sys) unsafe fn gather_send(
     s: SOCKET,
     buffers: *const WSABUF,
     count: u32,
+    flags: i32,
     completion: Completion,
     call: Call,
-    send: impl FnOnce(&SocketTable, &[u8]) -> Result<usize>,
+    send: impl FnOnce(&SocketTable, &[u8], bool) -> Result<usize>,
 ) -> i32 {
     int_result(with_current(|table| {
         let limit = table.gather_limit(s)?;
         completion.check()?;
         // SAFETY: forwarded from the caller.
         let data = unsafe { memory::buffer_array(buffers, count)?.gather(limit)? };
+        let pends = !completion.overlapped.is_null()
+            && table.with_socket(s, |entry| Ok(entry.overlapped && entry.is_stream()))?;
+        if !pends {
+            // SAFETY: forwarded from the caller.
+            return unsafe { completion.finish(table, call, s, || send(table, &data, true)) };
+        }
+        let begin = || {
+            let port = port_of(table, s, completion.routine)?;
+            Ok::<_, Error>(move || {
+                // SAFETY: forwarded from the caller: a valid OVERLAPPED until completion.
+                unsafe { pending_completer(port, completion.overlapped, completion.routine) }
+            })
+        };
+        let tag = completion.overlapped.addr();
+        let operation = || {
+            if table.send_turn(s, &data, flags, tag, begin()?)? == SendTurn::Queued {
+                return Err(Error::IoPending);
+            }
+            match send(table, &data, false) {
+                Err(Error::WouldBlock) => {
+                    table.post_send(s, &data, flags, tag, begin()?)?;
+                    Err(Error::IoPending)
+                }
+                sent => sent,
+            }
+        };
         // SAFETY: forwarded from the caller.
-        unsafe { completion.finish(table, call, s, || send(table, &data)) }
+        unsafe { completion.finish(table, call, s, operation) }
     }))
 }
 
@@ -134,9 +164,21 @@ pub unsafe extern "system" fn WSASend(
     lpcompletionroutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
 ) -> i32 {
     let completion = Completion::new(lpoverlapped, lpcompletionroutine, lpnumberofbytessent);
-    let send = |table: &SocketTable, data: &[u8]| table.send(s, data, dwflags as i32);
+    let flags = dwflags as i32;
+    let send =
+        |table: &SocketTable, data: &[u8], may_wait| table.send_waiting(s, data, flags, may_wait);
     // SAFETY: forwarded from the caller.
-    unsafe { gather_send(s, lpbuffers, dwbuffercount, completion, Call::Send, send) }
+    unsafe {
+        gather_send(
+            s,
+            lpbuffers,
+            dwbuffercount,
+            flags,
+            completion,
+            Call::Send,
+            send,
+        )
+    }
 }
 
 /// [`WSASendTo`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsasendto):
@@ -160,13 +202,15 @@ pub unsafe extern "system" fn WSASendTo(
     lpcompletionroutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE,
 ) -> i32 {
     let completion = Completion::new(lpoverlapped, lpcompletionroutine, lpnumberofbytessent);
-    let send = |table: &SocketTable, data: &[u8]| {
+    let flags = dwflags as i32;
+    let send = |table: &SocketTable, data: &[u8], may_wait| {
         // SAFETY: forwarded from the caller.
         let to = (!lpto.is_null()).then(|| unsafe { memory::sockaddr(lpto, itolen.into()) });
-        table.send_to(s, data, dwflags as i32, to)
+        table.send_to_waiting(s, data, flags, to, may_wait)
     };
+    let call = Call::SendTo;
     // SAFETY: forwarded from the caller.
-    unsafe { gather_send(s, lpbuffers, dwbuffercount, completion, Call::SendTo, send) }
+    unsafe { gather_send(s, lpbuffers, dwbuffercount, flags, completion, call, send) }
 }
 
 /// The sender's out-parameters of `WSARecvFrom` (both NULL for `WSARecv`).

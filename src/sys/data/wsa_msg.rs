@@ -54,11 +54,11 @@ pub unsafe extern "system" fn WSASendMsg(
     };
     let completion = Completion::new(lpoverlapped, lpcompletionroutine, lpnumberofbytessent);
     let flags = (dwflags & !MSG_PARTIAL) as i32;
-    let send = |table: &SocketTable, data: &[u8]| {
+    let send = |table: &SocketTable, data: &[u8], may_wait| {
         let to = (!msg.name.is_null())
             // SAFETY: forwarded from the caller.
             .then(|| unsafe { memory::sockaddr(msg.name, msg.namelen.into()) });
-        table.send_to(handle, data, flags, to)
+        table.send_to_waiting(handle, data, flags, to, may_wait)
     };
     // SAFETY: forwarded from the caller.
     unsafe {
@@ -66,6 +66,7 @@ pub unsafe extern "system" fn WSASendMsg(
             handle,
             msg.lpBuffers,
             msg.dwBufferCount,
+            flags,
             completion,
             Call::SendTo,
             send,

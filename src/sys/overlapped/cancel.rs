@@ -27,6 +27,7 @@ fn cancel(table: &SocketTable, socket: usize, tag: Option<usize>) -> Result<usiz
         .with_socket(socket, |_| Ok(()))
         .map_err(|_| Error::InvalidHandle)?;
     let receives = table.take_receives(socket, tag);
+    let sends = table.take_sends(socket, tag);
     let accepts = table.take_accepts(socket, tag);
     // Operations a test deferred carry no `OVERLAPPED` address: canceling everything
     // aborts them too.
@@ -35,9 +36,12 @@ fn cancel(table: &SocketTable, socket: usize, tag: Option<usize>) -> Result<usiz
     } else {
         Vec::new()
     };
-    let count = receives.len() + accepts.len() + deferred.len();
+    let count = receives.len() + sends.len() + accepts.len() + deferred.len();
     for fill in receives {
         fill(Err(Error::OperationAborted));
+    }
+    for sent in sends {
+        sent(Err(Error::OperationAborted));
     }
     for fill in accepts {
         fill(Err(Error::OperationAborted));
