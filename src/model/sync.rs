@@ -88,6 +88,17 @@ mod shuttle_types {
         pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
             MutexGuard(Some(self.0.lock().unwrap_or_else(PoisonError::into_inner)))
         }
+
+        /// Locks it if no other thread holds it.
+        pub(crate) fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
+            match self.0.try_lock() {
+                Ok(guard) => Some(MutexGuard(Some(guard))),
+                Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                    Some(MutexGuard(Some(poisoned.into_inner())))
+                }
+                Err(std::sync::TryLockError::WouldBlock) => None,
+            }
+        }
     }
 
     impl<T> fmt::Debug for Mutex<T> {

@@ -19,11 +19,11 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use parking_lot::Mutex;
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
 use crate::choices;
 use crate::error::{Error, Result};
+use crate::model::sync::Mutex;
 use crate::model::SocketTable;
 
 /// Reports a posted send's outcome (the bytes sent, or the error) to the caller's
