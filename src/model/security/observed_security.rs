@@ -113,8 +113,9 @@ impl SocketTable {
     pub(crate) fn send(&self, handle: SOCKET, data: &[u8], flags: i32) -> Result<usize> {
         let args = || format!("len={}, flags={flags:#x}", data.len());
         self.observe(Call::Send, Some(handle), None, args, || {
-            let attempt = || self.send_unobserved(handle, data, flags);
-            self.blocking("send", handle, Awaited::Room, attempt)
+            let socket = self.socket_of(handle)?;
+            let attempt = || self.send_unobserved(socket, data, flags);
+            self.blocking("send", socket, Awaited::Room, attempt)
                 .map(Count)
         })
         .map(|Count(count)| count)
@@ -134,8 +135,9 @@ impl SocketTable {
             None => format!("len={}, flags={flags:#x}, to=NULL", data.len()),
         };
         self.observe(Call::SendTo, Some(handle), peer, args, || {
-            let attempt = || self.send_to_unobserved(handle, data, flags, to);
-            self.blocking("sendto", handle, Awaited::Room, attempt)
+            let socket = self.socket_of(handle)?;
+            let attempt = || self.send_to_unobserved(socket, data, flags, to);
+            self.blocking("sendto", socket, Awaited::Room, attempt)
                 .map(Count)
         })
         .map(|Count(count)| count)
@@ -158,12 +160,13 @@ impl SocketTable {
     ) -> Result<Received> {
         let args = || format!("len={max}, flags={flags:#x}");
         self.observe(Call::Recv, Some(handle), None, args, || {
+            let socket = self.socket_of(handle)?;
             if !may_wait {
-                return self.recv_unobserved(handle, max, flags);
+                return self.recv_unobserved(socket, max, flags);
             }
             let attempt = |max| {
-                self.blocking("recv", handle, Awaited::Data, || {
-                    self.recv_unobserved(handle, max, flags)
+                self.blocking("recv", socket, Awaited::Data, || {
+                    self.recv_unobserved(socket, max, flags)
                 })
             };
             let first = attempt(max)?;
