@@ -1090,38 +1090,49 @@ pub const WSASOCKET_PROTOCOL_INFO: Choice = Choice {
              Windows evidence decides it: the page does not name it and Wine's tests pass \
              none, and Wine 8.0 makes the socket of an unknown entry anyway), and no socket is \
              made. A structure with a non-zero dwProviderReserved is one from \
-             WSADuplicateSocket (duplicate-shares-the-handle). The other fields are not \
+             WSADuplicateSocket (duplicate-is-a-second-handle). The other fields are not \
              read.",
 };
 
 /// The most duplications (`WSADuplicateSocket` calls whose structure no `WSASocket` has
-/// used yet) one network holds; the next is `WSAENOBUFS` ([`DUPLICATE_SHARES_THE_HANDLE`]).
+/// used yet) one network holds; the next is `WSAENOBUFS` ([`DUPLICATE_IS_A_SECOND_HANDLE`]).
 pub const MAX_OUTSTANDING_DUPLICATIONS: usize = 4096;
 
 /// What `WSADuplicateSocket` and `WSASocket` with its structure make.
-pub const DUPLICATE_SHARES_THE_HANDLE: Choice = Choice {
-    id: "duplicate-shares-the-handle",
-    question: "Which descriptor does WSASocket give the target of WSADuplicateSocket, and which \
-               targets are accepted?",
-    answer: "The same handle value as the source's: unlike Windows, which gives the target \
-             process a new descriptor value for the shared socket, the emulated network has \
-             one handle per socket, and the target process is any thread of the same network. \
+pub const DUPLICATE_IS_A_SECOND_HANDLE: Choice = Choice {
+    id: "duplicate-is-a-second-handle",
+    question: "Which descriptor does WSASocket give the target of WSADuplicateSocket, what \
+               does each descriptor own, and which targets are accepted?",
+    answer: "A new handle, from the same handle space as sockets (never the source's value, \
+             as on Windows and Wine), naming the same socket: the target process is any \
+             thread of the same network. Every call through either handle acts on the one \
+             socket (its state is held in common, as the page's Multiple Handles to a Single \
+             Socket says: data, options, names, security, readiness). The handle owns \
+             nothing but its value: blocking waits, pending overlapped operations (AcceptEx, \
+             WSARecv, ...), the WSAEventSelect association (the WSADuplicateSocket page: a \
+             call through any descriptor replaces the socket's registration) and the \
+             completion port association are the socket's, whichever handle began them, so \
+             the close of one handle leaves them all, as the last handle's close alone \
+             cancels an AcceptEx on a duplicated listener on Windows (Wine's sock.c \
+             test_AcceptEx). closesocket closes one handle: calls through it are then \
+             WSAENOTSOCK (closing it again too), calls through the other go on; the socket, \
+             with its connection, bindings and pending operations, closes with its last \
+             handle, and the last WSACleanup closes every handle. select, WSAPoll and \
+             snapshots report the handles the caller holds (a snapshot shows a shared socket \
+             under its first open handle, with the others as duplicates). \
              WSADuplicateSocketW/A write the socket's protocol information (as getsockopt \
              SO_PROTOCOL_INFOW reports it) with a duplication key in dwProviderReserved, as \
              providers keep their own data there; any non-zero dwProcessId is accepted \
              (GetCurrentProcessId() or another process's id: every target is this network), \
              and 0, which no process has, is WSAEINVAL. WSASocketA/W with that structure \
              take the key, once (a second use is WSAEINVAL, as the WSASocketW page names \
-             it; so is a key never written or whose socket has closed), ignore af, type, \
-             protocol and dwFlags (the socket keeps its own), and count one more descriptor \
-             on the socket. closesocket closes one descriptor; the socket, with its \
-             connection, bindings and pending operations, closes with the last one, so the \
-             handle names the socket until every descriptor is closed and closing it once \
-             more is WSAENOTSOCK. WSADuplicateSocket on a closed handle is WSAENOTSOCK, with \
-             a NULL lpProtocolInfo WSAEFAULT; a network holding 4096 unused duplications \
-             refuses the next with WSAENOBUFS, and once 2^32 - 1 keys are spent with \
-             WSAEMFILE. Errors are checked in the order WSANOTINITIALISED, WSAEFAULT, \
-             WSAEINVAL, WSAENOTSOCK, WSAENOBUFS.",
+             it; so is a key never written or whose socket has closed), and ignore af, \
+             type, protocol and dwFlags (the socket keeps its own); a spent handle space is \
+             WSAEMFILE and leaves the key unused. WSADuplicateSocket on a closed handle is \
+             WSAENOTSOCK, with a NULL lpProtocolInfo WSAEFAULT; a network holding 4096 \
+             unused duplications refuses the next with WSAENOBUFS, and once 2^32 - 1 keys \
+             are spent with WSAEMFILE. Errors are checked in the order WSANOTINITIALISED, \
+             WSAEFAULT, WSAEINVAL, WSAENOTSOCK, WSAENOBUFS.",
 };
 
 /// What each end of a TCP connection sees once a receive shutdown resets it.
@@ -1852,7 +1863,7 @@ pub const ALL: &[Choice] = &[
     NEGOTIATION_WINERR,
     PROTOCOL_INFO_FIELDS,
     WSASOCKET_PROTOCOL_INFO,
-    DUPLICATE_SHARES_THE_HANDLE,
+    DUPLICATE_IS_A_SECOND_HANDLE,
     RECEIVE_SHUTDOWN_RESETS,
     PROTOCOL_DATABASE,
     QOS_TEMPLATES,

@@ -1,7 +1,8 @@
 //! `WSADuplicateSocketW`/`A` and `WSASocketW`/`A` with the structure they write, through
 //! `sys` in windows-sys style: the page's source/target hand-off, with the target "process"
-//! a second thread of the network ([`winsock_emu::choices::DUPLICATE_SHARES_THE_HANDLE`]),
-//! and the page's errors. Runs under Miri.
+//! a second thread of the network ([`winsock_emu::choices::DUPLICATE_IS_A_SECOND_HANDLE`]),
+//! and the page's errors. What the two handles share is in `duplicate_handles.rs`. Runs
+//! under Miri.
 
 mod common;
 
@@ -130,8 +131,8 @@ fn the_target_keeps_the_connection_after_the_source_closes() {
 }
 
 /// The ANSI forms: `WSADuplicateSocketA` writes a `WSAPROTOCOL_INFOA` that `WSASocketA`
-/// uses, and the socket's state is one for both descriptors (an option set through one is
-/// read through the other, and data sent to the socket is received through either).
+/// uses, which makes a second handle of the socket: data sent to the socket is received
+/// through it after the source's handle is closed.
 #[test]
 fn the_ansi_forms_share_one_socket_state() {
     for round in 0..4u16 {
@@ -151,18 +152,21 @@ fn the_ansi_forms_share_one_socket_state() {
                 b"MSAFD"
             );
             let shared = WSASocketA(0, 0, 0, &info, 0, 0);
-            assert_eq!(
-                shared, s,
-                "the same handle value (duplicate-shares-the-handle)"
-            );
+            assert_ne!(shared, INVALID_SOCKET, "{}", common::last_error());
+            assert_ne!(shared, s, "a second handle (duplicate-is-a-second-handle)");
             let sender = common::raw_socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
             assert_eq!(
                 sendto(sender, b"hi".as_ptr(), 2, 0, ptr::addr_of!(at).cast(), LEN),
                 2
             );
             assert_eq!(closesocket(s), 0);
-            // One descriptor is left: the binding and the queued datagram stay.
+            // One handle is left: the binding and the queued datagram stay.
             let mut got = [0u8; 4];
+            assert_eq!(
+                (recv(s, got.as_mut_ptr(), 4, 0), WSAGetLastError()),
+                (SOCKET_ERROR, WSAENOTSOCK),
+                "the closed handle names nothing"
+            );
             assert_eq!(recv(shared, got.as_mut_ptr(), 4, 0), 2);
             assert_eq!(&got[..2], b"hi");
             assert_eq!(closesocket(shared), 0);
@@ -175,7 +179,8 @@ fn the_ansi_forms_share_one_socket_state() {
     }
 }
 
-/// Each duplication adds one descriptor: with two, the socket survives two closes.
+/// Each duplication makes one more handle, each new and distinct: with two, the socket
+/// survives two closes, in any order, and each handle closes once.
 #[test]
 fn each_duplication_counts_one_descriptor() {
     let _env = common::env();
@@ -187,15 +192,32 @@ fn each_duplication_counts_one_descriptor() {
         assert_eq!(WSADuplicateSocketW(s, 1, &mut first), 0);
         assert_eq!(WSADuplicateSocketW(s, 2, &mut second), 0);
         assert_ne!(first.dwProviderReserved, second.dwProviderReserved);
-        assert_eq!(WSASocketW(-1, -1, -1, &second, 0, 0), s);
-        assert_eq!(WSASocketW(-1, -1, -1, &first, 0, 0), s);
-        for _ in 0..3 {
-            assert_eq!(closesocket(s), 0);
+        let b = WSASocketW(-1, -1, -1, &second, 0, 0);
+        let a = WSASocketW(-1, -1, -1, &first, 0, 0);
+        assert!(a != INVALID_SOCKET && b != INVALID_SOCKET);
+        assert!(a != s && b != s && a != b, "{s:#x} {a:#x} {b:#x}");
+        for closing in [a, s, b] {
+            assert_eq!(closesocket(closing), 0);
+            assert_eq!(
+                (closesocket(closing), WSAGetLastError()),
+                (SOCKET_ERROR, WSAENOTSOCK),
+                "a handle closes once"
+            );
+            let mut kind = 0i32;
+            let mut len = 4;
+            let got = getsockopt(
+                b,
+                SOL_SOCKET,
+                SO_TYPE,
+                ptr::addr_of_mut!(kind).cast(),
+                &mut len,
+            );
+            assert_eq!(
+                got == 0,
+                closing != b,
+                "b is open until closed: {closing:#x}"
+            );
         }
-        assert_eq!(
-            (closesocket(s), WSAGetLastError()),
-            (SOCKET_ERROR, WSAENOTSOCK)
-        );
     }
 }
 
@@ -253,10 +275,11 @@ fn unused_duplications_are_bounded() {
         let last = info;
         assert_eq!(WSADuplicateSocketW(s, 1, &mut info), SOCKET_ERROR);
         assert_eq!(WSAGetLastError(), WSAENOBUFS);
-        assert_eq!(WSASocketW(-1, -1, -1, &last, 0, 0), s);
+        let shared = WSASocketW(-1, -1, -1, &last, 0, 0);
+        assert!(shared != INVALID_SOCKET && shared != s);
         assert_eq!(WSADuplicateSocketW(s, 1, &mut info), 0);
-        closesocket(s);
-        assert_eq!(closesocket(s), 0, "the socket had two descriptors");
+        assert_eq!(closesocket(s), 0);
+        assert_eq!(closesocket(shared), 0, "the socket had two handles");
     }
 }
 

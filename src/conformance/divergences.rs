@@ -171,7 +171,7 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
          makes another socket.",
         "WSADuplicateSocketW page, Remarks: \"The special WSAPROTOCOL_INFO structure can \
          only be used once by the target process\"; WSASocketW page, Return value: \
-         WSAEINVAL, \"an invalid parameter\" (choice `duplicate-shares-the-handle`).",
+         WSAEINVAL, \"an invalid parameter\" (choice `duplicate-is-a-second-handle`).",
     ),
     wine(
         "shutdown-receive-with-queued-data-resets",

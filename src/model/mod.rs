@@ -6,7 +6,7 @@
 //!
 //! | folder / file | concern and operations |
 //! | --- | --- |
-//! | `sockets/` | the sockets and their table: `socket.rs` (one socket's state), `lifecycle.rs` (`WSAStartup`/`WSACleanup`, `socket`, `bind`, `listen`, `connect`, `closesocket`), `catalog.rs` and `protocol_db.rs` (which sockets can be made; `getprotobyname`/`getprotobynumber`), `topology.rs` (port owners), `dual_stack.rs` (an IPv6 socket's IPv4 side when `IPV6_V6ONLY` is off), `small_map.rs` (the per-peer map), `handles.rs` (what a handle names, for `CloseHandle`), `duplication.rs` (`WSADuplicateSocket`: descriptors sharing a socket), `current.rs` and `stray.rs` (which table a thread uses), `snapshot.rs` and `snapshot_table.rs` (the table's picture) |
+//! | `sockets/` | the sockets and their table: `socket.rs` (one socket's state), `lifecycle.rs` (`WSAStartup`/`WSACleanup`, `socket`, `bind`, `listen`, `connect`, `closesocket`), `catalog.rs` and `protocol_db.rs` (which sockets can be made; `getprotobyname`/`getprotobynumber`), `topology.rs` (port owners), `dual_stack.rs` (an IPv6 socket's IPv4 side when `IPV6_V6ONLY` is off), `small_map.rs` (the per-peer map), `handles.rs` (what a handle names, for `CloseHandle`), `duplication.rs` (`WSADuplicateSocket`: handles sharing a socket, and what a caller's handle names), `current.rs` and `stray.rs` (which table a thread uses), `snapshot.rs` and `snapshot_table.rs` (the table's picture) |
 //! | `streams/` | `data.rs` (`send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket`), `disconnect.rs` (`WSASendDisconnect`, `WSARecvDisconnect`: shutdown with disconnect data), `flow.rs` (`SO_RCVBUF`, `SO_SNDBUF`, `SO_RCVTIMEO`, `SO_SNDTIMEO`, `SO_ERROR`), `accepting.rs` (`accept`, `WSAAccept`), `conditional.rs` (`SO_CONDITIONAL_ACCEPT`: a handshake waiting for the server's decision), `payload.rs` (a received payload's bytes) |
 //! | `datagrams/` | `datagram.rs` (sending one datagram), `multicast.rs` (IPv4 groups), `unreachable.rs` (`SIO_UDP_CONNRESET`), `pktinfo.rs` (`IP_PKTINFO`/`IPV6_PKTINFO`: a datagram's destination for `WSARecvMsg`) |
 //! | `overlapped/` | overlapped operations: immediate, pending, aborted by `closesocket` (`mod.rs`); receives pending until data arrives (`posted.rs`); event objects, completion-routine queues and their waits (`events.rs`) |
@@ -35,8 +35,18 @@
 //! operations sits between the two: after `topology`, before a shard lock. The process-wide
 //! events lock (`events.rs`) is a leaf, taken last and alone; so are the SA registry's
 //! lock (`sa.rs`, taken under a shard lock) and the process-wide tokens lock (`tokens.rs`,
-//! taken with no other lock held). No lock is held while user
-//! code (a completion routine) runs.
+//! taken with no other lock held). The duplications lock
+//! (`duplication.rs`) is a leaf too: a caller's handle is read through it, alone, before
+//! the shard lock is taken, and it is changed under the topology lock. No lock is held
+//! while user code (a completion routine) runs.
+//!
+//! ## Handles and sockets
+//! A socket is keyed in its shard by the handle it was made with. `WSASocket` from a
+//! `WSADuplicateSocket` structure makes another handle naming it (`duplication.rs`): a
+//! call given a caller's handle reads it through [`SocketTable::socket_of`] (or
+//! [`SocketTable::with_socket`], which does so), and from then on the table works with
+//! the socket's key, which is what its records (bindings, backlogs, pending operations,
+//! waits) hold; [`SocketTable::with_entry`] looks such a key up.
 #![forbid(unsafe_code)]
 
 pub(crate) mod completion;
@@ -223,9 +233,12 @@ pub(crate) struct SocketTable {
     pub(crate) waits: waits::Waits,
     /// The sockets with a record of network events (`WSAEventSelect`); its mutex is a leaf.
     network_events: readiness::network_events::Registry,
-    /// Unused duplications and shared sockets' descriptors (`WSADuplicateSocket`); a leaf,
-    /// taken under the topology lock.
+    /// Unused duplications and the handles of shared sockets (`WSADuplicateSocket`); a
+    /// leaf, changed under the topology lock.
     duplications: Mutex<duplication::Duplications>,
+    /// How many entries of `duplications` a lookup must consult (0: no socket is shared, and
+    /// every handle names the socket keyed by it).
+    shared: AtomicUsize,
 }
 
 impl Default for SocketTable {
@@ -246,6 +259,7 @@ impl Default for SocketTable {
             waits: waits::Waits::default(),
             network_events: Default::default(),
             duplications: Mutex::default(),
+            shared: AtomicUsize::new(0),
         }
     }
 }
@@ -268,19 +282,6 @@ impl SocketTable {
     /// Checks [`rules::startup_done`].
     pub(crate) fn require_startup(&self) -> Result<()> {
         rules::startup_done(self.startups.load(Ordering::Acquire))
-    }
-
-    /// Runs `f` on the socket `handle` names, under its shard lock, after the startup and
-    /// [`rules::handle_names_a_socket`] checks.
-    pub(crate) fn with_socket<R>(
-        &self,
-        handle: SOCKET,
-        f: impl FnOnce(&mut SocketEntry) -> Result<R>,
-    ) -> Result<R> {
-        self.require_startup()?;
-        let mut shard = self.shard(handle).lock();
-        let entry = rules::handle_names_a_socket(shard.get_mut(&handle))?;
-        f(entry)
     }
 
     /// Hands out the next handle, or `WSAEMFILE` once the handle space is spent. A refused

@@ -21,7 +21,7 @@ pub fn protocol_info_buffer_given(given: bool) -> Result<()> {
 }
 
 /// `WSAEINVAL`: "Indicates that one of the specified parameters was invalid": here, a
-/// target process id of 0, which no process has ([`crate::choices::DUPLICATE_SHARES_THE_HANDLE`]:
+/// target process id of 0, which no process has ([`crate::choices::DUPLICATE_IS_A_SECOND_HANDLE`]:
 /// any other id names a target in the same network). Source: [WSADuplicateSocketW].
 ///
 /// [WSADuplicateSocketW]: https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsaduplicatesocketw

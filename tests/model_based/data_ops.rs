@@ -248,14 +248,17 @@ pub fn run_data(op: &DataOp, s: SOCKET, model: &mut Reference) -> (Outcome, Outc
         DataOp::Send { payload, flags } => {
             let (buf, len) = payload.arg();
             let actual = count(unsafe { sys::send(s, ptr_of(&buf), len, *flags) });
-            (actual, model.send(s, payload, *flags))
+            (actual, model.send(model.socket_of(s), payload, *flags))
         }
         DataOp::SendTo { payload, flags, to } => {
             let (buf, len) = payload.arg();
             let (addr, tolen) = to_arg(to);
             let p = ptr_of(&addr).cast::<SOCKADDR>();
             let actual = count(unsafe { sys::sendto(s, ptr_of(&buf), len, *flags, p, tolen) });
-            (actual, model.send_to(s, payload, *flags, to))
+            (
+                actual,
+                model.send_to(model.socket_of(s), payload, *flags, to),
+            )
         }
         DataOp::WsaSendTo {
             bufs,
@@ -275,13 +278,16 @@ pub fn run_data(op: &DataOp, s: SOCKET, model: &mut Reference) -> (Outcome, Outc
         DataOp::Recv { room, flags, from } => recv(s, *room, *flags, *from, model),
         DataOp::Shutdown { how } => (
             int(unsafe { sys::shutdown(s, *how) }),
-            model.shutdown(s, *how),
+            model.shutdown(model.socket_of(s), *how),
         ),
         DataOp::UdpConnReset { input, len } => {
             // Room for the 8 bytes the longest `len` declares.
             let bytes = input.map(|v| [v.to_ne_bytes(), [0; 4]].concat());
             let actual = ioctl(s, SIO_UDP_CONNRESET, ptr_of(&bytes), *len, false);
-            (actual, model.udp_connreset(s, *input, *len))
+            (
+                actual,
+                model.udp_connreset(model.socket_of(s), *input, *len),
+            )
         }
     }
 }
@@ -350,8 +356,9 @@ fn wsa_send_to(
             "*lpNumberOfBytesSent written on failure"
         );
     }
+    let m = model.socket_of(s);
     let expected = model
-        .wsa_send_to(s, bufs, sent, overlapped_args, flags, to)
+        .wsa_send_to(m, bufs, sent, overlapped_args, flags, to)
         .map(|n| if sent { n } else { 0 });
     (actual, expected)
 }
@@ -391,7 +398,7 @@ fn recv(
         }
     };
     let actual = count(rc);
-    let expected = model.recv(s, &room, flags, from.as_ref());
+    let expected = model.recv(model.socket_of(s), &room, flags, from.as_ref());
     if let Ok(Received {
         data,
         from: sender,

@@ -20,6 +20,7 @@ pub struct NetworkSnapshot {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SocketInfo {
     pub handle: SOCKET,
+    pub duplicates: Vec<SOCKET>,
     pub family: u16,
     pub socket_type: i32,
     pub protocol: i32,
@@ -61,6 +62,7 @@ impl From<&winsock_emu::NetworkSnapshot> for NetworkSnapshot {
                 .iter()
                 .map(|s| SocketInfo {
                     handle: s.handle,
+                    duplicates: s.duplicates.clone(),
                     family: s.family,
                     socket_type: s.socket_type,
                     protocol: s.protocol,

@@ -1,7 +1,9 @@
 //! Model-based property tests: random sequences of calls run through the raw `sys` face and
 //! through a small reference model written here (`reference.rs`, with `reference/security.rs`
 //! and `reference/data.rs`), sharing no code with the crate's model. The calls: startup,
-//! cleanup, socket, bind, listen, connect, accept, close, set and delete names, set and
+//! cleanup, socket, bind, listen, connect, accept, close, duplicate (`WSADuplicateSocketW` then
+//! `WSASocketW`: a second handle of a socket, which every other call may be given), set and
+//! delete names, set and
 //! query security, impersonate and revert (`ops.rs`, `security_ops.rs`), and the data path:
 //! send, sendto, WSASendTo, recv, recvfrom and shutdown on stream and datagram sockets
 //! (`data_ops.rs`); with valid and invalid handles, addresses, buffers, lengths and flags.

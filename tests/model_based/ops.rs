@@ -238,6 +238,10 @@ pub enum Op {
     Close {
         h: H,
     },
+    /// `WSADuplicateSocketW`, then `WSASocketW` with the structure it wrote.
+    Duplicate {
+        h: H,
+    },
     SetName {
         h: H,
         name: NameSpec,
@@ -404,6 +408,7 @@ pub fn op() -> impl Strategy<Value = Op> {
         12 => (handle(), addr(), any::<bool>()).prop_map(|(h, addr, wsa)| Op::Connect { h, addr, wsa }),
         10 => (handle(), room).prop_map(|(h, room)| Op::Accept { h, room }),
         6 => handle().prop_map(|h| Op::Close { h }),
+        8 => handle().prop_map(|h| Op::Duplicate { h }),
         24 => (handle(), name(), any::<bool>(), prop::bool::weighted(0.1))
             .prop_map(|(h, name, ioctl, overlapped_args)| Op::SetName { h, name, ioctl, overlapped_args }),
         10 => (handle(), addr(), any::<bool>(), prop::bool::weighted(0.1))
@@ -520,14 +525,14 @@ pub fn run(op: &Op, seen: &mut Seen, model: &mut Reference) -> (Outcome, Outcome
                 .map_or(ptr::null(), |b| b.as_ptr().cast::<SOCKADDR>());
             (
                 int(unsafe { sys::bind(s, p, len as i32) }),
-                model.bind(s, addr),
+                model.bind(model.socket_of(s), addr),
             )
         }
         Op::Listen { h, backlog } => {
             let s = seen.resolve(*h);
             (
                 int(unsafe { sys::listen(s, *backlog) }),
-                model.listen(s, *backlog),
+                model.listen(model.socket_of(s), *backlog),
             )
         }
         Op::Connect { h, addr, wsa } => {
@@ -551,13 +556,17 @@ pub fn run(op: &Op, seen: &mut Seen, model: &mut Reference) -> (Outcome, Outcome
             } else {
                 unsafe { sys::connect(s, p, len as i32) }
             };
-            (int(rc), model.connect(s, addr))
+            (int(rc), model.connect(model.socket_of(s), addr))
         }
         Op::Accept { h, room } => accept(seen.resolve(*h), *room, model),
         Op::Close { h } => {
             let s = seen.resolve(*h);
-            (int(unsafe { sys::closesocket(s) }), model.close(s))
+            (int(unsafe { sys::closesocket(s) }), model.close_handle(s))
         }
+        Op::Duplicate { h } => (
+            duplicate(seen.resolve(*h)),
+            model.duplicate(seen.resolve(*h)),
+        ),
         Op::SetName {
             h,
             name,
@@ -587,7 +596,7 @@ pub fn run(op: &Op, seen: &mut Seen, model: &mut Reference) -> (Outcome, Outcome
                     )
                 })
             };
-            (actual, model.set_name(s, name))
+            (actual, model.set_name(model.socket_of(s), name))
         }
         Op::DeleteName {
             h,
@@ -613,15 +622,24 @@ pub fn run(op: &Op, seen: &mut Seen, model: &mut Reference) -> (Outcome, Outcome
                     sys::WSADeleteSocketPeerTargetName(s, p.cast::<SOCKADDR>(), len as u32, o, None)
                 })
             };
-            (actual, model.delete_name(s, addr))
+            (actual, model.delete_name(model.socket_of(s), addr))
         }
         Op::Security { h, op } => run_security(op, seen.resolve(*h), model),
         Op::Data { h, op } => run_data(op, seen.resolve(*h), model),
     };
-    if let (Ok(s), Op::Create { .. } | Op::Accept { .. }) = (actual, op) {
+    if let (Ok(s), Op::Create { .. } | Op::Accept { .. } | Op::Duplicate { .. }) = (actual, op) {
         seen.0.push(s);
     }
     (actual, expected)
+}
+
+/// `WSADuplicateSocketW(s)` for process 1, then `WSASocketW` with the structure: the new
+/// handle, or the first error.
+fn duplicate(s: SOCKET) -> Outcome {
+    let mut info = sys::WSAPROTOCOL_INFOW::default();
+    int(unsafe { sys::WSADuplicateSocketW(s, 1, &mut info) })?;
+    let flags = sys::WSA_FLAG_OVERLAPPED;
+    handle_result(unsafe { sys::WSASocketW(-1, -1, -1, &info, 0, flags) })
 }
 
 /// `accept`, with an address buffer of `room` bytes (None: NULL) filled with a sentinel:
@@ -634,9 +652,10 @@ fn accept(s: SOCKET, room: Option<i32>, model: &mut Reference) -> (Outcome, Outc
         None => (ptr::null_mut(), ptr::null_mut()),
     };
     let actual = handle_result(unsafe { sys::accept(s, p, plen) });
-    let expected = match (room, model.check_accept_room(s)) {
+    let m = model.socket_of(s);
+    let expected = match (room, model.check_accept_room(m)) {
         (Some(room), Ok(needed)) if room < needed => Err(WSAEFAULT),
-        _ => model.accept(s),
+        _ => model.accept(m),
     };
     match (actual, room) {
         (Ok(new), Some(_)) => {

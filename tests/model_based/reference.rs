@@ -135,6 +135,11 @@ pub struct Reference {
     /// The socket whose peer this thread impersonates (and, on a datagram socket, the
     /// peer, without its flow label).
     impersonating: Option<(SOCKET, Option<SocketAddr>)>,
+    /// Each handle `WSASocketW` made from a `WSADuplicateSocketW` structure, with the socket
+    /// (its key in `socks`) it names.
+    aliases: BTreeMap<SOCKET, SOCKET>,
+    /// Each socket with a second handle: its open handles, its own first while it is open.
+    handles: BTreeMap<SOCKET, Vec<SOCKET>>,
 }
 
 /// The address a socket bound at `bound` sends to `to` from: a wildcard address becomes
@@ -194,6 +199,8 @@ impl Reference {
         if self.startups == 0 {
             self.socks.clear();
             self.bound.clear();
+            self.aliases.clear();
+            self.handles.clear();
         }
         Ok(0)
     }
@@ -445,7 +452,50 @@ impl Reference {
         }
     }
 
-    pub fn close(&mut self, h: SOCKET) -> Outcome {
+    /// The socket (its key in `socks`) the caller's handle `h` names: an alias's socket, 0
+    /// (which names nothing) for a socket's own handle closed while an alias is open, else
+    /// `h` (`duplicate-is-a-second-handle`).
+    pub fn socket_of(&self, h: SOCKET) -> SOCKET {
+        match (self.aliases.get(&h), self.handles.get(&h)) {
+            (Some(&socket), _) => socket,
+            (None, Some(open)) if !open.contains(&h) => 0,
+            _ => h,
+        }
+    }
+
+    /// `WSADuplicateSocketW` then `WSASocketW` with its structure: a new handle naming the
+    /// socket `h` names.
+    pub fn duplicate(&mut self, h: SOCKET) -> Outcome {
+        self.started()?;
+        let socket = self.socket_of(h);
+        self.sock(socket)?;
+        let new = self.new_handle();
+        self.aliases.insert(new, socket);
+        self.handles
+            .entry(socket)
+            .or_insert_with(|| vec![socket])
+            .push(new);
+        Ok(new)
+    }
+
+    /// `closesocket` of the caller's handle `h`: closes the handle, and with the last the
+    /// socket.
+    pub fn close_handle(&mut self, h: SOCKET) -> Outcome {
+        self.started()?;
+        let socket = self.socket_of(h);
+        let Some(open) = self.handles.get_mut(&socket) else {
+            return self.close(socket);
+        };
+        open.retain(|&o| o != h);
+        self.aliases.remove(&h);
+        if !open.is_empty() {
+            return Ok(0);
+        }
+        self.handles.remove(&socket);
+        self.close(socket)
+    }
+
+    fn close(&mut self, h: SOCKET) -> Outcome {
         self.sock(h)?;
         let sock = self.socks.remove(&h).unwrap();
         let binding = self.binding_of(h);
@@ -575,11 +625,15 @@ impl Reference {
 
     /// What the emulator's snapshot must be now.
     pub fn snapshot(&self) -> NetworkSnapshot {
-        let sockets = self
+        let mut sockets: Vec<SocketInfo> = self
             .socks
             .iter()
             .map(|(&handle, s)| SocketInfo {
-                handle,
+                handle: self.handles.get(&handle).map_or(handle, |open| open[0]),
+                duplicates: self
+                    .handles
+                    .get(&handle)
+                    .map_or(Vec::new(), |open| open[1..].to_vec()),
                 family: s.family,
                 socket_type: s.ty,
                 protocol: s.protocol,
@@ -622,6 +676,7 @@ impl Reference {
                 waiting: s.io.waiting(),
             })
             .collect();
+        sockets.sort_by_key(|s| s.handle);
         NetworkSnapshot {
             startups: self.startups,
             next_handle: self.next_handle,

@@ -275,7 +275,7 @@ pub fn run_security(op: &SecurityOp, s: SOCKET, model: &mut Reference) -> (Outco
                 })
             };
             let arg = (!settings.null).then_some((len, &bytes[..]));
-            (actual, model.set_security(s, arg))
+            (actual, model.set_security(model.socket_of(s), arg))
         }
         SecurityOp::Query {
             template,
@@ -302,7 +302,7 @@ pub fn run_security(op: &SecurityOp, s: SOCKET, model: &mut Reference) -> (Outco
             };
             (
                 int(unsafe { sys::WSAImpersonateSocketPeer(s, p, len) }),
-                model.impersonate(s, &seen, len),
+                model.impersonate(model.socket_of(s), &seen, len),
             )
         }
         SecurityOp::Revert => (
@@ -356,7 +356,7 @@ fn query(
         )
     });
     let arg = (!template.null).then_some((template.declared, &bytes[..]));
-    let expected = model.query(s, arg, !null_info, room);
+    let expected = model.query(model.socket_of(s), arg, !null_info, room);
     match &expected {
         Ok((protocol, flags, written, tokens)) => {
             let mut want = [0u8; 8];

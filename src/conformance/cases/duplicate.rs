@@ -1,6 +1,7 @@
 //! `WSADuplicateSocketW` and `WSASocketW` with the structure it writes (docs/rules.md
-//! C8-C9), the target process being the caller's own: the shared socket outlives the
-//! source's descriptor, the structure is used once, and the page's errors.
+//! C8-C9), the target process being the caller's own: the target's descriptor is a new
+//! handle, the shared socket outlives the source's descriptor, the structure is used once,
+//! and the page's errors.
 #![forbid(unsafe_code)]
 
 use windows_sys::Win32::Networking::WinSock::{SOCKET, WSAEFAULT, WSAEINVAL, WSAENOTSOCK};
@@ -35,10 +36,10 @@ fn duplicated(
 pub(super) const CASES: &[Case] = &[
     Case {
         id: "duplicate-socket-outlives-the-source",
-        rule: "the descriptor WSASocketW makes from WSADuplicateSocketW's structure keeps the connection after the source's closesocket: data sent through it reaches the peer",
+        rule: "the descriptor WSASocketW makes from WSADuplicateSocketW's structure is a new handle value, not the source's, and keeps the connection after the source's closesocket: data sent through it reaches the peer",
         docs: &["C8"],
         checks: &[],
-        choice: Some("duplicate-shares-the-handle"),
+        choice: Some("duplicate-is-a-second-handle"),
         source: "WSADuplicateSocketW: Remarks (the underlying socket remains open until closesocket is called by the last remaining descriptor)",
         expected: Ok(()),
         scenario: |s| {
@@ -46,6 +47,8 @@ pub(super) const CASES: &[Case] = &[
             let (client, server) = s.tcp_pair4()?;
             let made = duplicated(s, client, 1)?;
             let shared = s.required("WSASocketW(&info)", made[0])?;
+            let differs = i64::from(shared != client);
+            check_value(Ok(()), "whether the new descriptor differs from the source (1: it does)", 1, differs)?;
             s.close(client)?;
             s.sent(shared, b"dup")?;
             let got = s.received(server, 8)?;
@@ -58,7 +61,7 @@ pub(super) const CASES: &[Case] = &[
         rule: "a WSAPROTOCOL_INFOW from WSADuplicateSocketW used a second time in WSASocketW is WSAEINVAL",
         docs: &["C8"],
         checks: &["duplication_is_unused"],
-        choice: Some("duplicate-shares-the-handle"),
+        choice: Some("duplicate-is-a-second-handle"),
         source: "WSASocketW: Return value, WSAEINVAL (the WSAPROTOCOL_INFO structure has already been used in an earlier duplicate socket operation); WSADuplicateSocketW: Remarks (can only be used once by the target process)",
         expected: Err(Code(WSAEINVAL)),
         scenario: |s| {
@@ -88,7 +91,7 @@ pub(super) const CASES: &[Case] = &[
         rule: "WSADuplicateSocketW for process id 0, which no process has, is WSAEINVAL",
         docs: &["C9"],
         checks: &["target_process_is_valid"],
-        choice: Some("duplicate-shares-the-handle"),
+        choice: Some("duplicate-is-a-second-handle"),
         source: "WSADuplicateSocketW: Return value, WSAEINVAL (one of the specified parameters was invalid)",
         expected: Err(Code(WSAEINVAL)),
         scenario: |s| {

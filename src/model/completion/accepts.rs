@@ -73,13 +73,16 @@ impl SocketTable {
         tag: usize,
         begin: impl FnOnce() -> AcceptFill,
     ) -> Result<()> {
-        let family = self.with_socket(listener, |entry| match entry.state {
+        // Posted on the sockets, whichever handles name them.
+        let listener = self.socket_of(listener)?;
+        let target = self.socket_of(target)?;
+        let family = self.with_entry(listener, |entry| match entry.state {
             State::Listening(_) => Ok(entry.kind.family),
             _ => Err(Error::Invalid),
         })?;
         {
             let mut posted = posted().lock();
-            self.with_socket(target, |entry| {
+            self.with_entry(target, |entry| {
                 let idle = entry.state == State::Idle && entry.local.is_none();
                 if !idle || !entry.is_stream() || entry.kind.family != family {
                     return Err(Error::Invalid);

@@ -1,6 +1,6 @@
 //! The sockets `AcceptEx` accepted into that have not been given `SO_UPDATE_ACCEPT_CONTEXT`
 //! yet: until then they do not report their names ([`crate::choices::ACCEPT_EX_CONTEXT`]).
-//! Kept by (table identity, handle), as the associations are; a leaf lock.
+//! Kept by (table identity, socket), as the associations are; a leaf lock.
 #![forbid(unsafe_code)]
 
 use std::collections::HashSet;
@@ -19,6 +19,7 @@ impl SocketTable {
     /// `socket` was accepted into by `AcceptEx` (`true`), or given its context or made a
     /// fresh socket again (`false`).
     pub(crate) fn await_accept_context(&self, socket: SOCKET, awaiting: bool) {
+        let socket = self.canonical(socket);
         let mut set = waiting_sockets().lock();
         if awaiting {
             set.insert((self.identity, socket));
@@ -30,6 +31,7 @@ impl SocketTable {
     /// Whether `socket` was accepted into by `AcceptEx` and not given
     /// `SO_UPDATE_ACCEPT_CONTEXT` since.
     pub(crate) fn awaits_accept_context(&self, socket: SOCKET) -> bool {
+        let socket = self.canonical(socket);
         waiting_sockets().lock().contains(&(self.identity, socket))
     }
 }

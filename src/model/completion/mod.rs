@@ -129,7 +129,9 @@ pub(crate) fn associate(
     key: usize,
 ) -> Result<()> {
     let port = get(handle)?;
-    table.with_socket(socket, |_| Ok(()))?;
+    // The socket's association, whichever of its handles is given.
+    let socket = table.socket_of(socket)?;
+    table.with_entry(socket, |_| Ok(()))?;
     let mut map = associations().lock();
     let slot = (table.identity, socket);
     if map.contains_key(&slot) {
@@ -157,6 +159,7 @@ pub(crate) fn forget(table: &SocketTable, socket: SOCKET) {
 
 /// The port `socket` of `table` is associated with, if any.
 pub(crate) fn association(table: &SocketTable, socket: SOCKET) -> Option<Association> {
+    let socket = table.canonical(socket);
     associations()
         .lock()
         .get(&(table.identity, socket))
@@ -168,6 +171,7 @@ pub(crate) fn association(table: &SocketTable, socket: SOCKET) -> Option<Associa
 /// `ERROR_INVALID_PARAMETER` ([`crate::choices::COMPLETION_PORT_ARGUMENTS`]).
 pub(crate) fn skip_on_success(table: &SocketTable, socket: SOCKET) -> Result<()> {
     table.with_socket(socket, |_| Ok(()))?;
+    let socket = table.canonical(socket);
     match associations().lock().get_mut(&(table.identity, socket)) {
         Some(association) => {
             association.skip_on_success = true;

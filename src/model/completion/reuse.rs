@@ -17,7 +17,8 @@ impl SocketTable {
     /// unbound socket of the same kind and mode, still associated with its completion port
     /// ([`crate::choices::DISCONNECT_REUSE`]).
     pub(crate) fn disconnect(&self, handle: SOCKET, reuse: bool) -> Result<()> {
-        let (kind, overlapped, nonblocking) = self.with_socket(handle, |entry| {
+        let socket = self.socket_of(handle)?;
+        let (kind, overlapped, nonblocking) = self.with_entry(socket, |entry| {
             if !entry.is_stream() || !entry.is_connected() {
                 return Err(Error::NotConnected);
             }
@@ -26,15 +27,18 @@ impl SocketTable {
         if !reuse {
             return self.shutdown(handle, SD_SEND);
         }
-        self.close_unobserved(handle)?;
+        // The socket closes, whichever of its handles was given; every handle then names
+        // the fresh one ([`crate::choices::DUPLICATE_IS_A_SECOND_HANDLE`]).
+        self.require_startup()?;
+        self.close_socket(self.topology.lock(), socket)?;
         let mut fresh = SocketEntry::new(kind, overlapped);
         fresh.nonblocking = nonblocking;
-        let mut shard = self.shard(handle).lock();
+        let mut shard = self.shard(socket).lock();
         // As `insert`: a WSACleanup that cleared the shards meanwhile leaves it closed.
         self.require_startup()?;
-        shard.insert(handle, fresh);
+        shard.insert(socket, fresh);
         drop(shard);
-        self.await_accept_context(handle, false);
+        self.await_accept_context(socket, false);
         Ok(())
     }
 }

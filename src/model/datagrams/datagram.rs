@@ -266,7 +266,7 @@ impl SocketTable {
         let reached = receiver.is_some();
         let changed = sender.local.is_none() || mine.is_some() || !reached || sender.unreachable;
         if changed {
-            self.with_socket(handle, |entry| {
+            self.with_entry(handle, |entry| {
                 if sender.local.is_none() {
                     entry.local = Some(bound);
                 }
@@ -411,7 +411,7 @@ impl SocketTable {
         let to = route.sender.to;
         let initiator = match &route.sender.initiator {
             Some(initiator) => Initiator::clone(initiator),
-            None => self.with_socket(route.handle, |entry| Ok(Initiator::of(entry, Some(to))))?,
+            None => self.with_entry(route.handle, |entry| Ok(Initiator::of(entry, Some(to))))?,
         };
         let (settings, responder_principal) = route
             .receiver

@@ -87,7 +87,7 @@ impl SocketTable {
         }
         if local.is_none() {
             topology.bind(SOCK_DGRAM, bound, handle);
-            self.with_socket(handle, |entry| {
+            self.with_entry(handle, |entry| {
                 entry.local = Some(bound);
                 Ok(())
             })?;

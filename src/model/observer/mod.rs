@@ -531,8 +531,9 @@ impl SocketTable {
     /// `accept`, observed.
     pub(crate) fn accept(&self, handle: SOCKET) -> Result<(SOCKET, SocketAddr)> {
         self.observe(Call::Accept, Some(handle), None, String::new, || {
-            self.blocking("accept", handle, Awaited::Connection, || {
-                self.accept_unobserved(handle)
+            let socket = self.socket_of(handle)?;
+            self.blocking("accept", socket, Awaited::Connection, || {
+                self.accept_unobserved(socket)
             })
         })
     }
@@ -550,11 +551,13 @@ impl SocketTable {
     }
 
     /// `closesocket`, observed. A closed socket leaves its completion port (and its wait for
-    /// `SO_UPDATE_ACCEPT_CONTEXT`) behind.
+    /// `SO_UPDATE_ACCEPT_CONTEXT`) behind; a handle closed while another names its socket
+    /// leaves them to the socket.
     pub(crate) fn close(&self, handle: SOCKET) -> Result<()> {
         self.observe(Call::CloseSocket, Some(handle), None, String::new, || {
-            self.close_unobserved(handle)?;
-            super::completion::forget(self, handle);
+            if let Some(socket) = self.close_unobserved(handle)? {
+                super::completion::forget(self, socket);
+            }
             Ok(())
         })
     }

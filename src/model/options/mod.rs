@@ -280,7 +280,7 @@ impl SocketTable {
                 let listening = self.with_socket(raw as usize, |listener| {
                     Ok(matches!(listener.state, State::Listening(_)))
                 });
-                if listening != Ok(true) || raw as usize == handle {
+                if listening != Ok(true) || self.canonical(raw as usize) == self.canonical(handle) {
                     return Err(Error::Invalid);
                 }
             }

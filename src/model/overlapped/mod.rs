@@ -85,8 +85,11 @@ impl SocketTable {
     /// `closesocket` racing the call cannot make it report `WSAENOTSOCK` after the operation
     /// did its work: defect 8 of issue 13), and marked as having started an overlapped
     /// operation, so that its close takes the operation's pending completion, if any.
+    /// `socket` is the socket, as [`Self::socket_of`] names it (here and for
+    /// [`Self::start_overlapped`]: an operation is its socket's, whichever handle started
+    /// it).
     pub(crate) fn prepare_overlapped(&self, socket: SOCKET) -> Result<bool> {
-        self.with_socket(socket, |entry| {
+        self.with_entry(socket, |entry| {
             entry.overlapped_started |= entry.overlapped;
             Ok(entry.overlapped)
         })
@@ -110,7 +113,7 @@ impl SocketTable {
         let mut deferral = self.deferral.lock();
         // Under the deferral lock: a close that removes the socket after this look takes
         // the pending list only after this call has put the operation on it.
-        let open = self.with_socket(socket, |_| Ok(())).is_ok();
+        let open = self.with_entry(socket, |_| Ok(())).is_ok();
         let completer = begin();
         if !open {
             return Start::Now(completer);

@@ -63,9 +63,11 @@ impl SocketTable {
         tag: usize,
         begin: impl FnOnce() -> Fill,
     ) -> Result<()> {
+        // Posted on the socket, whichever of its handles is given.
+        let socket = self.socket_of(socket)?;
         {
             let mut posted = self.posted.lock();
-            self.with_socket(socket, |entry| {
+            self.with_entry(socket, |entry| {
                 entry.overlapped_started = true;
                 Ok(())
             })?;

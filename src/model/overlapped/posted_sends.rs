@@ -108,6 +108,8 @@ impl SocketTable {
         if self.posted_sends.count.load(Ordering::SeqCst) == 0 {
             return Ok(SendTurn::Now);
         }
+        // The socket's sends, whichever of its handles is given.
+        let socket = self.socket_of(socket)?;
         let mut list = self.posted_sends.list.lock();
         if !list.held.contains_key(&socket) {
             return Ok(SendTurn::Now);
@@ -137,6 +139,7 @@ impl SocketTable {
         tag: usize,
         begin: impl FnOnce() -> Sent,
     ) -> Result<()> {
+        let socket = self.socket_of(socket)?;
         {
             let mut list = self.posted_sends.list.lock();
             Self::push(

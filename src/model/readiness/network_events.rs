@@ -184,14 +184,19 @@ impl SocketTable {
     /// not reset, and events recorded before (selected or not) stay recorded
     /// ([`crate::choices::EVENT_SELECT_KEEPS_THE_RECORD`]).
     ///
+    /// The association is the socket's, whichever of its handles made it: a call through
+    /// any handle replaces it (the WSADuplicateSocket page: it "cancels any previous event
+    /// registration for the socket, regardless of which descriptor was used").
+    ///
     /// Errors: `WSANOTINITIALISED`, `WSAENOTSOCK`, `WSAEINVAL`
     /// ([`rules::readiness::event_select_arguments_valid`]).
     pub(crate) fn event_select(&self, handle: SOCKET, event: WSAEVENT, mask: i32) -> Result<()> {
         self.require_startup()?;
-        self.with_socket(handle, |_| Ok(()))?;
+        let handle = self.socket_of(handle)?;
+        self.with_entry(handle, |_| Ok(()))?;
         rules::readiness::event_select_arguments_valid(mask, mask == 0 || events::is_event(event))?;
         let mask = mask as u32;
-        let created = self.with_socket(handle, |entry| {
+        let created = self.with_entry(handle, |entry| {
             entry.nonblocking = true;
             let event = if mask == 0 { 0 } else { event };
             let created = record_of(entry).is_none();
@@ -271,7 +276,7 @@ impl SocketTable {
             return;
         }
         if let Some(handle) = socket {
-            self.re_enable(call, handle, failed, accepted);
+            self.re_enable(call, self.canonical(handle), failed, accepted);
         }
         let handles = self.network_events.sockets.lock().clone();
         let mut closed = Vec::new();
@@ -358,7 +363,7 @@ impl SocketTable {
         // "Any WSAEventSelect association ... of the listening socket apply to the
         // [accepted] socket" (accept's page).
         if let (Some(new), Some((event, mask))) = (accepted, inherited) {
-            let inherits = self.with_socket(new, |entry| {
+            let inherits = self.with_entry(new, |entry| {
                 entry.io_mut().network_events = Some(Box::new(NetworkEvents::new(event, mask)));
                 entry.nonblocking = true;
                 Ok(())

@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use windows_sys::Win32::Networking::WinSock::{POLLNVAL, POLLWRNORM, SOCKET, WSAPOLLFD};
+use windows_sys::Win32::Networking::WinSock::{
+    INVALID_SOCKET, POLLNVAL, POLLWRNORM, SOCKET, WSAPOLLFD,
+};
 
 use super::Conditions;
 use crate::error::{Error, Result};
@@ -169,11 +171,19 @@ impl SocketTable {
     /// the caller's: once per call, not once per socket).
     /// `room`: whether writability matters to the caller, so the far end is looked at.
     fn look(&self, handle: SOCKET, room: bool) -> Option<Conditions> {
-        let mut conditions = self.shard(handle).lock().get(&handle).map(Conditions::of)?;
+        let socket = self.socket_of(handle).ok()?;
+        let mut conditions = self.shard(socket).lock().get(&socket).map(Conditions::of)?;
         if room {
             self.settle(&mut conditions);
         }
         Some(conditions)
+    }
+
+    /// The socket the caller's `handle` names, looked at in its stead (the entry keeps and
+    /// reports the handle the caller gave); `INVALID_SOCKET`, which keys no socket, for a
+    /// handle that names none.
+    fn looked_up(&self, handle: SOCKET) -> SOCKET {
+        self.socket_of(handle).unwrap_or(INVALID_SOCKET)
     }
 
     /// The timeout as a deadline on the network's clock: `None` waits forever.
@@ -225,9 +235,10 @@ impl SocketTable {
     ) -> Result<()> {
         self.require_startup()?;
         rules::readiness::select_has_a_handle(entries.len())?;
-        let order = ShardOrder::new(entries.iter().map(|entry| entry.handle), entries.len());
+        let sockets = entries.iter().map(|entry| self.looked_up(entry.handle));
+        let order = ShardOrder::new(sockets.clone(), entries.len());
         let handles: Vec<SOCKET> = match order.grouped() {
-            true => entries.iter().map(|entry| entry.handle).collect(),
+            true => sockets.collect(),
             false => Vec::new(),
         };
         let mut looked = Vec::new();
@@ -279,9 +290,10 @@ impl SocketTable {
         if fds.is_empty() {
             return Err(Error::Invalid);
         }
-        let order = ShardOrder::new(fds.iter().map(|fd| fd.fd), fds.len());
+        let sockets = fds.iter().map(|fd| self.looked_up(fd.fd));
+        let order = ShardOrder::new(sockets.clone(), fds.len());
         let handles: Vec<SOCKET> = match order.grouped() {
-            true => fds.iter().map(|fd| fd.fd).collect(),
+            true => sockets.collect(),
             false => Vec::new(),
         };
         let mut named = Named::new(fds.len());

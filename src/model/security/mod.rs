@@ -190,6 +190,8 @@ impl SocketTable {
     ) -> std::result::Result<SecurityQueryInfo, QueryFailure> {
         let impersonating = impersonation::current();
         let me = self.identity;
+        // The impersonation is the socket's, whichever of its handles began it.
+        let socket = self.canonical(handle);
         let answer = self.with_socket(handle, |entry| {
             srules::query_info_len_present(info_len.is_none())?;
             rules::socket_is_ip_stream_or_datagram(entry.kind.family, entry.kind.socket_type)?;
@@ -248,7 +250,7 @@ impl SocketTable {
                 template.peer.map(peer_key)
             };
             let impersonated = impersonating.as_ref().is_some_and(|now| {
-                now.table == me && now.socket == handle && now.peer == this_peer
+                now.table == me && now.socket == socket && now.peer == this_peer
             });
             let protocol = match entry.settings() {
                 _ if ipsec2.is_some() => SecurityProtocol::Ipsec2,
@@ -296,6 +298,7 @@ impl SocketTable {
     ) -> Result<()> {
         let is_null = matches!(arg, AddrArg::Null);
         let me = self.identity;
+        let socket = self.canonical(handle);
         let impersonation = self.with_socket(handle, |entry| {
             srules::impersonate_address_arguments(is_null, addr_len)?;
             rules::socket_is_ip_stream_or_datagram(entry.kind.family, entry.kind.socket_type)?;
@@ -325,7 +328,7 @@ impl SocketTable {
             let principal = principal.ok_or(Error::OperationNotSupported)?;
             Ok(Impersonation {
                 table: me,
-                socket: handle,
+                socket,
                 peer,
                 principal,
             })

@@ -125,11 +125,12 @@ impl SocketTable {
     ) -> Result<usize> {
         let args = || format!("len={}, flags={flags:#x}", data.len());
         self.observe(Call::Send, Some(handle), None, args, || {
-            let attempt = || self.send_unobserved(handle, data, flags);
+            let socket = self.socket_of(handle)?;
+            let attempt = || self.send_unobserved(socket, data, flags);
             if !may_wait {
                 return attempt().map(Count);
             }
-            self.blocking("send", handle, Awaited::Room, attempt)
+            self.blocking("send", socket, Awaited::Room, attempt)
                 .map(Count)
         })
         .map(|Count(count)| count)
@@ -161,11 +162,12 @@ impl SocketTable {
             None => format!("len={}, flags={flags:#x}, to=NULL", data.len()),
         };
         self.observe(Call::SendTo, Some(handle), peer, args, || {
-            let attempt = || self.send_to_unobserved(handle, data, flags, to);
+            let socket = self.socket_of(handle)?;
+            let attempt = || self.send_to_unobserved(socket, data, flags, to);
             if !may_wait {
                 return attempt().map(Count);
             }
-            self.blocking("sendto", handle, Awaited::Room, attempt)
+            self.blocking("sendto", socket, Awaited::Room, attempt)
                 .map(Count)
         })
         .map(|Count(count)| count)
@@ -188,12 +190,13 @@ impl SocketTable {
     ) -> Result<Received> {
         let args = || format!("len={max}, flags={flags:#x}");
         self.observe(Call::Recv, Some(handle), None, args, || {
+            let socket = self.socket_of(handle)?;
             if !may_wait {
-                return self.recv_unobserved(handle, max, flags);
+                return self.recv_unobserved(socket, max, flags);
             }
             let attempt = |max| {
-                self.blocking("recv", handle, Awaited::Data, || {
-                    self.recv_unobserved(handle, max, flags)
+                self.blocking("recv", socket, Awaited::Data, || {
+                    self.recv_unobserved(socket, max, flags)
                 })
             };
             let first = attempt(max)?;

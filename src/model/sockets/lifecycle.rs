@@ -16,10 +16,12 @@ use crate::choices;
 use crate::error::{Error, Result};
 use crate::model::catalog;
 use crate::model::dual_stack::{bind_ipv4_part, check_ipv4_part, mapped, unmapped};
+use crate::model::duplication::Released;
 use crate::model::negotiation::{negotiate, Endpoint};
 use crate::model::options::reuse::Reuse;
 use crate::model::overlapped;
 use crate::model::socket::{ConnectAttempt, Link, Listener, Pending, SocketEntry, State};
+use crate::model::sync::MutexGuard;
 use crate::model::topology::Topology;
 use crate::model::SocketTable;
 use crate::wire::{self, PeerAddress, SecuritySettings, SockaddrError, TargetName};
@@ -174,7 +176,7 @@ impl SocketTable {
                 shard.lock().clear();
             }
             topology.clear();
-            self.duplications.lock().clear();
+            self.clear_duplications();
             let pending = self.take_pending(None);
             drop(topology);
             self.signal();
@@ -215,7 +217,8 @@ impl SocketTable {
     ) -> Result<SocketAddr> {
         self.require_startup()?;
         let mut topology = self.topology.lock();
-        self.with_socket(handle, |entry| {
+        let handle = self.socket_of(handle)?;
+        self.with_entry(handle, |entry| {
             require_ip_socket(entry)?;
             let addr = ip_address_for(entry, arg, Error::Fault)?;
             if entry.local.is_some() {
@@ -292,6 +295,7 @@ impl SocketTable {
         handle: SOCKET,
         arg: AddrArg<'_>,
     ) -> Result<()> {
+        let handle = self.socket_of(handle)?;
         let mut nonblocking = false;
         let outcome = self.connect_now(handle, arg, &mut nonblocking);
         // A pending AcceptEx may take the connection just queued.
@@ -302,7 +306,7 @@ impl SocketTable {
             (Ok(Made::Now), false) => Ok(()),
             (Ok(Made::Awaiting), false) => self.await_decision(handle),
             (Err(Error::ConnectionRefused), true) => {
-                self.with_socket(handle, |entry| {
+                self.with_entry(handle, |entry| {
                     let attempt = ConnectAttempt::Failed(Error::ConnectionRefused);
                     entry.flow_mut().connect = Some(attempt);
                     Ok(())
@@ -340,7 +344,7 @@ impl SocketTable {
         arg: AddrArg<'_>,
         nonblocking: &mut bool,
     ) -> Result<Option<Made>> {
-        let (kind, local, target, route, initiator) = self.with_socket(handle, |entry| {
+        let (kind, local, target, route, initiator) = self.with_entry(handle, |entry| {
             *nonblocking = entry.is_stream() && entry.nonblocking;
             require_ip_socket(entry)?;
             let target = ip_address_for(entry, arg, Error::AddressFamilyNotSupported)?;
@@ -438,7 +442,7 @@ impl SocketTable {
             }
         }
         let (listener, (link, conditional)) = queued.ok_or(Error::ConnectionRefused)?;
-        let connected = self.with_socket(handle, |entry| {
+        let connected = self.with_entry(handle, |entry| {
             let unchanged = matches!(entry.state, State::Idle)
                 && entry.local == local
                 && Initiator::of(entry, None) == initiator;
@@ -545,14 +549,28 @@ impl SocketTable {
     /// `closesocket`: removes the socket and frees its local address. Its handle is never
     /// handed out again. Overlapped operations still pending on it complete with
     /// `WSA_OPERATION_ABORTED`, after every lock is released. A socket shared by
-    /// `WSADuplicateSocket` closes with its last descriptor; an earlier close gives back one
-    /// descriptor and changes nothing else ([`crate::choices::DUPLICATE_SHARES_THE_HANDLE`]).
-    pub(in crate::model) fn close_unobserved(&self, handle: SOCKET) -> Result<()> {
+    /// `WSADuplicateSocket` closes with its last handle; an earlier close ends that handle
+    /// only, and the socket, with its pending operations and waits, goes on
+    /// ([`crate::choices::DUPLICATE_IS_A_SECOND_HANDLE`]).
+    /// Returns the socket that closed (`None`: the socket stays open).
+    pub(in crate::model) fn close_unobserved(&self, handle: SOCKET) -> Result<Option<SOCKET>> {
         self.require_startup()?;
-        let mut topology = self.topology.lock();
-        if self.release_descriptor(handle) {
-            return Ok(());
+        let topology = self.topology.lock();
+        match self.release_handle(handle)? {
+            Released::Handle => Ok(None),
+            Released::Socket(socket) => self.close_socket(topology, socket).map(Some),
         }
+    }
+
+    /// Closes the socket the table keys by `handle`, whatever handles name it, under the
+    /// topology lock the caller took (and which this releases before aborting the
+    /// socket's pending operations): [`Self::close_unobserved`] once its last handle is
+    /// closed, and `DisconnectEx`'s reuse.
+    pub(in crate::model) fn close_socket(
+        &self,
+        mut topology: MutexGuard<'_, Topology>,
+        handle: SOCKET,
+    ) -> Result<SOCKET> {
         let entry = self
             .shard(handle)
             .lock()
@@ -613,7 +631,7 @@ impl SocketTable {
         drop(topology);
         self.signal();
         overlapped::abort(pending);
-        Ok(())
+        Ok(handle)
     }
 
     /// Gives what the stream client `handle`, closing before it was accepted, had sent

@@ -1,7 +1,8 @@
 //! Sockets and their table: what a socket is (`socket.rs`), its life from `socket` to
 //! `closesocket` (`lifecycle.rs`), which sockets can be made (`catalog.rs`,
 //! `protocol_db.rs`), who owns which port (`topology.rs`), what a handle names
-//! (`handles.rs`), which descriptors share a socket (`duplication.rs`), which table a thread uses (`current.rs`, `stray.rs`), and the table's
+//! (`handles.rs`), which handles name one socket (`duplication.rs`, where a caller's
+//! handle is read), which table a thread uses (`current.rs`, `stray.rs`), and the table's
 //! picture (`snapshot.rs`, `snapshot_table.rs`).
 //!
 //! The folders of `model/` group its files by concern (sockets, streams, datagrams,

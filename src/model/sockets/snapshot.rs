@@ -75,8 +75,8 @@ pub struct Blocked {
     pub thread: String,
     /// The Windows function it is blocked in (`"recv"`, `"accept"`, `"select"`, ...).
     pub call: &'static str,
-    /// The socket it waits on; `None` for a wait on no one socket (`select`,
-    /// `WSAWaitForMultipleEvents`, ...).
+    /// The socket it waits on (under the handle [`SocketInfo::handle`] shows it by); `None`
+    /// for a wait on no one socket (`select`, `WSAWaitForMultipleEvents`, ...).
     pub socket: Option<SOCKET>,
     /// What it waits for, in words.
     pub what: &'static str,
@@ -86,8 +86,12 @@ pub struct Blocked {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SocketInfo {
-    /// The socket's handle.
+    /// The socket's handle: the first of its open handles, when `WSADuplicateSocket` gave
+    /// it more than one.
     pub handle: SOCKET,
+    /// Its other open handles, in the order they were made (`WSASocket` from a
+    /// `WSADuplicateSocket` structure; empty for a socket with one handle).
+    pub duplicates: Vec<SOCKET>,
     /// `AF_*`.
     pub family: u16,
     /// `SOCK_*`.
@@ -175,6 +179,16 @@ pub struct NameInfo {
 }
 
 impl SocketInfo {
+    /// The socket's open handles, if it has more than its own (`None`: the one it was made
+    /// with).
+    fn named_by(mut self, handles: Option<&Vec<SOCKET>>) -> Self {
+        if let Some((first, others)) = handles.and_then(|handles| handles.split_first()) {
+            self.handle = *first;
+            self.duplicates = others.to_vec();
+        }
+        self
+    }
+
     fn of(handle: SOCKET, entry: &SocketEntry) -> Self {
         let state = match &entry.state {
             State::Idle => SocketState::Idle,
@@ -224,6 +238,7 @@ impl SocketInfo {
         });
         Self {
             handle,
+            duplicates: Vec::new(),
             family: entry.kind.family,
             socket_type: entry.kind.socket_type,
             protocol: entry.kind.protocol,
@@ -248,7 +263,7 @@ impl SocketTable {
     /// for no other lock but the events lock, a leaf.
     pub(crate) fn snapshot(&self) -> NetworkSnapshot {
         // The waits' registry has a lock of its own, taken alone (never under a table lock).
-        let blocked = self
+        let blocked: Vec<Blocked> = self
             .waits
             .waiting()
             .into_iter()
@@ -260,16 +275,29 @@ impl SocketTable {
             })
             .collect();
         let _topology = self.topology.lock();
+        // Under the topology lock, which every duplication and close takes.
+        let shared = self.shared_handles();
         let shards: Vec<_> = self.shards.iter().map(|shard| shard.lock()).collect();
         let mut sockets: Vec<SocketInfo> = shards
             .iter()
             .flat_map(|shard| {
-                shard
-                    .iter()
-                    .map(|(&handle, entry)| SocketInfo::of(handle, entry))
+                shard.iter().map(|(&handle, entry)| {
+                    SocketInfo::of(handle, entry).named_by(shared.get(&handle))
+                })
             })
             .collect();
         sockets.sort_by_key(|info| info.handle);
+        // A wait is its socket's: shown under the handle the socket is shown under.
+        let blocked = blocked
+            .into_iter()
+            .map(|mut waiter: Blocked| {
+                let shown = waiter.socket.and_then(|socket| shared.get(&socket));
+                if let Some(first) = shown.and_then(|handles| handles.first()) {
+                    waiter.socket = Some(*first);
+                }
+                waiter
+            })
+            .collect();
         NetworkSnapshot {
             startups: self.startups.load(Ordering::Acquire),
             next_handle: self.next_handle.load(Ordering::Relaxed),
@@ -280,6 +308,11 @@ impl SocketTable {
 
     /// One socket's snapshot.
     pub(crate) fn socket_info(&self, handle: SOCKET) -> crate::error::Result<SocketInfo> {
-        self.with_socket(handle, |entry| Ok(SocketInfo::of(handle, entry)))
+        let _topology = self.topology.lock();
+        let socket = self.socket_of(handle)?;
+        let shared = self.shared_handles();
+        self.with_entry(socket, |entry| {
+            Ok(SocketInfo::of(socket, entry).named_by(shared.get(&socket)))
+        })
     }
 }

@@ -66,7 +66,8 @@ impl SocketTable {
     /// before it was accepted.
     ///
     /// Errors: `WSAEINVAL` if the socket is not listening; `WSAEWOULDBLOCK` if nothing is
-    /// waiting (the observed `accept` waits on a blocking socket: `model/waits`).
+    /// waiting (the observed `accept` waits on a blocking socket: `model/waits`). `handle`
+    /// is the listening socket, as [`Self::socket_of`] names it.
     pub(in crate::model) fn accept_unobserved(
         &self,
         handle: SOCKET,
@@ -90,6 +91,7 @@ impl SocketTable {
         handle: SOCKET,
         mut decide: impl FnMut(Waiting) -> Verdict,
     ) -> Result<(SOCKET, SocketAddr)> {
+        let handle = self.socket_of(handle)?;
         loop {
             let (client, waiting) =
                 self.blocking("WSAAccept", handle, Awaited::Connection, || {
@@ -122,7 +124,7 @@ impl SocketTable {
     /// The client handle and the addresses of the oldest connection waiting on `handle`.
     /// Errors: `WSAEINVAL` if it is not listening, `WSAEWOULDBLOCK` if nothing waits.
     fn oldest_waiting(&self, handle: SOCKET) -> Result<(SOCKET, Waiting)> {
-        self.with_socket(handle, |entry| {
+        self.with_entry(handle, |entry| {
             let State::Listening(listener) = &entry.state else {
                 return Err(Error::Invalid);
             };
@@ -138,7 +140,7 @@ impl SocketTable {
     /// Removes the oldest connection waiting on `handle`, if there is one and, when `client`
     /// is given, it is that client's (`None` otherwise). `WSAEINVAL` if not listening.
     fn pop_oldest(&self, handle: SOCKET, client: Option<SOCKET>) -> Result<Option<Taken>> {
-        self.with_socket(handle, |entry| {
+        self.with_entry(handle, |entry| {
             let inherited = entry
                 .security
                 .as_ref()
@@ -183,7 +185,7 @@ impl SocketTable {
 
     /// Puts a taken connection back, first in `listener`'s backlog, as it was.
     fn put_back(&self, listener: SOCKET, taken: Taken) {
-        let _ = self.with_socket(listener, |entry| {
+        let _ = self.with_entry(listener, |entry| {
             if let State::Listening(queue) = &mut entry.state {
                 queue.pending.push_front(taken.pending);
             }
@@ -196,20 +198,21 @@ impl SocketTable {
     /// family, neither bound nor listening nor connected (`WSAEINVAL` otherwise). It keeps
     /// its own overlapped mode. Returns the local and the remote address. `WSAEWOULDBLOCK`
     /// if nothing waits; a target closed or changed meanwhile leaves the connection first
-    /// in the backlog and reports `WSAENOTSOCK` or `WSAEINVAL`.
+    /// in the backlog and reports `WSAENOTSOCK` or `WSAEINVAL`. Both are sockets, as
+    /// [`Self::socket_of`] names them.
     pub(crate) fn accept_into(
         &self,
         listener: SOCKET,
         target: SOCKET,
     ) -> Result<(SocketAddr, SocketAddr)> {
-        let family = self.with_socket(listener, |entry| Ok(entry.kind.family))?;
+        let family = self.with_entry(listener, |entry| Ok(entry.kind.family))?;
         let fits = |entry: &SocketEntry| {
             entry.is_stream()
                 && entry.kind.family == family
                 && entry.local.is_none()
                 && entry.state == State::Idle
         };
-        let overlapped = self.with_socket(target, |entry| {
+        let overlapped = self.with_entry(target, |entry| {
             if fits(entry) {
                 Ok(entry.overlapped)
             } else {
@@ -219,7 +222,7 @@ impl SocketTable {
         self.require_startup()?;
         let _topology = self.topology.lock();
         let mut taken = self.pop_oldest(listener, None)?.ok_or(Error::WouldBlock)?;
-        let fitting = self.with_socket(target, |entry| {
+        let fitting = self.with_entry(target, |entry| {
             if fits(entry) {
                 Ok(())
             } else {

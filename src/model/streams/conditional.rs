@@ -69,7 +69,7 @@ impl SocketTable {
     /// for `SO_ERROR`, as for any blocking connect).
     pub(in crate::model) fn await_decision(&self, handle: SOCKET) -> Result<()> {
         self.blocking("connect", handle, Awaited::Decision, || {
-            self.with_socket(handle, |entry| {
+            self.with_entry(handle, |entry| {
                 let outcome = match entry.flow().and_then(|flow| flow.connect) {
                     Some(ConnectAttempt::Awaiting(_)) => return Err(Error::WouldBlock),
                     Some(ConnectAttempt::Failed(error)) => Err(error),

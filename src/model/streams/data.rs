@@ -122,7 +122,9 @@ fn direction_open(entry: &SocketEntry, sending: bool) -> Result<()> {
 
 impl SocketTable {
     /// `send`: a stream socket's bytes to its peer; a connected datagram socket's datagram
-    /// to its peer. Returns the bytes sent.
+    /// to its peer. Returns the bytes sent. `handle` is the socket, as
+    /// [`Self::socket_of`] names it (here and for `sendto` and `recv`: the observed calls
+    /// wait on the socket, whichever of its handles they were given).
     ///
     /// Errors: `WSAEOPNOTSUPP` (flags other than `MSG_DONTROUTE`), `WSAENOTCONN`,
     /// `WSAESHUTDOWN`, `WSAECONNRESET`, and for datagrams those of [`Self::send_to`].
@@ -144,7 +146,7 @@ impl SocketTable {
         data: &[u8],
         flags: i32,
     ) -> Result<usize> {
-        let plan = self.with_socket(handle, |entry| {
+        let plan = self.with_entry(handle, |entry| {
             flags_supported(flags, MSG_DONTROUTE)?;
             let State::Connected { peer, remote } = entry.state else {
                 return Err(Error::NotConnected);
@@ -202,7 +204,7 @@ impl SocketTable {
                 None => Err(false),
             };
         if let Err(sent) = delivered {
-            self.with_socket(handle, |entry| {
+            self.with_entry(handle, |entry| {
                 entry.io_mut().reset = true;
                 Ok(())
             })?;
@@ -238,7 +240,7 @@ impl SocketTable {
     ) -> Result<usize> {
         self.require_startup()?;
         let topology = self.topology.lock();
-        let sender = self.with_socket(handle, |entry| {
+        let sender = self.with_entry(handle, |entry| {
             flags_supported(flags, MSG_DONTROUTE)?;
             if entry.is_connected() || entry.is_stream() {
                 return Ok(None);
@@ -287,7 +289,7 @@ impl SocketTable {
         max: usize,
         flags: i32,
     ) -> Result<Received> {
-        self.with_socket(handle, |entry| {
+        self.with_entry(handle, |entry| {
             let peek = flags & MSG_PEEK != 0;
             if entry.kind.socket_type == SOCK_STREAM {
                 flags_supported(flags, MSG_PEEK | MSG_WAITALL)?;

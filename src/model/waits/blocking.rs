@@ -44,7 +44,9 @@ impl SocketTable {
     /// ([`crate::choices::CLOSE_INTERRUPTS_WAITS`]), and with `WSAENETDOWN` on a stall
     /// ([`crate::choices::STALL_ENDS_THE_CALL`]). Completion routines queued to the thread
     /// run during the wait (facts 1.8). A non-blocking socket gets the attempt's
-    /// `WSAEWOULDBLOCK`.
+    /// `WSAEWOULDBLOCK`. `handle` is the socket, as [`SocketTable::socket_of`] names it:
+    /// the wait is the socket's, and a close of another of its handles does not end it
+    /// ([`crate::choices::DUPLICATE_IS_A_SECOND_HANDLE`]).
     #[inline]
     pub(crate) fn blocking<R>(
         &self,
@@ -72,7 +74,7 @@ impl SocketTable {
         mut attempt: impl FnMut() -> Result<R>,
         first: Result<R>,
     ) -> Result<R> {
-        let (nonblocking, timeout) = self.with_socket(handle, |entry| {
+        let (nonblocking, timeout) = self.with_entry(handle, |entry| {
             let options = entry.flow();
             let timeout = match awaited {
                 Awaited::Connection | Awaited::Decision => None,

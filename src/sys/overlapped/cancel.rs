@@ -23,9 +23,11 @@ const SKIP_SET_EVENT_ON_HANDLE: u8 = 0x2;
 /// Cancels the pending operations of `socket` (only the one whose `OVERLAPPED` is at
 /// `tag`, when given): how many were canceled.
 fn cancel(table: &SocketTable, socket: usize, tag: Option<usize>) -> Result<usize> {
+    let socket = table.socket_of(socket).map_err(|_| Error::InvalidHandle)?;
     table
-        .with_socket(socket, |_| Ok(()))
+        .with_entry(socket, |_| Ok(()))
         .map_err(|_| Error::InvalidHandle)?;
+    // The socket's operations, whichever of its handles started them.
     let receives = table.take_receives(socket, tag);
     let sends = table.take_sends(socket, tag);
     let accepts = table.take_accepts(socket, tag);

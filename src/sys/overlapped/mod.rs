@@ -255,6 +255,9 @@ pub(super) unsafe fn overlapped_result(
     if overlapped.is_null() {
         return operation();
     }
+    // The operation is the socket's, whichever of its handles started it (a closed
+    // handle's operation fails by itself).
+    let socket = table.canonical(socket);
     let prepared = table.prepare_overlapped(socket);
     let port = port_of(table, socket, routine)?;
     let transferred = operation()?;

@@ -1,6 +1,6 @@
 //! `WSADuplicateSocketW` and `WSADuplicateSocketA`: the socket's protocol information with a
 //! duplication key, for `WSASocketW`/`WSASocketA` in a target "process" of the same network
-//! ([`crate::choices::DUPLICATE_SHARES_THE_HANDLE`]).
+//! ([`crate::choices::DUPLICATE_IS_A_SECOND_HANDLE`]).
 use windows_sys::Win32::Networking::WinSock::{SOCKET, WSAPROTOCOL_INFOA, WSAPROTOCOL_INFOW};
 
 use crate::model::current::with_current;
@@ -12,10 +12,10 @@ use crate::sys::protocol_info::protocol_info;
 /// [`WSADuplicateSocketW`](https://learn.microsoft.com/windows/win32/api/winsock2/nf-winsock2-wsaduplicatesocketw):
 /// writes the socket's `WSAPROTOCOL_INFOW` (as `getsockopt(SO_PROTOCOL_INFOW)` reports it)
 /// with a duplication key in `dwProviderReserved`; [`crate::sys::WSASocketW`] with it, once,
-/// returns the same handle value with one more descriptor on the socket, and the socket
-/// closes with its last descriptor ([`crate::choices::DUPLICATE_SHARES_THE_HANDLE`]: on
-/// Windows the target gets a new value). `dwprocessid` is any non-zero id (0 is
-/// `WSAEINVAL`). Errors: `WSANOTINITIALISED`, `WSAEFAULT` (NULL `lpprotocolinfo`),
+/// returns a new handle naming the same socket: every call through either acts on the one
+/// socket, `closesocket` closes one handle, and the socket closes with its last
+/// ([`crate::choices::DUPLICATE_IS_A_SECOND_HANDLE`]). `dwprocessid` is any non-zero id (0
+/// is `WSAEINVAL`). Errors: `WSANOTINITIALISED`, `WSAEFAULT` (NULL `lpprotocolinfo`),
 /// `WSAEINVAL`, `WSAENOTSOCK`, `WSAENOBUFS` (4096 unused duplications), `WSAEMFILE`.
 ///
 /// ```
@@ -30,10 +30,11 @@ use crate::sys::protocol_info::protocol_info;
 ///     let mut info = WSAPROTOCOL_INFOW::default();
 ///     assert_eq!(WSADuplicateSocketW(s, std::process::id(), &mut info), 0);
 ///     let shared = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, 0);
-///     assert_eq!(shared, s);
-///     assert_eq!(closesocket(s), 0); // one descriptor closed: the socket stays
-///     assert_eq!(closesocket(shared), 0); // the last: the socket closes
+///     assert_ne!(shared, s); // a second handle of the one socket
+///     assert_eq!(closesocket(s), 0); // one handle closed: the socket stays
 ///     assert_eq!((closesocket(s), WSAGetLastError()), (SOCKET_ERROR, WSAENOTSOCK));
+///     assert_eq!(closesocket(shared), 0); // the last: the socket closes
+///     assert_eq!(net.socket_count(), 0);
 ///     WSACleanup();
 /// }
 /// ```

@@ -82,9 +82,9 @@ pub unsafe extern "system" fn socket(af: i32, r#type: i32, protocol: i32) -> SOC
 /// socket is the one `socket()` makes of that triple, as on Windows; a structure naming no
 /// catalogue entry is `WSAEINVAL`, as is a non-zero `g` (socket groups are not emulated;
 /// [`crate::choices::WSASOCKET_PROTOCOL_INFO`]). With a structure from
-/// [`super::WSADuplicateSocketW`], the call returns the duplicated socket's own handle with
-/// one more descriptor on it, once per duplication (a second use is `WSAEINVAL`;
-/// [`crate::choices::DUPLICATE_SHARES_THE_HANDLE`]).
+/// [`super::WSADuplicateSocketW`], the call returns a new handle naming the duplicated
+/// socket, once per duplication (a second use is `WSAEINVAL`;
+/// [`crate::choices::DUPLICATE_IS_A_SECOND_HANDLE`]).
 ///
 /// # Safety
 /// `lpprotocolinfo` must be NULL or valid for reads of a `WSAPROTOCOL_INFOW`.

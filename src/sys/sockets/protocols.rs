@@ -185,7 +185,7 @@ pub unsafe extern "system" fn WSAEnumProtocolsA(
 /// `WSASocket`, either form: with `info`, the socket is made by the catalogue entry it
 /// names (`af`, `type`, `protocol` each `FROM_PROTOCOL_INFO` take the structure's values),
 /// or, from `WSADuplicateSocket` (a non-zero `dwProviderReserved`), it is the duplicated
-/// socket ([`crate::choices::DUPLICATE_SHARES_THE_HANDLE`]); without, as `socket`. A
+/// socket ([`crate::choices::DUPLICATE_IS_A_SECOND_HANDLE`]); without, as `socket`. A
 /// non-zero group is `WSAEINVAL`.
 ///
 /// # Safety

@@ -23,11 +23,12 @@ impl Reference {
         self.startups > 0 && !self.socks.is_empty()
     }
 
-    /// Every live socket, with what `select` and `WSAPoll` must report of it.
+    /// Every open handle of every live socket (a socket with a second handle is asked
+    /// about through each), with what `select` and `WSAPoll` must report of it.
     pub fn readiness(&self) -> Vec<(SOCKET, Expected)> {
         self.socks
             .iter()
-            .map(|(&h, sock)| {
+            .flat_map(|(&h, sock)| {
                 let stream = sock.ty == SOCK_STREAM;
                 let connection =
                     matches!(&sock.state, St::Listening { pending, .. } if !pending.is_empty());
@@ -67,7 +68,8 @@ impl Reference {
                     except: refused,
                     revents,
                 };
-                (h, expected)
+                let open = self.handles.get(&h).cloned().unwrap_or_else(|| vec![h]);
+                open.into_iter().map(move |handle| (handle, expected))
             })
             .collect()
     }
