@@ -16,6 +16,7 @@ use winsock_emu::sys::{
 };
 
 use super::data_ops::{data_op, run_data, DataOp};
+use super::port_ops::{port_op, run_port, PortOp};
 use super::reference::{Outcome, Reference};
 use super::security_ops::{run_security, security_op, SecurityOp};
 
@@ -265,6 +266,65 @@ pub enum Op {
         h: H,
         op: DataOp,
     },
+    /// The completion-port calls (`h`: the socket an association names).
+    Port {
+        h: H,
+        op: PortOp,
+    },
+}
+
+impl Op {
+    /// The same call without its overlapped arguments: for a socket associated with a
+    /// completion port, whose packets the reference does not model (`port_ops.rs`).
+    fn without_overlapped(&self) -> Op {
+        let mut op = self.clone();
+        match &mut op {
+            Op::SetName {
+                overlapped_args, ..
+            }
+            | Op::DeleteName {
+                overlapped_args, ..
+            } => {
+                *overlapped_args = false;
+            }
+            Op::Security {
+                op:
+                    SecurityOp::Set {
+                        overlapped_args, ..
+                    }
+                    | SecurityOp::Query {
+                        overlapped_args, ..
+                    },
+                ..
+            } => *overlapped_args = false,
+            Op::Data {
+                op: DataOp::WsaSendTo {
+                    overlapped_args, ..
+                },
+                ..
+            } => *overlapped_args = false,
+            _ => {}
+        }
+        op
+    }
+
+    /// The handle the call is made on, if it takes one.
+    fn handle(&self) -> Option<H> {
+        match self {
+            Op::Bind { h, .. }
+            | Op::Listen { h, .. }
+            | Op::Connect { h, .. }
+            | Op::Accept { h, .. }
+            | Op::Close { h }
+            | Op::Duplicate { h }
+            | Op::SetName { h, .. }
+            | Op::DeleteName { h, .. }
+            | Op::Security { h, .. }
+            | Op::Data { h, .. }
+            | Op::Port { h, .. } => Some(*h),
+            Op::Startup(_) | Op::Cleanup | Op::Create { .. } => None,
+        }
+    }
 }
 
 pub fn ip() -> impl Strategy<Value = SocketAddr> {
@@ -415,6 +475,7 @@ pub fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(h, addr, ioctl, overlapped_args)| Op::DeleteName { h, addr, ioctl, overlapped_args }),
         24 => (handle(), security_op()).prop_map(|(h, op)| Op::Security { h, op }),
         30 => (handle(), data_op()).prop_map(|(h, op)| Op::Data { h, op }),
+        20 => (handle(), port_op()).prop_map(|(h, op)| Op::Port { h, op }),
     ]
 }
 
@@ -494,6 +555,17 @@ pub fn ioctl(s: SOCKET, code: u32, input: *const u8, len: u32, overlapped: bool)
 
 /// Runs `op` on the emulator (through `sys`) and on the reference; returns both outcomes.
 pub fn run(op: &Op, seen: &mut Seen, model: &mut Reference) -> (Outcome, Outcome) {
+    let stripped;
+    let associated = op.handle().is_some_and(|h| {
+        let m = model.socket_of(seen.resolve(h));
+        model.ports.port_of(m, model).is_some()
+    });
+    let op = if associated {
+        stripped = op.without_overlapped();
+        &stripped
+    } else {
+        op
+    };
     let (actual, expected) = match op {
         Op::Startup(version) => {
             let mut data = WSADATA::default();
@@ -626,6 +698,7 @@ pub fn run(op: &Op, seen: &mut Seen, model: &mut Reference) -> (Outcome, Outcome
         }
         Op::Security { h, op } => run_security(op, seen.resolve(*h), model),
         Op::Data { h, op } => run_data(op, seen.resolve(*h), model),
+        Op::Port { h, op } => run_port(op, *h, seen, model),
     };
     if let (Ok(s), Op::Create { .. } | Op::Accept { .. } | Op::Duplicate { .. }) = (actual, op) {
         seen.0.push(s);

@@ -18,6 +18,7 @@ use winsock_emu::sys::{
 use winsock_emu::{SecurityProtocol, SecuritySettings, SocketState, TargetName};
 
 use super::ops::{AddrSpec, Kind, NameSpec};
+use super::port_ops::Ports;
 
 mod data;
 mod readiness;
@@ -140,6 +141,8 @@ pub struct Reference {
     aliases: BTreeMap<SOCKET, SOCKET>,
     /// Each socket with a second handle: its open handles, its own first while it is open.
     handles: BTreeMap<SOCKET, Vec<SOCKET>>,
+    /// The completion ports the sequence made, and the sockets associated with them.
+    pub ports: Ports,
 }
 
 /// The address a socket bound at `bound` sends to `to` from: a wildcard address becomes
@@ -461,6 +464,11 @@ impl Reference {
             (None, Some(open)) if !open.contains(&h) => 0,
             _ => h,
         }
+    }
+
+    /// Whether the socket `m` (a key in `socks`) is open, in a started Winsock.
+    pub fn is_open(&self, m: SOCKET) -> bool {
+        self.sock(m).is_ok()
     }
 
     /// `WSADuplicateSocketW` then `WSASocketW` with its structure: a new handle naming the

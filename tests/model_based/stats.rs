@@ -27,6 +27,7 @@ fn kind(op: &Op) -> String {
     match op {
         Op::Data { op, .. } => format!("Data/{}", name(format!("{op:?}"))),
         Op::Security { op, .. } => format!("Security/{}", name(format!("{op:?}"))),
+        Op::Port { op, .. } => format!("Port/{}", name(format!("{op:?}"))),
         other => name(format!("{other:?}")),
     }
 }
