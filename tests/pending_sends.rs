@@ -283,3 +283,37 @@ fn a_socket_made_without_the_overlapped_flag_waits_in_the_call() {
     assert_eq!(&reader.join().unwrap()[FILL..], b"wait");
     unsafe { closesocket(c) };
 }
+
+#[test]
+fn a_send_pending_through_a_second_handle_outlives_the_first_handle_s_close() {
+    let env = env();
+    let (client, server) = accepted_pair(&env.net, "127.0.0.1:7510");
+    let s = server.as_raw();
+    let c = client.into_raw();
+    let mut info = WSAPROTOCOL_INFOW::default();
+    assert_eq!(
+        unsafe { WSADuplicateSocketW(c, std::process::id(), &mut info) },
+        0
+    );
+    let second = unsafe { WSASocketW(-1, -1, -1, &info, 0, WSA_FLAG_OVERLAPPED) };
+    assert_ne!(second, INVALID_SOCKET);
+    fill(second);
+    let ov = Ov::new(new_event());
+    assert_eq!(
+        post(second, b"dup", &ov, None),
+        (SOCKET_ERROR, WSA_IO_PENDING)
+    );
+    // Through the first handle, the socket's sends are the same queue: this one goes after.
+    let later = Ov::new(new_event());
+    assert_eq!(post(c, b"!", &later, None), (SOCKET_ERROR, WSA_IO_PENDING));
+    // CancelIoEx through either handle finds the socket's operations.
+    assert_eq!(unsafe { CancelIoEx(c as HANDLE, later.ptr()) }, TRUE);
+    assert_eq!(result_of(second, &later, true), Err(WSA_OPERATION_ABORTED));
+    // The socket stays open with its second handle: the send is still pending.
+    assert_eq!(unsafe { closesocket(c) }, 0);
+    assert_eq!(result_of(second, &ov, false), Err(WSA_IO_INCOMPLETE));
+    read_exactly(s, FILL);
+    assert_eq!(result_of(second, &ov, true), Ok(3));
+    assert_eq!(read_exactly(s, 3), b"dup");
+    assert_eq!(unsafe { closesocket(second) }, 0);
+}
