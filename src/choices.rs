@@ -878,8 +878,77 @@ pub const EXTENSIONS_PEND: Choice = Choice {
              returns (connects complete at once in the emulator), an AcceptEx \
              when a connection, and then its first data, arrive. So \
              FILE_SKIP_COMPLETION_PORT_ON_SUCCESS never skips their packets, \
-             as on Windows for a pending operation. DisconnectEx with an \
-             OVERLAPPED pends the same way; without one it returns TRUE.",
+             as on Windows for a pending operation. DisconnectEx, TransmitFile \
+             and TransmitPackets with an OVERLAPPED pend the same way (as \
+             TransmitFile does in sock.c test_TransmitFile) and complete before \
+             the call returns with the bytes sent; without one they return TRUE.",
+};
+
+/// In which order do TransmitFile and TransmitPackets check their arguments, and with which codes?
+pub const TRANSMIT_CHECKS: Choice = Choice {
+    id: "transmit-checks",
+    question: "In which order do TransmitFile and TransmitPackets check their arguments, \
+               and which codes do the cases the pages leave open get?",
+    answer: "WSANOTINITIALISED, WSAENOTSOCK, then WSAENOTCONN for any socket that is not \
+             connected (Windows answers so for an unconnected TCP socket given \
+             TF_REUSE_SOCKET alone, and for an unconnected UDP socket: sock.c \
+             test_TransmitFile), then WSAEINVAL for the flags (unknown bits, \
+             TF_REUSE_SOCKET without TF_DISCONNECT, TF_DISCONNECT on a datagram socket) \
+             and for a connected datagram socket given to TransmitFile (its page), then \
+             the caller's structures in order: TransmitFile's nNumberOfBytesToWrite over \
+             2,147,483,646 (WSAEINVAL), hFile (ERROR_INVALID_HANDLE), Head and Tail \
+             (WSAEFAULT for NULL with a length); TransmitPackets' elements one by one \
+             (WSAEFAULT for a NULL array with a count or a NULL pBuffer with a length, \
+             WSAEINVAL for unknown element flags or both TP_ELEMENT_MEMORY and \
+             TP_ELEMENT_FILE, ERROR_INVALID_HANDLE for a file element), read only as far \
+             as nElementCount says; then WSAEINVAL for more than 2,147,483,646 bytes in \
+             all and WSAEMSGSIZE for a packet longer than a datagram. Nothing is sent \
+             until all of these passed, and each failure is reported by the call itself \
+             (FALSE, the OVERLAPPED untouched); then the data goes as one send goes \
+             (WSAESHUTDOWN, WSAECONNRESET, WSAEWOULDBLOCK on a full non-blocking \
+             connection, a wait for room on a blocking one).",
+};
+
+/// What do TransmitFile and TransmitPackets do with a file?
+pub const TRANSMIT_NO_FILES: Choice = Choice {
+    id: "transmit-no-files",
+    question: "The emulator has no files: what do a non-NULL hFile and a TP_ELEMENT_FILE \
+               element get?",
+    answer: "ERROR_INVALID_HANDLE (6), the answer Windows gives a handle that names no \
+             open object, since no handle names a file in the emulator; nothing is sent \
+             and nothing changes. A TRANSMIT_PACKETS_ELEMENT without TP_ELEMENT_MEMORY is \
+             a file element (the page makes a file the default). Only the memory forms \
+             are emulated: TransmitFile with hFile NULL (Head, then Tail) and \
+             TransmitPackets of TP_ELEMENT_MEMORY elements.",
+};
+
+/// How do TransmitPackets' elements become datagrams?
+pub const TRANSMIT_PACKETS_DATAGRAMS: Choice = Choice {
+    id: "transmit-packets-datagrams",
+    question: "On a connected datagram socket, which elements of TransmitPackets make one \
+               datagram?",
+    answer: "Each packet is one datagram: the elements up to and including one marked \
+             TP_ELEMENT_EOP (the page: not combined with the next element in one send), \
+             and the elements after the last such mark, if any, make the last datagram. \
+             nSendSize is ignored, on datagrams and streams alike. On a stream socket the \
+             elements' bytes go in order as one send, and TP_ELEMENT_EOP changes nothing \
+             the peer can see. TransmitFile refuses a datagram socket (WSAEINVAL, its \
+             page), and so does TF_DISCONNECT on one (both pages).",
+};
+
+/// Which flags do TransmitFile and TransmitPackets accept, and what do they do?
+pub const TRANSMIT_FLAGS: Choice = Choice {
+    id: "transmit-flags",
+    question: "What do TransmitFile's and TransmitPackets' flags do in the emulator?",
+    answer: "TF_DISCONNECT shuts the sending side down after the data is queued, as \
+             DisconnectEx(0) does; TF_DISCONNECT | TF_REUSE_SOCKET closes the connection \
+             and leaves the handle a fresh socket for AcceptEx or ConnectEx, as \
+             DisconnectEx(TF_REUSE_SOCKET) does (choice disconnect-reuse). \
+             TF_USE_DEFAULT_WORKER (0), TF_USE_SYSTEM_THREAD, TF_USE_KERNEL_APC and \
+             TF_WRITE_BEHIND are accepted by both functions and change nothing, as the \
+             emulator has no worker threads and completes every transmission within the \
+             call (TF_WRITE_BEHIND's 'do not use with TF_DISCONNECT' is not enforced). \
+             Any other bit is WSAEINVAL. nNumberOfBytesPerSend and nSendSize are ignored.",
 };
 
 /// What does AcceptEx write to its address areas, and what of address lengths that are too short?
@@ -1337,7 +1406,8 @@ pub const EXTENSION_FUNCTIONS: Choice = Choice {
              success the pointer is written, *lpcbBytesReturned is 8 (a pointer's size) and \
              so is the count an OVERLAPPED's completion reports (Windows queues 0 there). \
              Known GUIDs: WSAID_WSASENDMSG, WSAID_WSARECVMSG, WSAID_ACCEPTEX, \
-             WSAID_GETACCEPTEXSOCKADDRS, WSAID_CONNECTEX, WSAID_DISCONNECTEX.",
+             WSAID_GETACCEPTEXSOCKADDRS, WSAID_CONNECTEX, WSAID_DISCONNECTEX, \
+             WSAID_TRANSMITFILE, WSAID_TRANSMITPACKETS.",
 };
 
 /// What `WSASendMsg` leaves open.
@@ -1912,6 +1982,10 @@ pub const ALL: &[Choice] = &[
     ACCEPT_EX_BUFFER,
     ACCEPT_EX_CONTEXT,
     DISCONNECT_REUSE,
+    TRANSMIT_CHECKS,
+    TRANSMIT_NO_FILES,
+    TRANSMIT_PACKETS_DATAGRAMS,
+    TRANSMIT_FLAGS,
     CANCEL_IO_SCOPE,
     THREAD_EXIT_KEEPS_IO,
 ];

@@ -26,20 +26,6 @@ fn post(port: HANDLE, bytes: u32, key: usize, ov: *mut OVERLAPPED) {
     );
 }
 
-/// A connected pair of overlapped TCP sockets (client, server), the server taken by
-/// `accept`.
-fn pair(addr: &str) -> (SOCKET, SOCKET) {
-    let l = listener(addr);
-    let c = tcp_socket();
-    let name = sockaddr_in(addr.parse().unwrap());
-    let rc = unsafe { connect(c, ptr::from_ref(&name).cast(), 16) };
-    assert_eq!(rc, 0);
-    let s = unsafe { accept(l, ptr::null_mut(), ptr::null_mut()) };
-    assert_ne!(s, INVALID_SOCKET);
-    assert_eq!(unsafe { closesocket(l) }, 0);
-    (c, s)
-}
-
 /// An overlapped `WSARecv` into `buf` through `ov`: the return and last error.
 fn recv_into(s: SOCKET, buf: &mut [u8], ov: *mut OVERLAPPED) -> (i32, i32) {
     let wsabuf = WSABUF {
@@ -244,7 +230,7 @@ fn choice_completion_port_arguments() {
 fn a_failed_operation_s_packet_carries_its_win32_error() {
     let _env = env();
     let port = new_port();
-    let (c, s) = pair("127.0.0.1:7001");
+    let (c, s) = connected_pair("127.0.0.1:7001");
     associate(s, port, 77);
     let mut ov = OVERLAPPED::default();
     let mut buf = [0u8; 16];
@@ -284,7 +270,7 @@ fn a_failed_operation_s_packet_carries_its_win32_error() {
     assert_eq!(unsafe { WSAGetLastError() }, WSAECONNRESET);
     assert_eq!(unsafe { closesocket(s) }, 0);
     // Pending, then our own socket closed: ERROR_CONNECTION_ABORTED.
-    let (c, s) = pair("127.0.0.1:7002");
+    let (c, s) = connected_pair("127.0.0.1:7002");
     associate(s, port, 78);
     assert_eq!(
         recv_into(s, &mut buf, &mut ov),
@@ -305,7 +291,7 @@ fn a_routine_on_an_associated_socket_is_refused_and_hevent_low_bit_skips_the_pac
     unsafe extern "system" fn routine(_: u32, _: u32, _: *mut OVERLAPPED, _: u32) {}
     let _env = env();
     let port = new_port();
-    let (c, s) = pair("127.0.0.1:7003");
+    let (c, s) = connected_pair("127.0.0.1:7003");
     associate(s, port, 1);
     let mut buf = [0u8; 8];
     let mut ov = OVERLAPPED::default();
@@ -352,7 +338,7 @@ fn a_routine_on_an_associated_socket_is_refused_and_hevent_low_bit_skips_the_pac
 fn skip_on_success_queues_only_the_operations_that_pend() {
     let _env = env();
     let port = new_port();
-    let (c, s) = pair("127.0.0.1:7004");
+    let (c, s) = connected_pair("127.0.0.1:7004");
     associate(s, port, 4);
     assert_eq!(
         unsafe { SetFileCompletionNotificationModes(s as HANDLE, 1) },
@@ -385,7 +371,7 @@ fn skip_on_success_queues_only_the_operations_that_pend() {
 fn cancel_io_ex_aborts_one_or_all() {
     let _env = env();
     let port = new_port();
-    let (c, s) = pair("127.0.0.1:7005");
+    let (c, s) = connected_pair("127.0.0.1:7005");
     associate(s, port, 9);
     let (mut a, mut b) = ([0u8; 4], [0u8; 4]);
     let (mut ov_a, mut ov_b) = (OVERLAPPED::default(), OVERLAPPED::default());
@@ -433,7 +419,7 @@ fn cancel_io_ex_aborts_one_or_all() {
 fn choice_a_thread_s_io_outlives_it() {
     let env = env();
     let port = new_port() as usize;
-    let (c, s) = pair("127.0.0.1:7006");
+    let (c, s) = connected_pair("127.0.0.1:7006");
     associate(s, port as HANDLE, 3);
     let buffers = Box::into_raw(Box::new(([0u8; 8], OVERLAPPED::default()))) as usize;
     // A thread posts the receive and exits.
@@ -493,7 +479,7 @@ fn the_safe_completion_port_posts_gets_associates_and_closes_when_dropped() {
     // Its operations' packets come to the safe port too.
     let mut buf = [0u8; 4];
     let mut ov = OVERLAPPED::default();
-    let (c, s) = pair("127.0.0.1:7007");
+    let (c, s) = connected_pair("127.0.0.1:7007");
     let handle = port.handle() as HANDLE;
     associate(s, handle, 6);
     send_all(c, b"hey");
@@ -521,7 +507,7 @@ fn an_alertable_get_queued_completion_status_ex_runs_the_thread_s_routines() {
     }
     let _env = env();
     let port = new_port();
-    let (c, s) = pair("127.0.0.1:7008");
+    let (c, s) = connected_pair("127.0.0.1:7008");
     send_all(c, b"r");
     let mut buf = [0u8; 4];
     let mut ov = OVERLAPPED::default();

@@ -134,6 +134,17 @@ impl Backend for WithoutDeferral {
     fn recv_disconnect(&self, s: SOCKET) -> CallResult {
         self.0.recv_disconnect(s)
     }
+    fn transmit_file(
+        &self,
+        s: SOCKET,
+        buffers: Option<(Buffer<'_>, Buffer<'_>)>,
+        flags: u32,
+    ) -> CallResult {
+        self.0.transmit_file(s, buffers, flags)
+    }
+    fn transmit_packets(&self, s: SOCKET, elements: &[(&[u8], bool)], flags: u32) -> CallResult {
+        self.0.transmit_packets(s, elements, flags)
+    }
     fn recv_ex(&self, s: SOCKET, len: i32) -> CallResult<(Vec<u8>, i32)> {
         self.0.recv_ex(s, len)
     }

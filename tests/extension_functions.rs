@@ -94,13 +94,17 @@ fn every_extension_guid_answers_and_an_unknown_one_is_wsaeinval() {
     assert!(extension::<LPFN_DISCONNECTEX>(s, WSAID_DISCONNECTEX).is_some());
     assert!(extension::<LPFN_GETACCEPTEXSOCKADDRS>(s, WSAID_GETACCEPTEXSOCKADDRS).is_some());
     assert!(extension::<LPFN_WSASENDMSG>(s, WSAID_WSASENDMSG).is_some());
+    assert!(extension::<LPFN_TRANSMITFILE>(s, WSAID_TRANSMITFILE).is_some());
+    assert!(extension::<LPFN_TRANSMITPACKETS>(s, WSAID_TRANSMITPACKETS).is_some());
+    // No provider defines this GUID.
+    let unknown = GUID::from_u128(0x0bad_f00d_0000_4000_8000_0000_0000_0001);
     let mut out = ptr::null_mut::<c_void>();
     let mut bytes = 0u32;
     let rc = unsafe {
         WSAIoctl(
             s,
             SIO_GET_EXTENSION_FUNCTION_POINTER,
-            ptr::from_ref(&WSAID_TRANSMITFILE).cast(),
+            ptr::from_ref(&unknown).cast(),
             size_of::<GUID>() as u32,
             ptr::from_mut(&mut out).cast(),
             size_of::<usize>() as u32,

@@ -41,4 +41,6 @@ fn extension_functions_have_their_lpfn_types() {
     let _: ws::LPFN_GETACCEPTEXSOCKADDRS = Some(sys::GetAcceptExSockaddrs);
     let _: ws::LPFN_CONNECTEX = Some(sys::ConnectEx);
     let _: ws::LPFN_DISCONNECTEX = Some(sys::DisconnectEx);
+    let _: ws::LPFN_TRANSMITFILE = Some(sys::TransmitFile);
+    let _: ws::LPFN_TRANSMITPACKETS = Some(sys::TransmitPackets);
 }

@@ -5,7 +5,6 @@
 //! OVERLAPPED, aimed at the scene and at datagram sockets with data waiting.
 #![no_main]
 
-use std::mem::size_of;
 use std::ptr;
 
 use arbitrary::Arbitrary;
@@ -65,25 +64,8 @@ fuzz_target!(|input: Input| {
         _ => scene.handle(input.selector, input.raw_handle),
     };
 
-    let guid = WSAID_WSARECVMSG;
-    let mut function: LPFN_WSARECVMSG = None;
-    let mut returned = 0u32;
-    // SAFETY: a live GUID in, a live LPFN_WSARECVMSG out, each of its size.
-    let rc = unsafe {
-        WSAIoctl(
-            receiver.as_raw(),
-            SIO_GET_EXTENSION_FUNCTION_POINTER,
-            (&raw const guid).cast(),
-            size_of::<GUID>() as u32,
-            (&raw mut function).cast(),
-            size_of::<LPFN_WSARECVMSG>() as u32,
-            &mut returned,
-            ptr::null_mut(),
-            None,
-        )
-    };
-    assert_eq!(rc, 0);
-    let function = function.expect("the lookup wrote the pointer");
+    let function = extension_function::<LPFN_WSARECVMSG>(receiver.as_raw(), WSAID_WSARECVMSG)
+        .expect("the lookup wrote the pointer");
 
     let mut storage: Vec<Vec<u8>> = input
         .buffers

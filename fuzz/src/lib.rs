@@ -5,6 +5,7 @@
 //! call with arbitrary handles, codes, lengths and bytes, and then [`check`]s it: the
 //! return convention, a documented error code, and on failure a table left as it was.
 
+use std::mem::size_of;
 use std::ptr;
 
 use winsock_emu::sys::*;
@@ -62,6 +63,29 @@ pub fn scene() -> Scene {
         _startup: startup,
         _enter: enter,
     }
+}
+
+/// The extension function `guid` names on `s`, typed as its `LPFN_*` (`T`), looked up as
+/// a program looks it up; the lookup must succeed.
+pub fn extension_function<T: Default>(s: SOCKET, guid: GUID) -> T {
+    let mut function = T::default();
+    let mut returned = 0u32;
+    // SAFETY: a live GUID in, a live `T` (a pointer-sized LPFN_*) out, each of its size.
+    let rc = unsafe {
+        WSAIoctl(
+            s,
+            SIO_GET_EXTENSION_FUNCTION_POINTER,
+            (&raw const guid).cast(),
+            size_of::<GUID>() as u32,
+            (&raw mut function).cast(),
+            size_of::<T>() as u32,
+            &mut returned,
+            ptr::null_mut(),
+            None,
+        )
+    };
+    assert_eq!(rc, 0);
+    function
 }
 
 /// Makes `s` non-blocking (`ioctlsocket(FIONBIO, 1)`), so no call on it waits.
@@ -184,6 +208,21 @@ pub const WSA_BUFFER_CODES: &[i32] = &[
     WSAECONNRESET,
     WSAEWOULDBLOCK,
     WSAEMSGSIZE,
+];
+/// `TransmitFile` and `TransmitPackets` (`ERROR_INVALID_HANDLE`: a file; `WSAENOBUFS`: no
+/// room for the payload).
+pub const TRANSMIT_CODES: &[i32] = &[
+    WSANOTINITIALISED,
+    WSAENOTSOCK,
+    WSAENOTCONN,
+    WSAEINVAL,
+    WSAEFAULT,
+    ERROR_INVALID_HANDLE as i32,
+    WSAEMSGSIZE,
+    WSAESHUTDOWN,
+    WSAECONNRESET,
+    WSAEWOULDBLOCK,
+    WSAENOBUFS,
 ];
 /// `socket` and `WSASocketW`.
 pub const SOCKET_CODES: &[i32] = &[

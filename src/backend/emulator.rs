@@ -17,8 +17,8 @@ use crate::error::Error;
 use crate::native::readiness;
 use crate::native::{
     self, address, catalog, completion, data, duplicate, everyday, handles, ioctl, last_error,
-    options, overlapped, peer_name, recv_msg, resolution, security, socket, startup, wsa_data,
-    EMULATED,
+    options, overlapped, peer_name, recv_msg, resolution, security, socket, startup, transmit,
+    wsa_data, EMULATED,
 };
 use crate::Network;
 
@@ -203,6 +203,19 @@ impl Backend for Emulator {
 
     fn recv_ex(&self, s: SOCKET, len: i32) -> CallResult<(Vec<u8>, i32)> {
         self.call(|api| everyday::recv_ex(api, s, len))
+    }
+
+    fn transmit_file(
+        &self,
+        s: SOCKET,
+        buffers: Option<(Buffer<'_>, Buffer<'_>)>,
+        flags: u32,
+    ) -> CallResult {
+        self.call(|api| transmit::transmit_file(api, s, buffers, flags))
+    }
+
+    fn transmit_packets(&self, s: SOCKET, elements: &[(&[u8], bool)], flags: u32) -> CallResult {
+        self.call(|api| transmit::transmit_packets(api, s, elements, flags))
     }
 
     fn service_by_name(

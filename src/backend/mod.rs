@@ -635,6 +635,21 @@ pub trait Backend: Sync {
     /// `WSARecvEx(s, buf, len, &flags)`: the bytes received and `*flags`.
     fn recv_ex(&self, s: SOCKET, len: i32) -> CallResult<(Vec<u8>, i32)>;
 
+    /// `TransmitFile(s, NULL, 0, 0, NULL, buffers, flags)`, looked up through
+    /// `SIO_GET_EXTENSION_FUNCTION_POINTER` on `s`: `buffers` `None` is a NULL
+    /// `lpTransmitBuffers`, otherwise the head and the tail (copies, or NULL with a length).
+    fn transmit_file(
+        &self,
+        s: SOCKET,
+        buffers: Option<(Buffer<'_>, Buffer<'_>)>,
+        flags: u32,
+    ) -> CallResult;
+
+    /// `TransmitPackets(s, elements, n, 0, NULL, flags)`, looked up as `transmit_file` is:
+    /// one `TP_ELEMENT_MEMORY` element per `(bytes, end_of_packet)`, `TP_ELEMENT_EOP` where
+    /// `end_of_packet`.
+    fn transmit_packets(&self, s: SOCKET, elements: &[(&[u8], bool)], flags: u32) -> CallResult;
+
     /// `getservbyname(name, proto)` (`None`: NULL).
     fn service_by_name(
         &self,

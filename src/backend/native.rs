@@ -16,8 +16,8 @@ use super::{
 use crate::native::readiness;
 use crate::native::{
     address, catalog, completion, data, duplicate, everyday, flow, handles, ioctl, last_error,
-    options, overlapped, peer_name, recv_msg, resolution, security, socket, startup, wsa_data,
-    Winsock, WINDOWS,
+    options, overlapped, peer_name, recv_msg, resolution, security, socket, startup, transmit,
+    wsa_data, Winsock, WINDOWS,
 };
 
 /// Runs `call` on the real Winsock's function table.
@@ -196,6 +196,19 @@ impl Backend for Native {
 
     fn recv_ex(&self, s: SOCKET, len: i32) -> CallResult<(Vec<u8>, i32)> {
         with_windows(|api| everyday::recv_ex(api, s, len))
+    }
+
+    fn transmit_file(
+        &self,
+        s: SOCKET,
+        buffers: Option<(Buffer<'_>, Buffer<'_>)>,
+        flags: u32,
+    ) -> CallResult {
+        with_windows(|api| transmit::transmit_file(api, s, buffers, flags))
+    }
+
+    fn transmit_packets(&self, s: SOCKET, elements: &[(&[u8], bool)], flags: u32) -> CallResult {
+        with_windows(|api| transmit::transmit_packets(api, s, elements, flags))
     }
 
     fn service_by_name(

@@ -91,6 +91,7 @@ use sockets::topology;
 use streams::accepting;
 use streams::data;
 use streams::payload;
+use streams::transmit;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -113,6 +114,7 @@ pub(crate) use data::Received;
 pub(crate) use lifecycle::{AddrArg, HIGHEST_VERSION};
 pub(crate) use names::NameArg;
 pub(crate) use security::{QueryFailure, SettingsArg, TemplateArg};
+pub(crate) use transmit::{Piece, Transmit, MAX_TRANSMIT};
 
 /// How many shards the socket map is split into (a power of two).
 pub(crate) const SHARDS: usize = 64;

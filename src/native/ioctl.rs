@@ -1,7 +1,10 @@
-//! `WSAIoctl`, synchronous, with an input buffer and an output buffer of length 0.
+//! `WSAIoctl`, synchronous, with an input buffer and an output buffer of length 0; and
+//! `SIO_GET_EXTENSION_FUNCTION_POINTER`, as Windows code looks an extension function up.
+use std::mem::size_of;
 use std::ptr;
 
-use windows_sys::Win32::Networking::WinSock::SOCKET;
+use windows_sys::core::GUID;
+use windows_sys::Win32::Networking::WinSock::{SIO_GET_EXTENSION_FUNCTION_POINTER, SOCKET};
 
 use super::peer_name::{pointer, raw_buffer};
 use super::{last_error, Winsock};
@@ -33,4 +36,31 @@ pub(crate) fn ioctl(api: &Winsock, s: SOCKET, code: u32, input: Buffer<'_>) -> C
         )
     };
     last_error::int_result(api, rc).map(|()| returned)
+}
+
+/// The extension function `guid` names on `s`'s provider, typed as its `LPFN_*` (`T`, an
+/// `Option` of a function pointer: `None` if the call wrote nothing).
+pub(crate) fn extension_function<T: Default>(
+    api: &Winsock,
+    s: SOCKET,
+    guid: GUID,
+) -> CallResult<T> {
+    let mut function = T::default();
+    let mut returned = 0u32;
+    // SAFETY: the input is a live GUID of its size; the output a live, writable `T` of its
+    // size (a pointer-sized `LPFN_*`); `returned` a live u32; no overlapped arguments.
+    let rc = unsafe {
+        (api.ioctl)(
+            s,
+            SIO_GET_EXTENSION_FUNCTION_POINTER,
+            (&raw const guid).cast(),
+            size_of::<GUID>() as u32,
+            (&raw mut function).cast(),
+            size_of::<T>() as u32,
+            &mut returned,
+            ptr::null_mut(),
+            None,
+        )
+    };
+    last_error::int_result(api, rc).map(|()| function)
 }

@@ -19,11 +19,12 @@
 //! | `duplicate.rs` | `WSADuplicateSocketW`, `WSASocketW` with its structure |
 //! | `address.rs` | `bind`, `listen`, `connect`, `accept`, `WSAAccept` (with a condition function) |
 //! | `peer_name.rs` | `WSASetSocketPeerTargetName`, `WSADeleteSocketPeerTargetName` |
-//! | `ioctl.rs` | `WSAIoctl` |
+//! | `ioctl.rs` | `WSAIoctl`, and the extension functions' lookup through it |
 //! | `security.rs` | `WSAQuerySocketSecurity`, `WSAImpersonateSocketPeer`, `WSARevertImpersonation` |
 //! | `data.rs` | `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket` |
 //! | `wsa_data.rs` | `WSASend`, `WSARecv`, `WSARecvFrom`, `WSASendMsg` |
 //! | `recv_msg.rs` | `WSARecvMsg`, through `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)` |
+//! | `transmit.rs` | `TransmitFile`, `TransmitPackets`, looked up the same way |
 //! | `wine.rs` | `wine_get_version` (through `GetModuleHandleW`, `GetProcAddress`): whether this is Wine (Windows only) |
 //! | `resolution.rs` | `getaddrinfo`, `freeaddrinfo`, `getnameinfo`, `gethostname`, `inet_pton`, `inet_ntop`, `inet_addr`, `WSAStringToAddressW`, `WSAAddressToStringW`, `WSAConnectByNameW` |
 //! | `catalog.rs` | `WSAEnumProtocolsW`, `WSASocketW` with a `WSAPROTOCOL_INFOW`, `getprotobyname`, `getprotobynumber`, `WSAGetQOSByName`, `WSACancelBlockingCall` |
@@ -62,6 +63,7 @@ pub(crate) mod resolution;
 pub(crate) mod security;
 pub(crate) mod socket;
 pub(crate) mod startup;
+pub(crate) mod transmit;
 #[cfg(windows)]
 pub(crate) mod wine;
 pub(crate) mod wsa_data;

@@ -56,6 +56,7 @@ pub mod types;
 
 use data::disconnect;
 use data::recv_msg;
+use data::transmit;
 use data::wsa_data;
 use data::wsa_msg;
 use overlapped::event_objects as events;
@@ -129,6 +130,7 @@ pub use sockets::{
     accept, bind, closesocket, connect, listen, socket, WSAAccept, WSAConnect, WSASocketW,
 };
 pub use startup::{WSACleanup, WSAStartup};
+pub use transmit::{TransmitFile, TransmitPackets};
 #[doc(no_inline)]
 pub use types::*;
 #[doc(no_inline)]

@@ -119,6 +119,20 @@ pub fn listener(addr: &str) -> SOCKET {
     s
 }
 
+/// A connected pair of overlapped TCP sockets on `addr` (client, server), the server
+/// taken by `accept` and the listener closed.
+pub fn connected_pair(addr: &str) -> (SOCKET, SOCKET) {
+    let l = listener(addr);
+    let c = tcp_socket();
+    let name = sockaddr_in(addr.parse().unwrap());
+    let rc = unsafe { connect(c, ptr::from_ref(&name).cast(), 16) };
+    assert_eq!(rc, 0);
+    let s = unsafe { accept(l, ptr::null_mut(), ptr::null_mut()) };
+    assert_ne!(s, INVALID_SOCKET);
+    assert_eq!(unsafe { closesocket(l) }, 0);
+    (c, s)
+}
+
 /// A new completion port.
 pub fn new_port() -> HANDLE {
     let port = unsafe { CreateIoCompletionPort(INVALID_HANDLE_VALUE, ptr::null_mut(), 0, 0) };

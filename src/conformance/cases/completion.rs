@@ -1,12 +1,12 @@
 //! Completion ports (docs/rules.md K1-K4) and the extension GUIDs of `AcceptEx`,
-//! `ConnectEx`, `DisconnectEx` and `GetAcceptExSockaddrs` (K5). Every dequeue has a
+//! `ConnectEx`, `DisconnectEx`, `GetAcceptExSockaddrs`, `TransmitFile` and `TransmitPackets` (K5). Every dequeue has a
 //! timeout of 0, so nothing can wait on Windows; every port the scenario makes it closes.
 #![forbid(unsafe_code)]
 
 use windows_sys::Win32::Foundation::{ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, WAIT_TIMEOUT};
 use windows_sys::Win32::Networking::WinSock::{
     SIO_GET_EXTENSION_FUNCTION_POINTER, WSAEFAULT, WSAID_ACCEPTEX, WSAID_CONNECTEX,
-    WSAID_DISCONNECTEX, WSAID_GETACCEPTEXSOCKADDRS,
+    WSAID_DISCONNECTEX, WSAID_GETACCEPTEXSOCKADDRS, WSAID_TRANSMITFILE, WSAID_TRANSMITPACKETS,
 };
 
 use super::guid_bytes;
@@ -172,5 +172,15 @@ pub(super) const CASES: &[Case] = &[
         "extension-getacceptexsockaddrs-known",
         WSAID_GETACCEPTEXSOCKADDRS,
         "GetAcceptExSockaddrs"
+    ),
+    known_guid!(
+        "extension-transmitfile-known",
+        WSAID_TRANSMITFILE,
+        "TransmitFile"
+    ),
+    known_guid!(
+        "extension-transmitpackets-known",
+        WSAID_TRANSMITPACKETS,
+        "TransmitPackets"
     ),
 ];

@@ -31,6 +31,7 @@
 //! | `recv_msg.rs` | `WSARecvMsg` and its `IP_PKTINFO`/`IPV6_PKTINFO` control data |
 //! | `everyday.rs` | `WSASendDisconnect`, `WSARecvDisconnect`, `WSARecvEx`, `getservbyname`, `getservbyport`, `GetAddrInfoExW`, `WSAConnectByList` |
 //! | `completion.rs` | completion ports: packets, timeouts, closed handles, associations; the extension GUIDs |
+//! | `transmit.rs` | `TransmitFile` and `TransmitPackets` in their memory forms |
 //! | `reuse.rs` | every cell of the second-bind table of `SO_REUSEADDR` and `SO_EXCLUSIVEADDRUSE` |
 #![forbid(unsafe_code)]
 
@@ -61,6 +62,7 @@ mod reuse;
 mod security;
 mod set;
 mod tokens;
+mod transmit;
 mod udp_connreset;
 mod wsa_data;
 mod wsa_msg;
@@ -210,6 +212,7 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(readiness::cases())
         .chain(blocking::CASES)
         .chain(completion::CASES)
+        .chain(transmit::CASES)
         .collect()
 }
 

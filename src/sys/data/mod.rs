@@ -1,9 +1,10 @@
 //! Moving data: `send`, `recv`, `sendto`, `recvfrom`, `shutdown`, `ioctlsocket`
 //! (this file), the `WSABUF` calls `WSASend`, `WSARecv`, `WSASendTo`, `WSARecvFrom`
-//! (`wsa_data.rs`), `WSASendMsg` (`wsa_msg.rs`), `WSASendDisconnect`, `WSARecvDisconnect` and `WSARecvEx` (`disconnect.rs`), and `WSARecvMsg`, reached through `WSAIoctl` (`recv_msg.rs`).
+//! (`wsa_data.rs`), `WSASendMsg` (`wsa_msg.rs`), `WSASendDisconnect`, `WSARecvDisconnect` and `WSARecvEx` (`disconnect.rs`), `WSARecvMsg`, reached through `WSAIoctl` (`recv_msg.rs`), and `TransmitFile` and `TransmitPackets`, reached the same way (`transmit.rs`).
 
 pub(super) mod disconnect;
 pub(super) mod recv_msg;
+pub(super) mod transmit;
 pub(super) mod wsa_data;
 pub(super) mod wsa_msg;
 

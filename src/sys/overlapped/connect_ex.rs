@@ -9,6 +9,7 @@ use windows_sys::Win32::Networking::WinSock::{SOCKADDR, SOCKET, TF_REUSE_SOCKET}
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
 use crate::error::{Error, Result};
+use crate::model::completion::Association;
 use crate::model::current::with_current;
 use crate::model::socket::{ConnectAttempt, State};
 use crate::model::SocketTable;
@@ -139,14 +140,37 @@ pub unsafe extern "system" fn DisconnectEx(
         }
         let port = port_of(table, s, None)?;
         table.disconnect(s, dwflags & TF_REUSE_SOCKET != 0)?;
-        if lpoverlapped.is_null() {
-            return Ok(false);
-        }
-        // SAFETY: non-NULL, and the caller promises a valid OVERLAPPED until completion.
-        let completer = unsafe { pending_completer(port, lpoverlapped, None) };
-        completer(Ok(0));
-        Ok(true)
+        // SAFETY: forwarded from the caller.
+        Ok(unsafe { complete_if_overlapped(port, lpoverlapped, 0) })
     });
+    extension_result(outcome)
+}
+
+/// For an extension function that did its work within the call: with `overlapped`, marks
+/// it pending and completes it at once with `transferred` bytes, to the socket's `port` or
+/// the event, and returns `true` (the call reports `ERROR_IO_PENDING`); without, `false`.
+///
+/// # Safety
+/// `overlapped` must be NULL or valid for reads and writes of an `OVERLAPPED` until the
+/// operation completes.
+pub(in crate::sys) unsafe fn complete_if_overlapped(
+    port: Option<Association>,
+    overlapped: *mut OVERLAPPED,
+    transferred: u32,
+) -> bool {
+    if overlapped.is_null() {
+        return false;
+    }
+    // SAFETY: non-NULL, and the caller promises a valid OVERLAPPED until completion.
+    let completer = unsafe { pending_completer(port, overlapped, None) };
+    completer(Ok(transferred));
+    true
+}
+
+/// The `BOOL` of such an extension function: `TRUE` when it completed without an
+/// `OVERLAPPED`, `FALSE` with `ERROR_IO_PENDING` when it completed through one, `FALSE`
+/// with the error when it failed.
+pub(in crate::sys) fn extension_result(outcome: Result<bool>) -> BOOL {
     match outcome {
         Ok(false) => TRUE,
         Ok(true) => {

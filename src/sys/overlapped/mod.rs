@@ -22,6 +22,8 @@ pub(super) mod connect_ex;
 pub(super) mod event_objects;
 pub(super) mod ports;
 
+pub(in crate::sys) use connect_ex::{complete_if_overlapped, extension_result};
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 

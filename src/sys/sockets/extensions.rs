@@ -5,9 +5,10 @@ use std::mem::size_of;
 
 use windows_sys::core::GUID;
 use windows_sys::Win32::Networking::WinSock::{
-    LPFN_ACCEPTEX, LPFN_CONNECTEX, LPFN_DISCONNECTEX, LPFN_GETACCEPTEXSOCKADDRS, LPFN_WSARECVMSG,
-    LPFN_WSASENDMSG, WSAID_ACCEPTEX, WSAID_CONNECTEX, WSAID_DISCONNECTEX,
-    WSAID_GETACCEPTEXSOCKADDRS, WSAID_WSARECVMSG, WSAID_WSASENDMSG,
+    LPFN_ACCEPTEX, LPFN_CONNECTEX, LPFN_DISCONNECTEX, LPFN_GETACCEPTEXSOCKADDRS, LPFN_TRANSMITFILE,
+    LPFN_TRANSMITPACKETS, LPFN_WSARECVMSG, LPFN_WSASENDMSG, WSAID_ACCEPTEX, WSAID_CONNECTEX,
+    WSAID_DISCONNECTEX, WSAID_GETACCEPTEXSOCKADDRS, WSAID_TRANSMITFILE, WSAID_TRANSMITPACKETS,
+    WSAID_WSARECVMSG, WSAID_WSASENDMSG,
 };
 
 use crate::error::{Error, Result};
@@ -28,6 +29,10 @@ enum Function {
     ConnectEx,
     /// `DisconnectEx`, as `LPFN_DISCONNECTEX`.
     DisconnectEx,
+    /// `TransmitFile`, as `LPFN_TRANSMITFILE`.
+    TransmitFile,
+    /// `TransmitPackets`, as `LPFN_TRANSMITPACKETS`.
+    TransmitPackets,
 }
 
 /// The extension functions, by GUID.
@@ -38,6 +43,8 @@ const EXTENSIONS: &[(GUID, Function)] = &[
     (WSAID_GETACCEPTEXSOCKADDRS, Function::GetAcceptExSockaddrs),
     (WSAID_CONNECTEX, Function::ConnectEx),
     (WSAID_DISCONNECTEX, Function::DisconnectEx),
+    (WSAID_TRANSMITFILE, Function::TransmitFile),
+    (WSAID_TRANSMITPACKETS, Function::TransmitPackets),
 ];
 
 impl Function {
@@ -77,6 +84,16 @@ impl Function {
                 let function: LPFN_DISCONNECTEX = Some(crate::sys::DisconnectEx);
                 // SAFETY: as above.
                 unsafe { memory::write(output.cast::<LPFN_DISCONNECTEX>(), function) }
+            }
+            Function::TransmitFile => {
+                let function: LPFN_TRANSMITFILE = Some(crate::sys::TransmitFile);
+                // SAFETY: as above.
+                unsafe { memory::write(output.cast::<LPFN_TRANSMITFILE>(), function) }
+            }
+            Function::TransmitPackets => {
+                let function: LPFN_TRANSMITPACKETS = Some(crate::sys::TransmitPackets);
+                // SAFETY: as above.
+                unsafe { memory::write(output.cast::<LPFN_TRANSMITPACKETS>(), function) }
             }
         }
     }
