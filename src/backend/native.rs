@@ -3,15 +3,18 @@
 
 use std::net::SocketAddr;
 
-use windows_sys::Win32::Networking::WinSock::SOCKET;
+use windows_sys::Win32::Networking::WinSock::{
+    LPFN_TRANSMITPACKETS, SIO_GET_EXTENSION_FUNCTION_POINTER, SOCKET, WSAEINVAL,
+    WSAID_TRANSMITPACKETS,
+};
 
 use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 
 use super::wine;
 use super::{
-    AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Completion, Deferral,
-    Dequeued, Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg, Selected,
-    Service,
+    AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Code, Completion,
+    Deferral, Dequeued, Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg,
+    Selected, Service,
 };
 use crate::native::readiness;
 use crate::native::{
@@ -147,6 +150,9 @@ impl Backend for Native {
     fn ioctl(&self, s: SOCKET, code: u32, input: Buffer<'_>) -> CallResult<u32> {
         let result = ioctl::ioctl(&WINDOWS, s, code, input);
         wine::after_ioctl(code, &result);
+        if let Buffer::Bytes(bytes) = input {
+            wine::after_extension_lookup(code, bytes, &result);
+        }
         result
     }
 
@@ -208,7 +214,16 @@ impl Backend for Native {
     }
 
     fn transmit_packets(&self, s: SOCKET, elements: &[(&[u8], bool)], flags: u32) -> CallResult {
-        with_windows(|api| transmit::transmit_packets(api, s, elements, flags))
+        let result = with_windows(|api| transmit::transmit_packets(api, s, elements, flags));
+        if result == Err(Code(WSAEINVAL)) {
+            // Was it the function's lookup that failed? (Wine 8.0 has no TransmitPackets.)
+            let lookup = with_windows(|api| {
+                ioctl::extension_function::<LPFN_TRANSMITPACKETS>(api, s, WSAID_TRANSMITPACKETS)
+            });
+            let guid = wine::guid_bytes(WSAID_TRANSMITPACKETS);
+            wine::after_extension_lookup(SIO_GET_EXTENSION_FUNCTION_POINTER, &guid, &lookup);
+        }
+        result
     }
 
     fn service_by_name(

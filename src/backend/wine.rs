@@ -17,6 +17,10 @@
 //!   ([SOL_SOCKET socket options](https://learn.microsoft.com/en-us/windows/win32/winsock/sol-socket-socket-options):
 //!   Get yes, Set yes) and Wine 8.0's `setsockopt` answers with `WSAENOPROTOOPT`, its
 //!   answer to an option it does not know;
+//! - `TransmitPackets`, which Windows implements
+//!   ([TransmitPackets](https://learn.microsoft.com/windows/win32/api/mswsock/nc-mswsock-lpfn_transmitpackets))
+//!   and whose `WSAID_TRANSMITPACKETS` Wine 8.0's `SIO_GET_EXTENSION_FUNCTION_POINTER`
+//!   answers with `WSAEINVAL`, its answer to a GUID it does not know;
 //! - the `fwpuclnt.dll` functions (`WSASetSocketPeerTargetName` and the rest), which are
 //!   stubs in Wine that abort the process: those are found by the conformance runner's
 //!   process per case ([`crate::conformance::isolate`]), since nothing survives them.
@@ -31,10 +35,12 @@
 #![forbid(unsafe_code)]
 
 use parking_lot::Mutex;
+use windows_sys::core::GUID;
 use windows_sys::Win32::Networking::WinSock::{
-    AF_UNIX, SIO_DELETE_PEER_TARGET_NAME, SIO_QUERY_SECURITY, SIO_SET_PEER_TARGET_NAME,
-    SIO_SET_SECURITY, SOL_SOCKET, SO_CONDITIONAL_ACCEPT, WSAEAFNOSUPPORT, WSAENOPROTOOPT,
-    WSAEOPNOTSUPP, WSA_IO_INCOMPLETE, WSA_IO_PENDING,
+    AF_UNIX, SIO_DELETE_PEER_TARGET_NAME, SIO_GET_EXTENSION_FUNCTION_POINTER, SIO_QUERY_SECURITY,
+    SIO_SET_PEER_TARGET_NAME, SIO_SET_SECURITY, SOL_SOCKET, SO_CONDITIONAL_ACCEPT, WSAEAFNOSUPPORT,
+    WSAEINVAL, WSAENOPROTOOPT, WSAEOPNOTSUPP, WSAID_TRANSMITPACKETS, WSA_IO_INCOMPLETE,
+    WSA_IO_PENDING,
 };
 
 use super::{not_implemented_by_wine, wine_version as version, CallResult, Code};
@@ -65,6 +71,29 @@ pub(super) fn after_ioctl<T>(code: u32, result: &CallResult<T>) {
         (version(), secure_ioctl_name(code), result)
     {
         note(format!("WSAIoctl({name})"));
+    }
+}
+
+/// A GUID's 16 bytes, as `WSAIoctl` reads them.
+pub(super) fn guid_bytes(guid: GUID) -> [u8; 16] {
+    let mut bytes = [0u8; 16];
+    bytes[..4].copy_from_slice(&guid.data1.to_le_bytes());
+    bytes[4..6].copy_from_slice(&guid.data2.to_le_bytes());
+    bytes[6..8].copy_from_slice(&guid.data3.to_le_bytes());
+    bytes[8..].copy_from_slice(&guid.data4);
+    bytes
+}
+
+/// After `WSAIoctl(code)` with `input` gave `result`: under Wine,
+/// `SIO_GET_EXTENSION_FUNCTION_POINTER` for `WSAID_TRANSMITPACKETS` refused with
+/// `WSAEINVAL` is noted ([`after_ioctl`] notes the secure-socket codes).
+pub(super) fn after_extension_lookup<T>(code: u32, input: &[u8], result: &CallResult<T>) {
+    if let (Some(_), SIO_GET_EXTENSION_FUNCTION_POINTER, Err(Code(WSAEINVAL))) =
+        (version(), code, result)
+    {
+        if input == guid_bytes(WSAID_TRANSMITPACKETS) {
+            note("SIO_GET_EXTENSION_FUNCTION_POINTER(WSAID_TRANSMITPACKETS)".to_owned());
+        }
     }
 }
 

@@ -166,6 +166,42 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
          protocol.c has no getnameinfo test, so the page decides.",
     ),
     wine(
+        "extension-transmitfile-known",
+        "Wine 8.0's SIO_GET_EXTENSION_FUNCTION_POINTER writes TransmitFile's pointer without \
+         checking that the output buffer has room for it, and succeeds.",
+        "WSAIoctl page, Return value: WSAEFAULT, \"the lpvInBuffer, lpvOutBuffer, \
+         lpcbBytesReturned, lpOverlapped, or lpCompletionRoutine parameter is not totally \
+         contained in a valid part of the user address space, or the cbInBuffer or \
+         cbOutBuffer parameter is too small\"; sock.c test_get_extension_func records \
+         WSAEFAULT for the other extension GUIDs, as Wine 8.0 gives it for them \
+         (choice `extension-functions`).",
+    ),
+    wine(
+        "transmit-file-connected-udp",
+        "Wine 8.0's TransmitFile sends on a connected datagram socket, where nobody listens \
+         at the peer's port, and reports the port-unreachable as WSAECONNREFUSED.",
+        "TransmitFile page, Return value: WSAEINVAL for \"a socket of type SOCK_DGRAM or \
+         SOCK_RAW\" (hSocket: \"a handle to a connected socket ... a connection-oriented \
+         socket\"); choice `transmit-checks`.",
+    ),
+    wine(
+        "transmit-file-disconnect",
+        "Wine 8.0's TransmitFile with TF_DISCONNECT and no file sends the buffers but does not \
+         disconnect: the peer's next receive finds nothing (WSAEWOULDBLOCK), not the end of \
+         the stream.",
+        "TransmitFile page, dwFlags, TF_DISCONNECT: \"Start a transport-level disconnect \
+         after all the file data has been queued for transmission\"; choice \
+         `transmit-flags`.",
+    ),
+    wine(
+        "transmit-file-reuse-needs-disconnect",
+        "Wine 8.0's TransmitFile accepts TF_REUSE_SOCKET without TF_DISCONNECT on a connected \
+         socket.",
+        "TransmitFile page, dwFlags, TF_REUSE_SOCKET: \"This flag is only valid if \
+         TF_DISCONNECT is also specified\"; Return value: WSAEINVAL for an invalid flag \
+         combination; choice `transmit-checks`.",
+    ),
+    wine(
         "duplicate-socket-info-used-once",
         "Wine 8.0's WSASocketW takes the same duplicated WSAPROTOCOL_INFOW a second time and \
          makes another socket.",
