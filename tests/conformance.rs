@@ -1,19 +1,40 @@
 //! The conformance suite through the backend trait: every case on the emulator (and, on
 //! Windows, on the real Winsock), failing on any failed rule or stale known divergence.
 
+mod common;
+
+use std::sync::OnceLock;
+
 use winsock_emu::backend::{BackendKind, Emulator};
-use winsock_emu::conformance::{self, cases, known_divergence, Verdict};
+use winsock_emu::conformance::{self, cases, known_divergence, Report, Verdict};
+
+/// The emulator's run of every case, made once for the tests here that only read a report
+/// (one run of the suite takes minutes under Miri).
+fn emulator_report() -> &'static Report {
+    static REPORT: OnceLock<Report> = OnceLock::new();
+    REPORT.get_or_init(|| conformance::run(&[&Emulator::new()]))
+}
+
+/// [`conformance::run_available`]'s report, made once for the tests here that read it.
+/// Off Windows that is the emulator's run alone, so under Miri the one above stands for it.
+fn available_report() -> &'static Report {
+    if cfg!(all(miri, not(windows))) {
+        return emulator_report();
+    }
+    static REPORT: OnceLock<Report> = OnceLock::new();
+    REPORT.get_or_init(conformance::run_available)
+}
 
 #[test]
 fn every_case_passes_on_the_emulator() {
-    let report = conformance::run(&[&Emulator::new()]);
+    let report = emulator_report();
     assert!(report.passed(), "\n{}", report.to_text());
     assert_eq!(report.rows.len(), cases().len());
 }
 
 #[test]
 fn each_case_passes_on_a_fresh_emulator_alone() {
-    for case in cases() {
+    for case in common::cases_for_a_report(|_| false) {
         let run = case.run(&Emulator::new());
         assert!(!run.verdict.is_failure(), "{}: {:?}", case.id, run);
     }
@@ -22,7 +43,7 @@ fn each_case_passes_on_a_fresh_emulator_alone() {
 #[test]
 fn scenarios_leave_the_emulator_clean() {
     let emulator = Emulator::new();
-    for case in cases() {
+    for case in common::cases_for_a_report(|_| false) {
         let _observed = case.observe(&emulator);
         assert_eq!(
             emulator.network().startup_count(),
@@ -41,7 +62,7 @@ fn scenarios_leave_the_emulator_clean() {
 
 #[test]
 fn known_divergences_are_reported_not_hidden() {
-    let report = conformance::run(&[&Emulator::new()]);
+    let report = emulator_report();
     for row in &report.rows {
         let run = row.run(BackendKind::Emulator).unwrap();
         let listed = known_divergence(row.case.id, BackendKind::Emulator).is_some();
@@ -65,7 +86,7 @@ fn known_divergences_are_reported_not_hidden() {
 
 #[test]
 fn the_json_report_has_every_case_and_both_backend_columns() {
-    let json = conformance::run(&[&Emulator::new()]).to_json();
+    let json = emulator_report().to_json();
     for case in cases() {
         assert!(
             json.contains(&format!("\"id\": \"{}\"", case.id)),
@@ -100,7 +121,7 @@ fn the_text_report_says_windows_was_not_run_off_windows() {
     if skipped_under_wine("the_text_report_says_windows_was_not_run_off_windows") {
         return;
     }
-    let text = conformance::run_available().to_text();
+    let text = available_report().to_text();
     if cfg!(windows) {
         assert!(!text.contains("windows: not run"));
     } else {
@@ -116,7 +137,7 @@ fn every_case_passes_on_real_winsock_and_the_emulator() {
     if skipped_under_wine("every_case_passes_on_real_winsock_and_the_emulator") {
         return;
     }
-    let report = conformance::run_available();
+    let report = available_report();
     assert_eq!(
         report.backends,
         [BackendKind::Emulator, BackendKind::Windows]
@@ -139,7 +160,7 @@ fn the_readme_excerpt_is_the_runners_real_output() {
         .nth(1)
         .and_then(|rest| rest.split("```").next())
         .expect("an excerpt");
-    let output = conformance::run_available().to_text();
+    let output = available_report().to_text();
     let lines: Vec<&str> = output.lines().map(str::trim_end).collect();
     let shown: Vec<&str> = excerpt
         .lines()

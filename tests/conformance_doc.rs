@@ -3,14 +3,17 @@
 //! expected result and the emulator's result of today: a case added, renamed or changed
 //! since the table was made fails here on any platform, until the table is regenerated.
 
+mod common;
+
 use winsock_emu::backend::{BackendKind, Emulator};
-use winsock_emu::conformance::{self, cases};
+use winsock_emu::conformance;
 
 const TABLE: &str = include_str!("../docs/conformance.md");
 
 #[test]
 fn docs_conformance_md_has_a_current_row_for_every_case() {
-    let report = conformance::run(&[&Emulator::new()]);
+    let chosen = common::cases_for_a_report(|_| false);
+    let report = conformance::run_cases(&chosen, &[&Emulator::new()]);
     let markdown = report.to_markdown();
     let emulator_cells = |text: &str| -> Vec<(String, String, String)> {
         text.lines()
@@ -26,7 +29,11 @@ fn docs_conformance_md_has_a_current_row_for_every_case() {
             .collect()
     };
     let now = emulator_cells(&markdown);
-    let published = emulator_cells(TABLE);
+    // Under Miri only the rows of the cases run (common::cases_for_a_report).
+    let published: Vec<_> = emulator_cells(TABLE)
+        .into_iter()
+        .filter(|row| !cfg!(miri) || now.iter().any(|n| n.0 == row.0))
+        .collect();
     let stale = published
         .iter()
         .zip(&now)
@@ -42,6 +49,6 @@ fn docs_conformance_md_has_a_current_row_for_every_case() {
          Wine with `conformance.exe --isolate --markdown` (README: Conformance)",
         stale.unwrap_or_default()
     );
-    assert_eq!(now.len(), cases().len());
+    assert_eq!(now.len(), chosen.len());
     assert!(report.count(BackendKind::Emulator, conformance::Verdict::Pass) > 0);
 }

@@ -432,7 +432,9 @@ fn a_sender_thread_and_a_receiver_thread_lose_and_reorder_nothing() {
     let (server, _) = listener.accept().unwrap();
     let server_handle = server.into_raw();
     let client_handle = client.into_raw();
-    const ROUNDS: u32 = 2_000;
+    // Under Miri a few rounds still interleave the three threads (its clock is too slow for
+    // 2,000 within the deadline).
+    const ROUNDS: u32 = if cfg!(miri) { 20 } else { 2_000 };
     let sender = env.net.spawn(move || {
         for i in 0..ROUNDS {
             let bytes = i.to_le_bytes();

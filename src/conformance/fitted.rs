@@ -144,8 +144,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::Emulator;
-    use crate::conformance::run;
+    use crate::conformance::emulator_report;
 
     #[test]
     fn wrapping_breaks_at_spaces_and_splits_only_long_words() {
@@ -164,7 +163,7 @@ mod tests {
 
     #[test]
     fn a_fitted_table_keeps_every_line_within_the_width() {
-        let report = run(&[&Emulator::new()]);
+        let report = emulator_report();
         for width in [60, 80, 120, 200] {
             let text = report.to_text_fitted(Some(width));
             for line in text.lines() {
@@ -174,12 +173,13 @@ mod tests {
                     line.chars().count()
                 );
             }
-            let longest_id = crate::conformance::cases()
+            let longest_id = report
+                .rows
                 .iter()
-                .map(|case| case.id.len())
+                .map(|row| row.case.id.len())
                 .max()
                 .unwrap_or(0);
-            for case in crate::conformance::cases() {
+            for case in report.rows.iter().map(|row| row.case) {
                 // Ids are cut only when the results are at their narrowest already.
                 let kept = if width >= longest_id + 4 * (NARROWEST_COLUMN + GAP) + NARROWEST_RULE {
                     case.id.len()
@@ -194,11 +194,11 @@ mod tests {
 
     #[test]
     fn without_a_width_nothing_is_cut() {
-        let report = run(&[&Emulator::new()]);
+        let report = emulator_report();
         let text = report.to_text_fitted(None);
         assert_eq!(text, report.to_text());
         assert!(!text.contains('…'));
-        for case in crate::conformance::cases() {
+        for case in report.rows.iter().map(|row| row.case) {
             assert!(text.contains(case.rule), "{}", case.id);
         }
     }

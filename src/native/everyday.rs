@@ -174,7 +174,9 @@ pub(crate) fn get_addr_info_ex_event(
             ptr::null(),
             &mut *result,
             ptr::null(),
-            &mut *overlapped,
+            // A pointer with write permission (the lookup writes its status through it),
+            // never `&mut *overlapped` coerced to `*const`, which only grants reading.
+            ptr::addr_of_mut!(*overlapped),
             None,
             &mut handle,
         )

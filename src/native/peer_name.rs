@@ -43,6 +43,9 @@ pub(crate) fn set(api: &Winsock, s: SOCKET, name: Buffer<'_>) -> CallResult {
 pub(crate) fn set_with_overlapped(api: &Winsock, s: SOCKET, name: Buffer<'_>) -> CallResult {
     let (storage, len) = raw_buffer(name);
     let overlapped: &'static mut OVERLAPPED = Box::leak(Box::default());
+    // A pointer with write permission, as the operation writes its status through it
+    // (`&mut` coerced to `*const` would grant only reading).
+    let overlapped: *mut OVERLAPPED = overlapped;
     // SAFETY: as in `set`; `overlapped` is valid, writable and never freed.
     let rc = unsafe { (api.set_peer_target_name)(s, pointer(&storage), len, overlapped, None) };
     last_error::int_result(api, rc)

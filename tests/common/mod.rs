@@ -223,3 +223,20 @@ pub fn accepted_pair(net: &Network, addr: &str) -> (winsock_emu::Socket, winsock
 }
 pub mod secure;
 pub mod wsa;
+
+/// The conformance cases a test that reads a whole report runs: every case natively; under
+/// Miri, where one run of the suite takes minutes, every 16th and those `keep` names
+/// (`tests/conformance.rs`'s `every_case_passes_on_the_emulator` still runs them all there).
+pub fn cases_for_a_report(
+    keep: impl Fn(&winsock_emu::conformance::Case) -> bool,
+) -> Vec<&'static winsock_emu::conformance::Case> {
+    let all = winsock_emu::conformance::cases();
+    if !cfg!(miri) {
+        return all;
+    }
+    all.into_iter()
+        .enumerate()
+        .filter(|(i, case)| i % 16 == 0 || keep(case))
+        .map(|(_, case)| case)
+        .collect()
+}
