@@ -1,38 +1,20 @@
 //! `WSARecvMsg`, looked up as Windows code looks it up: `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)`
 //! with `WSAID_WSARECVMSG`, then called through the `LPFN_WSARECVMSG` it gives.
-use std::mem::size_of;
 use std::ptr;
 
 use windows_sys::Win32::Networking::WinSock::{
-    LPFN_WSARECVMSG, SIO_GET_EXTENSION_FUNCTION_POINTER, SOCKET, WSABUF, WSAID_WSARECVMSG, WSAMSG,
+    LPFN_WSARECVMSG, SOCKET, WSABUF, WSAID_WSARECVMSG, WSAMSG,
 };
 
 use super::data::{count_result, sender};
-use super::{last_error, Winsock};
+use super::Winsock;
 use crate::backend::{CallResult, ReceivedMsg};
 use crate::wire::MAX_SOCKADDR_LEN;
 
 /// The `WSARecvMsg` of `s`'s provider.
 fn lookup(api: &Winsock, s: SOCKET) -> CallResult<LPFN_WSARECVMSG> {
-    let guid = WSAID_WSARECVMSG;
-    let mut function: LPFN_WSARECVMSG = None;
-    let mut returned = 0u32;
-    // SAFETY: the input is a live GUID of its size; the output a live, writable
-    // LPFN_WSARECVMSG of its size; `returned` a live u32; no overlapped arguments.
-    let rc = unsafe {
-        (api.ioctl)(
-            s,
-            SIO_GET_EXTENSION_FUNCTION_POINTER,
-            (&raw const guid).cast(),
-            size_of::<windows_sys::core::GUID>() as u32,
-            (&raw mut function).cast(),
-            size_of::<LPFN_WSARECVMSG>() as u32,
-            &mut returned,
-            ptr::null_mut(),
-            None,
-        )
-    };
-    last_error::int_result(api, rc).map(|()| function)
+    // SAFETY: LPFN_WSARECVMSG is the type WSAID_WSARECVMSG's function has.
+    unsafe { super::extensions::lookup(api, s, WSAID_WSARECVMSG) }
 }
 
 /// `WSARecvMsg(s, &msg, &received, NULL, NULL)` with a `WSAMSG` over one buffer of
