@@ -9,9 +9,9 @@ use std::net::SocketAddr;
 use std::sync::OnceLock;
 
 use winsock_emu::backend::{
-    AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Completion, Dequeued,
-    Emulator, Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg, Selected,
-    Service,
+    Accepted, Accepting, AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult,
+    Completion, Dequeued, Emulator, Enumerated, GotOption, Named, Overlapped, Parsed, Queried,
+    ReceivedMsg, Selected, Service,
 };
 use winsock_emu::conformance::{self, cases, Stopped, Verdict};
 use winsock_emu::sys::{SOCKET, WSAEVENT};
@@ -112,6 +112,32 @@ impl Backend for WithoutDeferral {
     }
     fn associate_port(&self, s: SOCKET, port: u64, key: usize) -> CallResult<u64> {
         self.0.associate_port(s, port, key)
+    }
+    fn wsa_recv_overlapped(
+        &self,
+        s: SOCKET,
+        capacity: u16,
+        completion: Completion,
+    ) -> (Overlapped, CallResult) {
+        self.0.wsa_recv_overlapped(s, capacity, completion)
+    }
+    fn accept_ex(&self, listener: SOCKET, accept: SOCKET, len: u16) -> (Accepting, CallResult) {
+        self.0.accept_ex(listener, accept, len)
+    }
+    fn accept_ex_sockaddrs(&self, s: SOCKET, op: Accepting, got: u32) -> CallResult<Accepted> {
+        self.0.accept_ex_sockaddrs(s, op, got)
+    }
+    fn connect_ex(&self, s: SOCKET, to: SocketAddr, data: &[u8]) -> (Overlapped, CallResult) {
+        self.0.connect_ex(s, to, data)
+    }
+    fn disconnect_ex(&self, s: SOCKET, flags: u32) -> (Overlapped, CallResult) {
+        self.0.disconnect_ex(s, flags)
+    }
+    fn cancel_io_ex(&self, s: SOCKET, overlapped: Option<Overlapped>) -> CallResult {
+        self.0.cancel_io_ex(s, overlapped)
+    }
+    fn skip_completion_on_success(&self, s: SOCKET) -> CallResult {
+        self.0.skip_completion_on_success(s)
     }
     fn post_packet(&self, port: u64, bytes: u32, key: usize, overlapped: usize) -> CallResult {
         self.0.post_packet(port, bytes, key, overlapped)
@@ -266,8 +292,8 @@ impl Backend for WithoutDeferral {
     fn socket_error(&self, s: SOCKET) -> CallResult<i32> {
         self.0.socket_error(s)
     }
-    fn await_blocked(&self) {
-        self.0.await_blocked()
+    fn await_blocked(&self, count: usize) {
+        self.0.await_blocked(count)
     }
     fn helper<'scope>(
         &'scope self,

@@ -9,16 +9,16 @@ use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 
 use super::Selected;
 use super::{
-    AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Code, Completion,
-    Deferral, Dequeued, Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg,
-    Service,
+    Accepted, Accepting, AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult,
+    Code, Completion, Deferral, Dequeued, Enumerated, GotOption, Named, Overlapped, Parsed,
+    Queried, ReceivedMsg, Service,
 };
 use crate::error::Error;
 use crate::native::readiness;
 use crate::native::{
-    self, address, catalog, completion, data, duplicate, everyday, handles, ioctl, last_error,
-    options, overlapped, peer_name, recv_msg, resolution, security, socket, startup, transmit,
-    wsa_data, EMULATED,
+    self, address, catalog, completion, data, duplicate, everyday, extensions, handles, ioctl,
+    last_error, options, overlapped, peer_name, recv_msg, resolution, security, socket, startup,
+    transmit, wsa_data, EMULATED,
 };
 use crate::Network;
 
@@ -398,6 +398,49 @@ impl Backend for Emulator {
         self.call(|api| overlapped::send(api, s, data, completion))
     }
 
+    fn wsa_recv_overlapped(
+        &self,
+        s: SOCKET,
+        capacity: u16,
+        completion: Completion,
+    ) -> (Overlapped, CallResult) {
+        self.call(|api| overlapped::recv(api, s, capacity, completion))
+    }
+
+    fn accept_ex(
+        &self,
+        listener: SOCKET,
+        accept: SOCKET,
+        receive_len: u16,
+    ) -> (Accepting, CallResult) {
+        self.call(|api| extensions::accept_ex(api, listener, accept, receive_len))
+    }
+
+    fn accept_ex_sockaddrs(
+        &self,
+        s: SOCKET,
+        accepting: Accepting,
+        received: u32,
+    ) -> CallResult<Accepted> {
+        self.call(|api| extensions::accept_ex_sockaddrs(api, s, accepting, received))
+    }
+
+    fn connect_ex(&self, s: SOCKET, to: SocketAddr, data: &[u8]) -> (Overlapped, CallResult) {
+        self.call(|api| extensions::connect_ex(api, s, to, data))
+    }
+
+    fn disconnect_ex(&self, s: SOCKET, flags: u32) -> (Overlapped, CallResult) {
+        self.call(|api| extensions::disconnect_ex(api, s, flags))
+    }
+
+    fn cancel_io_ex(&self, s: SOCKET, overlapped: Option<Overlapped>) -> CallResult {
+        self.call(|api| completion::cancel_io_ex(api, s, overlapped))
+    }
+
+    fn skip_completion_on_success(&self, s: SOCKET) -> CallResult {
+        self.call(|api| completion::skip_on_success(api, s))
+    }
+
     fn overlapped_result(&self, s: SOCKET, overlapped: Overlapped, wait: bool) -> CallResult<u32> {
         self.call(|api| overlapped::get_result(api, s, overlapped, wait))
     }
@@ -492,9 +535,9 @@ impl Backend for Emulator {
         self.network.spawn_scoped(scope, act)
     }
 
-    fn await_blocked(&self) {
-        // Bounded by the stall limit; the call it waits for then ends as a stall too.
-        let _ = self.network.wait_until_blocked(1);
+    fn await_blocked(&self, count: usize) {
+        // Bounded by the stall limit; the calls it waits for then end as stalls too.
+        let _ = self.network.wait_until_blocked(count);
     }
 }
 

@@ -234,6 +234,9 @@ pub enum Completion {
     /// Through the calling layer's completion routine, which counts its runs on the thread
     /// that runs it ([`Backend::routines_run`]); `hEvent` is 0.
     Routine,
+    /// Through the completion port the socket is associated with (and the `OVERLAPPED`):
+    /// `hEvent` 0, no routine.
+    Port,
 }
 
 /// The `OVERLAPPED` of an overlapped call, to ask `WSAGetOverlappedResult` about.
@@ -245,6 +248,31 @@ pub enum Completion {
 /// per overlapped call; the conformance suite makes a handful.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Overlapped(pub(crate) NonNull<OVERLAPPED>);
+
+/// An `AcceptEx` the calling layer started ([`Backend::accept_ex`]): its `OVERLAPPED` and
+/// its output buffer, both leaked as [`Overlapped`] says, so the operation can write them
+/// whenever it completes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Accepting {
+    /// The operation's `OVERLAPPED`, which its completion packet carries.
+    pub overlapped: Overlapped,
+    /// The leaked output buffer: `receive_len` data bytes, then two address areas.
+    pub(crate) buffer: NonNull<u8>,
+    /// `dwReceiveDataLength`.
+    pub(crate) receive_len: u16,
+}
+
+/// What `GetAcceptExSockaddrs` read from a completed `AcceptEx`'s buffer
+/// ([`Backend::accept_ex_sockaddrs`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// The first data received: as many bytes as the completion counted.
+    pub data: Vec<u8>,
+    /// `*LocalSockaddr` (`None`: not written, or not an IP address).
+    pub local: Option<SocketAddr>,
+    /// `*RemoteSockaddr` (`None`: not written, or not an IP address).
+    pub remote: Option<SocketAddr>,
+}
 
 /// The version of the Wine the process runs under (`"8.0"`), found through
 /// `wine_get_version` in `ntdll.dll`; `None` on real Windows and off Windows. The `Native`
@@ -526,6 +554,63 @@ pub trait Backend: Sync {
         completion: Completion,
     ) -> (Overlapped, CallResult);
 
+    /// `WSARecv(s, &buf, 1, &received, &flags, &overlapped, routine)` with flags 0 into a
+    /// buffer of `capacity` bytes, both the buffer and the `OVERLAPPED` owned by the
+    /// calling layer (as [`Backend::ioctl_overlapped`]'s). Returns the `OVERLAPPED` and the
+    /// call's own result (success: completed at once; `WSA_IO_PENDING`: started).
+    fn wsa_recv_overlapped(
+        &self,
+        s: SOCKET,
+        capacity: u16,
+        completion: Completion,
+    ) -> (Overlapped, CallResult);
+
+    /// [`AcceptEx`](https://learn.microsoft.com/windows/win32/api/mswsock/nf-mswsock-acceptex)`(listener,
+    /// accept, buffer, receive_len, area, area, &received, &overlapped)`, looked up through
+    /// `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_ACCEPTEX)` on `listener`; both
+    /// address areas have room for any `SOCKADDR` and 16 bytes; the buffer and the
+    /// `OVERLAPPED` (`hEvent` 0: [`Completion::Port`]) are owned by the calling layer.
+    /// Returns the operation and the call's result (`TRUE`: `Ok`; `WSA_IO_PENDING`:
+    /// started).
+    fn accept_ex(
+        &self,
+        listener: SOCKET,
+        accept: SOCKET,
+        receive_len: u16,
+    ) -> (Accepting, CallResult);
+
+    /// [`GetAcceptExSockaddrs`](https://learn.microsoft.com/windows/win32/api/mswsock/nf-mswsock-getacceptexsockaddrs)
+    /// over the buffer of `accepting`, looked up on `s`: the first `received` data bytes
+    /// (the count its completion gave) and both addresses. Call it only once the `AcceptEx`
+    /// has completed (its packet dequeued), when nothing writes the buffer any more.
+    fn accept_ex_sockaddrs(
+        &self,
+        s: SOCKET,
+        accepting: Accepting,
+        received: u32,
+    ) -> CallResult<Accepted>;
+
+    /// [`ConnectEx`](https://learn.microsoft.com/windows/win32/api/mswsock/nc-mswsock-lpfn_connectex)`(s,
+    /// &to, len, data, data_len, &sent, &overlapped)`, looked up on `s`; the data and the
+    /// `OVERLAPPED` (`hEvent` 0) owned by the calling layer. Returns the `OVERLAPPED` and
+    /// the call's result (`TRUE`: `Ok`; `WSA_IO_PENDING`: started).
+    fn connect_ex(&self, s: SOCKET, to: SocketAddr, data: &[u8]) -> (Overlapped, CallResult);
+
+    /// [`DisconnectEx`](https://learn.microsoft.com/windows/win32/api/mswsock/nc-mswsock-lpfn_disconnectex)`(s,
+    /// &overlapped, flags, 0)`, looked up on `s`; the `OVERLAPPED` (`hEvent` 0) owned by
+    /// the calling layer. Returns it and the call's result (`TRUE`: `Ok`;
+    /// `WSA_IO_PENDING`: started).
+    fn disconnect_ex(&self, s: SOCKET, flags: u32) -> (Overlapped, CallResult);
+
+    /// [`CancelIoEx`](https://learn.microsoft.com/windows/win32/fileio/cancelioex-func)`(s,
+    /// overlapped)` (`None`: NULL, every pending operation of `s`); failures read with
+    /// `GetLastError`.
+    fn cancel_io_ex(&self, s: SOCKET, overlapped: Option<Overlapped>) -> CallResult;
+
+    /// [`SetFileCompletionNotificationModes`](https://learn.microsoft.com/windows/win32/api/winbase/nf-winbase-setfilecompletionnotificationmodes)`(s,
+    /// FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)`; failures read with `GetLastError`.
+    fn skip_completion_on_success(&self, s: SOCKET) -> CallResult;
+
     /// `WSAGetOverlappedResult(s, overlapped, &transferred, wait, &flags)`: the bytes
     /// transferred.
     fn overlapped_result(&self, s: SOCKET, overlapped: Overlapped, wait: bool) -> CallResult<u32>;
@@ -610,7 +695,8 @@ pub trait Backend: Sync {
     fn post_packet(&self, port: u64, bytes: u32, key: usize, overlapped: usize) -> CallResult;
 
     /// `GetQueuedCompletionStatus(port, .., milliseconds)` with its outputs preset to
-    /// sentinels. Pass 0 milliseconds, so that nothing can wait on Windows.
+    /// sentinels. Pass a bounded wait (never `INFINITE`), so that a case cannot hang on a
+    /// backend that queues no packet.
     fn dequeue_packet(&self, port: u64, milliseconds: u32) -> Dequeued;
 
     /// `WSAEnumProtocolsW(filter, buffer, &len)`: `filter` 0-terminated by the calling
@@ -725,12 +811,14 @@ pub trait Backend: Sync {
     /// the socket's pending error (0: none).
     fn socket_error(&self, s: SOCKET) -> CallResult<i32>;
 
-    /// Returns once another thread's call on this backend is blocked, so a scenario's
-    /// helper thread acts on a call known to wait. The emulator knows
+    /// Returns once `count` calls of other threads on this backend are blocked, so a
+    /// scenario's helper thread acts on a call known to wait. The emulator knows
     /// ([`crate::Network::wait_until_blocked`]); on Windows, where nothing tells, the
-    /// default waits 50 ms, long enough for the other thread to enter its call (the
-    /// outcome is then the same whichever comes first in every case that uses it).
-    fn await_blocked(&self) {
+    /// default waits 50 ms, long enough for the thread started last to enter its call (the
+    /// outcome is then the same whichever comes first in every case that uses it, but for
+    /// the order of a completion port's waiters, which these 50 ms make).
+    fn await_blocked(&self, count: usize) {
+        let _ = count;
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 

@@ -12,15 +12,15 @@ use windows_sys::Win32::Networking::WinSock::WSAEVENT;
 
 use super::wine;
 use super::{
-    AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult, Code, Completion,
-    Deferral, Dequeued, Enumerated, GotOption, Named, Overlapped, Parsed, Queried, ReceivedMsg,
-    Selected, Service,
+    Accepted, Accepting, AddrInfoHints, AddrInfoList, Backend, BackendKind, Buffer, CallResult,
+    Code, Completion, Deferral, Dequeued, Enumerated, GotOption, Named, Overlapped, Parsed,
+    Queried, ReceivedMsg, Selected, Service,
 };
 use crate::native::readiness;
 use crate::native::{
-    address, catalog, completion, data, duplicate, everyday, flow, handles, ioctl, last_error,
-    options, overlapped, peer_name, recv_msg, resolution, security, socket, startup, transmit,
-    wsa_data, Winsock, WINDOWS,
+    address, catalog, completion, data, duplicate, everyday, extensions, flow, handles, ioctl,
+    last_error, options, overlapped, peer_name, recv_msg, resolution, security, socket, startup,
+    transmit, wsa_data, Winsock, WINDOWS,
 };
 
 /// Runs `call` on the real Winsock's function table.
@@ -411,6 +411,49 @@ impl Backend for Native {
         completion: Completion,
     ) -> (Overlapped, CallResult) {
         with_windows(|api| overlapped::send(api, s, data, completion))
+    }
+
+    fn wsa_recv_overlapped(
+        &self,
+        s: SOCKET,
+        capacity: u16,
+        completion: Completion,
+    ) -> (Overlapped, CallResult) {
+        with_windows(|api| overlapped::recv(api, s, capacity, completion))
+    }
+
+    fn accept_ex(
+        &self,
+        listener: SOCKET,
+        accept: SOCKET,
+        receive_len: u16,
+    ) -> (Accepting, CallResult) {
+        with_windows(|api| extensions::accept_ex(api, listener, accept, receive_len))
+    }
+
+    fn accept_ex_sockaddrs(
+        &self,
+        s: SOCKET,
+        accepting: Accepting,
+        received: u32,
+    ) -> CallResult<Accepted> {
+        with_windows(|api| extensions::accept_ex_sockaddrs(api, s, accepting, received))
+    }
+
+    fn connect_ex(&self, s: SOCKET, to: SocketAddr, data: &[u8]) -> (Overlapped, CallResult) {
+        with_windows(|api| extensions::connect_ex(api, s, to, data))
+    }
+
+    fn disconnect_ex(&self, s: SOCKET, flags: u32) -> (Overlapped, CallResult) {
+        with_windows(|api| extensions::disconnect_ex(api, s, flags))
+    }
+
+    fn cancel_io_ex(&self, s: SOCKET, overlapped: Option<Overlapped>) -> CallResult {
+        with_windows(|api| completion::cancel_io_ex(api, s, overlapped))
+    }
+
+    fn skip_completion_on_success(&self, s: SOCKET) -> CallResult {
+        with_windows(|api| completion::skip_on_success(api, s))
     }
 
     fn overlapped_result(&self, s: SOCKET, overlapped: Overlapped, wait: bool) -> CallResult<u32> {

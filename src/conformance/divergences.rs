@@ -507,6 +507,30 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
         "GetAddrInfoExW page, Return value: WSASERVICE_NOT_FOUND, \"... the namespace \
          specified in the dwNameSpace parameter is not installed\".",
     ),
+    wine(
+        "cancel-io-ex-with-nothing-pending",
+        "Under Wine 8.0, CancelIoEx(s, NULL) on a socket with no pending operation returns \
+         TRUE (seen in the conformance run, not yet traced in Wine's source).",
+        "CancelIoEx page, Return value: \"If this function cannot find a request to cancel, \
+         the return value is 0 (zero), and GetLastError returns ERROR_NOT_FOUND\".",
+    ),
+    wine(
+        "completion-port-wakes-the-last-waiter-first",
+        "Under Wine 8.0 the first packet goes to the thread that began waiting first: the \
+         later waiter's wait times out (WAIT_TIMEOUT, seen in the conformance run), so \
+         wineserver wakes a port's waiters first in, first out.",
+        "I/O Completion Ports page: \"threads that block their execution on an I/O \
+         completion port are released in last-in-first-out (LIFO) order\".",
+    ),
+    wine(
+        "closing-a-port-wakes-its-waiter",
+        "Under Wine 8.0 closing a completion port does not end a wait on it: the wait runs \
+         to its timeout (WAIT_TIMEOUT, seen in the conformance run).",
+        "GetQueuedCompletionStatus page, Remarks: \"If a call to GetQueuedCompletionStatus \
+         fails because the completion port handle associated with it is closed while the \
+         call is outstanding, the function returns FALSE, *lpOverlapped will be NULL, and \
+         GetLastError will return ERROR_ABANDONED_WAIT_0\".",
+    ),
 ];
 
 /// Why the receive-shutdown cases differ under Wine.

@@ -1,5 +1,6 @@
-//! `CreateIoCompletionPort`, `PostQueuedCompletionStatus` and `GetQueuedCompletionStatus`,
-//! each failure read with `GetLastError` (they are Win32 calls, not Winsock ones).
+//! `CreateIoCompletionPort`, `PostQueuedCompletionStatus`, `GetQueuedCompletionStatus`,
+//! `CancelIoEx` and `SetFileCompletionNotificationModes`, each failure read with
+//! `GetLastError` (they are Win32 calls, not Winsock ones).
 use std::ptr;
 
 use windows_sys::Win32::Foundation::{FALSE, INVALID_HANDLE_VALUE};
@@ -7,7 +8,11 @@ use windows_sys::Win32::Networking::WinSock::SOCKET;
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
 use super::Winsock;
-use crate::backend::{CallResult, Code, Dequeued, Packet};
+use crate::backend::{CallResult, Code, Dequeued, Overlapped, Packet};
+
+/// `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS`, `SetFileCompletionNotificationModes`'s flag (in
+/// windows-sys's `Win32::Storage::FileSystem`, which the crate does not otherwise need).
+const FILE_SKIP_COMPLETION_PORT_ON_SUCCESS: u8 = 1;
 
 /// The thread's `GetLastError()`, as a failure.
 fn failed(api: &Winsock) -> Code {
@@ -91,4 +96,30 @@ pub(crate) fn dequeue(api: &Winsock, port: u64, milliseconds: u32) -> Dequeued {
         packet,
         untouched: bytes == SENTINEL && key == SENTINEL as usize,
     }
+}
+
+/// `CancelIoEx(s, overlapped)` (`None`: NULL, every operation of `s`).
+pub(crate) fn cancel_io_ex(api: &Winsock, s: SOCKET, overlapped: Option<Overlapped>) -> CallResult {
+    let file = ptr::without_provenance_mut(s);
+    let overlapped =
+        overlapped.map_or(ptr::null(), |overlapped| overlapped.0.as_ptr().cast_const());
+    // SAFETY: the OVERLAPPED, when given, was leaked by the calling layer, so valid for the
+    // whole process; the call only compares it with the pending operations'.
+    if unsafe { (api.cancel_io_ex)(file, overlapped) } == FALSE {
+        return Err(failed(api));
+    }
+    Ok(())
+}
+
+/// `SetFileCompletionNotificationModes(s, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)`.
+pub(crate) fn skip_on_success(api: &Winsock, s: SOCKET) -> CallResult {
+    let file = ptr::without_provenance_mut(s);
+    // SAFETY: a plain handle value and flags; nothing is dereferenced.
+    let ok = unsafe {
+        (api.set_file_completion_notification_modes)(file, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)
+    };
+    if ok == FALSE {
+        return Err(failed(api));
+    }
+    Ok(())
 }

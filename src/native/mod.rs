@@ -30,10 +30,11 @@
 //! | `catalog.rs` | `WSAEnumProtocolsW`, `WSASocketW` with a `WSAPROTOCOL_INFOW`, `getprotobyname`, `getprotobynumber`, `WSAGetQOSByName`, `WSACancelBlockingCall` |
 //! | `everyday.rs` | `WSASendDisconnect`, `WSARecvDisconnect`, `WSARecvEx`, `getservbyname`, `getservbyport`, `GetAddrInfoExW`, `FreeAddrInfoExW`, `GetAddrInfoExCancel`, `GetAddrInfoExOverlappedResult`, `WSAConnectByList` |
 //! | `handles.rs` | `CloseHandle` (with `GetLastError`) |
-//! | `completion.rs` | `CreateIoCompletionPort`, `PostQueuedCompletionStatus`, `GetQueuedCompletionStatus` |
+//! | `completion.rs` | `CreateIoCompletionPort`, `PostQueuedCompletionStatus`, `GetQueuedCompletionStatus`, `CancelIoEx`, `SetFileCompletionNotificationModes` |
+//! | `extensions.rs` | `AcceptEx`, `GetAcceptExSockaddrs`, `ConnectEx`, `DisconnectEx`, through `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)` |
 //! | `options.rs` | `getsockopt`, `setsockopt`, `getsockname`, `getpeername` |
 //! | `readiness.rs` | `select`, `WSAPoll`, `WSAEventSelect`, `WSAEnumNetworkEvents` |
-//! | `overlapped.rs` | `WSACreateEvent`, `WSACloseEvent`, `WSAWaitForMultipleEvents`, `WSAIoctl` with an `OVERLAPPED`, `WSAGetOverlappedResult` |
+//! | `overlapped.rs` | `WSACreateEvent`, `WSACloseEvent`, `WSAWaitForMultipleEvents`, `WSAIoctl`, `WSASend` and `WSARecv` with an `OVERLAPPED`, `WSAGetOverlappedResult` |
 //!
 //! This is the only place outside [`crate::sys`] with `unsafe` code: each call passes
 //! pointers into Rust-owned buffers that outlive it, with the lengths of those buffers,
@@ -49,6 +50,7 @@ pub(crate) mod completion;
 pub(crate) mod data;
 pub(crate) mod duplicate;
 pub(crate) mod everyday;
+pub(crate) mod extensions;
 #[cfg(windows)]
 pub(crate) mod flow;
 pub(crate) mod handles;
@@ -274,6 +276,10 @@ pub(crate) struct Winsock {
     /// `GetQueuedCompletionStatus`.
     pub get_queued_completion_status:
         unsafe extern "system" fn(HANDLE, *mut u32, *mut usize, *mut *mut OVERLAPPED, u32) -> BOOL,
+    /// `CancelIoEx`.
+    pub cancel_io_ex: unsafe extern "system" fn(HANDLE, *const OVERLAPPED) -> BOOL,
+    /// `SetFileCompletionNotificationModes`.
+    pub set_file_completion_notification_modes: unsafe extern "system" fn(HANDLE, u8) -> BOOL,
     /// `GetLastError`.
     pub get_last_win32_error: unsafe extern "system" fn() -> WIN32_ERROR,
     /// `WSAEnumProtocolsW`.
@@ -407,6 +413,8 @@ pub(crate) const EMULATED: Winsock = {
         create_io_completion_port: sys::CreateIoCompletionPort,
         post_queued_completion_status: sys::PostQueuedCompletionStatus,
         get_queued_completion_status: sys::GetQueuedCompletionStatus,
+        cancel_io_ex: sys::CancelIoEx,
+        set_file_completion_notification_modes: sys::SetFileCompletionNotificationModes,
         get_last_win32_error: sys::GetLastError,
         enum_protocols_w: sys::WSAEnumProtocolsW,
         getprotobyname: sys::getprotobyname,
@@ -486,6 +494,9 @@ pub(crate) const WINDOWS: Winsock = {
         create_io_completion_port: windows_sys::Win32::System::IO::CreateIoCompletionPort,
         post_queued_completion_status: windows_sys::Win32::System::IO::PostQueuedCompletionStatus,
         get_queued_completion_status: windows_sys::Win32::System::IO::GetQueuedCompletionStatus,
+        cancel_io_ex: windows_sys::Win32::System::IO::CancelIoEx,
+        set_file_completion_notification_modes:
+            windows_sys::Win32::Storage::FileSystem::SetFileCompletionNotificationModes,
         get_last_win32_error: windows_sys::Win32::Foundation::GetLastError,
         enum_protocols_w: ws::WSAEnumProtocolsW,
         getprotobyname: ws::getprotobyname,

@@ -98,8 +98,8 @@ pub(crate) fn wait(
 type RoutineArg = Option<unsafe extern "system" fn(u32, u32, *mut OVERLAPPED, u32)>;
 
 /// A fresh leaked `OVERLAPPED` whose `hEvent` is the completion's event (0 with the
-/// routine), and the routine argument to pass with it.
-fn leaked(completion: Completion) -> (Overlapped, RoutineArg) {
+/// routine or the port), and the routine argument to pass with it.
+pub(super) fn leaked(completion: Completion) -> (Overlapped, RoutineArg) {
     let mut overlapped = OVERLAPPED::default();
     let routine_arg: RoutineArg = match completion {
         Completion::Event(event) => {
@@ -107,6 +107,7 @@ fn leaked(completion: Completion) -> (Overlapped, RoutineArg) {
             None
         }
         Completion::Routine => Some(routine),
+        Completion::Port => None,
     };
     (
         Overlapped(NonNull::from(Box::leak(Box::new(overlapped)))),
@@ -168,6 +169,41 @@ pub(crate) fn send(
     // process, as the send may read it until it completes); `sent` is a live u32; the
     // OVERLAPPED is leaked, so valid and writable for as long as the operation may use it.
     let rc = unsafe { (api.wsa_send)(s, &buffer, 1, &mut sent, 0, leaked.0.as_ptr(), routine_arg) };
+    (leaked, last_error::int_result(api, rc))
+}
+
+/// `WSARecv(s, &buf, 1, &received, &flags, &overlapped, routine)` with flags 0 into a
+/// leaked buffer of `capacity` bytes (the receive may write it until it completes), with
+/// a fresh leaked `OVERLAPPED` as [`ioctl`]'s. Returns the `OVERLAPPED` and the call's
+/// result (success: completed at once; `WSA_IO_PENDING`: started).
+pub(crate) fn recv(
+    api: &Winsock,
+    s: SOCKET,
+    capacity: u16,
+    completion: Completion,
+) -> (Overlapped, CallResult) {
+    let (leaked, routine_arg) = leaked(completion);
+    let bytes: &'static mut [u8] = Box::leak(vec![0u8; usize::from(capacity)].into_boxed_slice());
+    let buffer = WSABUF {
+        len: u32::from(capacity),
+        buf: bytes.as_mut_ptr(),
+    };
+    let (mut received, mut flags) = (0u32, 0u32);
+    // SAFETY: one WSABUF over a leaked buffer of its `len` bytes (writable for the rest of
+    // the process, as the receive may write it until it completes); `received` and `flags`
+    // are live u32s; the OVERLAPPED is leaked, valid for as long as the operation may use
+    // it.
+    let rc = unsafe {
+        (api.wsa_recv)(
+            s,
+            &buffer,
+            1,
+            &mut received,
+            &mut flags,
+            leaked.0.as_ptr(),
+            routine_arg,
+        )
+    };
     (leaked, last_error::int_result(api, rc))
 }
 

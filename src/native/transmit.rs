@@ -14,7 +14,7 @@ use super::{last_error, Winsock};
 use crate::backend::{Buffer, CallResult};
 
 /// The Winsock convention of both functions: `TRUE`, or `FALSE` with the last error.
-fn bool_result(api: &Winsock, ok: i32) -> CallResult {
+pub(super) fn bool_result(api: &Winsock, ok: i32) -> CallResult {
     last_error::int_result(api, if ok == 0 { -1 } else { 0 })
 }
 

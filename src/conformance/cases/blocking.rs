@@ -27,7 +27,7 @@ fn while_waiting<T>(
         let helper = backend.helper(
             scope,
             Box::new(move || {
-                backend.await_blocked();
+                backend.await_blocked(1);
                 act()
             }),
         );

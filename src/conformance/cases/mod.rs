@@ -32,6 +32,8 @@
 //! | `everyday.rs` | `WSASendDisconnect`, `WSARecvDisconnect`, `WSARecvEx`, `getservbyname`, `getservbyport`, `GetAddrInfoExW`, `WSAConnectByList` |
 //! | `completion.rs` | completion ports: packets, timeouts, closed handles, associations; the extension GUIDs |
 //! | `transmit.rs` | `TransmitFile` and `TransmitPackets` in their memory forms |
+//! | `extensions.rs` | `AcceptEx`, `GetAcceptExSockaddrs`, `ConnectEx`, `DisconnectEx` at work, completing to a port |
+//! | `port_waits.rs` | `CancelIoEx`, `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS`, the waiters a packet or a port's close wakes |
 //! | `reuse.rs` | every cell of the second-bind table of `SO_REUSEADDR` and `SO_EXCLUSIVEADDRUSE` |
 #![forbid(unsafe_code)]
 
@@ -44,6 +46,7 @@ mod delete;
 mod dual_stack;
 mod duplicate;
 mod everyday;
+mod extensions;
 mod impersonation;
 mod lifecycle;
 mod multicast;
@@ -53,6 +56,7 @@ mod options;
 mod overlapped;
 mod pending;
 mod pending_sends;
+mod port_waits;
 mod query;
 mod readiness;
 mod receive_shutdown;
@@ -151,27 +155,6 @@ pub const OUTSIDE_THE_SUITE: &[Uncovered] = &[
                  outcome of both backends; tests/flow_control.rs proves the emulator's bound",
     },
     Uncovered {
-        rule: "K6",
-        reason: "AcceptEx and ConnectEx pend until another socket acts, and their completions \
-                 need an OVERLAPPED that outlives the call; the backend trait makes neither: \
-                 tests/extension_functions.rs and tests/iocp_echo_server.rs prove them",
-    },
-    Uncovered {
-        rule: "K7",
-        reason: "as K6, for DisconnectEx and TF_REUSE_SOCKET: tests/extension_functions.rs",
-    },
-    Uncovered {
-        rule: "K8",
-        reason: "cancellation needs a pending overlapped receive and a packet read after it; \
-                 tests/completion_ports.rs proves CancelIo, CancelIoEx and the skip mode",
-    },
-    Uncovered {
-        rule: "K9",
-        reason: "waking waiters needs several threads blocked in GetQueuedCompletionStatus, \
-                 which the single-threaded trait cannot arrange and which could wait on \
-                 Windows: tests/completion_ports.rs proves the order and the abandoned wait",
-    },
-    Uncovered {
         rule: "B8",
         reason: "queueing a routine to a thread blocked in recv needs a second thread's \
                  overlapped call completing on the first, which the trait cannot arrange; \
@@ -213,6 +196,8 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(blocking::CASES)
         .chain(completion::CASES)
         .chain(transmit::CASES)
+        .chain(extensions::CASES)
+        .chain(port_waits::CASES)
         .collect()
 }
 
