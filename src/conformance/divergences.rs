@@ -178,8 +178,8 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
     ),
     wine(
         "transmit-file-connected-udp",
-        "Wine 8.0's TransmitFile sends on a connected datagram socket, where nobody listens \
-         at the peer's port, and reports the port-unreachable as WSAECONNREFUSED.",
+        "Wine 8.0's TransmitFile sends the buffers on a connected datagram socket and \
+         succeeds.",
         "TransmitFile page, Return value: WSAEINVAL for \"a socket of type SOCK_DGRAM or \
          SOCK_RAW\" (hSocket: \"a handle to a connected socket ... a connection-oriented \
          socket\"); choice `transmit-checks`.",
@@ -386,7 +386,8 @@ pub const WINE_DIVERGENCES: &[Divergence] = &[
     ),
     wine(
         "wsapoll-failed-connect",
-        "Wine 8.0 reports revents 1 (POLLRDNORM only) for a refused non-blocking connect.",
+        "Wine 8.0 reports POLLERR for a refused non-blocking connect, with POLLRDNORM once it \
+         looks again, never POLLHUP | POLLERR | POLLWRNORM.",
         "WSAPoll page, Remarks: \"As of Windows 10 version 2004, when a TCP socket fails to \
          connect, (POLLHUP | POLLERR | POLLWRNORM) is indicated\"; sock.c test_WSAPoll, \
          \"Test a failed connection\" (an interactive check): `todo_wine \

@@ -118,7 +118,11 @@ pub(super) const CASES: &[Case] = &[
         expected: Err(Code(WSAEINVAL)),
         scenario: |s| {
             s.startup()?;
-            let sock = s.connected_udp4("127.0.0.1:9")?;
+            // A peer bound at the destination, so that no port-unreachable can arrive and
+            // change what a backend that sends reports.
+            let (_peer, at) = s.udp4_at("127.0.0.1:0")?;
+            let sock = s.udp4()?;
+            s.connect_to(sock, at)?;
             Ok(s.backend().transmit_file(sock, Some(HEAD_AND_TAIL), 0))
         },
     },
