@@ -5,20 +5,23 @@
 //! with nobody waiting it joins the queue, taken first in, first out. So the queue is empty
 //! whenever a thread waits. The wait itself is the network's (`model/waits`): bounded by
 //! the call's timeout on the network's clock and ended by the stall rules, so a port
-//! nobody posts to never hangs a test.
+//! nobody posts to never hangs a test. Each waiting thread has its own [`Signal`]: a post
+//! wakes the thread it hands its packet to and no other (the network's other waiters, a
+//! blocked client's `recv`, never see a port's traffic).
 //!
 //! Locking: the port's mutex is a leaf, taken alone and never across a wait.
 #![forbid(unsafe_code)]
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use windows_sys::Win32::System::IO::OVERLAPPED;
 
 use crate::model::events;
 use crate::model::sync::{current_thread, Mutex};
-use crate::model::waits::{Ended, WaitRequest, Waits};
+use crate::model::waits::{Ended, Signal, WaitRequest, Waits};
 
 /// An `OVERLAPPED` pointer carried from the thread that completes an operation to the one
 /// that dequeues its packet, never dereferenced here. An `AtomicPtr` is `Send` and keeps
@@ -86,8 +89,8 @@ pub(crate) enum Dequeued {
 struct State {
     /// Packets nobody waited for, oldest first.
     queue: VecDeque<Packet>,
-    /// The waiting threads' tickets, the last to begin waiting on top.
-    waiting: Vec<u64>,
+    /// The waiting threads' tickets and signals, the last to begin waiting on top.
+    waiting: Vec<(u64, Arc<Signal>)>,
     /// Packets handed to a waiting ticket, not yet taken by its thread.
     handed: Vec<(u64, Packet)>,
     next_ticket: u64,
@@ -100,8 +103,17 @@ impl State {
         Some(self.handed.swap_remove(at).1)
     }
 
+    /// Up to `max` queued packets, oldest first, if any.
+    fn take_queued(&mut self, max: usize) -> Option<Dequeued> {
+        if self.queue.is_empty() {
+            return None;
+        }
+        let count = max.min(self.queue.len());
+        Some(Dequeued::Packets(self.queue.drain(..count).collect()))
+    }
+
     fn stop_waiting(&mut self, ticket: u64) {
-        self.waiting.retain(|t| *t != ticket);
+        self.waiting.retain(|(t, _)| *t != ticket);
     }
 }
 
@@ -109,8 +121,8 @@ impl State {
 #[derive(Debug)]
 pub(crate) struct Port {
     state: Mutex<State>,
-    /// The waits of the network that created the port: its waiters sleep there, and every
-    /// post wakes them.
+    /// The waits of the network that created the port: its waiters wait there, each on its
+    /// own signal.
     waits: Waits,
 }
 
@@ -126,29 +138,44 @@ impl Port {
     /// Queues `packet`, or hands it to the thread that began waiting last. `false` (the
     /// packet dropped) once the port is closed.
     pub(crate) fn post(&self, packet: Packet) -> bool {
-        {
+        let woken = {
             let mut state = self.state.lock();
             if state.closed {
                 return false;
             }
             match state.waiting.pop() {
-                Some(ticket) => state.handed.push((ticket, packet)),
-                None => state.queue.push_back(packet),
+                Some((ticket, signal)) => {
+                    state.handed.push((ticket, packet));
+                    Some(signal)
+                }
+                None => {
+                    state.queue.push_back(packet);
+                    None
+                }
             }
+        };
+        if let Some(signal) = woken {
+            self.waits.fire(&signal);
         }
-        self.waits.changed();
         true
     }
 
     /// Closes the port: the threads waiting on it wake with [`Dequeued::Abandoned`] (a
     /// packet already handed to one is still its), queued packets are dropped.
     pub(crate) fn close(&self) {
-        {
+        let waiting: Vec<Arc<Signal>> = {
             let mut state = self.state.lock();
             state.closed = true;
             state.queue.clear();
+            state
+                .waiting
+                .iter()
+                .map(|(_, signal)| Arc::clone(signal))
+                .collect()
+        };
+        for signal in &waiting {
+            self.waits.fire(signal);
         }
-        self.waits.changed();
     }
 
     /// How many threads wait, and how many packets are queued.
@@ -174,13 +201,24 @@ impl Port {
             events::run_queued(me);
             return Dequeued::Alerted;
         }
-        let mut ticket = None;
-        let mut attempt = || self.attempt(max, &mut ticket);
-        if let Some(done) = attempt() {
-            return done;
+        {
+            // A packet there already, or the port closed: no wait, so no signal to make.
+            let mut state = self.state.lock();
+            if state.closed {
+                return Dequeued::Abandoned;
+            }
+            if let Some(packets) = state.take_queued(max) {
+                return packets;
+            }
         }
         if timeout == Some(Duration::ZERO) {
-            return self.give_up(ticket, Dequeued::TimedOut);
+            return Dequeued::TimedOut;
+        }
+        let signal = Arc::new(Signal::default());
+        let mut ticket = None;
+        let mut attempt = || self.attempt(max, &mut ticket, &signal);
+        if let Some(done) = attempt() {
+            return done;
         }
         let request = WaitRequest {
             call,
@@ -190,7 +228,7 @@ impl Port {
             alertable,
         };
         let ran_before = events::routines_run();
-        let outcome = self.waits.until(&request, || {
+        let outcome = self.waits.until_signalled(&request, &signal, || {
             if alertable && events::routines_run() != ran_before {
                 return Some(Dequeued::Alerted);
             }
@@ -206,7 +244,12 @@ impl Port {
 
     /// One look: a packet handed to this ticket, the queue's packets, or the port closed;
     /// with nothing, the thread begins waiting (its ticket on top).
-    fn attempt(&self, max: usize, ticket: &mut Option<u64>) -> Option<Dequeued> {
+    fn attempt(
+        &self,
+        max: usize,
+        ticket: &mut Option<u64>,
+        signal: &Arc<Signal>,
+    ) -> Option<Dequeued> {
         let mut state = self.state.lock();
         if let Some(mine) = *ticket {
             if let Some(packet) = state.take_handed(mine) {
@@ -219,14 +262,13 @@ impl Port {
             }
             return Some(Dequeued::Abandoned);
         }
-        if ticket.is_none() && !state.queue.is_empty() {
-            let count = max.min(state.queue.len());
-            return Some(Dequeued::Packets(state.queue.drain(..count).collect()));
-        }
         if ticket.is_none() {
+            if let Some(packets) = state.take_queued(max) {
+                return Some(packets);
+            }
             let mine = state.next_ticket;
             state.next_ticket += 1;
-            state.waiting.push(mine);
+            state.waiting.push((mine, Arc::clone(signal)));
             *ticket = Some(mine);
         }
         None

@@ -7,6 +7,7 @@
 //! | `threads.rs` | which threads a network knows (entered, spawned, its maker), and who waits where |
 //! | `stall.rs` | the diagnosis of a wait nothing can end ([`Stall`]) |
 //! | `blocking.rs` | the table's blocking calls: one loop around a non-blocking attempt |
+//! | `signal.rs` | one waiter's own wake-up, for waits whose waker knows the waiter (a port's) |
 //!
 //! ## How to wait
 //! A blocking call is a non-blocking attempt in a loop; [`Waits::until`] runs it:
@@ -33,6 +34,12 @@
 //! when nothing can ever end it (below); otherwise the attempt is simply made again. The
 //! readiness calls (`select`, `WSAPoll`, ...) wait the same way, with an attempt that looks
 //! at several sockets.
+//!
+//! A wait whose every waker knows which waiter it serves (a completion port's: each packet
+//! goes to one waiting thread) waits on a [`Signal`] of its own instead
+//! ([`Waits::until_signalled`]): the network's other changes do not wake it, and its waker
+//! wakes it alone ([`Waits::fire`]). Everything else about the wait (deadline, alerts,
+//! stalls) is the same.
 //!
 //! ## How to signal
 //! Every operation that changes something a waiter could wait for (data or a FIN or a
@@ -61,6 +68,7 @@
 mod blocking;
 mod clock;
 mod eventcount;
+mod signal;
 mod stall;
 pub(crate) mod threads;
 
@@ -78,10 +86,11 @@ pub(crate) use blocking::Awaited;
 pub use clock::Clock;
 use clock::ClockState;
 use eventcount::EventCount;
+pub(crate) use signal::Signal;
 pub use stall::Stall;
 pub(crate) use stall::WaiterInfo;
 
-/// How many times [`Waits::spin_until_changed`] looks, pausing, before it yields.
+/// How many times [`spin_until`] looks, pausing, before it yields.
 const SPINS: u32 = 64;
 
 /// How many times it then looks, yielding the processor, before the thread sleeps.
@@ -137,11 +146,31 @@ struct Waiter {
     /// looked up when a diagnosis needs it: no allocation per wait).
     name: Option<String>,
     request: WaitRequest,
-    /// The generation it last looked at.
+    /// The generation it last looked at (a waiter on the eventcount).
     seen: u64,
+    /// Its own signal (a signalled waiter).
+    signal: Option<Arc<Signal>>,
     deadline: Option<Duration>,
     /// Set when a deadlock ended every wait.
     ended: bool,
+}
+
+/// What ends a wait's sleep, besides the waits' own events.
+#[derive(Clone, Copy)]
+enum Wake<'a> {
+    /// The generation moved from the one read before the attempt.
+    Moved(u64),
+    /// The waiter's own signal was set.
+    Signalled(&'a Arc<Signal>),
+}
+
+impl Wake<'_> {
+    fn woken(&self, count: &EventCount) -> bool {
+        match self {
+            Wake::Moved(seen) => count.generation() != *seen,
+            Wake::Signalled(signal) => signal.is_set(),
+        }
+    }
 }
 
 /// What [`State::deadlocked`] found.
@@ -218,9 +247,9 @@ impl Shared {
     }
 
     /// Wakes every sleeper to look again, after a change of the waits' own.
-    fn wake_all(&self, _locked: &MutexGuard<'_, State>) {
+    fn wake_all(&self, locked: &MutexGuard<'_, State>) {
         self.count.bump();
-        self.wake.notify_all();
+        notify_everyone(&self.wake, locked);
     }
 
     pub(crate) fn know_thread(&self, thread: ThreadId, name: String) {
@@ -249,10 +278,14 @@ impl State {
         if !self.detect || self.known.is_empty() || self.starting > 0 {
             return Deadlock::No;
         }
+        let unwoken = |w: &Waiter| match &w.signal {
+            Some(signal) => !signal.is_set(),
+            None => w.seen == generation,
+        };
         let stuck = |thread: &ThreadId| {
             self.waiters
                 .iter()
-                .any(|w| w.thread == *thread && w.seen == generation && !w.ended)
+                .any(|w| w.thread == *thread && unwoken(w) && !w.ended)
         };
         if !self.known.keys().all(stuck) {
             return Deadlock::No;
@@ -312,12 +345,22 @@ impl Waits {
         self.shared.count.generation()
     }
 
-    /// Something a waiter could wait for changed: wakes the waiters, if any.
+    /// Something a waiter could wait for changed: wakes the waiters on the eventcount, if
+    /// any (not the signalled ones: [`Waits::fire`] wakes those).
     #[inline]
     pub(crate) fn changed(&self) {
         if self.shared.count.must_signal() {
             let _state = self.shared.lock();
             self.shared.wake.notify_all();
+        }
+    }
+
+    /// Wakes the one waiter of `signal` (what it waits for was changed first, under the
+    /// lock it looks under): costs one atomic store and load unless it sleeps.
+    pub(crate) fn fire(&self, signal: &Signal) {
+        if signal.set() {
+            let _state = self.shared.lock();
+            signal.wake.notify_all();
         }
     }
 
@@ -445,36 +488,36 @@ impl Waits {
             if let Some(done) = attempt() {
                 return Ok(done);
             }
-            if self.spin_until_changed(seen) {
+            if spin_until(|| self.generation() != seen) {
                 continue;
             }
-            self.wait(seen, request)?;
+            self.wait(Wake::Moved(seen), request)?;
         }
     }
 
-    /// Watches the generation for a short while before sleeping: between threads of one
-    /// network the awaited change often comes within microseconds (a ping-pong's reply),
-    /// and catching it here saves the sleep and the wake-up, which cost more than the
-    /// whole exchange (`docs/performance.md`, comparison 8). Bounded, and it reads one
-    /// atomic: the wait proper follows if nothing changed.
-    fn spin_until_changed(&self, seen: u64) -> bool {
-        for round in 0..SPINS + YIELDS {
-            if self.generation() != seen {
-                return true;
+    /// As [`Waits::until`], for a wait woken by its own `signal` alone (see the module
+    /// doc): whoever makes `attempt` succeed must [`Waits::fire`] the signal after.
+    pub(crate) fn until_signalled<R>(
+        &self,
+        request: &WaitRequest,
+        signal: &Arc<Signal>,
+        mut attempt: impl FnMut() -> Option<R>,
+    ) -> Result<R, Ended> {
+        loop {
+            signal.clear();
+            if let Some(done) = attempt() {
+                return Ok(done);
             }
-            if round < SPINS {
-                std::hint::spin_loop();
-            } else {
-                // Lets the thread that will answer run, on a machine with few cores.
-                std::thread::yield_now();
+            if spin_until(|| signal.is_set()) {
+                continue;
             }
+            self.wait(Wake::Signalled(signal), request)?;
         }
-        false
     }
 
-    /// One wait: returns once the generation is not `seen` (or routines ran), or ends as
-    /// [`Ended`] says. The caller must be interested ([`Waits::until`] is).
-    fn wait(&self, seen: u64, request: &WaitRequest) -> Result<(), Ended> {
+    /// One wait: returns once `wake` says the waiter was woken (or routines ran), or ends as
+    /// [`Ended`] says. A waiter on the eventcount must be interested ([`Waits::until`] is).
+    fn wait(&self, wake: Wake<'_>, request: &WaitRequest) -> Result<(), Ended> {
         let me = current_thread().id();
         if request.alertable {
             threads::mark_waiting(&self.shared);
@@ -488,12 +531,17 @@ impl Waits {
         let id = state.next_waiter;
         state.next_waiter += 1;
         let name = (!state.known.contains_key(&me)).then(threads::thread_label);
+        let (seen, signal) = match wake {
+            Wake::Moved(seen) => (seen, None),
+            Wake::Signalled(signal) => (self.generation(), Some(Arc::clone(signal))),
+        };
         state.waiters.push(Waiter {
             id,
             thread: me,
             name,
             request: *request,
             seen,
+            signal,
             deadline: request.deadline,
             ended: false,
         });
@@ -507,7 +555,7 @@ impl Waits {
             if mine.is_some_and(|w| w.ended) {
                 break Err(Ended::Stalled(None));
             }
-            if self.generation() != seen {
+            if wake.woken(&self.shared.count) {
                 break Ok(false);
             }
             if request.alertable && state.alerted.remove(&me) {
@@ -516,7 +564,7 @@ impl Waits {
             if request.deadline.is_some_and(|d| state.clock.now() >= d) {
                 break Err(Ended::TimedOut);
             }
-            match state.deadlocked(seen) {
+            match state.deadlocked(self.generation()) {
                 Deadlock::No => {}
                 Deadlock::Jumped => {
                     self.shared.wake_all(&state);
@@ -530,7 +578,7 @@ impl Waits {
                         deadlock: true,
                         waiters: state.infos(id),
                     };
-                    self.shared.wake.notify_all();
+                    notify_everyone(&self.shared.wake, &state);
                     break Err(Ended::Stalled(Some(found)));
                 }
             }
@@ -540,11 +588,15 @@ impl Waits {
                 .into_iter()
                 .chain(stall_at)
                 .min();
-            let timed_out = match until {
-                Some(until) => self.shared.wake.wait_until(&mut state, until).timed_out(),
-                None => {
-                    self.shared.wake.wait(&mut state);
-                    false
+            let timed_out = match wake {
+                Wake::Moved(_) => sleep(&self.shared.wake, &mut state, until),
+                Wake::Signalled(signal) => {
+                    if !signal.may_sleep() {
+                        continue;
+                    }
+                    let timed_out = sleep(&signal.wake, &mut state, until);
+                    signal.awake();
+                    timed_out
                 }
             };
             if timed_out && stall_at.is_some_and(|at| Instant::now() >= at) {
@@ -567,6 +619,46 @@ impl Waits {
             Ok(false) => Ok(()),
             Err(ended) => Err(ended),
         }
+    }
+}
+
+/// Watches for a change (the generation moved, the signal set) for a short while before sleeping: between threads of one
+/// network the awaited change often comes within microseconds (a ping-pong's reply),
+/// and catching it here saves the sleep and the wake-up, which cost more than the
+/// whole exchange (`docs/performance.md`, comparison 8). Bounded, and it reads one
+/// atomic: the wait proper follows if nothing changed.
+fn spin_until(changed: impl Fn() -> bool) -> bool {
+    for round in 0..SPINS + YIELDS {
+        if changed() {
+            return true;
+        }
+        if round < SPINS {
+            std::hint::spin_loop();
+        } else {
+            // Lets the thread that will answer run, on a machine with few cores.
+            std::thread::yield_now();
+        }
+    }
+    false
+}
+
+/// Sleeps on `condvar` (with the waits' mutex) until notified or `until`; whether it timed
+/// out.
+fn sleep(condvar: &Condvar, state: &mut MutexGuard<'_, State>, until: Option<Instant>) -> bool {
+    match until {
+        Some(until) => condvar.wait_until(state, until).timed_out(),
+        None => {
+            condvar.wait(state);
+            false
+        }
+    }
+}
+
+/// Wakes every waiter: those on the eventcount's condvar and each signalled one.
+fn notify_everyone(condvar: &Condvar, state: &MutexGuard<'_, State>) {
+    condvar.notify_all();
+    for signal in state.waiters.iter().filter_map(|w| w.signal.as_ref()) {
+        signal.wake.notify_all();
     }
 }
 

@@ -241,3 +241,75 @@ fn a_known_thread_leaving_lets_the_others_find_the_deadlock() {
         ));
     });
 }
+
+#[test]
+fn a_fired_signal_always_wakes_its_waiter() {
+    for _ in 0..200 {
+        let waits = Waits::default();
+        let signal = Arc::new(Signal::default());
+        let flag = AtomicBool::new(false);
+        expect(&waits, 2);
+        thread::scope(|scope| {
+            let waiter = known(scope, &waits, || {
+                waits.until_signalled(&request(None), &signal, || {
+                    flag.load(Ordering::SeqCst).then_some(7)
+                })
+            });
+            known(scope, &waits, || {
+                flag.store(true, Ordering::SeqCst);
+                waits.fire(&signal);
+            });
+            assert_eq!(waiter.join().unwrap(), Ok(7));
+        });
+        assert!(waits.stalls().is_empty());
+    }
+}
+
+#[test]
+fn changes_for_other_waiters_leave_a_signalled_waiter_stuck_so_a_deadlock_is_still_found() {
+    let waits = Waits::default();
+    // Far enough that only the deadlock rule ends these waits soon; a regression fails
+    // at the limit (a stall, not a deadlock) instead of hanging.
+    waits.set_stall_limit(Duration::from_secs(30));
+    let signal = Arc::new(Signal::default());
+    expect(&waits, 2);
+    thread::scope(|scope| {
+        let signalled = known(scope, &waits, || {
+            waits.until_signalled(&request(None), &signal, || None::<()>)
+        });
+        let other = known(scope, &waits, || {
+            assert!(waits.until_blocked(1), "the signalled waiter never waited");
+            // Changes that move the generation (a setting of the waits' own wakes everyone),
+            // none of them the signalled waiter's.
+            for _ in 0..10 {
+                waits.set_stall_limit(Duration::from_secs(30));
+                waits.changed();
+            }
+            waits.until(&request(None), || None::<()>)
+        });
+        let outcomes = [signalled.join().unwrap(), other.join().unwrap()];
+        assert!(
+            outcomes
+                .iter()
+                .all(|outcome| matches!(outcome, Err(Ended::Stalled(_)))),
+            "{outcomes:?}"
+        );
+        assert!(outcomes.iter().any(|outcome| matches!(
+            outcome,
+            Err(Ended::Stalled(Some(Found { deadlock: true, .. })))
+        )));
+    });
+}
+
+#[test]
+fn a_moved_clock_times_out_a_signalled_wait() {
+    let (waits, _, deadline) = thirty_seconds_on(Clock::Manual);
+    let signal = Arc::new(Signal::default());
+    thread::scope(|scope| {
+        let waiter =
+            scope.spawn(|| waits.until_signalled(&request(deadline), &signal, || None::<()>));
+        assert!(waits.until_blocked(1), "the waiter never waited");
+        assert!(waits.advance(Duration::from_secs(30)));
+        assert_eq!(waiter.join().unwrap(), Err(Ended::TimedOut));
+    });
+}
