@@ -4,8 +4,7 @@
 use std::net::SocketAddr;
 
 use windows_sys::Win32::Networking::WinSock::{
-    LPFN_TRANSMITPACKETS, SIO_GET_EXTENSION_FUNCTION_POINTER, SOCKET, WSAEINVAL,
-    WSAID_TRANSMITPACKETS,
+    SIO_GET_EXTENSION_FUNCTION_POINTER, SOCKET, WSAEINVAL, WSAID_TRANSMITPACKETS,
 };
 
 use windows_sys::Win32::Networking::WinSock::WSAEVENT;
@@ -217,9 +216,7 @@ impl Backend for Native {
         let result = with_windows(|api| transmit::transmit_packets(api, s, elements, flags));
         if result == Err(Code(WSAEINVAL)) {
             // Was it the function's lookup that failed? (Wine 8.0 has no TransmitPackets.)
-            let lookup = with_windows(|api| {
-                ioctl::extension_function::<LPFN_TRANSMITPACKETS>(api, s, WSAID_TRANSMITPACKETS)
-            });
+            let lookup = with_windows(|api| transmit::transmit_packets_function(api, s));
             let guid = wine::guid_bytes(WSAID_TRANSMITPACKETS);
             wine::after_extension_lookup(SIO_GET_EXTENSION_FUNCTION_POINTER, &guid, &lookup);
         }

@@ -49,11 +49,9 @@ pub(crate) fn accept_ex(
         receive_len,
     };
     // SAFETY: LPFN_ACCEPTEX is the type WSAID_ACCEPTEX's function has.
-    let function = match found(extension_function::<LPFN_ACCEPTEX>(
-        api,
-        listener,
-        WSAID_ACCEPTEX,
-    )) {
+    let function = match found(unsafe {
+        extension_function::<LPFN_ACCEPTEX>(api, listener, WSAID_ACCEPTEX)
+    }) {
         Ok(function) => function,
         Err(code) => return (accepting, Err(code)),
     };
@@ -102,11 +100,9 @@ pub(crate) fn accept_ex_sockaddrs(
     received: u32,
 ) -> CallResult<Accepted> {
     // SAFETY: LPFN_GETACCEPTEXSOCKADDRS is the type WSAID_GETACCEPTEXSOCKADDRS's has.
-    let function = found(extension_function::<LPFN_GETACCEPTEXSOCKADDRS>(
-        api,
-        s,
-        WSAID_GETACCEPTEXSOCKADDRS,
-    ))?;
+    let function = found(unsafe {
+        extension_function::<LPFN_GETACCEPTEXSOCKADDRS>(api, s, WSAID_GETACCEPTEXSOCKADDRS)
+    })?;
     let receive_len = u32::from(accepting.receive_len);
     let total = receive_len as usize + 2 * AREA as usize;
     let (mut local, mut remote) = (ptr::null_mut::<SOCKADDR>(), ptr::null_mut::<SOCKADDR>());
@@ -147,14 +143,11 @@ pub(crate) fn connect_ex(
 ) -> (Overlapped, CallResult) {
     let (overlapped, _) = leaked(Completion::Port);
     // SAFETY: LPFN_CONNECTEX is the type WSAID_CONNECTEX's function has.
-    let function = match found(extension_function::<LPFN_CONNECTEX>(
-        api,
-        s,
-        WSAID_CONNECTEX,
-    )) {
-        Ok(function) => function,
-        Err(code) => return (overlapped, Err(code)),
-    };
+    let function =
+        match found(unsafe { extension_function::<LPFN_CONNECTEX>(api, s, WSAID_CONNECTEX) }) {
+            Ok(function) => function,
+            Err(code) => return (overlapped, Err(code)),
+        };
     let (raw, len) = encode_sockaddr(to);
     let name = super::aligned(&raw[..len]);
     let bytes: &'static mut [u8] = Box::leak(data.to_vec().into_boxed_slice());
@@ -181,14 +174,12 @@ pub(crate) fn connect_ex(
 pub(crate) fn disconnect_ex(api: &Winsock, s: SOCKET, flags: u32) -> (Overlapped, CallResult) {
     let (overlapped, _) = leaked(Completion::Port);
     // SAFETY: LPFN_DISCONNECTEX is the type WSAID_DISCONNECTEX's function has.
-    let function = match found(extension_function::<LPFN_DISCONNECTEX>(
-        api,
-        s,
-        WSAID_DISCONNECTEX,
-    )) {
-        Ok(function) => function,
-        Err(code) => return (overlapped, Err(code)),
-    };
+    let function =
+        match found(unsafe { extension_function::<LPFN_DISCONNECTEX>(api, s, WSAID_DISCONNECTEX) })
+        {
+            Ok(function) => function,
+            Err(code) => return (overlapped, Err(code)),
+        };
     // SAFETY: the OVERLAPPED is leaked, valid and writable for as long as the operation
     // may use it; the rest are plain integers.
     let ok = unsafe { function(s, overlapped.0.as_ptr(), flags, 0) };

@@ -40,7 +40,12 @@ pub(crate) fn ioctl(api: &Winsock, s: SOCKET, code: u32, input: Buffer<'_>) -> C
 
 /// The extension function `guid` names on `s`'s provider, typed as its `LPFN_*` (`T`, an
 /// `Option` of a function pointer: `None` if the call wrote nothing).
-pub(crate) fn extension_function<T: Default>(
+///
+/// # Safety
+/// `T` must be the `LPFN_*` type of the function `guid` names (an `Option` of an
+/// `extern "system"` function pointer with that function's signature): the provider writes
+/// that function's address into a `T`, and the caller will call it as a `T`.
+pub(crate) unsafe fn extension_function<T: Default>(
     api: &Winsock,
     s: SOCKET,
     guid: GUID,

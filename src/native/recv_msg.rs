@@ -31,7 +31,9 @@ pub(crate) fn wsa_recv_msg(
         control: Vec::new(),
         flags: 0,
     };
-    let function = match extension_function::<LPFN_WSARECVMSG>(api, s, WSAID_WSARECVMSG) {
+    // SAFETY: LPFN_WSARECVMSG is the type WSAID_WSARECVMSG's function has.
+    let function = match unsafe { extension_function::<LPFN_WSARECVMSG>(api, s, WSAID_WSARECVMSG) }
+    {
         Ok(Some(function)) => function,
         Ok(None) => return outcome,
         Err(code) => {

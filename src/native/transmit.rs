@@ -18,6 +18,15 @@ pub(super) fn bool_result(api: &Winsock, ok: i32) -> CallResult {
     last_error::int_result(api, if ok == 0 { -1 } else { 0 })
 }
 
+/// `TransmitPackets` looked up on `s`'s provider (`None`: the lookup wrote nothing).
+pub(crate) fn transmit_packets_function(
+    api: &Winsock,
+    s: SOCKET,
+) -> CallResult<LPFN_TRANSMITPACKETS> {
+    // SAFETY: LPFN_TRANSMITPACKETS is the type WSAID_TRANSMITPACKETS's function has.
+    unsafe { extension_function::<LPFN_TRANSMITPACKETS>(api, s, WSAID_TRANSMITPACKETS) }
+}
+
 /// `TransmitFile(s, NULL, 0, 0, NULL, buffers, flags)`: `buffers` `None` passes a NULL
 /// `lpTransmitBuffers`, otherwise a `TRANSMIT_FILE_BUFFERS` over copies of the head and
 /// tail (a [`Buffer::Null`] is a NULL pointer with its length).
@@ -27,7 +36,8 @@ pub(crate) fn transmit_file(
     buffers: Option<(Buffer<'_>, Buffer<'_>)>,
     flags: u32,
 ) -> CallResult {
-    let function = extension_function::<LPFN_TRANSMITFILE>(api, s, WSAID_TRANSMITFILE)?;
+    // SAFETY: LPFN_TRANSMITFILE is the type WSAID_TRANSMITFILE's function has.
+    let function = unsafe { extension_function::<LPFN_TRANSMITFILE>(api, s, WSAID_TRANSMITFILE) }?;
     let Some(function) = function else {
         return Ok(());
     };
@@ -58,7 +68,7 @@ pub(crate) fn transmit_packets(
     elements: &[(&[u8], bool)],
     flags: u32,
 ) -> CallResult {
-    let function = extension_function::<LPFN_TRANSMITPACKETS>(api, s, WSAID_TRANSMITPACKETS)?;
+    let function = transmit_packets_function(api, s)?;
     let Some(function) = function else {
         return Ok(());
     };

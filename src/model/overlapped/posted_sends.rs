@@ -83,6 +83,38 @@ impl fmt::Debug for PostedSends {
     }
 }
 
+impl PostedSends {
+    /// Checks the socket's bound, then queues the send (its data copied only then), with
+    /// `list` (this table's list) locked.
+    fn push(
+        &self,
+        list: &mut List,
+        socket: SOCKET,
+        data: &[u8],
+        flags: i32,
+        tag: usize,
+        begin: impl FnOnce() -> Sent,
+    ) -> Result<()> {
+        let (_, held) = list.held.get(&socket).copied().unwrap_or((0, 0));
+        if data.len() > choices::MAX_POSTED_SEND_BYTES.saturating_sub(held) {
+            return Err(Error::NoBufferSpace);
+        }
+        let sent = begin();
+        let entry = list.held.entry(socket).or_insert((0, 0));
+        entry.0 += 1;
+        entry.1 += data.len();
+        list.posted.push_back(Posted {
+            socket,
+            tag,
+            data: data.to_vec(),
+            flags,
+            sent,
+        });
+        self.count.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
 /// Whether an overlapped send on `socket` goes behind posted ones, or may be tried now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SendTurn {
@@ -114,15 +146,8 @@ impl SocketTable {
         if !list.held.contains_key(&socket) {
             return Ok(SendTurn::Now);
         }
-        Self::push(
-            &mut list,
-            &self.posted_sends.count,
-            socket,
-            data,
-            flags,
-            tag,
-            begin,
-        )?;
+        self.posted_sends
+            .push(&mut list, socket, data, flags, tag, begin)?;
         Ok(SendTurn::Queued)
     }
 
@@ -142,47 +167,11 @@ impl SocketTable {
         let socket = self.socket_of(socket)?;
         {
             let mut list = self.posted_sends.list.lock();
-            Self::push(
-                &mut list,
-                &self.posted_sends.count,
-                socket,
-                data,
-                flags,
-                tag,
-                begin,
-            )?;
+            self.posted_sends
+                .push(&mut list, socket, data, flags, tag, begin)?;
         }
         // Room may have come between the attempt and the post.
         self.fill_sends();
-        Ok(())
-    }
-
-    /// Checks the socket's bound, then queues the send (its data copied only then).
-    fn push(
-        list: &mut List,
-        count: &AtomicUsize,
-        socket: SOCKET,
-        data: &[u8],
-        flags: i32,
-        tag: usize,
-        begin: impl FnOnce() -> Sent,
-    ) -> Result<()> {
-        let (_, held) = list.held.get(&socket).copied().unwrap_or((0, 0));
-        if data.len() > choices::MAX_POSTED_SEND_BYTES.saturating_sub(held) {
-            return Err(Error::NoBufferSpace);
-        }
-        let sent = begin();
-        let entry = list.held.entry(socket).or_insert((0, 0));
-        entry.0 += 1;
-        entry.1 += data.len();
-        list.posted.push_back(Posted {
-            socket,
-            tag,
-            data: data.to_vec(),
-            flags,
-            sent,
-        });
-        count.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
 
