@@ -979,9 +979,26 @@ pub const ACCEPT_EX_CONTEXT: Choice = Choice {
              getsockname with WSAEINVAL, as on a socket that is not \
              connected, until setsockopt(SO_UPDATE_ACCEPT_CONTEXT) is given \
              the listening socket (any other handle is WSAEINVAL); then both \
-             report the connection's addresses. A socket ConnectEx connected \
-             behaves as connected at once; SO_UPDATE_CONNECT_CONTEXT is \
-             accepted on it.",
+             report the connection's addresses. A socket ConnectEx connected: \
+             CONNECT_EX_CONTEXT.",
+};
+
+/// What can a socket ConnectEx connected do before SO_UPDATE_CONNECT_CONTEXT?
+pub const CONNECT_EX_CONTEXT: Choice = Choice {
+    id: "connect-ex-context",
+    question: "What can a socket ConnectEx connected do before \
+               SO_UPDATE_CONNECT_CONTEXT?",
+    answer: "The calls the page lists (send, recv, WSASend, WSARecv, \
+             TransmitFile, closesocket) work at once, and so do getsockopt, \
+             setsockopt (SO_CONNECT_TIME is read while ConnectEx is in \
+             progress, as the page shows) and getsockname (the address \
+             bound). getpeername and shutdown (with a valid how) fail with \
+             WSAENOTCONN, as on a socket that is not connected, until \
+             setsockopt(SO_UPDATE_CONNECT_CONTEXT) (any optval and optlen); \
+             then the socket is connected like any other. connect, WSAConnect \
+             and ConnectEx on it are WSAEISCONN before and after, as the page \
+             says of any attempt to reconnect an active connection. A ConnectEx \
+             that failed leaves nothing to update: the socket may connect again.",
 };
 
 /// What does DisconnectEx with TF_REUSE_SOCKET leave behind?
@@ -1360,10 +1377,13 @@ pub const BROADCAST_DELIVERY: Choice = Choice {
 pub const CONNECT_TIME: Choice = Choice {
     id: "connect-time",
     question: "What does SO_CONNECT_TIME count in a network with no wire?",
-    answer: "Whole seconds since the stream socket's connect (or accept) succeeded, by the \
-             host's monotonic clock; 0xFFFFFFFF (with success) on a socket that is not a \
-             connected stream, as Windows reports it, not SOCKET_ERROR as the getsockopt \
-             page says.",
+    answer: "Whole seconds since the stream socket's connect (or accept, or AcceptEx's \
+             taking of the connection, before its first data) succeeded, on the \
+             network's clock (real time by default; a test clock moves when advanced); \
+             0xFFFFFFFF (with success, 4 bytes) on a socket that is not a connected \
+             stream, as Windows reports it, not SOCKET_ERROR as the getsockopt page \
+             says: an AcceptEx accept socket before a connection arrives, a listener, a \
+             datagram socket.",
 };
 
 /// Closing with SO_LINGER on and a timeout.
@@ -1981,6 +2001,7 @@ pub const ALL: &[Choice] = &[
     EXTENSIONS_PEND,
     ACCEPT_EX_BUFFER,
     ACCEPT_EX_CONTEXT,
+    CONNECT_EX_CONTEXT,
     DISCONNECT_REUSE,
     TRANSMIT_CHECKS,
     TRANSMIT_NO_FILES,

@@ -42,29 +42,6 @@ fn accept_into(
     (ok, unsafe { WSAGetLastError() })
 }
 
-/// `ConnectEx(s, addr, data, .., ov)`: its return and last error.
-fn connect_to(s: SOCKET, addr: &str, data: &[u8], ov: *mut OVERLAPPED) -> (BOOL, i32) {
-    // Looked up on a socket of its own: `s` may be no socket.
-    let probe = tcp_socket();
-    let function = connect_ex(probe);
-    close_all(&[probe]);
-    let name = sockaddr_in(addr.parse().unwrap());
-    let mut sent = 0xdead_beef_u32;
-    let ok = unsafe {
-        function(
-            s,
-            ptr::from_ref(&name).cast(),
-            16,
-            data.as_ptr().cast(),
-            data.len() as u32,
-            &mut sent,
-            ov,
-        )
-    };
-    assert_eq!(sent, 0xdead_beef, "*lpdwBytesSent is never written");
-    (ok, unsafe { WSAGetLastError() })
-}
-
 /// A port, a listener on `addr` associated with it (key 1), and an accept socket.
 fn served(addr: &str) -> (HANDLE, SOCKET, SOCKET) {
     let port = new_port();
@@ -424,13 +401,7 @@ fn choice_accept_ex_context() {
         0
     );
     assert_eq!(u16::from_be(name.sin_port), 6005);
-    // ConnectEx's socket: connected at once; SO_UPDATE_CONNECT_CONTEXT accepted.
-    assert_eq!(
-        unsafe { getpeername(c, ptr::from_mut(&mut name).cast(), &mut len) },
-        0
-    );
-    let rc = unsafe { setsockopt(c, SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, ptr::null(), 0) };
-    assert_eq!(rc, 0);
+    // ConnectEx's socket: connect_ex_context.rs.
     close_all(&[l, accept, c]);
     assert_eq!(unsafe { CloseHandle(port) }, TRUE);
 }

@@ -177,3 +177,26 @@ pub fn dequeue(port: HANDLE, milliseconds: u32) -> Dequeued {
         error,
     }
 }
+
+/// `ConnectEx(s, addr, data, .., ov)`: its return and last error.
+pub fn connect_to(s: SOCKET, addr: &str, data: &[u8], ov: *mut OVERLAPPED) -> (BOOL, i32) {
+    // Looked up on a socket of its own: `s` may be no socket.
+    let probe = tcp_socket();
+    let function = connect_ex(probe);
+    assert_eq!(unsafe { closesocket(probe) }, 0);
+    let name = sockaddr_in(addr.parse().unwrap());
+    let mut sent = 0xdead_beef_u32;
+    let ok = unsafe {
+        function(
+            s,
+            ptr::from_ref(&name).cast(),
+            16,
+            data.as_ptr().cast(),
+            data.len() as u32,
+            &mut sent,
+            ov,
+        )
+    };
+    assert_eq!(sent, 0xdead_beef, "*lpdwBytesSent is never written");
+    (ok, unsafe { WSAGetLastError() })
+}

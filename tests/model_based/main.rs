@@ -25,6 +25,7 @@ mod data_ops;
 mod expected;
 mod ops;
 mod pieces;
+mod port_io;
 mod port_ops;
 mod reference;
 mod security_ops;

@@ -275,7 +275,8 @@ pub enum Op {
 
 impl Op {
     /// The same call without its overlapped arguments: for a socket associated with a
-    /// completion port, whose packets the reference does not model (`port_ops.rs`).
+    /// completion port, whose packets the reference models only for the overlapped
+    /// `WSASend` and `WSARecv` of `port_io.rs`.
     fn without_overlapped(&self) -> Op {
         let mut op = self.clone();
         match &mut op {

@@ -6,10 +6,11 @@
 //! port, until it closes or the port does; a closed or unknown handle is
 //! `ERROR_INVALID_HANDLE`).
 //!
-//! The sockets' own overlapped calls complete to their port when associated; which packet
-//! each queues is tested in `completion_ports.rs`. Here a call on an associated socket is
-//! made without its overlapped arguments ([`Op::without_overlapped`]), so every packet in a
-//! port is one the sequence posted and the reference knows.
+//! The sockets' own overlapped calls complete to their port when associated. The other
+//! calls on an associated socket are made without their overlapped arguments
+//! ([`Op::without_overlapped`]); overlapped `WSASend` and `WSARecv` ([`PortOp::Io`],
+//! `port_io.rs`) are made with an `OVERLAPPED` when they complete at once, and the
+//! reference queues their packets, so every packet in a port is one the reference knows.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::ptr;
@@ -23,6 +24,7 @@ use winsock_emu::sys::{
 };
 
 use super::ops::{Op, Seen, H};
+use super::port_io::{io_op, run_io, Blocks, IoOp};
 use super::reference::{Outcome, Reference};
 
 /// A port argument: one the sequence created (possibly closed since), or a made-up value.
@@ -52,6 +54,8 @@ pub enum PortOp {
     Dequeue { port: PortArg, ex: Option<u32> },
     /// `CloseHandle(port)`.
     Close { port: PortArg },
+    /// An overlapped `WSASend` or `WSARecv` on the socket (`port_io.rs`).
+    Io(IoOp),
 }
 
 /// A random port call.
@@ -74,14 +78,15 @@ pub fn port_op() -> impl Strategy<Value = PortOp> {
         4 => (port.clone(), prop::option::of(1u32..3))
             .prop_map(|(port, ex)| PortOp::Dequeue { port, ex }),
         1 => port.prop_map(|port| PortOp::Close { port }),
+        4 => io_op().prop_map(PortOp::Io),
     ]
 }
 
 /// A packet as `GetQueuedCompletionStatus` reports it: bytes, key, `OVERLAPPED` address.
-type Packet = (u32, usize, usize);
+pub type Packet = (u32, usize, usize);
 
 /// The reference's ports.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Ports {
     /// Every port handle the sequence was given, in order.
     created: Vec<usize>,
@@ -89,6 +94,11 @@ pub struct Ports {
     open: BTreeMap<usize, VecDeque<Packet>>,
     /// Each socket (the reference's key) associated with a port, and the port.
     associated: BTreeMap<SOCKET, usize>,
+    /// Each associated socket's completion key.
+    keys: BTreeMap<SOCKET, usize>,
+    /// The `OVERLAPPED`s of the sockets' overlapped calls (`port_io.rs`), kept at their
+    /// addresses for as long as the sequence runs.
+    pub blocks: Blocks,
 }
 
 impl Ports {
@@ -104,6 +114,19 @@ impl Ports {
     pub fn port_of(&self, m: SOCKET, model: &Reference) -> Option<usize> {
         let port = *self.associated.get(&m)?;
         (model.is_open(m) && self.open.contains_key(&port)).then_some(port)
+    }
+
+    /// The port and completion key of socket `m`, while both are open.
+    pub fn key_of(&self, m: SOCKET, model: &Reference) -> Option<(usize, usize)> {
+        let port = self.port_of(m, model)?;
+        Some((port, *self.keys.get(&m)?))
+    }
+
+    /// Queues the packet of an operation that completed on `port`.
+    pub fn queue(&mut self, port: usize, packet: Packet) {
+        if let Some(queue) = self.open.get_mut(&port) {
+            queue.push_back(packet);
+        }
     }
 }
 
@@ -172,6 +195,7 @@ pub fn run_port(op: &PortOp, h: H, seen: &Seen, model: &mut Reference) -> (Outco
                     let made = fresh(model);
                     if let Ok(new) = made {
                         model.ports.associated.insert(m, new);
+                        model.ports.keys.insert(m, key);
                     }
                     made
                 }
@@ -181,6 +205,7 @@ pub fn run_port(op: &PortOp, h: H, seen: &Seen, model: &mut Reference) -> (Outco
                 Err(ERROR_INVALID_PARAMETER as i32)
             } else {
                 model.ports.associated.insert(m, port);
+                model.ports.keys.insert(m, key);
                 Ok(port)
             };
             (actual, expected)
@@ -215,6 +240,7 @@ pub fn run_port(op: &PortOp, h: H, seen: &Seen, model: &mut Reference) -> (Outco
                 Some(count) => dequeue_ex(port, count, model),
             }
         }
+        PortOp::Io(ref io) => run_io(io, seen.resolve(h), model),
         PortOp::Close { port } => {
             let port = model.ports.resolve(port);
             let ok = unsafe { CloseHandle(handle_of(port)) };
@@ -329,6 +355,9 @@ pub fn port_piece() -> impl Strategy<Value = Vec<Op>> {
                 overlapped: 0x80 + 8 * n as usize,
             }));
         }
+        // The latest socket's own overlapped calls, when it can make them at once.
+        ops.push(port(PortOp::Io(IoOp::Send { len: 3, seed: 7 })));
+        ops.push(port(PortOp::Io(IoOp::Recv)));
         ops.push(port(PortOp::Dequeue {
             port: recent,
             ex: None,

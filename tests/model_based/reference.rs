@@ -125,7 +125,7 @@ impl Sock {
 }
 
 /// The reference Winsock.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Reference {
     startups: u32,
     next_handle: SOCKET,
@@ -464,6 +464,11 @@ impl Reference {
             (None, Some(open)) if !open.contains(&h) => 0,
             _ => h,
         }
+    }
+
+    /// Whether the socket `m` (a key in `socks`) was made for overlapped calls.
+    pub fn is_overlapped(&self, m: SOCKET) -> bool {
+        self.sock(m).is_ok_and(|s| s.overlapped)
     }
 
     /// Whether the socket `m` (a key in `socks`) is open, in a started Winsock.

@@ -33,6 +33,7 @@
 //! | `completion.rs` | completion ports: packets, timeouts, closed handles, associations; the extension GUIDs |
 //! | `transmit.rs` | `TransmitFile` and `TransmitPackets` in their memory forms |
 //! | `extensions.rs` | `AcceptEx`, `GetAcceptExSockaddrs`, `ConnectEx`, `DisconnectEx` at work, completing to a port |
+//! | `connect_state.rs` | `SO_CONNECT_TIME` on a pending `AcceptEx`'s socket; a second `connect` or `ConnectEx` after `ConnectEx` |
 //! | `port_waits.rs` | `CancelIoEx`, `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS`, the waiters a packet or a port's close wakes |
 //! | `reuse.rs` | every cell of the second-bind table of `SO_REUSEADDR` and `SO_EXCLUSIVEADDRUSE` |
 #![forbid(unsafe_code)]
@@ -41,6 +42,7 @@ mod blocking;
 mod catalog;
 mod completion;
 mod conditional_accept;
+mod connect_state;
 mod data_path;
 mod delete;
 mod dual_stack;
@@ -197,6 +199,7 @@ pub fn cases() -> Vec<&'static Case> {
         .chain(completion::CASES)
         .chain(transmit::CASES)
         .chain(extensions::CASES)
+        .chain(connect_state::CASES)
         .chain(port_waits::CASES)
         .collect()
 }

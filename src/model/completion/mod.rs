@@ -29,6 +29,7 @@ use std::sync::Arc;
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
+pub(crate) use context::Context;
 pub(crate) use port::{Dequeued, Packet, Pointer, Port};
 
 use crate::choices;

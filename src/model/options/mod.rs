@@ -25,7 +25,7 @@ pub(crate) mod sizes;
 pub(crate) mod table;
 
 use std::net::Ipv4Addr;
-use std::time::Instant;
+use std::time::Duration;
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
@@ -43,8 +43,9 @@ pub(crate) use table::{Form, Opt, OptionSpec};
 pub struct Options {
     /// Values set, by option (`struct linger` packed as `l_onoff | l_linger << 16`).
     values: Vec<(Opt, i32)>,
-    /// When a stream socket connected (`SO_CONNECT_TIME`).
-    pub(crate) connected_at: Option<Instant>,
+    /// When a stream socket connected (`SO_CONNECT_TIME`), on the network's clock
+    /// ([`crate::choices::CONNECT_TIME`]).
+    pub(crate) connected_at: Option<Duration>,
     /// The IPv4 multicast groups joined (`IP_ADD_MEMBERSHIP`), on every interface: the
     /// emulated network is one host.
     pub(crate) groups: Vec<Ipv4Addr>,
@@ -147,9 +148,10 @@ impl SocketEntry {
         ((packed & 0xFFFF) as u16, (packed >> 16) as u16)
     }
 
-    /// Records that a stream socket connected now (`SO_CONNECT_TIME`).
-    pub(crate) fn mark_connected(&mut self) {
-        self.options_mut().connected_at = Some(Instant::now());
+    /// Records that a stream socket connected at `now` on the network's clock
+    /// (`SO_CONNECT_TIME`).
+    pub(crate) fn mark_connected(&mut self, now: Duration) {
+        self.options_mut().connected_at = Some(now);
     }
 }
 
@@ -163,8 +165,8 @@ fn accessible(spec: &OptionSpec, direction: Direction) -> Result<()> {
     }
 }
 
-/// A computed option's value, from the socket's state.
-fn computed(entry: &SocketEntry, opt: Opt) -> OptionValue {
+/// A computed option's value, from the socket's state and the network's clock (`now`).
+fn computed(entry: &SocketEntry, opt: Opt, now: Duration) -> OptionValue {
     let int = |value: i32| OptionValue::Int(value);
     match opt {
         Opt::Type => int(entry.kind.socket_type),
@@ -174,7 +176,8 @@ fn computed(entry: &SocketEntry, opt: Opt) -> OptionValue {
             let since = entry.options().and_then(|o| o.connected_at);
             match since {
                 Some(since) if entry.is_stream() && entry.is_connected() => {
-                    int(u32::try_from(since.elapsed().as_secs()).unwrap_or(u32::MAX - 1) as i32)
+                    let seconds = now.saturating_sub(since).as_secs();
+                    int(u32::try_from(seconds).unwrap_or(u32::MAX - 1) as i32)
                 }
                 _ => int(-1),
             }
@@ -244,10 +247,14 @@ impl SocketTable {
             ))),
             Opt::SendTimeout => Ok(int(hooks::millis(self.send_timeout_option(handle, None)?))),
             Opt::Error => Ok(int(self.socket_error_option(handle, None)?)),
-            opt => self.with_socket(handle, |entry| {
-                (spec.applies)(&entry.kind)?;
-                Ok(computed(entry, opt))
-            }),
+            opt => {
+                // The clock is read before the shard lock is taken.
+                let now = self.waits.now();
+                self.with_socket(handle, |entry| {
+                    (spec.applies)(&entry.kind)?;
+                    Ok(computed(entry, opt, now))
+                })
+            }
         }
     }
 

@@ -344,6 +344,7 @@ impl SocketTable {
         arg: AddrArg<'_>,
         nonblocking: &mut bool,
     ) -> Result<Option<Made>> {
+        let now = self.waits.now();
         let (kind, local, target, route, initiator) = self.with_entry(handle, |entry| {
             *nonblocking = entry.is_stream() && entry.nonblocking;
             require_ip_socket(entry)?;
@@ -462,7 +463,7 @@ impl SocketTable {
                 peer: target,
                 remote: None,
             };
-            entry.mark_connected();
+            entry.mark_connected(now);
             // Blocking or not, the connection is recorded: it resets SO_ERROR, and the
             // first WSAEventSelect reports it as FD_CONNECT, as Windows does (sock.c
             // test_connect_events: connect, then select).

@@ -242,6 +242,7 @@ impl SocketTable {
     /// [`Self::establish`] under the handle `new_handle` (new, or `AcceptEx`'s accept
     /// socket, replaced: `replace`): returns the client's address.
     fn establish_at(&self, new_handle: SOCKET, taken: Taken, replace: bool) -> SocketAddr {
+        let now = self.waits.now();
         let Taken {
             mut pending,
             kind,
@@ -260,7 +261,7 @@ impl SocketTable {
                 if let State::Connected { remote, .. } = &mut client.state {
                     *remote = NonZeroUsize::new(new_handle);
                 } else {
-                    client.complete_awaiting(new_handle);
+                    client.complete_awaiting(new_handle, now);
                 }
                 if let Some(client_io) = client.io.as_mut() {
                     io.inbound = std::mem::take(&mut client_io.unsent).into();
@@ -284,7 +285,7 @@ impl SocketTable {
         if io != Io::default() {
             accepted.io = Some(Box::new(io));
         }
-        accepted.mark_connected();
+        accepted.mark_connected(now);
         let (settings, principal) = inherited.unwrap_or_default();
         if settings.is_some() || principal.is_some() || pending.link != Link::default() {
             let link = Some(pending.link).filter(|link| *link != Link::default());

@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 use std::num::NonZeroUsize;
+use std::time::Duration;
 
 use windows_sys::Win32::Networking::WinSock::SOCKET;
 
@@ -38,8 +39,8 @@ impl SocketEntry {
 
     /// The server took this client's waiting connection as `remote`: the handshake
     /// completes, the socket is connected to the peer it named. False if it was not
-    /// waiting (an ordinary connection, already connected).
-    pub(in crate::model) fn complete_awaiting(&mut self, remote: SOCKET) -> bool {
+    /// waiting (an ordinary connection, already connected). `now`: the network's clock.
+    pub(in crate::model) fn complete_awaiting(&mut self, remote: SOCKET, now: Duration) -> bool {
         let Some(ConnectAttempt::Awaiting(peer)) = self.flow().and_then(|flow| flow.connect) else {
             return false;
         };
@@ -47,7 +48,7 @@ impl SocketEntry {
             peer,
             remote: NonZeroUsize::new(remote),
         };
-        self.mark_connected();
+        self.mark_connected(now);
         self.flow_mut().connect = Some(ConnectAttempt::Completed);
         true
     }

@@ -10,13 +10,15 @@ pub(super) mod wsa_msg;
 
 use windows_sys::core::{PCSTR, PSTR};
 use windows_sys::Win32::Networking::WinSock::{
-    FIONBIO, FIONREAD, SEND_RECV_FLAGS, SOCKADDR, SOCKET, SOCKET_ERROR, WINSOCK_SHUTDOWN_HOW,
+    FIONBIO, FIONREAD, SD_BOTH, SD_RECEIVE, SD_SEND, SEND_RECV_FLAGS, SOCKADDR, SOCKET,
+    SOCKET_ERROR, WINSOCK_SHUTDOWN_HOW,
 };
 
 use super::addr_out;
 use super::last_error::{int_result, record};
 use super::memory;
 use crate::error::{Error, Result};
+use crate::model::completion::Context;
 use crate::model::current::with_current;
 use crate::model::{AddrArg, Received};
 
@@ -269,7 +271,14 @@ pub unsafe extern "system" fn sendto(
 /// # Safety
 /// None needed; declared `unsafe extern "system"` to match windows-sys's signature.
 pub unsafe extern "system" fn shutdown(s: SOCKET, how: WINSOCK_SHUTDOWN_HOW) -> i32 {
-    int_result(with_current(|table| table.shutdown(s, how)))
+    int_result(with_current(|table| {
+        let valid = matches!(how, SD_RECEIVE | SD_SEND | SD_BOTH);
+        if valid && table.awaits_context(s, Context::Connect) {
+            // ConnectEx connected it; SO_UPDATE_CONNECT_CONTEXT was not set.
+            return Err(Error::NotConnected);
+        }
+        table.shutdown(s, how)
+    }))
 }
 
 /// [`ioctlsocket`](https://learn.microsoft.com/windows/win32/api/winsock/nf-winsock-ioctlsocket):

@@ -47,8 +47,9 @@ fn connect_and_send(
 /// `ERROR_IO_PENDING`, [`crate::choices::EXTENSIONS_PEND`]) and completes through
 /// `lpoverlapped` with the bytes sent: to the socket's port, or its event. A refused
 /// connection completes with `ERROR_CONNECTION_REFUSED` (`WSAECONNREFUSED` in the
-/// `OVERLAPPED`). `*lpdwbytessent` is never written. `SO_UPDATE_CONNECT_CONTEXT` is then
-/// accepted on the socket.
+/// `OVERLAPPED`). `*lpdwbytessent` is never written. Until `SO_UPDATE_CONNECT_CONTEXT` is
+/// set on the connected socket, `getpeername` and `shutdown` fail on it with `WSAENOTCONN`
+/// ([`crate::choices::CONNECT_EX_CONTEXT`]); the data calls work at once.
 ///
 /// Errors (`FALSE` at once, the `OVERLAPPED` untouched): `WSAENOTSOCK`;
 /// `ERROR_INVALID_PARAMETER` for a NULL `lpoverlapped`; `WSAEINVAL` for a socket that is
@@ -93,6 +94,10 @@ pub unsafe extern "system" fn ConnectEx(
         let target = unsafe { memory::sockaddr(name, namelen.into()) };
         let port = port_of(table, s, None)?;
         let outcome = connect_and_send(table, s, || table.connect(s, target), data);
+        if outcome.is_ok() {
+            // Until SO_UPDATE_CONNECT_CONTEXT: no peer name, no shutdown.
+            table.await_connect_context(s);
+        }
         if let Err(
             error @ (Error::Fault | Error::AddressFamilyNotSupported | Error::AddressNotAvailable),
         ) = outcome

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use windows_sys::Win32::Networking::WinSock::{SOCKADDR, SOCKET};
 
 use crate::error::{Error, Result};
+use crate::model::completion::Context;
 use crate::model::current::with_current;
 use crate::sys::last_error::int_result;
 use crate::sys::memory;
@@ -76,7 +77,7 @@ pub unsafe extern "system" fn getpeername(
     // SAFETY: forwarded from the caller.
     int_result(with_current(|table| unsafe {
         let peer = table.peer_addr(s)?;
-        if table.awaits_accept_context(s) {
+        if table.awaits_accept_context(s) || table.awaits_context(s, Context::Connect) {
             return Err(Error::NotConnected);
         }
         write_name(peer, name, namelen)

@@ -2,7 +2,7 @@
 //! table (`model/options/`).
 use windows_sys::core::{PCSTR, PSTR};
 use windows_sys::Win32::Networking::WinSock::{
-    SOCKET, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, WSAPROTOCOL_INFOW,
+    SOCKET, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, SO_UPDATE_CONNECT_CONTEXT, WSAPROTOCOL_INFOW,
 };
 
 use crate::error::{Error, Result};
@@ -125,7 +125,9 @@ pub unsafe extern "system" fn setsockopt(
         // the caller promises to be readable; 0 for an option with no value.
         let bytes = unsafe { memory::data_in(optval, readable as i64)? };
         table.set_option(s, spec, sizes::decode(spec, bytes))?;
-        if (level, optname) == (SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT) {
+        if level == SOL_SOCKET
+            && (optname == SO_UPDATE_ACCEPT_CONTEXT || optname == SO_UPDATE_CONNECT_CONTEXT)
+        {
             table.await_accept_context(s, false);
         }
         Ok(())
