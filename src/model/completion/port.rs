@@ -185,6 +185,14 @@ impl Port {
         (state.waiting.len(), state.queue.len())
     }
 
+    /// Whether each waiting thread, the first to begin waiting first, is outrun by a
+    /// later one (and so sleeps rather than watches).
+    #[cfg(test)]
+    pub(super) fn outrun(&self) -> Vec<bool> {
+        let state = self.state.lock();
+        state.waiting.iter().map(|(_, s)| s.is_outrun()).collect()
+    }
+
     /// Takes up to `max` (at least 1) packets, waiting at most `timeout` (`None`: no limit
     /// but the stall rules) on the network's clock. `alertable`: completion routines
     /// queued to the thread run during the wait and end it ([`Dequeued::Alerted`]).
@@ -268,6 +276,9 @@ impl Port {
             }
             let mine = state.next_ticket;
             state.next_ticket += 1;
+            if let Some((_, before)) = state.waiting.last() {
+                before.outrun(); // last in, first woken: this one goes ahead of it
+            }
             state.waiting.push((mine, Arc::clone(signal)));
             *ticket = Some(mine);
         }

@@ -60,6 +60,9 @@ fn the_last_thread_to_wait_gets_the_next_packet() {
     until_waiting(&port, 1);
     let second = wait(&port);
     until_waiting(&port, 2);
+    // The first is outrun by the second (it sleeps instead of watching), and a post to
+    // it still wakes it, below.
+    assert_eq!(port.outrun(), vec![true, false]);
     assert!(port.post(packet(7)));
     assert_eq!(second.join().unwrap(), Dequeued::Packets(vec![packet(7)]));
     assert_eq!(port.counts(), (1, 0));

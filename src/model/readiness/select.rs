@@ -1,17 +1,21 @@
 //! `select` and `WSAPoll` over many sockets: one look at every socket per attempt, and a
 //! wait on the network's clock between attempts ([`crate::model::waits`]).
+//!
+//! Each handle is looked at under its own shard lock, in the caller's order. Grouping the
+//! handles by shard first (a counting sort per call, one lock per shard) was measured and
+//! removed: it saved nothing at 1,024 sockets, where the cost is the memory each look
+//! reads, and cost a quarter more at 64, where the sort and its buffers outweighed the
+//! locks it saved (`docs/performance.md`, comparison 7).
 #![forbid(unsafe_code)]
 
 use std::time::Duration;
 
-use windows_sys::Win32::Networking::WinSock::{
-    INVALID_SOCKET, POLLNVAL, POLLWRNORM, SOCKET, WSAPOLLFD,
-};
+use windows_sys::Win32::Networking::WinSock::{POLLNVAL, POLLWRNORM, SOCKET, WSAPOLLFD};
 
 use super::Conditions;
 use crate::error::{Error, Result};
 use crate::model::waits::WaitRequest;
-use crate::model::{shard_index, SocketTable, SHARDS};
+use crate::model::SocketTable;
 use crate::rules;
 
 /// Which of `select`'s three sets an entry came from.
@@ -75,84 +79,6 @@ impl Named {
     }
 }
 
-/// The order in which a call looks at its handles: grouped by shard, so each shard is
-/// locked once per attempt, not once per handle. Computed once per call (a counting sort);
-/// a handful of handles are looked at one by one.
-struct ShardOrder {
-    /// Handle indexes, shard by shard; empty when there are too few to group.
-    indexes: Vec<u32>,
-    /// Where each shard's run starts in `indexes` (and where the last ends).
-    starts: Vec<u32>,
-}
-
-/// Below this many handles, each is looked at under its own lock.
-const GROUP_FROM: usize = 16;
-
-impl ShardOrder {
-    fn new(handles: impl Iterator<Item = SOCKET> + Clone, len: usize) -> Self {
-        if len < GROUP_FROM {
-            return ShardOrder {
-                indexes: Vec::new(),
-                starts: Vec::new(),
-            };
-        }
-        let mut starts = vec![0u32; SHARDS + 1];
-        for handle in handles.clone() {
-            starts[shard_index(handle) + 1] += 1;
-        }
-        for shard in 0..SHARDS {
-            starts[shard + 1] += starts[shard];
-        }
-        let mut fill = starts.clone();
-        let mut indexes = vec![0u32; len];
-        for (index, handle) in handles.enumerate() {
-            let at = &mut fill[shard_index(handle)];
-            indexes[*at as usize] = index as u32;
-            *at += 1;
-        }
-        ShardOrder { indexes, starts }
-    }
-
-    /// Whether the handles are grouped (else each is looked at alone).
-    fn grouped(&self) -> bool {
-        !self.indexes.is_empty()
-    }
-
-    /// Calls `visit(index, conditions)` for every one of `handles` (`None`: it names no
-    /// socket): looked at shard by shard into `looked` (one lock per shard), then, where
-    /// `room(index)` says writability matters, settled ([`SocketTable::settle`]) with no
-    /// lock held.
-    fn visit(
-        &self,
-        table: &SocketTable,
-        handles: &[SOCKET],
-        looked: &mut Vec<Option<Conditions>>,
-        room: impl Fn(usize) -> bool,
-        mut visit: impl FnMut(usize, Option<Conditions>) -> Result<()>,
-    ) -> Result<()> {
-        looked.clear();
-        looked.resize(handles.len(), None);
-        for shard in 0..SHARDS {
-            let run = &self.indexes[self.starts[shard] as usize..self.starts[shard + 1] as usize];
-            if run.is_empty() {
-                continue;
-            }
-            let sockets = table.shards[shard].lock();
-            for &index in run {
-                let index = index as usize;
-                looked[index] = sockets.get(&handles[index]).map(Conditions::of);
-            }
-        }
-        for (index, conditions) in looked.iter_mut().enumerate() {
-            if let Some(conditions) = conditions.as_mut().filter(|_| room(index)) {
-                table.settle(conditions);
-            }
-            visit(index, *conditions)?;
-        }
-        Ok(())
-    }
-}
-
 /// Whether `entry` is ready for what its set asks, given what a look found: a socket closed
 /// since the call began is readable in `readfds` and `WSAENOTSOCK` elsewhere.
 fn decide(entry: &mut SelectEntry, looked: Option<Conditions>, began: bool) -> Result<bool> {
@@ -177,13 +103,6 @@ impl SocketTable {
             self.settle(&mut conditions);
         }
         Some(conditions)
-    }
-
-    /// The socket the caller's `handle` names, looked at in its stead (the entry keeps and
-    /// reports the handle the caller gave); `INVALID_SOCKET`, which keys no socket, for a
-    /// handle that names none.
-    fn looked_up(&self, handle: SOCKET) -> SOCKET {
-        self.socket_of(handle).unwrap_or(INVALID_SOCKET)
     }
 
     /// The timeout as a deadline on the network's clock: `None` waits forever.
@@ -235,37 +154,13 @@ impl SocketTable {
     ) -> Result<()> {
         self.require_startup()?;
         rules::readiness::select_has_a_handle(entries.len())?;
-        let sockets = entries.iter().map(|entry| self.looked_up(entry.handle));
-        let order = ShardOrder::new(sockets.clone(), entries.len());
-        let handles: Vec<SOCKET> = match order.grouped() {
-            true => sockets.collect(),
-            false => Vec::new(),
-        };
-        let mut looked = Vec::new();
-        let kinds: Vec<bool> = match order.grouped() {
-            true => entries.iter().map(|e| e.set == SetKind::Write).collect(),
-            false => Vec::new(),
-        };
         let mut first = true;
         let ready = self.readiness_wait("select", timeout, || {
             let began = std::mem::replace(&mut first, false);
             let mut any = false;
-            if order.grouped() {
-                order.visit(
-                    self,
-                    &handles,
-                    &mut looked,
-                    |i| kinds[i],
-                    |index, conditions| {
-                        any |= decide(&mut entries[index], conditions, began)?;
-                        Ok(())
-                    },
-                )?;
-            } else {
-                for entry in entries.iter_mut() {
-                    let looked = self.look(entry.handle, entry.set == SetKind::Write);
-                    any |= decide(entry, looked, began)?;
-                }
+            for entry in entries.iter_mut() {
+                let looked = self.look(entry.handle, entry.set == SetKind::Write);
+                any |= decide(entry, looked, began)?;
             }
             Ok(any)
         });
@@ -290,24 +185,14 @@ impl SocketTable {
         if fds.is_empty() {
             return Err(Error::Invalid);
         }
-        let sockets = fds.iter().map(|fd| self.looked_up(fd.fd));
-        let order = ShardOrder::new(sockets.clone(), fds.len());
-        let handles: Vec<SOCKET> = match order.grouped() {
-            true => sockets.collect(),
-            false => Vec::new(),
-        };
         let mut named = Named::new(fds.len());
-        let mut looked = Vec::new();
-        let writes: Vec<bool> = match order.grouped() {
-            true => fds.iter().map(|fd| fd.events & POLLWRNORM != 0).collect(),
-            false => Vec::new(),
-        };
         let mut first = true;
         let mut count = 0;
         self.readiness_wait("WSAPoll", timeout, || {
             let began = std::mem::replace(&mut first, false);
             count = 0;
-            let mut one = |index: usize, fd: &mut WSAPOLLFD, looked: Option<Conditions>| {
+            for (index, fd) in fds.iter_mut().enumerate() {
+                let looked = self.look(fd.fd, fd.events & POLLWRNORM != 0);
                 if began && looked.is_some() && !rules::readiness::poll_fd_ignored(fd.fd) {
                     named.set(index);
                 }
@@ -318,23 +203,6 @@ impl SocketTable {
                     (true, None) => POLLNVAL,
                 };
                 count += usize::from(named.get(index) && fd.revents != 0);
-            };
-            if order.grouped() {
-                order.visit(
-                    self,
-                    &handles,
-                    &mut looked,
-                    |i| writes[i],
-                    |index, conditions| {
-                        one(index, &mut fds[index], conditions);
-                        Ok(())
-                    },
-                )?;
-            } else {
-                for (index, fd) in fds.iter_mut().enumerate() {
-                    let looked = self.look(fd.fd, fd.events & POLLWRNORM != 0);
-                    one(index, fd, looked);
-                }
             }
             if began {
                 if !named.any() {

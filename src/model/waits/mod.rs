@@ -90,11 +90,16 @@ pub(crate) use signal::Signal;
 pub use stall::Stall;
 pub(crate) use stall::WaiterInfo;
 
-/// How many times [`spin_until`] looks, pausing, before it yields.
-const SPINS: u32 = 64;
+/// How many times [`spin_until`] looks, pausing, before it yields: few, because a pause
+/// is lost time when the thread that will answer shares this core (it cannot run until
+/// the waiter yields); measured in `docs/performance.md`, comparison 8.
+const SPINS: u32 = 2;
 
-/// How many times it then looks, yielding the processor, before the thread sleeps.
-const YIELDS: u32 = 16;
+/// How many times it then looks, yielding the processor, before the thread sleeps: a
+/// yield costs one system call when nothing else is runnable here and hands the core to
+/// the answering thread when it is, so many yields catch a reply either way; they bound
+/// the time a waiter takes from other work before it sleeps.
+const YIELDS: u32 = 128;
 
 /// Who waits for what, and until when.
 #[derive(Debug, Clone, Copy)]
@@ -508,7 +513,9 @@ impl Waits {
             if let Some(done) = attempt() {
                 return Ok(done);
             }
-            if spin_until(|| signal.is_set()) {
+            // A waiter outrun by a later one sleeps at once: the later one is served first,
+            // and watching would only take the processor from the threads that post.
+            if spin_until(|| signal.is_set() || signal.is_outrun()) && signal.is_set() {
                 continue;
             }
             self.wait(Wake::Signalled(signal), request)?;

@@ -38,6 +38,9 @@ pub(crate) struct Signal {
     set: AtomicBool,
     /// Whether the waiter sleeps (or is about to) on `wake`.
     sleeping: AtomicBool,
+    /// Whether a waiter that will be served first came after this one (a port's last
+    /// waiter is woken first): this one then sleeps at once rather than watching.
+    outrun: AtomicBool,
     /// What the waiter sleeps on, with the waits' mutex.
     pub(super) wake: Condvar,
 }
@@ -46,6 +49,17 @@ impl Signal {
     /// Whether the signal was set since the waiter last cleared it.
     pub(crate) fn is_set(&self) -> bool {
         self.set.load(Ordering::SeqCst)
+    }
+
+    /// Whether a waiter that will be served before this one has begun waiting.
+    pub(crate) fn is_outrun(&self) -> bool {
+        self.outrun.load(Ordering::Relaxed)
+    }
+
+    /// What a waiter served before this one says as it begins waiting: this one stops
+    /// watching for the signal and sleeps (no wake-up depends on it: a hint).
+    pub(crate) fn outrun(&self) {
+        self.outrun.store(true, Ordering::Relaxed);
     }
 
     /// The waiter, before it looks again.
